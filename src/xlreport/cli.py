@@ -1,0 +1,137 @@
+"""Command line: `xlreport new / check / export / render / demo` (data-model.md §5).
+
+`main(argv)` returns the exit code: 0 clean, 1 problems (errors) found,
+2 cannot read / bad usage. Heavy libraries are imported inside the commands
+that need them, so `xlreport check` stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from .errors import XlreportError
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_UNREADABLE = 0, 1, 2
+
+
+class ChineseArgumentParser(argparse.ArgumentParser):
+    def error(self, message: str):  # argparse would exit 2 with an English line
+        raise XlreportError(f"命令用法有误（{message}），请运行 xlreport {self.prog.split()[-1]} --help 查看用法"
+                            if " " in self.prog else f"命令用法有误（{message}），请运行 xlreport --help 查看用法")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = ChineseArgumentParser(prog="xlreport", description="政府信息公开工作年度报告：工作簿、校验与 Word 报告")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=ChineseArgumentParser)
+
+    p = sub.add_parser("check", help="校验工作簿（.xlsx/.xlsm）或数据文件（.json）")
+    p.add_argument("files", nargs="+", metavar="FILE", help="工作簿、数据文件或文件夹")
+    p.add_argument("--previous", metavar="LAST", help="上一年度的工作簿或数据文件（用于跨年度校验）")
+    p.add_argument("--json", action="store_true", help="以 JSON 输出（供程序使用）")
+
+    p = sub.add_parser("new", help="生成锁定的填报工作簿")
+    p.add_argument("--year", type=int, required=True, help="报告年度，如 2024")
+    p.add_argument("--agency", help="机关全称")
+    p.add_argument("--data", metavar="F.json", help="用数据文件预先填写")
+    p.add_argument("--previous", metavar="LAST", help="上一年度的工作簿或数据文件")
+    p.add_argument("--macros", action="store_true", help="生成带“生成报告”按钮的 .xlsm（需要 Excel 与 xlwings）")
+    p.add_argument("-o", "--output", required=True, metavar="OUT", help="输出的工作簿")
+    p.add_argument("--force", action="store_true", help="覆盖已存在的文件")
+
+    p = sub.add_parser("export", help="把工作簿中的数据导出为数据文件（.json）")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("-o", "--output", metavar="F.json", help="输出文件（省略则输出到屏幕）")
+    p.add_argument("--force", action="store_true", help="覆盖已存在的文件")
+
+    p = sub.add_parser("render", help="生成 Word 报告")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("-o", "--output", required=True, metavar="OUT.docx")
+    p.add_argument("--pdf", action="store_true", help="同时用 LibreOffice 转换为 PDF")
+    p.add_argument("--template", metavar="T.docx", help="自定义 Word 模板")
+    p.add_argument("--previous", metavar="LAST", help="上一年度的工作簿或数据文件")
+    p.add_argument("--force", action="store_true", help="有错误也生成，并覆盖已存在的文件")
+
+    p = sub.add_parser("demo", help="用示例数据演示全过程")
+    p.add_argument("-o", "--output", metavar="DIR", help="输出文件夹（默认新建 xlreport-demo）")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+        if not args.command:
+            build_parser().print_help()
+            return EXIT_UNREADABLE
+        return COMMANDS[args.command](args)
+    except XlreportError as exc:
+        print(f"错误：{exc.message}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    except KeyboardInterrupt:
+        print("已取消。", file=sys.stderr)
+        return EXIT_UNREADABLE
+    except Exception as exc:  # a bug: one line for the clerk, the traceback on request
+        if os.environ.get("XLREPORT_DEBUG"):
+            raise
+        print(f"错误：程序内部错误（{type(exc).__name__}: {exc}），请把这条信息和文件发给维护人员；"
+              f"设置环境变量 XLREPORT_DEBUG=1 可查看详情", file=sys.stderr)
+        return EXIT_UNREADABLE
+
+
+def cmd_check(args) -> int:
+    from .checks import check, has_errors
+    from .data import attach_previous, load_report
+
+    last = load_report(args.previous) if args.previous else None
+    results = []
+    worst = EXIT_OK
+    for name in args.files:
+        try:
+            report = load_report(name)
+            if last is not None:
+                attach_previous(report, last)
+        except XlreportError as exc:
+            if len(args.files) == 1:
+                raise
+            results.append({"file": name, "format": None, "error": exc.message, "problems": []})
+            worst = EXIT_UNREADABLE
+            if not args.json:
+                print(f"{name}: [无法读取] {exc.message}", file=sys.stderr)
+            continue
+        problems = report.problems + check(report.data, report.fmt, report.cells)
+        results.append({"file": name, "format": report.fmt.version, "problems": [p.to_dict() for p in problems]})
+        if has_errors(problems) and worst == EXIT_OK:
+            worst = EXIT_PROBLEMS
+        if not args.json:
+            print_problems(name, problems)
+    if args.json:
+        print(json.dumps(results, ensure_ascii=False, indent=1))
+    return worst
+
+
+def print_problems(name: str, problems) -> None:
+    label = {"error": "错误", "warning": "警告"}
+    for p in problems:
+        where = f" [{', '.join(p.cells)}]" if p.cells else ""
+        print(f"{name}: [{label[p.severity]}] {p.message} ({p.rule}){where}")
+    errors = sum(p.severity == "error" for p in problems)
+    warnings = len(problems) - errors
+    verdict = "未通过" if errors else "通过"
+    print(f"{name}: {verdict}（{errors} 个错误，{warnings} 个警告）")
+
+
+def cmd_demo(args) -> int:
+    from .demo import run_demo
+
+    return run_demo(args.output)
+
+
+COMMANDS = {"check": cmd_check, "demo": cmd_demo}
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

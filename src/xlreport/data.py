@@ -1,0 +1,205 @@
+"""Report data: JSON data files (data-model.md §3), loading any report file,
+and last year's figures for the cross-year rules.
+
+Inside the program a report is one flat dict keyed by the dotted keys of
+data-model.md §2 (meta.*, t2.*, t3.*, t4.*, fee.*, text.*, previous.*).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .checks import Problem, evaluate, problem
+from .errors import InputError
+from .files import write_bytes_atomic
+from .formats import FORMATS, format_for_year
+from .spec import ReportFormat
+
+SECTIONS = ("format", "meta", "values", "text", "previous")
+MAX_JSON_BYTES = 20 * 1024 * 1024  # a real data file is ~10 KB
+
+
+@dataclass
+class Report:
+    """One report as read from a file, ready for `check`."""
+
+    path: str
+    fmt: ReportFormat
+    data: dict[str, Any]
+    cells: dict[str, str] = field(default_factory=dict)  # key -> 表三!D7 (workbooks only)
+    problems: list[Problem] = field(default_factory=list)  # found while reading (unknown-key)
+
+
+def load_report(path: str | os.PathLike) -> Report:
+    """Read a JSON data file or an xlreport workbook; raise InputError if it cannot be read."""
+    p = Path(path)
+    if not p.exists():
+        raise InputError(f"找不到文件“{p}”，请检查路径")
+    if p.is_dir():
+        raise InputError(f"“{p}”是一个文件夹，请给出数据文件（.json）或工作簿（.xlsx/.xlsm）")
+    suffix = p.suffix.lower()
+    if suffix == ".json":
+        return read_json(p)
+    if suffix in (".xlsx", ".xlsm"):
+        from .workbook import read_workbook  # only workbook input pays for the reader
+
+        return read_workbook(p)
+    if suffix in (".xls", ".et", ".ods", ".wps"):
+        raise InputError(f"“{p.name}”是 {suffix} 格式，请在 Excel 或 WPS 中“另存为”Excel 工作簿（.xlsx）后再检查")
+    raise InputError(f"不支持的文件类型“{p.name}”：只能检查数据文件（.json）或工作簿（.xlsx/.xlsm）")
+
+
+def read_json(path: Path) -> Report:
+    try:
+        size = path.stat().st_size
+        if size > MAX_JSON_BYTES:
+            raise InputError(f"“{path.name}”有 {size // 1024 // 1024} MB，不像年度报告数据文件（通常只有几十 KB）")
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"无法读取“{path}”：{exc.strerror}") from None
+    if not raw.strip():
+        raise InputError(f"“{path.name}”是空文件，不是年度报告数据文件")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError(f"“{path.name}”不是 UTF-8 编码，请用 UTF-8 编码保存 JSON 数据文件") from None
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"“{path.name}”不是有效的 JSON：第 {exc.lineno} 行第 {exc.colno} 列附近有错误（{exc.msg}）") from None
+    except RecursionError:
+        raise InputError(f"“{path.name}”嵌套层数过多，不是年度报告数据文件") from None
+    fmt, data, problems = parse_document(doc, path.name)
+    return Report(str(path), fmt, data, {}, problems)
+
+
+def parse_document(doc: Any, name: str) -> tuple[ReportFormat, dict[str, Any], list[Problem]]:
+    """Strictly read a data-file document into (format, flat dict, unknown-key problems)."""
+    if not isinstance(doc, dict):
+        raise InputError(f"“{name}”的内容应是一个 JSON 对象（{{\"meta\": …, \"values\": …}}），而不是{_kind(doc)}")
+    problems: list[Problem] = []
+    sections = {}
+    for key, value in doc.items():
+        if key not in SECTIONS:
+            problems.append(problem("unknown-key", [key], f"数据文件中的“{key}”不是约定的内容，"
+                                    f"顶层只能有 {', '.join(SECTIONS)}"))
+            continue
+        if key != "format" and value is not None and not isinstance(value, dict):
+            raise InputError(f"“{name}”中的“{key}”应是一个 JSON 对象，而不是{_kind(value)}")
+        sections[key] = value if value is not None else ({} if key != "format" else None)
+
+    meta = {}
+    for key, value in (sections.get("meta") or {}).items():
+        full = key if key.startswith("meta.") else f"meta.{key}"
+        meta[full] = value
+    fmt = _choose_format(sections.get("format"), meta.get("meta.year"), sections.get("values") or {}, name)
+
+    data: dict[str, Any] = {}
+    for full, value in meta.items():
+        if fmt.has(full):
+            data[full] = value
+        else:
+            problems.append(problem("unknown-key", [full], f"封面数据中的“{full}”不是约定的项目"))
+    text_keys = {t.key for t in fmt.texts}
+    for key, value in (sections.get("text") or {}).items():
+        if key not in text_keys:
+            problems.append(problem("unknown-key", [key], f"文字部分中的“{key}”不是约定的项目（可用：{'、'.join(sorted(text_keys))}）"))
+        elif value is None or isinstance(value, str):
+            data[key] = value
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            data[key] = str(value)
+        else:
+            raise InputError(f"“{name}”中文字项“{key}”应是字符串，而不是{_kind(value)}")
+    for section, prefix_ok in (("values", lambda k: not k.startswith(("meta.", "previous.", "text."))),
+                               ("previous", lambda k: k.startswith("previous."))):
+        for key, value in (sections.get(section) or {}).items():
+            if not (prefix_ok(key) and fmt.has(key)):
+                problems.append(problem("unknown-key", [key], _unknown_value_message(key, section, fmt)))
+                continue
+            if isinstance(value, (dict, list)):
+                raise InputError(f"“{name}”中“{key}”的值应是数字，而不是{_kind(value)}")
+            data[key] = value
+    return fmt, data, problems
+
+
+def _unknown_value_message(key: str, section: str, fmt: ReportFormat) -> str:
+    for other in FORMATS.values():
+        if other is not fmt and other.has(key):
+            return f"“{key}”属于 {other.version} 版格式，不是 {fmt.version} 版格式的项目，请核对报告年度和格式"
+    return f"“{section}”中的“{key}”不是约定的项目，请核对拼写（见 data-model.md）"
+
+
+def _choose_format(declared: Any, year: Any, values: dict, name: str) -> ReportFormat:
+    if declared is not None:
+        if str(declared) not in FORMATS:
+            raise InputError(f"“{name}”中的 format 为“{declared}”，只能是 \"2019\" 或 \"2021\"")
+        return FORMATS[str(declared)]
+    if isinstance(year, int) and not isinstance(year, bool):
+        return format_for_year(year)
+    # No usable year: recognise the layout by keys only one version has.
+    for fmt in FORMATS.values():
+        others = [o for o in FORMATS.values() if o is not fmt]
+        if any(fmt.has(k) and not any(o.has(k) for o in others) for k in values):
+            return fmt
+    raise InputError(f"“{name}”没有 format，也没有有效的 meta.year，无法确定格式版本；请填写报告年度")
+
+
+def _kind(value: Any) -> str:
+    return {list: "数组", dict: "对象", str: "字符串", bool: "布尔值", type(None): "null"}.get(type(value), "数字")
+
+
+def document(data: dict[str, Any], fmt: ReportFormat, with_derived: bool = True) -> dict[str, Any]:
+    """The data-file document for a flat dict, in the order of the format declaration."""
+    meta = {f.key.removeprefix("meta."): data[f.key] for f in fmt.meta_fields if data.get(f.key) is not None}
+    numbers = evaluate(data, fmt).numbers if with_derived else {}
+    values = {}
+    for f in fmt.value_fields:
+        value = data.get(f.key)
+        if value is None and f.derived and with_derived:
+            value = numbers.get(f.key)
+        if value is not None or (f.required and not f.derived):
+            values[f.key] = value
+    text = {t.key: data[t.key] for t in fmt.texts if data.get(t.key) not in (None, "")}
+    previous = {f.key: data[f.key] for f in fmt.previous if data.get(f.key) is not None}
+    doc: dict[str, Any] = {"format": fmt.version, "meta": meta, "values": values, "text": text}
+    if previous:
+        doc["previous"] = previous
+    return doc
+
+
+def dumps(data: dict[str, Any], fmt: ReportFormat) -> str:
+    return json.dumps(document(data, fmt), ensure_ascii=False, indent=1) + "\n"
+
+
+def write_json(path: str | os.PathLike, data: dict[str, Any], fmt: ReportFormat, force: bool = False) -> Path:
+    return write_bytes_atomic(path, dumps(data, fmt).encode("utf-8"), force)
+
+
+def previous_values(last: Report, fmt: ReportFormat) -> dict[str, Any]:
+    """Map last year's report onto this year's `previous.*` keys.
+
+    Only keys that exist in both versions carry over, so across the 2020→2021
+    format change only table 三's carry-over applies (format.md §4.3 R2.8).
+    """
+    year = last.data.get("meta.year")
+    numbers = evaluate(last.data, last.fmt).numbers
+    out: dict[str, Any] = {}
+    for f in fmt.previous:
+        source = f.key.removeprefix("previous.")
+        if last.fmt.has(source) and numbers.get(source) is not None:
+            out[f.key] = numbers[source]
+    out["_previous_year"] = year
+    return out
+
+
+def attach_previous(report: Report, last: Report) -> None:
+    this_year = report.data.get("meta.year")
+    prev = previous_values(last, report.fmt)
+    last_year = prev.pop("_previous_year")
+    if isinstance(this_year, int) and isinstance(last_year, int) and last_year != this_year - 1:
+        raise InputError(f"上年数据“{Path(last.path).name}”是 {last_year} 年的报告，不是 {this_year} 年的上一年，请核对")
+    report.data.update(prev)

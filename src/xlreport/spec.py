@@ -1,0 +1,274 @@
+"""Vocabulary for describing an official report format as data.
+
+Nothing here knows a particular format: `formats/v2019.py` and `formats/v2021.py`
+use these types to declare every field, label, merge and rule of their version.
+The workbook writer, the checker, the Word template and the reader all derive
+from those declarations. No I/O happens in this module.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+ValueType = Literal["int", "signed", "decimal", "choice", "bool", "text"]
+Severity = Literal["error", "warning"]
+Role = Literal["title", "header", "label", "value", "note"]
+Op = Literal["==", "<=", ">="]
+
+NUMERIC_TYPES = ("int", "signed", "decimal")
+
+
+@dataclass(frozen=True)
+class Field:
+    """One value of the report, addressed by its data-model key."""
+
+    key: str
+    table: str  # "meta", "t2", "t3", "t4", "fee", "previous"
+    where: str  # official location in Chinese, e.g. 表三 “一、本年新收…” 自然人
+    type: ValueType = "int"
+    derived_from: tuple[str, ...] = ()  # non-empty: the value is the sum of these keys
+    derived_rule: str = ""  # rule id that checks a published derived value
+    derived_message: str = ""  # Chinese message of that check ({expected}, {actual})
+    required: bool = True
+    choices: tuple[tuple[str, str], ...] = ()  # (stored value, label shown to people)
+    unit: str = ""  # printed unit, e.g. 万元
+    label: str = ""  # short label where the field stands alone (cover sheet, forms)
+
+    @property
+    def derived(self) -> bool:
+        return bool(self.derived_from)
+
+    @property
+    def numeric(self) -> bool:
+        return self.type in NUMERIC_TYPES
+
+
+@dataclass(frozen=True)
+class GridCell:
+    """A cell of an official table, in grid coordinates relative to the table.
+
+    The workbook and the Word template both lay a table out from these cells, so
+    merges (rowspan/colspan), labels and value positions are declared once.
+    """
+
+    row: int
+    col: int
+    role: Role
+    text: str = ""
+    key: str | None = None
+    rowspan: int = 1
+    colspan: int = 1
+
+
+@dataclass(frozen=True)
+class Table:
+    id: str  # "t2", "t3", "t4"
+    name: str  # 表二 … (sheet name and the name used in messages)
+    heading: str  # the section heading the table belongs to
+    n_rows: int
+    n_cols: int
+    cells: tuple[GridCell, ...]
+    label_cols: int  # leading columns that hold labels
+    header_rows: int  # leading rows that are headers (repeated across pages)
+    col_widths: tuple[float, ...] = ()  # column widths in characters
+    extras: tuple[str, ...] = ()  # keys of inputs that belong to the table but not to its grid
+
+    def value_cells(self) -> list[GridCell]:
+        return [c for c in self.cells if c.role == "value"]
+
+    def cell_for(self, key: str) -> GridCell:
+        for c in self.cells:
+            if c.key == key:
+                return c
+        raise KeyError(key)
+
+
+@dataclass(frozen=True)
+class Term:
+    key: str
+    coef: int = 1
+
+
+@dataclass(frozen=True)
+class Check:
+    """One instance of an arithmetic rule: `expected op actual` must hold.
+
+    Evaluated in Python by `checks.py` and written as a native spreadsheet
+    formula by the workbook writer, so both read the same declaration.
+    """
+
+    rule: str
+    expected: tuple[Term, ...]
+    actual: tuple[Term, ...]
+    message: str  # Chinese; may use {expected} and {actual}
+    op: Op = "=="
+    unless_can_make_rules: bool = False  # only for t2-rules-authority
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        seen: dict[str, None] = {}
+        for t in (*self.expected, *self.actual):
+            seen.setdefault(t.key, None)
+        return tuple(seen)
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    severity: Severity
+    summary: str  # English, for the README rule table
+    native: bool = True  # also written as a native formula on the 校验 sheet
+
+
+@dataclass(frozen=True)
+class Section:
+    number: str  # 一 … 六
+    heading: str
+    text_key: str | None = None
+
+
+@dataclass(frozen=True)
+class TextField:
+    key: str
+    label: str  # official heading or sub-heading it fills
+    hint: str = ""
+
+
+@dataclass(frozen=True)
+class ReportFormat:
+    version: str
+    first_year: int
+    last_year: int | None
+    source: str
+    sections: tuple[Section, ...]
+    texts: tuple[TextField, ...]
+    tables: tuple[Table, ...]
+    fields: tuple[Field, ...]
+    checks: tuple[Check, ...]
+    previous: tuple[Field, ...] = ()
+    _index: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        index = {f.key: f for f in (*self.fields, *self.previous)}
+        if len(index) != len(self.fields) + len(self.previous):
+            raise ValueError(f"duplicate keys in format {self.version}")
+        self._index.update(index)
+
+    def field(self, key: str) -> Field:
+        return self._index[key]
+
+    def has(self, key: str) -> bool:
+        return key in self._index
+
+    def table(self, table_id: str) -> Table:
+        for t in self.tables:
+            if t.id == table_id:
+                return t
+        raise KeyError(table_id)
+
+    def covers(self, year: int) -> bool:
+        return year >= self.first_year and (self.last_year is None or year <= self.last_year)
+
+    @property
+    def value_fields(self) -> tuple[Field, ...]:
+        """Fields stored under "values" in a data file (everything but meta)."""
+        return tuple(f for f in self.fields if f.table != "meta")
+
+    @property
+    def meta_fields(self) -> tuple[Field, ...]:
+        return tuple(f for f in self.fields if f.table == "meta")
+
+    @property
+    def input_fields(self) -> tuple[Field, ...]:
+        return tuple(f for f in self.value_fields if not f.derived)
+
+    def all_checks(self) -> tuple[Check, ...]:
+        """Declared checks plus one check per derived field (its published total)."""
+        derived = tuple(
+            Check(
+                rule=f.derived_rule,
+                expected=tuple(Term(k) for k in f.derived_from),
+                actual=(Term(f.key),),
+                message=f.derived_message,
+            )
+            for f in self.value_fields
+            if f.derived and f.derived_rule
+        )
+        return derived + self.checks
+
+
+# ---------------------------------------------------------------------------
+# Builders shared by both format modules. They turn the official row/column
+# lists into grid cells with the merges of the printed tables.
+
+
+def matrix_cells(
+    rows: list[tuple[str, tuple[str, ...]]],
+    cols: list[str],
+    key_prefix: str,
+    first_row: int,
+    label_cols: int,
+) -> list[GridCell]:
+    """Label cells for rows given as label paths, plus one value cell per column.
+
+    A path shorter than `label_cols` spans the remaining label columns; a group
+    label shared by consecutive rows is one vertically merged cell (e.g.
+    三、本年度办理结果 over all result rows, （三）不予公开 over its eight rows).
+    """
+    cells: list[GridCell] = []
+    for level in range(label_cols):
+        i = 0
+        while i < len(rows):
+            path = rows[i][1]
+            if level >= len(path):
+                i += 1
+                continue
+            j = i + 1
+            if level < len(path) - 1:  # a group label: merge over the rows sharing it
+                while j < len(rows) and rows[j][1][: level + 1] == path[: level + 1]:
+                    j += 1
+            colspan = label_cols - level if level == len(path) - 1 else 1
+            cells.append(
+                GridCell(first_row + i, level, "label", path[level], rowspan=j - i, colspan=colspan)
+            )
+            i = j
+    for r, (row_key, _) in enumerate(rows):
+        for c, col_key in enumerate(cols):
+            cells.append(
+                GridCell(first_row + r, label_cols + c, "value", key=f"{key_prefix}.{row_key}.{col_key}")
+            )
+    return sorted(cells, key=lambda c: (c.row, c.col))
+
+
+def sub_tables(
+    blocks: list[tuple[str, tuple[str, ...], list[tuple[str, str, tuple[str, ...]]]]],
+    n_value_cols: int,
+) -> tuple[list[GridCell], int]:
+    """Table 二: stacked sub-tables, each a title row, a header row and item rows.
+
+    Each block is (title, value headers, [(item label, key prefix, value keys)]).
+    A block with fewer value columns than the widest lets its last column span
+    the rest, as in the printed format (e.g. V2021 本年处理决定数量 spans three).
+    """
+    cells: list[GridCell] = []
+    row = 0
+    width = 1 + n_value_cols
+    for title, headers, items in blocks:
+        cells.append(GridCell(row, 0, "title", title, colspan=width))
+        row += 1
+        spans = _spans(len(headers), n_value_cols)
+        cells.append(GridCell(row, 0, "header", "信息内容"))
+        for (col, span), text in zip(spans, headers):
+            cells.append(GridCell(row, 1 + col, "header", text, colspan=span))
+        row += 1
+        for label, prefix, keys in items:
+            cells.append(GridCell(row, 0, "label", label))
+            for (col, span), key in zip(spans, keys):
+                cells.append(GridCell(row, 1 + col, "value", key=f"{prefix}.{key}", colspan=span))
+            row += 1
+    return cells, row
+
+
+def _spans(n: int, width: int) -> list[tuple[int, int]]:
+    return [(i, 1 if i < n - 1 else width - i) for i in range(n)]
