@@ -1,0 +1,68 @@
+"""Builders of report data for tests: consistent data, and data from random draws."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from xlreport.spec import ReportFormat
+
+
+def consistent_data(fmt: ReportFormat, seed: int = 0, with_totals: bool = False,
+                    distinct: bool = False) -> dict[str, Any]:
+    """A complete report whose every rule holds. With `distinct`, numbers are
+    (almost) all different so a value written to the wrong cell is noticed."""
+    rng = random.Random(seed)
+    counter = iter(range(1, 10**6))
+
+    def n(hi: int = 9) -> int:
+        return next(counter) if distinct else rng.randint(0, hi)
+
+    data: dict[str, Any] = {
+        "meta.agency": "某市某局", "meta.year": fmt.first_year + 1 if fmt.last_year else 2024,
+        "meta.agency_kind": "department", "meta.can_make_rules": False,
+        "meta.office": "办公室", "meta.address": "某市某路1号", "meta.postcode": "100000",
+        "meta.phone": "0000-1234567", "meta.email": "gk@example.gov.cn",
+        "text.overview": "总体情况。", "text.problems": "存在的问题是人员不足。改进措施是加强培训。",
+        "text.other": "无。",
+    }
+    for f in fmt.input_fields:
+        if f.key.startswith("t3.") or f.key.startswith("t4.") or f.key.startswith("fee."):
+            data[f.key] = n()
+    # table 三: choose results and carry-over per column, then 新收 so that 一+二 = 三+四
+    t3 = fmt.table("t3")
+    cols = sorted({c.key.rsplit(".", 1)[1] for c in t3.value_cells()} - {"total"})
+    results = [f.key for f in fmt.input_fields if f.key.startswith("t3.")
+               and f.key.rsplit(".", 1)[0] not in ("t3.new", "t3.carried_over", "t3.carried_forward")]
+    for col in cols:
+        done = sum(data[k] for k in results if k.endswith("." + col))
+        fwd = data[f"t3.carried_forward.{col}"]
+        carried = min(data[f"t3.carried_over.{col}"], done + fwd)
+        data[f"t3.carried_over.{col}"] = carried
+        data[f"t3.new.{col}"] = done + fwd - carried
+    for f in fmt.input_fields:
+        if not f.key.startswith("t2."):
+            continue
+        if f.type == "choice":
+            data[f.key] = f.choices[0][0]
+        elif f.type == "decimal":
+            data[f.key] = round(n(999) + 0.25, 2)
+        else:
+            data[f.key] = n()
+    for item in ("rules",):
+        for k in [f.key for f in fmt.input_fields if f.key.startswith(f"t2.{item}.")]:
+            data[k] = 0  # meta.can_make_rules is false
+    if fmt.version == "2019":
+        for f in fmt.input_fields:
+            if f.key.endswith(".change"):
+                data[f.key] = -min(data[f.key.replace(".change", ".last_year")], 2)
+        for item in ("normative_docs",):
+            data[f"t2.{item}.public_total"] = data[f"t2.{item}.published"] + data[f"t2.{item}.made"] + 1
+    if with_totals:
+        from xlreport.checks import evaluate
+
+        numbers = evaluate(data, fmt).numbers
+        for f in fmt.value_fields:
+            if f.derived:
+                data[f.key] = numbers[f.key]
+    return data

@@ -1,0 +1,234 @@
+"""Every rule of data-model.md §4, in both formats: one case that passes and one
+that fails on exactly the planted key; plus property tests over random data."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from factories import consistent_data
+from xlreport.checks import check, evaluate
+from xlreport.formats import V2019, V2021
+from xlreport.rules import RULES
+
+FORMATS = [V2019, V2021]
+
+
+def rules_of(problems):
+    return sorted({p.rule for p in problems})
+
+
+def pairs(problems):
+    return {(p.rule, k) for p in problems for k in p.keys}
+
+
+def plant(fmt, changes, with_totals=False, seed=3):
+    data = consistent_data(fmt, seed, with_totals=with_totals)
+    assert check(data, fmt) == [], "the base case must pass"
+    for key, value in changes.items():
+        if value is DELETE:
+            data.pop(key, None)
+        else:
+            data[key] = value(data) if callable(value) else value
+    return check(data, fmt)
+
+
+DELETE = object()
+
+
+def bump(key, by=1):
+    return {key: lambda d: d[key] + by}
+
+
+def published(fmt, key, delta=1):
+    """Publish a derived total that is off by `delta`."""
+    def value(d):
+        return evaluate(d, fmt).numbers[key] + delta
+    return {key: value}
+
+
+# (rule, format versions, changes) — each must raise `rule` on the planted key
+CASES = [
+    ("value-missing", "both", {"t3.granted.business": DELETE}, "t3.granted.business"),
+    ("value-missing", "both", {"t4.review.upheld": "  "}, "t4.review.upheld"),
+    ("value-not-integer", "both", {"t3.new.research": "５"}, "t3.new.research"),
+    ("value-not-integer", "both", {"t3.new.research": "5件"}, "t3.new.research"),
+    ("value-not-integer", "both", {"t3.new.research": " 5 "}, "t3.new.research"),
+    ("value-not-integer", "both", {"t3.new.research": "5"}, "t3.new.research"),
+    ("value-not-integer", "both", {"t4.review.other": 1.5}, "t4.review.other"),
+    ("value-not-integer", "both", {"t4.review.other": True}, "t4.review.other"),
+    ("value-not-integer", "both", {"t4.review.other": 1e20}, "t4.review.other"),
+    ("value-not-integer", "2021", {"t2.fees.amount": "12万"}, "t2.fees.amount"),
+    ("value-negative", "both", {"t3.unable.not_held.other_org": -1}, "t3.unable.not_held.other_org"),
+    ("value-negative", "2019", {"t2.licensing.last_year": -2}, "t2.licensing.last_year"),
+    ("t3-balance", "both", bump("t3.carried_forward.legal_service"), "t3.carried_forward.legal_service"),
+    ("t3-balance", "both", bump("t3.new.natural_person"), "t3.new.natural_person"),
+    ("t3-results-sum", "both", {}, "t3.total.social_welfare"),  # published total, see below
+    ("t3-row-sum", "both", {}, "t3.new.total"),
+    ("t4-sum", "both", {}, "t4.suit_after_review.total"),
+    ("t2-stock-negative", "2019", {"t2.penalty.change": lambda d: -d["t2.penalty.last_year"] - 1},
+     "t2.penalty.change"),
+    ("t2-published-exceeds-total", "2019",
+     {"t2.normative_docs.published": lambda d: d["t2.normative_docs.public_total"] + 1},
+     "t2.normative_docs.published"),
+    ("t2-rules-authority", "2021", {"t2.rules.in_force": 2}, "t2.rules.in_force"),
+    ("t2-rules-authority", "2019", {"t2.rules.made": 1}, "t2.rules.made"),
+    ("meta-missing", "both", {"meta.agency": DELETE}, "meta.agency"),
+    ("meta-missing", "both", {"meta.year": None}, "meta.year"),
+    ("meta-invalid", "both", {"meta.agency_kind": "bureau"}, "meta.agency_kind"),
+    ("meta-invalid", "both", {"meta.can_make_rules": 1}, "meta.can_make_rules"),
+    ("meta-invalid", "both", {"meta.year": "二〇二四"}, "meta.year"),
+    ("text-missing", "both", {"text.problems": "无"}, "text.problems"),
+    ("text-missing", "2021", {"fee.count": DELETE, "fee.amount_yuan": DELETE}, "text.other"),
+    ("format-version", "2019", {"meta.year": 2024}, "meta.year"),
+    ("format-version", "2021", {"meta.year": 2020}, "meta.year"),
+]
+PUBLISHED_TOTALS = {"t3-results-sum", "t3-row-sum", "t4-sum"}
+
+
+def expand(cases):
+    for rule, versions, changes, key in cases:
+        for fmt in FORMATS:
+            if versions in ("both", fmt.version):
+                yield pytest.param(fmt, rule, changes, key, id=f"{fmt.version}-{rule}-{key}")
+
+
+@pytest.mark.parametrize("fmt,rule,changes,key", list(expand(CASES)))
+def test_rule_fails_on_planted_key(fmt, rule, changes, key):
+    if rule in PUBLISHED_TOTALS:
+        changes = published(fmt, key)
+    problems = plant(fmt, changes, with_totals=rule in PUBLISHED_TOTALS)
+    assert (rule, key) in pairs(problems), problems
+    # nothing is blamed on anything else: every problem involves the planted key
+    # or a total derived from it
+    involved = {key} | derived_closure(fmt, key)
+    for p in problems:
+        assert involved & set(p.keys), p
+
+
+def derived_closure(fmt, key):
+    out, frontier = set(), {key}
+    while frontier:
+        nxt = {f.key for f in fmt.value_fields + fmt.previous if set(f.derived_from) & frontier} - out
+        out |= nxt
+        frontier = nxt
+    return out
+
+
+@pytest.mark.parametrize("fmt", FORMATS, ids=lambda f: f.version)
+def test_consistent_data_passes_every_rule(fmt):
+    for seed in range(20):
+        for with_totals in (False, True):
+            assert check(consistent_data(fmt, seed, with_totals=with_totals), fmt) == []
+
+
+def test_rules_authority_passes_with_rule_making_power():
+    data = consistent_data(V2021, 1)
+    data["t2.rules.issued"] = 3
+    assert rules_of(check(data, V2021)) == ["t2-rules-authority"]
+    data["meta.can_make_rules"] = True
+    assert check(data, V2021) == []
+
+
+def test_negative_change_is_allowed_in_v2019():
+    data = consistent_data(V2019, 1)
+    data["t2.licensing.last_year"], data["t2.licensing.change"] = 5, -5
+    assert check(data, V2019) == []
+
+
+def test_text_missing_passes_when_fee_is_stated_in_text():
+    data = consistent_data(V2021, 1)
+    del data["fee.count"], data["fee.amount_yuan"]
+    data["text.other"] = "本年度未收取信息处理费。"
+    assert check(data, V2021) == []
+
+
+def test_blank_values_skip_the_rules_that_touch_them():
+    data = consistent_data(V2021, 2)
+    data["t3.new.business"] = None
+    data["t3.carried_forward.business"] += 7  # would break the balance, but 一 is blank
+    problems = check(data, V2021)
+    assert pairs(problems) >= {("value-missing", "t3.new.business")}
+    assert "t3-balance" not in {p.rule for p in problems if "t3.new.business" not in p.keys
+                                and "t3.new.total" not in p.keys}
+    assert not any(p.rule == "t3-balance" and "t3.carried_forward.business" in p.keys for p in problems)
+
+
+def test_message_names_table_row_column_and_numbers():
+    data = consistent_data(V2021, 4)
+    data["t3.carried_forward.business"] += 1
+    p = next(p for p in check(data, V2021) if p.rule == "t3-balance")
+    assert p.message.startswith("表三 商业企业列：第一项加第二项之和（")
+    assert f"（{p.expected}）" in p.message and f"（{p.actual}）" in p.message
+    assert p.actual == p.expected + 1
+    assert p.severity == "error" and p.cells == ()
+    data = consistent_data(V2021, 4)
+    data["t3.new.research"] = "5件"
+    p = next(p for p in check(data, V2021) if p.rule == "value-not-integer")
+    assert "“5件”" in p.message and "科研机构" in p.message and "一、本年新收政府信息公开申请数量" in p.message
+
+
+def test_cross_year_rules():
+    data = consistent_data(V2021, 5)
+    for col in ("natural_person", "business", "research", "social_welfare", "legal_service", "other_org"):
+        data[f"previous.t3.carried_forward.{col}"] = data[f"t3.carried_over.{col}"]
+    data["previous.t2.rules.in_force"] = 0
+    data["previous.t2.normative_docs.in_force"] = (
+        data["t2.normative_docs.in_force"] - data["t2.normative_docs.issued"] + data["t2.normative_docs.repealed"])
+    assert check(data, V2021) == []
+    data["previous.t3.carried_forward.research"] += 1
+    data["previous.t2.normative_docs.in_force"] += 1
+    got = pairs(check(data, V2021))
+    assert ("t3-carry-continuity", "t3.carried_over.research") in got
+    assert ("t3-carry-continuity", "t3.carried_over.total") in got  # previous total is computed
+    assert ("t2-in-force-continuity", "t2.normative_docs.in_force") in got
+    assert all(sev == "warning" for sev in {p.severity for p in check(data, V2021)})
+
+
+def test_items_continuity_v2019():
+    data = consistent_data(V2019, 6)
+    for item in ("licensing", "other_services", "penalty", "coercion", "fees"):
+        data[f"previous.t2.{item}.last_year"] = data[f"t2.{item}.last_year"] + 1
+        data[f"previous.t2.{item}.change"] = -1
+    assert check(data, V2019) == []
+    data["previous.t2.coercion.change"] = 0
+    assert pairs(check(data, V2019)) >= {("t2-items-continuity", "t2.coercion.last_year")}
+    assert rules_of(check(data, V2019)) == ["t2-items-continuity"]
+
+
+def test_every_rule_has_a_failing_case():
+    planted = {rule for rule, *_ in CASES} | {"t3-carry-continuity", "t2-in-force-continuity",
+                                              "t2-items-continuity", "unknown-key"}
+    assert planted == {r.id for r in RULES}
+
+
+def test_check_never_raises_on_junk():
+    junk = [None, "", "abc", "５", [], {}, object(), float("nan"), float("inf"), -0.0, 10**30, True]
+    for fmt in FORMATS:
+        for j, value in enumerate(junk):
+            data = consistent_data(fmt, j)
+            for f in fmt.fields[j::len(junk)]:
+                data[f.key] = value
+            check(data, fmt)
+
+
+# --- properties ------------------------------------------------------------
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 10**6), fmt=st.sampled_from(FORMATS), totals=st.booleans())
+def test_random_consistent_data_has_no_problems(seed, fmt, totals):
+    assert check(consistent_data(fmt, seed, with_totals=totals), fmt) == []
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 10**6), fmt=st.sampled_from(FORMATS), data=st.data())
+def test_changing_one_input_blames_only_that_input(seed, fmt, data):
+    base = consistent_data(fmt, seed)
+    numeric = [f for f in fmt.input_fields if f.numeric]
+    f = data.draw(st.sampled_from(numeric), label="field")
+    new = data.draw(st.one_of(st.integers(-3, 50), st.sampled_from(["", "x", "５", 2.5, None])), label="value")
+    base[f.key] = new
+    involved = {f.key} | derived_closure(fmt, f.key)
+    for p in check(base, fmt):
+        assert involved & set(p.keys), (f.key, new, p)

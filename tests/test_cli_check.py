@@ -1,0 +1,228 @@
+"""`xlreport check` on JSON data files: output, exit codes, real reports, bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from factories import consistent_data
+from xlreport.cli import main
+from xlreport.data import document, load_report
+from xlreport.formats import V2019, V2021
+
+
+def write(tmp_path, name, doc):
+    path = tmp_path / name
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def run(argv, capsys):
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.mark.parametrize("fmt", [V2019, V2021], ids=lambda f: f.version)
+def test_clean_file_exits_0(tmp_path, capsys, fmt):
+    path = write(tmp_path, "ok.json", document(consistent_data(fmt, 1), fmt))
+    code, out, err = run(["check", path], capsys)
+    assert code == 0 and err == ""
+    assert out.strip().endswith("通过（0 个错误，0 个警告）")
+
+
+def test_problem_lines_and_exit_1(tmp_path, capsys):
+    data = consistent_data(V2021, 2)
+    data["t3.carried_forward.business"] += 1
+    path = write(tmp_path, "bad.json", document(data, V2021, with_derived=False))
+    code, out, _ = run(["check", path], capsys)
+    assert code == 1
+    lines = out.strip().splitlines()
+    assert lines[0].startswith(f"{path}: [错误] 表三 商业企业列：第一项加第二项之和")
+    assert lines[0].endswith("(t3-balance)")
+    assert lines[-1] == f"{path}: 未通过（2 个错误，0 个警告）"
+
+
+def test_json_output_follows_contract(tmp_path, capsys):
+    data = consistent_data(V2021, 2)
+    data["t3.carried_forward.business"] += 1
+    path = write(tmp_path, "bad.json", document(data, V2021, with_derived=False))
+    code, out, _ = run(["check", path, "--json"], capsys)
+    assert code == 1
+    result = json.loads(out)
+    assert [r["file"] for r in result] == [str(path)] and result[0]["format"] == "2021"
+    p = result[0]["problems"][0]
+    assert set(p) == {"rule", "severity", "keys", "cells", "expected", "actual", "message"}
+    assert p["rule"] == "t3-balance" and p["severity"] == "error" and p["cells"] == []
+    assert p["keys"] == ["t3.new.business", "t3.carried_over.business", "t3.total.business",
+                         "t3.carried_forward.business"]
+    assert p["actual"] == p["expected"] + 1
+
+
+def test_warnings_only_exit_0(tmp_path, capsys):
+    data = consistent_data(V2021, 3)
+    data["text.problems"] = "无"
+    code, out, _ = run(["check", write(tmp_path, "w.json", document(data, V2021))], capsys)
+    assert code == 0 and "[警告]" in out and "(text-missing)" in out
+
+
+def test_real_consistent_report_exits_0(fixtures_dir, capsys):
+    code, out, _ = run(["check", fixtures_dir / "2024_huaian_szf.json", "--json"], capsys)
+    assert code == 0
+    assert {p["severity"] for p in json.loads(out)[0]["problems"]} <= {"warning"}
+
+
+def test_real_report_with_zero_totals_flags_exactly_those(fixtures_dir, capsys):
+    code, out, _ = run(["check", fixtures_dir / "2023_hongze_qzf.json", "--json"], capsys)
+    assert code == 1
+    errors = [p for p in json.loads(out)[0]["problems"] if p["severity"] == "error"]
+    assert [(p["rule"], p["keys"][-1], p["expected"], p["actual"]) for p in errors] == [
+        ("t4-sum", "t4.review.total", 11, 0),
+        ("t4-sum", "t4.suit_after_review.total", 5, 0),
+    ]
+
+
+def test_previous_year_from_real_reports(fixtures_dir, capsys):
+    code, out, _ = run(["check", fixtures_dir / "2024_suqian_city.json", "--previous",
+                        fixtures_dir / "2023_suqian_city.json", "--json"], capsys)
+    assert code == 0
+    rules = {p["rule"] for p in json.loads(out)[0]["problems"]}
+    assert "t3-carry-continuity" not in rules  # 2024's 上年结转 equals 2023's 结转下年度
+    report = load_report(fixtures_dir / "2024_suqian_city.json")
+    assert "previous.t3.carried_forward.total" not in report.data
+
+
+def test_previous_planted_mismatch(tmp_path, capsys):
+    last = consistent_data(V2021, 7)
+    last["meta.year"] = 2023
+    this = consistent_data(V2021, 8)
+    last_path = write(tmp_path, "2023.json", document(last, V2021))
+    this_path = write(tmp_path, "2024.json", document(this, V2021))
+    code, out, _ = run(["check", this_path, "--previous", last_path, "--json"], capsys)
+    got = {(p["rule"], p["keys"][-1]) for p in json.loads(out)[0]["problems"]}
+    differ = [c for c in ("natural_person", "business", "research", "social_welfare", "legal_service", "other_org")
+              if last[f"t3.carried_forward.{c}"] != this[f"t3.carried_over.{c}"]]
+    assert differ
+    assert {("t3-carry-continuity", f"t3.carried_over.{c}") for c in differ} <= got
+    assert code == 0  # warnings only
+
+
+def test_previous_across_the_format_change_uses_only_table3(tmp_path, capsys):
+    last = consistent_data(V2019, 9)
+    last["meta.year"] = 2020
+    this = consistent_data(V2021, 10)
+    this["meta.year"] = 2021
+    for c in ("natural_person", "business", "research", "social_welfare", "legal_service", "other_org"):
+        this[f"t3.carried_over.{c}"] = last[f"t3.carried_forward.{c}"] + 1
+    last_path = write(tmp_path, "2020.json", document(last, V2019))
+    this_path = write(tmp_path, "2021.json", document(this, V2021, with_derived=False))
+    code, out, _ = run(["check", this_path, "--previous", last_path, "--json"], capsys)
+    rules = {p["rule"] for p in json.loads(out)[0]["problems"]}
+    assert "t3-carry-continuity" in rules
+    assert "t2-in-force-continuity" not in rules and "t2-items-continuity" not in rules
+
+
+def test_previous_of_the_wrong_year_is_refused(tmp_path, capsys):
+    last = consistent_data(V2021, 7)
+    last["meta.year"] = 2021
+    this = consistent_data(V2021, 8)  # 2024
+    code, _, err = run(["check", write(tmp_path, "a.json", document(this, V2021)), "--previous",
+                        write(tmp_path, "b.json", document(last, V2021))], capsys)
+    assert code == 2 and "不是 2024 年的上一年" in err
+
+
+def test_unknown_and_other_version_keys(tmp_path, capsys):
+    doc = document(consistent_data(V2021, 1), V2021)
+    doc["values"]["t3.other_handling.total"] = 0
+    doc["values"]["t3.other_handling.natural_person"] = 0
+    doc["values"]["t9.bogus"] = 1
+    doc["extra"] = True
+    code, out, _ = run(["check", write(tmp_path, "u.json", doc), "--json"], capsys)
+    problems = json.loads(out)[0]["problems"]
+    unknown = {p["keys"][0] for p in problems if p["rule"] == "unknown-key"}
+    assert unknown == {"t3.other_handling.total", "t3.other_handling.natural_person", "t9.bogus", "extra"}
+    assert code == 1
+    assert any("属于 2019 版格式" in p["message"] for p in problems)
+
+
+def test_wrong_format_for_the_year(tmp_path, capsys):
+    doc = document(consistent_data(V2019, 1), V2019)
+    doc["meta"]["year"] = 2023
+    code, out, _ = run(["check", write(tmp_path, "f.json", doc), "--json"], capsys)
+    assert code == 1
+    assert [p["rule"] for p in json.loads(out)[0]["problems"]] == ["format-version"]
+
+
+def test_format_follows_the_year_when_omitted(tmp_path):
+    doc = document(consistent_data(V2019, 1), V2019)
+    del doc["format"]
+    assert load_report(write(tmp_path, "y.json", doc)).fmt is V2019
+
+
+BAD_FILES = [
+    ("missing.json", None, "找不到文件"),
+    ("empty.json", b"", "空文件"),
+    ("invalid.json", b"{\"meta\": ", "不是有效的 JSON"),
+    ("latin1.json", "{\"meta\": {\"agency\": \"é\"}}".encode("latin-1"), "不是 UTF-8"),
+    ("list.json", b"[1, 2]", "JSON 对象"),
+    ("values-list.json", b"{\"meta\": {\"year\": 2024}, \"values\": [1]}", "应是一个 JSON 对象"),
+    ("noyear.json", b"{\"meta\": {\"agency\": \"x\"}}", "无法确定格式版本"),
+    ("badformat.json", b"{\"format\": \"2030\", \"meta\": {\"year\": 2024}}", "只能是"),
+    ("nested.json", b"{\"meta\": {\"year\": 2024}, \"values\": {\"t3.new.business\": [1]}}", "应是数字"),
+    ("report.docx", b"PK\x03\x04", "不支持的文件类型"),
+    ("old.xls", b"\xd0\xcf\x11\xe0", "另存为"),
+]
+
+
+@pytest.mark.parametrize("name,content,reason", BAD_FILES, ids=[b[0] for b in BAD_FILES])
+def test_unreadable_files_exit_2_with_one_chinese_line(tmp_path, capsys, name, content, reason):
+    path = tmp_path / name
+    if content is not None:
+        path.write_bytes(content)
+    code, out, err = run(["check", path], capsys)
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and err.startswith("错误：") and reason in err
+    assert "Traceback" not in err
+
+
+def test_directory_and_usage_errors(tmp_path, capsys):
+    code, _, err = run(["check"], capsys)
+    assert code == 2 and err.startswith("错误：命令用法有误")
+    code, _, err = run(["bogus"], capsys)
+    assert code == 2 and "命令用法有误" in err
+
+
+def test_one_bad_file_does_not_stop_the_others(tmp_path, capsys):
+    good = write(tmp_path, "good.json", document(consistent_data(V2021, 1), V2021))
+    code, out, err = run(["check", tmp_path / "nope.json", good, "--json"], capsys)
+    result = json.loads(out)
+    assert code == 2 and [r["file"] for r in result] == [str(tmp_path / "nope.json"), str(good)]
+    assert "error" in result[0] and result[1]["problems"] == []
+
+
+def test_check_stays_lean(fixtures_dir):
+    """`xlreport check` on a data file imports none of the heavy libraries."""
+    code = (
+        "import sys; from xlreport.cli import main; "
+        f"rc = main(['check', {str(fixtures_dir / '2024_huaian_szf.json')!r}]); "
+        "heavy = sorted({m.split('.')[0] for m in sys.modules} & {'docxtpl', 'docx', 'xlwings', 'openpyxl', 'xlsxwriter', 'jinja2'}); "
+        "print(rc, heavy)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip().splitlines()[-1] == "0 []"
+
+
+def test_module_entry_point(fixtures_dir):
+    result = subprocess.run([sys.executable, "-m", "xlreport", "check", str(fixtures_dir / "2023_hongze_qzf.json")],
+                            capture_output=True, text=True)
+    assert result.returncode == 1 and "(t4-sum)" in result.stdout
+
+
+def test_demo_runs(tmp_path, capsys):
+    code, out, _ = run(["demo", "-o", tmp_path / "demo"], capsys)
+    assert code == 0
+    assert "枣庄市峄城区科学技术局" in out and "通过" in out
+    assert (tmp_path / "demo" / "demo-2020.json").exists()
