@@ -124,13 +124,66 @@ def print_problems(name: str, problems) -> None:
     print(f"{name}: {verdict}（{errors} 个错误，{warnings} 个警告）")
 
 
+def cmd_new(args) -> int:
+    from .data import load_report, prefill_from_previous
+    from .formats import format_for_year
+    from .workbook import write_workbook
+
+    if not 2008 <= args.year <= 2100:
+        raise XlreportError(f"报告年度 {args.year} 不是有效年份，请填写四位数年份，如 2024")
+    fmt = format_for_year(args.year)
+    out = Path(args.output)
+    want = ".xlsm" if args.macros else ".xlsx"
+    if out.suffix.lower() != want:
+        hint = "带宏的工作簿（--macros）" if args.macros else "不带宏的工作簿"
+        raise XlreportError(f"输出文件应以 {want} 结尾（{hint}），而不是“{out.name}”")
+    data: dict = {}
+    if args.data:
+        source = load_report(args.data)
+        if source.fmt is not fmt:
+            raise XlreportError(f"数据文件“{Path(args.data).name}”是 {source.fmt.version} 版格式，"
+                                f"而 {args.year} 年度应使用 {fmt.version} 版格式，不能直接填入")
+        if source.problems:
+            keys = "、".join(k for p in source.problems for k in p.keys)
+            raise XlreportError(f"数据文件“{Path(args.data).name}”中有约定以外的项目：{keys}；请改正后再生成")
+        data.update(source.data)
+    data["meta.year"] = args.year
+    if args.agency:
+        data["meta.agency"] = args.agency
+    if args.previous:
+        prefill_from_previous(data, fmt, load_report(args.previous))
+    vba = None
+    if args.macros:
+        from .macros import MacroParts
+
+        vba = MacroParts()
+    write_workbook(out, fmt, data, force=args.force, vba=vba)
+    print(f"已生成工作簿：{out}（{fmt.version} 版格式，{args.year} 年度）")
+    return EXIT_OK
+
+
+def cmd_export(args) -> int:
+    from .data import dumps, load_report, write_json
+
+    report = load_report(args.file)
+    if report.problems:  # unknown keys in a JSON input would be lost: say so
+        keys = "、".join(k for p in report.problems for k in p.keys)
+        raise XlreportError(f"“{Path(args.file).name}”中有约定以外的项目：{keys}；请改正后再导出")
+    if args.output:
+        write_json(args.output, report.data, report.fmt, force=args.force)
+        print(f"已导出数据文件：{args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(dumps(report.data, report.fmt))
+    return EXIT_OK
+
+
 def cmd_demo(args) -> int:
     from .demo import run_demo
 
     return run_demo(args.output)
 
 
-COMMANDS = {"check": cmd_check, "demo": cmd_demo}
+COMMANDS = {"check": cmd_check, "new": cmd_new, "export": cmd_export, "demo": cmd_demo}
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -203,3 +203,26 @@ def attach_previous(report: Report, last: Report) -> None:
     if isinstance(this_year, int) and isinstance(last_year, int) and last_year != this_year - 1:
         raise InputError(f"上年数据“{Path(last.path).name}”是 {last_year} 年的报告，不是 {this_year} 年的上一年，请核对")
     report.data.update(prev)
+
+
+def prefill_from_previous(data: dict[str, Any], fmt: ReportFormat, last: Report) -> None:
+    """Fill 上年数据 from last year's report, and this year's opening figures where still blank:
+    二、上年结转 from last year's 四、结转下年度继续办理 and (V2019) 上一年项目数量 from last
+    year's 上一年项目数量 + 本年增/减."""
+    prev = previous_values(last, fmt)
+    last_year, this_year = prev.pop("_previous_year"), data.get("meta.year")
+    if isinstance(this_year, int) and isinstance(last_year, int) and last_year != this_year - 1:
+        raise InputError(f"上年数据“{Path(last.path).name}”是 {last_year} 年的报告，不是 {this_year} 年的上一年，请核对")
+    data.update(prev)
+    for f in fmt.input_fields:
+        if data.get(f.key) is not None:
+            continue
+        if f.key.startswith("t3.carried_over."):
+            value = prev.get("previous.t3.carried_forward." + f.key.rsplit(".", 1)[1])
+        elif f.key.endswith(".last_year"):
+            a, b = prev.get(f"previous.{f.key}"), prev.get(f"previous.{f.key[:-len('last_year')]}change")
+            value = None if a is None or b is None else a + b
+        else:
+            continue
+        if value is not None:
+            data[f.key] = value

@@ -51,17 +51,21 @@ def convert(source: str | os.PathLike, target_format: str, outdir: str | os.Path
     Returns the path of the converted file. Raises XlreportError with a Chinese
     reason when LibreOffice is missing or fails.
     """
+    return convert_many([source], target_format, outdir, profile, timeout)[0]
+
+
+def convert_many(sources: list, target_format: str, outdir: str | os.PathLike,
+                 profile: str | os.PathLike | None = None, timeout: float = 600) -> list[Path]:
+    """Convert several files in one LibreOffice run (start-up is most of the cost)."""
     soffice = find_soffice()
     if soffice is None:
-        raise XlreportError("未找到 LibreOffice（soffice），无法转换为 PDF；请安装 LibreOffice，或去掉 --pdf 只生成 Word 文件")
-    source = Path(source).resolve()
+        raise XlreportError("未找到 LibreOffice（soffice），无法转换；请安装 LibreOffice，或去掉 --pdf 只生成 Word 文件")
+    sources = [Path(s).resolve() for s in sources]
     outdir = Path(outdir).resolve()
     with tempfile.TemporaryDirectory(prefix="xlreport-lo-") as tmp:
-        prof = Path(profile) if profile else make_profile(tmp)
-        if profile and not (prof / "user" / "registrymodifications.xcu").exists():
-            make_profile(prof)
+        prof = make_profile(profile or tmp)
         cmd = [soffice, f"-env:UserInstallation={prof.resolve().as_uri()}", "--headless", "--norestore",
-               "--nolockcheck", "--convert-to", target_format, "--outdir", str(outdir), str(source)]
+               "--nolockcheck", "--convert-to", target_format, "--outdir", str(outdir), *map(str, sources)]
         env = dict(os.environ)
         fonts = Path(__file__).with_name("fonts.conf")
         if "FONTCONFIG_FILE" not in env and fonts.exists():
@@ -69,10 +73,12 @@ def convert(source: str | os.PathLike, target_format: str, outdir: str | os.Path
         try:
             result = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
         except subprocess.TimeoutExpired:
-            raise XlreportError(f"LibreOffice 转换“{source.name}”超时（{timeout:.0f} 秒）") from None
+            raise XlreportError(f"LibreOffice 转换超时（{timeout:.0f} 秒）") from None
         ext = target_format.split(":")[0]
-        out = outdir / f"{source.stem}.{ext}"
-        if result.returncode != 0 or not out.exists():
+        outs = [outdir / f"{s.stem}.{ext}" for s in sources]
+        failed = [o for o in outs if not o.exists()]
+        if result.returncode != 0 or failed:
             detail = (result.stderr or result.stdout).strip().splitlines()
-            raise XlreportError(f"LibreOffice 转换“{source.name}”失败：{detail[-1] if detail else '无输出'}")
-        return out
+            names = "、".join(o.name for o in failed) or sources[0].name
+            raise XlreportError(f"LibreOffice 转换“{names}”失败：{detail[-1] if detail else '无输出'}")
+        return outs

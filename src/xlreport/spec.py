@@ -118,6 +118,7 @@ class Rule:
     id: str
     severity: Severity
     summary: str  # English, for the README rule table
+    title: str = ""  # Chinese, for the 校验 sheet
     native: bool = True  # also written as a native formula on the 校验 sheet
 
 

@@ -1,0 +1,35 @@
+"""Rebuild the committed templates: `python -m xlreport.build_templates [FOLDER]`.
+
+templates/report.xlsx is the blank workbook of the current format (V2021),
+templates/report.xlsm the same with the macros. Both are byte-for-byte
+reproducible; a test fails when the committed files no longer match the code.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from .formats import V2021
+
+TEMPLATE_FORMAT = V2021
+
+
+def build(folder: Path) -> list[Path]:
+    from .workbook import write_workbook
+
+    folder.mkdir(parents=True, exist_ok=True)
+    out = [write_workbook(folder / "report.xlsx", TEMPLATE_FORMAT, {}, force=True)]
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    folder = Path(argv[0]) if argv else Path(__file__).resolve().parents[2] / "templates"
+    for path in build(folder):
+        print(f"wrote {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

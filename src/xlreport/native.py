@@ -1,0 +1,183 @@
+"""The rules a second time, as native spreadsheet formulas for the 校验 sheet.
+
+Each `Line` is one rule instance (or, for the value rules, one group of input
+cells); its `count` formula gives how many failures it contributes. The same
+line can be evaluated in Python (`python_count`) from the checker's problems,
+which is how the differential tests compare both engines line by line.
+
+Formulas use only functions that Excel, WPS and LibreOffice share (SUM, COUNT,
+IF, ISNUMBER, ISERROR, LEN, TRIM, INT, ABS, SEARCH, AND, OR). Conditions over
+ranges are array formulas, which all three evaluate element by element.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .checks import EMPTY_TEXT, MAX_ABS
+from .layout import Layout, Pos
+from .rules import RULE_BY_ID
+from .spec import Check, Field, ReportFormat, Term
+
+
+@dataclass(frozen=True)
+class Line:
+    rule: str
+    description: str  # Chinese, shown on the 校验 sheet
+    keys: tuple[str, ...]
+    count: str  # formula (without "=") giving the number of failures
+    array: bool = False  # write as an array formula
+    expected: str = ""  # formulas shown beside arithmetic checks
+    actual: str = ""
+    not_evaluated: str = ""  # formula: TRUE when the check cannot be evaluated
+    not_applicable: str = ""  # formula: TRUE when the check does not apply
+
+    @property
+    def severity(self) -> str:
+        return RULE_BY_ID[self.rule].severity
+
+
+def ranges(positions: list[Pos]) -> list[str]:
+    """Group cells of one sheet into as few rectangular ranges as is simple:
+    runs of consecutive cells in a row, then equal runs in consecutive rows."""
+    by_row: dict[int, list[int]] = {}
+    for p in positions:
+        by_row.setdefault(p.row, []).append(p.col)
+    runs: list[tuple[int, int, int]] = []  # (row, first col, last col)
+    for row in sorted(by_row):
+        cols = sorted(by_row[row])
+        start = prev = cols[0]
+        for c in cols[1:]:
+            if c != prev + 1:
+                runs.append((row, start, prev))
+                start = c
+            prev = c
+        runs.append((row, start, prev))
+    blocks: list[list[int]] = []  # [first row, last row, first col, last col]
+    for row, c0, c1 in runs:
+        for b in blocks:
+            if b[1] == row - 1 and b[2] == c0 and b[3] == c1:
+                b[1] = row
+                break
+        else:
+            blocks.append([row, row, c0, c1])
+    sheet = positions[0].sheet
+    out = []
+    for r0, r1, c0, c1 in blocks:
+        a, b = Pos(sheet, r0, c0), Pos(sheet, r1, c1)
+        out.append(a.ref if a == b else f"{a.ref}:{b.ref.split('!')[1]}")
+    return out
+
+
+def _sum_over(ranges_: list[str], template: str) -> str:
+    return "+".join(template.format(r=r) for r in ranges_)
+
+
+def value_lines(fmt: ReportFormat, layout: Layout) -> list[Line]:
+    """value-missing / value-not-integer / value-negative, per sheet and value type."""
+    lines: list[Line] = []
+    groups: dict[tuple[str, str, bool], list[Field]] = {}
+    for f in (*fmt.value_fields, *fmt.previous):
+        if f.numeric and not f.derived:
+            groups.setdefault((layout.positions[f.key].sheet, f.type, f.required), []).append(f)
+    big = f"{MAX_ABS:.0E}".replace("+", "")
+    for (sheet, vtype, required), fields in groups.items():
+        keys = tuple(f.key for f in fields)
+        rs = ranges([layout.positions[k] for k in keys])
+        kind = {"int": "整数（≥0）", "signed": "整数（可为负）", "decimal": "金额"}[vtype]
+        if required:
+            lines.append(Line("value-missing", f"{sheet}：{kind}输入格未填写的个数", keys,
+                              _sum_over(rs, 'SUM(IF(ISERROR({r}),0,IF(LEN(TRIM({r}))=0,1,0)))'), array=True))
+        if vtype == "decimal":
+            bad = "IF(ISNUMBER({r}),IF(ABS({r})>=%s,1,0),1)" % big
+        else:
+            bad = "IF(ISNUMBER({r}),IF(ABS({r})>=%s,1,IF({r}<>INT({r}),1,0)),1)" % big
+        lines.append(Line("value-not-integer", f"{sheet}：{kind}输入格中不是{'数字' if vtype == 'decimal' else '整数'}的个数",
+                          keys, _sum_over(rs, "SUM(IF(ISERROR({r}),1,IF(LEN(TRIM({r}))=0,0,%s)))" % bad),
+                          array=True))
+        if vtype != "signed":
+            whole = "" if vtype == "decimal" else "IF({r}<>INT({r}),0,"
+            close = "" if vtype == "decimal" else ")"
+            neg = "SUM(IF(ISNUMBER({r}),IF({r}<0,IF(ABS({r})>=%s,0,%s1%s),0),0))" % (big, whole, close)
+            lines.append(Line("value-negative", f"{sheet}：{kind}输入格中为负数的个数", keys,
+                              _sum_over(rs, neg), array=True))
+    return lines
+
+
+def _linear(terms: tuple[Term, ...], layout: Layout) -> str:
+    if not terms:
+        return "0"
+    out = ""
+    for t in terms:
+        ref = layout.positions[t.key].ref
+        out += ("-" if t.coef < 0 else ("+" if out else "")) + ref
+    return out
+
+
+def check_lines(fmt: ReportFormat, layout: Layout, can_make_rules_ref: str) -> list[Line]:
+    lines = []
+    for c in fmt.all_checks():
+        refs = [layout.positions[k].ref for k in c.keys]
+        exp, act = _linear(c.expected, layout), _linear(c.actual, layout)
+        cond = f"({exp}){'=' if c.op == '==' else c.op}({act})"
+        not_eval = f"COUNT({','.join(refs)})<{len(refs)}"
+        not_appl = f'{can_make_rules_ref}="是"' if c.unless_can_make_rules else ""
+        count = f"IF({not_eval},0,IF({cond},0,1))"
+        if not_appl:
+            count = f"IF({not_appl},0,{count})"
+        lines.append(Line(c.rule, describe(c), c.keys, count, expected=exp, actual=act,
+                          not_evaluated=not_eval, not_applicable=not_appl))
+    return lines
+
+
+def describe(c: Check) -> str:
+    """Where the check looks (the message up to its colon) and what must hold."""
+    return f"{c.message.split('：', 1)[0]}：{RULE_BY_ID[c.rule].title}"
+
+
+def meta_lines(fmt: ReportFormat, layout: Layout) -> list[Line]:
+    p = layout.positions
+    agency, year = p["meta.agency"].ref, p["meta.year"].ref
+    valid_year = f"AND({year}=INT({year}),{year}>=2008,{year}<=2100)"
+    last = fmt.last_year or 9999
+    lines = [
+        Line("meta-missing", "封面“机关全称”应填写", ("meta.agency",),
+             f"IF(ISERROR({agency}),0,IF(LEN(TRIM({agency}))=0,1,0))"),
+        Line("meta-missing", "封面“报告年度”应填写", ("meta.year",),
+             f"IF(ISERROR({year}),0,IF(LEN(TRIM({year}))=0,1,0))"),
+        Line("meta-invalid", "封面“报告年度”应为有效年份", ("meta.year",),
+             f"IF(ISERROR({year}),1,IF(LEN(TRIM({year}))=0,0,IF(ISNUMBER({year}),IF({valid_year},0,1),1)))"),
+        Line("format-version", f"报告年度应在本工作簿格式（{fmt.version} 版）的适用年度内", ("meta.year",),
+             f"IF(ISNUMBER({year}),IF({valid_year},IF(AND({year}>={fmt.first_year},{year}<={last}),0,1),0),0)"),
+    ]
+    for f in fmt.meta_fields:
+        if f.type in ("choice", "bool"):
+            ref = p[f.key].ref
+            options = ",".join(f'{ref}="{label}"' for _, label in f.choices)
+            lines.append(Line("meta-invalid", f"{f.where}应为可选值之一", (f.key,),
+                              f"IF(ISERROR({ref}),1,IF(LEN({ref})=0,0,IF(OR({options}),0,1)))"))
+    problems = p["text.problems"].ref
+    empty = ",".join(f'TRIM({problems})="{w}"' for w in sorted(EMPTY_TEXT) if w)
+    lines.append(Line("text-missing", "“五、存在的主要问题及改进情况”应写明问题和改进措施", ("text.problems",),
+                      f"IF(ISERROR({problems}),1,IF(OR(LEN(TRIM({problems}))=0,{empty}),1,0))"))
+    if fmt.has("fee.count"):
+        count, amount, other = p["fee.count"].ref, p["fee.amount_yuan"].ref, p["text.other"].ref
+        lines.append(Line(
+            "text-missing", "“六、其他需要报告的事项”应说明信息处理费情况", ("fee.count", "fee.amount_yuan", "text.other"),
+            f'IF(AND(LEN(TRIM({count}))=0,LEN(TRIM({amount}))=0,ISERROR(SEARCH("信息处理费",{other}))),1,0)'))
+    return lines
+
+
+def all_lines(fmt: ReportFormat, layout: Layout) -> list[Line]:
+    can_make_rules = layout.positions["meta.can_make_rules"].ref
+    return meta_lines(fmt, layout) + value_lines(fmt, layout) + check_lines(fmt, layout, can_make_rules)
+
+
+def python_count(line: Line, problems) -> int:
+    """How many of the Python checker's problems fall on this line."""
+    keys = set(line.keys)
+    if line.expected or line.not_evaluated:  # an arithmetic check: the problem with exactly its keys
+        return sum(1 for p in problems if p.rule == line.rule and tuple(p.keys) == line.keys)
+    if line.rule.startswith("value-"):
+        return sum(1 for p in problems if p.rule == line.rule and p.keys[0] in keys)
+    return sum(1 for p in problems if p.rule == line.rule and tuple(p.keys) == line.keys)

@@ -1,0 +1,572 @@
+"""The locked workbook: written with XlsxWriter from the layout, read back fast.
+
+Writing: every sheet protected, exactly the input cells unlocked, shaded and
+validated; derived cells are formulas; each rule is written again as a native
+formula on the 校验 sheet (native.py), and failing cells turn red through
+conditional formatting. A very hidden sheet `_xlreport` records the format
+version and the layout's fingerprint.
+
+Reading: the marker and every fixed label are verified first (a changed
+structure is refused), then inputs are read by position. Derived values are
+never taken from the file: the checker recomputes them from the inputs.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import io
+import os
+import zipfile
+from pathlib import Path
+from typing import Any, Protocol
+
+from .errors import InputError
+from .formats import FORMATS
+from .layout import (
+    MARKER_TAG, SHEET_CHECKS, SHEET_COVER, SHEET_MARKER, SHEET_OVERVIEW, SHEET_PREVIOUS, SHEET_TEXT,
+    FormRow, Layout, Pos, workbook_layout,
+)
+from .spec import Field, ReportFormat
+
+FONT = "宋体"
+INPUT_FILL = "#FFF2CC"
+DERIVED_FILL = "#EDEDED"
+BAD_FILL, BAD_FONT = "#FFC7CE", "#9C0006"
+GOOD_FILL, GOOD_FONT = "#C6EFCE", "#006100"
+MAX_NUMBER = 10**12 - 1
+PASSWORD = ""  # protection guards against accidents, not people: 审阅 → 撤销工作表保护 needs no password
+
+# Zip limits for reading (a real workbook is ~50 KB with ~20 members).
+MAX_MEMBERS = 2000
+MAX_UNCOMPRESSED = 200 * 1024 * 1024
+MAX_RATIO = 200
+
+
+# --------------------------------------------------------------------------
+# writing
+
+
+class _Formats:
+    def __init__(self, wb):
+        base = {"font_name": FONT, "font_size": 11, "valign": "vcenter", "text_wrap": True}
+        border = {"border": 1}
+
+        def add(**kw):
+            return wb.add_format({**base, **kw})
+
+        self.title = add(bold=True, font_size=16, text_wrap=False)
+        self.hint = add(font_color="#595959", font_size=10, text_wrap=False)
+        self.header = add(**border, bold=True, align="center", bg_color="#D9E1F2")
+        self.label = add(**border, align="left")
+        self.label_center = add(**border, align="center")
+        self.note = add(**border, align="center", font_size=10)
+        self.section = add(**border, bold=True, align="left", bg_color="#D9E1F2")
+        self.input = add(**border, align="center", locked=False, bg_color=INPUT_FILL)
+        self.input_decimal = add(**border, align="center", locked=False, bg_color=INPUT_FILL, num_format="0.00##")
+        self.input_text = add(**border, align="left", valign="top", locked=False, bg_color=INPUT_FILL)
+        self.derived = add(**border, align="center", bg_color=DERIVED_FILL)
+        self.cell = add(**border)
+        self.cell_center = add(**border, align="center")
+        self.status = add(**border, bold=True, font_size=14, align="center")
+        self.bad = wb.add_format({"bg_color": BAD_FILL, "font_color": BAD_FONT})
+        self.good = wb.add_format({"bg_color": GOOD_FILL, "font_color": GOOD_FONT})
+
+
+def write_workbook(path: str | os.PathLike, fmt: ReportFormat, data: dict[str, Any] | None = None,
+                   force: bool = False, vba: "VbaParts | None" = None) -> Path:
+    """Write the locked workbook for `fmt`, prefilled from `data`, atomically."""
+    from .files import write_atomic
+
+    # Derived cells are formulas: published totals in the data are not written.
+    inputs = {k: v for k, v in (data or {}).items() if not (fmt.has(k) and fmt.field(k).derived)}
+    return write_atomic(path, lambda tmp: _write(tmp, fmt, inputs, vba), force)
+
+
+def _write(path: str, fmt: ReportFormat, data: dict[str, Any], vba) -> None:
+    import xlsxwriter
+
+    from .checks import evaluate
+    from .native import all_lines
+
+    layout = workbook_layout(fmt)
+    wb = xlsxwriter.Workbook(path, {"strings_to_numbers": False, "strings_to_formulas": False,
+                                    "strings_to_urls": False})
+    wb.set_properties({"title": f"政府信息公开工作年度报告（{fmt.version} 版格式）", "author": "xlreport",
+                       "created": _dt.datetime(2021, 9, 26)})
+    wb.set_calc_mode("auto")
+    f = _Formats(wb)
+    numbers = evaluate(data, fmt).numbers
+    sheets = {name: wb.add_worksheet(name) for name in layout.sheets}
+    if vba is not None:
+        vba.prepare(wb, sheets)
+    for ws in sheets.values():
+        ws.set_paper(9)  # A4
+        ws.fit_to_pages(1, 0)
+        ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
+        ws.hide_gridlines(2)
+
+    _write_form(sheets[SHEET_COVER], f, layout, SHEET_COVER, "封面数据", data, numbers, fmt,
+                "黄色格子为填写处；报告标题为“机关全称 + 报告年度 + 年政府信息公开工作年度报告”。")
+    _write_form(sheets[SHEET_OVERVIEW], f, layout, SHEET_OVERVIEW, fmt.sections[0].heading, data, numbers, fmt,
+                "每格可写多段，在格内按 Alt+Enter 换行即另起一段。")
+    _write_form(sheets[SHEET_TEXT], f, layout, SHEET_TEXT, "五、六部分", data, numbers, fmt,
+                "每格可写多段，在格内按 Alt+Enter 换行即另起一段。")
+    _write_form(sheets[SHEET_PREVIOUS], f, layout, SHEET_PREVIOUS, "上一年度报告的数字（用于跨年度校验）", data, numbers, fmt,
+                "可用 xlreport new --previous 上年文件 自动填入；不填则不做跨年度校验。")
+    for table in fmt.tables:
+        _write_table(sheets[table.name], f, layout, fmt, table, data, numbers)
+    lines = all_lines(fmt, layout)
+    _write_checks(wb, sheets[SHEET_CHECKS], f, layout, fmt, lines, data)
+    _write_marker(sheets[SHEET_MARKER], layout)
+    _conditional_formats(sheets, f, layout, fmt, lines)
+    for name, ws in sheets.items():
+        if name != SHEET_MARKER:
+            ws.protect(PASSWORD, {"format_columns": True, "format_rows": True,
+                                  "select_locked_cells": True, "select_unlocked_cells": True})
+    sheets[SHEET_COVER].activate()
+    if vba is not None:
+        vba.finish(wb, sheets, layout)
+    wb.close()
+    _lock_structure(path)
+
+
+def _input_format(f: _Formats, field: Field | None):
+    if field is None or field.type == "text":
+        return f.input_text
+    return f.input_decimal if field.type == "decimal" else f.input
+
+
+def _display(field: Field | None, value: Any) -> Any:
+    """The value as it is stored in the cell (choices shown by their label)."""
+    if field is not None and field.choices:
+        for stored, label in field.choices:
+            if type(stored) is type(value) and stored == value:
+                return label
+    return value
+
+
+def _write_value(ws, pos: Pos, value: Any, fmt_) -> None:
+    if value is None:
+        ws.write_blank(pos.row, pos.col, None, fmt_)
+    elif isinstance(value, bool):
+        ws.write_boolean(pos.row, pos.col, value, fmt_)
+    elif isinstance(value, (int, float)):
+        ws.write_number(pos.row, pos.col, value, fmt_)
+    else:
+        ws.write_string(pos.row, pos.col, str(value), fmt_)
+
+
+def _write_form(ws, f: _Formats, layout: Layout, sheet: str, title: str, data, numbers, fmt: ReportFormat,
+                hint: str):
+    rows: tuple[FormRow, ...] = layout.forms[sheet]
+    ws.write(0, 0, title, f.title)
+    ws.write(1, 0, hint, f.hint)
+    text_sheet = sheet in (SHEET_OVERVIEW, SHEET_TEXT)
+    ws.set_column(0, 0, 34 if sheet != SHEET_PREVIOUS else 44)
+    ws.set_column(1, 1, 90 if text_sheet else 34)
+    ws.set_column(2, 2, 50)
+    for r in rows:
+        field = fmt.field(r.field_key) if fmt.has(r.field_key) else None
+        ws.write_string(r.pos.row, 0, r.label, f.label)
+        ws.write_string(r.pos.row, 2, r.hint, f.hint)
+        if field is not None and field.derived:
+            _write_derived(ws, r.pos, field, layout, numbers, f)
+            ws.set_row(r.pos.row, 22)
+            continue
+        _write_value(ws, r.pos, _display(field, data.get(r.field_key)), _input_format(f, field))
+        if field is None:  # narrative text
+            ws.set_row(r.pos.row, 150)
+            ws.data_validation(r.pos.row, 1, r.pos.row, 1, {
+                "validate": "length", "criteria": "<=", "value": 32767,
+                "error_title": "文字过长", "error_message": "一个格子最多 32767 个字，请分到其他格子或精简。"})
+        else:
+            ws.set_row(r.pos.row, 22)
+            _validate(ws, r.pos, r.pos, field, layout.fmt)
+    ws.freeze_panes(FORM_HEADER_ROWS, 0)
+
+
+FORM_HEADER_ROWS = 2
+
+
+def _validate(ws, first: Pos, last: Pos, field: Field, fmt: ReportFormat) -> None:
+    """Data validation with Chinese prompts; pasted values bypass it, the checks catch them."""
+    what = field.where.split(" ", 1)[-1]
+    if field.key == "meta.year":
+        top = fmt.last_year or 2100
+        opts = {"validate": "integer", "criteria": "between", "minimum": fmt.first_year, "maximum": top,
+                "input_title": "报告年度", "input_message": f"{fmt.version} 版格式适用于 {fmt.first_year}—{top} 年度",
+                "error_title": "年度不适用",
+                "error_message": f"本工作簿是 {fmt.version} 版格式，只适用于 {fmt.first_year}—{top} 年度；"
+                                 f"其他年度请用 xlreport new --year 年度 重新生成。"}
+    elif field.choices:
+        opts = {"validate": "list", "source": [label for _, label in field.choices],
+                "input_title": field.label[:32], "input_message": "请从下拉列表中选择",
+                "error_title": "请选择", "error_message": "只能从下拉列表中选择。"}
+    elif field.type == "text":
+        opts = {"validate": "length", "criteria": "<=", "value": 200,
+                "input_title": field.label[:32], "input_message": field.where,
+                "error_title": "文字过长", "error_message": "这里最多填写 200 个字。"}
+    elif field.type == "decimal":
+        opts = {"validate": "decimal", "criteria": "between", "minimum": 0, "maximum": MAX_NUMBER,
+                "input_title": "填写金额", "input_message": f"{what[:80]}：填写数字{('，单位：' + field.unit) if field.unit else ''}，没有的填 0",
+                "error_title": "请填写数字", "error_message": "这里只能填写不小于 0 的数字（金额），不要带单位或文字。"}
+    elif field.type == "signed":
+        opts = {"validate": "integer", "criteria": "between", "minimum": -MAX_NUMBER, "maximum": MAX_NUMBER,
+                "input_title": "填写整数", "input_message": "本年增/减：增加填正数，减少填负数（如 -8），不变填 0",
+                "error_title": "请填写整数", "error_message": "这里只能填写整数，减少用负数表示，如 -8。"}
+    else:
+        opts = {"validate": "integer", "criteria": "between", "minimum": 0, "maximum": MAX_NUMBER,
+                "input_title": "填写整数", "input_message": f"{what[:80]}：填写件数（整数），没有的填 0",
+                "error_title": "请填写整数", "error_message": "这里只能填写不小于 0 的整数，没有的填 0，不要写“件”等文字。"}
+    opts["input_message"] = opts["input_message"][:255]
+    ws.data_validation(first.row, first.col, last.row, last.col, opts)
+
+
+def _write_table(ws, f: _Formats, layout: Layout, fmt: ReportFormat, table, data, numbers) -> None:
+    origin = layout.table_origin[table.id]
+    ws.write(0, 0, table.heading, f.title)
+    hint = "黄色格子为填写处，没有的填 0；灰色格子自动计算。"
+    if table.id == "t3":
+        hint += "校验未通过的格子显示为红色，详见“校验”表。"
+    ws.write(1, 0, hint, f.hint)
+    for i, w in enumerate(table.col_widths):
+        ws.set_column(origin.col + i, origin.col + i, w)
+    for c in table.cells:
+        r0, c0 = origin.row + c.row, origin.col + c.col
+        r1, c1 = r0 + c.rowspan - 1, c0 + c.colspan - 1
+        if c.role == "value":
+            field = fmt.field(c.key)
+            pos = layout.positions[c.key]
+            if field.derived:
+                if (r0, c0) != (r1, c1):
+                    ws.merge_range(r0, c0, r1, c1, "", f.derived)
+                _write_derived(ws, pos, field, layout, numbers, f)
+            else:
+                cell_fmt = _input_format(f, field)
+                if (r0, c0) != (r1, c1):
+                    ws.merge_range(r0, c0, r1, c1, "", cell_fmt)
+                _write_value(ws, pos, _display(field, data.get(c.key)), cell_fmt)
+                _validate(ws, pos, pos, field, fmt)
+            continue
+        cell_fmt = {"title": f.section, "header": f.header, "note": f.note,
+                    "label": f.label}[c.role]
+        if (r0, c0) != (r1, c1):
+            ws.merge_range(r0, c0, r1, c1, c.text, cell_fmt)
+        else:
+            ws.write_string(r0, c0, c.text, cell_fmt)
+    for i, key in enumerate(table.extras):
+        field = fmt.field(key)
+        pos = layout.positions[key]
+        ws.write_string(pos.row, 0, field.label, f.label)
+        _write_value(ws, pos, _display(field, data.get(key)), _input_format(f, field))
+        _validate(ws, pos, pos, field, fmt)
+    for r in range(origin.row, origin.row + table.n_rows):
+        ws.set_row(r, 30 if table.id != "t2" else 24)
+    if table.header_rows:
+        ws.set_row(origin.row, 24)
+        ws.repeat_rows(origin.row, origin.row + table.header_rows - 1)
+        ws.freeze_panes(origin.row + table.header_rows, table.label_cols)
+    if table.id == "t4":
+        ws.set_landscape()
+    if table.id == "t3":
+        ws.set_row(origin.row, 36)
+
+
+def _write_derived(ws, pos: Pos, field: Field, layout: Layout, numbers, f: _Formats) -> None:
+    """A derived value: the sum of its parts, or empty while any part is not a number
+    (so the checks that use it are not evaluated, as in the Python checker)."""
+    parts = [layout.positions[k].ref.split("!")[1] for k in field.derived_from]
+    refs = _compact(parts)
+    value = numbers.get(field.key)
+    ws.write_formula(pos.row, pos.col, f'=IF(COUNT({refs})={len(parts)},SUM({refs}),"")', f.derived,
+                     "" if value is None else value)
+
+
+def _compact(cells: list[str]) -> str:
+    """D6:I6 for a run of adjacent cells in one row or column, else D6,E6,…"""
+    import re
+
+    parsed = [re.match(r"\$([A-Z]+)\$(\d+)", c).groups() for c in cells]
+    cols = [_col_index(c) for c, _ in parsed]
+    rows = [int(r) for _, r in parsed]
+    if len(set(rows)) == 1 and cols == list(range(cols[0], cols[0] + len(cols))):
+        return f"{cells[0]}:{cells[-1]}"
+    if len(set(cols)) == 1 and rows == list(range(rows[0], rows[0] + len(rows))):
+        return f"{cells[0]}:{cells[-1]}"
+    return ",".join(cells)
+
+
+def _col_index(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n - 1
+
+
+CHECK_HEADER_ROW = 5
+CHECK_COLUMNS = ("规则", "级别", "检查内容", "应为", "实际", "结果", "未通过数", "涉及项目")
+
+
+def _write_checks(wb, ws, f: _Formats, layout: Layout, fmt: ReportFormat, lines, data) -> None:
+    from .checks import check
+    from .native import python_count
+
+    problems = check(data, fmt, {})
+    first = CHECK_HEADER_ROW + 1
+    last = first + len(lines) - 1
+    ws.write(0, 0, "校验结果", f.title)
+    ws.write(1, 0, "本表由公式自动计算，在任何电子表格软件中都有效；“未通过”的项目请按“检查内容”核对相应表格（红色格子）。", f.hint)
+    ws.write_string(2, 0, "结论", f.label_center)
+    ws.write_string(3, 0, "错误数", f.label_center)
+    ws.write_string(4, 0, "警告数", f.label_center)
+    n_errors = sum(python_count(l, problems) for l in lines if l.severity == "error")
+    n_warnings = sum(python_count(l, problems) for l in lines if l.severity == "warning")
+    count_col = "G"
+    sev_col = "B"
+    ws.write_formula(3, 1, f'=SUMIF(${sev_col}${first + 1}:${sev_col}${last + 1},"错误",${count_col}${first + 1}:${count_col}${last + 1})',
+                     f.cell_center, n_errors)
+    ws.write_formula(4, 1, f'=SUMIF(${sev_col}${first + 1}:${sev_col}${last + 1},"警告",${count_col}${first + 1}:${count_col}${last + 1})',
+                     f.cell_center, n_warnings)
+    status = "通过" if n_errors == 0 else f"未通过：{n_errors} 个错误"
+    ws.write_formula(2, 1, '=IF(B4=0,"通过","未通过："&B4&" 个错误")', f.status, status)
+    wb.define_name("xlreport_status", f"='{SHEET_CHECKS}'!$B$3")
+    wb.define_name("xlreport_errors", f"='{SHEET_CHECKS}'!$B$4")
+    wb.define_name("xlreport_warnings", f"='{SHEET_CHECKS}'!$B$5")
+    for i, name in enumerate(CHECK_COLUMNS):
+        ws.write_string(CHECK_HEADER_ROW, i, name, f.header)
+    for col, width in enumerate((22, 6, 62, 10, 10, 9, 9, 40)):
+        ws.set_column(col, col, width)
+    ws.set_column(7, 7, 40, None, {"hidden": True})
+    label = {"error": "错误", "warning": "警告"}
+    for i, line in enumerate(lines):
+        r = first + i
+        py_count = python_count(line, problems)
+        ws.write_string(r, 0, line.rule, f.cell)
+        ws.write_string(r, 1, label[line.severity], f.cell_center)
+        ws.write_string(r, 2, line.description, f.cell)
+        if line.expected:
+            guard = line.not_evaluated
+            ws.write_formula(r, 3, f'=IF({guard},"",{line.expected})', f.cell_center, "")
+            ws.write_formula(r, 4, f'=IF({guard},"",{line.actual})', f.cell_center, "")
+            verdict = f'IF({guard},"未校验",IF(G{r + 1}=0,"通过","未通过"))'
+            if line.not_applicable:
+                verdict = f'IF({line.not_applicable},"不适用",{verdict})'
+            ws.write_formula(r, 5, "=" + verdict, f.cell_center, "通过" if py_count == 0 else "未通过")
+        else:
+            ws.write_blank(r, 3, None, f.cell_center)
+            ws.write_blank(r, 4, None, f.cell_center)
+            ws.write_formula(r, 5, f'=IF(G{r + 1}=0,"通过","未通过")', f.cell_center,
+                             "通过" if py_count == 0 else "未通过")
+        if line.array:
+            ws.write_array_formula(r, 6, r, 6, "{=" + line.count + "}", f.cell_center, py_count)
+        else:
+            ws.write_formula(r, 6, "=" + line.count, f.cell_center, py_count)
+        ws.write_string(r, 7, " ".join(line.keys), f.cell)
+    ws.conditional_format(first, 5, last, 5, {"type": "cell", "criteria": "==", "value": '"未通过"', "format": f.bad})
+    ws.conditional_format(first, 5, last, 5, {"type": "cell", "criteria": "==", "value": '"通过"', "format": f.good})
+    ws.conditional_format(2, 1, 2, 1, {"type": "cell", "criteria": "==", "value": '"通过"', "format": f.good})
+    ws.conditional_format(2, 1, 2, 1, {"type": "cell", "criteria": "!=", "value": '"通过"', "format": f.bad})
+    ws.freeze_panes(first, 0)
+    ws.autofilter(CHECK_HEADER_ROW, 0, last, len(CHECK_COLUMNS) - 1)
+    ws.set_landscape()
+
+
+def _conditional_formats(sheets, f: _Formats, layout: Layout, fmt: ReportFormat, lines) -> None:
+    """Failing cells turn red: a cell whose own value is bad, or that takes part in a failing check."""
+    first = CHECK_HEADER_ROW + 1
+    by_sheet: dict[str, list[tuple[list[Pos], str]]] = {}
+    for i, line in enumerate(lines):
+        if line.rule.startswith("value-"):
+            continue
+        cells = [layout.positions[k] for k in line.keys]
+        for sheet in {p.sheet for p in cells}:
+            mine = [p for p in cells if p.sheet == sheet]
+            by_sheet.setdefault(sheet, []).append((mine, f"'{SHEET_CHECKS}'!$G${first + i + 1}>0"))
+    for sheet, items in by_sheet.items():
+        ws = sheets[sheet]
+        for cells, cond in items:
+            rng = " ".join(p.cell for p in cells)
+            top = min(cells, key=lambda p: (p.row, p.col))
+            ws.conditional_format(top.row, top.col, top.row, top.col,
+                                  {"type": "formula", "criteria": "=" + cond, "format": f.bad, "multi_range": rng})
+    # a value that is not a proper number for its field, relative to each input cell
+    for field in (*fmt.value_fields, *fmt.previous):
+        if not field.numeric or field.derived:
+            continue
+        pos = layout.positions[field.key]
+        c = pos.cell
+        big = "1E12"
+        if field.type == "decimal":
+            bad = f"IF(ISNUMBER({c}),OR({c}<0,ABS({c})>={big}),TRUE)"
+        elif field.type == "signed":
+            bad = f"IF(ISNUMBER({c}),OR({c}<>INT({c}),ABS({c})>={big}),TRUE)"
+        else:
+            bad = f"IF(ISNUMBER({c}),OR({c}<>INT({c}),{c}<0,ABS({c})>={big}),TRUE)"
+        cond = f"=IF(ISERROR({c}),TRUE,IF(LEN(TRIM({c}))=0,FALSE,{bad}))"
+        sheets[pos.sheet].conditional_format(pos.row, pos.col, pos.row, pos.col,
+                                             {"type": "formula", "criteria": cond, "format": f.bad})
+
+
+def _write_marker(ws, layout: Layout) -> None:
+    ws.write_string(0, 0, MARKER_TAG)
+    ws.write_string(0, 1, layout.fmt.version)
+    ws.write_string(1, 0, "layout")
+    ws.write_string(1, 1, layout.fingerprint)
+    ws.write_string(2, 0, "generator")
+    from . import __version__
+
+    ws.write_string(2, 1, f"xlreport {__version__}")
+    ws.very_hidden()
+
+
+def _lock_structure(path: str) -> None:
+    """Protect the workbook structure (no renaming, deleting or moving sheets).
+
+    XlsxWriter cannot, so the element is added to xl/workbook.xml. Per ECMA-376
+    Part 1 §18.2.29 <workbookProtection> comes right before <bookViews>.
+    """
+    with zipfile.ZipFile(path) as z:
+        items = [(i, z.read(i.filename)) for i in z.infolist()]
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for info, content in items:
+            if info.filename == "xl/workbook.xml":
+                content = content.replace(b"<bookViews>", b'<workbookProtection lockStructure="1"/><bookViews>', 1)
+            z.writestr(info, content)
+    Path(path).write_bytes(out.getvalue())
+
+
+class VbaParts(Protocol):
+    """What the macro workbook adds (see macros.py): code names, the VBA project, buttons."""
+
+    def prepare(self, wb, sheets) -> None: ...
+
+    def finish(self, wb, sheets, layout: Layout) -> None: ...
+
+
+# --------------------------------------------------------------------------
+# reading
+
+
+def read_workbook(path: str | os.PathLike):
+    """Read an xlreport workbook into a `data.Report` (inputs only; derived values are recomputed)."""
+    from .data import Report
+
+    p = Path(path)
+    guard_zip(p)
+    from python_calamine import CalamineWorkbook
+
+    try:
+        book = CalamineWorkbook.from_path(str(p))
+    except Exception as exc:  # calamine raises its own error types for broken files
+        raise InputError(f"无法打开工作簿“{p.name}”：文件已损坏或不是 Excel 工作簿（{type(exc).__name__}）") from None
+    names = list(book.sheet_names)
+    if SHEET_MARKER not in names:
+        raise InputError(f"“{p.name}”不是用 xlreport 生成的工作簿（缺少标记），请用 xlreport new 生成工作簿后填写")
+    marker = _grid(book, SHEET_MARKER, p)
+    tag, version = _at(marker, 0, 0), _at(marker, 0, 1)
+    if tag != MARKER_TAG or version not in FORMATS:
+        raise InputError(f"“{p.name}”的 xlreport 标记已损坏，无法确定格式版本，请用 xlreport new 重新生成工作簿")
+    fmt = FORMATS[version]
+    layout = workbook_layout(fmt)
+    if _at(marker, 1, 1) != layout.fingerprint:
+        raise InputError(f"“{p.name}”由另一版本的 xlreport 生成（{_at(marker, 2, 1) or '未知版本'}），表格布局不同；"
+                         f"请用生成它的 xlreport 版本导出数据（xlreport export），再用 xlreport new --data 生成新工作簿")
+    missing = [s for s in layout.sheets if s not in names]
+    if missing:
+        raise InputError(f"“{p.name}”缺少工作表“{'”“'.join(missing)}”（可能被删除或改名），无法读取；请恢复原工作表名称")
+    grids = {s: _grid(book, s, p) for s in layout.sheets if s not in (SHEET_MARKER, SHEET_CHECKS)}
+    for pos, text in layout.labels:
+        found = _at(grids[pos.sheet], pos.row, pos.col)
+        if str(found).strip() != text:
+            raise InputError(f"“{p.name}”的表格结构被改动：{pos.a1} 应为“{text}”，实际为“{_short(found)}”"
+                             f"（可能插入或删除了行列）；请撤销改动，或用 xlreport new 重新生成工作簿")
+    data: dict[str, Any] = {}
+    for key, pos in layout.positions.items():
+        if not fmt.has(key):  # narrative text
+            value = _at(grids[pos.sheet], pos.row, pos.col)
+            data[key] = _text(value)
+            continue
+        field = fmt.field(key)
+        if field.derived:
+            continue
+        data[key] = _cell_value(field, _at(grids[pos.sheet], pos.row, pos.col))
+    data = {k: v for k, v in data.items() if v is not None}
+    return Report(str(p), fmt, data, layout.cells(), [])
+
+
+def _grid(book, sheet: str, p: Path) -> list[list[Any]]:
+    try:
+        s = book.get_sheet_by_name(sheet)
+        rows = s.to_python(skip_empty_area=False)
+    except Exception as exc:
+        raise InputError(f"无法读取“{p.name}”的工作表“{sheet}”（{type(exc).__name__}）") from None
+    return rows
+
+
+def _at(grid: list[list[Any]], row: int, col: int) -> Any:
+    if row < len(grid) and col < len(grid[row]):
+        return grid[row][col]
+    return ""
+
+
+def _short(value: Any) -> str:
+    text = str(value)
+    return text if len(text) <= 30 else text[:30] + "…"
+
+
+def _text(value: Any) -> str | None:
+    if value in ("", None):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).replace("\r\n", "\n")
+
+
+def _cell_value(field: Field, value: Any) -> Any:
+    """The cell as the checker should see it: numbers as numbers, labels back to stored values."""
+    if value == "" or value is None:
+        return None
+    if field.choices:
+        for stored, label in field.choices:
+            if value == label:
+                return stored
+        return value
+    if field.type == "text":
+        return _text(value)
+    if isinstance(value, float) and value.is_integer() and field.type != "decimal":
+        return int(value)
+    if isinstance(value, (_dt.date, _dt.time, _dt.timedelta)):
+        return value  # a date where a number belongs: value-not-integer
+    return value
+
+
+def guard_zip(p: Path) -> None:
+    """Refuse files that are not workbooks, or archives of absurd size, before parsing them."""
+    try:
+        with open(p, "rb") as fh:
+            head = fh.read(8)
+    except OSError as exc:
+        raise InputError(f"无法读取“{p}”：{exc.strerror}") from None
+    if not head:
+        raise InputError(f"“{p.name}”是空文件，不是工作簿")
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise InputError(f"“{p.name}”是旧版 .xls 格式或设置了打开密码；请去掉密码，并在 Excel 或 WPS 中“另存为”.xlsx 后再检查")
+    if not head.startswith(b"PK"):
+        raise InputError(f"“{p.name}”不是 Excel 工作簿（文件内容不是 .xlsx 格式），请检查文件")
+    try:
+        with zipfile.ZipFile(p) as z:
+            infos = z.infolist()
+            names = {i.filename for i in infos}
+    except zipfile.BadZipFile:
+        raise InputError(f"“{p.name}”已损坏（不完整的 .xlsx 文件），请重新保存或从备份恢复") from None
+    if len(infos) > MAX_MEMBERS:
+        raise InputError(f"“{p.name}”包含 {len(infos)} 个部件，不像年度报告工作簿，拒绝读取")
+    total = sum(i.file_size for i in infos)
+    packed = max(1, sum(i.compress_size for i in infos))
+    if total > MAX_UNCOMPRESSED or total / packed > MAX_RATIO:
+        raise InputError(f"“{p.name}”解压后有 {total // 1024 // 1024} MB，异常（可能是恶意文件），拒绝读取")
+    if "xl/workbook.xml" not in names:
+        if "word/document.xml" in names:
+            raise InputError(f"“{p.name}”是 Word 文档，不是工作簿，请检查文件")
+        raise InputError(f"“{p.name}”不是 Excel 工作簿，请检查文件")
