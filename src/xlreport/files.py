@@ -31,7 +31,8 @@ def write_atomic(path: str | os.PathLike, write: Callable[[str], None], force: b
     Either the complete file appears at `path` or nothing changes there.
     """
     target = check_target(path, force)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
+    # the temporary file keeps the suffix: some writers look at it (XlsxWriter: .xlsm for macros)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.tmp-", suffix=target.suffix, dir=target.parent or ".")
     os.close(fd)
     try:
         write(tmp)

@@ -450,8 +450,6 @@ class VbaParts(Protocol):
 
 def read_workbook(path: str | os.PathLike):
     """Read an xlreport workbook into a `data.Report` (inputs only; derived values are recomputed)."""
-    from .data import Report
-
     p = Path(path)
     guard_zip(p)
     from python_calamine import CalamineWorkbook
@@ -464,35 +462,51 @@ def read_workbook(path: str | os.PathLike):
     if SHEET_MARKER not in names:
         raise InputError(f"“{p.name}”不是用 xlreport 生成的工作簿（缺少标记），请用 xlreport new 生成工作簿后填写")
     marker = _grid(book, SHEET_MARKER, p)
-    tag, version = _at(marker, 0, 0), _at(marker, 0, 1)
-    if tag != MARKER_TAG or version not in FORMATS:
-        raise InputError(f"“{p.name}”的 xlreport 标记已损坏，无法确定格式版本，请用 xlreport new 重新生成工作簿")
-    fmt = FORMATS[version]
-    layout = workbook_layout(fmt)
-    if _at(marker, 1, 1) != layout.fingerprint:
-        raise InputError(f"“{p.name}”由另一版本的 xlreport 生成（{_at(marker, 2, 1) or '未知版本'}），表格布局不同；"
-                         f"请用生成它的 xlreport 版本导出数据（xlreport export），再用 xlreport new --data 生成新工作簿")
+    layout = layout_from_marker(marker, p.name)
     missing = [s for s in layout.sheets if s not in names]
     if missing:
         raise InputError(f"“{p.name}”缺少工作表“{'”“'.join(missing)}”（可能被删除或改名），无法读取；请恢复原工作表名称")
     grids = {s: _grid(book, s, p) for s in layout.sheets if s not in (SHEET_MARKER, SHEET_CHECKS)}
+    return report_from_grids(str(p), layout, grids)
+
+
+def layout_from_marker(marker: list[list[Any]], name: str) -> Layout:
+    """The layout a workbook was made with, from its `_xlreport` sheet's values."""
+    tag, version = _at(marker, 0, 0), _at(marker, 0, 1)
+    if tag != MARKER_TAG or version not in FORMATS:
+        raise InputError(f"“{name}”的 xlreport 标记已损坏，无法确定格式版本，请用 xlreport new 重新生成工作簿")
+    layout = workbook_layout(FORMATS[version])
+    if _at(marker, 1, 1) != layout.fingerprint:
+        raise InputError(f"“{name}”由另一版本的 xlreport 生成（{_at(marker, 2, 1) or '未知版本'}），表格布局不同；"
+                         f"请用生成它的 xlreport 版本导出数据（xlreport export），再用 xlreport new --data 生成新工作簿")
+    return layout
+
+
+def report_from_grids(path: str, layout: Layout, grids: dict[str, list[list[Any]]]):
+    """Verify the fixed labels, then map cells to keys. `grids[sheet][row][col]` holds cell
+    values from A1 (numbers as float, text as str, blank as "" or None) — from a file
+    (calamine) or from the open workbook in Excel (xlwings)."""
+    from .data import Report
+
+    fmt = layout.fmt
+    name = Path(path).name
     for pos, text in layout.labels:
         found = _at(grids[pos.sheet], pos.row, pos.col)
-        if str(found).strip() != text:
-            raise InputError(f"“{p.name}”的表格结构被改动：{pos.a1} 应为“{text}”，实际为“{_short(found)}”"
+        if str(found if found is not None else "").strip() != text:
+            raise InputError(f"“{name}”的表格结构被改动：{pos.a1} 应为“{text}”，实际为“{_short(found)}”"
                              f"（可能插入或删除了行列）；请撤销改动，或用 xlreport new 重新生成工作簿")
     data: dict[str, Any] = {}
     for key, pos in layout.positions.items():
+        raw = _at(grids[pos.sheet], pos.row, pos.col)
         if not fmt.has(key):  # narrative text
-            value = _at(grids[pos.sheet], pos.row, pos.col)
-            data[key] = _text(value)
+            value = _text(raw)
+        elif fmt.field(key).derived:
             continue
-        field = fmt.field(key)
-        if field.derived:
-            continue
-        data[key] = _cell_value(field, _at(grids[pos.sheet], pos.row, pos.col))
-    data = {k: v for k, v in data.items() if v is not None}
-    return Report(str(p), fmt, data, layout.cells(), [])
+        else:
+            value = _cell_value(fmt.field(key), raw)
+        if value is not None:
+            data[key] = value
+    return Report(path, fmt, data, layout.cells(), [])
 
 
 def _grid(book, sheet: str, p: Path) -> list[list[Any]]:
