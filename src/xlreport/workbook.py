@@ -66,6 +66,7 @@ class _Formats:
         self.input_text = add(**border, align="left", valign="top", locked=False, bg_color=INPUT_FILL)
         self.derived = add(**border, align="center", bg_color=DERIVED_FILL)
         self.cell = add(**border)
+        self.cell_nowrap = add(**border, text_wrap=False)
         self.cell_center = add(**border, align="center")
         self.status = add(**border, bold=True, font_size=14, align="center")
         self.bad = wb.add_format({"bg_color": BAD_FILL, "font_color": BAD_FONT})
@@ -323,6 +324,8 @@ def _write_checks(wb, ws, f: _Formats, layout: Layout, fmt: ReportFormat, lines,
     n_warnings = sum(python_count(l, problems) for l in lines if l.severity == "warning")
     count_col = "G"
     sev_col = "B"
+    for r in (2, 3, 4):
+        ws.merge_range(r, 1, r, 2, "", f.status if r == 2 else f.cell_center)
     ws.write_formula(3, 1, f'=SUMIF(${sev_col}${first + 1}:${sev_col}${last + 1},"错误",${count_col}${first + 1}:${count_col}${last + 1})',
                      f.cell_center, n_errors)
     ws.write_formula(4, 1, f'=SUMIF(${sev_col}${first + 1}:${sev_col}${last + 1},"警告",${count_col}${first + 1}:${count_col}${last + 1})',
@@ -334,7 +337,7 @@ def _write_checks(wb, ws, f: _Formats, layout: Layout, fmt: ReportFormat, lines,
     wb.define_name("xlreport_warnings", f"='{SHEET_CHECKS}'!$B$5")
     for i, name in enumerate(CHECK_COLUMNS):
         ws.write_string(CHECK_HEADER_ROW, i, name, f.header)
-    for col, width in enumerate((22, 6, 62, 10, 10, 9, 9, 40)):
+    for col, width in enumerate((22, 8, 84, 10, 10, 9, 9, 40)):
         ws.set_column(col, col, width)
     ws.set_column(7, 7, 40, None, {"hidden": True})
     label = {"error": "错误", "warning": "警告"}
@@ -343,7 +346,7 @@ def _write_checks(wb, ws, f: _Formats, layout: Layout, fmt: ReportFormat, lines,
         py_count = python_count(line, problems)
         ws.write_string(r, 0, line.rule, f.cell)
         ws.write_string(r, 1, label[line.severity], f.cell_center)
-        ws.write_string(r, 2, line.description, f.cell)
+        ws.write_string(r, 2, line.description, f.cell_nowrap)
         if line.expected:
             guard = line.not_evaluated
             ws.write_formula(r, 3, f'=IF({guard},"",{line.expected})', f.cell_center, "")
@@ -364,8 +367,8 @@ def _write_checks(wb, ws, f: _Formats, layout: Layout, fmt: ReportFormat, lines,
         ws.write_string(r, 7, " ".join(line.keys), f.cell)
     ws.conditional_format(first, 5, last, 5, {"type": "cell", "criteria": "==", "value": '"未通过"', "format": f.bad})
     ws.conditional_format(first, 5, last, 5, {"type": "cell", "criteria": "==", "value": '"通过"', "format": f.good})
-    ws.conditional_format(2, 1, 2, 1, {"type": "cell", "criteria": "==", "value": '"通过"', "format": f.good})
-    ws.conditional_format(2, 1, 2, 1, {"type": "cell", "criteria": "!=", "value": '"通过"', "format": f.bad})
+    ws.conditional_format(2, 1, 2, 2, {"type": "cell", "criteria": "==", "value": '"通过"', "format": f.good})
+    ws.conditional_format(2, 1, 2, 2, {"type": "cell", "criteria": "!=", "value": '"通过"', "format": f.bad})
     ws.freeze_panes(first, 0)
     ws.autofilter(CHECK_HEADER_ROW, 0, last, len(CHECK_COLUMNS) - 1)
     ws.set_landscape()
