@@ -82,43 +82,126 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_UNREADABLE
 
 
-def cmd_check(args) -> int:
-    from .checks import check, has_errors
+REPORT_SUFFIXES = (".json", ".xlsx", ".xlsm")
+
+
+def expand_files(names: list[str]) -> list[str]:
+    """Files as given; folders are searched (recursively) for data files and workbooks."""
+    out: list[str] = []
+    for name in names:
+        p = Path(name)
+        if p.is_dir():
+            found = sorted(f for f in p.rglob("*") if f.suffix.lower() in REPORT_SUFFIXES and f.is_file()
+                           and not f.name.startswith(("~$", ".")))  # Excel's lock files, hidden files
+            if not found:
+                raise XlreportError(f"文件夹“{p}”中没有数据文件（.json）或工作簿（.xlsx/.xlsm）")
+            out += [str(f) for f in found]
+        else:
+            out.append(name)
+    return out
+
+
+def check_one(name: str, previous: str | None = None) -> dict:
+    """Check one file; the result is plain data (it crosses process boundaries)."""
+    from .checks import check
     from .data import attach_previous, load_report
 
-    last = load_report(args.previous) if args.previous else None
+    try:
+        report = load_report(name)
+        if previous:
+            attach_previous(report, load_report(previous))
+    except XlreportError as exc:
+        return {"file": name, "format": None, "error": exc.message, "problems": []}
+    except Exception as exc:  # one broken file must not stop a batch
+        return {"file": name, "format": None, "error": f"无法读取（{type(exc).__name__}: {exc}）", "problems": []}
+    problems = report.problems + check(report.data, report.fmt, report.cells)
+    return {"file": name, "format": report.fmt.version, "problems": [p.to_dict() for p in problems]}
+
+
+def check_many(files: list[str], previous: str | None, progress=None) -> list[dict]:
+    """Check files in order; large batches use every core."""
+    workers = min(os.cpu_count() or 1, 8)
+    if len(files) < 16 or workers == 1:
+        results = []
+        for i, name in enumerate(files):
+            results.append(check_one(name, previous))
+            if progress:
+                progress(i + 1, len(files))
+        return results
+    from concurrent.futures import ProcessPoolExecutor
+    from functools import partial
+
     results = []
-    worst = EXIT_OK
-    for name in args.files:
-        try:
-            report = load_report(name)
-            if last is not None:
-                attach_previous(report, last)
-        except XlreportError as exc:
-            if len(args.files) == 1:
-                raise
-            results.append({"file": name, "format": None, "error": exc.message, "problems": []})
-            worst = EXIT_UNREADABLE
-            if not args.json:
-                print(f"{name}: [无法读取] {exc.message}", file=sys.stderr)
-            continue
-        problems = report.problems + check(report.data, report.fmt, report.cells)
-        results.append({"file": name, "format": report.fmt.version, "problems": [p.to_dict() for p in problems]})
-        if has_errors(problems) and worst == EXIT_OK:
-            worst = EXIT_PROBLEMS
-        if not args.json:
-            print_problems(name, problems)
+    with ProcessPoolExecutor(workers) as pool:
+        for i, result in enumerate(pool.map(partial(check_one, previous=previous), files, chunksize=16)):
+            results.append(result)
+            if progress:
+                progress(i + 1, len(files))
+    return results
+
+
+def cmd_check(args) -> int:
+    if args.previous:  # an unreadable LAST stops everything: it would fail every file
+        from .data import load_report
+
+        load_report(args.previous)
+    files = expand_files(args.files)
+    if len(files) == 1 and len(args.files) == 1 and not Path(args.files[0]).is_dir():
+        result = check_one(files[0], args.previous)
+        if "error" in result:
+            raise XlreportError(result["error"])
+        results = [result]
+    else:
+        show = sys.stderr.isatty() and not args.json
+        results = check_many(files, args.previous, progress_bar if show else None)
+        if show:
+            print(file=sys.stderr)
     if args.json:
         print(json.dumps(results, ensure_ascii=False, indent=1))
-    return worst
+    elif len(results) == 1:
+        print_problems(results[0]["file"], results[0]["problems"])
+    else:
+        print_batch(results)
+    if any("error" in r for r in results):
+        return EXIT_UNREADABLE
+    if any(p["severity"] == "error" for r in results for p in r["problems"]):
+        return EXIT_PROBLEMS
+    return EXIT_OK
+
+
+def progress_bar(done: int, total: int) -> None:
+    width = 30
+    filled = width * done // total
+    print(f"\r校验中 [{'#' * filled}{'.' * (width - filled)}] {done}/{total}", end="", file=sys.stderr, flush=True)
+
+
+def print_batch(results: list[dict]) -> None:
+    """One line per file, then the totals (for supervisors checking many reports)."""
+    passed = failed = unreadable = 0
+    for r in results:
+        if "error" in r:
+            unreadable += 1
+            print(f"{r['file']}: 无法读取：{r['error']}")
+            continue
+        errors = [p for p in r["problems"] if p["severity"] == "error"]
+        warnings = len(r["problems"]) - len(errors)
+        if errors:
+            failed += 1
+            print(f"{r['file']}: 未通过（{len(errors)} 个错误，{warnings} 个警告）首个错误：{errors[0]['message']}")
+        else:
+            passed += 1
+            print(f"{r['file']}: 通过（0 个错误，{warnings} 个警告）")
+    print(f"共 {len(results)} 个文件：{passed} 个通过，{failed} 个未通过，{unreadable} 个无法读取")
 
 
 def print_problems(name: str, problems) -> None:
+    """One line per problem, then the verdict. `problems`: Problem objects or their dicts."""
     label = {"error": "错误", "warning": "警告"}
+    problems = [p if isinstance(p, dict) else p.to_dict() for p in problems]
     for p in problems:
-        where = f" [{', '.join(p.cells)}]" if p.cells else ""
-        print(f"{name}: [{label[p.severity]}] {p.message} ({p.rule}){where}")
-    errors = sum(p.severity == "error" for p in problems)
+        where = f" [{', '.join(p['cells'])}]" if p["cells"] else ""
+        print(f"{name}: [{label[p['severity']]}] {p['message']} ({p['rule']}){where}")
+    errors = sum(p["severity"] == "error" for p in problems)
     warnings = len(problems) - errors
     verdict = "未通过" if errors else "通过"
     print(f"{name}: {verdict}（{errors} 个错误，{warnings} 个警告）")

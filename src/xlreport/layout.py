@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from .spec import Field, ReportFormat
 
@@ -75,7 +75,7 @@ class Layout:
     forms: dict[str, tuple[FormRow, ...]]  # sheet -> its form rows
     labels: tuple[tuple[Pos, str], ...]  # fixed label cells; a reader verifies them
 
-    @property
+    @cached_property
     def fingerprint(self) -> str:
         h = hashlib.sha256(self.fmt.version.encode())
         for key, pos in sorted(self.positions.items()):
@@ -85,6 +85,10 @@ class Layout:
         return h.hexdigest()[:16]
 
     def cells(self) -> dict[str, str]:
+        return dict(self._cells)
+
+    @cached_property
+    def _cells(self) -> dict[str, str]:
         return {k: p.a1 for k, p in self.positions.items()}
 
 
