@@ -1,0 +1,742 @@
+"""The Word report: `xlreport render FILE -o OUT.docx [--pdf] [--template T.docx] [--force]`.
+
+A docxtpl (Jinja2) template is filled with a context built from the report data.
+The default template is `templates/report.docx`, generated from the format
+declarations by `tools/make_docx_template.py` (see `word_template.py`).
+
+One template, both versions
+    The template holds both versions: parts that differ (tables 二 and 三) sit
+    in `{%p if fmt == "2019" %}` … `{%p elif fmt == "2021" %}` … `{%p endif %}`
+    blocks, everything else is written once. A clerk who restyles the report
+    (organisation header, signature block, fonts) does it once, and a report
+    of either year comes out the same way. See word_template.py.
+
+Where the generated data paragraph of 一 goes
+    V2021 prints the five sub-headings （一）…（五） of 一、总体情况 always; the
+    data paragraph (新收, 上年结转, 办结, 结转, outcomes) opens （二）依申请公开,
+    followed by the clerk's `text.overview.on_request`. V2019 prints a
+    sub-heading only when its text is filled in. If the clerk uses no
+    sub-headings at all (the usual V2019 report), the data paragraph closes 一
+    (after the overview text, before 二) under no sub-heading; as soon as any
+    sub-text is filled in, （二）依申请公开 is printed as well and the data
+    paragraph opens it, as in V2021, so it never ends up under another
+    sub-heading.
+
+Template variables (the context of `build_context`)
+    fmt                        "2019" or "2021"
+    title                      <机关全称><年份>年政府信息公开工作年度报告
+    meta.agency, meta.year, meta.office, meta.address, meta.postcode,
+    meta.phone, meta.email     cover data as printed ("" when blank)
+    meta.agency_kind           各级人民政府 / 政府部门 / 其他;  meta.can_make_rules 是 / 否
+    t2.*, t3.*, t4.*, fee.*    every value of the format under its data key,
+                               e.g. {{ t3.new.natural_person }}, totals included,
+                               formatted for print (ints as ints, decimals as
+                               entered, "" when blank)
+    t2.procurement.amount_unit (V2019) 元 / 万元, printed after 采购总金额
+    previous.*                 last year's figures, when given
+    text.overview, text.overview.proactive, .on_request, .management,
+    .platform, .supervision, text.problems, text.other
+                               the clerk's texts. Each prints as the whole text
+                               and also has .paragraphs (list of its non-empty
+                               lines), .heading (the official (sub-)heading)
+                               and .show_heading (bool), so text.overview is
+                               both a string and the parent of its sub-texts.
+    sentences.contact          如对本报告有疑问，请与…联系（地址：…，邮编：…，电话：…，电子邮箱：…）。
+    sentences.on_request       the data paragraph of 一（二）依申请公开 (table 三)
+    sentences.review           the data paragraph of 四 (table 四)
+    sentences.fee              V2021 六: 信息处理费 sentence ("" in V2019)
+    sections                   list of {number, heading} (一 … 六)
+
+All numbers in the sentences come from `checks.evaluate(data, fmt).numbers`,
+the same numbers the tables print, so the prose cannot contradict a table.
+
+User text is data, never template code: the template is rendered in a
+`jinja2.sandbox.SandboxedEnvironment` with autoescape and StrictUndefined;
+characters that XML cannot hold (control characters, lone surrogates) are
+removed with a Chinese warning. Module-level imports are light: docxtpl,
+python-docx and Jinja2 are imported inside the functions that need them.
+
+Speed: compiling a template (docxtpl's XML patching + Jinja code generation)
+costs ~0.15–0.4 s, several times the rendering itself (~35 ms for the demo);
+the compiled template is kept in memory, so rendering many reports in one
+process (the Excel button, batch use) pays for it once.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from .checks import evaluate, is_blank
+from .errors import InputError, OutputError, XlreportError
+from .files import check_target, warn, write_atomic
+from .spec import Field, ReportFormat
+
+__all__ = ["RenderResult", "build_context", "render_report", "lint_template", "render_file", "default_template"]
+
+# XML 1.0 cannot hold C0 controls other than tab/newline/return, U+FFFE/U+FFFF or
+# lone surrogates; C1 controls are legal but never belong in a report.
+ILLEGAL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+LINE_STRIP = " \t\u3000"
+NOTHING = {"无", "无。", "暂无", "暂无。", "无其他需要报告的事项。"}
+INCOMPLETE = "（{table}数据不完整，未生成本段数字，请补全后重新生成）"
+
+
+@dataclass
+class RenderResult:
+    """Where the report was written, and the warnings of the rendering (Chinese)."""
+
+    path: Path
+    warnings: list[str] = field(default_factory=list)
+
+    def __fspath__(self) -> str:
+        return str(self.path)
+
+    def __str__(self) -> str:
+        return str(self.path)
+
+
+class Text(str):
+    """A narrative text for the template.
+
+    Prints as the whole text; `.paragraphs` lists its non-empty lines (one Word
+    paragraph each), `.heading` / `.show_heading` describe its heading, and
+    sub-texts hang off it as attributes (`text.overview.proactive`).
+    """
+
+    def __new__(cls, value: str = "", heading: str = "", show_heading: bool = False):
+        obj = super().__new__(cls, value)
+        obj.paragraphs = split_paragraphs(value)
+        obj.heading = heading
+        obj.show_heading = show_heading
+        return obj
+
+
+def split_paragraphs(text: str) -> list[str]:
+    """Each line is a paragraph; blank lines are dropped, indentation spaces trimmed
+    (the body style indents the first line by two characters)."""
+    lines = (line.strip(LINE_STRIP) for line in text.splitlines())
+    return [line for line in lines if line]
+
+
+# ---------------------------------------------------------------------------
+# Printing values
+
+
+def format_number(value: Any, type_: str = "int") -> str:
+    """A number as printed: ints as ints, decimals as entered without float noise.
+
+    Whole-valued floats print as integers whatever the field type (`type_` is
+    accepted for callers that know it); other floats print with at most 15
+    significant digits and never in exponent notation.
+    """
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            return str(value)
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        text = format(Decimal(format(value, ".15g")), "f")  # 15 significant digits, no exponent
+        if "." in text:
+            text = text.rstrip("0").rstrip(".")
+        return "0" if text in ("-0", "") else text
+    return str(value)
+
+
+class _Cleaner:
+    """Removes characters XML cannot hold and records a warning per field."""
+
+    def __init__(self) -> None:
+        self.warnings: list[str] = []
+
+    def __call__(self, value: Any, where: str) -> str:
+        text = value if isinstance(value, str) else str(value)
+        found = ILLEGAL_CHARS.findall(text)
+        if not found:
+            return text
+        codes = "、".join(sorted({f"U+{ord(c):04X}" for c in found})[:5])
+        self.warnings.append(f"“{where}”中有 {len(found)} 个无法写入 Word 的控制字符（{codes}），已删除")
+        return ILLEGAL_CHARS.sub("", text)
+
+
+def _value_text(f: Field, data: dict[str, Any], numbers: dict[str, Any], clean: _Cleaner) -> str:
+    number = numbers.get(f.key)
+    if number is not None:
+        return format_number(number, f.type)
+    raw = data.get(f.key)
+    if is_blank(raw):
+        return ""
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        return format_number(raw, f.type)
+    return clean(raw, f.where)  # printed as entered (only with --force)
+
+
+def _nest(flat: dict[str, Any]) -> dict[str, Any]:
+    root: dict[str, Any] = {}
+    for key, value in flat.items():
+        *parents, leaf = key.split(".")
+        node = root
+        for part in parents:
+            node = node.setdefault(part, {})
+            if not isinstance(node, dict):
+                raise ValueError(f"key {key} is below a value")
+        if isinstance(node.get(leaf), dict):
+            raise ValueError(f"key {key} is also a parent")
+        node[leaf] = value
+    return root
+
+
+# ---------------------------------------------------------------------------
+# Context
+
+
+def build_context(data: dict[str, Any], fmt: ReportFormat) -> dict[str, Any]:
+    """The nested template context for one report (see the module docstring)."""
+    return _build(data, fmt)[0]
+
+
+def _build(data: dict[str, Any], fmt: ReportFormat) -> tuple[dict[str, Any], list[str]]:
+    clean = _Cleaner()
+    numbers = evaluate(data, fmt).numbers
+
+    flat: dict[str, Any] = {}
+    for f in (*fmt.value_fields, *fmt.previous):
+        if f.numeric:
+            flat[f.key] = _value_text(f, data, numbers, clean)
+        else:
+            raw = data.get(f.key)
+            flat[f.key] = "" if is_blank(raw) else clean(raw, f.where)
+    # V2019 采购总金额: the unit is printed after the amount, and only with one
+    if fmt.has("t2.procurement.amount_unit") and not flat.get("t2.procurement.amount"):
+        flat["t2.procurement.amount_unit"] = ""
+
+    meta: dict[str, Any] = {}
+    for f in fmt.meta_fields:
+        raw = data.get(f.key)
+        name = f.key.removeprefix("meta.")
+        if is_blank(raw):
+            meta[name] = ""
+        elif f.choices:
+            labels = dict(f.choices)
+            meta[name] = labels[raw] if _hashable(raw) and raw in labels and type(raw) is type(f.choices[0][0]) \
+                else clean(raw, f.where)
+        elif isinstance(raw, (int, float)) and not isinstance(raw, bool):
+            meta[name] = format_number(raw)
+        else:
+            meta[name] = clean(raw, f.where)
+
+    text = _texts(data, fmt, clean)
+    sentences = {
+        "contact": contact_sentence(meta),
+        "on_request": on_request_sentence(numbers, fmt),
+        "review": review_sentence(numbers),
+        "fee": fee_sentence(numbers, fmt, data),
+    }
+    if sentences["fee"]:  # 「无。」 after the fee sentence would read as a contradiction
+        other = text["other"]
+        kept = [p for p in other.paragraphs if p not in NOTHING]
+        if kept != other.paragraphs:
+            new = Text(str(other), other.heading, other.show_heading)
+            new.paragraphs = kept
+            text["other"] = new
+
+    context = _nest(flat)
+    context.update({
+        "fmt": fmt.version,
+        "format_source": fmt.source,
+        "title": f"{meta['agency']}{meta['year']}年政府信息公开工作年度报告",
+        "meta": meta,
+        "text": text,
+        "sentences": sentences,
+        "sections": [{"number": s.number, "heading": s.heading} for s in fmt.sections],
+    })
+    return context, clean.warnings
+
+
+def _hashable(value: Any) -> bool:
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True
+
+
+def _texts(data: dict[str, Any], fmt: ReportFormat, clean: _Cleaner) -> dict[str, Text]:
+    labels = {t.key: t.label for t in fmt.texts}
+    raw = {}
+    for t in fmt.texts:
+        value = data.get(t.key)
+        raw[t.key] = "" if is_blank(value) else clean(value, t.label)
+    sub_keys = [t.key for t in fmt.texts if t.key.startswith("text.overview.")]
+    any_sub = any(split_paragraphs(raw[k]) for k in sub_keys)
+    always = fmt.version != "2019"  # V2021 prints the five sub-headings always
+    root_texts: dict[str, Text] = {}
+    for t in fmt.texts:
+        if t.key in sub_keys:
+            continue
+        root_texts[t.key.removeprefix("text.")] = Text(raw[t.key], labels[t.key], True)
+    overview = root_texts.setdefault("overview", Text("", "", True))
+    for key in sub_keys:
+        filled = bool(split_paragraphs(raw[key]))
+        # the data paragraph counts as content of （二）依申请公开 once sub-headings are used
+        show = always or filled or (key == "text.overview.on_request" and any_sub)
+        setattr(overview, key.rsplit(".", 1)[1], Text(raw[key], labels[key], show))
+    return root_texts
+
+
+# ---------------------------------------------------------------------------
+# Generated sentences
+
+
+def contact_sentence(meta: dict[str, str]) -> str:
+    details = [(label, meta.get(name, "")) for name, label in
+               (("address", "地址"), ("postcode", "邮编"), ("phone", "电话"), ("email", "电子邮箱"))]
+    details = [f"{label}：{value}" for label, value in details if value.strip()]
+    office = meta.get("office", "").strip()
+    agency = meta.get("agency", "").strip()
+    if not office and not details:
+        return ""
+    who = office if office.startswith(agency) else f"{agency}{office}"
+    sentence = f"如对本报告有疑问，请与{who}联系"
+    if details:
+        sentence += "（" + "，".join(details) + "）"
+    return sentence + "。"
+
+
+def _n(value: Any) -> str:
+    return format_number(value)
+
+
+def t3_outcomes(numbers: dict[str, Any], fmt: ReportFormat) -> dict[str, Any] | None:
+    """The 总计-column figures of table 三 that the prose quotes; None if any is blank."""
+    rows = [f.key[len("t3."):-len(".total")] for f in fmt.fields
+            if f.table == "t3" and f.key.endswith(".total")]
+
+    def total(row: str):
+        return numbers.get(f"t3.{row}.total")
+
+    def group(name: str):
+        values = [total(r) for r in rows if r == name or r.startswith(name + ".")]
+        return None if not values or any(v is None for v in values) else sum(values)
+
+    out = {
+        "new": total("new"), "carried_over": total("carried_over"), "total": total("total"),
+        "carried_forward": total("carried_forward"), "granted": group("granted"),
+        "partly_granted": group("partly_granted"), "denied": group("denied"), "unable": group("unable"),
+        "not_processed": group("not_processed"), "other_handling": group("other_handling"),
+    }
+    return None if any(v is None for v in out.values()) else out
+
+
+def on_request_sentence(numbers: dict[str, Any], fmt: ReportFormat) -> str:
+    o = t3_outcomes(numbers, fmt)
+    if o is None:
+        return INCOMPLETE.format(table="表三")
+    if not any(o.values()):
+        return "本年度未收到政府信息公开申请，也没有上年结转的政府信息公开申请。"
+    text = (f"本年度新收政府信息公开申请{_n(o['new'])}件，上年结转{_n(o['carried_over'])}件，"
+            f"办结{_n(o['total'])}件，结转下年度继续办理{_n(o['carried_forward'])}件。")
+    if o["total"]:
+        text += (f"办结的申请中，予以公开{_n(o['granted'])}件，部分公开{_n(o['partly_granted'])}件，"
+                 f"不予公开{_n(o['denied'])}件，无法提供{_n(o['unable'])}件，"
+                 f"不予处理{_n(o['not_processed'])}件，其他处理{_n(o['other_handling'])}件。")
+    return text
+
+
+T4_PARTS = (("upheld", "结果维持"), ("corrected", "结果纠正"), ("other", "其他结果"), ("pending", "尚未审结"))
+
+
+def review_sentence(numbers: dict[str, Any]) -> str:
+    keys = [f"t4.{g}.{c}" for g in ("review", "suit_direct", "suit_after_review")
+            for c in ("upheld", "corrected", "other", "pending", "total")]
+    if any(numbers.get(k) is None for k in keys):
+        return INCOMPLETE.format(table="表四")
+    n = numbers
+    review = n["t4.review.total"]
+    direct, after = n["t4.suit_direct.total"], n["t4.suit_after_review.total"]
+    suits = direct + after
+    if not review and not suits:
+        return "本年度未发生因政府信息公开工作被申请行政复议、提起行政诉讼的情况。"
+    if review:
+        first = (f"本年度因政府信息公开工作被申请行政复议{_n(review)}件，其中"
+                 + "，".join(f"{label}{_n(n[f't4.review.{c}'])}件" for c, label in T4_PARTS))
+    else:
+        first = "本年度未发生因政府信息公开工作被申请行政复议的情况"
+    if suits:
+        second = (f"被提起行政诉讼{_n(suits)}件（未经复议直接起诉{_n(direct)}件，复议后起诉{_n(after)}件），其中"
+                  + "，".join(f"{label}{_n(n[f't4.suit_direct.{c}'] + n[f't4.suit_after_review.{c}'])}件"
+                             for c, label in T4_PARTS))
+    else:
+        second = "未发生因政府信息公开工作被提起行政诉讼的情况"
+    return f"{first}；{second}。"
+
+
+def fee_sentence(numbers: dict[str, Any], fmt: ReportFormat, data: dict[str, Any]) -> str:
+    """V2021 六: the 信息处理费 sentence from fee.count / fee.amount_yuan ("" in V2019).
+
+    When both figures are blank and the clerk's 六 already speaks of
+    信息处理费, the clerk's words stand alone (no contradicting sentence).
+    """
+    if not fmt.has("fee.count"):
+        return ""
+    count, amount = numbers.get("fee.count"), numbers.get("fee.amount_yuan")
+    if count is None and amount is None:
+        other = data.get("text.other")
+        if isinstance(other, str) and "信息处理费" in other:
+            return ""
+    count, amount = count or 0, amount or 0
+    if not count and not amount:
+        return "本年度未收取信息处理费。"
+    if count:
+        return f"本年度共对{_n(count)}件政府信息公开申请收取信息处理费，合计{format_number(amount, 'decimal')}元。"
+    return f"本年度收取信息处理费合计{format_number(amount, 'decimal')}元。"
+
+
+# ---------------------------------------------------------------------------
+# Templates
+
+
+def default_template() -> Path:
+    """templates/report.docx, shipped as xlreport.templates (repo path while not installed)."""
+    try:
+        from importlib.resources import files
+
+        candidate = files("xlreport.templates") / "report.docx"
+        if candidate.is_file():
+            return Path(str(candidate))
+    except (ImportError, ModuleNotFoundError, TypeError, FileNotFoundError, NotADirectoryError):
+        pass
+    return Path(__file__).resolve().parents[2] / "templates" / "report.docx"
+
+
+def _environment():
+    """The sandboxed Jinja environment (one per process; it holds no per-report state)."""
+    global _ENV
+    if _ENV is None:
+        from jinja2 import StrictUndefined
+        from jinja2.sandbox import SandboxedEnvironment
+
+        class _Env(SandboxedEnvironment):
+            def from_string(self, source, globals=None, template_class=None):
+                # Compiling the ~120 KB document XML costs most of a render: reuse it.
+                if globals or template_class:
+                    return super().from_string(source, globals, template_class)
+                compiled = _COMPILED.get(source)
+                if compiled is None:
+                    compiled = self.template_class.from_code(self, self.compile(source),
+                                                             self.make_globals(None), None)
+                    _remember(_COMPILED, source, compiled)
+                return compiled
+
+        _ENV = _Env(autoescape=True, undefined=StrictUndefined)
+    return _ENV
+
+
+_ENV = None
+_COMPILED: dict[str, Any] = {}
+_PATCHED: dict[str, str] = {}
+CACHE_SIZE = 32
+
+
+def _remember(cache: dict, key: str, value: Any) -> None:
+    if len(cache) >= CACHE_SIZE:
+        cache.pop(next(iter(cache)))
+    cache[key] = value
+
+
+def _patched_xml(tpl_cls_patch, src_xml: str) -> str:
+    """docxtpl's patch_xml, memoised for the process."""
+    patched = _PATCHED.get(src_xml)
+    if patched is None:
+        patched = tpl_cls_patch(src_xml)
+        _remember(_PATCHED, src_xml, patched)
+    return patched
+
+
+def _template_class():
+    """DocxTemplate that keeps user text verbatim.
+
+    docxtpl turns `{_{` `}_}` `{_%` `%_}` into `{{` `}}` `{%` `%}` in the
+    *rendered* XML, which would alter a user's text containing them. Here the
+    template's own escapes are resolved in the template source instead, so
+    rendered values are never rewritten.
+    """
+    from docxtpl import DocxTemplate
+
+    class _Template(DocxTemplate):
+        def patch_xml(self, src_xml):
+            return _patched_xml(super().patch_xml, src_xml)
+
+        def render_xml_part(self, src_xml, part, context, jinja_env=None):
+            src_xml = re.sub(r"<w:p([ >])", r"\n<w:p\1", src_xml)
+            for escape, literal in (("{_{", "{"), ("}_}", "}"), ("{_%", "{"), ("%_}", "%")):
+                src_xml = src_xml.replace(escape, "{{ '" + literal + "' }}" + escape[2])
+            self.current_rendering_part = part
+            dst_xml = jinja_env.from_string(src_xml).render(context)
+            dst_xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", dst_xml)
+            return self.resolve_listing(dst_xml)
+
+    return _Template
+
+
+def _open_template(path: Path):
+    if not path.exists():
+        raise InputError(f"找不到模板“{path}”，请检查路径")
+    if path.is_dir():
+        raise InputError(f"模板“{path}”是一个文件夹，请给出 Word 模板文件（.docx）")
+    cls = _template_class()
+    tpl = cls(str(path))
+    try:
+        tpl.init_docx()
+    except Exception:  # zip, package or XML errors: not a Word document
+        raise InputError(f"模板“{path.name}”不是有效的 Word 文档（.docx），请在 Word 或 WPS 中另存为 .docx 后再用") from None
+    if tpl.docx is None or not hasattr(tpl.docx, "element"):
+        raise InputError(f"模板“{path.name}”不是有效的 Word 文档（.docx）")
+    return tpl
+
+
+def _template_source(tpl) -> str:
+    from docx.oxml import parse_xml
+
+    xml = tpl.patch_xml(tpl.get_xml())
+    for uri in (tpl.HEADER_URI, tpl.FOOTER_URI):
+        for _, rel in tpl.docx.part.rels.items():
+            if rel.reltype == uri and rel.target_part.blob:
+                xml += tpl.patch_xml(tpl.xml_to_string(parse_xml(rel.target_part.blob)))
+    return xml
+
+
+def _syntax_message(exc, name: str, source: str | None = None) -> str:
+    detail = getattr(exc, "message", None) or str(exc)
+    near = ""
+    lineno = getattr(exc, "lineno", None)
+    if source and lineno:
+        lines = source.splitlines()[max(lineno - 2, 0): lineno + 1]
+        text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", "".join(lines))).strip()
+        if text:
+            near = f"，出错位置附近的文字：“{text[:60]}”"
+    return f"模板“{name}”中的模板标记有语法错误（{detail}{near}），请检查 {{{{ }}}} 和 {{% %}} 是否成对、完整"
+
+
+@lru_cache(maxsize=None)
+def _sample_contexts() -> tuple[dict[str, Any], ...]:
+    from .formats import FORMATS
+
+    return tuple(build_context({}, fmt) for fmt in FORMATS.values())
+
+
+_MISSING = object()
+
+
+def _lookup(obj: Any, name: str) -> Any:
+    """Jinja's attribute lookup: attribute first, then item."""
+    if not name.startswith("_"):
+        try:
+            return getattr(obj, name)
+        except AttributeError:
+            pass
+    try:
+        return obj[name]
+    except (KeyError, TypeError, IndexError):
+        return _MISSING
+
+
+def _unknown_variables(ast) -> list[tuple[str, list[str]]]:
+    """(unknown dotted name, suggestions) for every variable no version's context has."""
+    import difflib
+
+    from jinja2 import meta, nodes
+
+    contexts = _sample_contexts()
+    top = meta.find_undeclared_variables(ast)
+    unknown: dict[str, list[str]] = {}
+    for name in sorted(top):
+        if not any(name in c for c in contexts):
+            keys = sorted({k for c in contexts for k in c})
+            unknown[name] = difflib.get_close_matches(name, keys, n=1)
+    assigned = {n.name for n in ast.find_all(nodes.Name) if n.ctx in ("store", "param")}
+    outer: list[list[str]] = []
+    for node in ast.find_all((nodes.Getattr, nodes.Getitem)):
+        chain: list[str] = []
+        current = node
+        dynamic = False
+        while isinstance(current, (nodes.Getattr, nodes.Getitem)):
+            if isinstance(current, nodes.Getattr):
+                chain.append(current.attr)
+            elif isinstance(current.arg, nodes.Const) and isinstance(current.arg.value, str):
+                chain.append(current.arg.value)
+            else:
+                dynamic = True
+                break
+            current = current.node
+        if dynamic or not isinstance(current, nodes.Name):
+            continue
+        if current.name not in top or current.name in assigned or current.name in unknown:
+            continue
+        outer.append([current.name, *reversed(chain)])
+    for path in outer:
+        for depth in range(2, len(path) + 1):
+            prefix = path[:depth]
+            resolved = False
+            options: set[str] = set()
+            for c in contexts:
+                obj: Any = c
+                for part in prefix[:-1]:
+                    obj = _lookup(obj, part)
+                    if obj is _MISSING:
+                        break
+                if obj is _MISSING:
+                    continue
+                if _lookup(obj, prefix[-1]) is not _MISSING:
+                    resolved = True
+                    break
+                if isinstance(obj, dict):
+                    options.update(obj)
+                elif hasattr(obj, "__dict__"):
+                    options.update(k for k in vars(obj) if not k.startswith("_"))
+            if not resolved:
+                dotted = ".".join(prefix)
+                if dotted not in unknown:
+                    close = difflib.get_close_matches(prefix[-1], sorted(options), n=1)
+                    unknown[dotted] = [".".join([*prefix[:-1], match]) for match in close]
+                break
+    return sorted(unknown.items())
+
+
+def _lint(tpl, name: str) -> list[tuple[str, list[str]]]:
+    from jinja2 import TemplateSyntaxError
+
+    env = _environment()
+    source = _template_source(tpl)
+    try:
+        ast = env.parse(source)
+    except TemplateSyntaxError as exc:
+        raise InputError(_syntax_message(exc, name, source)) from None
+    return _unknown_variables(ast)
+
+
+def lint_template(path: str | os.PathLike) -> list[str]:
+    """Chinese messages for a custom template: one per unknown variable ([] = usable).
+
+    Raises InputError if the file is not a Word document or its template
+    markup has a syntax error.
+    """
+    p = Path(path)
+    tpl = _open_template(p)
+    messages = []
+    for dotted, close in _lint(tpl, p.name):
+        hint = f"，是否应为“{{{{ {close[0]} }}}}”？" if close else "，请核对拼写"
+        messages.append(f"模板“{p.name}”中的变量“{{{{ {dotted} }}}}”不存在{hint}（可用的变量见 docs/word-report.md）")
+    return messages
+
+
+# ---------------------------------------------------------------------------
+# Rendering
+
+
+def render_report(data: dict[str, Any], fmt: ReportFormat, output: str | os.PathLike,
+                  template: str | os.PathLike | None = None, force: bool = False) -> RenderResult:
+    """Render the Word report of `data` to `output` (atomically; no overwrite without force).
+
+    A custom `template` is linted first: unknown variables or template syntax
+    errors raise InputError with a Chinese one-liner. Returns the path and the
+    warnings (e.g. control characters that were removed).
+    """
+    target = Path(output)
+    if target.suffix.lower() != ".docx":
+        raise OutputError(f"输出文件“{target.name}”应以 .docx 结尾（Word 文档）")
+    check_target(target, force)
+    custom = template is not None
+    template_path = Path(template) if custom else default_template()
+    if not custom and not template_path.exists():
+        raise XlreportError(f"找不到内置的 Word 模板“{template_path}”，请重新安装 xlreport")
+    tpl = _open_template(template_path)
+    if custom:
+        unknown = _lint(tpl, template_path.name)
+        if unknown:
+            names = "、".join(f"{{{{ {d} }}}}" for d, _ in unknown)
+            raise InputError(f"模板“{template_path.name}”中有不存在的变量：{names}，未生成报告"
+                             f"（请核对拼写，可用的变量见 docs/word-report.md；xlreport 只检查不改动模板）")
+    context, warnings = _build(data, fmt)
+    _render(tpl, context, template_path.name, fmt.version)
+    path = write_atomic(target, tpl.save, force, notify=warn)
+    return RenderResult(path, warnings)
+
+
+def _render(tpl, context: dict[str, Any], name: str, version: str) -> None:
+    from jinja2 import TemplateError, TemplateSyntaxError, UndefinedError
+    from jinja2.exceptions import SecurityError
+
+    try:
+        tpl.render(context, _environment(), autoescape=True)
+    except TemplateSyntaxError as exc:
+        raise InputError(_syntax_message(exc, name)) from None
+    except UndefinedError as exc:
+        raise InputError(f"模板“{name}”用到了 {version} 版格式没有的内容（{exc.message}），未生成报告；"
+                         f"只属于某一版格式的部分请用 {{% if fmt == \"2021\" %}} … {{% endif %}} 括起来") from None
+    except SecurityError as exc:
+        raise InputError(f"模板“{name}”中有不允许的表达式（{exc}），未生成报告") from None
+    except TemplateError as exc:
+        raise InputError(f"模板“{name}”无法生成报告（{exc}）") from None
+
+
+def render_file(path: str | os.PathLike, output: str | os.PathLike, pdf: bool = False,
+                template: str | os.PathLike | None = None, force: bool = False,
+                previous: str | os.PathLike | None = None) -> int:
+    """`xlreport render`: check, then render the Word report (and a PDF). Returns the exit code.
+
+    0 written; 1 the data has errors and force is not set (nothing written).
+    Raises XlreportError (exit 2) when a file cannot be read or written or
+    LibreOffice is missing.
+    """
+    from .checks import check, has_errors
+    from .cli import print_problems
+    from .data import attach_previous, load_report
+
+    report = load_report(path)
+    if previous is not None:
+        attach_previous(report, load_report(previous))
+    problems = report.problems + check(report.data, report.fmt, report.cells)
+    name = str(path)
+    if problems:
+        print_problems(name, problems)
+    if has_errors(problems) and not force:
+        print(f"{name}：数据有错误，未生成报告。请改正后重新生成，或加 --force 强制生成（报告中将照原样印出这些数字）")
+        return 1
+    target = Path(output)
+    pdf_target = target.with_suffix(".pdf")
+    if pdf:
+        from .office import find_soffice
+
+        check_target(pdf_target, force)
+        if find_soffice() is None:  # fail before writing anything
+            raise XlreportError("未找到 LibreOffice（soffice），无法转换为 PDF；请安装 LibreOffice，"
+                                "或去掉 --pdf 只生成 Word 文件")
+    result = render_report(report.data, report.fmt, target, template=template, force=force)
+    for warning in result.warnings:
+        print(f"警告：{warning}")
+    print(f"已生成 Word 报告：{Path(result.path).resolve()}")
+    if pdf:
+        pdf_path = convert_pdf(result.path, pdf_target, force)
+        print(f"已生成 PDF：{Path(pdf_path).resolve()}")
+    return 0
+
+
+def convert_pdf(docx: str | os.PathLike, target: str | os.PathLike, force: bool = False) -> Path:
+    """Convert with LibreOffice into a private temporary folder, then move the PDF into place atomically."""
+    from .office import convert
+
+    target = check_target(target, force)
+    with tempfile.TemporaryDirectory(prefix="xlreport-pdf-") as tmp:
+        converted = convert(docx, "pdf", tmp)
+        return write_atomic(target, lambda tmp: shutil.copyfile(converted, tmp), force, notify=warn)
