@@ -67,6 +67,11 @@ def is_blank(raw: Any) -> bool:
 
 
 def quote(raw: Any) -> str:
+    kind = type(raw).__name__
+    if kind == "CellError":  # workbook.CellError: an error value shown in the cell
+        return f"错误值 {raw}"
+    if kind == "Uncalculated":  # workbook.Uncalculated: a formula never calculated
+        return f"未计算的公式“{raw}”（请在 Excel 或 WPS 中打开、保存后再检查）"
     if isinstance(raw, bool):
         return "TRUE" if raw else "FALSE"
     if isinstance(raw, (_dt.date, _dt.datetime)):

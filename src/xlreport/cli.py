@@ -240,8 +240,8 @@ def cmd_new(args) -> int:
         from .macros import MacroParts
 
         vba = MacroParts()
-    write_workbook(out, fmt, data, force=args.force, vba=vba)
-    print(f"已生成工作簿：{out}（{fmt.version} 版格式，{args.year} 年度）")
+    written = write_workbook(out, fmt, data, force=args.force, vba=vba)
+    print(f"已生成工作簿：{written}（{fmt.version} 版格式，{args.year} 年度）")
     return EXIT_OK
 
 
@@ -253,11 +253,18 @@ def cmd_export(args) -> int:
         keys = "、".join(k for p in report.problems for k in p.keys)
         raise XlreportError(f"“{Path(args.file).name}”中有约定以外的项目：{keys}；请改正后再导出")
     if args.output:
-        write_json(args.output, report.data, report.fmt, force=args.force)
-        print(f"已导出数据文件：{args.output}", file=sys.stderr)
+        written = write_json(args.output, report.data, report.fmt, force=args.force)
+        print(f"已导出数据文件：{written}", file=sys.stderr)
     else:
         sys.stdout.write(dumps(report.data, report.fmt))
     return EXIT_OK
+
+
+def cmd_render(args) -> int:
+    from .word import render_file
+
+    return render_file(args.file, args.output, pdf=args.pdf, template=args.template, force=args.force,
+                       previous=args.previous)
 
 
 def cmd_demo(args) -> int:
@@ -266,7 +273,7 @@ def cmd_demo(args) -> int:
     return run_demo(args.output)
 
 
-COMMANDS = {"check": cmd_check, "new": cmd_new, "export": cmd_export, "demo": cmd_demo}
+COMMANDS = {"check": cmd_check, "new": cmd_new, "export": cmd_export, "render": cmd_render, "demo": cmd_demo}
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -15,7 +15,7 @@ from typing import Any
 
 from .checks import Problem, evaluate, problem
 from .errors import InputError
-from .files import write_bytes_atomic
+from .files import warn, write_bytes_atomic
 from .formats import FORMATS, format_for_year
 from .spec import ReportFormat
 
@@ -176,7 +176,7 @@ def dumps(data: dict[str, Any], fmt: ReportFormat) -> str:
 
 
 def write_json(path: str | os.PathLike, data: dict[str, Any], fmt: ReportFormat, force: bool = False) -> Path:
-    return write_bytes_atomic(path, dumps(data, fmt).encode("utf-8"), force)
+    return write_bytes_atomic(path, dumps(data, fmt).encode("utf-8"), force, notify=warn)
 
 
 def previous_values(last: Report, fmt: ReportFormat) -> dict[str, Any]:

@@ -1,16 +1,19 @@
-"""`xlreport demo`: the whole chain on the built-in sample (a real 2020 report's figures)."""
+"""`xlreport demo`: the whole chain on the built-in sample (a real 2020 report's figures).
+
+data file → locked workbook (filled) → check → Word report → PDF (when
+LibreOffice is installed). Everything goes into a new folder.
+"""
 
 from __future__ import annotations
 
+import json
 from importlib import resources
 from pathlib import Path
 
-from .checks import check
+from .checks import check, has_errors
 from .cli import print_problems
-from .data import parse_document
+from .data import load_report, parse_document, write_json
 from .errors import OutputError
-
-import json
 
 
 def demo_document() -> dict:
@@ -27,16 +30,34 @@ def fresh_dir(base: str = "xlreport-demo") -> Path:
 
 
 def run_demo(output: str | None) -> int:
+    from .office import find_soffice
+    from .word import convert_pdf, render_report
+    from .workbook import write_workbook
+
     folder = Path(output) if output else fresh_dir()
     if folder.exists() and any(folder.iterdir()):
         raise OutputError(f"文件夹“{folder}”不是空的，演示不会覆盖其中的文件；请换一个文件夹，或不加 -o 自动新建")
     folder.mkdir(parents=True, exist_ok=True)
-    doc = demo_document()
-    fmt, data, problems = parse_document(doc, "demo")
-    json_path = folder / f"demo-{data['meta.year']}.json"
-    json_path.write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    print(f"示例：{data['meta.agency']}{data['meta.year']}年政府信息公开工作年度报告（{fmt.version} 版格式）")
-    print(f"数据文件：{json_path}")
-    problems += check(data, fmt)
-    print_problems(str(json_path), problems)
+    fmt, data, _ = parse_document(demo_document(), "demo")
+    year, agency = data["meta.year"], data["meta.agency"]
+    print(f"示例：{agency}{year}年政府信息公开工作年度报告（{fmt.version} 版格式）")
+
+    json_path = write_json(folder / f"demo-{year}.json", data, fmt)
+    print(f"1. 数据文件：{json_path}")
+    book = write_workbook(folder / f"demo-{year}.xlsx", fmt, data)
+    print(f"2. 填好的工作簿：{book}")
+    report = load_report(book)  # read back, as a clerk's workbook would be
+    problems = report.problems + check(report.data, report.fmt, report.cells)
+    print("3. 校验：")
+    print_problems(str(book), problems)
+    if has_errors(problems):
+        return 1
+    result = render_report(report.data, report.fmt, folder / f"{agency}{year}年政府信息公开工作年度报告.docx")
+    print(f"4. Word 报告：{result.path}")
+    if find_soffice():
+        pdf = convert_pdf(result.path, Path(result.path).with_suffix(".pdf"))
+        print(f"5. PDF：{pdf}")
+    else:
+        print("5. 未安装 LibreOffice，跳过 PDF")
+    print(f"完成。打开“{book.name}”试着改一个数字，看“校验”表的变化；或运行 xlreport check {book}")
     return 0

@@ -17,7 +17,7 @@ def check_target(path: str | os.PathLike, force: bool = False) -> Path:
         raise OutputError(f"输出路径“{target}”是一个文件夹，请给出文件名")
     if target.exists() and not force:
         raise OutputError(f"文件“{target}”已存在，未覆盖；如需覆盖请加 --force，或换一个文件名")
-    folder = target.parent if str(target.parent) else Path(".")
+    folder = target.parent
     if not folder.is_dir():
         raise OutputError(f"输出文件夹“{folder}”不存在，请先创建该文件夹或换一个位置")
     if not os.access(folder, os.W_OK):
@@ -25,23 +25,48 @@ def check_target(path: str | os.PathLike, force: bool = False) -> Path:
     return target
 
 
-def write_atomic(path: str | os.PathLike, write: Callable[[str], None], force: bool = False) -> Path:
+def numbered(target: Path, start: int = 2) -> Path:
+    """报告.docx → 报告(2).docx, 报告(3).docx … — the first name not taken."""
+    n = start
+    while True:
+        candidate = target.with_name(f"{target.stem}({n}){target.suffix}")
+        if not candidate.exists():
+            return candidate
+        n += 1
+
+
+def write_atomic(path: str | os.PathLike, write: Callable[[str], None], force: bool = False,
+                 notify: Callable[[str], None] | None = None) -> Path:
     """Let `write(tmp_path)` produce the file beside the target, then rename it into place.
 
-    Either the complete file appears at `path` or nothing changes there.
+    Either the complete file appears or nothing changes. When the target cannot
+    be replaced because another program holds it open (Word on Windows), the
+    file is written under a numbered name instead and `notify` is told.
+    Returns the path actually written.
     """
     target = check_target(path, force)
-    # the temporary file keeps the suffix: some writers look at it (XlsxWriter: .xlsm for macros)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.tmp-", suffix=target.suffix, dir=target.parent or ".")
-    os.close(fd)
     try:
-        write(tmp)
+        # the temporary file keeps the suffix: some writers look at it (XlsxWriter: .xlsm for macros)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.tmp-", suffix=target.suffix, dir=target.parent)
+        os.close(fd)
+    except OSError as exc:
+        raise OutputError(f"无法在“{target.parent}”中写入文件（{exc.strerror}），请换一个位置") from None
+    try:
+        try:
+            write(tmp)
+        except OSError as exc:
+            raise OutputError(f"写入“{target}”失败（{exc.strerror or exc}），原文件未改动") from None
+        _usual_permissions(tmp)
         if target.exists() and not force:  # appeared while we were writing
             raise OutputError(f"文件“{target}”已存在，未覆盖；如需覆盖请加 --force，或换一个文件名")
         try:
             os.replace(tmp, target)
-        except PermissionError as exc:  # e.g. the file is open in Word on Windows
-            raise OutputError(f"无法写入“{target}”（文件可能正被其他程序打开），请关闭后重试：{exc.strerror}") from None
+        except PermissionError:  # e.g. the file is open in Word or Excel on Windows
+            other = numbered(target)
+            os.replace(tmp, other)
+            if notify:
+                notify(f"“{target.name}”正被其他程序打开，无法覆盖，已另存为“{other.name}”")
+            target = other
     except BaseException:
         if os.path.exists(tmp):
             os.unlink(tmp)
@@ -49,9 +74,24 @@ def write_atomic(path: str | os.PathLike, write: Callable[[str], None], force: b
     return target
 
 
-def write_bytes_atomic(path: str | os.PathLike, data: bytes, force: bool = False) -> Path:
+def _usual_permissions(path: str) -> None:
+    """mkstemp makes the file private (0600); give it the mode a new file normally gets."""
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(path, 0o666 & ~umask)
+
+
+def write_bytes_atomic(path: str | os.PathLike, data: bytes, force: bool = False,
+                       notify: Callable[[str], None] | None = None) -> Path:
     def write(tmp: str) -> None:
         with open(tmp, "wb") as fh:
             fh.write(data)
 
-    return write_atomic(path, write, force)
+    return write_atomic(path, write, force, notify)
+
+
+def warn(message: str) -> None:
+    """Tell the person at the terminal (stderr), in one line."""
+    import sys
+
+    print(f"注意：{message}", file=sys.stderr)

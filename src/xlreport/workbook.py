@@ -38,7 +38,7 @@ PASSWORD = ""  # protection guards against accidents, not people: 审阅 → 撤
 
 # Zip limits for reading (a real workbook is ~50 KB with ~20 members).
 MAX_MEMBERS = 2000
-MAX_UNCOMPRESSED = 200 * 1024 * 1024
+MAX_UNCOMPRESSED = 50 * 1024 * 1024
 MAX_RATIO = 200
 
 
@@ -76,11 +76,11 @@ class _Formats:
 def write_workbook(path: str | os.PathLike, fmt: ReportFormat, data: dict[str, Any] | None = None,
                    force: bool = False, vba: "VbaParts | None" = None) -> Path:
     """Write the locked workbook for `fmt`, prefilled from `data`, atomically."""
-    from .files import write_atomic
+    from .files import warn, write_atomic
 
     # Derived cells are formulas: published totals in the data are not written.
     inputs = {k: v for k, v in (data or {}).items() if not (fmt.has(k) and fmt.field(k).derived)}
-    return write_atomic(path, lambda tmp: _write(tmp, fmt, inputs, vba), force)
+    return write_atomic(path, lambda tmp: _write(tmp, fmt, inputs, vba), force, notify=warn)
 
 
 def _write(path: str, fmt: ReportFormat, data: dict[str, Any], vba) -> None:
@@ -470,7 +470,63 @@ def read_workbook(path: str | os.PathLike):
     if missing:
         raise InputError(f"“{p.name}”缺少工作表“{'”“'.join(missing)}”（可能被删除或改名），无法读取；请恢复原工作表名称")
     grids = {s: _grid(book, s, p) for s in layout.sheets if s not in (SHEET_MARKER, SHEET_CHECKS)}
-    return report_from_grids(str(p), layout, grids)
+    report = report_from_grids(str(p), layout, grids)
+    _explain_blanks(p, layout, report.data)
+    return report
+
+
+class CellError(str):
+    """An error value (#REF!, #DIV/0! …) where a value belongs."""
+
+
+class Uncalculated(str):
+    """A formula whose result was never calculated (written by a program, not saved by Excel/WPS)."""
+
+
+def _explain_blanks(p: Path, layout: Layout, data: dict[str, Any]) -> None:
+    """calamine shows error values and never-calculated formulas as blanks. Where an
+    input reads blank, look at the sheet's XML to tell these apart from a real blank."""
+    fmt = layout.fmt
+    blank = [k for k, pos in layout.positions.items()
+             if k not in data and fmt.has(k) and not fmt.field(k).derived and fmt.field(k).numeric]
+    if not blank:
+        return
+    import re
+
+    with zipfile.ZipFile(p) as z:
+        rels = z.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+        book = z.read("xl/workbook.xml").decode("utf-8", "replace")
+        targets = dict(re.findall(r'<Relationship[^>]*?Id="([^"]+)"[^>]*?Target="([^"]+)"', rels))
+        targets.update({a: b for b, a in re.findall(r'<Relationship[^>]*?Target="([^"]+)"[^>]*?Id="([^"]+)"', rels)})
+        sheet_files = {}
+        for name, rid in re.findall(r'<sheet [^>]*?name="([^"]+)"[^>]*?r:id="([^"]+)"', book):
+            target = targets.get(rid, "")
+            sheet_files[_xml_unescape(name)] = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        wanted: dict[str, dict[str, str]] = {}
+        for k in blank:
+            pos = layout.positions[k]
+            wanted.setdefault(pos.sheet, {})[pos.cell] = k
+        for sheet, cells in wanted.items():
+            member = sheet_files.get(sheet)
+            if not member:
+                continue
+            xml = z.read(member).decode("utf-8", "replace")
+            for m in re.finditer(r'<c r="([A-Z]+\d+)"([^>]*?)(?:/>|>(.*?)</c>)', xml, re.S):
+                key = cells.get(m.group(1))
+                if key is None or not m.group(3):
+                    continue
+                body, attrs = m.group(3), m.group(2)
+                value = re.search(r"<v>(.*?)</v>", body, re.S)
+                formula = re.search(r"<f[^>]*>(.*?)</f>", body, re.S)
+                if 't="e"' in attrs and value:
+                    data[key] = CellError(_xml_unescape(value.group(1)))
+                elif formula and not (value and value.group(1)):
+                    data[key] = Uncalculated("=" + _xml_unescape(formula.group(1)))
+
+
+def _xml_unescape(text: str) -> str:
+    return (text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"')
+            .replace("&apos;", "'").replace("&amp;", "&"))
 
 
 def layout_from_marker(marker: list[list[Any]], name: str) -> Layout:
