@@ -1,0 +1,372 @@
+"""The catalogue of bad inputs (issue 6): each item with its expected outcome —
+one Chinese line and exit 2, or the right problem and exit 1 — never a
+traceback, and nothing half-written or overwritten."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import os
+import shutil
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from factories import consistent_data
+from test_checks import derived_closure
+from xlreport.cli import main
+from xlreport.data import document
+from xlreport.formats import V2019, V2021
+from xlreport.layout import workbook_layout
+from xlreport.workbook import write_workbook
+
+
+def run(capsys, *argv):
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    return code, out, err
+
+
+def one_chinese_line(err: str) -> bool:
+    return err.count("\n") == 1 and err.startswith("错误：")
+
+
+@pytest.fixture(scope="module")
+def good_book(tmp_path_factory):
+    path = tmp_path_factory.mktemp("good") / "good.xlsx"
+    data = consistent_data(V2021, 11)
+    write_workbook(path, V2021, data)
+    return path
+
+
+# --- files ------------------------------------------------------------------
+
+def _bytes(content: bytes):
+    def make(tmp, good):
+        (tmp / "x.xlsx").write_bytes(content)
+        return tmp / "x.xlsx"
+    return make
+
+
+def _truncated(tmp, good):
+    data = good.read_bytes()
+    (tmp / "t.xlsx").write_bytes(data[: len(data) // 2])
+    return tmp / "t.xlsx"
+
+
+def _docx_renamed(tmp, good):
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("word/document.xml", "<w:document/>")
+    (tmp / "d.xlsx").write_bytes(buf.getvalue())
+    return tmp / "d.xlsx"
+
+
+def _xls(tmp, good):
+    (tmp / "old.xls").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504)
+    return tmp / "old.xls"
+
+
+def _xls_named_xlsx(tmp, good):
+    (tmp / "old.xlsx").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504)
+    return tmp / "old.xlsx"
+
+
+def _password(tmp, good):
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    with open(good, "rb") as src, open(tmp / "locked.xlsx", "wb") as out:
+        OOXMLFile(src).encrypt("secret", out)
+    return tmp / "locked.xlsx"
+
+
+def _foreign(tmp, good):
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = "某局自制表格"
+    wb.save(tmp / "foreign.xlsx")
+    return tmp / "foreign.xlsx"
+
+
+def _edited(change):
+    def make(tmp, good):
+        path = tmp / "edited.xlsx"
+        shutil.copy(good, path)
+        wb = openpyxl.load_workbook(path)
+        change(wb)
+        wb.save(path)
+        return path
+    return make
+
+
+def _zip_bomb(tmp, good):
+    with zipfile.ZipFile(tmp / "bomb.xlsx", "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("xl/workbook.xml", "<workbook/>")
+        z.writestr("xl/worksheets/sheet1.xml", b"\0" * (60 * 1024 * 1024))
+    return tmp / "bomb.xlsx"
+
+
+def _many_members(tmp, good):
+    with zipfile.ZipFile(tmp / "many.xlsx", "w") as z:
+        z.writestr("xl/workbook.xml", "<workbook/>")
+        for i in range(3000):
+            z.writestr(f"xl/m{i}.xml", "")
+    return tmp / "many.xlsx"
+
+
+UNREADABLE = [
+    ("missing path", lambda tmp, good: tmp / "nope.xlsx", "找不到文件"),
+    ("empty file", _bytes(b""), "空文件"),
+    ("random bytes named .xlsx", _bytes(os.urandom(3000)), "不是 Excel 工作簿"),
+    ("truncated .xlsx", _truncated, "已损坏"),
+    (".docx renamed .xlsx", _docx_renamed, "是 Word 文档"),
+    ("old .xls", _xls, "另存为"),
+    ("old .xls renamed .xlsx", _xls_named_xlsx, "另存为"),
+    ("password-protected .xlsx", _password, "密码"),
+    ("workbook not made by xlreport", _foreign, "不是用 xlreport 生成"),
+    ("sheet renamed", _edited(lambda wb: setattr(wb["表二"], "title", "主动公开")), "缺少工作表“表二”"),
+    ("sheet deleted", _edited(lambda wb: wb.remove(wb["封面"])), "缺少工作表“封面”"),
+    ("rows inserted into a table", _edited(lambda wb: wb["表三"].insert_rows(8, 2)), "结构被改动"),
+    ("a label overwritten", _edited(lambda wb: wb["表三"].__setitem__("A6", "一、新收")), "结构被改动"),
+    ("zip bomb", _zip_bomb, "拒绝读取"),
+    ("absurd member count", _many_members, "拒绝读取"),
+]
+
+
+@pytest.mark.parametrize("name,make,reason", UNREADABLE, ids=[u[0] for u in UNREADABLE])
+@pytest.mark.parametrize("command", ["check", "export", "render"])
+def test_unreadable_file(tmp_path, capsys, good_book, name, make, reason, command):
+    path = make(tmp_path, good_book)
+    before = sorted(p.name for p in tmp_path.iterdir())
+    argv = {"check": ["check", path], "export": ["export", path, "-o", tmp_path / "out.json"],
+            "render": ["render", path, "-o", tmp_path / "out.docx"]}[command]
+    code, out, err = run(capsys, *argv)
+    assert code == 2 and one_chinese_line(err) and reason in err, err
+    assert sorted(p.name for p in tmp_path.iterdir()) == before  # nothing written
+
+
+def test_a_directory_as_input(tmp_path, capsys):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    code, _, err = run(capsys, "check", empty)
+    assert code == 2 and one_chinese_line(err) and "没有数据文件" in err
+    code, _, err = run(capsys, "export", empty)
+    assert code == 2 and "是一个文件夹" in err
+
+
+def test_other_format_version_workbook(tmp_path, capsys):
+    data = consistent_data(V2019, 3)
+    path = tmp_path / "v2019.xlsx"
+    write_workbook(path, V2019, data)
+    wb = openpyxl.load_workbook(path)
+    wb["封面"][workbook_layout(V2019).positions["meta.year"].cell] = 2022
+    wb.save(path)
+    code, out, _ = run(capsys, "check", path, "--json")
+    assert code == 1
+    assert [p["rule"] for p in json.loads(out)[0]["problems"] if p["severity"] == "error"] == ["format-version"]
+
+
+def test_saved_by_libreoffice(tmp_path, capsys, good_book, soffice):
+    from xlreport.office import convert
+
+    resaved = convert(good_book, "xlsx:Calc MS Excel 2007 XML", tmp_path / "lo")
+    assert resaved.read_bytes() != good_book.read_bytes()
+    code, out, _ = run(capsys, "check", resaved)
+    assert code == 0, out
+    run(capsys, "export", good_book, "-o", tmp_path / "a.json")
+    run(capsys, "export", resaved, "-o", tmp_path / "b.json")
+    assert json.loads((tmp_path / "a.json").read_text("utf-8")) == json.loads((tmp_path / "b.json").read_text("utf-8"))
+
+
+# --- cells pasted past the validation ------------------------------------------
+
+KEY = "t3.denied.process_info.research"
+
+
+def _paste(value):
+    def apply(ws, cell):
+        ws[cell] = value
+    return apply
+
+
+CELLS = [
+    ('"5" stored as text', _paste("5"), "value-not-integer", "“5”"),
+    ('"５" full width', _paste("５"), "value-not-integer", "“５”"),
+    ('"5件"', _paste("5件"), "value-not-integer", "“5件”"),
+    ('" 5 "', _paste(" 5 "), "value-not-integer", "“ 5 ”"),
+    ("a formula =1+1 never calculated", _paste("=1+1"), "value-not-integer", "未计算的公式“=1+1”"),
+    ("1e20", _paste(1e20), "value-not-integer", "过大"),
+    ("a date", _paste(dt.datetime(2024, 3, 1)), "value-not-integer", "日期"),
+    ("TRUE", _paste(True), "value-not-integer", "TRUE"),
+    ("an error value #REF!", _paste("=#REF!"), "value-not-integer", "#REF!"),
+    ("a decimal in an integer field", _paste(2.5), "value-not-integer", "2.5"),
+    ("a negative number", _paste(-3), "value-negative", "-3"),
+    ("a blank", _paste(None), "value-missing", "未填写"),
+]
+
+
+@pytest.mark.parametrize("name,paste,rule,quoted", CELLS, ids=[c[0] for c in CELLS])
+def test_pasted_cell_values(tmp_path, capsys, good_book, name, paste, rule, quoted):
+    path = tmp_path / "pasted.xlsx"
+    shutil.copy(good_book, path)
+    pos = workbook_layout(V2021).positions[KEY]
+    wb = openpyxl.load_workbook(path)
+    paste(wb[pos.sheet], pos.cell)
+    wb.save(path)
+    code, out, _ = run(capsys, "check", path, "--json")
+    assert code == 1
+    problems = json.loads(out)[0]["problems"]
+    mine = [p for p in problems if p["keys"] == [KEY]]
+    assert [p["rule"] for p in mine] == [rule]
+    assert mine[0]["cells"] == [pos.a1] and quoted in mine[0]["message"]
+    # nothing else is blamed: other problems involve the pasted cell or totals derived from it
+    involved = {KEY} | derived_closure(V2021, KEY)
+    for p in problems:
+        assert involved & set(p["keys"]), p
+
+
+def test_formula_calculated_counts_by_its_value(tmp_path, capsys):
+    """A formula that Excel calculated counts by its computed value."""
+    import xlsxwriter  # noqa: F401 - written through the real writer with a cached result
+
+    data = consistent_data(V2021, 12)
+    path = tmp_path / "f.xlsx"
+    write_workbook(path, V2021, data)
+    pos = workbook_layout(V2021).positions["t3.new.business"]
+    with zipfile.ZipFile(path) as z:
+        items = [(i, z.read(i.filename)) for i in z.infolist()]
+    value = data["t3.new.business"]
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for info, content in items:
+            if info.filename == "xl/worksheets/sheet4.xml":
+                text = content.decode()
+                import re
+
+                text, n = re.subn(rf'<c r="{pos.cell}"([^>]*?)(/>|><v>[^<]*</v></c>)',
+                                  rf'<c r="{pos.cell}"\1><f>{value}+0</f><v>{value}</v></c>', text)
+                assert n == 1
+                content = text.encode()
+            z.writestr(info, content)
+    path.write_bytes(out.getvalue())
+    code, out_, _ = run(capsys, "check", path)
+    assert code == 0, out_
+
+
+# --- JSON ----------------------------------------------------------------------
+
+def test_json_wrong_types_are_problems(tmp_path, capsys):
+    doc = document(consistent_data(V2021, 1), V2021)
+    doc["values"]["t3.new.business"] = "3"
+    doc["values"]["t4.review.upheld"] = True
+    doc["meta"]["can_make_rules"] = "否"
+    path = tmp_path / "types.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    code, out, _ = run(capsys, "check", path, "--json")
+    got = {(p["rule"], p["keys"][0]) for p in json.loads(out)[0]["problems"]}
+    assert code == 1
+    assert {("value-not-integer", "t3.new.business"), ("value-not-integer", "t4.review.upheld"),
+            ("meta-invalid", "meta.can_make_rules")} <= got
+
+
+@pytest.mark.parametrize("content,reason", [
+    (b"{not json", "不是有效的 JSON"),
+    ("{\"meta\": {\"agency\": \"局\"}}".encode("gbk"), "不是 UTF-8"),
+    (b"[]", "JSON 对象"),
+    (b"{\"meta\": {\"year\": 2024}, \"values\": {\"t3.new.business\": {\"a\": 1}}}", "应是数字"),
+    (b"{\"meta\": {\"year\": 2024}, \"text\": {\"text.problems\": [1]}}", "应是字符串"),
+    (b"[" * 100000 + b"]" * 100000, "嵌套层数过多"),
+], ids=["invalid", "gbk", "list", "object value", "list text", "deep nesting"])
+def test_json_unreadable(tmp_path, capsys, content, reason):
+    path = tmp_path / "bad.json"
+    path.write_bytes(content)
+    code, _, err = run(capsys, "check", path)
+    assert code == 2 and one_chinese_line(err) and reason in err, err
+
+
+def test_json_unknown_keys_are_reported(tmp_path, capsys):
+    doc = document(consistent_data(V2021, 1), V2021)
+    doc["values"]["t3.new.totl"] = 1
+    doc["text"] = {**doc["text"], "text.summary": "x"}
+    path = tmp_path / "u.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    code, out, _ = run(capsys, "check", path, "--json")
+    assert code == 1
+    assert {p["keys"][0] for p in json.loads(out)[0]["problems"] if p["rule"] == "unknown-key"} == {
+        "t3.new.totl", "text.summary"}
+
+
+# --- text ------------------------------------------------------------------------
+
+HOSTILE = {
+    "text.overview": "A&B <w:p> \"引号\" ‘单引号’ 😀🇨🇳 {{ 7*7 }} {% for x in y %} {#c#} ${x}",
+    "text.problems": "问题" * 16383 + "完",  # 32,767 characters, the most a cell holds
+    "text.other": "控制字符\x01\x02\x0b结束",
+}
+
+
+def test_hostile_text_through_the_workbook_and_the_report(tmp_path, capsys):
+    import docx
+
+    data = consistent_data(V2021, 4)
+    data.update(HOSTILE)
+    book = tmp_path / "h.xlsx"
+    write_workbook(book, V2021, data)
+    code, out, err = run(capsys, "render", book, "-o", tmp_path / "h.docx")
+    assert code == 0, out + err
+    assert "控制字符" in out and "警告" in out  # control characters removed, with a warning
+    text = "\n".join(p.text for p in docx.Document(tmp_path / "h.docx").paragraphs)
+    assert HOSTILE["text.overview"] in text
+    assert "问题" * 16383 + "完" in text
+    assert "控制字符结束" in text
+    run(capsys, "export", book, "-o", tmp_path / "h.json")
+    back = json.loads((tmp_path / "h.json").read_text("utf-8"))["text"]
+    assert back["text.overview"] == HOSTILE["text.overview"]
+    assert back["text.problems"] == HOSTILE["text.problems"]
+
+
+# --- output ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("command", ["new", "export", "render"])
+def test_output_exists_is_not_overwritten(tmp_path, capsys, good_book, command):
+    target = tmp_path / {"new": "a.xlsx", "export": "a.json", "render": "a.docx"}[command]
+    target.write_bytes(b"precious")
+    argv = {"new": ["new", "--year", "2024", "-o", target], "export": ["export", good_book, "-o", target],
+            "render": ["render", good_book, "-o", target]}[command]
+    code, _, err = run(capsys, *argv)
+    assert code == 2 and one_chinese_line(err) and "已存在" in err and "--force" in err
+    assert target.read_bytes() == b"precious"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [target.name]
+
+
+@pytest.mark.parametrize("target,reason", [
+    ("missing-folder/a.xlsx", "不存在"),
+    ("/proc/xlreport-test.xlsx", "无法在"),  # a read-only place, even for root
+], ids=["folder missing", "read-only"])
+def test_output_folder_unusable(tmp_path, capsys, target, reason):
+    path = tmp_path / target if not target.startswith("/") else Path(target)
+    code, _, err = run(capsys, "new", "--year", "2024", "-o", path)
+    assert code == 2 and one_chinese_line(err) and reason in err, err
+
+
+def test_locked_target_gets_a_numbered_name(tmp_path, capsys, good_book, monkeypatch):
+    """Word on Windows keeps an open report locked: write beside it and say so."""
+    target = tmp_path / "报告.docx"
+    target.write_bytes(b"open in Word")
+    real_replace = os.replace
+
+    def locked(src, dst):
+        if Path(dst) == target:
+            raise PermissionError(13, "locked")
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", locked)
+    code, out, err = run(capsys, "render", good_book, "-o", target, "--force")
+    assert code == 0
+    assert (tmp_path / "报告(2).docx").exists() and target.read_bytes() == b"open in Word"
+    assert "报告(2).docx" in err and "正被其他程序打开" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["报告(2).docx", "报告.docx"]
