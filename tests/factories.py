@@ -66,3 +66,17 @@ def consistent_data(fmt: ReportFormat, seed: int = 0, with_totals: bool = False,
             if f.derived:
                 data[f.key] = numbers[f.key]
     return data
+
+
+def edited_copy(src, target, change):
+    """A copy of workbook `src` at `target`, changed by `change(openpyxl_workbook)` —
+    what a clerk does to a workbook outside the protection (rename, insert, paste)."""
+    import shutil
+
+    import openpyxl
+
+    shutil.copy(src, target)
+    wb = openpyxl.load_workbook(target)
+    change(wb)
+    wb.save(target)
+    return target

@@ -15,7 +15,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from factories import consistent_data
+from factories import consistent_data, edited_copy
 from test_checks import derived_closure
 from xlreport.cli import main
 from xlreport.data import document
@@ -93,14 +93,7 @@ def _foreign(tmp, good):
 
 
 def _edited(change):
-    def make(tmp, good):
-        path = tmp / "edited.xlsx"
-        shutil.copy(good, path)
-        wb = openpyxl.load_workbook(path)
-        change(wb)
-        wb.save(path)
-        return path
-    return make
+    return lambda tmp, good: edited_copy(good, tmp / "edited.xlsx", change)
 
 
 def _zip_bomb(tmp, good):
@@ -231,7 +224,6 @@ def test_pasted_cell_values(tmp_path, capsys, good_book, name, paste, rule, quot
 
 def test_formula_calculated_counts_by_its_value(tmp_path, capsys):
     """A formula that Excel calculated counts by its computed value."""
-    import xlsxwriter  # noqa: F401 - written through the real writer with a cached result
 
     data = consistent_data(V2021, 12)
     path = tmp_path / "f.xlsx"

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import shutil
 import zipfile
 from pathlib import Path
 
 import openpyxl
 import pytest
 
-from factories import consistent_data
+from factories import consistent_data, edited_copy
 from xlreport.checks import check
 from xlreport.cli import main
 from xlreport.data import document, load_report
@@ -193,15 +192,6 @@ def test_other_version_workbook_gives_format_version(tmp_path, capsys):
     assert [p["rule"] for p in problems if p["severity"] == "error"] == ["format-version"]
 
 
-def _modified(src, tmp_path, change):
-    path = tmp_path / "m.xlsx"
-    shutil.copy(src, path)
-    wb = openpyxl.load_workbook(path)
-    change(wb)
-    wb.save(path)
-    return path
-
-
 @pytest.mark.parametrize("change,reason", [
     (lambda wb: setattr(wb["表三"], "title", "表3"), "缺少工作表“表三”"),
     (lambda wb: wb.remove(wb["表四"]), "缺少工作表“表四”"),
@@ -211,7 +201,7 @@ def _modified(src, tmp_path, change):
     (lambda wb: wb[SHEET_MARKER].__setitem__("B2", "0000"), "另一版本的 xlreport"),
 ])
 def test_changed_structure_is_refused(books, tmp_path, change, reason):
-    path = _modified(books["2021"], tmp_path, change)
+    path = edited_copy(books["2021"], tmp_path / "m.xlsx", change)
     with pytest.raises(InputError) as exc:
         read_workbook(path)
     assert reason in exc.value.message
