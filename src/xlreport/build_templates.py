@@ -1,8 +1,11 @@
 """Rebuild the committed templates: `python -m xlreport.build_templates [FOLDER]`.
 
 templates/report.xlsx is the blank workbook of the current format (V2021),
-templates/report.xlsm the same with the macros. Both are byte-for-byte
-reproducible; a test fails when the committed files no longer match the code.
+templates/report.xlsm the same with the macros (macros.py): its VBA project
+is rebuilt from vba/src/*.bas and the installed xlwings' standalone module, so
+run this again after changing either (e.g. after moving the xlwings pin).
+Both are byte-for-byte reproducible; a test fails when the committed files no
+longer match the code.
 """
 
 from __future__ import annotations
@@ -16,10 +19,12 @@ TEMPLATE_FORMAT = V2021
 
 
 def build(folder: Path) -> list[Path]:
+    from .macros import MacroParts
     from .workbook import write_workbook
 
     folder.mkdir(parents=True, exist_ok=True)
-    out = [write_workbook(folder / "report.xlsx", TEMPLATE_FORMAT, {}, force=True)]
+    out = [write_workbook(folder / "report.xlsx", TEMPLATE_FORMAT, {}, force=True),
+           write_workbook(folder / "report.xlsm", TEMPLATE_FORMAT, {}, force=True, vba=MacroParts())]
     return out
 
 
