@@ -141,7 +141,7 @@ def test_the_xlwings_pin_is_the_installed_version():
 
     deps = tomllib.loads((REPO / "pyproject.toml").read_text("utf-8"))["project"]["dependencies"]
     assert f"xlwings=={XLWINGS_VERSION}" in deps
-    assert f"xlwings=={XLWINGS_VERSION}" in (REPO / "docs" / "excel.md").read_text("utf-8")
+    assert f"xlwings=={XLWINGS_VERSION}" in (REPO / "README.md").read_text("utf-8")
 
 
 def test_our_vba_sources_are_ascii_and_shipped():

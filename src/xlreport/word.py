@@ -276,7 +276,8 @@ def _texts(data: dict[str, Any], fmt: ReportFormat, clean: _Cleaner) -> dict[str
     raw = {}
     for t in fmt.texts:
         value = data.get(t.key)
-        raw[t.key] = "" if is_blank(value) else clean(value, t.label)
+        # clean before judging blankness: str.strip() counts \x1c-\x1f as white space
+        raw[t.key] = "" if value is None else clean(value, t.label)
     sub_keys = [t.key for t in fmt.texts if t.key.startswith("text.overview.")]
     any_sub = any(split_paragraphs(raw[k]) for k in sub_keys)
     always = fmt.version != "2019"  # V2021 prints the five sub-headings always
@@ -636,7 +637,7 @@ def lint_template(path: str | os.PathLike) -> list[str]:
     messages = []
     for dotted, close in _lint(tpl, p.name):
         hint = f"，是否应为“{{{{ {close[0]} }}}}”？" if close else "，请核对拼写"
-        messages.append(f"模板“{p.name}”中的变量“{{{{ {dotted} }}}}”不存在{hint}（可用的变量见 docs/word-report.md）")
+        messages.append(f"模板“{p.name}”中的变量“{{{{ {dotted} }}}}”不存在{hint}（可用的变量见 xlreport README 的“Template variables”一节）")
     return messages
 
 
@@ -666,7 +667,7 @@ def render_report(data: dict[str, Any], fmt: ReportFormat, output: str | os.Path
         if unknown:
             names = "、".join(f"{{{{ {d} }}}}" for d, _ in unknown)
             raise InputError(f"模板“{template_path.name}”中有不存在的变量：{names}，未生成报告"
-                             f"（请核对拼写，可用的变量见 docs/word-report.md；xlreport 只检查不改动模板）")
+                             f"（请核对拼写，可用的变量见 xlreport README 的“Template variables”一节；xlreport 只检查不改动模板）")
     context, warnings = _build(data, fmt)
     _render(tpl, context, template_path.name, fmt.version)
     path = write_atomic(target, tpl.save, force, notify=warn)
