@@ -226,3 +226,71 @@ def test_demo_runs(tmp_path, capsys):
     assert code == 0
     assert "枣庄市峄城区科学技术局" in out and "通过" in out
     assert (tmp_path / "demo" / "demo-2020.json").exists()
+
+
+# --- batch checking (supervisors) --------------------------------------------
+
+def make_batch(tmp_path, n_good=18):
+    from xlreport.workbook import write_workbook
+
+    root = tmp_path / "reports"
+    (root / "县局" / "乡镇").mkdir(parents=True)
+    good = root / "县局" / "good-0.xlsx"
+    write_workbook(good, V2021, consistent_data(V2021, 1))
+    import shutil
+
+    for i in range(1, n_good):
+        shutil.copy(good, root / ("县局" if i % 2 else "县局/乡镇") / f"good-{i}.xlsx")
+    bad = consistent_data(V2019, 2)
+    bad["t3.carried_forward.research"] += 1
+    (root / "bad.json").write_text(json.dumps(document(bad, V2019, with_derived=False), ensure_ascii=False),
+                                   encoding="utf-8")
+    (root / "县局" / "broken.xlsx").write_bytes(b"not a workbook")
+    (root / "notes.txt").write_text("ignored", encoding="utf-8")
+    (root / "~$good-0.xlsx").write_bytes(b"excel lock file")
+    return root
+
+
+def test_batch_folder_one_line_per_file(tmp_path, capsys):
+    root = make_batch(tmp_path)
+    code, out, err = run(["check", root], capsys)
+    lines = out.strip().splitlines()
+    assert code == 2  # one unreadable file
+    assert len(lines) == 18 + 2 + 1  # one line per report file, then the total
+    assert lines[-1] == "共 20 个文件：18 个通过，1 个未通过，1 个无法读取"
+    assert any(line.startswith(str(root / "bad.json") + ": 未通过（2 个错误") and "首个错误：表三" in line
+               for line in lines)
+    assert any("broken.xlsx: 无法读取：" in line for line in lines)
+    assert not any("notes.txt" in line or "~$" in line for line in lines)
+
+
+def test_batch_json_and_parallel_equal_sequential(tmp_path, capsys):
+    from xlreport.cli import check_many, check_one, expand_files
+
+    root = make_batch(tmp_path)
+    files = expand_files([str(root)])
+    assert len(files) == 20
+    parallel = check_many(files, None)  # ≥ 16 files: a process pool
+    assert parallel == [check_one(f) for f in files]
+    code, out, _ = run(["check", root, "--json"], capsys)
+    result = json.loads(out)
+    assert [r["file"] for r in result] == files
+    assert sum("error" in r for r in result) == 1
+
+
+def test_batch_progress_bar_on_a_terminal(tmp_path, capsys, monkeypatch):
+    root = make_batch(tmp_path, n_good=3)
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    code = main(["check", str(root)])
+    out, err = capsys.readouterr()
+    assert code == 2
+    assert "\r校验中 [" in err and err.rstrip().endswith("5/5")
+    assert "校验中" not in out
+
+
+def test_progress_bar_text(capsys):
+    from xlreport.cli import progress_bar
+
+    progress_bar(5, 20)
+    err = capsys.readouterr().err
+    assert err.startswith("\r校验中 [") and err.endswith("5/20")
