@@ -241,5 +241,5 @@ def test_invalid_names_are_rejected(streams: dict[str, bytes]) -> None:
 
 def test_files_needing_difat_are_refused() -> None:
     # 109 FAT sectors cover 109 * 128 sectors of 512 bytes (~7 MB)
-    with pytest.raises(NotImplementedError):
+    with pytest.raises(ValueError, match="too large"):
         write_cfb({"huge": bytes(109 * 128 * 512)})

@@ -216,7 +216,10 @@ def write_cfb(streams: Mapping[str, bytes]) -> bytes:
     while fat_sectors * per_sector < other_sectors + fat_sectors:
         fat_sectors += 1
     if fat_sectors > HEADER_DIFAT_ENTRIES:
-        raise NotImplementedError("file too large: DIFAT sectors (more than 109 FAT sectors) are not supported")
+        # The header's 109 DIFAT entries address ~6.8 MB of sectors; beyond that MS-CFB 2.5
+        # chains DIFAT sectors, which this writer does not produce: a VBA project is ~100 KB.
+        raise ValueError(f"compound file too large ({fat_sectors} FAT sectors): this writer stops at "
+                         f"{HEADER_DIFAT_ENTRIES}, about 6.8 MB, as VBA projects are far smaller")
 
     # -- FAT (MS-CFB 2.3): FAT sectors marked FATSECT, then one chain per blob
     fat = [FATSECT] * fat_sectors
