@@ -56,6 +56,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--previous", metavar="LAST", help="上一年度的工作簿或数据文件")
     p.add_argument("--force", action="store_true", help="有错误也生成，并覆盖已存在的文件")
 
+    p = sub.add_parser("template", help="复制一份内置的 Word 模板，供修改样式后用 render --template 使用")
+    p.add_argument("-o", "--output", required=True, metavar="T.docx")
+    p.add_argument("--force", action="store_true", help="覆盖已存在的文件")
+
     p = sub.add_parser("demo", help="用示例数据演示全过程")
     p.add_argument("-o", "--output", metavar="DIR", help="输出文件夹（默认新建 xlreport-demo）")
     return parser
@@ -229,6 +233,10 @@ def cmd_new(args) -> int:
         if source.problems:
             keys = "、".join(k for p in source.problems for k in p.keys)
             raise XlreportError(f"数据文件“{Path(args.data).name}”中有约定以外的项目：{keys}；请改正后再生成")
+        their_year = source.data.get("meta.year")
+        if isinstance(their_year, int) and their_year != args.year:
+            raise XlreportError(f"数据文件“{Path(args.data).name}”是 {their_year} 年度的数据，与 --year {args.year} 不一致；"
+                                f"请核对年度（上一年的报告请用 --previous）")
         data.update(source.data)
     data["meta.year"] = args.year
     if args.agency:
@@ -267,13 +275,27 @@ def cmd_render(args) -> int:
                        previous=args.previous)
 
 
+def cmd_template(args) -> int:
+    from .files import warn, write_bytes_atomic
+    from .word import default_template
+
+    out = Path(args.output)
+    if out.suffix.lower() != ".docx":
+        raise XlreportError(f"模板文件应以 .docx 结尾，而不是“{out.name}”")
+    written = write_bytes_atomic(out, default_template().read_bytes(), args.force, notify=warn)
+    print(f"已复制内置模板：{written}。在 Word 或 WPS 中修改样式、加入发文机关署名等，"
+          f"不要改动 {{{{ }}}} 和 {{% %}} 标记；然后用 xlreport render 文件 -o 报告.docx --template {written}")
+    return EXIT_OK
+
+
 def cmd_demo(args) -> int:
     from .demo import run_demo
 
     return run_demo(args.output)
 
 
-COMMANDS = {"check": cmd_check, "new": cmd_new, "export": cmd_export, "render": cmd_render, "demo": cmd_demo}
+COMMANDS = {"check": cmd_check, "new": cmd_new, "export": cmd_export, "render": cmd_render,
+            "template": cmd_template, "demo": cmd_demo}
 
 
 if __name__ == "__main__":  # pragma: no cover
