@@ -125,6 +125,8 @@ UNREADABLE = [
     ("sheet deleted", _edited(lambda wb: wb.remove(wb["封面"])), "缺少工作表“封面”"),
     ("rows inserted into a table", _edited(lambda wb: wb["表三"].insert_rows(8, 2)), "结构被改动"),
     ("a label overwritten", _edited(lambda wb: wb["表三"].__setitem__("A6", "一、新收")), "结构被改动"),
+    ("a cell far outside the tables", _edited(lambda wb: wb["表三"].__setitem__("XFD1048576", 1)), "很远处有内容"),
+    ("a cell far down a form", _edited(lambda wb: wb["封面"].__setitem__("B5000", "x")), "很远处有内容"),
     ("zip bomb", _zip_bomb, "拒绝读取"),
     ("absurd member count", _many_members, "拒绝读取"),
 ]
@@ -140,6 +142,17 @@ def test_unreadable_file(tmp_path, capsys, good_book, name, make, reason, comman
     code, out, err = run(capsys, *argv)
     assert code == 2 and one_chinese_line(err) and reason in err, err
     assert sorted(p.name for p in tmp_path.iterdir()) == before  # nothing written
+
+
+def test_a_far_cell_does_not_stop_a_batch(tmp_path, capsys, good_book):
+    """calamine would abort the whole process on such a sheet; the guard refuses it first."""
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    edited_copy(good_book, folder / "far.xlsx", lambda wb: wb["表四"].__setitem__("AAA1", "x"))
+    shutil.copy(good_book, folder / "ok.xlsx")
+    code, out, _ = run(capsys, "check", folder)
+    assert code == 2
+    assert "far.xlsx: 无法读取" in out and "ok.xlsx: 通过" in out
 
 
 def test_a_directory_as_input(tmp_path, capsys):

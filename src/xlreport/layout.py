@@ -66,7 +66,7 @@ class FormRow:
     kind: str  # value type of the field, or "text"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Layout:
     fmt: ReportFormat
     sheets: tuple[str, ...]

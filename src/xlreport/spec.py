@@ -136,7 +136,7 @@ class TextField:
     hint: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # one object per version: identity is equality (and hashing is cheap)
 class ReportFormat:
     version: str
     first_year: int

@@ -16,7 +16,9 @@ from __future__ import annotations
 import datetime as _dt
 import io
 import os
+import re
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -494,14 +496,7 @@ def _explain_blanks(p: Path, layout: Layout, data: dict[str, Any]) -> None:
     import re
 
     with zipfile.ZipFile(p) as z:
-        rels = z.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
-        book = z.read("xl/workbook.xml").decode("utf-8", "replace")
-        targets = dict(re.findall(r'<Relationship[^>]*?Id="([^"]+)"[^>]*?Target="([^"]+)"', rels))
-        targets.update({a: b for b, a in re.findall(r'<Relationship[^>]*?Target="([^"]+)"[^>]*?Id="([^"]+)"', rels)})
-        sheet_files = {}
-        for name, rid in re.findall(r'<sheet [^>]*?name="([^"]+)"[^>]*?r:id="([^"]+)"', book):
-            target = targets.get(rid, "")
-            sheet_files[_xml_unescape(name)] = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        sheet_files = sheet_members(z)
         wanted: dict[str, dict[str, str]] = {}
         for k in blank:
             pos = layout.positions[k]
@@ -522,6 +517,24 @@ def _explain_blanks(p: Path, layout: Layout, data: dict[str, Any]) -> None:
                     data[key] = CellError(_xml_unescape(value.group(1)))
                 elif formula and not (value and value.group(1)):
                     data[key] = Uncalculated("=" + _xml_unescape(formula.group(1)))
+
+
+def sheet_members(z: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name -> the zip member holding it (xl/workbook.xml + its relationships)."""
+    import re
+
+    try:
+        rels = z.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+        book = z.read("xl/workbook.xml").decode("utf-8", "replace")
+    except KeyError:
+        return {}
+    targets = dict(re.findall(r'<Relationship[^>]*?Id="([^"]+)"[^>]*?Target="([^"]+)"', rels))
+    targets.update({a: b for b, a in re.findall(r'<Relationship[^>]*?Target="([^"]+)"[^>]*?Id="([^"]+)"', rels)})
+    members = {}
+    for name, rid in re.findall(r'<(?:\w+:)?sheet [^>]*?name="([^"]+)"[^>]*?r:id="([^"]+)"', book):
+        target = targets.get(rid, "")
+        members[_xml_unescape(name)] = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    return members
 
 
 def _xml_unescape(text: str) -> str:
@@ -629,10 +642,14 @@ def guard_zip(p: Path) -> None:
         raise InputError(f"“{p.name}”不是 Excel 工作簿（文件内容不是 .xlsx 格式），请检查文件")
     try:
         with zipfile.ZipFile(p) as z:
-            infos = z.infolist()
-            names = {i.filename for i in infos}
-    except zipfile.BadZipFile:
+            _guard_archive(p, z)
+    except (zipfile.BadZipFile, zlib.error, EOFError):
         raise InputError(f"“{p.name}”已损坏（不完整的 .xlsx 文件），请重新保存或从备份恢复") from None
+
+
+def _guard_archive(p: Path, z: zipfile.ZipFile) -> None:
+    infos = z.infolist()
+    names = {i.filename for i in infos}
     if len(infos) > MAX_MEMBERS:
         raise InputError(f"“{p.name}”包含 {len(infos)} 个部件，不像年度报告工作簿，拒绝读取")
     total = sum(i.file_size for i in infos)
@@ -643,3 +660,30 @@ def guard_zip(p: Path) -> None:
         if "word/document.xml" in names:
             raise InputError(f"“{p.name}”是 Word 文档，不是工作簿，请检查文件")
         raise InputError(f"“{p.name}”不是 Excel 工作簿，请检查文件")
+    _guard_extents(p, z)
+
+
+# The reader builds a dense grid per sheet from A1 to the farthest cell: one
+# stray entry in XFD1048576 would ask for terabytes (calamine then aborts the
+# process). The report needs about 40 rows and 15 columns, so a sheet the
+# reader reads may not reach row 1000 or column AAA (at most 999 x 702 cells).
+# A cell's r="…" (a row's r has digits only). The pattern starts with a literal so
+# the search is fast, and it matches whatever white space precedes the attribute.
+FAR_CELL = re.compile(rb'r="([A-Z]{3}[0-9]+|[A-Z]{1,2}[0-9]{4,})"')
+
+
+def _read_sheets() -> set[str]:
+    return {s for f in FORMATS.values() for s in workbook_layout(f).sheets} - {SHEET_CHECKS}
+
+
+def _guard_extents(p: Path, z: zipfile.ZipFile) -> None:
+    members = sheet_members(z)
+    for sheet in sorted(_read_sheets() & members.keys()):
+        try:
+            xml = z.read(members[sheet])
+        except (KeyError, OSError):
+            continue  # the reader reports the missing part
+        far = FAR_CELL.search(xml)
+        if far:
+            raise InputError(f"“{p.name}”的工作表“{sheet}”在表格范围以外很远处有内容（{far.group(1).decode()}），"
+                             f"不像年度报告工作簿；请删除表格以外的内容后再检查")
