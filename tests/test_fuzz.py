@@ -90,6 +90,42 @@ def test_reader_never_raises_on_random_cells(fmt, data):
 
 
 # What a Word file cannot hold, as documented (control characters, C1 controls, lone surrogates)
+@settings(max_examples=40, **SETTINGS)
+@given(data=st.data())
+def test_reader_on_damaged_sheet_xml(tmp_path_factory, data):
+    """Random damage to a table sheet's XML: a report or a Chinese InputError, nothing else."""
+    import io
+    import zipfile
+
+    from xlreport.errors import InputError
+    from xlreport.workbook import sheet_members
+
+    folder = tmp_path_factory.mktemp("damaged")
+    good = folder / "good.xlsx"
+    write_workbook(good, V2021, consistent_data(V2021, 1))
+    with zipfile.ZipFile(good) as z:
+        member = sheet_members(z)[data.draw(st.sampled_from(["表二", "表三", "表四", "封面", "_xlreport"]))]
+        parts = [(i, z.read(i.filename)) for i in z.infolist()]
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for info, content in parts:
+            if info.filename == member:
+                content = bytearray(content)
+                for _ in range(data.draw(st.integers(1, 8), label="edits")):
+                    at = data.draw(st.integers(0, len(content) - 1), label="at")
+                    content[at:at + data.draw(st.integers(0, 6))] = data.draw(st.binary(max_size=6), label="bytes")
+                content = bytes(content)
+            z.writestr(info, content)
+    damaged = folder / "damaged.xlsx"
+    damaged.write_bytes(out.getvalue())
+    try:
+        report = read_workbook(damaged)
+    except InputError as exc:
+        assert exc.message
+    else:
+        check(report.data, report.fmt, report.cells)
+
+
 ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 

@@ -461,7 +461,9 @@ def read_workbook(path: str | os.PathLike):
 
     try:
         book = CalamineWorkbook.from_path(str(p))
-    except Exception as exc:  # calamine raises its own error types for broken files
+    except BaseException as exc:  # calamine's own errors, or a Rust panic (a BaseException)
+        if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+            raise
         raise InputError(f"无法打开工作簿“{p.name}”：文件已损坏或不是 Excel 工作簿（{type(exc).__name__}）") from None
     names = list(book.sheet_names)
     if SHEET_MARKER not in names:
@@ -585,7 +587,9 @@ def _grid(book, sheet: str, p: Path) -> list[list[Any]]:
     try:
         s = book.get_sheet_by_name(sheet)
         rows = s.to_python(skip_empty_area=False)
-    except Exception as exc:
+    except BaseException as exc:  # as above: calamine's errors and panics
+        if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+            raise
         raise InputError(f"无法读取“{p.name}”的工作表“{sheet}”（{type(exc).__name__}）") from None
     return rows
 
