@@ -166,6 +166,7 @@ def check(data: dict[str, Any], fmt: ReportFormat, cells: dict[str, str] | None 
             message = c.message.format(expected=_fmt(expected), actual=_fmt(actual))
             problems.append(problem(c.rule, c.keys, message, cells, expected=expected, actual=actual))
     problems += check_text(data, fmt, cells)
+    problems += check_prose_figures(data, fmt, cells, ev.numbers)
     return problems
 
 
@@ -217,6 +218,19 @@ def check_text(data: dict[str, Any], fmt: ReportFormat, cells: dict[str, str] | 
             out.append(problem("text-missing", ["fee.count", "fee.amount_yuan", "text.other"],
                                "“六、其他需要报告的事项”未说明信息处理费情况，请填写收取信息处理费的申请件数和金额"
                                "（未收取的填 0）", cells))
+    return out
+
+
+def check_prose_figures(data: dict[str, Any], fmt: ReportFormat, cells: dict[str, str] | None,
+                        numbers: dict[str, Any]) -> list[Problem]:
+    from .prose import figure_problems
+
+    out = []
+    for text_key, label, phrase, quoted, readings, keys, names in figure_problems(data, numbers, fmt):
+        right = "或".join(_fmt(r) for r in dict.fromkeys(readings))
+        out.append(problem("text-figures", (text_key, *keys),
+                           f"“{label}”中写“{phrase}”，与{names}（{right}）不一致，请核对：报告正文与表格应当一致",
+                           cells, expected=readings[0], actual=quoted))
     return out
 
 

@@ -46,6 +46,10 @@ RULES: tuple[Rule, ...] = (
          "封面数据应为有效值"),
     Rule("text-missing", "warning", "五 is empty or only 「无」; V2021 六 says nothing about 信息处理费",
          "五应写明问题和改进；2021 版六应说明信息处理费"),
+    Rule("text-figures", "warning",
+         "a figure quoted in the clerk's own text (受理/答复/结转 …件, 予以公开 …件 and the other outcome "
+         "groups, 行政复议/行政诉讼 …件) matches none of the table values it can mean",
+         "正文中引用的数字应与表格一致", native=False),
     Rule("unknown-key", "error", "a JSON key that is not in the contract",
          "数据文件中不应有约定以外的项目", native=False),
 )
