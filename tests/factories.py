@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from pathlib import Path
 from typing import Any
 
 from xlreport.spec import ReportFormat
@@ -49,6 +50,8 @@ def consistent_data(fmt: ReportFormat, seed: int = 0, with_totals: bool = False,
             data[f.key] = round(n(999) + 0.25, 2)
         else:
             data[f.key] = n()
+    if fmt.has("fee.count"):  # 信息处理费: 0 件 and 0 元, or both above 0
+        data["fee.amount_yuan"] = data["fee.count"] * 10 + (0.5 if data["fee.count"] else 0)
     for item in ("rules",):
         for k in [f.key for f in fmt.input_fields if f.key.startswith(f"t2.{item}.")]:
             data[k] = 0  # meta.can_make_rules is false
@@ -75,7 +78,8 @@ def edited_copy(src, target, change):
 
     import openpyxl
 
-    shutil.copy(src, target)
+    if Path(src).resolve() != Path(target).resolve():
+        shutil.copy(src, target)
     wb = openpyxl.load_workbook(target)
     change(wb)
     wb.save(target)

@@ -159,9 +159,66 @@ def test_a_directory_as_input(tmp_path, capsys):
     empty = tmp_path / "empty"
     empty.mkdir()
     code, _, err = run(capsys, "check", empty)
-    assert code == 2 and one_chinese_line(err) and "没有数据文件" in err
+    assert code == 2 and one_chinese_line(err) and "没有可检查的数据文件" in err
     code, _, err = run(capsys, "export", empty)
     assert code == 2 and "是一个文件夹" in err
+
+
+def test_an_empty_folder_does_not_stop_the_other_inputs(tmp_path, capsys, good_book):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    code, out, _ = run(capsys, "check", empty, good_book, "--json")
+    result = json.loads(out)
+    assert code == 2
+    assert "error" in result[0] and result[1]["problems"] == []
+
+
+def test_json_output_for_a_single_unreadable_file(tmp_path, capsys):
+    bad = tmp_path / "bad.json"
+    bad.write_text("{", encoding="utf-8")
+    code, out, err = run(capsys, "check", bad, "--json")
+    assert code == 2 and one_chinese_line(err)
+    assert json.loads(out) == [{"file": str(bad), "format": None, "error": err[3:].strip(), "problems": []}]
+
+
+@pytest.mark.parametrize("values,reason", [
+    ('{"meta": {"year": 2024}, "values": {"t3.new.business": 53, "t3.new.business": 54}}', "出现了不止一次"),
+    ('{"meta": {"agency": "a", "meta.agency": "b", "year": 2024}}', "写了两次"),
+    ('{"meta": {"year": 2024}, "values": {"t3.new.business": 1' + "0" * 5000 + '}}', "位数过多"),
+], ids=["duplicate value key", "duplicate meta key", "5000 digits"])
+def test_json_duplicates_and_absurd_numbers(tmp_path, capsys, values, reason):
+    path = tmp_path / "d.json"
+    path.write_text(values, encoding="utf-8")
+    code, _, err = run(capsys, "check", path)
+    assert code == 2 and one_chinese_line(err) and reason in err, err
+
+
+def test_huge_and_overflowing_numbers_are_problems_not_crashes(tmp_path, capsys):
+    doc = document(consistent_data(V2021, 1), V2021, with_derived=False)
+    doc["values"]["t3.new.business"] = int("1" + "0" * 400)
+    doc["values"]["t3.carried_over.research"] = 1e308
+    doc["values"]["t3.new.research"] = 1e308
+    path = tmp_path / "huge.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    code, out, _ = run(capsys, "check", path, "--json")
+    assert code == 1
+    problems = json.loads(out)[0]["problems"]  # strict JSON: json.loads would accept Infinity, so look
+    assert "Infinity" not in out and "NaN" not in out
+    assert {("value-not-integer", "t3.new.business"), ("value-not-integer", "t3.new.research")} <= {
+        (p["rule"], p["keys"][0]) for p in problems}
+    assert any("401 位数" in p["message"] for p in problems)
+
+
+def test_misplaced_keys_say_where_they_belong(tmp_path, capsys):
+    doc = document(consistent_data(V2021, 1), V2021)
+    doc["values"]["previous.t3.carried_forward.business"] = 1
+    doc["values"]["meta.agency"] = "x"
+    path = tmp_path / "m.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    code, out, _ = run(capsys, "check", path, "--json")
+    messages = {p["keys"][0]: p["message"] for p in json.loads(out)[0]["problems"] if p["rule"] == "unknown-key"}
+    assert "“previous”部分" in messages["previous.t3.carried_forward.business"]
+    assert "“meta”部分" in messages["meta.agency"]
 
 
 def test_other_format_version_workbook(tmp_path, capsys):

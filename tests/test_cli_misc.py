@@ -30,3 +30,90 @@ def test_new_refuses_data_of_another_year(tmp_path, capsys):
     src.write_text(json.dumps(document(data, V2021), ensure_ascii=False), encoding="utf-8")
     assert main(["new", "--year", "2024", "--data", str(src), "-o", str(tmp_path / "a.xlsx")]) == 2
     assert "2023 年度" in capsys.readouterr().err and not (tmp_path / "a.xlsx").exists()
+
+
+def test_template_syntax_error_names_the_paragraph(tmp_path, capsys):
+    import docx
+
+    from xlreport.demo import demo_document
+
+    tpl = docx.Document(str(default_template()))
+    tpl.add_paragraph("落款之前：{{ t3.new. }}")
+    tpl.save(tmp_path / "bad.docx")
+    src = tmp_path / "demo.json"
+    src.write_text(json.dumps(demo_document(), ensure_ascii=False), encoding="utf-8")
+    code = main(["render", str(src), "-o", str(tmp_path / "out.docx"), "--template", str(tmp_path / "bad.docx")])
+    err = capsys.readouterr().err
+    assert code == 2 and "落款之前" in err and "语法错误" in err
+    assert not any(ch.isascii() and ch.isalpha() for ch in err.split("（")[1].split("，出错")[0])  # no English
+    assert not (tmp_path / "out.docx").exists()
+
+
+def test_new_refuses_years_before_the_national_format(tmp_path, capsys):
+    assert main(["new", "--year", "2018", "-o", str(tmp_path / "a.xlsx")]) == 2
+    assert "2019 年度起" in capsys.readouterr().err and not (tmp_path / "a.xlsx").exists()
+
+
+def test_new_refuses_text_longer_than_a_cell(tmp_path, capsys):
+    data = consistent_data(V2021, 3)
+    data["text.problems"] = "长" * 40000
+    src = tmp_path / "long.json"
+    src.write_text(json.dumps(document(data, V2021), ensure_ascii=False), encoding="utf-8")
+    assert main(["new", "--year", "2024", "--data", str(src), "-o", str(tmp_path / "a.xlsx")]) == 2
+    assert "40000" in capsys.readouterr().err and not (tmp_path / "a.xlsx").exists()
+
+
+def test_new_says_where_published_totals_disagree(tmp_path, capsys, fixtures_dir):
+    out = tmp_path / "hz.xlsx"
+    assert main(["new", "--year", "2023", "--data", str(fixtures_dir / "2023_hongze_qzf.json"), "-o", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "表四 行政复议 总计为 0，与各项之和 11 不一致" in err
+
+
+def test_new_with_non_finite_numbers_writes_them_as_text(tmp_path, capsys):
+    doc = document(consistent_data(V2021, 3), V2021)
+    src = tmp_path / "nan.json"
+    src.write_text(json.dumps(doc, ensure_ascii=False).replace('"t3.new.business": ' + str(doc["values"]["t3.new.business"]),
+                                                              '"t3.new.business": NaN'), encoding="utf-8")
+    out = tmp_path / "a.xlsx"
+    assert main(["new", "--year", "2024", "--data", str(src), "-o", str(out)]) == 0
+    capsys.readouterr()
+    assert main(["check", str(out), "--json"]) == 1
+    problems = json.loads(capsys.readouterr().out)[0]["problems"]
+    assert ("value-not-integer", ["t3.new.business"]) in [(p["rule"], p["keys"]) for p in problems]
+
+
+def test_export_of_a_date_in_a_count_cell(tmp_path, capsys):
+    import datetime as dt
+
+    from factories import edited_copy
+    from xlreport.layout import workbook_layout
+    from xlreport.workbook import write_workbook
+
+    book = tmp_path / "a.xlsx"
+    write_workbook(book, V2021, consistent_data(V2021, 3))
+    cell = workbook_layout(V2021).positions["t3.new.business"].cell
+    edited_copy(book, book, lambda wb: wb["表三"].__setitem__(cell, dt.datetime(2024, 3, 1)))
+    assert main(["export", str(book)]) == 0
+    assert json.loads(capsys.readouterr().out)["values"]["t3.new.business"] == "2024-03-01"
+
+
+def test_demo_refuses_a_file_as_its_folder(tmp_path, capsys):
+    f = tmp_path / "x.json"
+    f.write_text("{}", encoding="utf-8")
+    assert main(["demo", "-o", str(f)]) == 2
+    assert "是一个文件" in capsys.readouterr().err and f.read_text() == "{}"
+
+
+def test_usage_errors_and_help_are_chinese(capsys):
+    import pytest
+
+    for argv, words in ((["check"], "缺少必需的参数"), (["bogus"], "没有“bogus”这个命令"),
+                        (["new", "--year", "abc", "-o", "x.xlsx"], "不是整数")):
+        assert main(argv) == 2
+        err = capsys.readouterr().err
+        assert err.startswith("错误：命令用法有误：") and words in err, err
+    with pytest.raises(SystemExit):
+        main(["check", "--help"])
+    out = capsys.readouterr().out
+    assert out.startswith("用法：") and "选项：" in out and "显示本帮助" in out and "options" not in out

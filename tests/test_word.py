@@ -242,10 +242,24 @@ def test_v2021_fee_sentence(tmp_path):
     data = {**data, "fee.count": 0, "fee.amount_yuan": 0, "text.other": "无。"}
     texts = [t for _, t in paragraphs(render(tmp_path, V2021, data, name="b.docx").path)]
     assert texts[texts.index("六、其他需要报告的事项") + 1:] == ["本年度未收取信息处理费。"]
-    data = {k: v for k, v in data.items() if not k.startswith("fee.")}
-    assert word.build_context(data, V2021)["sentences"]["fee"] == "本年度未收取信息处理费。"
-    data["text.other"] = "本年度收取信息处理费20元。"
-    assert word.build_context(data, V2021)["sentences"]["fee"] == ""  # the clerk's own words stand
+    # a blank figure: nothing is stated that the clerk did not enter (the checks warn instead)
+    no_fees = {k: v for k, v in data.items() if not k.startswith("fee.")}
+    assert word.build_context(no_fees, V2021)["sentences"]["fee"] == ""
+    assert word.build_context({**no_fees, "fee.count": 3}, V2021)["sentences"]["fee"] == ""
+    no_fees["text.other"] = "本年度收取信息处理费20元。"
+    assert word.build_context(no_fees, V2021)["sentences"]["fee"] == ""  # the clerk's own words stand
+
+
+def test_review_sentence_looks_at_every_cell_not_only_totals():
+    """A 总计 printed as 0 (rendered with --force) must not become 「未发生…」 while cases are listed."""
+    data = {**distinct(V2021)}
+    for group in ("review", "suit_direct", "suit_after_review"):
+        for col in ("upheld", "corrected", "other", "pending", "total"):
+            data[f"t4.{group}.{col}"] = 0
+    data["t4.review.upheld"] = 10
+    sentence = word.build_context(data, V2021)["sentences"]["review"]
+    assert "未发生因政府信息公开工作被申请行政复议、提起行政诉讼" not in sentence
+    assert "结果维持10件" in sentence
 
 
 @pytest.mark.parametrize("name", ["2024_huaian_szf", "2024_suqian_city"])

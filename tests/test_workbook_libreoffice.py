@@ -13,7 +13,7 @@ from __future__ import annotations
 import pytest
 from python_calamine import CalamineWorkbook
 
-from factories import consistent_data
+from factories import consistent_data, edited_copy
 from xlreport.checks import check
 from xlreport.formats import V2019, V2021
 from xlreport.layout import SHEET_CHECKS, workbook_layout
@@ -98,6 +98,8 @@ CASES = {
     "problems-empty": drop("text.problems"),
     "carry-mismatch": both(lambda fmt, d: with_previous(fmt, d),
                            setter(previous__t3__carried_forward__research=lambda d: d["t3.carried_over.research"] + 1)),
+    "blank-agency-fullwidth-space": setter(meta__agency="\u3000\n"),
+    "problems-none-indented": setter(text__problems="\u3000\u3000无。\n"),
     "many-errors": both(drop("t3.granted.other_org"), setter(t3__new__business="x", t4__suit_direct__pending=-1,
                                                              meta__agency="")),
 }
@@ -108,6 +110,8 @@ V2021_CASES = {
     "fee-unstated": drop("fee.count", "fee.amount_yuan"),
     "fee-in-text": both(drop("fee.count", "fee.amount_yuan"), setter(text__other="本年度未收取信息处理费。")),
     "amount-text": setter(t2__fees__amount="12万元"),
+    "fee-half-filled": drop("fee.amount_yuan"),
+    "fee-zero-count-with-amount": setter(fee__count=0, fee__amount_yuan=50),
     "amount-negative": setter(t2__fees__amount=-0.5),
     "format-version": setter(meta__year=2020),
 }
@@ -118,8 +122,16 @@ V2019_CASES = {
     "signed-change-ok": setter(t2__licensing__last_year=4, t2__licensing__change=-4),
     "change-decimal": setter(t2__coercion__change=-1.5),
     "procurement-unit-invalid": setter(t2__procurement__amount_unit="美元"),
+    "procurement-unit-missing": drop("t2.procurement.amount_unit"),
     "format-version": setter(meta__year=2023),
 }
+
+
+EDITS = {  # case -> change to the written workbook (openpyxl), as after 撤销工作表保护
+    "total-typed-over": lambda wb: wb["表四"].__setitem__("E6", 0),  # the real 洪泽 2023 defect
+    "choice-typed-as-boolean": lambda wb: wb["封面"].__setitem__("B6", True),
+}
+CASES.update({name: (lambda fmt, d: d) for name in EDITS})
 
 
 def all_cases():
@@ -139,6 +151,8 @@ def recalculated(tmp_path_factory):
         data = change(fmt, consistent_data(fmt, 100 + i))
         path = folder / f"{fmt.version}-{name}.xlsx"
         write_workbook(path, fmt, data)
+        if name in EDITS:
+            edited_copy(path, path, EDITS[name])
         made.append((fmt, name, path))
     outs = convert_many([p for _, _, p in made], "xlsx:Calc MS Excel 2007 XML", folder / "recalc",
                         profile=folder / "profile")

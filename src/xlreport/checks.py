@@ -62,8 +62,13 @@ class Evaluation:
     problems: list[Problem] = field(default_factory=list)
 
 
+# What counts as "nothing typed": the native formulas turn exactly these into
+# spaces before TRIM, so both engines agree on what is blank.
+BLANK_CHARS = " \t\r\n\u3000"
+
+
 def is_blank(raw: Any) -> bool:
-    return raw is None or (isinstance(raw, str) and raw.strip() == "")
+    return raw is None or (isinstance(raw, str) and raw.strip(BLANK_CHARS) == "")
 
 
 def quote(raw: Any) -> str:
@@ -93,14 +98,17 @@ def coerce_number(f: Field, raw: Any) -> tuple[float | int | None, str | None, s
     if isinstance(raw, float) and not math.isfinite(raw):
         return None, "value-not-integer", f"{f.where}：{quote(raw)}不是有效数字"
     if abs(raw) >= MAX_ABS:
-        return raw, "value-not-integer", f"{f.where}：数值 {raw:g} 过大，请核对"
+        # still a number to the rules, as to a spreadsheet; as a float, so that sums
+        # with other values cannot overflow (beyond 1e308 it is infinite)
+        usable = float(raw) if abs(raw) < 1e308 else (math.inf if raw > 0 else -math.inf)
+        return usable, "value-not-integer", f"{f.where}：数值 {_fmt(raw)} 过大，请核对"
     if f.type != "decimal":
         if isinstance(raw, float):
             if not raw.is_integer():
-                return raw, "value-not-integer", f"{f.where}：{raw:g} 不是整数，件数只能填写整数"
+                return raw, "value-not-integer", f"{f.where}：{_fmt(raw)} 不是整数，件数只能填写整数"
             raw = int(raw)
     if raw < 0 and f.type != "signed":
-        return raw, "value-negative", f"{f.where}：数值（{raw:g}）不能为负数"
+        return raw, "value-negative", f"{f.where}：数值（{_fmt(raw)}）不能为负数"
     return raw, None, ""
 
 
@@ -131,8 +139,11 @@ def evaluate(data: dict[str, Any], fmt: ReportFormat, cells: dict[str, str] | No
 
 
 def _jsonable(raw: Any) -> Any:
-    if raw is None or isinstance(raw, (bool, int, str)):
+    """A value that strict JSON can carry: huge integers and inf/nan become text."""
+    if raw is None or isinstance(raw, (bool, str)):
         return raw
+    if isinstance(raw, int):
+        return raw if abs(raw) < 10**15 else _fmt(raw)
     if isinstance(raw, float):
         return raw if math.isfinite(raw) else str(raw)
     return str(raw)
@@ -164,14 +175,24 @@ def check(data: dict[str, Any], fmt: ReportFormat, cells: dict[str, str] | None 
         ok, expected, actual = run_check(c, ev.numbers, can_make_rules)
         if ok is False:
             message = c.message.format(expected=_fmt(expected), actual=_fmt(actual))
-            problems.append(problem(c.rule, c.keys, message, cells, expected=expected, actual=actual))
+            problems.append(problem(c.rule, c.keys, message, cells, expected=_jsonable(expected),
+                                    actual=_jsonable(actual)))
     problems += check_text(data, fmt, cells)
     problems += check_prose_figures(data, fmt, cells, ev.numbers)
     return problems
 
 
 def _fmt(n: Any) -> str:
-    return f"{n:g}" if isinstance(n, float) else str(n)
+    """A number for a message: never raises, whatever its size."""
+    if isinstance(n, float):
+        return f"{n:g}"
+    if isinstance(n, int) and abs(n) >= 10**15:
+        digits = len(str(abs(n))) if abs(n) < 10**4000 else "数千"
+        return f"{'-' if n < 0 else ''}{digits} 位数"
+    return str(n)
+
+
+FIRST_YEAR, LAST_YEAR = 2019, 2100  # the first national format is for report year 2019
 
 
 def check_meta(data: dict[str, Any], fmt: ReportFormat, cells: dict[str, str] | None) -> list[Problem]:
@@ -184,9 +205,14 @@ def check_meta(data: dict[str, Any], fmt: ReportFormat, cells: dict[str, str] | 
         year = int(year)
     if is_blank(year):
         out.append(problem("meta-missing", ["meta.year"], "封面“报告年度”未填写，请填写四位数年份，如 2024", cells))
-    elif isinstance(year, bool) or not isinstance(year, int) or not 2008 <= year <= 2100:
+    elif isinstance(year, bool) or not isinstance(year, int) or not 1000 <= year <= 9999:
         out.append(problem("meta-invalid", ["meta.year"], f"封面“报告年度”{quote(year)}不是有效年份，请填写四位数年份，如 2024",
                            cells, actual=_jsonable(year)))
+    elif not FIRST_YEAR <= year <= LAST_YEAR:
+        out.append(problem("meta-invalid", ["meta.year"],
+                           f"封面“报告年度”为 {year} 年：全国统一的年度报告格式从 {FIRST_YEAR} 年度起施行"
+                           f"（国办公开办函〔2019〕60号），xlreport 只处理 {FIRST_YEAR} 年度及以后的报告，请核对年度",
+                           cells, actual=year))
     elif not fmt.covers(year):
         right = "2019" if year <= 2020 else "2021"
         out.append(problem(
@@ -195,30 +221,61 @@ def check_meta(data: dict[str, Any], fmt: ReportFormat, cells: dict[str, str] | 
             f"请用 xlreport new --year {year} 生成正确版本的工作簿后重新填写",
             cells, expected=right, actual=fmt.version))
     for f in fmt.meta_fields:
-        if f.type in ("choice", "bool"):
-            raw = data.get(f.key)
-            allowed = [v for v, _ in f.choices]
-            if raw is not None and (type(raw) is not type(allowed[0]) or raw not in allowed):
-                labels = "、".join(label for _, label in f.choices)
-                out.append(problem("meta-invalid", [f.key], f"{f.where}：{quote(raw)}不是可选值，请选择{labels}之一",
-                                   cells, actual=_jsonable(raw)))
+        raw = data.get(f.key)
+        if f.type == "text" and raw is not None and not isinstance(raw, str):
+            out.append(problem("meta-invalid", [f.key], f"{f.where}应为文字，而不是{quote(raw)}", cells,
+                               actual=_jsonable(raw)))
+    out += check_choices(data, fmt, cells)
+    return out
+
+
+def check_choices(data: dict[str, Any], fmt: ReportFormat, cells: dict[str, str] | None) -> list[Problem]:
+    """Values chosen from a list: the cover's (meta-invalid) and the tables' (value-not-choice)."""
+    out = []
+    for f in fmt.fields:
+        if f.type not in ("choice", "bool"):
+            continue
+        raw = data.get(f.key)
+        allowed = [v for v, _ in f.choices]
+        labels = "、".join(label for _, label in f.choices)
+        on_cover = f.table == "meta"
+        if is_blank(raw):
+            if not on_cover and f.required:
+                out.append(problem("value-missing", [f.key], f"{f.where}：未选择，请选择{labels}之一", cells))
+        elif type(raw) is not type(allowed[0]) or raw not in allowed:
+            out.append(problem("meta-invalid" if on_cover else "value-not-choice", [f.key],
+                               f"{f.where}：{quote(raw)}不是可选值，请选择{labels}之一", cells, actual=_jsonable(raw)))
     return out
 
 
 def check_text(data: dict[str, Any], fmt: ReportFormat, cells: dict[str, str] | None) -> list[Problem]:
     out = []
     problems_text = data.get("text.problems")
-    if not isinstance(problems_text, str) or problems_text.strip() in EMPTY_TEXT:
+    if not isinstance(problems_text, str) or problems_text.strip(BLANK_CHARS) in EMPTY_TEXT:
         out.append(problem("text-missing", ["text.problems"],
                            "“五、存在的主要问题及改进情况”为空或只写了“无”，请写明本机关存在的主要问题和改进措施", cells))
     if fmt.has("fee.count"):
         other = data.get("text.other")
-        fee_given = not is_blank(data.get("fee.count")) or not is_blank(data.get("fee.amount_yuan"))
-        if not fee_given and not (isinstance(other, str) and "信息处理费" in other):
-            out.append(problem("text-missing", ["fee.count", "fee.amount_yuan", "text.other"],
-                               "“六、其他需要报告的事项”未说明信息处理费情况，请填写收取信息处理费的申请件数和金额"
-                               "（未收取的填 0）", cells))
+        count, amount = data.get("fee.count"), data.get("fee.amount_yuan")
+        if is_blank(count) and is_blank(amount):
+            if not (isinstance(other, str) and "信息处理费" in other):
+                out.append(problem("text-missing", ["fee.count", "fee.amount_yuan", "text.other"],
+                                   "“六、其他需要报告的事项”未说明信息处理费情况，请填写收取信息处理费的申请件数和金额"
+                                   "（未收取的填 0）", cells))
+        elif is_blank(count) or is_blank(amount):
+            blank = "申请件数" if is_blank(count) else "金额"
+            out.append(problem("fee-consistency", ["fee.count", "fee.amount_yuan"],
+                               f"信息处理费只填了一项，“{blank}”未填写；请同时填写收费的申请件数和金额（未收取的都填 0）",
+                               cells))
+        elif _is_number(count) and _is_number(amount) and (count == 0) != (amount == 0):
+            out.append(problem("fee-consistency", ["fee.count", "fee.amount_yuan"],
+                               f"信息处理费申请件数为 {_fmt(count)}，金额为 {_fmt(amount)} 元：件数为 0 时金额应为 0，"
+                               f"件数大于 0 时金额应大于 0，请核对", cells, expected=_jsonable(count), actual=_jsonable(amount)))
     return out
+
+
+def _is_number(raw: Any) -> bool:
+    return isinstance(raw, (int, float)) and not isinstance(raw, bool) and math.isfinite(raw)
 
 
 def check_prose_figures(data: dict[str, Any], fmt: ReportFormat, cells: dict[str, str] | None,

@@ -20,9 +20,44 @@ EXIT_OK, EXIT_PROBLEMS, EXIT_UNREADABLE = 0, 1, 2
 
 
 class ChineseArgumentParser(argparse.ArgumentParser):
-    def error(self, message: str):  # argparse would exit 2 with an English line
-        raise XlreportError(f"命令用法有误（{message}），请运行 xlreport {self.prog.split()[-1]} --help 查看用法"
-                            if " " in self.prog else f"命令用法有误（{message}），请运行 xlreport --help 查看用法")
+    """argparse with its messages and help headings in Chinese, and errors as XlreportError."""
+
+    TRANSLATIONS = (
+        (r"the following arguments are required: (.+)", "缺少必需的参数：{0}"),
+        (r"unrecognized arguments: (.+)", "无法识别的参数：{0}"),
+        (r"argument (\S+): invalid int value: '(.*)'", "参数 {0} 的值“{1}”不是整数"),
+        (r"argument (\S+): invalid choice: '(.*)' \(choose from (.*)\)", "没有“{1}”这个命令，可用的命令：{2}"),
+        (r"argument (\S+): expected one argument", "参数 {0} 后面缺少值"),
+        (r"argument (\S+): ignored explicit argument '(.*)'", "参数 {0} 不接受值“{1}”"),
+        (r"argument (\S+): not allowed with argument (\S+)", "参数 {0} 不能与 {1} 同时使用"),
+    )
+    HEADINGS = (("usage: ", "用法："), ("positional arguments:", "参数："), ("options:", "选项："),
+                ("optional arguments:", "选项："))
+
+    def __init__(self, *args, **kwargs):
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        self.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
+
+    def error(self, message: str):  # argparse would print English and exit 2
+        import re
+
+        for pattern, chinese in self.TRANSLATIONS:
+            m = re.fullmatch(pattern, message)
+            if m:
+                message = chinese.format(*(g.replace("'", "") for g in m.groups()))
+                break
+        command = self.prog.split()[-1] if " " in self.prog else ""
+        raise XlreportError(f"命令用法有误：{message}。请运行 xlreport {command + ' ' if command else ''}--help 查看用法")
+
+    def format_help(self) -> str:
+        text = super().format_help()
+        for english, chinese in self.HEADINGS:
+            text = text.replace(english, chinese)
+        return text
+
+    def format_usage(self) -> str:
+        return super().format_usage().replace("usage: ", "用法：")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -90,16 +125,15 @@ REPORT_SUFFIXES = (".json", ".xlsx", ".xlsm")
 
 
 def expand_files(names: list[str]) -> list[str]:
-    """Files as given; folders are searched (recursively) for data files and workbooks."""
+    """Files as given; folders are searched (recursively) for data files and workbooks.
+    A folder with none is kept as it is, and load_report then says so."""
     out: list[str] = []
     for name in names:
         p = Path(name)
         if p.is_dir():
             found = sorted(f for f in p.rglob("*") if f.suffix.lower() in REPORT_SUFFIXES and f.is_file()
                            and not f.name.startswith(("~$", ".")))  # Excel's lock files, hidden files
-            if not found:
-                raise XlreportError(f"文件夹“{p}”中没有数据文件（.json）或工作簿（.xlsx/.xlsm）")
-            out += [str(f) for f in found]
+            out += [str(f) for f in found] or [name]
         else:
             out.append(name)
     return out
@@ -118,7 +152,11 @@ def check_one(name: str, previous: str | None = None) -> dict:
         return {"file": name, "format": None, "error": exc.message, "problems": []}
     except Exception as exc:  # one broken file must not stop a batch
         return {"file": name, "format": None, "error": f"无法读取（{type(exc).__name__}: {exc}）", "problems": []}
-    problems = report.problems + check(report.data, report.fmt, report.cells)
+    try:
+        problems = report.problems + check(report.data, report.fmt, report.cells)
+    except Exception as exc:  # a bug must not stop a batch either; say which file
+        return {"file": name, "format": report.fmt.version, "error": f"程序内部错误（{type(exc).__name__}: {exc}），"
+                f"请把这个文件发给维护人员", "problems": []}
     return {"file": name, "format": report.fmt.version, "problems": [p.to_dict() for p in problems]}
 
 
@@ -150,9 +188,11 @@ def cmd_check(args) -> int:
 
         load_report(args.previous)
     files = expand_files(args.files)
-    if len(files) == 1 and len(args.files) == 1 and not Path(args.files[0]).is_dir():
+    if files == args.files[:1] and len(args.files) == 1:  # one file (or an empty folder) as given
         result = check_one(files[0], args.previous)
         if "error" in result:
+            if args.json:  # programs get the list on stdout too
+                print(json.dumps([result], ensure_ascii=False, indent=1))
             raise XlreportError(result["error"])
         results = [result]
     else:
@@ -161,7 +201,7 @@ def cmd_check(args) -> int:
         if show:
             print(file=sys.stderr)
     if args.json:
-        print(json.dumps(results, ensure_ascii=False, indent=1))
+        print(json.dumps(results, ensure_ascii=False, indent=1, allow_nan=False))
     elif len(results) == 1:
         print_problems(results[0]["file"], results[0]["problems"])
     else:
@@ -212,12 +252,15 @@ def print_problems(name: str, problems) -> None:
 
 
 def cmd_new(args) -> int:
+    from .checks import FIRST_YEAR, LAST_YEAR, evaluate
     from .data import load_report, prefill_from_previous
+    from .files import warn
     from .formats import format_for_year
     from .workbook import write_workbook
 
-    if not 2008 <= args.year <= 2100:
-        raise XlreportError(f"报告年度 {args.year} 不是有效年份，请填写四位数年份，如 2024")
+    if not FIRST_YEAR <= args.year <= LAST_YEAR:
+        raise XlreportError(f"报告年度 {args.year} 不在 {FIRST_YEAR}—{LAST_YEAR} 之间：全国统一的年度报告格式"
+                            f"从 {FIRST_YEAR} 年度起施行（国办公开办函〔2019〕60号），请填写正确的四位数年份")
     fmt = format_for_year(args.year)
     out = Path(args.output)
     want = ".xlsm" if args.macros else ".xlsx"
@@ -238,6 +281,13 @@ def cmd_new(args) -> int:
             raise XlreportError(f"数据文件“{Path(args.data).name}”是 {their_year} 年度的数据，与 --year {args.year} 不一致；"
                                 f"请核对年度（上一年的报告请用 --previous）")
         data.update(source.data)
+        computed = evaluate({k: v for k, v in data.items() if not (fmt.has(k) and fmt.field(k).derived)},
+                            fmt).numbers
+        for f in fmt.value_fields:  # published totals become formulas: say where they disagree
+            given = data.get(f.key)
+            if f.derived and isinstance(given, (int, float)) and computed.get(f.key) not in (None, given):
+                warn(f"数据文件中{f.where}为 {given}，与各项之和 {computed[f.key]} 不一致；"
+                     f"工作簿中该格由公式计算，显示 {computed[f.key]}")
     data["meta.year"] = args.year
     if args.agency:
         data["meta.agency"] = args.agency

@@ -40,7 +40,7 @@ def load_report(path: str | os.PathLike) -> Report:
     if not p.exists():
         raise InputError(f"找不到文件“{p}”，请检查路径")
     if p.is_dir():
-        raise InputError(f"“{p}”是一个文件夹，请给出数据文件（.json）或工作簿（.xlsx/.xlsm）")
+        raise InputError(f"“{p}”是一个文件夹，其中没有可检查的数据文件（.json）或工作簿（.xlsx/.xlsm）")
     suffix = p.suffix.lower()
     if suffix == ".json":
         return read_json(p)
@@ -68,13 +68,39 @@ def read_json(path: Path) -> Report:
     except UnicodeDecodeError:
         raise InputError(f"“{path.name}”不是 UTF-8 编码，请用 UTF-8 编码保存 JSON 数据文件") from None
     try:
-        doc = json.loads(text)
+        doc = json.loads(text, object_pairs_hook=_no_duplicates)
     except json.JSONDecodeError as exc:
-        raise InputError(f"“{path.name}”不是有效的 JSON：第 {exc.lineno} 行第 {exc.colno} 列附近有错误（{exc.msg}）") from None
+        raise InputError(f"“{path.name}”不是有效的 JSON：第 {exc.lineno} 行第 {exc.colno} 列附近有错误，"
+                         f"请检查引号、逗号和括号是否成对") from None
+    except DuplicateKey as exc:
+        raise InputError(f"“{path.name}”中“{exc.key}”出现了不止一次（{exc.values}），无法确定用哪一个；请只保留一个") from None
     except RecursionError:
         raise InputError(f"“{path.name}”嵌套层数过多，不是年度报告数据文件") from None
+    except ValueError:  # e.g. an integer of thousands of digits
+        raise InputError(f"“{path.name}”中有位数过多的数字，不是年度报告数据文件") from None
     fmt, data, problems = parse_document(doc, path.name)
     return Report(str(path), fmt, data, {}, problems)
+
+
+class DuplicateKey(ValueError):
+    def __init__(self, key: str, values: str):
+        super().__init__(key)
+        self.key, self.values = key, values
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """JSON objects whose keys repeat are refused: the contract never drops a value silently."""
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise DuplicateKey(key, f"{_short(out[key])} 和 {_short(value)}")
+        out[key] = value
+    return out
+
+
+def _short(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value
+    return text if len(text) <= 20 else text[:20] + "…"
 
 
 def parse_document(doc: Any, name: str) -> tuple[ReportFormat, dict[str, Any], list[Problem]]:
@@ -95,6 +121,10 @@ def parse_document(doc: Any, name: str) -> tuple[ReportFormat, dict[str, Any], l
     meta = {}
     for key, value in (sections.get("meta") or {}).items():
         full = key if key.startswith("meta.") else f"meta.{key}"
+        if full in meta:
+            raise InputError(f"“{name}”的 meta 中“{full.removeprefix('meta.')}”写了两次（{key} 和 {full}），请只保留一个")
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and full not in ("meta.year",):
+            value = _number_as_text(value)  # a phone or post code written as a number
         meta[full] = value
     fmt = _choose_format(sections.get("format"), meta.get("meta.year"), sections.get("values") or {}, name)
 
@@ -126,7 +156,17 @@ def parse_document(doc: Any, name: str) -> tuple[ReportFormat, dict[str, Any], l
     return fmt, data, problems
 
 
+def _number_as_text(value: Any) -> Any:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
 def _unknown_value_message(key: str, section: str, fmt: ReportFormat) -> str:
+    if fmt.has(key) or key.startswith(("meta.", "text.")):  # a real key in the wrong section
+        right = "meta" if key.startswith("meta.") else "text" if key.startswith("text.") else \
+            "previous" if key.startswith("previous.") else "values"
+        return f"“{key}”应放在数据文件的“{right}”部分，而不是“{section}”部分"
     for other in FORMATS.values():
         if other is not fmt and other.has(key):
             return f"“{key}”属于 {other.version} 版格式，不是 {fmt.version} 版格式的项目，请核对报告年度和格式"
@@ -162,7 +202,7 @@ def document(data: dict[str, Any], fmt: ReportFormat, with_derived: bool = True)
         if value is None and f.derived and with_derived:
             value = numbers.get(f.key)
         if value is not None or (f.required and not f.derived):
-            values[f.key] = value
+            values[f.key] = _plain(value)
     text = {t.key: data[t.key] for t in fmt.texts if data.get(t.key) not in (None, "")}
     previous = {f.key: data[f.key] for f in fmt.previous if data.get(f.key) is not None}
     doc: dict[str, Any] = {"format": fmt.version, "meta": meta, "values": values, "text": text}
@@ -171,8 +211,23 @@ def document(data: dict[str, Any], fmt: ReportFormat, with_derived: bool = True)
     return doc
 
 
+def _plain(value: Any) -> Any:
+    """A value strict JSON can hold, as the clerk typed it: dates and inf/nan become text
+    (and are reported as value-not-integer when the file is checked)."""
+    import datetime as dt
+    import math
+
+    if isinstance(value, (dt.date, dt.time, dt.timedelta)):
+        return value.isoformat() if hasattr(value, "isoformat") else str(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, str):
+        return str(value)  # CellError / Uncalculated are str subclasses: keep the text
+    return value
+
+
 def dumps(data: dict[str, Any], fmt: ReportFormat) -> str:
-    return json.dumps(document(data, fmt), ensure_ascii=False, indent=1) + "\n"
+    return json.dumps(document(data, fmt), ensure_ascii=False, indent=1, allow_nan=False) + "\n"
 
 
 def write_json(path: str | os.PathLike, data: dict[str, Any], fmt: ReportFormat, force: bool = False) -> Path:

@@ -35,6 +35,8 @@ def run_demo(output: str | None) -> int:
     from .workbook import write_workbook
 
     folder = Path(output) if output else fresh_dir()
+    if folder.exists() and not folder.is_dir():
+        raise OutputError(f"“{folder}”是一个文件，不是文件夹；请用 -o 给出一个新文件夹的名字")
     if folder.exists() and any(folder.iterdir()):
         raise OutputError(f"文件夹“{folder}”不是空的，演示不会覆盖其中的文件；请换一个文件夹，或不加 -o 自动新建")
     folder.mkdir(parents=True, exist_ok=True)

@@ -5,8 +5,9 @@ cells); its `count` formula gives how many failures it contributes. The same
 line can be evaluated in Python (`python_count`) from the checker's problems,
 which is how the differential tests compare both engines line by line.
 
-Formulas use only functions that Excel, WPS and LibreOffice share (SUM, COUNT,
-IF, ISNUMBER, ISERROR, LEN, TRIM, INT, ABS, SEARCH, AND, OR). Conditions over
+Formulas use only functions that Excel, WPS and LibreOffice share (SUM, SUMIF,
+COUNT, IF, ISNUMBER, ISERROR, LEN, TRIM, SUBSTITUTE, CHAR, INT, ABS, SEARCH,
+AND, OR). Conditions over
 ranges are array formulas, which all three evaluate element by element.
 """
 
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .checks import EMPTY_TEXT, MAX_ABS
+from .checks import EMPTY_TEXT, FIRST_YEAR, LAST_YEAR, MAX_ABS
 from .layout import Layout, Pos
 from .rules import RULE_BY_ID
 from .spec import Check, Field, ReportFormat, Term
@@ -69,6 +70,16 @@ def ranges(positions: list[Pos]) -> list[str]:
     return out
 
 
+def spaced(x: str) -> str:
+    """x with tabs, line breaks and full-width spaces turned into spaces, so that TRIM
+    treats as blank exactly what the Python checker does (checks.BLANK_CHARS)."""
+    return f'SUBSTITUTE(SUBSTITUTE(SUBSTITUTE(SUBSTITUTE({x},CHAR(9)," "),CHAR(10)," "),CHAR(13)," "),"\u3000"," ")'
+
+
+def blank(x: str) -> str:
+    return f"LEN(TRIM({spaced(x)}))=0"
+
+
 def _sum_over(ranges_: list[str], template: str) -> str:
     return "+".join(template.format(r=r) for r in ranges_)
 
@@ -87,13 +98,13 @@ def value_lines(fmt: ReportFormat, layout: Layout) -> list[Line]:
         kind = {"int": "整数（≥0）", "signed": "整数（可为负）", "decimal": "金额"}[vtype]
         if required:
             lines.append(Line("value-missing", f"{sheet}：{kind}输入格未填写的个数", keys,
-                              _sum_over(rs, 'SUM(IF(ISERROR({r}),0,IF(LEN(TRIM({r}))=0,1,0)))'), array=True))
+                              _sum_over(rs, "SUM(IF(ISERROR({r}),0,IF(%s,1,0)))" % blank("{r}")), array=True))
         if vtype == "decimal":
             bad = "IF(ISNUMBER({r}),IF(ABS({r})>=%s,1,0),1)" % big
         else:
             bad = "IF(ISNUMBER({r}),IF(ABS({r})>=%s,1,IF({r}<>INT({r}),1,0)),1)" % big
         lines.append(Line("value-not-integer", f"{sheet}：{kind}输入格中不是{'数字' if vtype == 'decimal' else '整数'}的个数",
-                          keys, _sum_over(rs, "SUM(IF(ISERROR({r}),1,IF(LEN(TRIM({r}))=0,0,%s)))" % bad),
+                          keys, _sum_over(rs, "SUM(IF(ISERROR({r}),1,IF(%s,0,%s)))" % (blank("{r}"), bad)),
                           array=True))
         if vtype != "signed":
             whole = "" if vtype == "decimal" else "IF({r}<>INT({r}),0,"
@@ -138,33 +149,44 @@ def describe(c: Check) -> str:
 def meta_lines(fmt: ReportFormat, layout: Layout) -> list[Line]:
     p = layout.positions
     agency, year = p["meta.agency"].ref, p["meta.year"].ref
-    valid_year = f"AND({year}=INT({year}),{year}>=2008,{year}<=2100)"
-    last = fmt.last_year or 9999
+    valid_year = f"AND({year}=INT({year}),{year}>={FIRST_YEAR},{year}<={LAST_YEAR})"
+    last = fmt.last_year or LAST_YEAR
     lines = [
         Line("meta-missing", "封面“机关全称”应填写", ("meta.agency",),
-             f"IF(ISERROR({agency}),0,IF(LEN(TRIM({agency}))=0,1,0))"),
+             f"IF(ISERROR({agency}),1,IF({blank(agency)},1,0))"),
         Line("meta-missing", "封面“报告年度”应填写", ("meta.year",),
-             f"IF(ISERROR({year}),0,IF(LEN(TRIM({year}))=0,1,0))"),
+             f"IF(ISERROR({year}),0,IF({blank(year)},1,0))"),
         Line("meta-invalid", "封面“报告年度”应为有效年份", ("meta.year",),
-             f"IF(ISERROR({year}),1,IF(LEN(TRIM({year}))=0,0,IF(ISNUMBER({year}),IF({valid_year},0,1),1)))"),
+             f"IF(ISERROR({year}),1,IF({blank(year)},0,IF(ISNUMBER({year}),IF({valid_year},0,1),1)))"),
         Line("format-version", f"报告年度应在本工作簿格式（{fmt.version} 版）的适用年度内", ("meta.year",),
              f"IF(ISNUMBER({year}),IF({valid_year},IF(AND({year}>={fmt.first_year},{year}<={last}),0,1),0),0)"),
     ]
-    for f in fmt.meta_fields:
-        if f.type in ("choice", "bool"):
-            ref = p[f.key].ref
-            options = ",".join(f'{ref}="{label}"' for _, label in f.choices)
-            lines.append(Line("meta-invalid", f"{f.where}应为可选值之一", (f.key,),
-                              f"IF(ISERROR({ref}),1,IF(LEN({ref})=0,0,IF(OR({options}),0,1)))"))
+    for f in fmt.fields:
+        if f.type not in ("choice", "bool"):
+            continue
+        ref = p[f.key].ref
+        options = ",".join(f'{ref}="{label}"' for _, label in f.choices)
+        if f.table == "meta":
+            rule, what = "meta-invalid", f"{f.where}应为可选值之一"
+        else:
+            rule, what = "value-not-choice", f"{f.where}应从下拉列表中选择"
+            lines.append(Line("value-missing", f"{f.where}应选择", (f.key,),
+                              f"IF(ISERROR({ref}),0,IF({blank(ref)},1,0))"))
+        lines.append(Line(rule, what, (f.key,), f"IF(ISERROR({ref}),1,IF({blank(ref)},0,IF(OR({options}),0,1)))"))
     problems = p["text.problems"].ref
-    empty = ",".join(f'TRIM({problems})="{w}"' for w in sorted(EMPTY_TEXT) if w)
+    trimmed = f"TRIM({spaced(problems)})"
+    empty = ",".join(f'{trimmed}="{w}"' for w in sorted(EMPTY_TEXT) if w)
     lines.append(Line("text-missing", "“五、存在的主要问题及改进情况”应写明问题和改进措施", ("text.problems",),
-                      f"IF(ISERROR({problems}),1,IF(OR(LEN(TRIM({problems}))=0,{empty}),1,0))"))
+                      f"IF(ISERROR({problems}),1,IF(OR({blank(problems)},{empty}),1,0))"))
     if fmt.has("fee.count"):
         count, amount, other = p["fee.count"].ref, p["fee.amount_yuan"].ref, p["text.other"].ref
         lines.append(Line(
             "text-missing", "“六、其他需要报告的事项”应说明信息处理费情况", ("fee.count", "fee.amount_yuan", "text.other"),
-            f'IF(AND(LEN(TRIM({count}))=0,LEN(TRIM({amount}))=0,ISERROR(SEARCH("信息处理费",{other}))),1,0)'))
+            f'IF(AND({blank(count)},{blank(amount)},ISERROR(SEARCH("信息处理费",{other}))),1,0)'))
+        lines.append(Line(
+            "fee-consistency", "信息处理费的件数和金额应同时填写，且同为 0 或同不为 0", ("fee.count", "fee.amount_yuan"),
+            f"IF(AND({blank(count)},{blank(amount)}),0,IF(OR({blank(count)},{blank(amount)}),1,"
+            f"IF(AND(ISNUMBER({count}),ISNUMBER({amount})),IF(({count}=0)<>({amount}=0),1,0),0)))"))
     return lines
 
 

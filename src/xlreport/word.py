@@ -366,14 +366,17 @@ def review_sentence(numbers: dict[str, Any]) -> str:
     review = n["t4.review.total"]
     direct, after = n["t4.suit_direct.total"], n["t4.suit_after_review.total"]
     suits = direct + after
-    if not review and not suits:
+    if not any(n[k] for k in keys):  # every cell, not only the totals: a total printed as 0 is no proof
         return "本年度未发生因政府信息公开工作被申请行政复议、提起行政诉讼的情况。"
-    if review:
+    def any_case(*groups: str) -> bool:
+        return any(n[f"t4.{g}.{c}"] for g in groups for c in ("upheld", "corrected", "other", "pending", "total"))
+
+    if any_case("review"):
         first = (f"本年度因政府信息公开工作被申请行政复议{_n(review)}件，其中"
                  + "，".join(f"{label}{_n(n[f't4.review.{c}'])}件" for c, label in T4_PARTS))
     else:
         first = "本年度未发生因政府信息公开工作被申请行政复议的情况"
-    if suits:
+    if any_case("suit_direct", "suit_after_review"):
         second = (f"被提起行政诉讼{_n(suits)}件（未经复议直接起诉{_n(direct)}件，复议后起诉{_n(after)}件），其中"
                   + "，".join(f"{label}{_n(n[f't4.suit_direct.{c}'] + n[f't4.suit_after_review.{c}'])}件"
                              for c, label in T4_PARTS))
@@ -385,17 +388,15 @@ def review_sentence(numbers: dict[str, Any]) -> str:
 def fee_sentence(numbers: dict[str, Any], fmt: ReportFormat, data: dict[str, Any]) -> str:
     """V2021 六: the 信息处理费 sentence from fee.count / fee.amount_yuan ("" in V2019).
 
-    When both figures are blank and the clerk's 六 already speaks of
-    信息处理费, the clerk's words stand alone (no contradicting sentence).
+    Only what the clerk entered is stated: with a figure blank there is no
+    sentence (the checks warn: text-missing or fee-consistency), and the
+    clerk's own words in 六 stand alone.
     """
     if not fmt.has("fee.count"):
         return ""
     count, amount = numbers.get("fee.count"), numbers.get("fee.amount_yuan")
-    if count is None and amount is None:
-        other = data.get("text.other")
-        if isinstance(other, str) and "信息处理费" in other:
-            return ""
-    count, amount = count or 0, amount or 0
+    if count is None or amount is None:
+        return ""
     if not count and not amount:
         return "本年度未收取信息处理费。"
     if count:
@@ -514,18 +515,40 @@ def _template_source(tpl) -> str:
         for _, rel in tpl.docx.part.rels.items():
             if rel.reltype == uri and rel.target_part.blob:
                 xml += tpl.patch_xml(tpl.xml_to_string(parse_xml(rel.target_part.blob)))
-    return xml
+    # one line per paragraph, so that an error's line number points at its paragraph
+    return xml.replace("</w:p>", "</w:p>\n")
+
+
+JINJA_ERRORS = (  # Jinja's English messages, said in Chinese
+    (r"Unexpected end of template.*?expected '(\w+)'", "缺少结束标记 {{% {0} %}}"),
+    (r"[Uu]nexpected end of template.*", "模板结尾缺少结束标记（如 {{% endif %}}、{{% endfor %}}）"),
+    (r"Encountered unknown tag '(\w+)'.*", "不认识的标记“{0}”（可能缺少与之配对的开始标记，或拼错了）"),
+    (r"expected token '([^']+)', got '([^']+)'", "标记中出现了多余的“{1}”"),
+    (r"unexpected '([^']+)'", "标记中出现了多余的“{0}”"),
+    (r"expected name or number", "“.”后面缺少变量名"),
+)
+
+
+def _chinese_detail(detail: str) -> str:
+    for pattern, chinese in JINJA_ERRORS:
+        m = re.match(pattern, detail, re.S)
+        if m:
+            return chinese.format(*m.groups())
+    return "标记不完整或拼写有误"
 
 
 def _syntax_message(exc, name: str, source: str | None = None) -> str:
-    detail = getattr(exc, "message", None) or str(exc)
+    detail = _chinese_detail(getattr(exc, "message", None) or str(exc))
     near = ""
     lineno = getattr(exc, "lineno", None)
     if source and lineno:
-        lines = source.splitlines()[max(lineno - 2, 0): lineno + 1]
-        text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", "".join(lines))).strip()
-        if text:
-            near = f"，出错位置附近的文字：“{text[:60]}”"
+        lines = source.splitlines()
+        for i in (lineno - 1, lineno - 2, lineno):  # the paragraph of the error, else its neighbours
+            if 0 <= i < len(lines):
+                text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", lines[i])).strip()
+                if text:
+                    near = f"，出错位置附近的文字：“{text[:60]}”"
+                    break
     return f"模板“{name}”中的模板标记有语法错误（{detail}{near}），请检查 {{{{ }}}} 和 {{% %}} 是否成对、完整"
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import io
+import math
 import os
 import re
 import zipfile
@@ -36,6 +37,7 @@ DERIVED_FILL = "#EDEDED"
 BAD_FILL, BAD_FONT = "#FFC7CE", "#9C0006"
 GOOD_FILL, GOOD_FONT = "#C6EFCE", "#006100"
 MAX_NUMBER = 10**12 - 1
+MAX_CELL_TEXT = 32767  # characters a cell can hold (Excel specifications and limits)
 PASSWORD = ""  # protection guards against accidents, not people: 审阅 → 撤销工作表保护 needs no password
 
 # Zip limits for reading (a real workbook is ~50 KB with ~20 members).
@@ -82,6 +84,11 @@ def write_workbook(path: str | os.PathLike, fmt: ReportFormat, data: dict[str, A
 
     # Derived cells are formulas: published totals in the data are not written.
     inputs = {k: v for k, v in (data or {}).items() if not (fmt.has(k) and fmt.field(k).derived)}
+    for key, value in inputs.items():
+        if isinstance(value, str) and len(value) > MAX_CELL_TEXT:
+            label = next((t.label for t in fmt.texts if t.key == key), key)
+            raise InputError(f"“{label}”有 {len(value)} 个字符，超过了 Excel 一个格子的上限（{MAX_CELL_TEXT}），"
+                             f"放不进工作簿；请精简，或把部分内容移到其他部分")
     return write_atomic(path, lambda tmp: _write(tmp, fmt, inputs, vba), force, notify=warn)
 
 
@@ -153,7 +160,7 @@ def _write_value(ws, pos: Pos, value: Any, fmt_) -> None:
         ws.write_blank(pos.row, pos.col, None, fmt_)
     elif isinstance(value, bool):
         ws.write_boolean(pos.row, pos.col, value, fmt_)
-    elif isinstance(value, (int, float)):
+    elif isinstance(value, (int, float)) and math.isfinite(value) and abs(value) < 1e300:
         ws.write_number(pos.row, pos.col, value, fmt_)
     else:
         ws.write_string(pos.row, pos.col, str(value), fmt_)
@@ -570,17 +577,37 @@ def report_from_grids(path: str, layout: Layout, grids: dict[str, list[list[Any]
             raise InputError(f"“{name}”的表格结构被改动：{pos.a1} 应为“{text}”，实际为“{_short(found)}”"
                              f"（可能插入或删除了行列）；请撤销改动，或用 xlreport new 重新生成工作簿")
     data: dict[str, Any] = {}
+    shown: dict[str, Any] = {}  # what the derived cells show
     for key, pos in layout.positions.items():
         raw = _at(grids[pos.sheet], pos.row, pos.col)
         if not fmt.has(key):  # narrative text
             value = _text(raw)
         elif fmt.field(key).derived:
+            shown[key] = raw
             continue
         else:
             value = _cell_value(fmt.field(key), raw)
         if value is not None:
             data[key] = value
+    _published_totals(fmt, data, shown)
     return Report(path, fmt, data, layout.cells(), [])
+
+
+def _published_totals(fmt: ReportFormat, data: dict[str, Any], shown: dict[str, Any]) -> None:
+    """Derived cells are formulas and are recomputed from the inputs. But where a total
+    cell shows a number that is not the sum of its parts, its formula has been replaced
+    (the sheet unprotected and a figure typed over it, as in a real report whose 表四
+    总计 read 0): then it is a published total, checked against its parts like one in
+    a JSON file. An empty cell (a formula never calculated) is recomputed."""
+    from .checks import evaluate
+
+    numbers = evaluate(data, fmt).numbers
+    for key, raw in shown.items():
+        if isinstance(raw, bool) or not isinstance(raw, (int, float)):
+            continue
+        computed = numbers.get(key)
+        if computed is None or abs(raw - computed) > 1e-9:
+            data[key] = int(raw) if isinstance(raw, float) and raw.is_integer() else raw
 
 
 def _grid(book, sheet: str, p: Path) -> list[list[Any]]:
@@ -619,12 +646,13 @@ def _cell_value(field: Field, value: Any) -> Any:
         return None
     if field.choices:
         for stored, label in field.choices:
-            if value == label:
+            if isinstance(value, str) and value == label:
                 return stored
-        return value
+        # anything else (a TRUE typed over 是/否, a number) stays visibly wrong
+        return value if isinstance(value, str) else _text(value) or str(value)
     if field.type == "text":
         return _text(value)
-    if isinstance(value, float) and value.is_integer() and field.type != "decimal":
+    if isinstance(value, float) and value.is_integer():
         return int(value)
     if isinstance(value, (_dt.date, _dt.time, _dt.timedelta)):
         return value  # a date where a number belongs: value-not-integer
