@@ -27,6 +27,8 @@ def consistent_data(fmt: ReportFormat, seed: int = 0, with_totals: bool = False,
         "text.overview": "总体情况。", "text.problems": "存在的问题是人员不足。改进措施是加强培训。",
         "text.other": "无。",
     }
+    for t in fmt.texts:  # every text filled in: 2021 requires the five sub-texts of 一
+        data.setdefault(t.key, f"{t.label}方面的工作情况。")
     for f in fmt.input_fields:
         if f.key.startswith("t3.") or f.key.startswith("t4.") or f.key.startswith("fee."):
             data[f.key] = n()

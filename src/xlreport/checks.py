@@ -250,6 +250,12 @@ def check_choices(data: dict[str, Any], fmt: ReportFormat, cells: dict[str, str]
 
 def check_text(data: dict[str, Any], fmt: ReportFormat, cells: dict[str, str] | None) -> list[Problem]:
     out = []
+    # 一、总体情况 must say something (30号: 不能遗漏). V2021 prints its five sub-headings
+    # always, so each needs its text; V2019 needs some text somewhere in 一.
+    for key, label, message in overview_requirements(fmt):
+        keys = key if isinstance(key, tuple) else (key,)
+        if all(not isinstance(data.get(k), str) or is_blank(data.get(k)) for k in keys):
+            out.append(problem("text-missing", keys, message, cells))
     problems_text = data.get("text.problems")
     if not isinstance(problems_text, str) or problems_text.strip(BLANK_CHARS) in EMPTY_TEXT:
         out.append(problem("text-missing", ["text.problems"],
@@ -272,6 +278,16 @@ def check_text(data: dict[str, Any], fmt: ReportFormat, cells: dict[str, str] | 
                                f"信息处理费申请件数为 {_fmt(count)}，金额为 {_fmt(amount)} 元：件数为 0 时金额应为 0，"
                                f"件数大于 0 时金额应大于 0，请核对", cells, expected=_jsonable(count), actual=_jsonable(amount)))
     return out
+
+
+def overview_requirements(fmt: ReportFormat) -> list[tuple[Any, str, str]]:
+    """(key or keys, label, message): the texts of 一 that must not be empty, per version."""
+    subs = [t for t in fmt.texts if t.key.startswith("text.overview.")]
+    if fmt.version == "2019":
+        keys = tuple(t.key for t in fmt.texts if t.key.startswith("text.overview"))
+        return [(keys, "一、总体情况", "“一、总体情况”没有内容，请综述本机关的政府信息公开工作")]
+    return [(t.key, t.label, f"“一、总体情况”的“{t.label}”没有内容：2021 版格式要求报告这一方面，请填写")
+            for t in subs]
 
 
 def _is_number(raw: Any) -> bool:

@@ -107,10 +107,11 @@ def workbook_layout(fmt: ReportFormat) -> Layout:
     forms: dict[str, tuple[FormRow, ...]] = {}
 
     cover_hints = {
-        "meta.agency": "与报告标题一致，如“某市某局”",
+        "meta.agency": "填写机关全称，与报告标题一致，如“某市某局”",
+        "meta.office": "联系机构全称，如“某市某局办公室”；只填“办公室”时，报告写作“机关全称+办公室”",
         "meta.year": f"四位数年份；本工作簿为 {fmt.version} 版格式（{fmt.first_year}"
                      f"{'—' + str(fmt.last_year) if fmt.last_year else ' 年起'}）",
-        "meta.agency_kind": "下拉选择",
+        "meta.agency_kind": "下拉选择；各级人民政府还须在（五）监督保障中报告工作考核、社会评议和责任追究结果",
         "meta.can_make_rules": "国务院部门、省级政府、设区的市和自治州政府选“是”",
         "meta.address": "报告第一段写明的联系地址",
     }

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .checks import EMPTY_TEXT, FIRST_YEAR, LAST_YEAR, MAX_ABS
+from .checks import EMPTY_TEXT, FIRST_YEAR, LAST_YEAR, MAX_ABS, overview_requirements
 from .layout import Layout, Pos
 from .rules import RULE_BY_ID
 from .spec import Check, Field, ReportFormat, Term
@@ -32,6 +32,7 @@ class Line:
     actual: str = ""
     not_evaluated: str = ""  # formula: TRUE when the check cannot be evaluated
     not_applicable: str = ""  # formula: TRUE when the check does not apply
+    check: Check | None = None  # the declaration behind an arithmetic line
 
     @property
     def severity(self) -> str:
@@ -137,8 +138,11 @@ def check_lines(fmt: ReportFormat, layout: Layout, can_make_rules_ref: str) -> l
         if not_appl:
             count = f"IF({not_appl},0,{count})"
         lines.append(Line(c.rule, describe(c), c.keys, count, expected=exp, actual=act,
-                          not_evaluated=not_eval, not_applicable=not_appl))
-    return lines
+                          not_evaluated=not_eval, not_applicable=not_appl, check=c))
+    # the 校验 sheet reads table by table: 表二, 表三, 表四, then last year's comparisons
+    order = {"t2": 0, "t3": 1, "t4": 2}
+    return sorted(lines, key=lambda line: (any(k.startswith("previous.") for k in line.keys),
+                                           order.get(line.keys[-1].split(".")[0], 3)))
 
 
 def describe(c: Check) -> str:
@@ -173,6 +177,11 @@ def meta_lines(fmt: ReportFormat, layout: Layout) -> list[Line]:
             lines.append(Line("value-missing", f"{f.where}应选择", (f.key,),
                               f"IF(ISERROR({ref}),0,IF({blank(ref)},1,0))"))
         lines.append(Line(rule, what, (f.key,), f"IF(ISERROR({ref}),1,IF({blank(ref)},0,IF(OR({options}),0,1)))"))
+    for key, label, _ in overview_requirements(fmt):
+        keys = key if isinstance(key, tuple) else (key,)
+        empty_all = ",".join(blank(p[k].ref) for k in keys)
+        lines.append(Line("text-missing", f"“一、总体情况”{'' if len(keys) > 1 else '的“' + label + '”'}应有内容",
+                          keys, f"IF(AND({empty_all}),1,0)"))
     problems = p["text.problems"].ref
     trimmed = f"TRIM({spaced(problems)})"
     empty = ",".join(f'{trimmed}="{w}"' for w in sorted(EMPTY_TEXT) if w)

@@ -299,6 +299,15 @@ def _texts(data: dict[str, Any], fmt: ReportFormat, clean: _Cleaner) -> dict[str
 # Generated sentences
 
 
+# Words that make an office name complete on its own (市人民政府办公室, 某某局办公室, 政务公开办).
+PLACE_WORDS = ("省", "市", "县", "区", "州", "盟", "旗", "镇", "乡", "街道", "政府", "局", "委", "厅", "部", "署", "院", "中心")
+
+
+def _generic_office(office: str) -> bool:
+    """办公室, 综合科 … need the agency's name in front; 淮安市人民政府办公室 does not."""
+    return not any(word in office for word in PLACE_WORDS)
+
+
 def contact_sentence(meta: dict[str, str]) -> str:
     details = [(label, meta.get(name, "")) for name, label in
                (("address", "地址"), ("postcode", "邮编"), ("phone", "电话"), ("email", "电子邮箱"))]
@@ -307,7 +316,7 @@ def contact_sentence(meta: dict[str, str]) -> str:
     agency = meta.get("agency", "").strip()
     if not office and not details:
         return ""
-    who = office if office.startswith(agency) else f"{agency}{office}"
+    who = office if agency in office or not _generic_office(office) else f"{agency}{office}"
     sentence = f"如对本报告有疑问，请与{who}联系"
     if details:
         sentence += "（" + "，".join(details) + "）"
@@ -339,47 +348,84 @@ def t3_outcomes(numbers: dict[str, Any], fmt: ReportFormat) -> dict[str, Any] | 
     return None if any(v is None for v in out.values()) else out
 
 
+OUTCOMES = (("granted", "予以公开"), ("partly_granted", "部分公开"), ("denied", "不予公开"), ("unable", "无法提供"),
+            ("not_processed", "不予处理"), ("other_handling", "作其他处理"))
+
+
+def _listing(items: list[tuple[str, Any]]) -> str:
+    """「予以公开2件，无法提供1件」 — only the items that occurred."""
+    return "，".join(f"{label}{_n(value)}件" for label, value in items if value)
+
+
 def on_request_sentence(numbers: dict[str, Any], fmt: ReportFormat) -> str:
+    """一（二）的数据段落, in the words of a report: only what happened is said."""
     o = t3_outcomes(numbers, fmt)
     if o is None:
         return INCOMPLETE.format(table="表三")
-    if not any(o.values()):
+    new, carried, done, forward = o["new"], o["carried_over"], o["total"], o["carried_forward"]
+    if not (new or carried or done or forward):
         return "本年度未收到政府信息公开申请，也没有上年结转的政府信息公开申请。"
-    text = (f"本年度新收政府信息公开申请{_n(o['new'])}件，上年结转{_n(o['carried_over'])}件，"
-            f"办结{_n(o['total'])}件，结转下年度继续办理{_n(o['carried_forward'])}件。")
-    if o["total"]:
-        text += (f"办结的申请中，予以公开{_n(o['granted'])}件，部分公开{_n(o['partly_granted'])}件，"
-                 f"不予公开{_n(o['denied'])}件，无法提供{_n(o['unable'])}件，"
-                 f"不予处理{_n(o['not_processed'])}件，其他处理{_n(o['other_handling'])}件。")
+    if new:
+        text = f"本年度新收政府信息公开申请{_n(new)}件"
+        if carried:
+            text += f"，上年结转{_n(carried)}件"
+    else:
+        text = f"本年度未新收政府信息公开申请，上年结转{_n(carried)}件"
+    if done and not forward and done == new + carried:
+        text += "，均已办结"
+    elif done:
+        text += f"，办结{_n(done)}件"
+    if forward:
+        text += f"{'，' if done else '，均在办理中，'}结转下年度继续办理{_n(forward)}件"
+    text += "。"
+    outcomes = [(label, o[key]) for key, label in OUTCOMES]
+    shown = [(label, value) for label, value in outcomes if value]
+    if len(shown) == 1 and shown[0][1] == done:
+        text += f"办结的申请均{shown[0][0]}。"
+    elif shown:
+        text += f"办结的申请中，{_listing(outcomes)}。"
     return text
 
 
 T4_PARTS = (("upheld", "结果维持"), ("corrected", "结果纠正"), ("other", "其他结果"), ("pending", "尚未审结"))
 
 
+ALL_SAME = {"结果维持": "结果均为维持", "结果纠正": "结果均为纠正", "其他结果": "均为其他结果", "尚未审结": "均尚未审结"}
+
+
 def review_sentence(numbers: dict[str, Any]) -> str:
+    """四's data paragraph: the 复议 and 诉讼 counts and their results, as table 四 has them."""
     keys = [f"t4.{g}.{c}" for g in ("review", "suit_direct", "suit_after_review")
             for c in ("upheld", "corrected", "other", "pending", "total")]
     if any(numbers.get(k) is None for k in keys):
         return INCOMPLETE.format(table="表四")
     n = numbers
-    review = n["t4.review.total"]
-    direct, after = n["t4.suit_direct.total"], n["t4.suit_after_review.total"]
-    suits = direct + after
-    if not any(n[k] for k in keys):  # every cell, not only the totals: a total printed as 0 is no proof
-        return "本年度未发生因政府信息公开工作被申请行政复议、提起行政诉讼的情况。"
+
     def any_case(*groups: str) -> bool:
         return any(n[f"t4.{g}.{c}"] for g in groups for c in ("upheld", "corrected", "other", "pending", "total"))
 
+    def results(total: Any, parts: list[tuple[str, Any]]) -> str:
+        shown = [(label, value) for label, value in parts if value]
+        if len(shown) == 1 and shown[0][1] == total:
+            return f"，{ALL_SAME[shown[0][0]] if total > 1 else shown[0][0]}"
+        return f"，其中{_listing(parts)}" if shown else ""
+
+    if not any_case("review", "suit_direct", "suit_after_review"):  # every cell, not only the totals
+        return "本年度未发生因政府信息公开工作被申请行政复议、提起行政诉讼的情况。"
+    review = n["t4.review.total"]
     if any_case("review"):
-        first = (f"本年度因政府信息公开工作被申请行政复议{_n(review)}件，其中"
-                 + "，".join(f"{label}{_n(n[f't4.review.{c}'])}件" for c, label in T4_PARTS))
+        first = f"本年度因政府信息公开工作被申请行政复议{_n(review)}件" + results(
+            review, [(label, n[f"t4.review.{c}"]) for c, label in T4_PARTS])
     else:
         first = "本年度未发生因政府信息公开工作被申请行政复议的情况"
+    direct, after = n["t4.suit_direct.total"], n["t4.suit_after_review.total"]
+    suits = direct + after
     if any_case("suit_direct", "suit_after_review"):
-        second = (f"被提起行政诉讼{_n(suits)}件（未经复议直接起诉{_n(direct)}件，复议后起诉{_n(after)}件），其中"
-                  + "，".join(f"{label}{_n(n[f't4.suit_direct.{c}'] + n[f't4.suit_after_review.{c}'])}件"
-                             for c, label in T4_PARTS))
+        how = "、".join(part for part, value in (("未经复议直接起诉", direct), ("复议后起诉", after)) if value)
+        split = (f"（未经复议直接起诉{_n(direct)}件，复议后起诉{_n(after)}件）" if direct and after
+                 else f"（均为{how}）" if how else "")
+        second = f"被提起行政诉讼{_n(suits)}件{split}" + results(
+            suits, [(label, n[f"t4.suit_direct.{c}"] + n[f"t4.suit_after_review.{c}"]) for c, label in T4_PARTS])
     else:
         second = "未发生因政府信息公开工作被提起行政诉讼的情况"
     return f"{first}；{second}。"

@@ -247,11 +247,16 @@ def _row_properties(doc_table, header_rows: int) -> None:
 
 
 SMALL_TABLE_ROWS = 8
+# Tables up to this many rows are kept on one page as a whole: table 三 (28 rows
+# in V2021) takes about 0.9 of an A4 page in its 10 pt type, and a split would
+# cut its merged group labels (三、本年度办理结果) in two.
+WHOLE_TABLE_ROWS = 30
 
 
 def _keep_together(doc_table, table: Table) -> None:
     """Rows without figures (titles, headers) stay with the row below, the rows of a small
-    group (e.g. the eight rows of （三）不予公开) stay together, and small tables stay whole.
+    group (e.g. the eight rows of （三）不予公开) stay together, and tables of up to
+    WHOLE_TABLE_ROWS rows (all of the official ones) stay whole.
 
     Done with "keep with next" on the cell paragraphs, which Word, WPS and
     LibreOffice all honour for table rows.
@@ -261,7 +266,7 @@ def _keep_together(doc_table, table: Table) -> None:
                for r in range(c.row, c.row + c.rowspan - 1)}
     for i, row in enumerate(doc_table.rows):
         last = i == table.n_rows - 1
-        if last or (i in value_rows and i not in grouped and table.n_rows > SMALL_TABLE_ROWS):
+        if last or (i in value_rows and i not in grouped and table.n_rows > WHOLE_TABLE_ROWS):
             continue
         seen = set()
         for cell in row.cells:
@@ -481,8 +486,10 @@ def _content(b: _Builder) -> None:
     b.par("title", "{{ meta.agency }}", None, "{{ meta.year }}年政府信息公开工作年度报告")
 
     def opening(fmt: ReportFormat) -> None:
-        parts = "、".join(s.heading.split("、", 1)[1] for s in fmt.sections)
-        b.par("body", f"本报告根据《中华人民共和国政府信息公开条例》第五十条规定编制，内容包括{parts}。"
+        parts = "、".join(s.heading.split("、", 1)[1].replace("行政复议、行政诉讼", "行政复议和行政诉讼")
+                         for s in fmt.sections)
+        b.par("body", f"本报告根据《中华人民共和国政府信息公开条例》第五十条规定编制，全文包括{parts}"
+                      f"{'一二三四五六七八九'[len(fmt.sections) - 1]}个部分。"
                       "本报告中所列数据的统计期限自", "{{ meta.year }}", "年1月1日起至", "{{ meta.year }}",
               "年12月31日止。", "{{ sentences.contact }}")
 

@@ -34,7 +34,8 @@ from .spec import Field, ReportFormat
 FONT = "宋体"
 INPUT_FILL = "#FFF2CC"
 DERIVED_FILL = "#EDEDED"
-BAD_FILL, BAD_FONT = "#FFC7CE", "#9C0006"
+BAD_FILL, BAD_FONT = "#FFC7CE", "#9C0006"  # errors: red
+WARN_FILL, WARN_FONT = "#FFEB9C", "#9C5700"  # warnings: amber
 GOOD_FILL, GOOD_FONT = "#C6EFCE", "#006100"
 MAX_NUMBER = 10**12 - 1
 MAX_CELL_TEXT = 32767  # characters a cell can hold (Excel specifications and limits)
@@ -74,6 +75,7 @@ class _Formats:
         self.cell_center = add(**border, align="center")
         self.status = add(**border, bold=True, font_size=14, align="center")
         self.bad = wb.add_format({"bg_color": BAD_FILL, "font_color": BAD_FONT})
+        self.warn = wb.add_format({"bg_color": WARN_FILL, "font_color": WARN_FONT})
         self.good = wb.add_format({"bg_color": GOOD_FILL, "font_color": GOOD_FONT})
 
 
@@ -118,9 +120,8 @@ def _write(path: str, fmt: ReportFormat, data: dict[str, Any], vba) -> None:
     _write_form(sheets[SHEET_COVER], f, layout, SHEET_COVER, "封面数据", data, numbers, fmt,
                 "黄色格子为填写处；报告标题为“机关全称 + 报告年度 + 年政府信息公开工作年度报告”。")
     _write_form(sheets[SHEET_OVERVIEW], f, layout, SHEET_OVERVIEW, fmt.sections[0].heading, data, numbers, fmt,
-                "每格可写多段，在格内按 Alt+Enter 换行即另起一段。")
-    _write_form(sheets[SHEET_TEXT], f, layout, SHEET_TEXT, "五、六部分", data, numbers, fmt,
-                "每格可写多段，在格内按 Alt+Enter 换行即另起一段。")
+                TEXT_HINT)
+    _write_form(sheets[SHEET_TEXT], f, layout, SHEET_TEXT, "五、六部分", data, numbers, fmt, TEXT_HINT)
     _write_form(sheets[SHEET_PREVIOUS], f, layout, SHEET_PREVIOUS, "上一年度报告的数字（用于跨年度校验）", data, numbers, fmt,
                 "可用 xlreport new --previous 上年文件 自动填入；不填则不做跨年度校验。")
     for table in fmt.tables:
@@ -185,20 +186,26 @@ def _write_form(ws, f: _Formats, layout: Layout, sheet: str, title: str, data, n
             continue
         _write_value(ws, r.pos, _display(field, data.get(r.field_key)), _input_format(f, field))
         if field is None:  # narrative text
-            ws.set_row(r.pos.row, 150)
+            if not data.get(r.field_key):  # an empty box to type into; filled ones fit their text
+                ws.set_row(r.pos.row, 120)
             ws.data_validation(r.pos.row, 1, r.pos.row, 1, {
                 "validate": "length", "criteria": "<=", "value": 32767,
+                "input_title": r.label[:32], "input_message": (r.hint or "填写本部分的文字")[:255],
                 "error_title": "文字过长", "error_message": "一个格子最多 32767 个字，请分到其他格子或精简。"})
         else:
             ws.set_row(r.pos.row, 22)
-            _validate(ws, r.pos, r.pos, field, layout.fmt)
+            _validate(ws, r.pos, r.pos, field, layout.fmt, r.hint)
     ws.freeze_panes(FORM_HEADER_ROWS, 0)
+    if text_sheet:  # the notes in column C are for the screen; paper gets the text at a readable size
+        ws.print_area(0, 0, rows[-1].pos.row, 1)
 
 
 FORM_HEADER_ROWS = 2
+TEXT_HINT = ("每格可写多段：在格内按 Alt+Enter（LibreOffice 中为 Ctrl+Enter）另起一段。"
+             "文字较多时格内显示不全，可拖高行高查看，不影响生成的报告。")
 
 
-def _validate(ws, first: Pos, last: Pos, field: Field, fmt: ReportFormat) -> None:
+def _validate(ws, first: Pos, last: Pos, field: Field, fmt: ReportFormat, hint: str = "") -> None:
     """Data validation with Chinese prompts; pasted values bypass it, the checks catch them."""
     what = field.where.split(" ", 1)[-1]
     if field.key == "meta.year":
@@ -210,11 +217,11 @@ def _validate(ws, first: Pos, last: Pos, field: Field, fmt: ReportFormat) -> Non
                                  f"其他年度请用 xlreport new --year 年度 重新生成。"}
     elif field.choices:
         opts = {"validate": "list", "source": [label for _, label in field.choices],
-                "input_title": field.label[:32], "input_message": "请从下拉列表中选择",
+                "input_title": field.label[:32], "input_message": (hint or "请从下拉列表中选择")[:255],
                 "error_title": "请选择", "error_message": "只能从下拉列表中选择。"}
     elif field.type == "text":
         opts = {"validate": "length", "criteria": "<=", "value": 200,
-                "input_title": field.label[:32], "input_message": field.where,
+                "input_title": field.label[:32], "input_message": hint or field.where,
                 "error_title": "文字过长", "error_message": "这里最多填写 200 个字。"}
     elif field.type == "decimal":
         opts = {"validate": "decimal", "criteria": "between", "minimum": 0, "maximum": MAX_NUMBER,
@@ -318,14 +325,17 @@ CHECK_COLUMNS = ("规则", "级别", "检查内容", "应为", "实际", "结果
 
 
 def _write_checks(wb, ws, f: _Formats, layout: Layout, fmt: ReportFormat, lines, data) -> None:
-    from .checks import check
+    from .checks import check, evaluate, run_check
     from .native import python_count
 
     problems = check(data, fmt, {})
+    numbers = evaluate(data, fmt).numbers
+    can_make_rules = data.get("meta.can_make_rules") is True
     first = CHECK_HEADER_ROW + 1
     last = first + len(lines) - 1
     ws.write(0, 0, "校验结果", f.title)
-    ws.write(1, 0, "本表由公式自动计算，在任何电子表格软件中都有效；“未通过”的项目请按“检查内容”核对相应表格（红色格子）。", f.hint)
+    ws.write(1, 0, "本表由公式自动计算，在任何电子表格软件中都有效。只需查看“结果”为“未通过”的行（可用表头筛选），"
+                   "按“检查内容”核对相应表格中标色的格子；“未校验”表示所需数字未填或不是数字，“不适用”表示本机关无须此项。", f.hint)
     ws.write_string(2, 0, "结论", f.label_center)
     ws.write_string(3, 0, "错误数", f.label_center)
     ws.write_string(4, 0, "警告数", f.label_center)
@@ -346,7 +356,7 @@ def _write_checks(wb, ws, f: _Formats, layout: Layout, fmt: ReportFormat, lines,
     wb.define_name("xlreport_warnings", f"='{SHEET_CHECKS}'!$B$5")
     for i, name in enumerate(CHECK_COLUMNS):
         ws.write_string(CHECK_HEADER_ROW, i, name, f.header)
-    for col, width in enumerate((22, 8, 84, 10, 10, 9, 9, 40)):
+    for col, width in enumerate((22, 8, 90, 10, 10, 9, 9, 40)):
         ws.set_column(col, col, width)
     ws.set_column(7, 7, 40, None, {"hidden": True})
     label = {"error": "错误", "warning": "警告"}
@@ -355,15 +365,19 @@ def _write_checks(wb, ws, f: _Formats, layout: Layout, fmt: ReportFormat, lines,
         py_count = python_count(line, problems)
         ws.write_string(r, 0, line.rule, f.cell)
         ws.write_string(r, 1, label[line.severity], f.cell_center)
-        ws.write_string(r, 2, line.description, f.cell_nowrap)
-        if line.expected:
-            guard = line.not_evaluated
-            ws.write_formula(r, 3, f'=IF({guard},"",{line.expected})', f.cell_center, "")
-            ws.write_formula(r, 4, f'=IF({guard},"",{line.actual})', f.cell_center, "")
-            verdict = f'IF({guard},"未校验",IF(G{r + 1}=0,"通过","未通过"))'
+        ws.write_string(r, 2, line.description, f.cell)
+        if line.check is not None:
+            guard = f"OR({line.not_applicable},{line.not_evaluated})" if line.not_applicable else line.not_evaluated
+            # cached results: what the formulas give, so that a file preview shows the truth
+            ok, expected, actual = run_check(line.check, numbers, can_make_rules)
+            skipped = "不适用" if line.check.unless_can_make_rules and can_make_rules else "未校验"
+            ws.write_formula(r, 3, f'=IF({guard},"",{line.expected})', f.cell_center, "" if ok is None else expected)
+            ws.write_formula(r, 4, f'=IF({guard},"",{line.actual})', f.cell_center, "" if ok is None else actual)
+            verdict = f'IF({line.not_evaluated},"未校验",IF(G{r + 1}=0,"通过","未通过"))'
             if line.not_applicable:
                 verdict = f'IF({line.not_applicable},"不适用",{verdict})'
-            ws.write_formula(r, 5, "=" + verdict, f.cell_center, "通过" if py_count == 0 else "未通过")
+            ws.write_formula(r, 5, "=" + verdict, f.cell_center,
+                             skipped if ok is None else "通过" if ok else "未通过")
         else:
             ws.write_blank(r, 3, None, f.cell_center)
             ws.write_blank(r, 4, None, f.cell_center)
@@ -374,11 +388,14 @@ def _write_checks(wb, ws, f: _Formats, layout: Layout, fmt: ReportFormat, lines,
         else:
             ws.write_formula(r, 6, "=" + line.count, f.cell_center, py_count)
         ws.write_string(r, 7, " ".join(line.keys), f.cell)
+    ws.conditional_format(first, 5, last, 5, {"type": "formula", "criteria": f'=AND($F{first + 1}="未通过",$B{first + 1}="警告")',
+                                              "format": f.warn})
     ws.conditional_format(first, 5, last, 5, {"type": "cell", "criteria": "==", "value": '"未通过"', "format": f.bad})
     ws.conditional_format(first, 5, last, 5, {"type": "cell", "criteria": "==", "value": '"通过"', "format": f.good})
     ws.conditional_format(2, 1, 2, 2, {"type": "cell", "criteria": "==", "value": '"通过"', "format": f.good})
     ws.conditional_format(2, 1, 2, 2, {"type": "cell", "criteria": "!=", "value": '"通过"', "format": f.bad})
     ws.freeze_panes(first, 0)
+    ws.repeat_rows(CHECK_HEADER_ROW)
     ws.autofilter(CHECK_HEADER_ROW, 0, last, len(CHECK_COLUMNS) - 1)
     ws.set_landscape()
 
@@ -393,14 +410,16 @@ def _conditional_formats(sheets, f: _Formats, layout: Layout, fmt: ReportFormat,
         cells = [layout.positions[k] for k in line.keys]
         for sheet in {p.sheet for p in cells}:
             mine = [p for p in cells if p.sheet == sheet]
-            by_sheet.setdefault(sheet, []).append((mine, f"'{SHEET_CHECKS}'!$G${first + i + 1}>0"))
+            by_sheet.setdefault(sheet, []).append((mine, f"'{SHEET_CHECKS}'!$G${first + i + 1}>0", line.severity))
     for sheet, items in by_sheet.items():
         ws = sheets[sheet]
-        for cells, cond in items:
+        # errors first: where a cell fails both, the red of the error wins over the amber
+        for cells, cond, severity in sorted(items, key=lambda item: item[2] != "error"):
             rng = " ".join(p.cell for p in cells)
             top = min(cells, key=lambda p: (p.row, p.col))
             ws.conditional_format(top.row, top.col, top.row, top.col,
-                                  {"type": "formula", "criteria": "=" + cond, "format": f.bad, "multi_range": rng})
+                                  {"type": "formula", "criteria": "=" + cond, "multi_range": rng,
+                                   "format": f.bad if severity == "error" else f.warn})
     # a value that is not a proper number for its field, relative to each input cell
     for field in (*fmt.value_fields, *fmt.previous):
         if not field.numeric or field.derived:

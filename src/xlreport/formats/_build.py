@@ -53,7 +53,7 @@ def table3(
     table = Table(
         id="t3", name=name, heading=heading, n_rows=header_rows + len(rows),
         n_cols=label_cols + len(cols), cells=tuple(cells), label_cols=label_cols,
-        header_rows=header_rows, col_widths=(8, 12, 30) + (9,) * len(cols),
+        header_rows=header_rows, col_widths=(8, 12, 34) + (9,) * len(cols),
     )
     fields: list[Field] = []
     for row_key, path in rows:

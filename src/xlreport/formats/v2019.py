@@ -28,7 +28,8 @@ SECTIONS = (
 TEXTS = (
     TextField("text.overview", "一、总体情况", "总体情况综述"),
     TextField("text.overview.proactive", "（一）主动公开"),
-    TextField("text.overview.on_request", "（二）依申请公开", "数据段落由表三、表四自动生成，此处填写其后的文字"),
+    TextField("text.overview.on_request", "（二）依申请公开",
+              "收到和处理申请的数据段落由表三自动生成，此处填写其后的文字，不必重复受理、办结等数字"),
     TextField("text.overview.management", "（三）政府信息管理"),
     TextField("text.overview.platform", "（四）政府信息公开平台建设"),
     TextField("text.overview.supervision", "（五）监督保障",
