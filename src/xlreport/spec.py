@@ -149,6 +149,7 @@ class ReportFormat:
     checks: tuple[Check, ...]
     previous: tuple[Field, ...] = ()
     _index: dict = field(default_factory=dict, compare=False, repr=False)
+    _memo: dict = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         index = {f.key: f for f in (*self.fields, *self.previous)}
@@ -186,6 +187,11 @@ class ReportFormat:
 
     def all_checks(self) -> tuple[Check, ...]:
         """Declared checks plus one check per derived field (its published total)."""
+        if "checks" not in self._memo:  # the format never changes: build the list once
+            self._memo["checks"] = self._build_checks()
+        return self._memo["checks"]
+
+    def _build_checks(self) -> tuple[Check, ...]:
         derived = tuple(
             Check(
                 rule=f.derived_rule,
