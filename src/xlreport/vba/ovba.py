@@ -520,7 +520,7 @@ def project_streams(
     if project_id is None:
         project_id = _project_guid(project_name, ordered)
     elif not re.fullmatch(r"\{[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}\}", project_id):
-        raise ValueError("project_id must look like {XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX} (upper case)")
+        raise ValueError("project_id must be an upper-case GUID in braces, e.g. {0C2B3E4A-1D5F-4A6B-8C7D-9E0F1A2B3C4D}")
 
     streams = {
         "PROJECT": _project_stream(project_name, project_id, ordered),
