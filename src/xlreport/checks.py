@@ -15,6 +15,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from .formats import FIRST_YEAR, format_for_year
 from .rules import severity
 from .spec import Check, Field, ReportFormat
 
@@ -23,7 +24,8 @@ from .spec import Check, Field, ReportFormat
 MAX_ABS = 10**12
 
 # Words that mean "nothing to report" in section 五 (common-errors.md E14).
-EMPTY_TEXT = {"", "无", "无。", "无.", "暂无", "暂无。"}
+EMPTY_TEXT = {"", "无", "无。", "无.", "暂无", "暂无。", "无其他需要报告的事项。"}
+FEE_WORD = "信息处理费"  # what a 六 that speaks of the fees contains
 
 
 @dataclass(frozen=True)
@@ -71,11 +73,18 @@ def is_blank(raw: Any) -> bool:
     return raw is None or (isinstance(raw, str) and raw.strip(BLANK_CHARS) == "")
 
 
+class CellError(str):
+    """An error value (#REF!, #DIV/0! …) read from a workbook where a value belongs."""
+
+
+class Uncalculated(str):
+    """A formula read from a workbook whose result was never calculated (written by a program)."""
+
+
 def quote(raw: Any) -> str:
-    kind = type(raw).__name__
-    if kind == "CellError":  # workbook.CellError: an error value shown in the cell
+    if isinstance(raw, CellError):
         return f"错误值 {raw}"
-    if kind == "Uncalculated":  # workbook.Uncalculated: a formula never calculated
+    if isinstance(raw, Uncalculated):
         return f"未计算的公式“{raw}”（请在 Excel 或 WPS 中打开、保存后再检查）"
     if isinstance(raw, bool):
         return "TRUE" if raw else "FALSE"
@@ -185,14 +194,18 @@ def check(data: dict[str, Any], fmt: ReportFormat, cells: dict[str, str] | None 
 def _fmt(n: Any) -> str:
     """A number for a message: never raises, whatever its size."""
     if isinstance(n, float):
-        return f"{n:g}"
+        if not math.isfinite(n):
+            return str(n)
+        if n.is_integer() and abs(n) < 10**15:
+            return str(int(n))
+        return repr(n)  # the shortest exact form: 1234567.5, not 1.23457e+06
     if isinstance(n, int) and abs(n) >= 10**15:
         digits = len(str(abs(n))) if abs(n) < 10**4000 else "数千"
         return f"{'-' if n < 0 else ''}{digits} 位数"
     return str(n)
 
 
-FIRST_YEAR, LAST_YEAR = 2019, 2100  # the first national format is for report year 2019
+LAST_YEAR = 2100  # a sanity bound for a typed year
 
 
 def check_meta(data: dict[str, Any], fmt: ReportFormat, cells: dict[str, str] | None) -> list[Problem]:
@@ -209,12 +222,9 @@ def check_meta(data: dict[str, Any], fmt: ReportFormat, cells: dict[str, str] | 
         out.append(problem("meta-invalid", ["meta.year"], f"封面“报告年度”{quote(year)}不是有效年份，请填写四位数年份，如 2024",
                            cells, actual=_jsonable(year)))
     elif not FIRST_YEAR <= year <= LAST_YEAR:
-        out.append(problem("meta-invalid", ["meta.year"],
-                           f"封面“报告年度”为 {year} 年：全国统一的年度报告格式从 {FIRST_YEAR} 年度起施行"
-                           f"（国办公开办函〔2019〕60号），xlreport 只处理 {FIRST_YEAR} 年度及以后的报告，请核对年度",
-                           cells, actual=year))
+        out.append(problem("meta-invalid", ["meta.year"], f"封面“报告年度”{year_not_covered(year)}", cells, actual=year))
     elif not fmt.covers(year):
-        right = "2019" if year <= 2020 else "2021"
+        right = format_for_year(year).version
         out.append(problem(
             "format-version", ["meta.year"],
             f"报告年度为 {year} 年，应使用 {right} 版格式，但本文件是 {fmt.version} 版格式（{fmt.source}），"
@@ -227,6 +237,13 @@ def check_meta(data: dict[str, Any], fmt: ReportFormat, cells: dict[str, str] | 
                                actual=_jsonable(raw)))
     out += check_choices(data, fmt, cells)
     return out
+
+
+def year_not_covered(year: int) -> str:
+    """Why there is no format for `year` (shared by the checker and `xlreport new`)."""
+    first = format_for_year(FIRST_YEAR)
+    return (f"为 {year} 年，不在 {FIRST_YEAR}—{LAST_YEAR} 之间：全国统一的年度报告格式从 {FIRST_YEAR} 年度起施行"
+            f"（{first.source.split('《')[0]}），请填写正确的四位数年份")
 
 
 def check_choices(data: dict[str, Any], fmt: ReportFormat, cells: dict[str, str] | None) -> list[Problem]:
@@ -264,7 +281,7 @@ def check_text(data: dict[str, Any], fmt: ReportFormat, cells: dict[str, str] | 
         other = data.get("text.other")
         count, amount = data.get("fee.count"), data.get("fee.amount_yuan")
         if is_blank(count) and is_blank(amount):
-            if not (isinstance(other, str) and "信息处理费" in other):
+            if not (isinstance(other, str) and FEE_WORD in other):
                 out.append(problem("text-missing", ["fee.count", "fee.amount_yuan", "text.other"],
                                    "“六、其他需要报告的事项”未说明信息处理费情况，请填写收取信息处理费的申请件数和金额"
                                    "（未收取的填 0）", cells))

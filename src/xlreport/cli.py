@@ -139,15 +139,16 @@ def expand_files(names: list[str]) -> list[str]:
     return out
 
 
-def check_one(name: str, previous: str | None = None) -> dict:
-    """Check one file; the result is plain data (it crosses process boundaries)."""
+def check_one(name: str, last=None) -> dict:
+    """Check one file (against last year's report, already loaded); the result is plain
+    data (it crosses process boundaries)."""
     from .checks import check
     from .data import attach_previous, load_report
 
     try:
         report = load_report(name)
-        if previous:
-            attach_previous(report, load_report(previous))
+        if last is not None:
+            attach_previous(report, last)
     except XlreportError as exc:
         return {"file": name, "format": None, "error": exc.message, "problems": []}
     except Exception as exc:  # one broken file must not stop a batch
@@ -160,13 +161,13 @@ def check_one(name: str, previous: str | None = None) -> dict:
     return {"file": name, "format": report.fmt.version, "problems": [p.to_dict() for p in problems]}
 
 
-def check_many(files: list[str], previous: str | None, progress=None) -> list[dict]:
+def check_many(files: list[str], last=None, progress=None) -> list[dict]:
     """Check files in order; large batches use every core."""
     workers = min(os.cpu_count() or 1, 8)
     if len(files) < 16 or workers == 1:
         results = []
         for i, name in enumerate(files):
-            results.append(check_one(name, previous))
+            results.append(check_one(name, last))
             if progress:
                 progress(i + 1, len(files))
         return results
@@ -175,7 +176,7 @@ def check_many(files: list[str], previous: str | None, progress=None) -> list[di
 
     results = []
     with ProcessPoolExecutor(workers) as pool:
-        for i, result in enumerate(pool.map(partial(check_one, previous=previous), files, chunksize=16)):
+        for i, result in enumerate(pool.map(partial(check_one, last=last), files, chunksize=16)):
             results.append(result)
             if progress:
                 progress(i + 1, len(files))
@@ -183,13 +184,14 @@ def check_many(files: list[str], previous: str | None, progress=None) -> list[di
 
 
 def cmd_check(args) -> int:
-    if args.previous:  # an unreadable LAST stops everything: it would fail every file
+    last = None
+    if args.previous:  # read once; an unreadable LAST stops everything: it would fail every file
         from .data import load_report
 
-        load_report(args.previous)
+        last = load_report(args.previous)
     files = expand_files(args.files)
     if files == args.files[:1] and len(args.files) == 1:  # one file (or an empty folder) as given
-        result = check_one(files[0], args.previous)
+        result = check_one(files[0], last)
         if "error" in result:
             if args.json:  # programs get the list on stdout too
                 print(json.dumps([result], ensure_ascii=False, indent=1))
@@ -197,7 +199,7 @@ def cmd_check(args) -> int:
         results = [result]
     else:
         show = sys.stderr.isatty() and not args.json
-        results = check_many(files, args.previous, progress_bar if show else None)
+        results = check_many(files, last, progress_bar if show else None)
         if show:
             print(file=sys.stderr)
     if args.json:
@@ -252,15 +254,14 @@ def print_problems(name: str, problems) -> None:
 
 
 def cmd_new(args) -> int:
-    from .checks import FIRST_YEAR, LAST_YEAR, evaluate
+    from .checks import FIRST_YEAR, LAST_YEAR, evaluate, year_not_covered
     from .data import load_report, prefill_from_previous
     from .files import warn
     from .formats import format_for_year
     from .workbook import write_workbook
 
     if not FIRST_YEAR <= args.year <= LAST_YEAR:
-        raise XlreportError(f"报告年度 {args.year} 不在 {FIRST_YEAR}—{LAST_YEAR} 之间：全国统一的年度报告格式"
-                            f"从 {FIRST_YEAR} 年度起施行（国办公开办函〔2019〕60号），请填写正确的四位数年份")
+        raise XlreportError(f"报告年度{year_not_covered(args.year)}")
     fmt = format_for_year(args.year)
     out = Path(args.output)
     want = ".xlsm" if args.macros else ".xlsx"

@@ -176,7 +176,8 @@ def _unknown_value_message(key: str, section: str, fmt: ReportFormat) -> str:
 def _choose_format(declared: Any, year: Any, values: dict, name: str) -> ReportFormat:
     if declared is not None:
         if str(declared) not in FORMATS:
-            raise InputError(f"“{name}”中的 format 为“{declared}”，只能是 \"2019\" 或 \"2021\"")
+            allowed = " 或 ".join(f'"{v}"' for v in FORMATS)
+            raise InputError(f"“{name}”中的 format 为“{declared}”，只能是 {allowed}")
         return FORMATS[str(declared)]
     if isinstance(year, int) and not isinstance(year, bool):
         return format_for_year(year)
@@ -234,50 +235,39 @@ def write_json(path: str | os.PathLike, data: dict[str, Any], fmt: ReportFormat,
     return write_bytes_atomic(path, dumps(data, fmt).encode("utf-8"), force, notify=warn)
 
 
-def previous_values(last: Report, fmt: ReportFormat) -> dict[str, Any]:
-    """Map last year's report onto this year's `previous.*` keys.
+def previous_values(last: Report, fmt: ReportFormat, this_year: Any = None) -> dict[str, Any]:
+    """Last year's report as this year's `previous.*` keys.
 
     Only keys that exist in both versions carry over, so across the 2020→2021
     format change only table 三's carry-over applies (format.md §4.3 R2.8).
+    Refuses a report that is not of the year before `this_year`.
     """
-    year = last.data.get("meta.year")
+    last_year = last.data.get("meta.year")
+    if isinstance(this_year, int) and isinstance(last_year, int) and last_year != this_year - 1:
+        raise InputError(f"上年数据“{Path(last.path).name}”是 {last_year} 年的报告，不是 {this_year} 年的上一年，请核对")
     numbers = evaluate(last.data, last.fmt).numbers
     out: dict[str, Any] = {}
     for f in fmt.previous:
         source = f.key.removeprefix("previous.")
         if last.fmt.has(source) and numbers.get(source) is not None:
             out[f.key] = numbers[source]
-    out["_previous_year"] = year
     return out
 
 
 def attach_previous(report: Report, last: Report) -> None:
-    this_year = report.data.get("meta.year")
-    prev = previous_values(last, report.fmt)
-    last_year = prev.pop("_previous_year")
-    if isinstance(this_year, int) and isinstance(last_year, int) and last_year != this_year - 1:
-        raise InputError(f"上年数据“{Path(last.path).name}”是 {last_year} 年的报告，不是 {this_year} 年的上一年，请核对")
-    report.data.update(prev)
+    report.data.update(previous_values(last, report.fmt, report.data.get("meta.year")))
 
 
 def prefill_from_previous(data: dict[str, Any], fmt: ReportFormat, last: Report) -> None:
-    """Fill 上年数据 from last year's report, and this year's opening figures where still blank:
-    二、上年结转 from last year's 四、结转下年度继续办理 and (V2019) 上一年项目数量 from last
-    year's 上一年项目数量 + 本年增/减."""
-    prev = previous_values(last, fmt)
-    last_year, this_year = prev.pop("_previous_year"), data.get("meta.year")
-    if isinstance(this_year, int) and isinstance(last_year, int) and last_year != this_year - 1:
-        raise InputError(f"上年数据“{Path(last.path).name}”是 {last_year} 年的报告，不是 {this_year} 年的上一年，请核对")
+    """Fill 上年数据 from last year's report, and this year's opening figures where still
+    blank: every cross-year check that fixes one of this year's values from last year's
+    alone (二、上年结转 = last year's 四、结转下年度继续办理; V2019 上一年项目数量 = last
+    year's 上一年项目数量 + 本年增/减) gives that value."""
+    prev = previous_values(last, fmt, data.get("meta.year"))
     data.update(prev)
-    for f in fmt.input_fields:
-        if data.get(f.key) is not None:
+    for c in fmt.all_checks():
+        if len(c.actual) != 1 or not all(t.key.startswith("previous.") for t in c.expected):
             continue
-        if f.key.startswith("t3.carried_over."):
-            value = prev.get("previous.t3.carried_forward." + f.key.rsplit(".", 1)[1])
-        elif f.key.endswith(".last_year"):
-            a, b = prev.get(f"previous.{f.key}"), prev.get(f"previous.{f.key[:-len('last_year')]}change")
-            value = None if a is None or b is None else a + b
-        else:
-            continue
-        if value is not None:
-            data[f.key] = value
+        target = c.actual[0].key
+        if data.get(target) is None and all(t.key in prev for t in c.expected):
+            data[target] = sum(t.coef * prev[t.key] for t in c.expected)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .checks import EMPTY_TEXT, FIRST_YEAR, LAST_YEAR, MAX_ABS, overview_requirements
+from .checks import BLANK_CHARS, EMPTY_TEXT, FEE_WORD, FIRST_YEAR, LAST_YEAR, MAX_ABS, overview_requirements
 from .layout import Layout, Pos
 from .rules import RULE_BY_ID
 from .spec import Check, Field, ReportFormat, Term
@@ -72,9 +72,16 @@ def ranges(positions: list[Pos]) -> list[str]:
 
 
 def spaced(x: str) -> str:
-    """x with tabs, line breaks and full-width spaces turned into spaces, so that TRIM
-    treats as blank exactly what the Python checker does (checks.BLANK_CHARS)."""
-    return f'SUBSTITUTE(SUBSTITUTE(SUBSTITUTE(SUBSTITUTE({x},CHAR(9)," "),CHAR(10)," "),CHAR(13)," "),"\u3000"," ")'
+    """x with every character of checks.BLANK_CHARS but the space turned into a space, so
+    that TRIM treats as blank exactly what the Python checker does."""
+    for ch in BLANK_CHARS:
+        if ch != " ":
+            x = f'SUBSTITUTE({x},{_char(ch)}," ")'
+    return x
+
+
+def _char(ch: str) -> str:
+    return f"CHAR({ord(ch)})" if ord(ch) < 128 else f'"{ch}"'  # CHAR() covers ASCII everywhere
 
 
 def blank(x: str) -> str:
@@ -191,7 +198,7 @@ def meta_lines(fmt: ReportFormat, layout: Layout) -> list[Line]:
         count, amount, other = p["fee.count"].ref, p["fee.amount_yuan"].ref, p["text.other"].ref
         lines.append(Line(
             "text-missing", "“六、其他需要报告的事项”应说明信息处理费情况", ("fee.count", "fee.amount_yuan", "text.other"),
-            f'IF(AND({blank(count)},{blank(amount)},ISERROR(SEARCH("信息处理费",{other}))),1,0)'))
+            f'IF(AND({blank(count)},{blank(amount)},ISERROR(SEARCH("{FEE_WORD}",{other}))),1,0)'))
         lines.append(Line(
             "fee-consistency", "信息处理费的件数和金额应同时填写，且同为 0 或同不为 0", ("fee.count", "fee.amount_yuan"),
             f"IF(AND({blank(count)},{blank(amount)}),0,IF(OR({blank(count)},{blank(amount)}),1,"

@@ -148,8 +148,8 @@ class ReportFormat:
     fields: tuple[Field, ...]
     checks: tuple[Check, ...]
     previous: tuple[Field, ...] = ()
-    _index: dict = field(default_factory=dict, compare=False, repr=False)
-    _memo: dict = field(default_factory=dict, compare=False, repr=False)
+    _index: dict = field(default_factory=dict, init=False, compare=False, repr=False)
+    _memo: dict = field(default_factory=dict, init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         index = {f.key: f for f in (*self.fields, *self.previous)}

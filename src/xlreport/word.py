@@ -74,7 +74,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .checks import evaluate, is_blank
+from .checks import BLANK_CHARS, EMPTY_TEXT, evaluate, is_blank
 from .errors import InputError, OutputError, XlreportError
 from .files import check_target, warn, write_atomic
 from .spec import Field, ReportFormat
@@ -84,8 +84,8 @@ __all__ = ["RenderResult", "build_context", "render_report", "lint_template", "r
 # XML 1.0 cannot hold C0 controls other than tab/newline/return, U+FFFE/U+FFFF or
 # lone surrogates; C1 controls are legal but never belong in a report.
 ILLEGAL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
-LINE_STRIP = " \t\u3000"
-NOTHING = {"无", "无。", "暂无", "暂无。", "无其他需要报告的事项。"}
+LINE_STRIP = BLANK_CHARS  # indentation typed by hand; the body style indents the first line
+NOTHING = EMPTY_TEXT - {""}  # a 六 that only says "nothing"
 INCOMPLETE = "（{table}数据不完整，未生成本段数字，请补全后重新生成）"
 
 

@@ -23,6 +23,7 @@ import zlib
 from pathlib import Path
 from typing import Any, Protocol
 
+from .checks import LAST_YEAR, CellError, Uncalculated
 from .errors import InputError
 from .formats import FORMATS
 from .layout import (
@@ -209,7 +210,7 @@ def _validate(ws, first: Pos, last: Pos, field: Field, fmt: ReportFormat, hint: 
     """Data validation with Chinese prompts; pasted values bypass it, the checks catch them."""
     what = field.where.split(" ", 1)[-1]
     if field.key == "meta.year":
-        top = fmt.last_year or 2100
+        top = fmt.last_year or LAST_YEAR
         opts = {"validate": "integer", "criteria": "between", "minimum": fmt.first_year, "maximum": top,
                 "input_title": "报告年度", "input_message": f"{fmt.version} 版格式适用于 {fmt.first_year}—{top} 年度",
                 "error_title": "年度不适用",
@@ -503,14 +504,6 @@ def read_workbook(path: str | os.PathLike):
     report = report_from_grids(str(p), layout, grids)
     _explain_blanks(p, layout, report.data)
     return report
-
-
-class CellError(str):
-    """An error value (#REF!, #DIV/0! …) where a value belongs."""
-
-
-class Uncalculated(str):
-    """A formula whose result was never calculated (written by a program, not saved by Excel/WPS)."""
 
 
 def _explain_blanks(p: Path, layout: Layout, data: dict[str, Any]) -> None:
