@@ -23,7 +23,7 @@ import zlib
 from pathlib import Path
 from typing import Any, Protocol
 
-from .checks import LAST_YEAR, CellError, Uncalculated
+from .checks import LAST_YEAR, MAX_ABS, CellError, Uncalculated
 from .errors import InputError
 from .formats import FORMATS
 from .layout import (
@@ -36,9 +36,9 @@ FONT = "宋体"
 INPUT_FILL = "#FFF2CC"
 DERIVED_FILL = "#EDEDED"
 BAD_FILL, BAD_FONT = "#FFC7CE", "#9C0006"  # errors: red
-WARN_FILL, WARN_FONT = "#FFEB9C", "#9C5700"  # warnings: amber
+WARN_FILL, WARN_FONT = "#F8CBAD", "#843C0C"  # warnings: orange (the inputs are already yellow)
 GOOD_FILL, GOOD_FONT = "#C6EFCE", "#006100"
-MAX_NUMBER = 10**12 - 1
+MAX_NUMBER = MAX_ABS - 1  # data validation bound: the checks' own
 MAX_CELL_TEXT = 32767  # characters a cell can hold (Excel specifications and limits)
 PASSWORD = ""  # protection guards against accidents, not people: 审阅 → 撤销工作表保护 needs no password
 
@@ -245,7 +245,7 @@ def _write_table(ws, f: _Formats, layout: Layout, fmt: ReportFormat, table, data
     ws.write(0, 0, table.heading, f.title)
     hint = "黄色格子为填写处，没有的填 0；灰色格子自动计算。"
     if table.id == "t3":
-        hint += "校验未通过的格子显示为红色，详见“校验”表。"
+        hint += "校验未通过的格子显示为红色（错误）或橙色（警告），详见“校验”表。"
     ws.write(1, 0, hint, f.hint)
     for i, w in enumerate(table.col_widths):
         ws.set_column(origin.col + i, origin.col + i, w)
@@ -293,32 +293,12 @@ def _write_table(ws, f: _Formats, layout: Layout, fmt: ReportFormat, table, data
 def _write_derived(ws, pos: Pos, field: Field, layout: Layout, numbers, f: _Formats) -> None:
     """A derived value: the sum of its parts, or empty while any part is not a number
     (so the checks that use it are not evaluated, as in the Python checker)."""
-    parts = [layout.positions[k].ref.split("!")[1] for k in field.derived_from]
-    refs = _compact(parts)
+    from .native import ranges
+
+    refs = ",".join(ranges([layout.positions[k] for k in field.derived_from]))
     value = numbers.get(field.key)
-    ws.write_formula(pos.row, pos.col, f'=IF(COUNT({refs})={len(parts)},SUM({refs}),"")', f.derived,
+    ws.write_formula(pos.row, pos.col, f'=IF(COUNT({refs})={len(field.derived_from)},SUM({refs}),"")', f.derived,
                      "" if value is None else value)
-
-
-def _compact(cells: list[str]) -> str:
-    """D6:I6 for a run of adjacent cells in one row or column, else D6,E6,…"""
-    import re
-
-    parsed = [re.match(r"\$([A-Z]+)\$(\d+)", c).groups() for c in cells]
-    cols = [_col_index(c) for c, _ in parsed]
-    rows = [int(r) for _, r in parsed]
-    if len(set(rows)) == 1 and cols == list(range(cols[0], cols[0] + len(cols))):
-        return f"{cells[0]}:{cells[-1]}"
-    if len(set(cols)) == 1 and rows == list(range(rows[0], rows[0] + len(rows))):
-        return f"{cells[0]}:{cells[-1]}"
-    return ",".join(cells)
-
-
-def _col_index(letters: str) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
-    return n - 1
 
 
 CHECK_HEADER_ROW = 5
@@ -414,27 +394,22 @@ def _conditional_formats(sheets, f: _Formats, layout: Layout, fmt: ReportFormat,
             by_sheet.setdefault(sheet, []).append((mine, f"'{SHEET_CHECKS}'!$G${first + i + 1}>0", line.severity))
     for sheet, items in by_sheet.items():
         ws = sheets[sheet]
-        # errors first: where a cell fails both, the red of the error wins over the amber
+        # errors first: where a cell fails both, the red of the error wins over the orange
         for cells, cond, severity in sorted(items, key=lambda item: item[2] != "error"):
             rng = " ".join(p.cell for p in cells)
             top = min(cells, key=lambda p: (p.row, p.col))
             ws.conditional_format(top.row, top.col, top.row, top.col,
                                   {"type": "formula", "criteria": "=" + cond, "multi_range": rng,
                                    "format": f.bad if severity == "error" else f.warn})
-    # a value that is not a proper number for its field, relative to each input cell
+    # a value that is not a proper number for its field: the 校验 sheet's value tests, on one cell
+    from .native import value_tests
+
     for field in (*fmt.value_fields, *fmt.previous):
         if not field.numeric or field.derived:
             continue
         pos = layout.positions[field.key]
-        c = pos.cell
-        big = "1E12"
-        if field.type == "decimal":
-            bad = f"IF(ISNUMBER({c}),OR({c}<0,ABS({c})>={big}),TRUE)"
-        elif field.type == "signed":
-            bad = f"IF(ISNUMBER({c}),OR({c}<>INT({c}),ABS({c})>={big}),TRUE)"
-        else:
-            bad = f"IF(ISNUMBER({c}),OR({c}<>INT({c}),{c}<0,ABS({c})>={big}),TRUE)"
-        cond = f"=IF(ISERROR({c}),TRUE,IF(LEN(TRIM({c}))=0,FALSE,{bad}))"
+        tests = value_tests(field.type, required=False)
+        cond = "=(" + "+".join(t.format(r=pos.cell) for t in tests.values()) + ")>0"
         sheets[pos.sheet].conditional_format(pos.row, pos.col, pos.row, pos.col,
                                              {"type": "formula", "criteria": cond, "format": f.bad})
 
