@@ -23,8 +23,6 @@ from xlreport.demo import demo_document
 from xlreport.formats import V2019, V2021
 from xlreport.spec import ReportFormat
 
-# Tests do not fill the user's compile cache (~/.cache/xlreport); test_word.py tests the cache itself.
-
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 FIXTURES = SHARED / "fixtures" / "reports"

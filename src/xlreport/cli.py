@@ -1,4 +1,4 @@
-"""Command line: `xlreport new / check / export / render / demo` (data-model.md §5).
+"""Command line: `xlreport new / check / export / render / template / demo` (data-model.md §5).
 
 `main(argv)` returns the exit code: 0 clean, 1 problems (errors) found,
 2 cannot read / bad usage. Heavy libraries are imported inside the commands
@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Sequence
 
 from .errors import XlreportError
+from .messages import print_problems
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_UNREADABLE = 0, 1, 2
 
@@ -238,19 +239,6 @@ def print_batch(results: list[dict]) -> None:
             passed += 1
             print(f"{r['file']}: 通过（0 个错误，{warnings} 个警告）")
     print(f"共 {len(results)} 个文件：{passed} 个通过，{failed} 个未通过，{unreadable} 个无法读取")
-
-
-def print_problems(name: str, problems) -> None:
-    """One line per problem, then the verdict. `problems`: Problem objects or their dicts."""
-    label = {"error": "错误", "warning": "警告"}
-    problems = [p if isinstance(p, dict) else p.to_dict() for p in problems]
-    for p in problems:
-        where = f" [{', '.join(p['cells'])}]" if p["cells"] else ""
-        print(f"{name}: [{label[p['severity']]}] {p['message']} ({p['rule']}){where}")
-    errors = sum(p["severity"] == "error" for p in problems)
-    warnings = len(problems) - errors
-    verdict = "未通过" if errors else "通过"
-    print(f"{name}: {verdict}（{errors} 个错误，{warnings} 个警告）")
 
 
 def cmd_new(args) -> int:

@@ -11,7 +11,7 @@ from importlib import resources
 from pathlib import Path
 
 from .checks import check, has_errors
-from .cli import print_problems
+from .messages import print_problems
 from .data import load_report, parse_document, write_json
 from .errors import OutputError
 

@@ -245,7 +245,7 @@ def problems_message(problems: Sequence[Problem]) -> str:
     """The message box text when errors block the report: the first problems, errors first."""
     errors, warnings = counts(problems)
     ordered = [p for p in problems if p.severity == "error"] + [p for p in problems if p.severity != "error"]
-    label = {"error": "错误", "warning": "警告"}
+    from .messages import SEVERITY_LABEL as label
     lines = [f"数据有 {errors} 个错误" + (f"、{warnings} 个警告" if warnings else "") + "，未生成报告。请改正后再按“生成报告”。", ""]
     for p in ordered[:SHOWN_PROBLEMS]:
         where = f"（{'、'.join(p.cells[:2])}{'等' if len(p.cells) > 2 else ''}）" if p.cells else ""

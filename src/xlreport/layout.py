@@ -22,7 +22,7 @@ SHEET_MARKER = "_xlreport"
 MARKER_TAG = "xlreport-workbook"
 
 TABLE_FIRST_ROW = 2  # row 1: the section heading; row 2: a hint; the grid starts at row 3
-FORM_FIRST_ROW = 2  # forms: row 1 title, row 2 column headings
+FORM_FIRST_ROW = 2  # forms: row 1 the title, row 2 a hint
 
 
 def col_letter(col: int) -> str:
@@ -63,7 +63,6 @@ class FormRow:
     label: str
     hint: str
     pos: Pos
-    kind: str  # value type of the field, or "text"
 
 
 @dataclass(frozen=True, eq=False)
@@ -94,8 +93,8 @@ class Layout:
 
 def _form(sheet: str, rows: list[tuple[Field | None, str, str, str]]) -> tuple[FormRow, ...]:
     out = []
-    for i, (f, key, label, hint) in enumerate(rows):
-        out.append(FormRow(key, label, hint, Pos(sheet, FORM_FIRST_ROW + i, 1), f.type if f else "text"))
+    for i, (_, key, label, hint) in enumerate(rows):
+        out.append(FormRow(key, label, hint, Pos(sheet, FORM_FIRST_ROW + i, 1)))
     return tuple(out)
 
 

@@ -17,7 +17,7 @@
   ``=XLREPORT_STATUS(...)`` and a spilled ``=XLREPORT_CHECK(...)``.
 
 The UDFs get one range per data sheet, each from A1 and big enough for every
-key and label of that sheet (`udf_sheet_ranges`), plus the marker sheet, so
+key and label of that sheet (`udf_sheets`, `sheet_extent`), plus the marker sheet, so
 Excel recalculates them whenever an input changes and the Python side
 (`xlreport.excel`) can rebuild the same A1-based grids the file reader uses.
 This module never imports xlwings (it only locates its files).

@@ -220,9 +220,7 @@ def all_lines(fmt: ReportFormat, layout: Layout) -> list[Line]:
 
 def python_count(line: Line, problems) -> int:
     """How many of the Python checker's problems fall on this line."""
-    keys = set(line.keys)
-    if line.expected or line.not_evaluated:  # an arithmetic check: the problem with exactly its keys
-        return sum(1 for p in problems if p.rule == line.rule and tuple(p.keys) == line.keys)
-    if line.rule.startswith("value-"):
+    if line.rule.startswith("value-"):  # a group of cells: every problem on one of them
+        keys = set(line.keys)
         return sum(1 for p in problems if p.rule == line.rule and p.keys[0] in keys)
     return sum(1 for p in problems if p.rule == line.rule and tuple(p.keys) == line.keys)

@@ -24,6 +24,7 @@ Where the generated data paragraph of 一 goes
 
 Template variables (the context of `build_context`)
     fmt                        "2019" or "2021"
+    format_source              the notice that issued the format (fmt.source)
     title                      <机关全称><年份>年政府信息公开工作年度报告
     meta.agency, meta.year, meta.office, meta.address, meta.postcode,
     meta.phone, meta.email     cover data as printed ("" when blank)
@@ -770,7 +771,7 @@ def render_file(path: str | os.PathLike, output: str | os.PathLike, pdf: bool = 
     LibreOffice is missing.
     """
     from .checks import check, has_errors
-    from .cli import print_problems
+    from .messages import print_problems
     from .data import attach_previous, load_report
 
     report = load_report(path)

@@ -340,7 +340,7 @@ def _write_checks(wb, ws, f: _Formats, layout: Layout, fmt: ReportFormat, lines,
     for col, width in enumerate((22, 8, 90, 10, 10, 9, 9, 40)):
         ws.set_column(col, col, width)
     ws.set_column(7, 7, 40, None, {"hidden": True})
-    label = {"error": "错误", "warning": "警告"}
+    from .messages import SEVERITY_LABEL as label
     for i, line in enumerate(lines):
         r = first + i
         py_count = python_count(line, problems)

@@ -163,10 +163,3 @@ def table2(
         extras=tuple(f.key for f in extras),
     )
     return table, fields + list(extras)
-
-
-def where(fields: list[Field], key: str) -> str:
-    for f in fields:
-        if f.key == key:
-            return f.where
-    raise KeyError(key)
