@@ -86,3 +86,13 @@ def edited_copy(src, target, change):
     change(wb)
     wb.save(target)
     return target
+
+
+def derived_closure(fmt, key):
+    """Every derived key whose value depends on `key` (its totals, their totals …)."""
+    out, frontier = set(), {key}
+    while frontier:
+        nxt = {f.key for f in fmt.value_fields + fmt.previous if set(f.derived_from) & frontier} - out
+        out |= nxt
+        frontier = nxt
+    return out

@@ -15,8 +15,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from factories import consistent_data, edited_copy
-from test_checks import derived_closure
+from factories import consistent_data, derived_closure, edited_copy
 from xlreport.cli import main
 from xlreport.data import document
 from xlreport.formats import V2019, V2021

@@ -13,8 +13,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from factories import consistent_data
-from test_checks import derived_closure
+from factories import consistent_data, derived_closure
 from xlreport.checks import check
 from xlreport.formats import V2019, V2021
 from xlreport.workbook import read_workbook, write_workbook
