@@ -22,11 +22,9 @@ def demo_document() -> dict:
 
 def fresh_dir(base: str = "xlreport-demo") -> Path:
     """A new folder, so a second run never overwrites the first one's files."""
-    path, n = Path(base), 1
-    while path.exists():
-        n += 1
-        path = Path(f"{base}-{n}")
-    return path
+    from .files import free_name
+
+    return free_name(Path(base))
 
 
 def run_demo(output: str | None) -> int:

@@ -299,13 +299,9 @@ def report_stem(data: dict[str, Any]) -> str:
 
 def next_free_name(folder: Path, stem: str, suffix: str = ".docx") -> Path:
     """folder/stem.docx, or stem(2).docx, stem(3).docx … — never an existing file."""
-    folder = Path(folder)
-    candidate = folder / f"{stem}{suffix}"
-    n = 1
-    while candidate.exists():
-        n += 1
-        candidate = folder / f"{stem}({n}){suffix}"
-    return candidate
+    from .files import free_name
+
+    return free_name(Path(folder) / f"{stem}{suffix}")
 
 
 def open_document(path: Path) -> None:

@@ -35,6 +35,12 @@ def numbered(target: Path, start: int = 2) -> Path:
         n += 1
 
 
+def free_name(target: Path) -> Path:
+    """`target` itself if it is free, else the first free numbered name."""
+    target = Path(target)
+    return target if not target.exists() else numbered(target)
+
+
 def write_atomic(path: str | os.PathLike, write: Callable[[str], None], force: bool = False,
                  notify: Callable[[str], None] | None = None) -> Path:
     """Let `write(tmp_path)` produce the file beside the target, then rename it into place.
