@@ -114,6 +114,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("已取消。", file=sys.stderr)
         return EXIT_UNREADABLE
+    except BrokenPipeError:  # the reader of our output went away (… | head): stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_UNREADABLE
     except Exception as exc:  # a bug: one line for the clerk, the traceback on request
         if os.environ.get("XLREPORT_DEBUG"):
             raise
