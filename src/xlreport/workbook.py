@@ -582,19 +582,20 @@ def report_from_grids(path: str, layout: Layout, grids: dict[str, list[list[Any]
 
 def _published_totals(fmt: ReportFormat, data: dict[str, Any], shown: dict[str, Any]) -> None:
     """Derived cells are formulas and are recomputed from the inputs. But where a total
-    cell shows a number that is not the sum of its parts, its formula has been replaced
-    (the sheet unprotected and a figure typed over it, as in a real report whose 表四
-    总计 read 0): then it is a published total, checked against its parts like one in
+    cell shows a number that is not the sum of what its parts show, its formula has been
+    replaced (the sheet unprotected and a figure typed over it, as in a real report whose
+    表四 总计 read 0): then it is a published total, checked against its parts like one in
     a JSON file. An empty cell (a formula never calculated) is recomputed."""
-    from .checks import evaluate
+    def number(v: Any) -> bool:
+        return isinstance(v, (int, float)) and not isinstance(v, bool)
 
-    numbers = evaluate(data, fmt).numbers
     for key, raw in shown.items():
-        if isinstance(raw, bool) or not isinstance(raw, (int, float)):
+        if not number(raw):
             continue
-        computed = numbers.get(key)
-        if computed is None or abs(raw - computed) > 1e-9:
-            data[key] = int(raw) if isinstance(raw, float) and raw.is_integer() else raw
+        parts = [data[k] if k in data else shown.get(k) for k in fmt.field(key).derived_from]
+        if all(number(v) for v in parts) and abs(raw - sum(parts)) <= 1e-9:
+            continue  # the formula's own result
+        data[key] = int(raw) if isinstance(raw, float) and raw.is_integer() else raw
 
 
 def _grid(book, sheet: str, p: Path) -> list[list[Any]]:
