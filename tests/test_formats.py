@@ -194,3 +194,46 @@ def test_sections_and_version_switch():
         "（一）主动公开", "（二）依申请公开", "（三）政府信息管理", "（四）政府信息公开平台建设", "（五）监督保障"]
     assert format_for_year(2019) is V2019 and format_for_year(2020) is V2019
     assert format_for_year(2021) is V2021 and format_for_year(2030) is V2021
+
+
+@pytest.mark.parametrize("fmt", [V2019, V2021], ids=["2019", "2021"])
+def test_fields_carry_their_printed_labels_whole(fmt):
+    """place / row / column are the labels of the printed grid, not a second copy:
+    every table field's row labels are the label cells of its grid row, and its
+    column path the header cells above its column."""
+    for table in fmt.tables:
+        labels_by_row: dict[int, list[str]] = {}
+        for c in table.cells:
+            if c.role in ("label", "title"):
+                for r in range(c.row, c.row + c.rowspan):
+                    labels_by_row.setdefault(r, []).append(c.text)
+        for cell in table.value_cells():
+            f = fmt.field(cell.key)
+            assert f.place == table.name
+            above = tuple(h.text for h in sorted(table.cells, key=lambda h: h.row)
+                          if h.role == "header" and h.row < table.header_rows
+                          and h.col <= cell.col < h.col + h.colspan)
+            if table.id == "t2":  # stacked sub-tables: the header row of the cell's own block
+                assert f.row[0] in labels_by_row.get(cell.row, []) or f.row[0] in [
+                    c.text for c in table.cells if c.role == "title"]
+                assert f.row[-1] in labels_by_row[cell.row]
+            else:
+                assert f.column == above, (cell.key, f.column, above)
+                assert tuple(labels_by_row.get(cell.row, [])) == f.row, cell.key
+            # the message text names the leaf labels
+            assert (f.row[-1] if f.row else f.column[-2]) in f.where or f.column[-1] in f.where
+
+
+@pytest.mark.parametrize("fmt", [V2019, V2021], ids=["2019", "2021"])
+def test_groups_are_derived_from_the_rows(fmt):
+    t3_rows = {f.row[1] for f in fmt.fields if f.table == "t3" and len(f.row) > 1}
+    assert [g.label for g in fmt.outcomes] == [r for r in (
+        "（一）予以公开", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "（三）不予公开",
+        "（四）无法提供", "（五）不予处理", "（六）其他处理") if r in t3_rows]
+    assert [g.name for g in fmt.outcomes] == ["予以公开", "部分公开", "不予公开", "无法提供", "不予处理", "其他处理"]
+    rows = [k.rsplit(".", 1)[0] for g in fmt.outcomes for k in g.keys]  # every result row, once, in order
+    assert rows == [k.rsplit(".", 1)[0] for k in fmt.field("t3.total.natural_person").derived_from]
+    for g in fmt.review_groups:
+        assert fmt.field(f"t4.{g.key}.total").derived_from == g.keys
+    assert [label for _, label in fmt.review_parts] == ["结果维持", "结果纠正", "其他结果", "尚未审结"]
+    assert fmt.overview_subheadings == ("when-filled" if fmt is V2019 else "always")

@@ -21,7 +21,14 @@ NUMERIC_TYPES = ("int", "signed", "decimal")
 
 @dataclass(frozen=True)
 class Field:
-    """One value of the report, addressed by its data-model key."""
+    """One value of the report, addressed by its data-model key.
+
+    `where` is the place as messages name it; `place`, `row` and `column` hold
+    the same place as structured labels, exactly as printed in the official
+    table (e.g. place 表三, row ("三、本年度办理结果", "（三）不予公开",
+    "1.属于国家秘密"), column ("申请人情况", "法人或其他组织", "商业企业")), for
+    code that needs the labels themselves (the workbook's prompts, importers).
+    """
 
     key: str
     table: str  # "meta", "t2", "t3", "t4", "fee", "previous"
@@ -34,6 +41,9 @@ class Field:
     choices: tuple[tuple[str, str], ...] = ()  # (stored value, label shown to people)
     unit: str = ""  # printed unit, e.g. 万元
     label: str = ""  # short label where the field stands alone (cover sheet, forms)
+    place: str = ""  # the table or sheet: 表二, 表三, 表四, 封面, 上年数据 表三 …
+    row: tuple[str, ...] = ()  # printed row labels, outermost first
+    column: tuple[str, ...] = ()  # printed column headers, outermost first
 
     @property
     def derived(self) -> bool:
@@ -130,6 +140,17 @@ class Section:
 
 
 @dataclass(frozen=True)
+class Group:
+    """A named group of values, declared once: an outcome group of table 三
+    (（三）不予公开 over its eight rows) or a group of table 四 (行政复议)."""
+
+    key: str  # "denied", "review"
+    label: str  # as printed: （三）不予公开, 行政复议, 行政诉讼（复议后起诉）
+    name: str  # the words without numbering, as prose uses them: 不予公开
+    keys: tuple[str, ...]  # the data keys whose sum is the group's figure (总计 column / 总计 cell)
+
+
+@dataclass(frozen=True)
 class TextField:
     key: str
     label: str  # official heading or sub-heading it fills
@@ -148,6 +169,12 @@ class ReportFormat:
     fields: tuple[Field, ...]
     checks: tuple[Check, ...]
     previous: tuple[Field, ...] = ()
+    # What differs between versions, declared rather than tested by version number:
+    outcomes: tuple[Group, ...] = ()  # 三's result groups （一）…（六）, each summing its rows' 总计
+    review_groups: tuple[Group, ...] = ()  # 四's groups, each with its part keys (维持 … 尚未审结)
+    review_parts: tuple[tuple[str, str], ...] = ()  # 四's columns but 总计: (key, label)
+    # 一's five sub-headings: printed (and required) always, or only when their text is filled in
+    overview_subheadings: Literal["always", "when-filled"] = "always"
     _index: dict = field(default_factory=dict, init=False, compare=False, repr=False)
     _memo: dict = field(default_factory=dict, init=False, compare=False, repr=False)
 

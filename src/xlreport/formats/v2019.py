@@ -9,7 +9,7 @@ modules reads as the official changelog.
 from __future__ import annotations
 
 from ..spec import Check, Field, GridCell, ReportFormat, Section, Term, TextField
-from ._build import meta_fields, previous_t3, table2, table3, table4
+from ._build import meta_fields, outcome_groups, previous_t3, review_groups, table2, table3, table4
 
 VERSION = "2019"
 SOURCE = "国办公开办函〔2019〕60号《中华人民共和国政府信息公开工作年度报告格式（试行）》"
@@ -68,7 +68,8 @@ T2_UNITS: dict[str, str] = {}
 # the unit is an input of its own and is printed with the amount.
 T2_EXTRAS = [
     Field("t2.procurement.amount_unit", "t2", "表二 第二十条第（九）项 “政府集中采购” 采购总金额单位", "choice",
-          choices=(("元", "元"), ("万元", "万元")), label="采购总金额单位"),
+          choices=(("元", "元"), ("万元", "万元")), label="采购总金额单位",
+          place="表二", row=("第二十条第（九）项", "政府集中采购"), column=("采购总金额单位",)),
 ]
 
 # --- Table 三 (format.md §2.4, §3.4) ----------------------------------------
@@ -158,7 +159,8 @@ t4, t4_fields = table4("表四", SECTIONS[3].heading, T4_HEADER, T4_GROUPS, T4_C
 
 PREVIOUS = previous_t3(T3_COLS) + [
     Field(f"previous.t2.{item}.{col}", "previous", f"上年数据 表二 “{label}” {col_label}",
-          "signed" if col == "change" else "int", required=False)
+          "signed" if col == "change" else "int", required=False,
+          place="上年数据 表二", row=(label,), column=(col_label,))
     for item, label in T2_ITEMS
     for col, col_label in (("last_year", "上一年项目数量"), ("change", "本年增/减"))
 ]
@@ -197,4 +199,8 @@ FORMAT = ReportFormat(
     fields=(*meta_fields(), *t2_fields, *t3_fields, *t4_fields),
     checks=(*t3_checks, *T2_CHECKS),
     previous=tuple(PREVIOUS),
+    outcomes=outcome_groups(T3_ROWS, T3_RESULT_ROWS),
+    review_groups=review_groups(T4_GROUPS, T4_COLS),
+    review_parts=tuple((c, label) for c, label in T4_COLS if c != "total"),
+    overview_subheadings="when-filled",
 )

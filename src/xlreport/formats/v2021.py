@@ -9,7 +9,7 @@ modules reads as the official changelog.
 from __future__ import annotations
 
 from ..spec import Check, Field, GridCell, ReportFormat, Section, Term, TextField
-from ._build import meta_fields, previous_t3, table2, table3, table4
+from ._build import meta_fields, outcome_groups, previous_t3, review_groups, table2, table3, table4
 
 VERSION = "2021"
 SOURCE = "国办公开办函〔2021〕30号《中华人民共和国政府信息公开工作年度报告格式》"
@@ -145,9 +145,9 @@ T4_COLS = [("upheld", "结果维持"), ("corrected", "结果纠正"), ("other", 
 # --- Section 六: 信息处理费 (条例 第四十二条; 国办函〔2020〕109号) ----------------
 FEE_FIELDS = [
     Field("fee.count", "fee", "六、其他需要报告的事项 收取信息处理费的申请件数", "int", required=False,
-          label="收取信息处理费的申请件数"),
+          label="收取信息处理费的申请件数", place="六、其他需要报告的事项", row=("收取信息处理费的申请件数",)),
     Field("fee.amount_yuan", "fee", "六、其他需要报告的事项 收取信息处理费金额", "decimal", required=False,
-          unit="元", label="收取信息处理费金额（元）"),
+          unit="元", label="收取信息处理费金额（元）", place="六、其他需要报告的事项", row=("收取信息处理费金额",)),
 ]
 
 t2, t2_fields = table2("表二", SECTIONS[1].heading, T2_BLOCKS, T2_TYPES, T2_UNITS)
@@ -155,9 +155,9 @@ t3, t3_fields, t3_checks = table3("表三", SECTIONS[2].heading, T3_HEADER, T3_R
 t4, t4_fields = table4("表四", SECTIONS[3].heading, T4_HEADER, T4_GROUPS, T4_COLS)
 
 PREVIOUS = previous_t3(T3_COLS) + [
-    Field("previous.t2.rules.in_force", "previous", "上年数据 表二 “规章” 现行有效件数", required=False),
-    Field("previous.t2.normative_docs.in_force", "previous", "上年数据 表二 “行政规范性文件” 现行有效件数",
-          required=False),
+    Field(f"previous.t2.{item}.in_force", "previous", f"上年数据 表二 “{label}” 现行有效件数", required=False,
+          place="上年数据 表二", row=(label,), column=("现行有效件数",))
+    for item, label in (("rules", "规章"), ("normative_docs", "行政规范性文件"))
 ]
 
 T2_CHECKS = [
@@ -184,4 +184,8 @@ FORMAT = ReportFormat(
     fields=(*meta_fields(), *t2_fields, *t3_fields, *t4_fields, *FEE_FIELDS),
     checks=(*t3_checks, *T2_CHECKS),
     previous=tuple(PREVIOUS),
+    outcomes=outcome_groups(T3_ROWS, T3_RESULT_ROWS),
+    review_groups=review_groups(T4_GROUPS, T4_COLS),
+    review_parts=tuple((c, label) for c, label in T4_COLS if c != "total"),
+    overview_subheadings="always",
 )
