@@ -144,6 +144,26 @@ def test_the_xlwings_pin_is_the_installed_version():
     assert f"xlwings=={XLWINGS_VERSION}" in (REPO / "README.md").read_text("utf-8")
 
 
+def lowest_python(specifier: str) -> str:
+    """The lowest Python 3.x a Requires-Python specifier admits."""
+    from packaging.specifiers import SpecifierSet
+
+    return next(v for v in (f"3.{minor}" for minor in range(40)) if v in SpecifierSet(specifier))
+
+
+def test_requires_python_agrees_with_the_pinned_xlwings():
+    """pip refuses xlreport where it refuses its xlwings pin: promise no Python it cannot install on."""
+    import tomllib
+
+    ours = tomllib.loads((REPO / "pyproject.toml").read_text("utf-8"))["project"]["requires-python"]
+    theirs = importlib.metadata.metadata("xlwings")["Requires-Python"]
+    assert lowest_python(ours) == lowest_python(theirs), (ours, theirs)
+    # and the README promises the same Python everywhere it names one
+    readme = (REPO / "README.md").read_text("utf-8")
+    promised = set(re.findall(r"Python ≥ (3\.\d+)", readme)) | set(re.findall(r"Python (3\.\d+) or later", readme))
+    assert promised == {lowest_python(ours)}
+
+
 def test_our_vba_sources_are_ascii_and_shipped():
     sources = macros.own_sources()
     assert list(sources) == ["xlreport.bas"]
