@@ -164,6 +164,55 @@ def test_requires_python_agrees_with_the_pinned_xlwings():
     assert promised == {lowest_python(ours)}
 
 
+def excel_section() -> str:
+    readme = (REPO / "README.md").read_text("utf-8")
+    start = readme.index("\n## Excel")
+    return readme[start : readme.index("\n## ", start + 1)]
+
+
+def test_xlwings_config_create_keeps_an_existing_config_without_force(tmp_path, monkeypatch):
+    """Why the README says --force: xlwings' own `config create` (xlwings/cli.py) silently
+    leaves an existing user config alone, so the clerk's Python would not be recorded."""
+    import argparse
+
+    import xlwings
+    from xlwings import cli
+
+    conf = tmp_path / ".xlwings" / "xlwings.conf"
+    conf.parent.mkdir()
+    old = '"INTERPRETER_WIN","C:\\Python39\\pythonw.exe"\n'
+    conf.write_text(old)
+    monkeypatch.setattr(xlwings, "USER_CONFIG_FILE", str(conf))
+    monkeypatch.delenv("CONDA_DEFAULT_ENV", raising=False)  # else it records the conda env instead
+    monkeypatch.delenv("CONDA_EXE", raising=False)
+    key = "INTERPRETER_MAC" if sys.platform == "darwin" else "INTERPRETER_WIN"
+    cli.config_create(argparse.Namespace(force=False))
+    assert conf.read_text() == old
+    cli.config_create(argparse.Namespace(force=True))
+    assert conf.read_text() == f'"{key}","{sys.executable}"\n'
+
+
+def test_readme_excel_setup_works_over_an_existing_xlwings_config():
+    commands = re.findall(r"xlwings config create[^\n`]*", excel_section())
+    assert commands and all("--force" in c for c in commands), commands
+
+
+def test_readme_says_when_the_udfs_cannot_load_their_dll():
+    """The UDFs (not the button: `Use UDF Server` is off, RunPython starts python itself) need
+    the xlwings DLL, which xlwings' VBA looks for only next to the configured Python and one
+    folder up. The README names the DLL and the installs where it is elsewhere or missing."""
+    bas = (macros.xlwings_dir() / "xlwings.bas").read_text("ascii")
+    dlls = [f"xlwings64-{XLWINGS_VERSION}.dll", f"xlwings32-{XLWINGS_VERSION}.dll"]
+    assert all(f'Const XLPyDLLName As String = "{dll}"' in bas for dll in dlls)
+    loads = re.findall(r'LoadLibrary\((.*?) \+ "\\" \+ XLPyDLLName\)', bas)
+    assert loads == ["ParentFolder(PYTHON_WIN)", "ParentFolder(ParentFolder(PYTHON_WIN))"]
+    assert dict(macros.CONFIG)["Use UDF Server"] is False
+    text = excel_section()
+    assert all(dll in text for dll in dlls)
+    for case in ("pip install --user", "Microsoft Store", "32-bit", "ARM64", "win_amd64"):
+        assert case in text, case
+
+
 def test_our_vba_sources_are_ascii_and_shipped():
     sources = macros.own_sources()
     assert list(sources) == ["xlreport.bas"]
