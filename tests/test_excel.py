@@ -368,7 +368,7 @@ def test_udf_signatures_take_the_marker_and_every_data_sheet():
     for fmt in FORMATS:
         sheets = udf_sheets(workbook_layout(fmt))
         assert sheets == ("封面", "总体情况", "表二", "表三", "表四", "问题和其他", "上年数据")
-        for f in (excel.XLREPORT_STATUS, excel.XLREPORT_CHECK):
+        for f in (excel.XLREPORT_VERDICT, excel.XLREPORT_CHECK, excel.XLREPORT_STATUS):  # STATUS: 0.1.0's name
             assert list(inspect.signature(f).parameters) == [
                 "marker", "cover", "overview", "table2", "table3", "table4", "problems_other", "last_year"]
 
@@ -377,7 +377,8 @@ def test_udf_signatures_take_the_marker_and_every_data_sheet():
 def test_udfs_on_a_clean_workbook(tmp_path, fmt):
     book = make_book(tmp_path, fmt)
     args = udf_args(book)
-    assert excel.XLREPORT_STATUS(*args) == "通过"
+    assert excel.XLREPORT_VERDICT(*args) == "通过"
+    assert excel.XLREPORT_STATUS(*args) == "通过"  # what workbooks made by 0.1.0 call
     assert excel.XLREPORT_CHECK(*args) == [["规则", "单元格", "说明"]]
 
 
@@ -393,7 +394,8 @@ def test_udfs_agree_with_the_file_checker(tmp_path, fmt):
     errors = sum(p.severity == "error" for p in expected)
     assert errors and len(expected) > errors
     args = udf_args(book)
-    assert excel.XLREPORT_STATUS(*args) == f"{errors} 个错误，{len(expected) - errors} 个警告"
+    assert excel.XLREPORT_VERDICT(*args) == f"{errors} 个错误，{len(expected) - errors} 个警告"
+    assert excel.XLREPORT_STATUS(*args) == excel.XLREPORT_VERDICT(*args)
     table = excel.XLREPORT_CHECK(*args)
     assert table[0] == ["规则", "单元格", "说明"]
     assert table[1:] == [[p.rule, " ".join(p.cells), p.message] for p in expected]
@@ -402,22 +404,22 @@ def test_udfs_agree_with_the_file_checker(tmp_path, fmt):
 
 def test_udfs_follow_an_edit(tmp_path):
     book = make_book(tmp_path)
-    assert excel.XLREPORT_STATUS(*udf_args(book)) == "通过"
+    assert excel.XLREPORT_VERDICT(*udf_args(book)) == "通过"
     book.set("t4.review.upheld", -1.0)
     rules = [row[0] for row in excel.XLREPORT_CHECK(*udf_args(book))[1:]]
     assert "value-negative" in rules
     problems = check(excel.report_from_book(book).data, V2021)
     errors = sum(p.severity == "error" for p in problems)
-    assert excel.XLREPORT_STATUS(*udf_args(book)) == f"{errors} 个错误，{len(problems) - errors} 个警告"
+    assert excel.XLREPORT_VERDICT(*udf_args(book)) == f"{errors} 个错误，{len(problems) - errors} 个警告"
 
 
 def test_udfs_answer_in_text_when_the_workbook_cannot_be_read(tmp_path):
     book = make_book(tmp_path)
     args = udf_args(book)
     args[4][0][0] = "改过的标题"  # the heading of 表三, a fixed label
-    assert excel.XLREPORT_STATUS(*args).startswith("无法校验：")
+    assert excel.XLREPORT_VERDICT(*args).startswith("无法校验：")
     assert excel.XLREPORT_CHECK(*args)[1][2].startswith("无法校验：")
-    assert excel.XLREPORT_STATUS([["x"]], *args[1:]).startswith("无法校验：")
+    assert excel.XLREPORT_VERDICT([["x"]], *args[1:]).startswith("无法校验：")
     assert excel.udf_status(*args[:3]).startswith("无法校验：")  # too few ranges
 
 

@@ -144,11 +144,103 @@ def test_the_xlwings_pin_is_the_installed_version():
     assert f"xlwings=={XLWINGS_VERSION}" in (REPO / "README.md").read_text("utf-8")
 
 
+def lowest_python(specifier: str) -> str:
+    """The lowest Python 3.x a Requires-Python specifier admits."""
+    from packaging.specifiers import SpecifierSet
+
+    return next(v for v in (f"3.{minor}" for minor in range(40)) if v in SpecifierSet(specifier))
+
+
+def test_requires_python_agrees_with_the_pinned_xlwings():
+    """pip refuses xlreport where it refuses its xlwings pin: promise no Python it cannot install on."""
+    import tomllib
+
+    ours = tomllib.loads((REPO / "pyproject.toml").read_text("utf-8"))["project"]["requires-python"]
+    theirs = importlib.metadata.metadata("xlwings")["Requires-Python"]
+    assert lowest_python(ours) == lowest_python(theirs), (ours, theirs)
+    # and the README promises the same Python everywhere it names one
+    readme = (REPO / "README.md").read_text("utf-8")
+    promised = set(re.findall(r"Python ≥ (3\.\d+)", readme)) | set(re.findall(r"Python (3\.\d+) or later", readme))
+    assert promised == {lowest_python(ours)}
+
+
+def excel_section() -> str:
+    readme = (REPO / "README.md").read_text("utf-8")
+    start = readme.index("\n## Excel")
+    return readme[start : readme.index("\n## ", start + 1)]
+
+
+def test_xlwings_config_create_keeps_an_existing_config_without_force(tmp_path, monkeypatch):
+    """Why the README says --force: xlwings' own `config create` (xlwings/cli.py) silently
+    leaves an existing user config alone, so the clerk's Python would not be recorded."""
+    import argparse
+
+    import xlwings
+    from xlwings import cli
+
+    conf = tmp_path / ".xlwings" / "xlwings.conf"
+    conf.parent.mkdir()
+    old = '"INTERPRETER_WIN","C:\\Python39\\pythonw.exe"\n'
+    conf.write_text(old)
+    monkeypatch.setattr(xlwings, "USER_CONFIG_FILE", str(conf))
+    monkeypatch.delenv("CONDA_DEFAULT_ENV", raising=False)  # else it records the conda env instead
+    monkeypatch.delenv("CONDA_EXE", raising=False)
+    key = "INTERPRETER_MAC" if sys.platform == "darwin" else "INTERPRETER_WIN"
+    cli.config_create(argparse.Namespace(force=False))
+    assert conf.read_text() == old
+    cli.config_create(argparse.Namespace(force=True))
+    assert conf.read_text() == f'"{key}","{sys.executable}"\n'
+
+
+def test_readme_excel_setup_works_over_an_existing_xlwings_config():
+    commands = re.findall(r"xlwings config create[^\n`]*", excel_section())
+    assert commands and all("--force" in c for c in commands), commands
+
+
+def test_readme_says_when_the_udfs_cannot_load_their_dll():
+    """The UDFs (not the button: `Use UDF Server` is off, RunPython starts python itself) need
+    the xlwings DLL, which xlwings' VBA looks for only next to the configured Python and one
+    folder up. The README names the DLL and the installs where it is elsewhere or missing."""
+    bas = (macros.xlwings_dir() / "xlwings.bas").read_text("ascii")
+    dlls = [f"xlwings64-{XLWINGS_VERSION}.dll", f"xlwings32-{XLWINGS_VERSION}.dll"]
+    assert all(f'Const XLPyDLLName As String = "{dll}"' in bas for dll in dlls)
+    loads = re.findall(r'LoadLibrary\((.*?) \+ "\\" \+ XLPyDLLName\)', bas)
+    assert loads == ["ParentFolder(PYTHON_WIN)", "ParentFolder(ParentFolder(PYTHON_WIN))"]
+    assert dict(macros.CONFIG)["Use UDF Server"] is False
+    text = excel_section()
+    assert all(dll in text for dll in dlls)
+    for case in ("pip install --user", "Microsoft Store", "32-bit", "ARM64", "win_amd64"):
+        assert case in text, case
+
+
 def test_our_vba_sources_are_ascii_and_shipped():
     sources = macros.own_sources()
     assert list(sources) == ["xlreport.bas"]
     OUR_BAS.read_bytes().decode("ascii")
     assert '#Const App = "Microsoft Excel"' in sources["xlreport.bas"]  # module-scoped: the wrappers test it
+
+
+PROCEDURE = re.compile(r"^[ \t]*(?:(?:Public|Private|Friend)[ \t]+)?(?:Static[ \t]+)?(?:Declare[ \t]+(?:PtrSafe[ \t]+)?)?"
+                       r"(?:Function|Sub|Property[ \t]+(?:Get|Let|Set))[ \t]+(\w+)", re.M | re.I)
+
+
+def defined_names(path: Path) -> set[str]:
+    wb = ET.fromstring(part(path, "xl/workbook.xml"))
+    return {d.get("name") for d in wb.iterfind("m:definedNames/m:definedName", NS)}
+
+
+@pytest.mark.parametrize("which", ["2021", "2019", "committed"])
+def test_no_vba_procedure_shares_its_name_with_a_defined_name(books, which):
+    """Defined names and VBA procedures share one name table, compared without case:
+    a formula =XLREPORT_STATUS(...) next to the name xlreport_status binds to the name
+    (LibreOffice shows Err:509, Excel an error or a repair prompt)."""
+    path = REPO / "templates" / "report.xlsm" if which == "committed" else books[which]
+    names = defined_names(path)
+    assert {"xlreport_status", "xlreport_errors", "xlreport_warnings"} <= names  # the documented names stay
+    procedures = {name for code in vba_code(path).values() for name in PROCEDURE.findall(code)}
+    assert set(bas_functions()) <= procedures and "RunPython" in procedures
+    clashes = {p for p in procedures if p.lower() in {n.lower() for n in names}}
+    assert clashes == set()
 
 
 # --------------------------------------------------------------------------
@@ -161,18 +253,28 @@ def bas_functions() -> dict[str, list[str]]:
             for m in re.finditer(r"^Function (\w+)\(([^)]*)\)", text, re.M)}
 
 
+# The VBA of workbooks made by xlreport 0.1.0 (its vba/src/xlreport.bas): the
+# Python functions it names in CallUDF must stay in xlreport.excel.
+OLD_BAS = REPO / "tests" / "data" / "xlreport-0.1.0.bas"
+
+
+def udf_calls(text: str) -> dict[tuple[str, str], int]:
+    """(module, Python function) -> number of arguments, for every XLPy.CallUDF in a VBA text."""
+    return {(m, f): len([a for a in args.split(",") if a.strip()])
+            for m, f, args in re.findall(r'XLPy\.CallUDF\("([\w.]+)", "(\w+)", Array\(([^)]*)\)', text)}
+
+
 def test_wrapper_names_and_arities_match_the_python_udfs():
     wrappers = bas_functions()
-    udfs = {name: f for name, f in vars(excel).items() if name.isupper() and callable(f)}
-    assert set(wrappers) == set(udfs) == {"XLREPORT_STATUS", "XLREPORT_CHECK"}
+    assert set(wrappers) == {macros.STATUS_UDF, macros.CHECK_UDF} == {"XLREPORT_VERDICT", "XLREPORT_CHECK"}
     text = OUR_BAS.read_text("ascii")
     for name, params in wrappers.items():
-        assert params == list(inspect.signature(udfs[name]).parameters), name
+        assert params == list(inspect.signature(getattr(excel, name)).parameters), name
         call = f'{name} = XLPy.CallUDF("{macros.UDF_MODULE}", "{name}", Array({", ".join(params)}), ThisWorkbook, Application.Caller)'
         assert call in text
     # the formulas on 校验 pass one range per parameter
     layout = workbook_layout(V2021)
-    assert len(macros.udf_arguments(layout).split(",")) == len(wrappers["XLREPORT_STATUS"])
+    assert len(macros.udf_arguments(layout).split(",")) == len(wrappers[macros.STATUS_UDF])
 
 
 GENERATE = textwrap.dedent("""
@@ -191,28 +293,49 @@ GENERATE = textwrap.dedent("""
         Name = "report.xlsm"
     out = io.StringIO()
     udfs.generate_vba_wrapper("xlreport.excel", module, out, Book())
-    options = {name: [a["options"] for a in getattr(module, name).__xlfunc__["args"]]
-               for name in ("XLREPORT_STATUS", "XLREPORT_CHECK")}
+    # what xlwings' call_udf looks up: getattr(module, name).__xlfunc__
+    options = {name: [a["options"] for a in f.__xlfunc__["args"]]
+               for name, f in vars(module).items() if hasattr(f, "__xlfunc__")}
     print(repr(options))
     print(out.getvalue())
 """)
 
 
-def test_wrappers_are_what_xlwings_import_functions_would_generate():
+@pytest.fixture(scope="module")
+def generated() -> tuple[dict[str, list[dict]], str]:
     """Run xlwings' own generator (xlwings/udfs.py generate_vba_wrapper) with its
-    Windows decorators over xlreport.excel, in a child process with pywin32 stubbed."""
+    Windows decorators over xlreport.excel, in a child process with pywin32 stubbed:
+    (each UDF's argument options, the VBA it generates)."""
     result = subprocess.run([sys.executable, "-c", GENERATE], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
-    options_line, generated = result.stdout.split("\n", 1)
-    options = eval(options_line)  # noqa: S307 - our own child's repr of plain dicts
+    options_line, text = result.stdout.split("\n", 1)
+    return eval(options_line), text  # noqa: S307 - our own child's repr of plain dicts
+
+
+def vba_blocks(text: str) -> dict[str, str]:
+    found = re.findall(r"^(Function (\w+)\(.*?^End Function)", text.replace("\r\n", "\n"), re.M | re.S)
+    return {name: block.strip() for block, name in found}
+
+
+def test_wrappers_are_what_xlwings_import_functions_would_generate(generated):
+    options, text = generated
     for name, args in options.items():
         assert args and all(a == {"ndim": 2} for a in args), name  # every range arrives as a 2-D list
+    ours = vba_blocks(OUR_BAS.read_text("ascii"))
+    assert ours == {name: block for name, block in vba_blocks(text).items() if name in ours}
 
-    def blocks(text: str) -> dict[str, str]:
-        found = re.findall(r"^(Function (\w+)\(.*?^End Function)", text.replace("\r\n", "\n"), re.M | re.S)
-        return {name: block.strip() for block, name in found}
 
-    assert blocks(OUR_BAS.read_text("ascii")) == blocks(generated)
+@pytest.mark.parametrize("bas", [OUR_BAS, OLD_BAS], ids=["current", "0.1.0"])
+def test_every_calludf_names_a_udf_of_xlreport_excel(generated, bas):
+    """What xlwings' call_udf does with CallUDF(module, name, args): getattr(module, name),
+    which must be a UDF taking that many arguments -- for our VBA and for 0.1.0's."""
+    options, _ = generated
+    calls = udf_calls(bas.read_text("ascii"))
+    assert calls, bas
+    for (module, name), count in calls.items():
+        assert module == macros.UDF_MODULE
+        assert len(options.get(name, [])) == count, name
+    assert {name for _, name in udf_calls(OLD_BAS.read_text("ascii"))} == {"XLREPORT_STATUS", "XLREPORT_CHECK"}
 
 
 def test_generate_report_sub_runs_the_python_entry_point(monkeypatch):
@@ -309,7 +432,7 @@ def test_udf_cells_on_the_checks_sheet(books):
     status = f"{col(macros.UDF_COL + 1)}{macros.UDF_LABEL_ROW + 1}"
     table = f"{col(macros.UDF_COL)}{macros.UDF_TABLE_ROW + 1}"
     assert openpyxl.load_workbook(path)[SHEET_CHECKS][label].value == "Python 校验（Excel）"
-    assert formula(path, SHEET_CHECKS, status) == (f"XLREPORT_STATUS({args})", None)
+    assert formula(path, SHEET_CHECKS, status) == (f"XLREPORT_VERDICT({args})", None)
     assert formula(path, SHEET_CHECKS, table) == (f"XLREPORT_CHECK({args})", "array")
     xml = part(path, sheet_parts(path)[SHEET_CHECKS]).decode("utf-8")
     assert re.search(rf'<c r="{table}"[^>]* cm="1"', xml), "a dynamic array (spills in Excel 365/2021)"
@@ -351,7 +474,8 @@ def test_the_udf_formula_ranges_feed_the_python_udfs(tmp_path, fmt):
     problems = check(report.data, report.fmt, report.cells)
     errors = sum(p.severity == "error" for p in problems)
     assert errors
-    assert excel.XLREPORT_STATUS(*args) == f"{errors} 个错误，{len(problems) - errors} 个警告"
+    assert excel.XLREPORT_VERDICT(*args) == f"{errors} 个错误，{len(problems) - errors} 个警告"
+    assert excel.XLREPORT_STATUS(*args) == excel.XLREPORT_VERDICT(*args)  # the 0.1.0 name
     assert excel.XLREPORT_CHECK(*args)[1:] == [[p.rule, " ".join(p.cells), p.message] for p in problems]
 
 
@@ -422,18 +546,41 @@ BASIC_NS = "http://openoffice.org/2000/script"
 XLINK = "{http://www.w3.org/1999/xlink}href"
 
 
-def test_libreoffice_sees_the_modules_and_binds_both_buttons(soffice, books, tmp_path):
-    from xlreport.office import convert
+@pytest.fixture(scope="module")
+def ods_files(books, tmp_path_factory) -> dict[str, Path]:
+    """The 2021 and 2019 books and the committed template, opened and saved as .ods by LibreOffice."""
+    from conftest import soffice_or_skip
+    from xlreport.office import convert_many
 
-    ods = convert(books["2021"], "ods", tmp_path / "out", profile=tmp_path / "profile")
-    with zipfile.ZipFile(ods) as z:
+    soffice_or_skip()
+    tmp = tmp_path_factory.mktemp("xlsm_lo")
+    sources = {"2021": books["2021"], "2019": books["2019"], "committed": REPO / "templates" / "report.xlsm"}
+    out = convert_many(list(sources.values()), "ods", tmp / "out", profile=tmp / "profile")
+    return dict(zip(sources, out))
+
+
+@pytest.mark.parametrize("which", ["2021", "2019", "committed"])
+def test_libreoffice_keeps_every_udf_call_a_function_call(ods_files, which):
+    """After import every UDF is still called as written. LibreOffice rewrites a call it
+    bound to a defined name in that name's case (=xlreport_status(...), Err:509)."""
+    with zipfile.ZipFile(ods_files[which]) as z:
+        content = ET.fromstring(z.read("content.xml"))
+    formulas = [c.get(f"{{{TABLE_NS}}}formula") for c in content.iter(f"{{{TABLE_NS}}}table-cell")
+                if c.get(f"{{{TABLE_NS}}}formula")]
+    called = {name for f in formulas for name in re.findall(r"([A-Za-z_][\w.]*)\(", f)}
+    for udf in bas_functions():
+        assert {name for name in called if name.upper() == udf.upper()} == {udf}, udf
+
+
+def test_libreoffice_sees_the_modules_and_binds_both_buttons(ods_files):
+    with zipfile.ZipFile(ods_files["2021"]) as z:
         library = ET.fromstring(z.read("Basic/VBAProject/script-lb.xml"))
         names = {e.get(f"{{{LIBRARY_NS}}}name") for e in library}
         assert names == {"ThisWorkbook", *(f"Sheet{n}" for n in range(1, N_SHEETS + 1)),
                          "xlreport", "xlwings", "Dictionary"}
         own = ET.fromstring(z.read("Basic/VBAProject/xlreport.xml")).text
         assert 'RunPython "import xlreport.excel as x; x.generate_report()"' in own
-        assert "Function XLREPORT_STATUS(" in own and "Function XLREPORT_CHECK(" in own
+        assert "Function XLREPORT_VERDICT(" in own and "Function XLREPORT_CHECK(" in own
         xlwings_code = ET.fromstring(z.read("Basic/VBAProject/xlwings.xml")).text
         assert f'XLWINGS_VERSION As String = "{XLWINGS_VERSION}"' in xlwings_code
         content = ET.fromstring(z.read("content.xml"))

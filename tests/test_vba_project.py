@@ -276,18 +276,23 @@ def test_project_stream_text(vba_bin: bytes) -> None:
 
 
 def test_data_encryption_matches_excel() -> None:
-    """The CMG/DPB/GC values Excel wrote into the golden file decrypt with our
+    """The CMG/DPB/GC values in xlwings' quickstart_standalone.xlsm decrypt with our
     MS-OVBA 2.4.3.3 implementation, and re-encrypting with the same seed and
     ignored bytes gives the same text back."""
-    golden_id = "{5CF9CDAB-B77B-4FE4-BD7E-D29900070E1B}"
-    key = sum(golden_id.encode()) & 0xFF
+    project_id = "{5CF9CDAB-B77B-4FE4-BD7E-D29900070E1B}"
+    key = sum(project_id.encode()) & 0xFF
     for text, data in [
         ("8D8FA61394EA98EA98EA98EA98", bytes(4)),
         ("8D8FA61394EF95EF95EF", b"\x00"),
         ("8D8FA61394EF95EF9510", b"\xff"),
     ]:
         assert decrypt_data(text) == (key, data)
-        assert encrypt_data(golden_id, data, seed=0x8D, ignored=bytes.fromhex("A9DB")) == text
+        assert encrypt_data(project_id, data, seed=0x8D, ignored=bytes.fromhex("A9DB")) == text
+    # the values Excel itself wrote into xlwings' quickstart.xlsm (ID {E2E0E410-...})
+    key = sum(b"{E2E0E410-BF04-4DC5-BDD2-D3FBBA8B7D37}") & 0xFF
+    assert decrypt_data("A7A58C2B7CDD73E173E173E173E1") == (key, bytes(4))  # CMG: no protection
+    assert decrypt_data("A2A089308531853185") == (key, b"\x00")  # DPB: no password
+    assert decrypt_data("9D9FB6314A2D4B2D4BD2") == (key, b"\xff")  # GC: visible
 
 
 def test_build_is_deterministic() -> None:
@@ -314,7 +319,7 @@ def test_dir_module_records(vba_bin: bytes) -> None:
 
 def test_optional_compat_version_record() -> None:
     """PROJECTCOMPATVERSION (MS-OVBA 2.3.4.2.1.2) is optional; newer Excel
-    writes it right after PROJECTSYSKIND.  Off by default (like the golden
+    writes it right after PROJECTSYSKIND.  Off by default (like xlwings' standalone
     file), available as an option, and strict olevba accepts both."""
     modules = default_document_modules(1)
     default = parse_dir_records(decompress(project_streams(modules)["VBA/dir"]))

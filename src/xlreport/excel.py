@@ -4,8 +4,9 @@ The only module that imports xlwings. Nothing in xlreport imports it; Excel
 does, through the VBA in the macro workbook (macros.py, vba/src/xlreport.bas):
 
 - the button runs ``RunPython "import xlreport.excel as x; x.generate_report()"``;
-- the cells ``=XLREPORT_STATUS(...)`` / ``=XLREPORT_CHECK(...)`` on 校验 call
-  the UDFs below through the xlwings COM server (Windows only).
+- the cells ``=XLREPORT_VERDICT(...)`` / ``=XLREPORT_CHECK(...)`` on 校验 call
+  the UDFs below through the xlwings COM server (Windows only); workbooks made
+  by xlreport 0.1.0 call ``XLREPORT_STATUS`` instead, which stays.
 
 Both read the values of the OPEN workbook, unsaved edits included, as A1-based
 grids — the button from ``xw.Book.caller()``, the UDFs from their range
@@ -139,13 +140,22 @@ def _grid_arguments(f):
 
 # The argument order is macros.udf_arguments(): the marker, then macros.udf_sheets()
 # (封面, 总体情况, 表二, 表三, 表四, 问题和其他, 上年数据). The VBA wrappers in
-# vba/src/xlreport.bas have exactly these names and arities (tested).
+# vba/src/xlreport.bas have exactly these names and arities (tested). xlwings'
+# VBA passes the Python function's name to CallUDF, and the VBA name must differ
+# from the workbook's defined names (xlreport_status …), hence XLREPORT_VERDICT.
+
+
+@xw.func
+@_grid_arguments
+def XLREPORT_VERDICT(marker, cover, overview, table2, table3, table4, problems_other, last_year):
+    """政府信息公开年度报告的 Python 校验结论：通过，或错误与警告的个数。"""
+    return udf_status(marker, cover, overview, table2, table3, table4, problems_other, last_year)
 
 
 @xw.func
 @_grid_arguments
 def XLREPORT_STATUS(marker, cover, overview, table2, table3, table4, problems_other, last_year):
-    """政府信息公开年度报告的 Python 校验结论：通过，或错误与警告的个数。"""
+    """XLREPORT_VERDICT under its 0.1.0 name: workbooks made by xlreport 0.1.0 call it."""
     return udf_status(marker, cover, overview, table2, table3, table4, problems_other, last_year)
 
 

@@ -14,7 +14,7 @@
   to the first empty row; keys are matched in upper case);
 - a form button 「生成报告」 on the 封面 and 校验 sheets, bound to GenerateReport;
 - on 校验, beside the native checks, the Python checks as UDFs:
-  ``=XLREPORT_STATUS(...)`` and a spilled ``=XLREPORT_CHECK(...)``.
+  ``=XLREPORT_VERDICT(...)`` and a spilled ``=XLREPORT_CHECK(...)``.
 
 The UDFs get one range per data sheet, each from A1 and big enough for every
 key and label of that sheet (`udf_sheets`, `sheet_extent`), plus the marker sheet, so
@@ -37,7 +37,9 @@ UDF_MODULE = "xlreport.excel"
 MACRO = "GenerateReport"
 BUTTON_CAPTION = "生成报告"
 BUTTON_SHEETS = (SHEET_COVER, SHEET_CHECKS)
-STATUS_UDF = "XLREPORT_STATUS"
+# Not XLREPORT_STATUS (0.1.0): a UDF may not share its name, ignoring case, with
+# a defined name (workbook.py defines xlreport_status), or the formula binds to the name.
+STATUS_UDF = "XLREPORT_VERDICT"
 CHECK_UDF = "XLREPORT_CHECK"
 
 # The marker sheet as written by workbook._write_marker: tag/version, layout

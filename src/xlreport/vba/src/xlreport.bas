@@ -12,23 +12,30 @@ Attribute VB_Name = "xlreport"
 ' standalone VBA, BSD 3-clause) in this project. The UDF wrappers have the
 ' shape xlwings' "Import Functions" generates (xlwings/udfs.py,
 ' generate_vba_wrapper); tests/test_macros.py compares them with it.
+'
+' The UDF names must differ (ignoring case) from every defined name of the
+' workbook: names and VBA procedures share one name table, and the workbook
+' defines xlreport_status, xlreport_errors and xlreport_warnings (the native
+' verdict on the checks sheet). So the verdict UDF is XLREPORT_VERDICT;
+' workbooks made by xlreport 0.1.0 call XLREPORT_STATUS, which xlreport.excel
+' still provides.
 Option Explicit
 
 Sub GenerateReport()
     RunPython "import xlreport.excel as x; x.generate_report()"
 End Sub
 
-Function XLREPORT_STATUS(marker, cover, overview, table2, table3, table4, problems_other, last_year)
+Function XLREPORT_VERDICT(marker, cover, overview, table2, table3, table4, problems_other, last_year)
     #If App = "Microsoft Excel" Then
         If TypeOf Application.Caller Is Range Then On Error GoTo failed
-        XLREPORT_STATUS = XLPy.CallUDF("xlreport.excel", "XLREPORT_STATUS", Array(marker, cover, overview, table2, table3, table4, problems_other, last_year), ThisWorkbook, Application.Caller)
+        XLREPORT_VERDICT = XLPy.CallUDF("xlreport.excel", "XLREPORT_VERDICT", Array(marker, cover, overview, table2, table3, table4, problems_other, last_year), ThisWorkbook, Application.Caller)
         Exit Function
     #Else
-        XLREPORT_STATUS = XLPy.CallUDF("xlreport.excel", "XLREPORT_STATUS", Array(marker, cover, overview, table2, table3, table4, problems_other, last_year))
+        XLREPORT_VERDICT = XLPy.CallUDF("xlreport.excel", "XLREPORT_VERDICT", Array(marker, cover, overview, table2, table3, table4, problems_other, last_year))
         Exit Function
     #End If
 failed:
-    XLREPORT_STATUS = Err.Description
+    XLREPORT_VERDICT = Err.Description
 End Function
 
 Function XLREPORT_CHECK(marker, cover, overview, table2, table3, table4, problems_other, last_year)

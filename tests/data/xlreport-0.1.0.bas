@@ -1,0 +1,45 @@
+Attribute VB_Name = "xlreport"
+#Const App = "Microsoft Excel" 'Adjust when using outside of Excel
+' xlreport: the "Generate report" button and the Python UDFs of the annual
+' government information disclosure report workbook.
+'
+' Source of truth: src/xlreport/vba/src/xlreport.bas in the xlreport package
+' (ASCII only). The workbook's VBA project is rebuilt from it by
+' `xlreport new --macros` and `python -m xlreport.build_templates`; edits made
+' in the VBA editor are lost with the next build.
+'
+' RunPython, XLPy and CallUDF come from the "xlwings" module (xlwings'
+' standalone VBA, BSD 3-clause) in this project. The UDF wrappers have the
+' shape xlwings' "Import Functions" generates (xlwings/udfs.py,
+' generate_vba_wrapper); tests/test_macros.py compares them with it.
+Option Explicit
+
+Sub GenerateReport()
+    RunPython "import xlreport.excel as x; x.generate_report()"
+End Sub
+
+Function XLREPORT_STATUS(marker, cover, overview, table2, table3, table4, problems_other, last_year)
+    #If App = "Microsoft Excel" Then
+        If TypeOf Application.Caller Is Range Then On Error GoTo failed
+        XLREPORT_STATUS = XLPy.CallUDF("xlreport.excel", "XLREPORT_STATUS", Array(marker, cover, overview, table2, table3, table4, problems_other, last_year), ThisWorkbook, Application.Caller)
+        Exit Function
+    #Else
+        XLREPORT_STATUS = XLPy.CallUDF("xlreport.excel", "XLREPORT_STATUS", Array(marker, cover, overview, table2, table3, table4, problems_other, last_year))
+        Exit Function
+    #End If
+failed:
+    XLREPORT_STATUS = Err.Description
+End Function
+
+Function XLREPORT_CHECK(marker, cover, overview, table2, table3, table4, problems_other, last_year)
+    #If App = "Microsoft Excel" Then
+        If TypeOf Application.Caller Is Range Then On Error GoTo failed
+        XLREPORT_CHECK = XLPy.CallUDF("xlreport.excel", "XLREPORT_CHECK", Array(marker, cover, overview, table2, table3, table4, problems_other, last_year), ThisWorkbook, Application.Caller)
+        Exit Function
+    #Else
+        XLREPORT_CHECK = XLPy.CallUDF("xlreport.excel", "XLREPORT_CHECK", Array(marker, cover, overview, table2, table3, table4, problems_other, last_year))
+        Exit Function
+    #End If
+failed:
+    XLREPORT_CHECK = Err.Description
+End Function
