@@ -82,3 +82,39 @@ def convert_many(sources: list, target_format: str, outdir: str | os.PathLike,
             names = "、".join(o.name for o in failed) or sources[0].name
             raise XlreportError(f"LibreOffice 转换“{names}”失败：{detail[-1] if detail else '无输出'}")
         return outs
+
+
+# --- fonts of the PDF ---------------------------------------------------------
+
+
+def font_config() -> Path | None:
+    """The fontconfig file LibreOffice is given (None when the user set FONTCONFIG_FILE)."""
+    fonts = Path(__file__).with_name("fonts.conf")
+    return fonts if "FONTCONFIG_FILE" not in os.environ and fonts.exists() else None
+
+
+def font_stand_ins(names) -> dict[str, str]:
+    """{font named in the document: font that fontconfig gives LibreOffice instead}.
+
+    Resolved with `fc-match` under the same configuration as the conversion, so
+    it names what the PDF uses on Linux. Empty where fc-match is missing
+    (Windows, macOS: LibreOffice substitutes there without telling).
+    """
+    fc_match = shutil.which("fc-match")
+    if fc_match is None:
+        return {}
+    env = dict(os.environ)
+    config = font_config()
+    if config is not None:
+        env["FONTCONFIG_FILE"] = str(config)
+    out: dict[str, str] = {}
+    for name in names:
+        try:
+            result = subprocess.run([fc_match, "--format=%{family}", name], capture_output=True, text=True,
+                                    timeout=30, env=env)
+        except (OSError, subprocess.SubprocessError):
+            return {}
+        families = [f.strip() for f in result.stdout.split(",") if f.strip()]
+        if result.returncode == 0 and families and name not in families:
+            out[name] = families[0]
+    return out

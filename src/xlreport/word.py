@@ -740,6 +740,7 @@ def render_report(data: dict[str, Any], fmt: ReportFormat, output: str | os.Path
                              f"（请核对拼写，可用的变量见 xlreport README 的“Template variables”一节；xlreport 只检查不改动模板）")
     context, warnings = _build(data, fmt)
     _render(tpl, context, template_path.name, fmt.version)
+    _properties(tpl.docx, context)
     path = write_atomic(target, tpl.save, force, notify=warn)
     return RenderResult(path, warnings)
 
@@ -759,6 +760,21 @@ def _render(tpl, context: dict[str, Any], name: str, version: str) -> None:
         raise InputError(f"模板“{name}”中有不允许的表达式（{exc}），未生成报告") from None
     except TemplateError as exc:
         raise InputError(f"模板“{name}”无法生成报告（{exc}）") from None
+
+
+def _properties(doc, context: dict[str, Any]) -> None:
+    """The finished report's document properties (docProps/core.xml; LibreOffice
+    carries title and author into the PDF): its title, the agency as author, the
+    time of rendering — nothing left of the template's description or date."""
+    import datetime as dt
+
+    props = doc.core_properties
+    agency = context["meta"]["agency"]
+    props.title = context["title"]
+    props.author = props.last_modified_by = agency
+    props.created = props.modified = dt.datetime.now(dt.timezone.utc).replace(microsecond=0, tzinfo=None)
+    props.comments = props.keywords = props.subject = props.category = ""
+    props.revision = 1
 
 
 def render_file(path: str | os.PathLike, output: str | os.PathLike, pdf: bool = False,
@@ -798,16 +814,49 @@ def render_file(path: str | os.PathLike, output: str | os.PathLike, pdf: bool = 
         print(f"警告：{warning}")
     print(f"已生成 Word 报告：{Path(result.path).resolve()}")
     if pdf:
-        pdf_path = convert_pdf(result.path, pdf_target, force)
-        print(f"已生成 PDF：{Path(pdf_path).resolve()}")
+        pdf_result = convert_pdf(result.path, pdf_target, force)
+        for warning in pdf_result.warnings:
+            print(f"提示：{warning}")
+        print(f"已生成 PDF：{Path(pdf_result.path).resolve()}")
     return 0
 
 
-def convert_pdf(docx: str | os.PathLike, target: str | os.PathLike, force: bool = False) -> Path:
-    """Convert with LibreOffice into a private temporary folder, then move the PDF into place atomically."""
+def convert_pdf(docx: str | os.PathLike, target: str | os.PathLike, force: bool = False) -> RenderResult:
+    """Convert with LibreOffice into a private temporary folder, then move the PDF into place atomically.
+
+    The warnings name the 公文 fonts that were substituted (one line, Chinese).
+    """
     from .office import convert
 
     target = check_target(target, force)
     with tempfile.TemporaryDirectory(prefix="xlreport-pdf-") as tmp:
         converted = convert(docx, "pdf", tmp)
-        return write_atomic(target, lambda tmp: shutil.copyfile(converted, tmp), force, notify=warn)
+        path = write_atomic(target, lambda tmp: shutil.copyfile(converted, tmp), force, notify=warn)
+    line = font_substitutions(docx)
+    return RenderResult(path, [line] if line else [])
+
+
+def document_fonts(docx: str | os.PathLike) -> list[str]:
+    """The east-Asian fonts a .docx asks for (styles and direct formatting), in order of first use."""
+    import zipfile
+
+    names: list[str] = []
+    with zipfile.ZipFile(docx) as zf:
+        for part in ("word/styles.xml", "word/document.xml"):
+            if part in zf.namelist():
+                for name in re.findall(r'<w:rFonts\b[^>]*\bw:eastAsia="([^"]+)"', zf.read(part).decode("utf-8")):
+                    if name not in names:
+                        names.append(name)
+    return names
+
+
+def font_substitutions(docx: str | os.PathLike) -> str:
+    """One Chinese line naming which font stood in for which 公文 font in the PDF ("" if none)."""
+    from .office import font_stand_ins
+
+    stand_ins = font_stand_ins(document_fonts(docx))
+    if not stand_ins:
+        return ""
+    pairs = "，".join(f"{name}→{used}" for name, used in stand_ins.items())
+    return (f"本机没有报告所用的字体，PDF 中以其他字体代替（{pairs}），字形与正式公文不同，仅供预览；"
+            "正式 PDF 请在装有这些字体的 Word 或 WPS 中另存为 PDF")

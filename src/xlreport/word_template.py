@@ -44,6 +44,7 @@ from __future__ import annotations
 import copy
 import datetime as _dt
 import io
+import math
 import zipfile
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
@@ -56,8 +57,19 @@ PAGE_W_MM, PAGE_H_MM = 210, 297
 MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}
 TEXT_WIDTH_MM = PAGE_W_MM - MARGINS_MM["left"] - MARGINS_MM["right"]  # 156 mm
 FOOTER_MM = 23  # page number 7 mm below the type area (35 − 7 − one 4号 line ≈ 23)
-LINE_PT = 29  # 22 lines in the 225 mm type area
 LATIN = "Times New Roman"
+
+# GB/T 9704-2012 §5.2.1: 每面排 22 行，每行排 28 个字. A document grid ("lines and
+# characters", w:docGrid) makes Word and LibreOffice lay the body out that way:
+# the line pitch is 225 mm / 22 (579 twips = 28.95 pt; 29 pt would leave room for
+# only 21 lines), the character pitch is the 156 mm text width / 28, given as
+# w:charSpace = (pitch − the 16 pt body size) × 4096 (ECMA-376 §17.6.5), i.e.
+# −849 → 15.793 pt, the figure in the usual 公文 templates.
+LINES_PER_PAGE, CHARS_PER_LINE = 22, 28
+LINE_TWIPS = 579
+LINE_PT = LINE_TWIPS / 20
+CONDENSE_TWENTIETHS = -10  # −0.5 pt a character, see _styles
+BODY_PT = 16
 
 TWIPS_PER_MM = 1440 / 25.4
 
@@ -72,6 +84,8 @@ STYLES = {
     "page": ("xlPageNumber", "页码", "宋体", "宋体", 14),
     "control": ("xlControl", "模板控制", "宋体", "Consolas", 9),
 }
+CELL_PT = STYLES["cell"][4]
+CELL_LINE_PT = 13  # exact, so that table 三 fits on one page whatever the font's ascent
 
 # Word substitutes these when the 公文 fonts are missing (fontTable altName).
 FONT_TABLE = (
@@ -86,6 +100,9 @@ KEEP_STYLE_IDS = {"Normal", "DefaultParagraphFont", "TableNormal", "NoList", "He
                   "HeaderChar", "FooterChar", "TableGrid"}
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+WORD_URI = "http://schemas.microsoft.com/office/word"
+# Word 2013 and later: without this the report opens in 兼容模式 (compatibility mode).
+COMPATIBILITY_MODE = 15
 FIXED_DATE = _dt.datetime(2025, 1, 1, 0, 0, 0)
 
 
@@ -195,12 +212,50 @@ def _cell_text(cell: GridCell, table: Table, fmt: ReportFormat) -> str:
     return text
 
 
+CELL_MARGIN_TWIPS = 57  # left and right, see _table_properties
+# A header word is not broken inside: every column under a one-column header is at
+# least this many characters wide (商业企业, 社会公益/组织, 法律服务/机构), and wide
+# enough for its header when that is shorter (自然人).
+HEADER_WORD_CHARS = 4
+
+
+def _chars_twips(chars: int) -> int:
+    """Width of a column that holds `chars` table characters on a line (with a little slack)."""
+    return chars * CELL_PT * 20 + 2 * CELL_MARGIN_TWIPS + 40
+
+
+def _vertical_columns(table: Table) -> set[int]:
+    """Columns that hold only group labels spanning several rows (三、本年度办理结果,
+    （三）不予公开 …): printed one character per line, as in the published reports."""
+    cols: dict[int, bool] = {}
+    for c in table.cells:
+        if c.colspan == 1:
+            ok = c.role == "label" and c.rowspan > 1
+            cols[c.col] = cols.get(c.col, True) and ok
+    return {col for col, ok in cols.items() if ok}
+
+
 def _column_widths(table: Table) -> list[int]:
-    """Column widths in twips, proportional to the declared widths, filling 156 mm."""
+    """Column widths in twips filling 156 mm: group-label columns one character wide,
+    header columns wide enough for their words (where the table leaves room: not
+    table 四's fifteen columns), the rest proportional to the declared widths."""
     total = round(TEXT_WIDTH_MM * TWIPS_PER_MM)
     weights = list(table.col_widths) or [1] * table.n_cols
-    widths = [int(total * w / sum(weights)) for w in weights]
-    widths[-1] += total - sum(widths)
+    fixed = {col: _chars_twips(1) for col in _vertical_columns(table)}
+    minimum = {c.col: _chars_twips(max(3, min(HEADER_WORD_CHARS, len(c.text))))
+               for c in table.cells if c.role == "header" and c.colspan == 1}
+    if sum(minimum.values()) + sum(fixed.values()) > total * 0.8:  # table 四: 15 narrow columns
+        minimum = {}
+    while True:
+        free = [i for i in range(table.n_cols) if i not in fixed]
+        rest = total - sum(fixed.values())
+        share = {i: rest * weights[i] / sum(weights[j] for j in free) for i in free}
+        short = [i for i in free if share[i] < minimum.get(i, 0)]
+        if not short:
+            break
+        fixed.update({i: minimum[i] for i in short})
+    widths = [int(fixed[i]) if i in fixed else int(share[i]) for i in range(table.n_cols)]
+    widths[free[-1] if free else -1] += total - sum(widths)
     return widths
 
 
@@ -247,16 +302,15 @@ def _row_properties(doc_table, header_rows: int) -> None:
 
 
 SMALL_TABLE_ROWS = 8
-# Tables up to this many rows are kept on one page as a whole: table 三 (28 rows
-# in V2021) takes about 0.9 of an A4 page in its 10 pt type, and a split would
-# cut its merged group labels (三、本年度办理结果) in two.
-WHOLE_TABLE_ROWS = 30
 
 
 def _keep_together(doc_table, table: Table) -> None:
-    """Rows without figures (titles, headers) stay with the row below, the rows of a small
-    group (e.g. the eight rows of （三）不予公开) stay together, and tables of up to
-    WHOLE_TABLE_ROWS rows (all of the official ones) stay whole.
+    """Rows without figures (titles, headers) stay with the row below, and the rows of
+    a group (e.g. the eight rows of （三）不予公开) stay together, so that a page break
+    never leaves a group's rows without their label. Table 三 does not fit on one
+    page under its heading; it breaks between groups (the page's header rows
+    repeat). Only 「三、本年度办理结果」, which spans 20–22 rows, continues on the
+    next page without its text.
 
     Done with "keep with next" on the cell paragraphs, which Word, WPS and
     LibreOffice all honour for table rows.
@@ -266,7 +320,7 @@ def _keep_together(doc_table, table: Table) -> None:
                for r in range(c.row, c.row + c.rowspan - 1)}
     for i, row in enumerate(doc_table.rows):
         last = i == table.n_rows - 1
-        if last or (i in value_rows and i not in grouped and table.n_rows > WHOLE_TABLE_ROWS):
+        if last or (i in value_rows and i not in grouped):
             continue
         seen = set()
         for cell in row.cells:
@@ -346,8 +400,20 @@ def _styles(doc) -> None:
     body.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     body.paragraph_format.line_spacing = Pt(LINE_PT)
     body.paragraph_format.widow_control = False
-    two_chars(body, 16)
+    two_chars(body, BODY_PT)
     body.next_paragraph_style = body
+    # No hanging punctuation: a ，or 。 that falls after the 28th character goes to
+    # the next line with the character before it (w:kinsoku stays on). Hung into
+    # the margin, LibreOffice's PDF export drops it. No extra space between
+    # Chinese and Latin letters or digits either, so that every character keeps
+    # its place on the grid (Word: 允许标点溢出边界, 自动调整中文与西文/数字的间距 off).
+    # LibreOffice gives a character that is wider than the grid pitch two grid
+    # cells (14 a line); condensed by 0.25 pt, the 16 pt character fits one.
+    body.element.find(_w("rPr")).find(_w("kern")).addprevious(
+        parse_xml(f'<w:spacing xmlns:w="{W_NS}" w:val="{CONDENSE_TWENTIETHS}"/>'))
+    body_ppr = body.element.get_or_add_pPr()
+    for tag in ("overflowPunct", "autoSpaceDE", "autoSpaceDN", "snapToGrid"):
+        body_ppr.append(parse_xml(f'<w:{tag} xmlns:w="{W_NS}" w:val="0"/>'))
 
     for key in ("h1", "h2"):
         heading = add(key, base=STYLES["body"][1])
@@ -359,7 +425,8 @@ def _styles(doc) -> None:
 
     cell = add("cell")
     cell.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    cell.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    cell.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    cell.paragraph_format.line_spacing = Pt(CELL_LINE_PT)
     cell_label = add("cell_label", base=STYLES["cell"][1])
     cell_label.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
 
@@ -368,6 +435,10 @@ def _styles(doc) -> None:
 
     control = add("control")
     control.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    # Only the body text (and its headings) sits on the 28 × 22 grid: the title,
+    # tables, footer and control lines keep their own type size and spacing.
+    for el in (title, cell, page, control):
+        el.element.get_or_add_pPr().append(parse_xml(f'<w:snapToGrid xmlns:w="{W_NS}" w:val="0"/>'))
     for el in (title, body, doc.styles[STYLES["h1"][1]], doc.styles[STYLES["h2"][1]], cell, page, control):
         _sort_ppr(el.element.get_or_add_pPr())
 
@@ -403,6 +474,14 @@ def _page(doc) -> None:
     section.header_distance = Mm(15)
     section.footer_distance = Mm(FOOTER_MM)
     section.gutter = 0
+    grid = section._sectPr.find(_w("docGrid"))
+    if grid is None:
+        grid = section._sectPr.makeelement(_w("docGrid"), {})
+        section._sectPr.append(grid)
+    char_pitch_twips = TEXT_WIDTH_MM * TWIPS_PER_MM / CHARS_PER_LINE
+    grid.set(_w("type"), "linesAndChars")
+    grid.set(_w("linePitch"), str(LINE_TWIPS))
+    grid.set(_w("charSpace"), str(math.floor((char_pitch_twips / 20 - BODY_PT) * 4096)))
     # GB/T 9704 §7.5: 单页码居右空一字，双页码居左空一字.
     doc.settings.odd_and_even_pages_header_footer = True
     for footer, align in ((section.footer, WD_ALIGN_PARAGRAPH.RIGHT),
@@ -441,6 +520,9 @@ def _settings(doc) -> None:
     rsids = settings.find(_w("rsids"))
     if rsids is not None:
         settings.remove(rsids)
+    for setting in settings.iter(_w("compatSetting")):
+        if setting.get(_w("name")) == "compatibilityMode":
+            setting.set(_w("val"), str(COMPATIBILITY_MODE))
 
 
 def _font_table(doc) -> None:
@@ -486,8 +568,8 @@ def _content(b: _Builder) -> None:
     b.par("title", "{{ meta.agency }}", None, "{{ meta.year }}年政府信息公开工作年度报告")
 
     def opening(fmt: ReportFormat) -> None:
-        parts = "、".join(s.heading.split("、", 1)[1].replace("行政复议、行政诉讼", "行政复议和行政诉讼")
-                         for s in fmt.sections)
+        # each part in its heading's own words (四 「政府信息公开行政复议、行政诉讼情况」)
+        parts = "、".join(s.heading.split("、", 1)[1] for s in fmt.sections)
         b.par("body", f"本报告根据《中华人民共和国政府信息公开条例》第五十条规定编制，全文包括{parts}"
                       f"{'一二三四五六七八九'[len(fmt.sections) - 1]}个部分。"
                       "本报告中所列数据的统计期限自", "{{ meta.year }}", "年1月1日起至", "{{ meta.year }}",
