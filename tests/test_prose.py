@@ -47,6 +47,8 @@ CHECKED = [
     ("收到依申请公开申请{}件", NEW),
     ("共受理依申请公开{}件", NEW),
     ("新收政府信息公开申请数量为{}件", NEW),
+    ("本年度新收{}件", NEW),
+    ("共受理各类政府信息公开申请{}件", NEW),
     ("受理政府信息公开申请{}件，同比增长1.05%", NEW),  # the count is this year's; the % is not read
     ("答复{}件", ("t3.total.total",)),
     ("办结政府信息公开申请{}件", ("t3.total.total",)),
@@ -78,6 +80,9 @@ SILENT = [
     "上年度受理政府信息公开申请{}件",
     "去年受理政府信息公开申请{}件",
     "2019年受理政府信息公开申请{}件",  # another year than the report's
+    "2019年，全市受理政府信息公开申请{}件",
+    "去年，受理政府信息公开申请{}件",
+    "与2019年相比，受理政府信息公开申请{}件",
     "受理政府信息公开申请同比增加{}件",  # a change, not a count
     "比上年减少{}件",
     "受理政府信息公开申请同比增长{}%",  # a percentage
@@ -111,6 +116,10 @@ SILENT = [
     "行政复议决定{}件",
     "撤回申请{}件",
     "受理政府信息公开申请，共计{}件",  # the term is in the clause before
+    "受理涉及征地拆迁的申请{}件",  # a kind of application
+    "书面答复{}件",  # a manner of answering
+    "按时答复{}件",
+    "本机关收到行政复议申请{}件（含政府信息公开类12件）",  # more than the report's subject
 ]
 
 
@@ -160,6 +169,21 @@ def test_published_total_or_its_parts_are_both_table_values():
         assert figures(data, V2021) == []
     data["text.overview"] = f"行政复议{parts + 6}件。"
     assert [p.expected for p in figures(data, V2021)] == [parts + 5]
+
+
+def test_shanghai_2019_sums_are_compared_with_their_sums():
+    """common-errors.md E8: 「予以公开及部分公开258件」 against 275, 「无法提供265件」 against 337."""
+    data, _ = sentence_data(V2019)
+    data["meta.year"] = 2019
+    cols = [f.key.rsplit(".", 1)[1] for f in V2019.input_fields if f.key.startswith("t3.granted.")]
+    for row, first in (("granted", 200), ("partly_granted", 75), ("unable.not_held", 300),
+                       ("unable.needs_creation", 37), ("unable.still_unclear", 0)):
+        for i, col in enumerate(cols):
+            data[f"t3.{row}.{col}"] = first if i == 0 else 0
+    data["text.overview"] = "全年予以公开及部分公开258件，无法提供265件。"
+    assert sorted((p.actual, p.expected) for p in figures(data, V2019)) == [(258, 275), (265, 337)]
+    data["text.overview"] = "全年予以公开及部分公开275件，无法提供337件。"
+    assert figures(data, V2019) == []
 
 
 # --- one warning per contradiction ----------------------------------------------------------------

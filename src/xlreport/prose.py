@@ -39,6 +39,7 @@ from .spec import ReportFormat
 
 FIGURE = re.compile(r"(?<![\d.．])(\d{1,3}(?:[,，]\d{3})+|\d+)件")
 CLAUSE_BREAK = re.compile(r"[。；;！？!?\n，,：:]")
+SENTENCE_BREAK = re.compile(r"[。；;！？!?\n]")
 TAIL_WINDOW = 60  # characters before a figure searched for its term
 # Filler between a term and its figure; a note in brackets only when it says what is included.
 FILLER = r"(?:案件|申请|共计|合计|总计|共|计|数量|数|为|达|有|了|的|[（(](?:含|包括|包含)[^（）()]*[）)])*"
@@ -49,10 +50,15 @@ OTHER_PERIOD = re.compile(
     r"较上|比上|与上|同比|环比|去年|前年|上年(?!度?结转)|上一年(?!度?结转)|同期|增长|增加|减少|下降|上升|增幅|降幅"
     r"|累计|历年|以来|近[一二三四五两\d]+年|\d+[-—～~至到]?\d*月|季度|上半年|下半年")
 YEAR = re.compile(r"(\d{4})年")
-AFTER_APPROX = re.compile(r"^(?:左右|以上|以下|上下|之多|多|余)")
+# Earlier in the sentence, a clause that sets another period: 「去年，受理…」, 「2023年，…」 (the years are read too).
+EARLIER_PERIOD = re.compile(r"(?:^|[，,：:])(?:去年|前年|上一?年(?!度?结转))")
+AFTER_APPROX = re.compile(r"^(?:左右|以上|以下|上下|之多)")
+# 「行政复议申请150件（含政府信息公开类12件）」: the figure holds more than the report's subject.
+AFTER_SUPERSET = re.compile(r"^[（(][^）)]*政府信息公开")
 # Writers' words for one part of a group (the table's own part labels are added per format).
 PART_WORDS = ("直接", "复议后", "经复议", "维持", "纠正", "驳回", "撤销", "确认违法", "审结", "未结",
-              "当面", "网上", "网络", "在线", "信函", "邮寄", "传真", "电子邮件", "电话")  # results; channels
+              "当面", "网上", "网络", "在线", "信函", "邮寄", "传真", "电子邮件", "电话",  # channels
+              "书面", "口头", "当场", "按期", "按时", "逾期", "延期")  # manners of answering
 # A subset of the year's applications (其中市本级受理…): not the total.
 SUBSET = re.compile(r"其中")
 
@@ -136,10 +142,10 @@ def _vocabulary(fmt: ReportFormat) -> Figures:
     new = f"{name3}{row_name('new')}总计"
     terms: list[tuple[str, Meaning | None]] = []
     # The writers' verbs for the rows of table 三 that are not outcome groups (RT.1, RT.2).
-    applications = r"了?(?:(?:政府信息公开|信息公开|政府信息)?的?(?:申请|件)|依申请公开(?:申请|件)?)"
+    applications = r"了?(?:各类)?(?:(?:政府信息公开|信息公开|政府信息)?的?(?:申请|件)|依申请公开(?:申请|件)?)"
     received = Meaning("received", (("t3.new.total",), ("t3.new.total", "t3.carried_over.total")),
                        f"{new}（或加上{row_name('carried_over')}）", is_total=True)
-    terms.append((r"(?:受理|收到|收办|新收|接收)" + applications + r"(?:案件)?", received))
+    terms.append((r"(?:(?:受理|收到|收办|新收|接收)" + applications + r"|新收)(?:案件)?", received))
     terms.append((r"(?:答复|办结)了?(?:政府信息公开)?(?:申请)?",
                   Meaning("answered", (("t3.total.total",),), f"{name3}{row_name('total')}", is_total=True)))
     terms.append((r"(?:上年度?|上一年度?)结转(?:的)?(?:政府信息公开)?(?:申请)?",
@@ -207,16 +213,21 @@ def quoted_figures(text: str, fmt: ReportFormat, year: Any = None) -> list[Quote
     """Every 「N件」 of `text`, with the table value it means where it can be pinned to one."""
     vocab = meanings(fmt)
     out: list[Quoted] = []
-    clause_start = 0  # after the last clause end or figure
-    ends = iter(m.end() for m in CLAUSE_BREAK.finditer(text))
-    next_end = next(ends, None)
+    clause_start = sentence_start = 0  # after the last clause end or figure; after the last sentence end
+    clause_ends = iter(m.end() for m in CLAUSE_BREAK.finditer(text))
+    sentence_ends = iter(m.end() for m in SENTENCE_BREAK.finditer(text))
+    next_clause, next_sentence = next(clause_ends, None), next(sentence_ends, None)
     for m in FIGURE.finditer(text):
-        while next_end is not None and next_end <= m.start():
-            clause_start = max(clause_start, next_end)
-            next_end = next(ends, None)
-        before, after = text[clause_start:m.start()], text[m.end():m.end() + 12]
+        while next_clause is not None and next_clause <= m.start():
+            clause_start, next_clause = max(clause_start, next_clause), next(clause_ends, None)
+        while next_sentence is not None and next_sentence <= m.start():
+            sentence_start, next_sentence = next_sentence, next(sentence_ends, None)
+        earlier = text[sentence_start:max(sentence_start, clause_start)]
+        before, after = text[clause_start:m.start()], text[m.end():m.end() + 24]
         clause_start = m.end()
         meaning, lead, trail = _pin(before, after, vocab, year)
+        if meaning is not None and _other_period(earlier, year):
+            meaning = None
         figure = int(re.sub(r"[,，]", "", m.group(1)))
         out.append(Quoted(figure, m.start(), m.end(), lead + m.group(0) + trail, meaning))
     return out
@@ -226,7 +237,7 @@ def _pin(before: str, after: str, vocab: Figures, year: Any) -> tuple[Meaning | 
     """(the meaning or None, the words of the phrase before and after the figure)."""
     clause = before.lstrip("、 \u3000")
     plain = INCLUDED_NOTE.sub(lambda n: "\u3000" * len(n.group(0)), clause)  # positions kept
-    if AFTER_APPROX.match(after):
+    if AFTER_APPROX.match(after) or AFTER_SUPERSET.match(after):
         return None, "", ""
     cut = max(0, len(clause) - TAIL_WINDOW)  # a term and its filler are short: search only the end
     tail = vocab.tail.search(clause, cut)
@@ -257,6 +268,13 @@ def _pin(before: str, after: str, vocab: Figures, year: Any) -> tuple[Meaning | 
     if meaning.is_total and SUBSET.search(plain):
         return None, lead, trail
     return meaning, lead, trail
+
+
+def _other_period(earlier: str, year: Any) -> bool:
+    """The sentence before the figure's clause sets another period than the report year."""
+    years = YEAR.findall(earlier)
+    return bool(EARLIER_PERIOD.search(earlier)) or bool(years) and (
+        not isinstance(year, int) or any(int(y) != year for y in years))
 
 
 def _without_terms(text: str, vocab: Figures) -> str:
