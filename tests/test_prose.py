@@ -196,6 +196,12 @@ def test_the_same_wrong_figure_quoted_twice_is_one_warning():
     assert [(p.keys[0], p.actual) for p in found] == [("text.overview", WRONG)]
 
 
+def test_a_sum_quoted_in_another_order_is_the_same_warning():
+    data, n = sentence_data(V2021)
+    data["text.overview"] = f"予以公开及部分公开{WRONG}件，部分公开、予以公开{WRONG}件。"
+    assert [p.actual for p in figures(data, V2021)] == [WRONG]
+
+
 def test_different_wrong_figures_or_meanings_are_separate_warnings():
     data, n = sentence_data(V2021)
     data["text.overview"] = f"受理政府信息公开申请{WRONG}件，受理政府信息公开申请{WRONG + 1}件，行政复议{WRONG}件。"

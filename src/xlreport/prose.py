@@ -31,6 +31,7 @@ so this rule runs in Python only (the workbook's Python UDF shows it in Excel).
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -124,14 +125,9 @@ def _columns(table) -> dict[str, tuple[str, ...]]:
         for v in table.value_cells()}
 
 
+@functools.lru_cache(maxsize=None)  # one ReportFormat per version: derived once
 def meanings(fmt: ReportFormat) -> Figures:
-    """The vocabulary of `fmt`, derived from its declarations once."""
-    if "prose" not in fmt._memo:
-        fmt._memo["prose"] = _vocabulary(fmt)
-    return fmt._memo["prose"]
-
-
-def _vocabulary(fmt: ReportFormat) -> Figures:
+    """The vocabulary of `fmt`, derived from its declarations."""
     t3, t4 = fmt.table("t3"), fmt.table("t4")
     rows = _rows(t3)
     name3 = t3.name
@@ -336,7 +332,7 @@ def figure_problems(data: dict, numbers: dict, fmt: ReportFormat):
     from .checks import _fmt
 
     labels = {t.key: t.label for t in fmt.texts}
-    seen: set[tuple[str, int]] = set()
+    seen: set[tuple] = set()
     year = data.get("meta.year")
     if isinstance(year, float) and year.is_integer():
         year = int(year)
@@ -345,7 +341,10 @@ def figure_problems(data: dict, numbers: dict, fmt: ReportFormat):
         if not isinstance(text, str):
             continue
         for q in quoted_figures(text, fmt, year):
-            if q.meaning is None or (q.meaning.id, q.figure) in seen:
+            if q.meaning is None:
+                continue
+            said = (tuple(tuple(sorted(r)) for r in q.meaning.readings), q.figure)  # 及 and 、 in any order
+            if said in seen:
                 continue
             values, blanks, keys = [], [], []
             for reading in q.meaning.readings:
@@ -358,7 +357,7 @@ def figure_problems(data: dict, numbers: dict, fmt: ReportFormat):
                 blanks += r[1]
             if values is None or q.figure in values:
                 continue
-            seen.add((q.meaning.id, q.figure))
+            seen.add(said)
             blanks = list(dict.fromkeys(blanks))
             right = "或".join(_fmt(v) for v in dict.fromkeys(values))
             message = (f"“{label}”中写“{q.phrase}”，与{q.meaning.names}（{right}）不一致，请核对：报告正文与表格应当一致")
