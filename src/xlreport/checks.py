@@ -315,13 +315,9 @@ def check_prose_figures(data: dict[str, Any], fmt: ReportFormat, cells: dict[str
                         numbers: dict[str, Any]) -> list[Problem]:
     from .prose import figure_problems
 
-    out = []
-    for text_key, label, phrase, quoted, readings, keys, names in figure_problems(data, numbers, fmt):
-        right = "或".join(_fmt(r) for r in dict.fromkeys(readings))
-        out.append(problem("text-figures", (text_key, *keys),
-                           f"“{label}”中写“{phrase}”，与{names}（{right}）不一致，请核对：报告正文与表格应当一致",
-                           cells, expected=readings[0], actual=quoted))
-    return out
+    return [problem("text-figures", (p.text_key, *p.keys), p.message, cells, expected=_jsonable(p.expected),
+                    actual=p.quoted)
+            for p in figure_problems(data, numbers, fmt)]
 
 
 def has_errors(problems: list[Problem]) -> bool:

@@ -53,7 +53,9 @@ RULES: tuple[Rule, ...] = (
          "五应写明问题和改进；2021 版六应说明信息处理费"),
     Rule("text-figures", "warning",
          "a figure quoted in the clerk's own text (受理/答复/结转 …件, 予以公开 …件 and the other outcome "
-         "groups, 行政复议/行政诉讼 …件) matches none of the table values it can mean",
+         "groups, 行政复议/行政诉讼 …件, and sums such as 予以公开及部分公开, 复议、诉讼) matches none of the table "
+         "values it can mean (blank cells count as 0); silent on figures it cannot pin to one value "
+         "(上年/同比, one applicant column, one part of a group); one warning per phrase and figure",
          "正文中引用的数字应与表格一致", native=False),
     Rule("unknown-key", "error", "a JSON key that is not in the contract",
          "数据文件中不应有约定以外的项目", native=False),
