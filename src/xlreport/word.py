@@ -76,6 +76,7 @@ from pathlib import Path
 from typing import Any
 
 from .checks import BLANK_CHARS, EMPTY_TEXT, evaluate, is_blank
+from .data import tidy_line
 from .errors import InputError, OutputError, XlreportError
 from .files import check_target, warn, write_atomic
 from .spec import Field, ReportFormat
@@ -162,6 +163,9 @@ class _Cleaner:
 
     def __call__(self, value: Any, where: str) -> str:
         text = value if isinstance(value, str) else str(value)
+        # Word's manual line break (Shift+Enter) arrives as U+000B in pasted text, a page
+        # break as U+000C: both separate lines, so they become line breaks, not nothing
+        text = text.replace("\x0b", "\n").replace("\x0c", "\n")
         found = ILLEGAL_CHARS.findall(text)
         if not found:
             return text
@@ -234,7 +238,7 @@ def _build(data: dict[str, Any], fmt: ReportFormat) -> tuple[dict[str, Any], lis
         elif isinstance(raw, (int, float)) and not isinstance(raw, bool):
             meta[name] = format_number(raw)
         else:
-            meta[name] = clean(raw, f.where)
+            meta[name] = tidy_line(clean(raw, f.where))  # one line each, as the reader makes them
 
     text = _texts(data, fmt, clean)
     sentences = {
@@ -317,7 +321,12 @@ def contact_sentence(meta: dict[str, str]) -> str:
     agency = meta.get("agency", "").strip()
     if not office and not details:
         return ""
-    who = office if agency in office or not _generic_office(office) else f"{agency}{office}"
+    # 办公室 needs the agency in front, unless the agency's name already ends with it
+    # (测试局办公室 + 办公室 must not read 测试局办公室办公室)
+    if office and agency.endswith(office):
+        who = agency
+    else:
+        who = office if agency in office or not _generic_office(office) else f"{agency}{office}"
     sentence = f"如对本报告有疑问，请与{who}联系"
     if details:
         sentence += "（" + "，".join(details) + "）"
