@@ -55,7 +55,7 @@ def reason(exc: BaseException, doing: str = "") -> str:
     code = getattr(err, "errno", None)
     if code in REASONS:
         return REASONS[code].format(doing=doing)
-    return f"系统错误 {code}" if code else "系统错误"
+    return f"系统错误：{getattr(err, 'strerror', None) or err}"  # rare: the system's own words
 
 
 def os_error_of(exc: BaseException | None) -> OSError | None:

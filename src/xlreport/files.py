@@ -64,8 +64,7 @@ def write_atomic(path: str | os.PathLike, write: Callable[[str], None], force: b
             err = os_error_of(exc)
             if err is None:
                 raise
-            kept = "原文件未改动" if target.exists() else "未留下不完整的文件"
-            raise OutputError(f"写入“{target}”失败（{reason(err, '写入')}），{kept}") from None
+            raise OutputError(f"写入“{target}”失败（{reason(err, '写入')}），原文件未改动") from None
         _usual_permissions(tmp)
         if target.exists() and not force:  # appeared while we were writing
             raise OutputError(f"文件“{target}”已存在，未覆盖；如需覆盖请加 --force，或换一个文件名")

@@ -86,6 +86,9 @@ __all__ = ["RenderResult", "build_context", "render_report", "lint_template", "r
 # XML 1.0 cannot hold C0 controls other than tab/newline/return, U+FFFE/U+FFFF or
 # lone surrogates; C1 controls are legal but never belong in a report.
 ILLEGAL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+# Word's manual line break (Shift+Enter) arrives as U+000B in text pasted from Word:
+# it separates lines, so it becomes a new paragraph (XML cannot hold it as it is)
+LINE_BREAK = "\x0b"
 LINE_STRIP = BLANK_CHARS  # indentation typed by hand; the body style indents the first line
 NOTHING = EMPTY_TEXT - {""}  # a 六 that only says "nothing"
 INCOMPLETE = "（{table}数据不完整，未生成本段数字，请补全后重新生成）"
@@ -163,9 +166,7 @@ class _Cleaner:
 
     def __call__(self, value: Any, where: str) -> str:
         text = value if isinstance(value, str) else str(value)
-        # Word's manual line break (Shift+Enter) arrives as U+000B in pasted text, a page
-        # break as U+000C: both separate lines, so they become line breaks, not nothing
-        text = text.replace("\x0b", "\n").replace("\x0c", "\n")
+        text = text.replace(LINE_BREAK, "\n")
         found = ILLEGAL_CHARS.findall(text)
         if not found:
             return text
