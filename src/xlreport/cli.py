@@ -127,8 +127,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # a bug: one line for the clerk, the traceback on request
         if os.environ.get("XLREPORT_DEBUG"):
             raise
-        print(f"错误：程序内部错误（{type(exc).__name__}: {exc}），请把这条信息和文件发给维护人员；"
-              f"设置环境变量 XLREPORT_DEBUG=1 可查看详情", file=sys.stderr)
+        print(shown(f"错误：程序内部错误（{type(exc).__name__}: {exc}），请把这条信息和文件发给维护人员；"
+                    f"设置环境变量 XLREPORT_DEBUG=1 可查看详情"), file=sys.stderr)
         return EXIT_UNREADABLE
 
 
