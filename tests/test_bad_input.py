@@ -778,3 +778,11 @@ def test_a_number_in_a_text_formatted_cell(tmp_path, capsys, good_book):
     assert code == 1 and [p["rule"] for p in mine] == ["value-not-integer"]
     assert "“0”是以文本形式保存的数字" in mine[0]["message"] and "数值" in mine[0]["message"], mine
     assert "如 5" not in mine[0]["message"]
+
+
+
+def test_a_number_in_quotes_in_a_data_file(tmp_path, capsys):
+    code, out, _ = run(capsys, "check", _json_file(tmp_path, lambda doc: doc["values"].__setitem__(KEY, "0")), "--json")
+    mine = [p for p in json.loads(out)[0]["problems"] if p["keys"] == [KEY]]
+    assert code == 1 and [p["rule"] for p in mine] == ["value-not-integer"]
+    assert "去掉引号" in mine[0]["message"] and "如 5" not in mine[0]["message"], mine

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -86,6 +87,10 @@ class TextNumber(str):
     text before the number was typed, or the number was pasted as text)."""
 
 
+# Text that a spreadsheet would have taken as a number (half-width digits only).
+NUMBER_TEXT = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
+
+
 def quote(raw: Any) -> str:
     if isinstance(raw, CellError):
         return f"错误值 {raw}"
@@ -109,6 +114,9 @@ def coerce_number(f: Field, raw: Any) -> tuple[float | int | None, str | None, s
         if isinstance(raw, TextNumber):
             return None, "value-not-integer", (f"{f.where}：{quote(raw)}是以文本形式保存的数字（该格被设置成了“文本”格式），"
                                                f"不参与计算；请把该格设置为“数值”或“常规”格式后重新输入这个数")
+        if isinstance(raw, str) and NUMBER_TEXT.fullmatch(raw.strip(BLANK_CHARS)):
+            return None, "value-not-integer", (f"{f.where}：{quote(raw)}是文字而不是数字（数据文件中加了引号），"
+                                               f"请去掉引号，写成数字")
         if f.type == "decimal":
             return None, "value-not-integer", f"{f.where}：{quote(raw)}不是数字，请填写金额数字（单位：{f.unit or '见表头'}），如 12.5"
         return None, "value-not-integer", f"{f.where}：{quote(raw)}不是整数，请只填写半角阿拉伯数字，如 5"

@@ -23,7 +23,7 @@ import zlib
 from pathlib import Path
 from typing import Any, Protocol
 
-from .checks import LAST_YEAR, MAX_ABS, CellError, TextNumber, Uncalculated
+from .checks import LAST_YEAR, MAX_ABS, NUMBER_TEXT, CellError, TextNumber, Uncalculated
 from .errors import InputError, reason
 from .formats import FORMATS
 from .layout import (
@@ -664,13 +664,9 @@ def _cell_value(field: Field, value: Any) -> Any:
         return int(value)
     if isinstance(value, (_dt.date, _dt.time, _dt.timedelta)):
         return value  # a date where a number belongs: value-not-integer
-    if isinstance(value, str) and TEXT_NUMBER.fullmatch(value.strip()):
+    if isinstance(value, str) and NUMBER_TEXT.fullmatch(value.strip()):
         return TextNumber(value)  # typed into a cell formatted as text: the checker says how to fix it
     return value
-
-
-# What Excel would have taken as a number, had the cell not been formatted as text.
-TEXT_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
 
 
 def guard_zip(p: Path) -> None:
