@@ -154,13 +154,13 @@ def parse_document(doc: Any, name: str) -> tuple[ReportFormat, dict[str, Any], l
             raise InputError(f"“{name}”的 meta 中“{full.removeprefix('meta.')}”写了两次（{key} 和 {full}），请只保留一个")
         if isinstance(value, (int, float)) and not isinstance(value, bool) and full not in ("meta.year",):
             value = _number_as_text(value)  # a phone or post code written as a number
-        meta[full] = tidy_line(value)
+        meta[full] = value
     fmt = _choose_format(sections.get("format"), meta.get("meta.year"), sections.get("values") or {}, name)
 
     data: dict[str, Any] = {}
     for full, value in meta.items():
         if fmt.has(full):
-            data[full] = value
+            data[full] = tidy_line(value) if fmt.field(full).type == "text" else value
         else:
             problems.append(problem("unknown-key", [full], f"封面数据中的“{full}”不是约定的项目"))
     text_keys = {t.key for t in fmt.texts}

@@ -239,7 +239,8 @@ def _build(data: dict[str, Any], fmt: ReportFormat) -> tuple[dict[str, Any], lis
         elif isinstance(raw, (int, float)) and not isinstance(raw, bool):
             meta[name] = format_number(raw)
         else:
-            meta[name] = tidy_line(clean(raw, f.where))  # one line each, as the reader makes them
+            text = clean(raw, f.where)
+            meta[name] = tidy_line(text) if f.type == "text" else text  # one line, as the reader makes it
 
     text = _texts(data, fmt, clean)
     sentences = {

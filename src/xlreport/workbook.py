@@ -594,7 +594,7 @@ def report_from_grids(path: str, layout: Layout, grids: dict[str, list[list[Any]
     from .data import tidy_line
 
     for f in fmt.meta_fields:  # the cover as one line each (an Alt+Enter in 机关全称)
-        if isinstance(data.get(f.key), str):
+        if f.type == "text" and isinstance(data.get(f.key), str):
             data[f.key] = tidy_line(data[f.key])
     _published_totals(fmt, data, shown)
     return Report(path, fmt, data, layout.cells(), [])
