@@ -383,7 +383,7 @@ def test_hostile_text_through_the_workbook_and_the_report(tmp_path, capsys):
     text = "\n".join(p.text for p in docx.Document(tmp_path / "h.docx").paragraphs)
     assert HOSTILE["text.overview"] in text
     assert "问题" * 16383 + "完" in text
-    assert "控制字符结束" in text
+    assert "控制字符\n结束" in text  # U+000B is Word's line break: a new paragraph, not deleted
     run(capsys, "export", book, "-o", tmp_path / "h.json")
     back = json.loads((tmp_path / "h.json").read_text("utf-8"))["text"]
     assert back["text.overview"] == HOSTILE["text.overview"]
@@ -431,3 +431,358 @@ def test_locked_target_gets_a_numbered_name(tmp_path, capsys, good_book, monkeyp
     assert (tmp_path / "报告(2).docx").exists() and target.read_bytes() == b"open in Word"
     assert "报告(2).docx" in err and "正被其他程序打开" in err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["报告(2).docx", "报告.docx"]
+
+
+# --- nothing silently wrong (issue 10) ----------------------------------------------
+
+def _json_file(tmp_path, change, name="s.json"):
+    doc = document(consistent_data(V2021, 1), V2021)
+    change(doc)
+    path = tmp_path / name
+    path.write_text(json.dumps(doc, ensure_ascii=True), encoding="utf-8")  # \ud800 as JavaScript writes it
+    return path
+
+
+LONE_SURROGATES = {
+    "in a text": lambda doc: doc["text"].__setitem__("text.problems", "改进😀" + "\ud83d"),
+    "in the agency": lambda doc: doc["meta"].__setitem__("agency", "测试局\ud800"),
+    "in a value": lambda doc: doc["values"].__setitem__("t3.new.business", "\udc00"),
+    "in a key": lambda doc: doc["values"].__setitem__("t3.new.\ud800", 1),
+}
+
+
+@pytest.mark.parametrize("where", LONE_SURROGATES)
+def test_lone_surrogate_in_json(tmp_path, capsys, where):
+    path = _json_file(tmp_path, LONE_SURROGATES[where])
+    for argv in (["check", path], ["new", "--year", 2021, "--data", path, "-o", tmp_path / "n.xlsx"],
+                 ["render", path, "-o", tmp_path / "r.docx"], ["export", path, "-o", tmp_path / "e.json"]):
+        code, out, err = run(capsys, *argv)
+        assert code == 2 and one_chinese_line(err) and "不完整的字符" in err, (argv, err)
+        assert "内部错误" not in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["s.json"]
+
+
+def test_lone_surrogate_in_a_folder_keeps_the_json_output_valid(tmp_path, capsys, good_book):
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    _json_file(folder, LONE_SURROGATES["in a text"], "a.json")
+    shutil.copy(good_book, folder / "b.xlsx")
+    code, out, err = run(capsys, "check", folder, "--json")
+    result = json.loads(out)
+    assert code == 2 and "内部错误" not in out + err
+    assert "不完整的字符" in result[0]["error"] and result[1]["problems"] == []
+    out.encode("utf-8")  # strict: no lone surrogate reaches the output
+
+
+GBK_NAME = "年报.xlsx".encode("gbk")  # a zip made on Chinese Windows, unpacked on Linux
+
+
+def test_workbook_name_not_utf8(tmp_path, capsys, good_book):
+    folder = os.fsencode(tmp_path)
+    shutil.copy(good_book, os.path.join(folder, GBK_NAME))
+    name = os.fsdecode(os.path.join(folder, GBK_NAME))
+    code, out, err = run(capsys, "check", name)
+    assert code == 0 and "年报.xlsx: 通过" in out, out + err
+    code, out, err = run(capsys, "check", tmp_path, "--json")
+    assert code == 0 and json.loads(out)[0]["file"].endswith("年报.xlsx")
+    (out + err).encode("utf-8")  # printable as strict UTF-8
+    code, out, err = run(capsys, "export", name)
+    assert code == 0 and json.loads(out)["format"] == "2021"
+
+
+def test_names_not_utf8_never_break_the_output(tmp_path):
+    """A broken workbook with such a name, printed by a process whose output is strict UTF-8."""
+    import subprocess
+    import sys
+
+    folder = os.fsencode(tmp_path)
+    with open(os.path.join(folder, GBK_NAME), "wb") as fh:
+        fh.write(b"PK\x03\x04 not really a zip")
+    with open(os.path.join(folder, b"\xff\xfe.json"), "wb") as fh:
+        fh.write(b"{")
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}  # errors=strict, as on a zh_CN.UTF-8 desktop
+    for argv in ([os.path.join(folder, GBK_NAME)], [folder, "--json"], [folder]):
+        proc = subprocess.run([sys.executable, "-m", "xlreport", "check", *argv], capture_output=True, env=env)
+        out, err = proc.stdout.decode("utf-8"), proc.stderr.decode("utf-8")
+        assert proc.returncode == 2 and "Traceback" not in err and "内部错误" not in out + err, err
+        assert "年报.xlsx" in out + err
+        if "--json" in argv:
+            assert {r["file"].rsplit("/", 1)[-1] for r in json.loads(out)} == {"年报.xlsx", "\\xff\\xfe.json"}
+
+
+def test_one_unreadable_file_in_a_folder_is_not_reported_as_passed(tmp_path, capsys):
+    folder = tmp_path / "one"
+    folder.mkdir()
+    (folder / "bad.json").write_text("{", encoding="utf-8")
+    code, out, err = run(capsys, "check", folder)
+    assert code == 2 and "bad.json: 通过" not in out and "不是有效的 JSON" in out + err
+
+
+def _check_in_a_subprocess(path):
+    """calamine aborts the whole process on a sheet it cannot hold: run where that cannot hurt."""
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "xlreport", "check", str(path)], capture_output=True, text=True,
+                          timeout=120)
+
+
+@pytest.mark.parametrize("cell", ["A5000", "XFD1048576", "AAA1"])
+def test_formatting_far_below_the_tables_is_accepted(tmp_path, good_book, cell):
+    from openpyxl.styles import Font, PatternFill
+
+    def style(wb):
+        wb["表三"][cell].font = Font(bold=True)
+        wb["表三"][cell].fill = PatternFill("solid", fgColor="FFFF00")
+        wb["封面"][cell].font = Font(bold=True)
+
+    path = edited_copy(good_book, tmp_path / "styled.xlsx", style)
+    with zipfile.ZipFile(path) as z:
+        assert any(f'r="{cell}"'.encode() in z.read(n) for n in z.namelist() if n.startswith("xl/worksheets/"))
+    proc = _check_in_a_subprocess(path)
+    assert proc.returncode == 0 and "通过" in proc.stdout, proc.stdout + proc.stderr
+
+
+def test_a_value_far_below_formatting_is_still_refused(tmp_path, good_book):
+    from openpyxl.styles import Font
+
+    def change(wb):
+        wb["表三"]["A5000"].font = Font(bold=True)
+        wb["表三"]["XFD1048576"] = "x"
+
+    path = edited_copy(good_book, tmp_path / "far.xlsx", change)
+    proc = _check_in_a_subprocess(path)
+    assert proc.returncode == 2 and "很远处有内容（XFD1048576）" in proc.stderr, proc.stderr
+
+
+def _with_member(good, target, name, content, compression=zipfile.ZIP_STORED):
+    shutil.copy(good, target)
+    with zipfile.ZipFile(target, "a") as z:
+        z.writestr(zipfile.ZipInfo(name), content, compress_type=compression)
+    return target
+
+
+def test_a_large_picture_is_not_a_zip_bomb(tmp_path, capsys, good_book):
+    path = _with_member(good_book, tmp_path / "logo.xlsx", "xl/media/image1.png",
+                        b"\x89PNG\r\n\x1a\n" + os.urandom(55 * 1024 * 1024))
+    assert path.stat().st_size > 50 * 1024 * 1024
+    code, out, err = run(capsys, "check", path)
+    assert code == 0, out + err
+
+
+@pytest.mark.parametrize("name,size,limit", [
+    ("xl/worksheets/sheet99.xml", 60 * 1024 * 1024, "50 MB 的上限"),
+    ("xl/media/image1.png", 1024 * 1024, None),  # a bomb among the pictures is never unpacked
+    ("xl/sharedStrings2.xml", 20 * 1024 * 1024, "200:1 的上限"),
+])
+def test_zip_bomb_messages_name_the_limit(tmp_path, capsys, good_book, name, size, limit):
+    path = _with_member(good_book, tmp_path / "b.xlsx", name, b"\0" * size, zipfile.ZIP_DEFLATED)
+    code, out, err = run(capsys, "check", path)
+    if limit is None:
+        assert code == 0, err
+    else:
+        assert code == 2 and one_chinese_line(err) and limit in err and "拒绝读取" in err, err
+
+
+@pytest.mark.parametrize("argv,same", [
+    (["export", "{book}", "-o", "{book}", "--force"], None),  # refused by its extension first
+    (["export", "{book}", "-o", "{dir}/a.docx"], None),
+    (["export", "{json}", "-o", "{json}", "--force"], "json"),
+    (["render", "{book}", "-o", "{dir}/r.json"], None),
+    (["render", "{book}", "-o", "{dir}/r.xlsx"], None),
+    (["render", "{book}", "-o", "{tpl}", "--template", "{tpl}", "--force"], "tpl"),
+    (["new", "--year", "2021", "-o", "{dir}/n.json"], None),
+    (["new", "--year", "2021", "--macros", "-o", "{dir}/n.xlsx"], None),
+    (["new", "--year", "2021", "--previous", "{book}", "-o", "{book}", "--force"], "book"),
+    (["new", "--year", "2021", "--data", "{json}", "-o", "{dir}/n.xlsm"], None),
+    (["template", "-o", "{dir}/t.xlsx"], None),
+], ids=["export over its workbook", "export to .docx", "export over its json", "render to .json",
+        "render to .xlsx", "render over its template", "new to .json", "new --macros to .xlsx",
+        "new over --previous", "new without --macros to .xlsm", "template to .xlsx"])
+def test_output_name_must_fit_what_is_written(tmp_path, capsys, good_book, argv, same):
+    files = {"book": tmp_path / "wb.xlsx", "json": tmp_path / "d.json", "tpl": tmp_path / "t.docx"}
+    shutil.copy(good_book, files["book"])
+    files["json"].write_text(json.dumps(document(consistent_data(V2021, 11), V2021)), encoding="utf-8")
+    main(["template", "-o", str(files["tpl"])])
+    capsys.readouterr()
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    code, out, err = run(capsys, *[a.format(dir=tmp_path, **files) for a in argv])
+    assert code == 2 and one_chinese_line(err), err
+    assert ("就是输入文件" in err) if same else ("应以" in err and "结尾" in err), err
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
+
+
+def _enospc(*args, **kwargs):
+    import errno
+
+    raise OSError(errno.ENOSPC, "No space left on device")
+
+
+@pytest.mark.parametrize("command", ["new", "export", "render", "template"])
+def test_full_disk(tmp_path, capsys, good_book, monkeypatch, command):
+    import builtins
+
+    target = tmp_path / {"new": "n.xlsx", "export": "e.json", "render": "r.docx", "template": "t.docx"}[command]
+    argv = {"new": ["new", "--year", 2021], "export": ["export", good_book], "render": ["render", good_book],
+            "template": ["template"]}[command]
+    real_open = builtins.open
+
+    class FullDisk:  # a file in the output folder whose every write fails
+        def __init__(self, fh):
+            self.fh = fh
+
+        def write(self, data):
+            _enospc()
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.fh.close()
+
+        def __getattr__(self, name):
+            return getattr(self.fh, name)
+
+    def full_disk_open(file, mode="r", *args, **kwargs):
+        fh = real_open(file, mode, *args, **kwargs)
+        return FullDisk(fh) if "w" in mode and str(tmp_path) in str(file) else fh
+
+    monkeypatch.setattr(zipfile.ZipFile, "writestr", _enospc)  # XlsxWriter and docx zip their parts
+    monkeypatch.setattr(zipfile.ZipFile, "write", _enospc)
+    monkeypatch.setattr(builtins, "open", full_disk_open)
+    code, out, err = run(capsys, *argv, "-o", target)
+    monkeypatch.undo()
+    assert code == 2 and one_chinese_line(err) and "磁盘已满" in err, err
+    assert "内部错误" not in err and "No space" not in err
+    assert list(tmp_path.iterdir()) == []  # no partial file, no temporary file
+
+
+def test_no_write_permission(tmp_path, capsys, monkeypatch):
+    import errno
+    import tempfile
+
+    def denied(*args, **kwargs):
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+    monkeypatch.setattr(tempfile, "mkstemp", denied)  # root ignores a read-only folder: simulate one
+    code, _, err = run(capsys, "new", "--year", 2021, "-o", tmp_path / "n.xlsx")
+    assert code == 2 and one_chinese_line(err) and "没有写入权限" in err and "Permission" not in err, err
+
+
+def test_demo_in_a_read_only_place(tmp_path, capsys):
+    code, out, err = run(capsys, "demo", "-o", "/sys/xlreport-demo")  # read-only even for root
+    assert code == 2 and one_chinese_line(err) and "没有写入权限" in err, err
+    assert "内部错误" not in err and "Operation" not in err
+
+
+def test_permission_error_reading_is_told_in_chinese(tmp_path, capsys, good_book, monkeypatch):
+    import errno
+
+    data = _json_file(tmp_path, lambda doc: None)
+    real_read_bytes = Path.read_bytes
+
+    def denied(self):
+        if self == data:
+            raise PermissionError(errno.EACCES, "Permission denied", str(self))
+        return real_read_bytes(self)
+
+    monkeypatch.setattr(Path, "read_bytes", denied)
+    code, _, err = run(capsys, "check", data)
+    assert code == 2 and one_chinese_line(err) and "没有读取权限" in err, err
+    assert not any("a" <= ch.lower() <= "z" for ch in err.replace(str(data), "")), err
+
+
+def test_an_unreadable_folder_is_not_called_empty(tmp_path, capsys, good_book, monkeypatch):
+    import errno
+
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    shutil.copy(good_book, locked / "a.xlsx")
+    shutil.copy(good_book, tmp_path / "b.xlsx")
+    real_scandir, real_listdir = os.scandir, os.listdir
+
+    def guard(real):
+        def call(path="."):
+            if Path(os.fsdecode(path)) == locked:  # root may read anything: simulate chmod 000
+                raise PermissionError(errno.EACCES, "Permission denied", os.fsdecode(path))
+            return real(path)
+        return call
+
+    monkeypatch.setattr(os, "scandir", guard(real_scandir))
+    monkeypatch.setattr(os, "listdir", guard(real_listdir))
+    code, _, err = run(capsys, "check", locked)
+    assert code == 2 and "没有读取权限" in err and "没有可检查" not in err, err
+    code, out, _ = run(capsys, "check", tmp_path)
+    assert code == 2 and "locked: 无法读取" in out and "没有读取权限" in out and "b.xlsx: 通过" in out, out
+
+
+def test_agency_with_a_line_break(tmp_path, capsys):
+    from xlreport.data import load_report
+    from xlreport.word import build_context
+
+    def change(doc):
+        doc["meta"].update(agency=" 测试局\n办公室 ", office="办公室")
+
+    report = load_report(_json_file(tmp_path, change))
+    assert report.data["meta.agency"] == "测试局办公室"
+    context = build_context(report.data, report.fmt)
+    assert "请与测试局办公室联系" in context["sentences"]["contact"]
+    assert context["title"].startswith("测试局办公室20")
+    # the same through the workbook
+    book = tmp_path / "a.xlsx"
+    write_workbook(book, V2021, {**consistent_data(V2021, 1), "meta.agency": "测试局\n办公室", "meta.office": "办公室"})
+    report = load_report(book)
+    assert report.data["meta.agency"] == "测试局办公室"
+    assert "请与测试局办公室联系" in build_context(report.data, report.fmt)["sentences"]["contact"]
+
+
+def test_words_manual_line_break_starts_a_new_paragraph(tmp_path, capsys):
+    import docx
+
+    data = consistent_data(V2021, 4)
+    data["text.problems"] = "第一个问题。\x0b第二个问题。"  # Shift+Enter in Word, pasted into the cell
+    book = tmp_path / "t.xlsx"
+    write_workbook(book, V2021, data)
+    code, out, err = run(capsys, "render", book, "-o", tmp_path / "t.docx")
+    assert code == 0, out + err
+    paragraphs = [p.text for p in docx.Document(tmp_path / "t.docx").paragraphs]
+    assert "第一个问题。" in paragraphs and "第二个问题。" in paragraphs
+    assert "控制字符" not in out + err
+
+
+def test_no_float_noise_in_messages(tmp_path, capsys):
+    def change(doc):
+        doc["values"]["t3.new.business"] = 43.000000001000004
+
+    import re
+
+    code, out, _ = run(capsys, "check", _json_file(tmp_path, change), "--json")
+    problems = json.loads(out)[0]["problems"]
+    mine = [p["message"] for p in problems if p["keys"] == ["t3.new.business"]]
+    assert code == 1 and any("43.000000001 不是整数" in m for m in mine), mine
+    for p in problems:  # sums with it too: at most 15 significant digits, as a spreadsheet shows
+        for number in re.findall(r"\d+\.\d+", p["message"]):
+            assert len(number.replace(".", "").lstrip("0")) <= 15, p["message"]
+
+
+def test_a_number_in_a_text_formatted_cell(tmp_path, capsys, good_book):
+    pos = workbook_layout(V2021).positions[KEY]
+
+    def text_cell(wb):
+        wb[pos.sheet][pos.cell] = "0"
+        wb[pos.sheet][pos.cell].number_format = "@"
+
+    path = edited_copy(good_book, tmp_path / "text.xlsx", text_cell)
+    code, out, _ = run(capsys, "check", path, "--json")
+    mine = [p for p in json.loads(out)[0]["problems"] if p["keys"] == [KEY]]
+    assert code == 1 and [p["rule"] for p in mine] == ["value-not-integer"]
+    assert "“0”是以文本形式保存的数字" in mine[0]["message"] and "数值" in mine[0]["message"], mine
+    assert "如 5" not in mine[0]["message"]
+
+
+
+def test_a_number_in_quotes_in_a_data_file(tmp_path, capsys):
+    code, out, _ = run(capsys, "check", _json_file(tmp_path, lambda doc: doc["values"].__setitem__(KEY, "0")), "--json")
+    mine = [p for p in json.loads(out)[0]["problems"] if p["keys"] == [KEY]]
+    assert code == 1 and [p["rule"] for p in mine] == ["value-not-integer"]
+    assert "去掉引号" in mine[0]["message"] and "如 5" not in mine[0]["message"], mine

@@ -142,8 +142,92 @@ def test_renderer_keeps_any_text(text):
     with tempfile.TemporaryDirectory() as tmp:
         result = render_report(data, fmt, Path(tmp) / "r.docx")
         body = "\n".join(p.text for p in docx.Document(result.path).paragraphs)
+    text = text.replace("\x0b", "\n")  # Word's manual line break starts a new paragraph
     expected = ILLEGAL.sub("", "开头" + text + "结尾")
     lines = [line.strip() for line in expected.splitlines() if line.strip()]
     for line in lines:
         assert line in body
     assert bool(ILLEGAL.search(text)) == bool(result.warnings)
+
+
+# --- what other programs hand us (issue 10) ------------------------------------------
+
+def _doc_with(where: str, text: str) -> dict:
+    from xlreport.data import document
+
+    doc = document(consistent_data(V2021, 2), V2021)
+    if where == "text":
+        doc["text"]["text.problems"] = text
+    elif where == "meta":
+        doc["meta"]["agency"] = text
+    elif where == "value":
+        doc["values"]["t3.new.business"] = text
+    else:
+        doc["values"][text] = 1
+    return doc
+
+
+@settings(max_examples=60, **SETTINGS)
+@given(where=st.sampled_from(["text", "meta", "value", "key"]), text=st.text(max_size=20),
+       at=st.integers(0, 20), surrogate=st.integers(0xD800, 0xDFFF))
+def test_json_with_a_lone_surrogate(capsys, where, text, at, surrogate):
+    """What JavaScript writes when it cuts an emoji: refused in one Chinese line, never a crash;
+    in a folder the --json output stays valid."""
+    import json
+
+    from xlreport.cli import main
+
+    text = text[:at] + chr(surrogate) + text[at:]  # one surrogate alone: it cannot pair up
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "a.json"
+        path.write_text(json.dumps(_doc_with(where, text), ensure_ascii=True), encoding="utf-8")
+        capsys.readouterr()
+        assert main(["check", str(path)]) == 2
+        out, err = capsys.readouterr()
+        assert err.startswith("错误：") and err.count("\n") == 1 and "不完整的字符" in err, err
+        assert main(["check", tmp, "--json"]) == 2
+        out, err = capsys.readouterr()
+        assert "不完整的字符" in json.loads(out)[0]["error"]
+        (out + err).encode("utf-8")
+
+
+NAME_BYTES = st.binary(min_size=1, max_size=30).filter(
+    lambda b: b"/" not in b and b"\0" not in b and not b.startswith((b".", b"~$")))
+
+
+@settings(max_examples=25, **SETTINGS)
+@given(name=NAME_BYTES, kind=st.sampled_from([".xlsx", ".json", ".xlsx-broken"]))
+def test_file_names_with_undecodable_bytes(tmp_path_factory, capsys, name, kind):
+    """A file name in any bytes (GBK from a Windows zip, or worse) is read like any other and
+    printed readably; the --json output stays valid."""
+    import json
+    import os
+    import shutil
+
+    from xlreport.cli import main
+    from xlreport.data import document
+
+    folder = tmp_path_factory.mktemp("names")
+    good = folder / "good.xlsx"
+    write_workbook(good, V2021, consistent_data(V2021, 5))
+    inside = folder / "in"
+    inside.mkdir()
+    target = os.path.join(os.fsencode(inside), name + (b".json" if kind == ".json" else b".xlsx"))
+    if kind == ".xlsx":
+        shutil.copy(good, target)
+    elif kind == ".json":
+        with open(target, "w", encoding="utf-8") as fh:
+            json.dump(document(consistent_data(V2021, 5), V2021), fh)
+    else:
+        with open(target, "wb") as fh:
+            fh.write(b"PK\x03\x04broken")
+    expected = 2 if kind == ".xlsx-broken" else 0
+    capsys.readouterr()
+    for argv in ([os.fsdecode(target)], [str(inside)], [str(inside), "--json"]):
+        assert main(["check", *argv]) == expected
+        out, err = capsys.readouterr()
+        assert "Traceback" not in err and "内部错误" not in out + err
+        assert "\\ud" not in out + err  # shown as text or \x escapes, never as raw surrogates
+        (out + err).encode("utf-8")
+        if "--json" in argv:
+            assert len(json.loads(out)) == 1

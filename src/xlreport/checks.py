@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -81,6 +82,15 @@ class Uncalculated(str):
     """A formula read from a workbook whose result was never calculated (written by a program)."""
 
 
+class TextNumber(str):
+    """A number read from a workbook cell that holds it as text (the cell was formatted as
+    text before the number was typed, or the number was pasted as text)."""
+
+
+# Text that a spreadsheet would have taken as a number (half-width digits only).
+NUMBER_TEXT = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
+
+
 def quote(raw: Any) -> str:
     if isinstance(raw, CellError):
         return f"错误值 {raw}"
@@ -101,6 +111,12 @@ def coerce_number(f: Field, raw: Any) -> tuple[float | int | None, str | None, s
     if is_blank(raw):
         return None, "value-missing", f"{f.where}：未填写，没有的请填 0"
     if isinstance(raw, bool) or not isinstance(raw, (int, float)):
+        if isinstance(raw, TextNumber):
+            return None, "value-not-integer", (f"{f.where}：{quote(raw)}是以文本形式保存的数字（该格被设置成了“文本”格式），"
+                                               f"不参与计算；请把该格设置为“数值”或“常规”格式后重新输入这个数")
+        if isinstance(raw, str) and NUMBER_TEXT.fullmatch(raw.strip(BLANK_CHARS)):
+            return None, "value-not-integer", (f"{f.where}：{quote(raw)}是文字而不是数字（数据文件中加了引号），"
+                                               f"请去掉引号，写成数字")
         if f.type == "decimal":
             return None, "value-not-integer", f"{f.where}：{quote(raw)}不是数字，请填写金额数字（单位：{f.unit or '见表头'}），如 12.5"
         return None, "value-not-integer", f"{f.where}：{quote(raw)}不是整数，请只填写半角阿拉伯数字，如 5"
@@ -198,7 +214,13 @@ def _fmt(n: Any) -> str:
             return str(n)
         if n.is_integer() and abs(n) < 10**15:
             return str(int(n))
-        return repr(n)  # the shortest exact form: 1234567.5, not 1.23457e+06
+        # 15 significant digits, as a spreadsheet shows them: 43.000000001, not the
+        # 43.000000001000004 of binary floating point; the exact form where those
+        # digits would hide that it is not whole (or in exponent notation)
+        text = format(n, ".15g")
+        if "e" in text or float(text).is_integer():
+            return repr(n)
+        return text
     if isinstance(n, int) and abs(n) >= 10**15:
         digits = len(str(abs(n))) if abs(n) < 10**4000 else "数千"
         return f"{'-' if n < 0 else ''}{digits} 位数"

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-from .errors import XlreportError
+from .errors import XlreportError, reason, shown
 from .messages import print_problems
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_UNREADABLE = 0, 1, 2
@@ -102,6 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    _printable_streams()
     try:
         args = build_parser().parse_args(argv)
         if not args.command:
@@ -109,7 +110,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_UNREADABLE
         return COMMANDS[args.command](args)
     except XlreportError as exc:
-        print(f"错误：{exc.message}", file=sys.stderr)
+        print(f"错误：{shown(exc.message)}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    except OSError as exc:  # a file the commands did not expect to fail (disk full, no permission)
+        if os.environ.get("XLREPORT_DEBUG"):
+            raise
+        where = f"“{shown(exc.filename)}”" if exc.filename else "文件"
+        print(f"错误：读写{where}失败（{reason(exc)}），请检查磁盘空间和文件夹权限后重试", file=sys.stderr)
         return EXIT_UNREADABLE
     except KeyboardInterrupt:
         print("已取消。", file=sys.stderr)
@@ -120,9 +127,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # a bug: one line for the clerk, the traceback on request
         if os.environ.get("XLREPORT_DEBUG"):
             raise
-        print(f"错误：程序内部错误（{type(exc).__name__}: {exc}），请把这条信息和文件发给维护人员；"
-              f"设置环境变量 XLREPORT_DEBUG=1 可查看详情", file=sys.stderr)
+        print(shown(f"错误：程序内部错误（{type(exc).__name__}: {exc}），请把这条信息和文件发给维护人员；"
+                    f"设置环境变量 XLREPORT_DEBUG=1 可查看详情"), file=sys.stderr)
         return EXIT_UNREADABLE
+
+
+def _printable_streams() -> None:
+    """Whatever a message holds (a file name that is not UTF-8), printing it must not fail."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors="backslashreplace")
+        except (AttributeError, ValueError, OSError):  # not a text file, or already in use
+            pass
 
 
 REPORT_SUFFIXES = (".json", ".xlsx", ".xlsm")
@@ -130,14 +146,19 @@ REPORT_SUFFIXES = (".json", ".xlsx", ".xlsm")
 
 def expand_files(names: list[str]) -> list[str]:
     """Files as given; folders are searched (recursively) for data files and workbooks.
-    A folder with none is kept as it is, and load_report then says so."""
+    A folder with none is kept as it is, and load_report then says so; so is a folder
+    that cannot be read (it is not empty: load_report says why it cannot be read)."""
     out: list[str] = []
     for name in names:
         p = Path(name)
         if p.is_dir():
-            found = sorted(f for f in p.rglob("*") if f.suffix.lower() in REPORT_SUFFIXES and f.is_file()
-                           and not f.name.startswith(("~$", ".")))  # Excel's lock files, hidden files
-            out += [str(f) for f in found] or [name]
+            found, unreadable = [], []
+            for folder, _, files in os.walk(p, onerror=lambda exc: unreadable.append(exc.filename)):
+                found += [Path(folder, f) for f in files if Path(f).suffix.lower() in REPORT_SUFFIXES
+                          and not f.startswith(("~$", "."))]  # Excel's lock files, hidden files
+            found = sorted(f for f in found if f.is_file())
+            out += [str(f) for f in found] + [str(u) for u in sorted(unreadable) if str(u) != name] \
+                or [name]
         else:
             out.append(name)
     return out
@@ -149,20 +170,24 @@ def check_one(name: str, last=None) -> dict:
     from .checks import check
     from .data import attach_previous, load_report
 
+    file = shown(name)  # printable and valid in JSON, whatever the name's encoding
     try:
         report = load_report(name)
         if last is not None:
             attach_previous(report, last)
     except XlreportError as exc:
-        return {"file": name, "format": None, "error": exc.message, "problems": []}
+        return {"file": file, "format": None, "error": shown(exc.message), "problems": []}
+    except OSError as exc:
+        return {"file": file, "format": None, "error": f"无法读取（{reason(exc, '读取')}）", "problems": []}
     except Exception as exc:  # one broken file must not stop a batch
-        return {"file": name, "format": None, "error": f"无法读取（{type(exc).__name__}: {exc}）", "problems": []}
+        return {"file": file, "format": None, "error": shown(f"无法读取（{type(exc).__name__}: {exc}）"),
+                "problems": []}
     try:
         problems = report.problems + check(report.data, report.fmt, report.cells)
     except Exception as exc:  # a bug must not stop a batch either; say which file
-        return {"file": name, "format": report.fmt.version, "error": f"程序内部错误（{type(exc).__name__}: {exc}），"
-                f"请把这个文件发给维护人员", "problems": []}
-    return {"file": name, "format": report.fmt.version, "problems": [p.to_dict() for p in problems]}
+        return {"file": file, "format": report.fmt.version, "error": shown(f"程序内部错误（{type(exc).__name__}: {exc}），"
+                f"请把这个文件发给维护人员"), "problems": []}
+    return {"file": file, "format": report.fmt.version, "problems": [p.to_dict() for p in problems]}
 
 
 def check_many(files: list[str], last=None, progress=None) -> list[dict]:
@@ -208,7 +233,7 @@ def cmd_check(args) -> int:
             print(file=sys.stderr)
     if args.json:
         print(json.dumps(results, ensure_ascii=False, indent=1, allow_nan=False))
-    elif len(results) == 1:
+    elif len(results) == 1 and "error" not in results[0]:
         print_problems(results[0]["file"], results[0]["problems"])
     else:
         print_batch(results)
@@ -254,11 +279,7 @@ def cmd_new(args) -> int:
     if not FIRST_YEAR <= args.year <= LAST_YEAR:
         raise XlreportError(f"报告年度{year_not_covered(args.year)}")
     fmt = format_for_year(args.year)
-    out = Path(args.output)
-    want = ".xlsm" if args.macros else ".xlsx"
-    if out.suffix.lower() != want:
-        hint = "带宏的工作簿（--macros）" if args.macros else "不带宏的工作簿"
-        raise XlreportError(f"输出文件应以 {want} 结尾（{hint}），而不是“{out.name}”")
+    out = output_name("new --macros" if args.macros else "new", args.output, args.data, args.previous)
     data: dict = {}
     if args.data:
         source = load_report(args.data)
@@ -291,20 +312,22 @@ def cmd_new(args) -> int:
 
         vba = MacroParts()
     written = write_workbook(out, fmt, data, force=args.force, vba=vba)
-    print(f"已生成工作簿：{written}（{fmt.version} 版格式，{args.year} 年度）")
+    print(f"已生成工作簿：{shown(written)}（{fmt.version} 版格式，{args.year} 年度）")
     return EXIT_OK
 
 
 def cmd_export(args) -> int:
     from .data import dumps, load_report, write_json
 
+    if args.output:
+        output_name("export", args.output, args.file)
     report = load_report(args.file)
     if report.problems:  # unknown keys in a JSON input would be lost: say so
         keys = "、".join(k for p in report.problems for k in p.keys)
         raise XlreportError(f"“{Path(args.file).name}”中有约定以外的项目：{keys}；请改正后再导出")
     if args.output:
         written = write_json(args.output, report.data, report.fmt, force=args.force)
-        print(f"已导出数据文件：{written}", file=sys.stderr)
+        print(f"已导出数据文件：{shown(written)}", file=sys.stderr)
     else:
         sys.stdout.write(dumps(report.data, report.fmt))
     return EXIT_OK
@@ -313,6 +336,7 @@ def cmd_export(args) -> int:
 def cmd_render(args) -> int:
     from .word import render_file
 
+    output_name("render", args.output, args.file, args.template, args.previous)
     return render_file(args.file, args.output, pdf=args.pdf, template=args.template, force=args.force,
                        previous=args.previous)
 
@@ -321,13 +345,32 @@ def cmd_template(args) -> int:
     from .files import warn, write_bytes_atomic
     from .word import default_template
 
-    out = Path(args.output)
-    if out.suffix.lower() != ".docx":
-        raise XlreportError(f"模板文件应以 .docx 结尾，而不是“{out.name}”")
+    out = output_name("template", args.output, default_template())
     written = write_bytes_atomic(out, default_template().read_bytes(), args.force, notify=warn)
-    print(f"已复制内置模板：{written}。在 Word 或 WPS 中修改样式、加入发文机关署名等，"
+    print(f"已复制内置模板：{shown(written)}。在 Word 或 WPS 中修改样式、加入发文机关署名等，"
           f"不要改动 {{{{ }}}} 和 {{% %}} 标记；然后用 xlreport render 文件 -o 报告.docx --template {written}")
     return EXIT_OK
+
+
+# What each writing command writes: the extensions its output may have, and what it is.
+# An output named otherwise is refused before anything is read (`export wb.xlsx -o
+# wb.xlsx --force` would replace the workbook with JSON). A new output kind (say
+# render to .html) is one more entry here.
+OUTPUT_KINDS = {
+    "new": ((".xlsx",), "不带宏的工作簿"),
+    "new --macros": ((".xlsm",), "带宏的工作簿（--macros）"),
+    "export": ((".json",), "数据文件"),
+    "render": ((".docx",), "Word 报告"),
+    "template": ((".docx",), "Word 模板"),
+}
+
+
+def output_name(kind: str, output: str, *inputs) -> Path:
+    """The output path, refused if its extension does not fit `kind` or it is one of the inputs."""
+    from .files import check_output
+
+    suffixes, what = OUTPUT_KINDS[kind]
+    return check_output(output, suffixes, what, inputs)
 
 
 def cmd_demo(args) -> int:

@@ -9,16 +9,18 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .checks import Problem, evaluate, problem
-from .errors import InputError
+from .errors import InputError, reason
 from .files import warn, write_bytes_atomic
 from .formats import FORMATS, format_for_year
 from .spec import ReportFormat
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
 SECTIONS = ("format", "meta", "values", "text", "previous")
 MAX_JSON_BYTES = 20 * 1024 * 1024  # a real data file is ~10 KB
 
@@ -40,6 +42,10 @@ def load_report(path: str | os.PathLike) -> Report:
     if not p.exists():
         raise InputError(f"找不到文件“{p}”，请检查路径")
     if p.is_dir():
+        try:
+            os.listdir(p)
+        except OSError as exc:  # an unreadable folder is not an empty one
+            raise InputError(f"无法打开文件夹“{p}”（{reason(exc, '读取')}），请检查该文件夹的权限") from None
         raise InputError(f"“{p}”是一个文件夹，其中没有可检查的数据文件（.json）或工作簿（.xlsx/.xlsm）")
     suffix = p.suffix.lower()
     if suffix == ".json":
@@ -60,7 +66,7 @@ def read_json(path: Path) -> Report:
             raise InputError(f"“{path.name}”有 {size // 1024 // 1024} MB，不像年度报告数据文件（通常只有几十 KB）")
         raw = path.read_bytes()
     except OSError as exc:
-        raise InputError(f"无法读取“{path}”：{exc.strerror}") from None
+        raise InputError(f"无法读取“{path}”（{reason(exc, '读取')}），请检查文件的权限") from None
     if not raw.strip():
         raise InputError(f"“{path.name}”是空文件，不是年度报告数据文件")
     try:
@@ -78,8 +84,31 @@ def read_json(path: Path) -> Report:
         raise InputError(f"“{path.name}”嵌套层数过多，不是年度报告数据文件") from None
     except ValueError:  # e.g. an integer of thousands of digits
         raise InputError(f"“{path.name}”中有位数过多的数字，不是年度报告数据文件") from None
+    where = _broken_character(doc)
+    if where is not None:
+        raise InputError(f"“{path.name}”中{where}有不完整的字符（半个表情符号等，常见于被截断的文字），"
+                         f"无法写入工作簿或报告；请在该处删除乱码或重新输入后保存") from None
     fmt, data, problems = parse_document(doc, path.name)
     return Report(str(path), fmt, data, {}, problems)
+
+
+def _broken_character(doc: Any, where: str = "") -> str | None:
+    """Where the document holds a lone surrogate (JSON's "\\ud83d" without its pair, what
+    JavaScript writes when it cuts an emoji in half): no file format can store one."""
+    if isinstance(doc, str):
+        return f"“{where}”的值" if _SURROGATE.search(doc) else None
+    items = doc.items() if isinstance(doc, dict) else enumerate(doc) if isinstance(doc, list) else ()
+    for key, value in items:
+        if isinstance(key, str) and _SURROGATE.search(key):
+            return f"项目名“{_visible(key)}”"
+        found = _broken_character(value, key if isinstance(key, str) else where)
+        if found:
+            return found
+    return None
+
+
+def _visible(text: str) -> str:
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 class DuplicateKey(ValueError):
@@ -131,7 +160,7 @@ def parse_document(doc: Any, name: str) -> tuple[ReportFormat, dict[str, Any], l
     data: dict[str, Any] = {}
     for full, value in meta.items():
         if fmt.has(full):
-            data[full] = value
+            data[full] = tidy_line(value) if fmt.field(full).type == "text" else value
         else:
             problems.append(problem("unknown-key", [full], f"封面数据中的“{full}”不是约定的项目"))
     text_keys = {t.key for t in fmt.texts}
@@ -154,6 +183,23 @@ def parse_document(doc: Any, name: str) -> tuple[ReportFormat, dict[str, Any], l
                 raise InputError(f"“{name}”中“{key}”的值应是数字，而不是{_kind(value)}")
             data[key] = value
     return fmt, data, problems
+
+
+def tidy_line(value: Any) -> Any:
+    """A cover entry as one line: white space trimmed, line breaks and runs of spaces
+    (an Alt+Enter in the 机关全称 cell) dropped between Chinese characters and made one
+    space elsewhere. Other values are returned as they are."""
+    if not isinstance(value, str):
+        return value
+    words = value.split()  # every kind of white space, U+3000 and U+000B included
+    out = words[0] if words else ""
+    for word in words[1:]:
+        out += ("" if _wide(out[-1]) or _wide(word[0]) else " ") + word
+    return out
+
+
+def _wide(ch: str) -> bool:
+    return ord(ch) >= 0x2E80  # CJK characters and full-width punctuation
 
 
 def _number_as_text(value: Any) -> Any:

@@ -13,7 +13,7 @@ from pathlib import Path
 from .checks import check, has_errors
 from .messages import print_problems
 from .data import load_report, parse_document, write_json
-from .errors import OutputError
+from .errors import OutputError, reason
 
 
 def demo_document() -> dict:
@@ -37,7 +37,10 @@ def run_demo(output: str | None) -> int:
         raise OutputError(f"“{folder}”是一个文件，不是文件夹；请用 -o 给出一个新文件夹的名字")
     if folder.exists() and any(folder.iterdir()):
         raise OutputError(f"文件夹“{folder}”不是空的，演示不会覆盖其中的文件；请换一个文件夹，或不加 -o 自动新建")
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"无法创建文件夹“{folder}”（{reason(exc, '写入')}），请用 -o 换一个位置") from None
     fmt, data, _ = parse_document(demo_document(), "demo")
     year, agency = data["meta.year"], data["meta.agency"]
     print(f"示例：{agency}{year}年政府信息公开工作年度报告（{fmt.version} 版格式）")

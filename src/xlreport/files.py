@@ -7,7 +7,7 @@ import tempfile
 from pathlib import Path
 from typing import Callable
 
-from .errors import OutputError
+from .errors import OutputError, os_error_of, reason, shown
 
 
 def check_target(path: str | os.PathLike, force: bool = False) -> Path:
@@ -56,12 +56,15 @@ def write_atomic(path: str | os.PathLike, write: Callable[[str], None], force: b
         fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.tmp-", suffix=target.suffix, dir=target.parent)
         os.close(fd)
     except OSError as exc:
-        raise OutputError(f"无法在“{target.parent}”中写入文件（{exc.strerror}），请换一个位置") from None
+        raise OutputError(f"无法在“{target.parent}”中写入文件（{reason(exc, '写入')}），请换一个位置") from None
     try:
         try:
             write(tmp)
-        except OSError as exc:
-            raise OutputError(f"写入“{target}”失败（{exc.strerror or exc}），原文件未改动") from None
+        except Exception as exc:  # XlsxWriter wraps a failed write (a full disk) in its own error
+            err = os_error_of(exc)
+            if err is None:
+                raise
+            raise OutputError(f"写入“{target}”失败（{reason(err, '写入')}），原文件未改动") from None
         _usual_permissions(tmp)
         if target.exists() and not force:  # appeared while we were writing
             raise OutputError(f"文件“{target}”已存在，未覆盖；如需覆盖请加 --force，或换一个文件名")
@@ -100,4 +103,26 @@ def warn(message: str) -> None:
     """Tell the person at the terminal (stderr), in one line."""
     import sys
 
-    print(f"注意：{message}", file=sys.stderr)
+    print(f"注意：{shown(message)}", file=sys.stderr)
+
+
+def check_output(output: str | os.PathLike, suffixes: tuple[str, ...], what: str,
+                 inputs: tuple[str | os.PathLike | None, ...] = ()) -> Path:
+    """Refuse an output whose extension does not say what is written (`export wb.xlsx -o
+    wb.xlsx --force` would replace the workbook with JSON), and an output that is one of
+    the inputs (a template, last year's workbook)."""
+    out = Path(output)
+    if out.suffix.lower() not in suffixes:
+        raise OutputError(f"输出文件应以 {' 或 '.join(suffixes)} 结尾（{what}），而不是“{out.name}”；请改正文件名")
+    for source in inputs:
+        if source is not None and same_file(source, out):
+            raise OutputError(f"输出文件“{out.name}”就是输入文件“{source}”，写入会毁掉输入；请换一个输出文件名")
+    return out
+
+
+def same_file(a: str | os.PathLike, b: str | os.PathLike) -> bool:
+    """Whether two names are one file (also through links, or a different spelling of the path)."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # one of them does not exist (yet)
+        return Path(a).resolve() == Path(b).resolve()

@@ -76,6 +76,7 @@ from pathlib import Path
 from typing import Any
 
 from .checks import BLANK_CHARS, EMPTY_TEXT, evaluate, is_blank
+from .data import tidy_line
 from .errors import InputError, OutputError, XlreportError
 from .files import check_target, warn, write_atomic
 from .spec import Field, ReportFormat
@@ -85,6 +86,9 @@ __all__ = ["RenderResult", "build_context", "render_report", "lint_template", "r
 # XML 1.0 cannot hold C0 controls other than tab/newline/return, U+FFFE/U+FFFF or
 # lone surrogates; C1 controls are legal but never belong in a report.
 ILLEGAL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+# Word's manual line break (Shift+Enter) arrives as U+000B in text pasted from Word:
+# it separates lines, so it becomes a new paragraph (XML cannot hold it as it is)
+LINE_BREAK = "\x0b"
 LINE_STRIP = BLANK_CHARS  # indentation typed by hand; the body style indents the first line
 NOTHING = EMPTY_TEXT - {""}  # a 六 that only says "nothing"
 INCOMPLETE = "（{table}数据不完整，未生成本段数字，请补全后重新生成）"
@@ -162,6 +166,7 @@ class _Cleaner:
 
     def __call__(self, value: Any, where: str) -> str:
         text = value if isinstance(value, str) else str(value)
+        text = text.replace(LINE_BREAK, "\n")
         found = ILLEGAL_CHARS.findall(text)
         if not found:
             return text
@@ -234,7 +239,8 @@ def _build(data: dict[str, Any], fmt: ReportFormat) -> tuple[dict[str, Any], lis
         elif isinstance(raw, (int, float)) and not isinstance(raw, bool):
             meta[name] = format_number(raw)
         else:
-            meta[name] = clean(raw, f.where)
+            text = clean(raw, f.where)
+            meta[name] = tidy_line(text) if f.type == "text" else text  # one line, as the reader makes it
 
     text = _texts(data, fmt, clean)
     sentences = {
@@ -317,7 +323,12 @@ def contact_sentence(meta: dict[str, str]) -> str:
     agency = meta.get("agency", "").strip()
     if not office and not details:
         return ""
-    who = office if agency in office or not _generic_office(office) else f"{agency}{office}"
+    # 办公室 needs the agency in front, unless the agency's name already ends with it
+    # (测试局办公室 + 办公室 must not read 测试局办公室办公室)
+    if office and agency.endswith(office):
+        who = agency
+    else:
+        who = office if agency in office or not _generic_office(office) else f"{agency}{office}"
     sentence = f"如对本报告有疑问，请与{who}联系"
     if details:
         sentence += "（" + "，".join(details) + "）"

@@ -23,8 +23,8 @@ import zlib
 from pathlib import Path
 from typing import Any, Protocol
 
-from .checks import LAST_YEAR, MAX_ABS, CellError, Uncalculated
-from .errors import InputError
+from .checks import LAST_YEAR, MAX_ABS, NUMBER_TEXT, CellError, TextNumber, Uncalculated
+from .errors import InputError, reason
 from .formats import FORMATS
 from .layout import (
     MARKER_TAG, SHEET_CHECKS, SHEET_COVER, SHEET_MARKER, SHEET_OVERVIEW, SHEET_PREVIOUS, SHEET_TEXT,
@@ -42,10 +42,13 @@ MAX_NUMBER = MAX_ABS - 1  # data validation bound: the checks' own
 MAX_CELL_TEXT = 32767  # characters a cell can hold (Excel specifications and limits)
 PASSWORD = ""  # protection guards against accidents, not people: 审阅 → 撤销工作表保护 needs no password
 
-# Zip limits for reading (a real workbook is ~50 KB with ~20 members).
+# Zip limits for reading (a real workbook is ~50 KB with ~20 members). The size and
+# ratio limits apply to the parts that are unpacked and parsed (the XML); pictures and
+# embedded files are never unpacked by the reader, so a large logo does not count.
 MAX_MEMBERS = 2000
 MAX_UNCOMPRESSED = 50 * 1024 * 1024
 MAX_RATIO = 200
+NOT_PARSED = ("xl/media/", "xl/embeddings/", "docProps/thumbnail")
 
 
 # --------------------------------------------------------------------------
@@ -462,7 +465,11 @@ def read_workbook(path: str | os.PathLike):
     from python_calamine import CalamineWorkbook
 
     try:
-        book = CalamineWorkbook.from_path(str(p))
+        if _utf8(str(p)):
+            book = CalamineWorkbook.from_path(str(p))
+        else:  # calamine takes only UTF-8 paths; a GBK name from a Windows zip is not one
+            with open(p, "rb") as fh:
+                book = CalamineWorkbook.from_filelike(io.BytesIO(fh.read()))
     except BaseException as exc:  # calamine's own errors, or a Rust panic (a BaseException)
         if isinstance(exc, (KeyboardInterrupt, SystemExit)):
             raise
@@ -479,6 +486,14 @@ def read_workbook(path: str | os.PathLike):
     report = report_from_grids(str(p), layout, grids)
     _explain_blanks(p, layout, report.data)
     return report
+
+
+def _utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _explain_blanks(p: Path, layout: Layout, data: dict[str, Any]) -> None:
@@ -576,6 +591,11 @@ def report_from_grids(path: str, layout: Layout, grids: dict[str, list[list[Any]
             value = _cell_value(fmt.field(key), raw)
         if value is not None:
             data[key] = value
+    from .data import tidy_line
+
+    for f in fmt.meta_fields:  # the cover as one line each (an Alt+Enter in 机关全称)
+        if f.type == "text" and isinstance(data.get(f.key), str):
+            data[f.key] = tidy_line(data[f.key])
     _published_totals(fmt, data, shown)
     return Report(path, fmt, data, layout.cells(), [])
 
@@ -644,6 +664,8 @@ def _cell_value(field: Field, value: Any) -> Any:
         return int(value)
     if isinstance(value, (_dt.date, _dt.time, _dt.timedelta)):
         return value  # a date where a number belongs: value-not-integer
+    if isinstance(value, str) and NUMBER_TEXT.fullmatch(value.strip()):
+        return TextNumber(value)  # typed into a cell formatted as text: the checker says how to fix it
     return value
 
 
@@ -653,7 +675,7 @@ def guard_zip(p: Path) -> None:
         with open(p, "rb") as fh:
             head = fh.read(8)
     except OSError as exc:
-        raise InputError(f"无法读取“{p}”：{exc.strerror}") from None
+        raise InputError(f"无法读取“{p}”（{reason(exc, '读取')}），请检查文件的权限") from None
     if not head:
         raise InputError(f"“{p.name}”是空文件，不是工作簿")
     if head.startswith(b"\xd0\xcf\x11\xe0"):
@@ -672,10 +694,17 @@ def _guard_archive(p: Path, z: zipfile.ZipFile) -> None:
     names = {i.filename for i in infos}
     if len(infos) > MAX_MEMBERS:
         raise InputError(f"“{p.name}”包含 {len(infos)} 个部件，不像年度报告工作簿，拒绝读取")
-    total = sum(i.file_size for i in infos)
-    packed = max(1, sum(i.compress_size for i in infos))
-    if total > MAX_UNCOMPRESSED or total / packed > MAX_RATIO:
-        raise InputError(f"“{p.name}”解压后有 {total // 1024 // 1024} MB，异常（可能是恶意文件），拒绝读取")
+    named = _book_parts(z)
+    parsed = [i for i in infos if not i.filename.startswith(NOT_PARSED) or i.filename in named]
+    total = sum(i.file_size for i in parsed)
+    packed = max(1, sum(i.compress_size for i in parsed))
+    if total > MAX_UNCOMPRESSED:
+        raise InputError(f"“{p.name}”的表格部分（图片除外）解压后有 {total // 1024 // 1024} MB，超过 "
+                         f"{MAX_UNCOMPRESSED // 1024 // 1024} MB 的上限（年度报告不到 1 MB），"
+                         f"可能是恶意构造的文件（压缩炸弹），拒绝读取")
+    if total / packed > MAX_RATIO:
+        raise InputError(f"“{p.name}”的表格部分压缩比为 {total // packed}:1，超过 {MAX_RATIO}:1 的上限"
+                         f"（正常工作簿不到 20:1），可能是恶意构造的文件（压缩炸弹），拒绝读取")
     if "xl/workbook.xml" not in names:
         if "word/document.xml" in names:
             raise InputError(f"“{p.name}”是 Word 文档，不是工作簿，请检查文件")
@@ -683,13 +712,48 @@ def _guard_archive(p: Path, z: zipfile.ZipFile) -> None:
     _guard_extents(p, z)
 
 
-# The reader builds a dense grid per sheet from A1 to the farthest cell: one
-# stray entry in XFD1048576 would ask for terabytes (calamine then aborts the
-# process). The report needs about 40 rows and 15 columns, so a sheet the
-# reader reads may not reach row 1000 or column AAA (at most 999 x 702 cells).
+def _book_parts(z: zipfile.ZipFile) -> set[str]:
+    """The parts the workbook's relationships name (sheets, shared strings, styles): these
+    are parsed wherever they are stored, so they count toward the limits."""
+    try:
+        rels = z.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+    except KeyError:
+        return set()
+    return {t.lstrip("/") if t.startswith("/") else f"xl/{t}"
+            for t in re.findall(r'Target="([^"]+)"', rels)}
+
+
+# The reader builds a dense grid per sheet from A1 to the farthest cell with a
+# value: one stray value in XFD1048576 would ask for terabytes (calamine then
+# aborts the process). The report needs about 40 rows and 15 columns, so a sheet
+# the reader reads may not have a value at row 1000 or column AAA (at most 999 x
+# 702 cells). Cells with formatting only (<c r="A5000" s="3"/>, a bold or filled
+# cell far below) and the <dimension> element do not enlarge calamine's grid
+# (python-calamine 0.9, tested in test_bad_input.py), so they are allowed.
 # A cell's r="…" (a row's r has digits only). The pattern starts with a literal so
 # the search is fast, and it matches whatever white space precedes the attribute.
 FAR_CELL = re.compile(rb'r="([A-Z]{3}[0-9]+|[A-Z]{1,2}[0-9]{4,})"')
+VALUE_CHILD = re.compile(rb"<(?:\w+:)?(?:v|f|is)[\s/>]")
+CELL_END = re.compile(rb"</(?:\w+:)?c>")
+
+
+def _far_value(xml: bytes) -> re.Match | None:
+    """The first far cell that holds a value or formula (None: formatting only, or nothing)."""
+    for far in FAR_CELL.finditer(xml):
+        start = xml.rfind(b"<", 0, far.start())
+        tag = re.match(rb"<(?:\w+:)?(\w+)", xml[start:start + 40])
+        if not tag or tag.group(1) != b"c":
+            return far  # not a cell: be safe
+        end = xml.find(b">", far.end())
+        if end < 0:
+            return far
+        if xml[end - 1:end] == b"/":
+            continue  # <c r="…" s="3"/>: formatting only
+        close = CELL_END.search(xml, end)
+        body = xml[end + 1:close.start() if close else len(xml)]
+        if VALUE_CHILD.search(body):
+            return far
+    return None
 
 
 def _read_sheets() -> set[str]:
@@ -703,7 +767,7 @@ def _guard_extents(p: Path, z: zipfile.ZipFile) -> None:
             xml = z.read(members[sheet])
         except (KeyError, OSError):
             continue  # the reader reports the missing part
-        far = FAR_CELL.search(xml)
+        far = _far_value(xml)
         if far:
             raise InputError(f"“{p.name}”的工作表“{sheet}”在表格范围以外很远处有内容（{far.group(1).decode()}），"
                              f"不像年度报告工作簿；请删除表格以外的内容后再检查")
