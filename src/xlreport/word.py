@@ -1,4 +1,4 @@
-"""The Word report: `xlreport render FILE -o OUT.docx [--pdf] [--template T.docx] [--force]`.
+"""The Word report: `xlreport render FILE -o OUT.docx [--pdf] [--template T.docx] [--force] [--ignore-errors]`.
 
 A docxtpl (Jinja2) template is filled with a context built from the report data.
 The default template is `templates/report.docx`, generated from the format
@@ -763,10 +763,11 @@ def _render(tpl, context: dict[str, Any], name: str, version: str) -> None:
 
 def render_file(path: str | os.PathLike, output: str | os.PathLike, pdf: bool = False,
                 template: str | os.PathLike | None = None, force: bool = False,
-                previous: str | os.PathLike | None = None) -> int:
+                previous: str | os.PathLike | None = None, ignore_errors: bool = False) -> int:
     """`xlreport render`: check, then render the Word report (and a PDF). Returns the exit code.
 
-    0 written; 1 the data has errors and force is not set (nothing written).
+    0 written; 1 the data has errors: nothing written, or, with ignore_errors,
+    written with the figures as entered. `force` only allows overwriting.
     Raises XlreportError (exit 2) when a file cannot be read or written or
     LibreOffice is missing.
     """
@@ -781,8 +782,10 @@ def render_file(path: str | os.PathLike, output: str | os.PathLike, pdf: bool = 
     name = str(path)
     if problems:
         print_problems(name, problems)
-    if has_errors(problems) and not force:
-        print(f"{name}：数据有错误，未生成报告。请改正后重新生成，或加 --force 强制生成（报告中将照原样印出这些数字）")
+    errors = has_errors(problems)
+    if errors and not ignore_errors:
+        print(f"{name}：数据有错误，未生成报告。请改正后重新生成，"
+              f"或加 --ignore-errors 照原样生成（报告中将照原样印出这些数字）")
         return 1
     target = Path(output)
     pdf_target = target.with_suffix(".pdf")
@@ -800,6 +803,9 @@ def render_file(path: str | os.PathLike, output: str | os.PathLike, pdf: bool = 
     if pdf:
         pdf_path = convert_pdf(result.path, pdf_target, force)
         print(f"已生成 PDF：{Path(pdf_path).resolve()}")
+    if errors:
+        print(f"{name}：数据有错误（--ignore-errors），报告中照原样印出了这些数字，请改正后重新生成")
+        return 1
     return 0
 
 
