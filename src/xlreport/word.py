@@ -51,8 +51,9 @@ Template variables (the context of `build_context`)
 All numbers in the sentences come from `checks.evaluate(data, fmt).numbers`,
 the same numbers the tables print, so the prose cannot contradict a table.
 
-User text is data, never template code: the template is rendered in a
-`jinja2.sandbox.SandboxedEnvironment` with autoescape and StrictUndefined;
+User text is data, never template code: the template is rendered in the
+sandbox of sandbox.py (limits on sizes, range and time; no other files, no
+unescaped output) with autoescape and StrictUndefined;
 characters that XML cannot hold (control characters, lone surrogates) are
 removed with a Chinese warning. Module-level imports are light: docxtpl,
 python-docx and Jinja2 are imported inside the functions that need them.
@@ -473,9 +474,10 @@ def _environment():
     global _ENV
     if _ENV is None:
         from jinja2 import StrictUndefined
-        from jinja2.sandbox import SandboxedEnvironment
 
-        class _Env(SandboxedEnvironment):
+        from .sandbox import TemplateEnvironment
+
+        class _Env(TemplateEnvironment):
             def from_string(self, source, globals=None, template_class=None):
                 # Compiling the ~120 KB document XML costs most of a render: reuse it.
                 if globals or template_class:
@@ -531,7 +533,11 @@ def _template_class():
             for escape, literal in (("{_{", "{"), ("}_}", "}"), ("{_%", "{"), ("%_}", "%")):
                 src_xml = src_xml.replace(escape, "{{ '" + literal + "' }}" + escape[2])
             self.current_rendering_part = part
-            dst_xml = jinja_env.from_string(src_xml).render(context)
+            try:
+                dst_xml = jinja_env.from_string(src_xml).render(context)
+            except Exception as exc:
+                exc.xlreport_source = src_xml  # one line per paragraph: the message quotes the line of the error
+                raise
             dst_xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", dst_xml)
             return self.resolve_listing(dst_xml)
 
@@ -554,7 +560,11 @@ def _open_template(path: Path):
     return tpl
 
 
+FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
+
+
 def _template_source(tpl) -> str:
+    """Every part docxtpl renders as XML: the body, headers, footers and footnotes."""
     from docx.oxml import parse_xml
 
     xml = tpl.patch_xml(tpl.get_xml())
@@ -562,6 +572,10 @@ def _template_source(tpl) -> str:
         for _, rel in tpl.docx.part.rels.items():
             if rel.reltype == uri and rel.target_part.blob:
                 xml += tpl.patch_xml(tpl.xml_to_string(parse_xml(rel.target_part.blob)))
+    for part in tpl.docx.part.package.parts:
+        if part.content_type == FOOTNOTES and part.blob:
+            blob = part.blob
+            xml += tpl.patch_xml(blob.decode("utf-8") if isinstance(blob, bytes) else blob)
     # one line per paragraph, so that an error's line number points at its paragraph
     return xml.replace("</w:p>", "</w:p>\n")
 
@@ -573,6 +587,8 @@ JINJA_ERRORS = (  # Jinja's English messages, said in Chinese
     (r"expected token '([^']+)', got '([^']+)'", "标记中出现了多余的“{1}”"),
     (r"unexpected '([^']+)'", "标记中出现了多余的“{0}”"),
     (r"expected name or number", "“.”后面缺少变量名"),
+    (r"No filter named '(\w+)'", "不认识的过滤器“|{0}”"),
+    (r"No test named '(\w+)'", "不认识的判断“is {0}”"),
 )
 
 
@@ -584,19 +600,52 @@ def _chinese_detail(detail: str) -> str:
     return "标记不完整或拼写有误"
 
 
+def _near(source: str | None, lineno: int | None) -> str:
+    """「，出错位置附近的文字：“…”」: the text of the paragraph on line `lineno` of `source`."""
+    import html
+
+    if not source or not lineno:
+        return ""
+    lines = source.splitlines()
+    for i in (lineno - 1, lineno - 2, lineno):  # the paragraph of the error, else its neighbours
+        if 0 <= i < len(lines):
+            text = re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", "", lines[i]))).strip()
+            if text:
+                return f"，出错位置附近的文字：“{text[:60]}”"
+    return ""
+
+
 def _syntax_message(exc, name: str, source: str | None = None) -> str:
     detail = _chinese_detail(getattr(exc, "message", None) or str(exc))
-    near = ""
-    lineno = getattr(exc, "lineno", None)
-    if source and lineno:
-        lines = source.splitlines()
-        for i in (lineno - 1, lineno - 2, lineno):  # the paragraph of the error, else its neighbours
-            if 0 <= i < len(lines):
-                text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", lines[i])).strip()
-                if text:
-                    near = f"，出错位置附近的文字：“{text[:60]}”"
-                    break
+    near = _near(source or getattr(exc, "xlreport_source", None), getattr(exc, "lineno", None))
     return f"模板“{name}”中的模板标记有语法错误（{detail}{near}），请检查 {{{{ }}}} 和 {{% %}} 是否成对、完整"
+
+
+def _forbidden(ast, name: str, source: str) -> None:
+    """Refuse what a Word template must not do: other files, unescaped output (see sandbox.py)."""
+    from jinja2 import nodes
+
+    from .sandbox import FORBIDDEN_FILTERS
+
+    found: list[tuple[int, str]] = []
+    tags = ((nodes.Include, "{% include %}"), (nodes.Import, "{% import %}"),
+            (nodes.FromImport, "{% from … import %}"), (nodes.Extends, "{% extends %}"))
+    for node_type, tag in tags:
+        found += [(n.lineno, f"的“{tag}”不能使用：模板不能引用其他文件，请把需要的内容直接写在模板中")
+                  for n in ast.find_all(node_type)]
+    found += [(n.lineno, f"的{FORBIDDEN_FILTERS[n.name]}，不能使用") for n in ast.find_all(nodes.Filter)
+              if n.name in FORBIDDEN_FILTERS]
+    found += [(n.lineno, "的“{% autoescape %}”不能使用：关闭转义后，文字中的 < 和 & 会损坏文档")
+              for n in ast.find_all(nodes.EvalContextModifier) if any(o.key == "autoescape" for o in n.options)]
+    if found:
+        lineno, reason = min(found)
+        raise InputError(f"模板“{name}”中{reason}{_where(source, lineno)}，未生成报告")
+
+
+def _where(source: str | None, lineno: int | None) -> str:
+    """「（出错位置附近的文字：“…”）」, or "" when the paragraph is not known."""
+    near = _near(source, lineno)
+    return f"（{near.removeprefix('，')}）" if near else ""
 
 
 @lru_cache(maxsize=None)
@@ -693,14 +742,16 @@ def _lint(tpl, name: str) -> list[tuple[str, list[str]]]:
         ast = env.parse(source)
     except TemplateSyntaxError as exc:
         raise InputError(_syntax_message(exc, name, source)) from None
+    _forbidden(ast, name, source)
     return _unknown_variables(ast)
 
 
 def lint_template(path: str | os.PathLike) -> list[str]:
     """Chinese messages for a custom template: one per unknown variable ([] = usable).
 
-    Raises InputError if the file is not a Word document or its template
-    markup has a syntax error.
+    Raises InputError if the file is not a Word document, its template markup
+    has a syntax error, or it uses what a Word template may not (other files,
+    unescaped output: see sandbox.py).
     """
     p = Path(path)
     tpl = _open_template(p)
@@ -739,26 +790,67 @@ def render_report(data: dict[str, Any], fmt: ReportFormat, output: str | os.Path
             raise InputError(f"模板“{template_path.name}”中有不存在的变量：{names}，未生成报告"
                              f"（请核对拼写，可用的变量见 xlreport README 的“Template variables”一节；xlreport 只检查不改动模板）")
     context, warnings = _build(data, fmt)
-    _render(tpl, context, template_path.name, fmt.version)
+    _render(tpl, context, template_path.name, fmt.version, custom)
     path = write_atomic(target, tpl.save, force, notify=warn)
     return RenderResult(path, warnings)
 
 
-def _render(tpl, context: dict[str, Any], name: str, version: str) -> None:
+# What a template's own code can raise while it runs, said in Chinese (the first match counts).
+RUNTIME_ERRORS = (
+    (ZeroDivisionError, "除数为 0"),
+    (RecursionError, "宏调用自身，无限嵌套"),
+    (MemoryError, "内存不足"),
+    (OverflowError, "数值过大"),
+    (TypeError, "数据类型不匹配（例如文字与数字相加，或对文字做算术）"),
+    (ValueError, "数值无效"),
+    (ArithmeticError, "计算出错"),
+)
+
+
+def _template_line(exc: BaseException) -> int | None:
+    """The line of the template's own code where `exc` arose (None: not in template code)."""
+    from .sandbox import TEMPLATE_FILE
+
+    lineno = None
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == TEMPLATE_FILE:
+            lineno = tb.tb_lineno
+        tb = tb.tb_next
+    return lineno
+
+
+def _render(tpl, context: dict[str, Any], name: str, version: str, custom: bool = True) -> None:
+    """Render `tpl` (in place); every problem of the template becomes an InputError in Chinese.
+
+    A custom template's rendering is limited in time (sandbox.TIME_LIMIT); sizes are
+    limited for every template (sandbox.py)."""
     from jinja2 import TemplateError, TemplateSyntaxError, UndefinedError
     from jinja2.exceptions import SecurityError
 
+    from . import sandbox
+
     try:
-        tpl.render(context, _environment(), autoescape=True)
+        with sandbox.time_limit(sandbox.TIME_LIMIT if custom else None):
+            tpl.render(context, _environment(), autoescape=True)
     except TemplateSyntaxError as exc:
         raise InputError(_syntax_message(exc, name)) from None
-    except UndefinedError as exc:
-        raise InputError(f"模板“{name}”用到了 {version} 版格式没有的内容（{exc.message}），未生成报告；"
-                         f"只属于某一版格式的部分请用 {{% if fmt == \"2021\" %}} … {{% endif %}} 括起来") from None
-    except SecurityError as exc:
-        raise InputError(f"模板“{name}”中有不允许的表达式（{exc}），未生成报告") from None
-    except TemplateError as exc:
-        raise InputError(f"模板“{name}”无法生成报告（{exc}）") from None
+    except Exception as exc:
+        where = _where(getattr(exc, "xlreport_source", None), getattr(exc, "lineno", None) or _template_line(exc))
+        if isinstance(exc, UndefinedError):
+            raise InputError(f"模板“{name}”用到了 {version} 版格式没有的内容（{exc.message}）{where}，未生成报告；"
+                             f"只属于某一版格式的部分请用 {{% if fmt == \"2021\" %}} … {{% endif %}} 括起来") from None
+        if isinstance(exc, sandbox.Refused):
+            raise InputError(f"模板“{name}”无法生成报告：{exc.reason}{where}，未生成报告") from None
+        if isinstance(exc, SecurityError):
+            raise InputError(f"模板“{name}”中有不允许的表达式（{exc}）{where}，未生成报告") from None
+        if isinstance(exc, TemplateError):
+            raise InputError(f"模板“{name}”无法生成报告（{exc}）{where}") from None
+        if _template_line(exc) is None:
+            raise  # not the template's doing: a bug, reported as such by the CLI
+        what = next((text for kind, text in RUNTIME_ERRORS if isinstance(exc, kind)), type(exc).__name__)
+        raise InputError(f"模板“{name}”中的模板标记运行出错：{what}{where}，未生成报告；"
+                         f"请检查该处 {{{{ }}}} 和 {{% %}} 中的计算") from None
 
 
 def render_file(path: str | os.PathLike, output: str | os.PathLike, pdf: bool = False,
