@@ -10,11 +10,15 @@ to lists and dicts; on top of it:
 * no raw XML: the `safe` and `urlize` filters do not exist (everything printed
   is escaped, so nothing can break the document's XML; `{% autoescape false %}`
   is refused by the lint);
-* sizes: every string, list or number that an operator (`*`, `**`, `+`, `%`,
-  `~`), a filter or a method makes is checked, before it is made where it could
-  be huge (`'x' * 10**9`, `10 ** 10**9`, `'x'.center(10**9)`, `replace`,
-  format widths), and after otherwise; `range` is limited to MAX_RANGE items;
-  the output of one document part to MAX_OUTPUT characters;
+* sizes: every value that an operator (`*`, `**`, `+`, `%`, `~`), a filter or a
+  method makes is measured by `weight` (characters and items, nested lists
+  counted each time they occur, i.e. about the length of its text), before it
+  is made wherever it could be huge (`'x' * 10**9`, `10 ** 10**9`,
+  `'x'.center(10**9)`, `replace`, `join`, format widths), and after otherwise;
+  integers are limited to MAX_BITS; `range` to MAX_RANGE items; a printed value
+  and the output of one document part to MAX_OUTPUT characters. So no single
+  step allocates much more than MAX_SIZE, and values the template keeps (in a
+  `namespace`) cannot grow past it;
 * time: a template rendered under `time_limit` stops after that many seconds
   (a trace function watches the template's own code, which is where loops run).
 
@@ -39,11 +43,12 @@ from jinja2.environment import Template
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-MAX_SIZE = 1_000_000  # characters of a string, items of a list, made by the template
+MAX_SIZE = 10_000_000  # characters and items of a value the template makes, nested ones included
 MAX_RANGE = 10_000  # items of range() (Jinja's own limit is 100,000)
 MAX_BITS = 4_000  # an integer of about 1,200 digits; no report needs more
 MAX_WIDTH = 1_000  # a width or precision in a format ("%5d", "{:>8}")
-MAX_OUTPUT = 20_000_000  # characters of one rendered document part (the built-in one: ~0.2 MB)
+MAX_OUTPUT = 20_000_000  # characters of one rendered document part, or one printed value (built-in: ~0.2 MB)
+MAX_DEPTH = 100  # nesting of lists in lists
 TIME_LIMIT = 20.0  # seconds for rendering a custom template (the built-in one: ~0.05 s)
 TEMPLATE_FILE = "<template>"  # the file name of code compiled from a string: where template code runs
 
@@ -61,54 +66,75 @@ class Refused(SecurityError):
         self.reason = reason
 
 
+# --- sizes -------------------------------------------------------------------------
+
+CONTAINERS = (list, tuple, set, frozenset, dict)
+
+
+def weight(value: Any, depth: int = 0, memo: dict | None = None) -> int:
+    """Characters and items in `value`, nested containers included, each time they occur:
+    about the length of its text (`str(value)`), and never less. [x] * 1000 weighs 1000 x."""
+    if isinstance(value, (str, bytes)):
+        return len(value)
+    if not isinstance(value, CONTAINERS):
+        return 1
+    if depth > MAX_DEPTH:
+        raise Refused(f"列表嵌套过深（超过 {MAX_DEPTH} 层）")
+    memo = {} if memo is None else memo
+    key = id(value)
+    if key not in memo:
+        memo[key] = 0  # (a cycle counts once)
+        items = [x for pair in value.items() for x in pair] if isinstance(value, dict) else value
+        memo[key] = len(value) + sum(weight(x, depth + 1, memo) for x in items)
+    return memo[key]
+
+
+def _too_big(size: int, limit: int = MAX_SIZE) -> None:
+    if size > limit:
+        raise Refused(f"生成的文字或列表过长（{size:,} 个字符或项目，不能超过 {limit:,} 个）")
+
+
 def _sized(value: Any) -> Any:
-    """`value`, if it is not too big."""
-    if isinstance(value, (str, bytes, list, tuple, dict, set, frozenset)) and len(value) > MAX_SIZE:
-        raise Refused(f"生成的文字或列表过长（超过 {MAX_SIZE:,} 个字符或项目）")
-    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > MAX_BITS:
-        raise Refused("计算结果的数值过大")
+    """`value`, if it is not too big (checked after it was made)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        if value.bit_length() > MAX_BITS:
+            raise Refused("计算结果的数值过大")
+    else:
+        _too_big(weight(value))
     return value
-
-
-def _length(value: Any) -> int:
-    return len(value) if isinstance(value, (str, bytes, list, tuple)) else 0
 
 
 def _whole(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-def _too_long() -> Refused:
-    return Refused(f"生成的文字或列表过长（超过 {MAX_SIZE:,} 个字符或项目）")
-
-
-def _limit(n: int) -> None:
-    if n > MAX_SIZE:
-        raise _too_long()
+def _text_weight(values) -> int:
+    """What these values weigh as text (they are about to be joined or formatted)."""
+    return sum(weight(v) for v in values)
 
 
 PERCENT_SPEC = re.compile(r"%%|%(?:\([^)]*\))?[#0 +\-]*(\*|\d+)?(?:\.(\*|\d+))?")
 
 
-def _check_percent_format(text: str) -> None:
+def _check_percent_format(text: str, args: Any) -> None:
     """'%0999999999d' % 1 would make a gigabyte: widths and precisions are limited."""
     for m in PERCENT_SPEC.finditer(text):
         for part in m.groups():
             if part == "*" or (part and int(part) > MAX_WIDTH):
                 raise Refused(f"格式“{m.group(0)}”中的宽度过大（不能超过 {MAX_WIDTH}）")
+    _too_big(len(text) + weight(args))
 
 
-def _check_brace_format(text: str) -> None:
+def _check_brace_format(text: str, args: tuple, kwargs: dict) -> None:
     """'{:>999999999}'.format(1) likewise; nested widths ('{:{w}}') are refused."""
     try:
         fields = list(string.Formatter().parse(text))
     except ValueError:
         return  # malformed: format() itself says so
     for _, name, spec, _ in fields:
-        if not spec:
-            continue
-        if "{" in spec or any(int(d) > MAX_WIDTH for d in re.findall(r"\d+", spec)):
+        if spec and ("{" in spec or any(int(d) > MAX_WIDTH for d in re.findall(r"\d+", spec))):
             raise Refused(f"格式“{{{name or ''}:{spec}}}”中的宽度过大（不能超过 {MAX_WIDTH}）")
+    _too_big(len(text) * (1 + len(fields)) + _text_weight(args) + _text_weight(kwargs.values()))
 
 
 def limited_range(*args: Any) -> range:
@@ -125,8 +151,8 @@ def _check_binop(operator: str, left: Any, right: Any) -> None:
     """Refuse, before computing it, a result that would be too big."""
     if operator == "*":
         for seq, n in ((left, right), (right, left)):
-            if _length(seq) and _whole(n) is not None:
-                _limit(len(seq) * max(n, 0))
+            if isinstance(seq, (str, bytes, list, tuple)) and _whole(n) is not None:
+                _too_big(weight(seq) * max(n, 0))
         a, b = _whole(left), _whole(right)
         if a is not None and b is not None and a.bit_length() + b.bit_length() > MAX_BITS:
             raise Refused("乘法结果的数值过大")
@@ -138,29 +164,34 @@ def _check_binop(operator: str, left: Any, right: Any) -> None:
         elif isinstance(left, (int, float)) and isinstance(right, (int, float)) and abs(right) > 10**6:
             raise Refused("乘方的指数过大")
     elif operator == "+":
-        if _length(left) and _length(right):
-            _limit(len(left) + len(right))
+        if isinstance(left, (str, bytes, list, tuple)) and isinstance(right, (str, bytes, list, tuple)):
+            _too_big(weight(left) + weight(right))
     elif operator == "%" and isinstance(left, str):
-        _check_percent_format(left)
+        _check_percent_format(left, right)
 
 
 # --- calls of methods and filters ---------------------------------------------
 
 
-def _check_str_method(owner: str, name: str, args: tuple, kwargs: dict) -> None:
-    """Methods of a string that can make it much longer."""
+def _check_str_method(owner: str, name: str, args: tuple, kwargs: dict) -> tuple:
+    """Methods of a string that can make it much longer; returns the arguments to use."""
     arg = args[0] if args else None
     if name in ("center", "ljust", "rjust", "zfill") and _whole(arg) is not None:
-        _limit(arg)
+        _too_big(arg)
     elif name == "expandtabs":
         size = _whole(arg if arg is not None else kwargs.get("tabsize", 8)) or 0
-        _limit(len(owner) + owner.count("\t") * size)
+        _too_big(len(owner) + owner.count("\t") * size)
     elif name == "replace" and len(args) >= 2 and isinstance(args[0], str) and isinstance(args[1], str):
-        _limit(_replaced_length(owner, args[0], args[1]))
+        _too_big(_replaced_length(owner, args[0], args[1]))
     elif name in ("format", "format_map"):
-        _check_brace_format(owner)
+        _check_brace_format(owner, args, kwargs)
+    elif name == "join" and args:
+        items = list(args[0])  # an iterator is read once, here
+        _too_big(_text_weight(items) + len(owner) * len(items))
+        return (items, *args[1:])
     elif name in ("translate", "maketrans"):
         raise Refused(f"模板中不能使用 .{name}()")
+    return args
 
 
 def _replaced_length(text: str, old: str, new: str) -> int:
@@ -168,8 +199,8 @@ def _replaced_length(text: str, old: str, new: str) -> int:
     return len(text) + count * max(len(new) - len(old), 0)
 
 
-def _joined(sep: str, items: list) -> None:
-    _limit(sum(_length(i) for i in items) + len(sep) * max(len(items) - 1, 0))
+# Filters that turn a value into its text: it must not weigh too much as text.
+AS_TEXT = ("string", "pprint", "tojson", "urlencode", "xmlattr", "escape", "e", "forceescape", "format")
 
 
 def _guard_filter(name: str, func):
@@ -184,24 +215,26 @@ def _guard_filter(name: str, func):
         def option(index: int, key: str, default: Any) -> Any:
             return rest[index] if len(rest) > index else kwargs.get(key, default)
 
+        if name in AS_TEXT:
+            _too_big(weight(value) + _text_weight(rest) + _text_weight(kwargs.values()))
         if name == "center":
-            _limit(_whole(option(0, "width", 80)) or 0)
+            _too_big(_whole(option(0, "width", 80)) or 0)
         elif name == "indent":
             width = option(0, "width", 4)
             per_line = len(width) if isinstance(width, str) else (_whole(width) or 0)
-            _limit(_length(value) + (str(value).count("\n") + 1) * per_line)
+            _too_big(weight(value) + (str(value).count("\n") + 1) * per_line)
         elif name == "replace" and len(rest) >= 2:
-            _limit(_replaced_length(str(value), str(rest[0]), str(rest[1])))
+            _too_big(_replaced_length(str(value), str(rest[0]), str(rest[1])))
         elif name == "format" and isinstance(value, str):
-            _check_percent_format(value)
+            _check_percent_format(value, rest)
         elif name == "join" and value is not None:
             items = list(value)  # an iterator is read once, here
-            _joined(str(option(0, "d", "")), [i if isinstance(i, str) else str(i) for i in items])
+            _too_big(_text_weight(items) + weight(option(0, "d", "")) * len(items))
             args[skip] = items
         elif name == "wordwrap":
             width = _whole(option(0, "width", 79)) or 79
             wrap = option(3, "wrapstring", None)
-            _limit(_length(value) + (_length(value) // max(width, 1) + 1) * len(str(wrap or "\n")))
+            _too_big(weight(value) + (weight(value) // max(width, 1) + 1) * len(str(wrap or "\n")))
         elif name in ("batch", "slice"):
             count = _whole(option(0, "linecount" if name == "batch" else "slices", 0)) or 0
             if count > MAX_RANGE:
@@ -231,10 +264,19 @@ class _Output:
 
 
 class _CodeGenerator(CodeGenerator):
-    def visit_Concat(self, node, frame):  # `a ~ b`: its result is checked like the operators'
-        self.write("environment.sized(")
-        super().visit_Concat(node, frame)
-        self.write(")")
+    def visit_Concat(self, node, frame):
+        """`a ~ b ~ c`: Jinja's own code, with the parts weighed before they are joined."""
+        if frame.eval_ctx.volatile:
+            join = "(markup_join if context.eval_ctx.volatile else str_join)"
+        elif frame.eval_ctx.autoescape:
+            join = "markup_join"
+        else:
+            join = "str_join"
+        self.write(f"environment.joined({join}, (")
+        for arg in node.nodes:
+            self.visit(arg, frame)
+            self.write(", ")
+        self.write("))")
 
 
 # (deadline on time.monotonic(), seconds allowed) of the renders in this thread, or None
@@ -293,15 +335,23 @@ class TemplateEnvironment(ImmutableSandboxedEnvironment):
     concat = _Output()
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
+        super().__init__(finalize=self.finalize_value, **kwargs)
         self.globals["range"] = limited_range
         self.globals.pop("lipsum", None)  # placeholder text, of any length: no use in a report
         for name in FORBIDDEN_FILTERS:
             self.filters.pop(name, None)
         self.filters = {name: _guard_filter(name, f) for name, f in self.filters.items()}
 
-    def sized(self, value: Any) -> Any:
-        return _sized(value)
+    @staticmethod
+    def joined(join, parts: tuple) -> str:
+        _too_big(_text_weight(parts))
+        return join(parts)
+
+    @staticmethod
+    def finalize_value(value: Any) -> Any:
+        """Every printed value ({{ … }}), before it becomes text."""
+        _too_big(weight(value), MAX_OUTPUT)
+        return value
 
     def call_binop(self, context, operator: str, left: Any, right: Any) -> Any:
         _check_binop(operator, left, right)
@@ -311,11 +361,7 @@ class TemplateEnvironment(ImmutableSandboxedEnvironment):
         target = getattr(__obj, "__wrapped__", __obj)  # str.format comes wrapped by the sandbox
         owner = getattr(target, "__self__", None)
         if isinstance(owner, str):
-            _check_str_method(owner, getattr(target, "__name__", ""), args, kwargs)
-            if getattr(target, "__name__", "") == "join" and args:
-                items = list(args[0])
-                _joined(owner, [i if isinstance(i, str) else "" for i in items])
-                args = (items, *args[1:])
+            args = _check_str_method(owner, getattr(target, "__name__", ""), args, kwargs)
         return _sized(super().call(__context, __obj, *args, **kwargs))
 
     def get_template(self, *args: Any, **kwargs: Any):
