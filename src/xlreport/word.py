@@ -180,7 +180,7 @@ def _value_text(f: Field, data: dict[str, Any], numbers: dict[str, Any], clean: 
         return ""
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):
         return format_number(raw, f.type)
-    return clean(raw, f.where)  # printed as entered (only with --force)
+    return clean(raw, f.where)  # printed as entered (only with --ignore-errors)
 
 
 def _nest(flat: dict[str, Any]) -> dict[str, Any]:
