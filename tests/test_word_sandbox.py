@@ -145,3 +145,17 @@ def test_cli_template_runtime_error_exit_2(tmp_path, capsys):
     assert err.startswith("错误：模板“t.docx”") and "除数为 0" in err and "分母：" in err
     assert "Traceback" not in err and "程序内部错误" not in err
     assert not (tmp_path / "out.docx").exists()
+
+
+def test_output_limits_bind_custom_templates_only(tmp_path, monkeypatch):
+    """The built-in template's output is bounded by the data (which has its own limits); the same
+    template given with --template is held to the limits of custom templates."""
+    monkeypatch.setattr(sandbox, "MAX_OUTPUT", 5_000)
+    fmt, data = demo()
+    word.render_report(data, fmt, tmp_path / "built-in.docx")
+    custom = tmp_path / "copy.docx"
+    custom.write_bytes(word.default_template().read_bytes())
+    with pytest.raises(InputError) as exc:
+        word.render_report(data, fmt, tmp_path / "out.docx", template=custom)
+    assert "生成的内容过长（超过 5,000 个字符）" in exc.value.message
+    assert not (tmp_path / "out.docx").exists()

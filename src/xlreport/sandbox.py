@@ -21,6 +21,8 @@ to lists and dicts; on top of it:
   `namespace`) cannot grow past it;
 * time: a template rendered under `time_limit` stops after that many seconds
   (a trace function watches the template's own code, which is where loops run).
+  The limits on printed values and output apply there too, i.e. to custom
+  templates only: the built-in template's output is bounded by the data.
 
 Every refusal is a `Refused` with a Chinese reason; word.py adds the template's
 name and the paragraph.
@@ -253,6 +255,8 @@ class _Output:
     """Jinja's `concat` with a limit: every rendered part and block goes through it."""
 
     def __call__(self, pieces) -> str:
+        if _DEADLINE.get() is None:  # the built-in template: its output is bounded by the data
+            return "".join(pieces)
         out = []
         size = 0
         for piece in pieces:
@@ -318,7 +322,8 @@ def _tracer(deadline: float, seconds: float):
 
 @contextmanager
 def time_limit(seconds: float | None):
-    """Templates rendered inside this block (in this thread) stop after `seconds` (None: no limit)."""
+    """Templates rendered inside this block (in this thread) stop after `seconds`, and their printed
+    values and output are limited (None: neither, for the built-in template)."""
     token = _DEADLINE.set(None if seconds is None else (time.monotonic() + seconds, seconds))
     try:
         yield
@@ -349,8 +354,9 @@ class TemplateEnvironment(ImmutableSandboxedEnvironment):
 
     @staticmethod
     def finalize_value(value: Any) -> Any:
-        """Every printed value ({{ … }}), before it becomes text."""
-        _too_big(weight(value), MAX_OUTPUT)
+        """Every printed value ({{ … }}) of a custom template, before it becomes text."""
+        if _DEADLINE.get() is not None:
+            _too_big(weight(value), MAX_OUTPUT)
         return value
 
     def call_binop(self, context, operator: str, left: Any, right: Any) -> Any:
