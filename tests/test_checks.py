@@ -89,6 +89,7 @@ CASES = [
     ("text-missing", "both", {"text.problems": "无"}, "text.problems"),
     ("text-missing", "both", {"text.problems": "\u3000\u3000无。\n"}, "text.problems"),
     ("text-missing", "2021", {"fee.count": DELETE, "fee.amount_yuan": DELETE}, "text.other"),
+    ("text-missing", "both", {"meta.agency_kind": "government"}, "meta.agency_kind"),
     ("format-version", "2019", {"meta.year": 2024}, "meta.year"),
     ("format-version", "2021", {"meta.year": 2020}, "meta.year"),
 ]
@@ -134,6 +135,25 @@ def test_text_missing_passes_when_fee_is_stated_in_text():
     del data["fee.count"], data["fee.amount_yuan"]
     data["text.other"] = "本年度未收取信息处理费。"
     assert check(data, V2021) == []
+
+
+@pytest.mark.parametrize("fmt", FORMATS, ids=lambda f: f.version)
+def test_government_must_report_assessment_review_and_accountability(fmt):
+    """条例 第五十条第（四）项: 各级人民政府 report 工作考核、社会评议和责任追究结果 (issue 9.10)."""
+    data = consistent_data(fmt, 7)
+    data["meta.agency_kind"] = "government"
+    [p] = check(data, fmt)
+    assert (p.rule, p.severity) == ("text-missing", "warning")
+    assert p.keys == ("meta.agency_kind", *(t.key for t in fmt.texts))
+    for words in ("各级人民政府", "工作考核、社会评议和责任追究结果", "“考核”“评议”“追究”", "（五）监督保障"):
+        assert words in p.message
+    for key, words in (("text.overview.supervision", "将政务公开纳入绩效考核。"), ("text.problems", "开展社会评议。"),
+                       ("text.other", "未发生责任追究情况。"), ("text.overview", "无责任追究。")):
+        assert check({**data, key: words}, fmt) == [], key  # any one of them, in any text
+    assert check({**data, "meta.agency_kind": "department"}, fmt) == []
+    assert check({**data, "meta.agency_kind": "other"}, fmt) == []
+    del data["meta.agency_kind"]
+    assert check(data, fmt) == []
 
 
 def test_blank_values_skip_the_rules_that_touch_them():

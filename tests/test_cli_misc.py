@@ -117,3 +117,29 @@ def test_usage_errors_and_help_are_chinese(capsys):
         main(["check", "--help"])
     out = capsys.readouterr().out
     assert out.startswith("用法：") and "选项：" in out and "显示本帮助" in out and "options" not in out
+
+
+def test_render_force_and_ignore_errors_are_separate(tmp_path, capsys):
+    """`render --force` only overwrites; `--ignore-errors` renders despite errors and exits 1."""
+    data = consistent_data(V2021, 3)
+    data["t3.new.business"] += 1  # breaks t3-balance and t3-row-sum
+    src = tmp_path / "bad.json"
+    src.write_text(json.dumps(document(data, V2021), ensure_ascii=False), encoding="utf-8")
+    out = tmp_path / "out.docx"
+    out.write_bytes(b"old")
+    assert main(["render", str(src), "-o", str(out), "--force"]) == 1
+    assert out.read_bytes() == b"old" and "--ignore-errors" in capsys.readouterr().out
+    assert main(["render", str(src), "-o", str(out), "--ignore-errors"]) == 2  # exists, no --force
+    assert out.read_bytes() == b"old" and "已存在" in capsys.readouterr().err
+    assert main(["render", str(src), "-o", str(out), "--ignore-errors", "--force"]) == 1
+    printed = capsys.readouterr().out
+    assert "[错误]" in printed and "已生成 Word 报告" in printed
+    assert out.read_bytes()[:2] == b"PK"
+    options = {o: a.help for a in render_parser()._actions for o in a.option_strings}
+    assert "有错误" in options["--ignore-errors"] and "有错误" not in options["--force"]
+
+
+def render_parser():
+    from xlreport.cli import build_parser
+
+    return build_parser()._subparsers._group_actions[0].choices["render"]

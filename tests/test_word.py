@@ -508,8 +508,28 @@ def test_render_file_refuses_data_with_errors(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "[错误]" in out and "未生成报告" in out
     assert not (tmp_path / "out.docx").exists()
-    assert word.render_file(src, tmp_path / "out.docx", force=True) == 0
+    assert word.render_file(src, tmp_path / "out.docx", ignore_errors=True) == 1  # rendered, still exit 1
+    out = capsys.readouterr().out
+    assert "[错误]" in out and "已生成 Word 报告" in out and "有错误" in out
     assert (tmp_path / "out.docx").exists()
+
+
+def test_render_file_force_only_overwrites(tmp_path, capsys):
+    """--force allows overwriting, never rendering a report with errors (issue 10.5)."""
+    src = write_demo_json(tmp_path)
+    doc = json.loads(src.read_text("utf-8"))
+    doc["values"]["t3.new.natural_person"] = 5
+    src.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    out = tmp_path / "out.docx"
+    out.write_bytes(b"last good report")
+    assert word.render_file(src, out, force=True) == 1
+    assert out.read_bytes() == b"last good report"
+    assert "未生成报告" in capsys.readouterr().out
+    with pytest.raises(OutputError):  # --ignore-errors does not overwrite either
+        word.render_file(src, out, ignore_errors=True)
+    assert out.read_bytes() == b"last good report"
+    assert word.render_file(src, out, force=True, ignore_errors=True) == 1
+    Document(str(out))
 
 
 def test_render_file_real_report_with_published_errors(tmp_path):

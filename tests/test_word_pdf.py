@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import signal
 import subprocess
+import time
+from pathlib import Path
 
 import pytest
 
 from test_word_support import demo, distinct, printed
-from xlreport import word
-from xlreport.errors import OutputError
+from xlreport import office, word
+from xlreport.errors import OutputError, XlreportError
 from xlreport.formats import V2021
 from xlreport.office import find_soffice
 
@@ -67,3 +71,71 @@ def test_render_file_with_pdf(tmp_path, capsys):
     with pytest.raises(OutputError):
         word.render_file(src, tmp_path / "out.docx", pdf=True)  # both exist: no overwrite
     assert word.render_file(src, tmp_path / "out.docx", pdf=True, force=True) == 0
+
+
+# --- no LibreOffice process outlives the conversion (issue 10.14) -------------
+
+
+def processes_with(marker: str) -> list[int]:
+    """Pids of the processes whose command line contains `marker` (Linux /proc)."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if marker.encode() in (entry / "cmdline").read_bytes():
+                    pids.append(int(entry.name))
+            except OSError:  # gone meanwhile
+                pass
+    return pids
+
+
+@pytest.fixture
+def private_profile(tmp_path):
+    """A profile path that only this test's LibreOffice has in its command line; whatever the
+    test leaves behind is found by it, reported and killed."""
+    profile = (tmp_path / "lo-profile").resolve()
+    yield profile
+    for pid in processes_with(str(profile)):
+        os.kill(pid, signal.SIGKILL)
+
+
+def survivors(profile: Path) -> list[int]:
+    deadline = time.monotonic() + 1  # a killed process takes a moment to disappear; a live one goes on
+    while processes_with(str(profile)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return processes_with(str(profile))
+
+
+needs_proc = pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="needs /proc (Linux)")
+
+
+@needs_proc
+def test_timed_out_conversion_leaves_no_libreoffice_behind(tmp_path, private_profile):
+    fmt, data = demo()
+    docx = word.render_report(data, fmt, tmp_path / "r.docx").path
+    started = time.monotonic()
+    with pytest.raises(XlreportError) as exc:  # LibreOffice needs more than a second to start
+        office.convert(docx, "pdf", tmp_path, profile=private_profile, timeout=1.5)
+    assert "超时" in exc.value.message and time.monotonic() - started < 10
+    assert survivors(private_profile) == []
+    assert not (tmp_path / "r.pdf").exists()
+
+
+@needs_proc
+def test_interrupted_conversion_leaves_no_libreoffice_behind(tmp_path, private_profile, monkeypatch):
+    """Ctrl+C while LibreOffice runs: the KeyboardInterrupt goes on, the processes do not."""
+    fmt, data = demo()
+    docx = word.render_report(data, fmt, tmp_path / "r.docx").path
+    wait = subprocess.Popen.communicate
+
+    def interrupted(self, *args, **kwargs):
+        try:
+            wait(self, timeout=1.5)
+        except subprocess.TimeoutExpired:
+            pass
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(subprocess.Popen, "communicate", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        office.convert(docx, "pdf", tmp_path, profile=private_profile)
+    assert survivors(private_profile) == []

@@ -94,6 +94,8 @@ CASES = {
     "agency-missing": drop("meta.agency"),
     "agency-kind-invalid": setter(meta__agency_kind="某某"),
     "year-text": setter(meta__year="二〇二四"),
+    "government-silent": setter(meta__agency_kind="government"),
+    "government-reports-it": setter(meta__agency_kind="government", text__overview__supervision="开展年度考核。"),
     "problems-none": setter(text__problems="无"),
     "problems-empty": drop("text.problems"),
     "carry-mismatch": both(lambda fmt, d: with_previous(fmt, d),

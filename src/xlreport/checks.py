@@ -27,6 +27,11 @@ MAX_ABS = 10**12
 # Words that mean "nothing to report" in section 五 (common-errors.md E14).
 EMPTY_TEXT = {"", "无", "无。", "无.", "暂无", "暂无。", "无其他需要报告的事项。"}
 FEE_WORD = "信息处理费"  # what a 六 that speaks of the fees contains
+# 条例 第五十条第（四）项: 各级人民政府的年度报告还应当包括工作考核、社会评议和责任追究结果情况
+# (30号 format, 一、总体情况: part of 监督保障). A government's report that uses none of these
+# words in any of its texts says nothing of it. 追究 covers both 责任追究 and 追究责任.
+ACCOUNTABILITY_WORDS = ("考核", "评议", "追究")
+GOVERNMENT = "government"  # meta.agency_kind of 各级人民政府
 
 
 @dataclass(frozen=True)
@@ -299,6 +304,11 @@ def check_text(data: dict[str, Any], fmt: ReportFormat, cells: dict[str, str] | 
     if not isinstance(problems_text, str) or problems_text.strip(BLANK_CHARS) in EMPTY_TEXT:
         out.append(problem("text-missing", ["text.problems"],
                            "“五、存在的主要问题及改进情况”为空或只写了“无”，请写明本机关存在的主要问题和改进措施", cells))
+    if data.get("meta.agency_kind") == GOVERNMENT:
+        keys, message = accountability_requirement(fmt)
+        texts = [data.get(k) for k in keys[1:]]
+        if not any(isinstance(t, str) and word in t for t in texts for word in ACCOUNTABILITY_WORDS):
+            out.append(problem("text-missing", keys, message, cells))
     if fmt.has("fee.count"):
         other = data.get("text.other")
         count, amount = data.get("fee.count"), data.get("fee.amount_yuan")
@@ -327,6 +337,18 @@ def overview_requirements(fmt: ReportFormat) -> list[tuple[Any, str, str]]:
         return [(keys, "一、总体情况", "“一、总体情况”没有内容，请综述本机关的政府信息公开工作")]
     return [(t.key, t.label, f"“一、总体情况”的“{t.label}”没有内容：2021 版格式要求报告这一方面，请填写")
             for t in subs]
+
+
+def accountability_requirement(fmt: ReportFormat) -> tuple[tuple[str, ...], str]:
+    """(keys, message) of a government's report that says nothing of 工作考核、社会评议和责任追究:
+    the agency kind, then every text searched for ACCOUNTABILITY_WORDS."""
+    labels = {t.key: t.label for t in fmt.texts}
+    kind = dict(fmt.field("meta.agency_kind").choices)[GOVERNMENT]
+    words = "".join(f"“{w}”" for w in ACCOUNTABILITY_WORDS)
+    message = (f"机关类型为“{kind}”，但报告正文各部分都没有出现{words}：条例第五十条要求{kind}的年度报告"
+               f"包括工作考核、社会评议和责任追究结果情况，请在“{labels['text.overview']}”的"
+               f"“{labels['text.overview.supervision']}”中写明")
+    return ("meta.agency_kind", *labels), message
 
 
 def _is_number(raw: Any) -> bool:

@@ -90,7 +90,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--pdf", action="store_true", help="同时用 LibreOffice 转换为 PDF")
     p.add_argument("--template", metavar="T.docx", help="自定义 Word 模板")
     p.add_argument("--previous", metavar="LAST", help="上一年度的工作簿或数据文件")
-    p.add_argument("--force", action="store_true", help="有错误也生成，并覆盖已存在的文件")
+    p.add_argument("--force", action="store_true", help="覆盖已存在的文件")
+    p.add_argument("--ignore-errors", action="store_true",
+                   help="数据有错误也生成报告（照原样印出数字；仍以退出码 1 结束）")
 
     p = sub.add_parser("template", help="复制一份内置的 Word 模板，供修改样式后用 render --template 使用")
     p.add_argument("-o", "--output", required=True, metavar="T.docx")
@@ -338,7 +340,7 @@ def cmd_render(args) -> int:
 
     output_name("render", args.output, args.file, args.template, args.previous)
     return render_file(args.file, args.output, pdf=args.pdf, template=args.template, force=args.force,
-                       previous=args.previous)
+                       previous=args.previous, ignore_errors=args.ignore_errors)
 
 
 def cmd_template(args) -> int:

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .checks import BLANK_CHARS, EMPTY_TEXT, FEE_WORD, FIRST_YEAR, LAST_YEAR, MAX_ABS, overview_requirements
+from .checks import (ACCOUNTABILITY_WORDS, BLANK_CHARS, EMPTY_TEXT, FEE_WORD, FIRST_YEAR, GOVERNMENT, LAST_YEAR,
+                     MAX_ABS, accountability_requirement, overview_requirements)
 from .layout import Layout, Pos
 from .rules import RULE_BY_ID
 from .spec import Check, Field, ReportFormat, Term
@@ -201,6 +202,14 @@ def meta_lines(fmt: ReportFormat, layout: Layout) -> list[Line]:
     empty = ",".join(f'{trimmed}="{w}"' for w in sorted(EMPTY_TEXT) if w)
     lines.append(Line("text-missing", "“五、存在的主要问题及改进情况”应写明问题和改进措施", ("text.problems",),
                       f"IF(ISERROR({problems}),1,IF(OR({blank(problems)},{empty}),1,0))"))
+    keys, _ = accountability_requirement(fmt)
+    kind = p["meta.agency_kind"].ref
+    government = dict(fmt.field("meta.agency_kind").choices)[GOVERNMENT]
+    absent = ",".join(f'ISERROR(SEARCH("{w}",{p[k].ref}))' for k in keys[1:] for w in ACCOUNTABILITY_WORDS)
+    said = "、".join(f"“{w}”" for w in ACCOUNTABILITY_WORDS)
+    lines.append(Line("text-missing", f"机关类型为{government}时，正文应写明工作考核、社会评议和责任追究结果"
+                      f"（出现{said}之一）", keys,
+                      f'IF(ISERROR({kind}),0,IF(AND({kind}="{government}",{absent}),1,0))'))
     if fmt.has("fee.count"):
         count, amount, other = p["fee.count"].ref, p["fee.amount_yuan"].ref, p["text.other"].ref
         lines.append(Line(

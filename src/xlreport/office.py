@@ -4,12 +4,20 @@ workbooks (our stand-in for Excel in tests and benchmarks).
 LibreOffice only recalculates an .xlsx on load when its profile says so
 (OOXMLRecalcMode=0, "always"); otherwise it keeps the cached values that a
 library wrote. Each call therefore runs with a private profile that sets it.
+
+Nothing we start outlives the call: `soffice` is a launcher (a script, then
+oosplash) that starts soffice.bin, so killing the process we started would
+leave soffice.bin running (and converting, and holding the profile). Each run
+gets its own process group (POSIX: a new session; Windows: a new process
+group, killed as a tree by taskkill /T), and the whole group is killed when the
+run ends: on success, timeout, error or Ctrl+C.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 from pathlib import Path
@@ -67,13 +75,10 @@ def convert_many(sources: list, target_format: str, outdir: str | os.PathLike,
         cmd = [soffice, f"-env:UserInstallation={prof.resolve().as_uri()}", "--headless", "--norestore",
                "--nolockcheck", "--convert-to", target_format, "--outdir", str(outdir), *map(str, sources)]
         env = dict(os.environ)
-        fonts = Path(__file__).with_name("fonts.conf")
-        if "FONTCONFIG_FILE" not in env and fonts.exists():
+        fonts = font_config()
+        if fonts is not None:
             env["FONTCONFIG_FILE"] = str(fonts)
-        try:
-            result = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
-        except subprocess.TimeoutExpired:
-            raise XlreportError(f"LibreOffice 转换超时（{timeout:.0f} 秒）") from None
+        result = run_in_own_group(cmd, env, timeout)
         ext = target_format.split(":")[0]
         outs = [outdir / f"{s.stem}.{ext}" for s in sources]
         failed = [o for o in outs if not o.exists()]
@@ -118,3 +123,40 @@ def font_stand_ins(names) -> dict[str, str]:
         if result.returncode == 0 and families and name not in families:
             out[name] = families[0]
     return out
+
+
+def run_in_own_group(cmd: list[str], env: dict[str, str], timeout: float) -> subprocess.CompletedProcess:
+    """Run `cmd` in a process group of its own and kill the whole group when it ends, however it ends."""
+    own_group = ({"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP} if os.name == "nt"
+                 else {"start_new_session": True})  # also keeps Ctrl+C in the terminal away from it
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, **own_group)
+    try:
+        stdout, stderr = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        kill_group(proc)
+        raise XlreportError(f"LibreOffice 转换超时（{timeout:g} 秒），已停止 LibreOffice；"
+                            f"请关闭其他程序后重试，或在 Word/WPS 中另存为 PDF") from None
+    except BaseException:  # KeyboardInterrupt, or anything else: the group goes, the exception goes on
+        kill_group(proc)
+        raise
+    kill_group(proc)  # a straggler of a finished run
+    return subprocess.CompletedProcess(cmd, proc.returncode, stdout, stderr)
+
+
+def kill_group(proc: subprocess.Popen) -> None:
+    """Kill every process of `proc`'s group (it leads one of its own), then reap `proc`."""
+    if os.name == "nt":
+        subprocess.run(["taskkill", "/F", "/T", "/PID", str(proc.pid)], capture_output=True)
+    else:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):  # the group is already empty
+            pass
+    try:
+        proc.kill()
+    except OSError:
+        pass
+    proc.wait()
+    for pipe in (proc.stdout, proc.stderr):
+        if pipe:
+            pipe.close()

@@ -1,4 +1,4 @@
-"""The Word report: `xlreport render FILE -o OUT.docx [--pdf] [--template T.docx] [--force]`.
+"""The Word report: `xlreport render FILE -o OUT.docx [--pdf] [--template T.docx] [--force] [--ignore-errors]`.
 
 A docxtpl (Jinja2) template is filled with a context built from the report data.
 The default template is `templates/report.docx`, generated from the format
@@ -51,8 +51,9 @@ Template variables (the context of `build_context`)
 All numbers in the sentences come from `checks.evaluate(data, fmt).numbers`,
 the same numbers the tables print, so the prose cannot contradict a table.
 
-User text is data, never template code: the template is rendered in a
-`jinja2.sandbox.SandboxedEnvironment` with autoescape and StrictUndefined;
+User text is data, never template code: the template is rendered in the
+sandbox of sandbox.py (limits on sizes, range and time; no other files, no
+unescaped output) with autoescape and StrictUndefined;
 characters that XML cannot hold (control characters, lone surrogates) are
 removed with a Chinese warning. Module-level imports are light: docxtpl,
 python-docx and Jinja2 are imported inside the functions that need them.
@@ -184,7 +185,7 @@ def _value_text(f: Field, data: dict[str, Any], numbers: dict[str, Any], clean: 
         return ""
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):
         return format_number(raw, f.type)
-    return clean(raw, f.where)  # printed as entered (only with --force)
+    return clean(raw, f.where)  # printed as entered (only with --ignore-errors)
 
 
 def _nest(flat: dict[str, Any]) -> dict[str, Any]:
@@ -484,9 +485,10 @@ def _environment():
     global _ENV
     if _ENV is None:
         from jinja2 import StrictUndefined
-        from jinja2.sandbox import SandboxedEnvironment
 
-        class _Env(SandboxedEnvironment):
+        from .sandbox import TemplateEnvironment
+
+        class _Env(TemplateEnvironment):
             def from_string(self, source, globals=None, template_class=None):
                 # Compiling the ~120 KB document XML costs most of a render: reuse it.
                 if globals or template_class:
@@ -542,7 +544,11 @@ def _template_class():
             for escape, literal in (("{_{", "{"), ("}_}", "}"), ("{_%", "{"), ("%_}", "%")):
                 src_xml = src_xml.replace(escape, "{{ '" + literal + "' }}" + escape[2])
             self.current_rendering_part = part
-            dst_xml = jinja_env.from_string(src_xml).render(context)
+            try:
+                dst_xml = jinja_env.from_string(src_xml).render(context)
+            except Exception as exc:
+                exc.xlreport_source = src_xml  # one line per paragraph: the message quotes the line of the error
+                raise
             dst_xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", dst_xml)
             return self.resolve_listing(dst_xml)
 
@@ -565,7 +571,11 @@ def _open_template(path: Path):
     return tpl
 
 
+FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
+
+
 def _template_source(tpl) -> str:
+    """Every part docxtpl renders as XML: the body, headers, footers and footnotes."""
     from docx.oxml import parse_xml
 
     xml = tpl.patch_xml(tpl.get_xml())
@@ -573,6 +583,10 @@ def _template_source(tpl) -> str:
         for _, rel in tpl.docx.part.rels.items():
             if rel.reltype == uri and rel.target_part.blob:
                 xml += tpl.patch_xml(tpl.xml_to_string(parse_xml(rel.target_part.blob)))
+    for part in tpl.docx.part.package.parts:
+        if part.content_type == FOOTNOTES and part.blob:
+            blob = part.blob
+            xml += tpl.patch_xml(blob.decode("utf-8") if isinstance(blob, bytes) else blob)
     # one line per paragraph, so that an error's line number points at its paragraph
     return xml.replace("</w:p>", "</w:p>\n")
 
@@ -584,6 +598,8 @@ JINJA_ERRORS = (  # Jinja's English messages, said in Chinese
     (r"expected token '([^']+)', got '([^']+)'", "标记中出现了多余的“{1}”"),
     (r"unexpected '([^']+)'", "标记中出现了多余的“{0}”"),
     (r"expected name or number", "“.”后面缺少变量名"),
+    (r"No filter named '(\w+)'", "不认识的过滤器“|{0}”"),
+    (r"No test named '(\w+)'", "不认识的判断“is {0}”"),
 )
 
 
@@ -595,19 +611,52 @@ def _chinese_detail(detail: str) -> str:
     return "标记不完整或拼写有误"
 
 
+def _near(source: str | None, lineno: int | None) -> str:
+    """「，出错位置附近的文字：“…”」: the text of the paragraph on line `lineno` of `source`."""
+    import html
+
+    if not source or not lineno:
+        return ""
+    lines = source.splitlines()
+    for i in (lineno - 1, lineno - 2, lineno):  # the paragraph of the error, else its neighbours
+        if 0 <= i < len(lines):
+            text = re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", "", lines[i]))).strip()
+            if text:
+                return f"，出错位置附近的文字：“{text[:60]}”"
+    return ""
+
+
 def _syntax_message(exc, name: str, source: str | None = None) -> str:
     detail = _chinese_detail(getattr(exc, "message", None) or str(exc))
-    near = ""
-    lineno = getattr(exc, "lineno", None)
-    if source and lineno:
-        lines = source.splitlines()
-        for i in (lineno - 1, lineno - 2, lineno):  # the paragraph of the error, else its neighbours
-            if 0 <= i < len(lines):
-                text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", lines[i])).strip()
-                if text:
-                    near = f"，出错位置附近的文字：“{text[:60]}”"
-                    break
+    near = _near(source or getattr(exc, "xlreport_source", None), getattr(exc, "lineno", None))
     return f"模板“{name}”中的模板标记有语法错误（{detail}{near}），请检查 {{{{ }}}} 和 {{% %}} 是否成对、完整"
+
+
+def _forbidden(ast, name: str, source: str) -> None:
+    """Refuse what a Word template must not do: other files, unescaped output (see sandbox.py)."""
+    from jinja2 import nodes
+
+    from .sandbox import FORBIDDEN_FILTERS
+
+    found: list[tuple[int, str]] = []
+    tags = ((nodes.Include, "{% include %}"), (nodes.Import, "{% import %}"),
+            (nodes.FromImport, "{% from … import %}"), (nodes.Extends, "{% extends %}"))
+    for node_type, tag in tags:
+        found += [(n.lineno, f"的“{tag}”不能使用：模板不能引用其他文件，请把需要的内容直接写在模板中")
+                  for n in ast.find_all(node_type)]
+    found += [(n.lineno, f"的{FORBIDDEN_FILTERS[n.name]}，不能使用") for n in ast.find_all(nodes.Filter)
+              if n.name in FORBIDDEN_FILTERS]
+    found += [(n.lineno, "的“{% autoescape %}”不能使用：关闭转义后，文字中的 < 和 & 会损坏文档")
+              for n in ast.find_all(nodes.EvalContextModifier) if any(o.key == "autoescape" for o in n.options)]
+    if found:
+        lineno, reason = min(found)
+        raise InputError(f"模板“{name}”中{reason}{_where(source, lineno)}，未生成报告")
+
+
+def _where(source: str | None, lineno: int | None) -> str:
+    """「（出错位置附近的文字：“…”）」, or "" when the paragraph is not known."""
+    near = _near(source, lineno)
+    return f"（{near.removeprefix('，')}）" if near else ""
 
 
 @lru_cache(maxsize=None)
@@ -704,14 +753,16 @@ def _lint(tpl, name: str) -> list[tuple[str, list[str]]]:
         ast = env.parse(source)
     except TemplateSyntaxError as exc:
         raise InputError(_syntax_message(exc, name, source)) from None
+    _forbidden(ast, name, source)
     return _unknown_variables(ast)
 
 
 def lint_template(path: str | os.PathLike) -> list[str]:
     """Chinese messages for a custom template: one per unknown variable ([] = usable).
 
-    Raises InputError if the file is not a Word document or its template
-    markup has a syntax error.
+    Raises InputError if the file is not a Word document, its template markup
+    has a syntax error, or it uses what a Word template may not (other files,
+    unescaped output: see sandbox.py).
     """
     p = Path(path)
     tpl = _open_template(p)
@@ -750,27 +801,68 @@ def render_report(data: dict[str, Any], fmt: ReportFormat, output: str | os.Path
             raise InputError(f"模板“{template_path.name}”中有不存在的变量：{names}，未生成报告"
                              f"（请核对拼写，可用的变量见 xlreport README 的“Template variables”一节；xlreport 只检查不改动模板）")
     context, warnings = _build(data, fmt)
-    _render(tpl, context, template_path.name, fmt.version)
+    _render(tpl, context, template_path.name, fmt.version, custom)
     _properties(tpl.docx, context)
     path = write_atomic(target, tpl.save, force, notify=warn)
     return RenderResult(path, warnings)
 
 
-def _render(tpl, context: dict[str, Any], name: str, version: str) -> None:
+# What a template's own code can raise while it runs, said in Chinese (the first match counts).
+RUNTIME_ERRORS = (
+    (ZeroDivisionError, "除数为 0"),
+    (RecursionError, "宏调用自身，无限嵌套"),
+    (MemoryError, "内存不足"),
+    (OverflowError, "数值过大"),
+    (TypeError, "数据类型不匹配（例如文字与数字相加，或对文字做算术）"),
+    (ValueError, "数值无效"),
+    (ArithmeticError, "计算出错"),
+)
+
+
+def _template_line(exc: BaseException) -> int | None:
+    """The line of the template's own code where `exc` arose (None: not in template code)."""
+    from .sandbox import TEMPLATE_FILE
+
+    lineno = None
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == TEMPLATE_FILE:
+            lineno = tb.tb_lineno
+        tb = tb.tb_next
+    return lineno
+
+
+def _render(tpl, context: dict[str, Any], name: str, version: str, custom: bool = True) -> None:
+    """Render `tpl` (in place); every problem of the template becomes an InputError in Chinese.
+
+    A custom template's rendering is limited in time (sandbox.TIME_LIMIT); sizes are
+    limited for every template (sandbox.py)."""
     from jinja2 import TemplateError, TemplateSyntaxError, UndefinedError
     from jinja2.exceptions import SecurityError
 
+    from . import sandbox
+
     try:
-        tpl.render(context, _environment(), autoescape=True)
+        with sandbox.time_limit(sandbox.TIME_LIMIT if custom else None):
+            tpl.render(context, _environment(), autoescape=True)
     except TemplateSyntaxError as exc:
         raise InputError(_syntax_message(exc, name)) from None
-    except UndefinedError as exc:
-        raise InputError(f"模板“{name}”用到了 {version} 版格式没有的内容（{exc.message}），未生成报告；"
-                         f"只属于某一版格式的部分请用 {{% if fmt == \"2021\" %}} … {{% endif %}} 括起来") from None
-    except SecurityError as exc:
-        raise InputError(f"模板“{name}”中有不允许的表达式（{exc}），未生成报告") from None
-    except TemplateError as exc:
-        raise InputError(f"模板“{name}”无法生成报告（{exc}）") from None
+    except Exception as exc:
+        where = _where(getattr(exc, "xlreport_source", None), getattr(exc, "lineno", None) or _template_line(exc))
+        if isinstance(exc, UndefinedError):
+            raise InputError(f"模板“{name}”用到了 {version} 版格式没有的内容（{exc.message}）{where}，未生成报告；"
+                             f"只属于某一版格式的部分请用 {{% if fmt == \"2021\" %}} … {{% endif %}} 括起来") from None
+        if isinstance(exc, sandbox.Refused):
+            raise InputError(f"模板“{name}”无法生成报告：{exc.reason}{where}，未生成报告") from None
+        if isinstance(exc, SecurityError):
+            raise InputError(f"模板“{name}”中有不允许的表达式（{exc}）{where}，未生成报告") from None
+        if isinstance(exc, TemplateError):
+            raise InputError(f"模板“{name}”无法生成报告（{exc}）{where}") from None
+        if _template_line(exc) is None:
+            raise  # not the template's doing: a bug, reported as such by the CLI
+        what = next((text for kind, text in RUNTIME_ERRORS if isinstance(exc, kind)), type(exc).__name__)
+        raise InputError(f"模板“{name}”中的模板标记运行出错：{what}{where}，未生成报告；"
+                         f"请检查该处 {{{{ }}}} 和 {{% %}} 中的计算") from None
 
 
 def _properties(doc, context: dict[str, Any]) -> None:
@@ -790,10 +882,11 @@ def _properties(doc, context: dict[str, Any]) -> None:
 
 def render_file(path: str | os.PathLike, output: str | os.PathLike, pdf: bool = False,
                 template: str | os.PathLike | None = None, force: bool = False,
-                previous: str | os.PathLike | None = None) -> int:
+                previous: str | os.PathLike | None = None, ignore_errors: bool = False) -> int:
     """`xlreport render`: check, then render the Word report (and a PDF). Returns the exit code.
 
-    0 written; 1 the data has errors and force is not set (nothing written).
+    0 written; 1 the data has errors: nothing written, or, with ignore_errors,
+    written with the figures as entered. `force` only allows overwriting.
     Raises XlreportError (exit 2) when a file cannot be read or written or
     LibreOffice is missing.
     """
@@ -808,8 +901,10 @@ def render_file(path: str | os.PathLike, output: str | os.PathLike, pdf: bool = 
     name = str(path)
     if problems:
         print_problems(name, problems)
-    if has_errors(problems) and not force:
-        print(f"{name}：数据有错误，未生成报告。请改正后重新生成，或加 --force 强制生成（报告中将照原样印出这些数字）")
+    errors = has_errors(problems)
+    if errors and not ignore_errors:
+        print(f"{name}：数据有错误，未生成报告。请改正后重新生成，"
+              f"或加 --ignore-errors 照原样生成（报告中将照原样印出这些数字）")
         return 1
     target = Path(output)
     pdf_target = target.with_suffix(".pdf")
@@ -829,6 +924,9 @@ def render_file(path: str | os.PathLike, output: str | os.PathLike, pdf: bool = 
         for warning in pdf_result.warnings:
             print(f"提示：{warning}")
         print(f"已生成 PDF：{Path(pdf_result.path).resolve()}")
+    if errors:
+        print(f"{name}：数据有错误（--ignore-errors），报告中照原样印出了这些数字，请改正后重新生成")
+        return 1
     return 0
 
 
