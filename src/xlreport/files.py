@@ -111,14 +111,13 @@ def warn(message: str) -> None:
 # published .html/.docx/.pdf reports) moves its suffixes from NOT_READABLE to READABLE.
 READABLE = (".json", ".xlsx", ".xlsm")
 _SAVE_AS = "；如果它是由 xlreport 工作簿另存的，请"
-_PUBLISHED = ("是已发布的报告文档，目前还不能直接检查；请用 xlreport new 生成工作簿，"
-              "把报告中的数字填入后再检查")
+_PUBLISHED = "；已发布的报告目前还不能直接检查，请用 xlreport new 生成工作簿，把报告中的数字填入后再检查"
 NOT_READABLE = {
     ".xls": "是旧版 Excel 格式（.xls）" + _SAVE_AS + "在 Excel、WPS 或 LibreOffice 中“另存为”Excel 工作簿（.xlsx）后再检查",
     ".et": "是 WPS 表格格式（.et）" + _SAVE_AS + "在 WPS 中“另存为”Excel 工作簿（.xlsx）后再检查",
-    ".wps": "是 WPS 文字格式（.wps），" + _PUBLISHED,
     ".ods": "是 OpenDocument 表格格式（.ods）" + _SAVE_AS + "在 LibreOffice 中“另存为”Excel 2007-365 工作簿（.xlsx）后再检查",
-    **{s: f"是 {s} 文档，{_PUBLISHED}" for s in (".doc", ".docx", ".pdf", ".html", ".htm", ".txt", ".md", ".ofd")},
+    ".wps": "是 WPS 文字文档" + _PUBLISHED,
+    **{s: f"是 {s} 文档" + _PUBLISHED for s in (".doc", ".docx", ".pdf", ".html", ".htm", ".txt", ".md", ".ofd")},
 }
 # Skipped on purpose by a folder check, and counted: Office's lock files of open
 # documents (~$名称.xlsx), hidden files and folders (.DS_Store, .git), and the

@@ -49,8 +49,10 @@ RULES: tuple[Rule, ...] = (
     Rule("fee-consistency", "warning",
          "V2021 信息处理费: only one of 件数 and 金额 is filled, or one is 0 while the other is not",
          "信息处理费的件数和金额应同时填写，且同为 0 或同不为 0"),
-    Rule("text-missing", "warning", "五 is empty or only 「无」; V2021 六 says nothing about 信息处理费",
-         "五应写明问题和改进；2021 版六应说明信息处理费"),
+    Rule("text-missing", "warning",
+         "一 has no text (V2021: any of its five sub-topics （一）–（五） is empty, one instance each; V2019: 一 and "
+         "its sub-texts are all empty); 五 is empty or only 「无」; V2021 六 says nothing about 信息处理费",
+         "一及其各分项应有内容；五应写明问题和改进；2021 版六应说明信息处理费"),
     Rule("text-figures", "warning",
          "a figure quoted in the clerk's own text (受理/答复/结转 …件, 予以公开 …件 and the other outcome "
          "groups, 行政复议/行政诉讼 …件) matches none of the table values it can mean",
