@@ -407,6 +407,13 @@ def test_blank_previous_workbook_warns(tmp_path, capsys):
     assert code == 0 and "注意：" in out and "跨年度校验" in out and "2023年报表.xlsx" in out
     code, out, _ = run(["check", this, "--previous", blank, "--json"], capsys)
     assert any("跨年度校验" in w for w in json.loads(out)[0]["warnings"])
+    last = consistent_data(V2021, 7)
+    last["meta.year"], last["t3.carried_forward.business"] = 2023, None
+    partly = write(tmp_path, "2023.json", document(last, V2021, with_derived=False))
+    code, out, _ = run(["check", this, "--previous", partly, "--json"], capsys)
+    assert [w for w in json.loads(out)[0]["warnings"] if "1 项数字未填写" in w]
+    code, out, _ = run(["check", this, "--previous", _last_year(tmp_path, "某市某局"), "--json"], capsys)
+    assert json.loads(out)[0]["warnings"] == []
 
 
 def _children(pid):
