@@ -268,9 +268,11 @@ def cmd_check(args) -> int:
     else:
         show = sys.stderr.isatty() and not args.json
         to_check = [name for name, reason in entries if reason is None]
-        checked = iter(check_many(to_check, last, progress_bar if show else None))
-        if show:
-            print(file=sys.stderr)
+        try:
+            checked = iter(check_many(to_check, last, progress_bar if show else None))
+        finally:  # also when stopped: the next line must not continue the progress bar
+            if show:
+                print(file=sys.stderr)
         results = [not_checked(name, reason) if reason else next(checked) for name, reason in entries]
     if args.json:
         print(json.dumps(results, ensure_ascii=False, indent=1, allow_nan=False))
