@@ -172,7 +172,8 @@ BAD_FILES = [
     ("noyear.json", b"{\"meta\": {\"agency\": \"x\"}}", "无法确定格式版本"),
     ("badformat.json", b"{\"format\": \"2030\", \"meta\": {\"year\": 2024}}", "只能是"),
     ("nested.json", b"{\"meta\": {\"year\": 2024}, \"values\": {\"t3.new.business\": [1]}}", "应是数字"),
-    ("report.docx", b"PK\x03\x04", "不支持的文件类型"),
+    ("report.docx", b"PK\x03\x04", "不能直接检查"),
+    ("photo.png", b"\x89PNG", "不支持的文件类型"),
     ("old.xls", b"\xd0\xcf\x11\xe0", "另存为"),
 ]
 
@@ -264,27 +265,31 @@ def test_batch_folder_one_line_per_file(tmp_path, capsys):
     root = make_batch(tmp_path)
     code, out, err = run(["check", root], capsys)
     lines = out.strip().splitlines()
-    assert code == 2  # one unreadable file
-    assert len(lines) == 18 + 2 + 1  # one line per report file, then the total
-    assert lines[-1] == "共 20 个文件：18 个通过，1 个未通过，1 个无法读取"
+    assert code == 2  # one unreadable file, one not checked
+    assert len(lines) == 18 + 3 + 2  # one line per file, then the total and the files skipped on purpose
+    assert lines[-2] == "共 21 个文件：18 个通过，1 个未通过，1 个无法读取，1 个未检查"
+    assert lines[-1].startswith("另有 1 个文件按约定不检查：Office 锁定文件")
     assert any(line.startswith(str(root / "bad.json") + ": 未通过（2 个错误") and "首个错误：表三" in line
                for line in lines)
     assert any("broken.xlsx: 无法读取：" in line for line in lines)
-    assert not any("notes.txt" in line or "~$" in line for line in lines)
+    assert any(line.startswith(str(root / "notes.txt") + ": 未检查：") for line in lines)
+    assert not any("~$good" in line for line in lines)
 
 
 def test_batch_json_and_parallel_equal_sequential(tmp_path, capsys):
     from xlreport.cli import check_many, check_one, expand_files
 
     root = make_batch(tmp_path)
-    files = expand_files([str(root)])
+    found = expand_files([str(root)])
+    assert len(found.entries) == 21 and found.ignored == 1
+    files = [name for name, reason in found.entries if reason is None]
     assert len(files) == 20
     parallel = check_many(files, None)  # ≥ 16 files: a process pool
     assert parallel == [check_one(f) for f in files]
     code, out, _ = run(["check", root, "--json"], capsys)
     result = json.loads(out)
-    assert [r["file"] for r in result] == files
-    assert sum("error" in r for r in result) == 1
+    assert [r["file"] for r in result] == [name for name, _ in found.entries]
+    assert sum("error" in r for r in result) == 2
 
 
 def test_batch_progress_bar_on_a_terminal(tmp_path, capsys, monkeypatch):
@@ -303,3 +308,172 @@ def test_progress_bar_text(capsys):
     progress_bar(5, 20)
     err = capsys.readouterr().err
     assert err.startswith("\r校验中 [") and err.endswith("5/20")
+
+
+# --- nothing silently left out (issue 10) ---------------------------------------
+
+def test_folder_lists_every_file_it_does_not_check(tmp_path, capsys, monkeypatch):
+    """Files of other kinds and folders that cannot be opened are listed with a reason and
+    counted; the exit code is 2. Office lock files and hidden files are skipped on purpose
+    and counted."""
+    import os
+
+    root = tmp_path / "部门年报"
+    (root / "乡镇").mkdir(parents=True)
+    (root / "锁定").mkdir()
+    write(root, "good.json", document(consistent_data(V2021, 1), V2021))
+    others = {"old.xls": "另存为", "sheet.ods": "LibreOffice", "book.et": "WPS", "doc.wps": "WPS",
+              "乡镇/report.docx": "不能直接检查", "乡镇/report.doc": "不能直接检查",
+              "report.pdf": "不能直接检查", "notes.txt": "不能直接检查", "photo.png": "不支持"}
+    for name in others:
+        (root / name).write_bytes(b"x")
+    (root / "~$good.xlsx").write_bytes(b"lock")
+    (root / ".DS_Store").write_bytes(b"mac")
+    real_scandir = os.scandir
+
+    def scandir(path="."):
+        if os.fspath(path) == str(root / "锁定"):
+            raise PermissionError(13, "Permission denied")
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    code, out, err = run(["check", root], capsys)
+    assert code == 2, err
+    lines = out.strip().splitlines()
+    for name, reason in others.items():
+        [line] = [x for x in lines if x.startswith(str(root / name) + ": ")]
+        assert "未检查：" in line and reason in line, line
+    [locked] = [x for x in lines if x.startswith(str(root / "锁定"))]
+    assert "未检查：" in locked and "文件夹" in locked
+    assert any(x.startswith(str(root / "good.json") + ": 通过") for x in lines)
+    assert not any("~$good" in x or ".DS_Store" in x for x in lines)
+    assert "共 11 个文件：1 个通过，0 个未通过，0 个无法读取，10 个未检查" in out
+    assert "另有 2 个文件按约定不检查" in out
+
+    code, out, _ = run(["check", root, "--json"], capsys)
+    result = json.loads(out)
+    assert code == 2 and len(result) == 11 and sum("error" in r for r in result) == 10
+
+
+def test_a_folder_of_only_lock_files_is_refused(tmp_path, capsys):
+    (tmp_path / "~$a.xlsx").write_bytes(b"lock")
+    code, out, err = run(["check", tmp_path], capsys)
+    assert code == 2 and out == "" and "没有可检查" in err and "1 个" in err
+
+
+def test_ods_is_told_to_use_libreoffice(tmp_path, capsys):
+    path = tmp_path / "报表.ods"
+    path.write_bytes(b"PK\x03\x04")
+    code, _, err = run(["check", path], capsys)
+    assert code == 2 and "LibreOffice" in err and "Excel 或 WPS" not in err
+
+
+@pytest.mark.parametrize("argv", [["check", ""], ["check", "a.json", ""], ["check", "a.json", "--previous", ""]])
+def test_an_empty_file_name_is_a_usage_error(tmp_path, capsys, monkeypatch, argv):
+    """`xlreport check ""` would otherwise check the current folder recursively."""
+    write(tmp_path, "a.json", document(consistent_data(V2021, 1), V2021))
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(argv, capsys)
+    assert code == 2 and out == ""
+    assert err.startswith("错误：命令用法有误") and "为空" in err
+
+
+def _last_year(tmp_path, agency):
+    last = consistent_data(V2021, 7)
+    last["meta.year"], last["meta.agency"] = 2023, agency
+    return write(tmp_path, "2023.json", document(last, V2021))
+
+
+def test_previous_of_another_agency_warns(tmp_path, capsys):
+    this = write(tmp_path, "2024.json", document(consistent_data(V2021, 8), V2021))  # 某市某局
+    code, out, _ = run(["check", this, "--previous", _last_year(tmp_path, "某市另一局")], capsys)
+    assert code == 0
+    assert "注意：" in out and "某市另一局" in out and "--previous" in out
+    code, out, _ = run(["check", this, "--previous", _last_year(tmp_path, "某市另一局"), "--json"], capsys)
+    [result] = json.loads(out)
+    assert any("某市另一局" in w for w in result["warnings"])
+    # the same agency written with full-width letters and spaces is the same agency
+    code, out, _ = run(["check", this, "--previous", _last_year(tmp_path, " 某市　某局 "), "--json"], capsys)
+    assert json.loads(out)[0]["warnings"] == []
+
+
+def test_blank_previous_workbook_warns(tmp_path, capsys):
+    from xlreport.workbook import write_workbook
+
+    blank = tmp_path / "2023年报表.xlsx"
+    write_workbook(blank, V2021, {"meta.year": 2023, "meta.agency": "某市某局"})
+    this = write(tmp_path, "2024.json", document(consistent_data(V2021, 8), V2021))
+    code, out, _ = run(["check", this, "--previous", blank], capsys)
+    assert code == 0 and "注意：" in out and "跨年度校验" in out and "2023年报表.xlsx" in out
+    code, out, _ = run(["check", this, "--previous", blank, "--json"], capsys)
+    assert any("跨年度校验" in w for w in json.loads(out)[0]["warnings"])
+    last = consistent_data(V2021, 7)
+    last["meta.year"], last["t3.carried_forward.business"] = 2023, None
+    partly = write(tmp_path, "2023.json", document(last, V2021, with_derived=False))
+    code, out, _ = run(["check", this, "--previous", partly, "--json"], capsys)
+    assert [w for w in json.loads(out)[0]["warnings"] if "1 项数字未填写" in w]
+    code, out, _ = run(["check", this, "--previous", _last_year(tmp_path, "某市某局"), "--json"], capsys)
+    assert json.loads(out)[0]["warnings"] == []
+
+
+def _children(pid):
+    import os
+
+    kids = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as fh:
+                    stat = fh.read()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                kids.append(int(entry))
+    return kids
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+@pytest.mark.parametrize("signame,said", [("SIGTERM", "已停止"), ("SIGHUP", "已停止"), ("SIGINT", "已取消")])
+def test_stopping_a_batch_leaves_no_worker(tmp_path, signame, said):
+    import os
+    import signal
+    import time
+
+    root = tmp_path / "many"
+    root.mkdir()
+    first = write(root, "r-00000.json", document(consistent_data(V2021, 1), V2021))
+    for i in range(1, 6000):
+        os.link(first, root / f"r-{i:05}.json")
+    log = tmp_path / "stderr.txt"
+    with open(log, "w") as stderr:  # a file, not a pipe: a surviving worker would hold a pipe open
+        proc = subprocess.Popen([sys.executable, "-m", "xlreport", "check", str(root)],
+                                stdout=subprocess.DEVNULL, stderr=stderr)
+    workers = []
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and proc.poll() is None:
+            workers = _children(proc.pid)
+            if len(workers) >= min(2, os.cpu_count() or 1):
+                break
+            time.sleep(0.02)
+        assert workers and proc.poll() is None, "the batch ended before it could be stopped"
+        time.sleep(0.3)
+        proc.send_signal(getattr(signal, signame))
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        time.sleep(0.3)
+        alive = []
+        for pid in workers:
+            try:
+                with open(f"/proc/{pid}/stat") as fh:
+                    if fh.read().rsplit(")", 1)[1].split()[0] != "Z":
+                        alive.append(pid)
+                os.kill(pid, signal.SIGKILL)  # never leave them behind, even when the test fails
+            except (OSError, ProcessLookupError):
+                pass
+    err = log.read_text(encoding="utf-8")
+    assert alive == [], err
+    assert proc.returncode == 2 and said in err and "Traceback" not in err, err

@@ -143,3 +143,25 @@ def render_parser():
     from xlreport.cli import build_parser
 
     return build_parser()._subparsers._group_actions[0].choices["render"]
+
+
+def test_version(capsys):
+    import xlreport
+
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out == f"xlreport {xlreport.__version__}\n"
+
+
+def test_new_and_render_warn_of_a_previous_of_another_agency(tmp_path, capsys):
+    last = consistent_data(V2021, 7)
+    last["meta.year"], last["meta.agency"] = 2023, "某县另一局"
+    src = tmp_path / "2023.json"
+    src.write_text(json.dumps(document(last, V2021), ensure_ascii=False), encoding="utf-8")
+    assert main(["new", "--year", "2024", "--agency", "某县某局", "--previous", str(src),
+                 "-o", str(tmp_path / "a.xlsx")]) == 0
+    err = capsys.readouterr().err
+    assert "注意：" in err and "某县另一局" in err and "某县某局" in err
+    this = tmp_path / "2024.json"
+    this.write_text(json.dumps(document(consistent_data(V2021, 8), V2021), ensure_ascii=False), encoding="utf-8")
+    assert main(["render", str(this), "--previous", str(src), "-o", str(tmp_path / "r.docx")]) == 0
+    assert "注意：上年数据“2023.json”是“某县另一局”的报告" in capsys.readouterr().out

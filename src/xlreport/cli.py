@@ -12,10 +12,13 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from .errors import XlreportError, reason, shown
 from .messages import print_problems
+
+if TYPE_CHECKING:
+    from .files import Found
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_UNREADABLE = 0, 1, 2
 
@@ -63,6 +66,7 @@ class ChineseArgumentParser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     parser = ChineseArgumentParser(prog="xlreport", description="政府信息公开工作年度报告：工作簿、校验与 Word 报告")
+    parser.add_argument("--version", action="store_true", help="显示版本号并退出")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=ChineseArgumentParser)
 
     p = sub.add_parser("check", help="校验工作簿（.xlsx/.xlsm）或数据文件（.json）")
@@ -107,6 +111,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     _printable_streams()
     try:
         args = build_parser().parse_args(argv)
+        if args.version:
+            from . import __version__
+
+            print(f"xlreport {__version__}")
+            return EXIT_OK
         if not args.command:
             build_parser().print_help()
             return EXIT_UNREADABLE
@@ -122,6 +131,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_UNREADABLE
     except KeyboardInterrupt:
         print("已取消。", file=sys.stderr)
+        return EXIT_UNREADABLE
+    except Stopped as exc:
+        print(f"已停止：收到终止信号（{exc.name}），校验未完成；所有工作进程均已结束。", file=sys.stderr)
         return EXIT_UNREADABLE
     except BrokenPipeError:  # the reader of our output went away (… | head): stop quietly
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -143,40 +155,43 @@ def _printable_streams() -> None:
             pass
 
 
-REPORT_SUFFIXES = (".json", ".xlsx", ".xlsm")
+MAX_WORKERS = 8  # more processes than this only wait on the disk
+POOL_FROM = 16  # smaller batches are checked in this process: a pool costs more than it saves
 
 
-def expand_files(names: list[str]) -> list[str]:
-    """Files as given; folders are searched (recursively) for data files and workbooks.
-    A folder with none is kept as it is, and load_report then says so; so is a folder
-    that cannot be read (it is not empty: load_report says why it cannot be read)."""
-    out: list[str] = []
+def expand_files(names: list[str]) -> Found:
+    """Every path to report on, in order: files as given, folders walked (files.walk).
+    Entries with a reason are not checked; a folder with nothing to check is one such entry."""
+    from .files import IGNORED_WHAT, READABLE, Found, not_readable_reason, walk
+
+    out = Found()
     for name in names:
-        p = Path(name)
-        if p.is_dir():
-            found, unreadable = [], []
-            for folder, _, files in os.walk(p, onerror=lambda exc: unreadable.append(exc.filename)):
-                found += [Path(folder, f) for f in files if Path(f).suffix.lower() in REPORT_SUFFIXES
-                          and not f.startswith(("~$", "."))]  # Excel's lock files, hidden files
-            found = sorted(f for f in found if f.is_file())
-            out += [str(f) for f in found] + [str(u) for u in sorted(unreadable) if str(u) != name] \
-                or [name]
-        else:
-            out.append(name)
+        if os.path.isdir(name):
+            found = walk(name)
+            out.ignored += found.ignored
+            skipped = f"（另有 {found.ignored} 个文件按约定不检查：{IGNORED_WHAT}）" if found.ignored else ""
+            out.entries += found.entries or [(name, f"“{name}”是一个文件夹，其中没有可检查的数据文件（.json）"
+                                                    f"或工作簿（.xlsx/.xlsm）{skipped}")]
+        elif os.path.isfile(name) and Path(name).suffix.lower() not in READABLE:
+            out.entries.append((name, not_readable_reason(name)))
+        else:  # a report file, or a path that does not exist: load_report says so
+            out.entries.append((name, None))
     return out
 
 
 def check_one(name: str, last=None) -> dict:
     """Check one file (against last year's report, already loaded); the result is plain
-    data (it crosses process boundaries)."""
+    data (it crosses process boundaries). `warnings` says what the person must know
+    besides the problems (e.g. last year's report is another agency's)."""
     from .checks import check
     from .data import attach_previous, load_report
 
     file = shown(name)  # printable and valid in JSON, whatever the name's encoding
+    warnings: list[str] = []
     try:
         report = load_report(name)
         if last is not None:
-            attach_previous(report, last)
+            warnings = attach_previous(report, last)
     except XlreportError as exc:
         return {"file": file, "format": None, "error": shown(exc.message), "problems": []}
     except OSError as exc:
@@ -188,41 +203,85 @@ def check_one(name: str, last=None) -> dict:
         problems = report.problems + check(report.data, report.fmt, report.cells)
     except Exception as exc:  # a bug must not stop a batch either; say which file
         return {"file": file, "format": report.fmt.version, "error": shown(f"程序内部错误（{type(exc).__name__}: {exc}），"
-                f"请把这个文件发给维护人员"), "problems": []}
-    return {"file": file, "format": report.fmt.version, "problems": [p.to_dict() for p in problems]}
+                f"请把这个文件发给维护人员"), "problems": [], "warnings": warnings}
+    return {"file": file, "format": report.fmt.version, "problems": [p.to_dict() for p in problems],
+            "warnings": warnings}
+
+
+def not_checked(name: str, reason: str) -> dict:
+    return {"file": shown(name), "format": None, "error": shown(reason), "problems": []}
+
+
+class Stopped(BaseException):
+    """SIGTERM or SIGHUP arrived during a batch. A BaseException, so that no `except
+    Exception` swallows it on its way to main(); the pool is terminated on the way."""
+
+    def __init__(self, signum: int):
+        import signal
+
+        super().__init__(signum)
+        self.name = signal.Signals(signum).name
+
+
+def _raise_stopped(signum, frame):
+    raise Stopped(signum)
+
+
+def _worker_init() -> None:
+    """In a pool worker: the parent handles Ctrl-C and stop signals, and terminates us."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_DFL)
 
 
 def check_many(files: list[str], last=None, progress=None) -> list[dict]:
-    """Check files in order; large batches use every core."""
-    workers = min(os.cpu_count() or 1, 8)
-    if len(files) < 16 or workers == 1:
+    """Check files in order; large batches use up to MAX_WORKERS processes. However the
+    batch ends — done, an exception, Ctrl-C, SIGTERM or SIGHUP — no worker outlives it."""
+    workers = min(os.cpu_count() or 1, MAX_WORKERS)
+    if len(files) < POOL_FROM or workers == 1:
         results = []
         for i, name in enumerate(files):
             results.append(check_one(name, last))
             if progress:
                 progress(i + 1, len(files))
         return results
-    from concurrent.futures import ProcessPoolExecutor
+    import multiprocessing
+    import signal
+    import threading
     from functools import partial
 
-    results = []
-    with ProcessPoolExecutor(workers) as pool:
-        for i, result in enumerate(pool.map(partial(check_one, last=last), files, chunksize=16)):
-            results.append(result)
-            if progress:
-                progress(i + 1, len(files))
-    return results
+    stops = [getattr(signal, n) for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n)]
+    main_thread = threading.current_thread() is threading.main_thread()  # only it may set handlers
+    before = {s: signal.signal(s, _raise_stopped) for s in stops} if main_thread else {}
+    try:
+        results = []
+        with multiprocessing.Pool(workers, initializer=_worker_init) as pool:  # leaving it terminates the workers
+            for i, result in enumerate(pool.imap(partial(check_one, last=last), files, chunksize=16)):
+                results.append(result)
+                if progress:
+                    progress(i + 1, len(files))
+        return results
+    finally:
+        for s, handler in before.items():
+            signal.signal(s, handler)
 
 
 def cmd_check(args) -> int:
+    if "" in args.files or args.previous == "":  # "" would mean the current folder, searched recursively
+        raise XlreportError("命令用法有误：文件名为空（\"\"）；要检查当前文件夹请写 .。请运行 xlreport check --help 查看用法")
     last = None
     if args.previous:  # read once; an unreadable LAST stops everything: it would fail every file
         from .data import load_report
 
         last = load_report(args.previous)
-    files = expand_files(args.files)
-    if files == args.files[:1] and len(args.files) == 1:  # one file (or an empty folder) as given
-        result = check_one(files[0], last)
+    found = expand_files(args.files)
+    entries = found.entries
+    if len(args.files) == 1 and [name for name, _ in entries] == args.files:  # one file (or an empty folder)
+        name, reason = entries[0]
+        result = not_checked(name, reason) if reason else check_one(name, last)
         if "error" in result:
             if args.json:  # programs get the list on stdout too
                 print(json.dumps([result], ensure_ascii=False, indent=1))
@@ -230,15 +289,20 @@ def cmd_check(args) -> int:
         results = [result]
     else:
         show = sys.stderr.isatty() and not args.json
-        results = check_many(files, last, progress_bar if show else None)
-        if show:
-            print(file=sys.stderr)
+        to_check = [name for name, reason in entries if reason is None]
+        try:
+            checked = iter(check_many(to_check, last, progress_bar if show else None))
+        finally:  # also when stopped: the next line must not continue the progress bar
+            if show:
+                print(file=sys.stderr)
+        results = [not_checked(name, reason) if reason else next(checked) for name, reason in entries]
     if args.json:
         print(json.dumps(results, ensure_ascii=False, indent=1, allow_nan=False))
-    elif len(results) == 1 and "error" not in results[0]:
+    elif len(results) == 1 and "error" not in results[0] and not found.ignored:
+        print_warnings(results)
         print_problems(results[0]["file"], results[0]["problems"])
     else:
-        print_batch(results)
+        print_batch(results, {name for name, reason in entries if reason}, found.ignored)
     if any("error" in r for r in results):
         return EXIT_UNREADABLE
     if any(p["severity"] == "error" for r in results for p in r["problems"]):
@@ -252,13 +316,25 @@ def progress_bar(done: int, total: int) -> None:
     print(f"\r校验中 [{'#' * filled}{'.' * (width - filled)}] {done}/{total}", end="", file=sys.stderr, flush=True)
 
 
-def print_batch(results: list[dict]) -> None:
-    """One line per file, then the totals (for supervisors checking many reports)."""
-    passed = failed = unreadable = 0
+def print_warnings(results: list[dict]) -> None:
+    """Each distinct warning once (the same one may hold for every file of a batch)."""
+    for warning in dict.fromkeys(w for r in results for w in r.get("warnings", ())):
+        print(f"注意：{warning}")
+
+
+def print_batch(results: list[dict], skipped: set[str] = frozenset(), ignored: int = 0) -> None:
+    """One line per file, then the totals (for supervisors checking many reports).
+    `skipped`: the files not checked for their kind (or folders that could not be
+    opened); `ignored`: how many files were left out on purpose (files.ignored_on_purpose)."""
+    passed = failed = unreadable = not_checked = 0
     for r in results:
         if "error" in r:
-            unreadable += 1
-            print(f"{r['file']}: 无法读取：{r['error']}")
+            if r["file"] in skipped:
+                not_checked += 1
+                print(f"{r['file']}: 未检查：{r['error']}")
+            else:
+                unreadable += 1
+                print(f"{r['file']}: 无法读取：{r['error']}")
             continue
         errors = [p for p in r["problems"] if p["severity"] == "error"]
         warnings = len(r["problems"]) - len(errors)
@@ -268,7 +344,12 @@ def print_batch(results: list[dict]) -> None:
         else:
             passed += 1
             print(f"{r['file']}: 通过（0 个错误，{warnings} 个警告）")
-    print(f"共 {len(results)} 个文件：{passed} 个通过，{failed} 个未通过，{unreadable} 个无法读取")
+    print_warnings(results)
+    print(f"共 {len(results)} 个文件：{passed} 个通过，{failed} 个未通过，{unreadable} 个无法读取，{not_checked} 个未检查")
+    if ignored:
+        from .files import IGNORED_WHAT
+
+        print(f"另有 {ignored} 个文件按约定不检查：{IGNORED_WHAT}")
 
 
 def cmd_new(args) -> int:
@@ -307,7 +388,8 @@ def cmd_new(args) -> int:
     if args.agency:
         data["meta.agency"] = args.agency
     if args.previous:
-        prefill_from_previous(data, fmt, load_report(args.previous))
+        for warning in prefill_from_previous(data, fmt, load_report(args.previous), args.output):
+            warn(warning)
     vba = None
     if args.macros:
         from .macros import MacroParts

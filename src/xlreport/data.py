@@ -16,7 +16,7 @@ from typing import Any
 
 from .checks import Problem, evaluate, problem
 from .errors import InputError, reason
-from .files import warn, write_bytes_atomic
+from .files import not_readable_reason, warn, write_bytes_atomic
 from .formats import FORMATS, format_for_year
 from .spec import ReportFormat
 
@@ -54,9 +54,7 @@ def load_report(path: str | os.PathLike) -> Report:
         from .workbook import read_workbook  # only workbook input pays for the reader
 
         return read_workbook(p)
-    if suffix in (".xls", ".et", ".ods", ".wps"):
-        raise InputError(f"“{p.name}”是 {suffix} 格式，请在 Excel 或 WPS 中“另存为”Excel 工作簿（.xlsx）后再检查")
-    raise InputError(f"不支持的文件类型“{p.name}”：只能检查数据文件（.json）或工作簿（.xlsx/.xlsm）")
+    raise InputError(not_readable_reason(p))  # the reasons for every other kind live beside READABLE
 
 
 def read_json(path: Path) -> Report:
@@ -300,15 +298,54 @@ def previous_values(last: Report, fmt: ReportFormat, this_year: Any = None) -> d
     return out
 
 
-def attach_previous(report: Report, last: Report) -> None:
-    report.data.update(previous_values(last, report.fmt, report.data.get("meta.year")))
+def previous_warnings(data: dict[str, Any], fmt: ReportFormat, last: Report, name: str,
+                      given: dict[str, Any] | None = None) -> list[str]:
+    """What a person must know about last year's report before trusting the cross-year
+    rules: it is another agency's, or it has none of the figures those rules compare
+    (a blank workbook turns them off). `name` is this report's file."""
+    out = []
+    this_agency, last_agency = data.get("meta.agency"), last.data.get("meta.agency")
+    last_name = Path(last.path).name
+    if (isinstance(this_agency, str) and isinstance(last_agency, str) and _agency(this_agency) and _agency(last_agency)
+            and _agency(this_agency) != _agency(last_agency)):
+        this = f"“{Path(name).name}”" if name else "本报告"
+        out.append(f"上年数据“{last_name}”是“{last_agency.strip()}”的报告，与{this}的机关"
+                   f"“{this_agency.strip()}”不同；请核对 --previous 是否是本机关上一年的报告")
+    sources = [f.key.removeprefix("previous.") for f in fmt.previous]
+    inputs = [k for k in sources if last.fmt.has(k) and not last.fmt.field(k).derived]  # the figures typed in
+    if given is None:
+        given = previous_values(last, fmt, data.get("meta.year"))
+    missing = [k for k in inputs if f"previous.{k}" not in given]
+    if inputs and not given:
+        out.append(f"上年数据“{last_name}”中没有填写数字（是空白的工作簿或数据文件？），跨年度校验未进行；"
+                   f"请用填好的上年报告作为 --previous")
+    elif missing:
+        out.append(f"上年数据“{last_name}”中有 {len(missing)} 项数字未填写或不是数字，"
+                   f"与这些数字有关的跨年度校验未进行")
+    return out
 
 
-def prefill_from_previous(data: dict[str, Any], fmt: ReportFormat, last: Report) -> None:
+def _agency(name: str) -> str:
+    """An agency name for comparison: full-width letters, digits and brackets as half-width
+    (NFKC), without any space."""
+    import unicodedata
+
+    return "".join(unicodedata.normalize("NFKC", name).split())
+
+
+def attach_previous(report: Report, last: Report) -> list[str]:
+    """Add last year's figures to `report`; returns the warnings of `previous_warnings`."""
+    given = previous_values(last, report.fmt, report.data.get("meta.year"))
+    report.data.update(given)
+    return previous_warnings(report.data, report.fmt, last, report.path, given)
+
+
+def prefill_from_previous(data: dict[str, Any], fmt: ReportFormat, last: Report, name: str = "") -> list[str]:
     """Fill 上年数据 from last year's report, and this year's opening figures where still
     blank: every cross-year check that fixes one of this year's values from last year's
     alone (二、上年结转 = last year's 四、结转下年度继续办理; V2019 上一年项目数量 = last
-    year's 上一年项目数量 + 本年增/减) gives that value."""
+    year's 上一年项目数量 + 本年增/减) gives that value. Returns the warnings of
+    `previous_warnings`."""
     prev = previous_values(last, fmt, data.get("meta.year"))
     data.update(prev)
     for c in fmt.all_checks():
@@ -317,3 +354,4 @@ def prefill_from_previous(data: dict[str, Any], fmt: ReportFormat, last: Report)
         target = c.actual[0].key
         if data.get(target) is None and all(t.key in prev for t in c.expected):
             data[target] = sum(t.coef * prev[t.key] for t in c.expected)
+    return previous_warnings(data, fmt, last, name, prev)

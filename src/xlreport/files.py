@@ -1,9 +1,11 @@
-"""Safe output: never a half-written file, never an overwrite without --force."""
+"""Files in and out: which files a folder check reads, and safe output (never a
+half-written file, never an overwrite without --force)."""
 
 from __future__ import annotations
 
 import os
 import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
@@ -104,6 +106,89 @@ def warn(message: str) -> None:
     import sys
 
     print(f"注意：{shown(message)}", file=sys.stderr)
+
+
+# --- which files are reports ---------------------------------------------------
+# A folder check lists every file it finds: checked, or not checked with a reason.
+# READABLE are the suffixes data.load_report reads; a reader for a new kind (the
+# published .html/.docx/.pdf reports) moves its suffixes from NOT_READABLE to READABLE.
+READABLE = (".json", ".xlsx", ".xlsm")
+_SAVE_AS = "；如果它是由 xlreport 工作簿另存的，请"
+_PUBLISHED = "；已发布的报告目前还不能直接检查，请用 xlreport new 生成工作簿，把报告中的数字填入后再检查"
+NOT_READABLE = {
+    ".xls": "是旧版 Excel 格式（.xls）" + _SAVE_AS + "在 Excel、WPS 或 LibreOffice 中“另存为”Excel 工作簿（.xlsx）后再检查",
+    ".et": "是 WPS 表格格式（.et）" + _SAVE_AS + "在 WPS 中“另存为”Excel 工作簿（.xlsx）后再检查",
+    ".ods": "是 OpenDocument 表格格式（.ods）" + _SAVE_AS + "在 LibreOffice 中“另存为”Excel 2007-365 工作簿（.xlsx）后再检查",
+    ".wps": "是 WPS 文字文档" + _PUBLISHED,
+    **{s: f"是 {s} 文档" + _PUBLISHED for s in (".doc", ".docx", ".pdf", ".html", ".htm", ".txt", ".md", ".ofd")},
+}
+# Skipped on purpose by a folder check, and counted: Office's lock files of open
+# documents (~$名称.xlsx), hidden files and folders (.DS_Store, .git), and the
+# folder files Windows writes (Thumbs.db, desktop.ini).
+SYSTEM_FILES = ("thumbs.db", "desktop.ini")
+IGNORED_WHAT = "Office 锁定文件 ~$*、隐藏文件、Thumbs.db、desktop.ini"
+
+
+def not_readable_reason(path: str | os.PathLike) -> str:
+    """Why a file is not read as a report: one Chinese sentence saying what to do."""
+    p = Path(path)
+    reason = NOT_READABLE.get(p.suffix.lower())
+    if reason:
+        return f"“{p.name}”{reason}"
+    return f"不支持的文件类型“{p.name}”：只能检查数据文件（.json）或工作簿（.xlsx/.xlsm）"
+
+
+def ignored_on_purpose(name: str) -> bool:
+    return name.startswith(("~$", ".")) or name.lower() in SYSTEM_FILES
+
+
+@dataclass
+class Found:
+    """What a folder holds, in path order: `entries` are (path, None) for a report file
+    to read, (path, reason) for a file or folder that is not checked; `ignored` counts
+    the files skipped on purpose."""
+
+    entries: list[tuple[str, str | None]] = field(default_factory=list)
+    ignored: int = 0
+
+
+def walk(folder: str | os.PathLike) -> Found:
+    """Every file under `folder` (recursively; folder links are followed once)."""
+    found = Found()
+    seen: set[tuple[int, int]] = set()
+
+    def visit(path: Path) -> None:
+        try:
+            st = path.stat()
+            if (st.st_dev, st.st_ino) in seen:  # a link back into the tree
+                return
+            seen.add((st.st_dev, st.st_ino))
+            with os.scandir(path) as it:
+                items = sorted(it, key=lambda e: e.name)
+        except OSError as exc:
+            found.entries.append((str(path), f"文件夹“{path.name or path}”无法打开（{exc.strerror or exc}），"
+                                              f"其中的文件未检查；请检查该文件夹的访问权限"))
+            return
+        for entry in items:
+            child = path / entry.name
+            if ignored_on_purpose(entry.name):
+                found.ignored += 1
+                continue
+            try:
+                is_dir, is_file = entry.is_dir(), entry.is_file()
+            except OSError:
+                is_dir = is_file = False
+            if is_dir:
+                visit(child)
+            elif not is_file:
+                found.entries.append((str(child), f"“{entry.name}”不是普通文件（链接失效或是设备、管道），未检查"))
+            elif child.suffix.lower() in READABLE:
+                found.entries.append((str(child), None))
+            else:
+                found.entries.append((str(child), not_readable_reason(child)))
+
+    visit(Path(folder))
+    return found
 
 
 def check_output(output: str | os.PathLike, suffixes: tuple[str, ...], what: str,

@@ -50,9 +50,10 @@ RULES: tuple[Rule, ...] = (
          "V2021 信息处理费: only one of 件数 and 金额 is filled, or one is 0 while the other is not",
          "信息处理费的件数和金额应同时填写，且同为 0 或同不为 0"),
     Rule("text-missing", "warning",
-         "五 is empty or only 「无」; V2021 六 says nothing about 信息处理费; the report of a government "
-         "(各级人民政府) has none of 考核, 评议, 追究 in any text (条例 第五十条: 工作考核、社会评议和责任追究结果)",
-         "五应写明问题和改进；2021 版六应说明信息处理费；各级人民政府应报告工作考核、社会评议和责任追究结果"),
+         "一 has no text (V2021: any of its five sub-topics （一）–（五） is empty, one instance each; V2019: 一 and "
+         "its sub-texts are all empty); 五 is empty or only 「无」; V2021 六 says nothing about 信息处理费; the report "
+         "of a government (各级人民政府) has none of 考核, 评议, 追究 in any text (条例 第五十条: 工作考核、社会评议和责任追究结果)",
+         "一及其各分项应有内容；五应写明问题和改进；2021 版六应说明信息处理费；各级人民政府应报告工作考核、社会评议和责任追究结果"),
     Rule("text-figures", "warning",
          "a figure quoted in the clerk's own text (受理/答复/结转 …件, 予以公开 …件 and the other outcome "
          "groups, 行政复议/行政诉讼 …件, and sums such as 予以公开及部分公开, 复议、诉讼) matches none of the table "

@@ -896,7 +896,8 @@ def render_file(path: str | os.PathLike, output: str | os.PathLike, pdf: bool = 
 
     report = load_report(path)
     if previous is not None:
-        attach_previous(report, load_report(previous))
+        for warning in attach_previous(report, load_report(previous)):  # another agency's, or blank
+            print(f"注意：{warning}")
     problems = report.problems + check(report.data, report.fmt, report.cells)
     name = str(path)
     if problems:
