@@ -713,7 +713,7 @@ def test_an_unreadable_folder_is_not_called_empty(tmp_path, capsys, good_book, m
     code, _, err = run(capsys, "check", locked)
     assert code == 2 and "没有读取权限" in err and "没有可检查" not in err, err
     code, out, _ = run(capsys, "check", tmp_path)
-    assert code == 2 and "locked: 无法读取" in out and "没有读取权限" in out and "b.xlsx: 通过" in out, out
+    assert code == 2 and "locked: 未检查" in out and "没有读取权限" in out and "b.xlsx: 通过" in out, out
 
 
 def test_agency_with_a_line_break(tmp_path, capsys):

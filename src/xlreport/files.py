@@ -166,7 +166,7 @@ def walk(folder: str | os.PathLike) -> Found:
             with os.scandir(path) as it:
                 items = sorted(it, key=lambda e: e.name)
         except OSError as exc:
-            found.entries.append((str(path), f"文件夹“{path.name or path}”无法打开（{exc.strerror or exc}），"
+            found.entries.append((str(path), f"文件夹“{path.name or path}”无法打开（{reason(exc, '读取')}），"
                                               f"其中的文件未检查；请检查该文件夹的访问权限"))
             return
         for entry in items:

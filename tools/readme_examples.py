@@ -1,0 +1,59 @@
+"""Rewrite the outputs of the README's `$ xlreport …` examples from a real run.
+
+    python tools/readme_examples.py          # updates README.md in place
+
+The commands run in the shared fixtures folder (../shared/fixtures/reports), as
+tests/test_readme_examples.py runs them; an example that ends in a `…` line keeps
+as many lines as it showed before.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT.parent / "shared" / "fixtures" / "reports"
+
+
+def run(command: str) -> list[str]:
+    argv = [sys.executable, "-m", "xlreport", *shlex.split(command)[1:]]
+    done = subprocess.run(argv, cwd=FIXTURES, capture_output=True, text=True, encoding="utf-8")
+    return (done.stdout + done.stderr).splitlines()
+
+
+def rewrite(block: str) -> str:
+    lines = block.splitlines()
+    if not lines or not lines[0].startswith("$ "):
+        return block
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        command = lines[i]
+        j = i + 1
+        while j < len(lines) and not lines[j].startswith("$ "):
+            j += 1
+        shown = lines[i + 1:j]
+        got = run(command[2:])
+        if shown and shown[-1] == "…":
+            got = got[:len(shown) - 1] + ["…"]
+        out += [command, *got]
+        i = j
+    return "\n".join(out) + "\n"
+
+
+def main() -> None:
+    readme = ROOT / "README.md"
+    text = readme.read_text(encoding="utf-8")
+    new = re.sub(r"(^```[a-z]*\n)(.*?)(^```)", lambda m: m.group(1) + rewrite(m.group(2)) + m.group(3),
+                 text, flags=re.S | re.M)
+    if new != text:
+        readme.write_text(new, encoding="utf-8")
+        print("updated README.md")
+
+
+if __name__ == "__main__":
+    main()
