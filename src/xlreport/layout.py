@@ -130,8 +130,13 @@ def known_layouts(fmt: ReportFormat) -> dict[str, Layout]:
     return {lay.fingerprint: lay for lay in (workbook_layout(fmt, r) for r in LAYOUT_REVISIONS)}
 
 
-@lru_cache(maxsize=None)
 def workbook_layout(fmt: ReportFormat, revision: int = CURRENT_REVISION) -> Layout:
+    """The layout of `fmt` in `revision` (the one written by default); one object per pair."""
+    return _layout(fmt, revision)
+
+
+@lru_cache(maxsize=None)
+def _layout(fmt: ReportFormat, revision: int) -> Layout:
     positions: dict[str, Pos] = {}
     origins: dict[str, Pos] = {}
     labels: list[tuple[Pos, str]] = []

@@ -406,20 +406,21 @@ FAILS_FIRST_ROW = FAILS_TITLE_ROW + 2
 FAILS_SHOWN = 12
 FAILS_MORE_ROW = FAILS_FIRST_ROW + FAILS_SHOWN
 CHECK_HEADER_ROW = FAILS_MORE_ROW + 2
-CHECK_COLUMNS = ("规则", "级别", "检查内容", "应为", "实际", "结果", "未通过数", "涉及项目", "涉及格子")
-CHECK_WIDTHS = (22, 8, 90, 10, 10, 9, 9, 0, 30)  # H (the keys) is hidden
-# Helper columns, hidden, right of the macro workbook's Python block (J-L, macros.py):
-RUNNING_COL = 15  # P: failing lines so far (the k-th failing line is MATCH(k, P…))
-TARGET_COL = 16  # Q: the link target of the line's first cell, #'表三'!E6
+CHECK_COLUMNS = ("规则", "级别", "检查内容", "应为", "实际", "结果", "未通过数", "累计未通过", "涉及格子")
+CHECK_WIDTHS = (28, 8, 90, 10, 10, 9, 9, 0, 30)  # A fits the longest rule id; H is hidden
+# H, hidden: failing lines so far (the k-th failing line is MATCH(k, H…)). Nothing goes
+# right of I: the macro workbook's Python block starts in J (macros.py).
+RUNNING_COL = 7
+CELLS_COL = 8
 NO_FAILS = "没有未通过的检查。"
 
 
-def _line_cells(layout: Layout, line) -> list[Pos]:
+def line_cells(layout: Layout, line) -> list[Pos]:
     order = {s: i for i, s in enumerate(layout.sheets)}
     return sorted((layout.positions[k] for k in line.keys), key=lambda p: (order[p.sheet], p.row, p.col))
 
 
-def _cells_text(cells: list[Pos]) -> str:
+def cells_text(cells: list[Pos]) -> str:
     return " ".join(p.a1 for p in cells) if len(cells) <= 4 else f"{cells[0].a1} 等 {len(cells)} 格"
 
 
@@ -457,9 +458,11 @@ def _write_failures(ws, f: _Formats, layout: Layout, lines, counts: list[int], f
         ws.write_formula(r, 2, f"=IF({k}>{total},{empty},{pick(2)})", f.cell,
                          line.description if line else NO_FAILS if k == 1 else "")
         ws.merge_range(r, 3, r, 5, "", f.link)
-        cells = _line_cells(layout, line) if line else []
-        ws.write_formula(r, 3, f'=IF({k}>{total},"",HYPERLINK({pick(TARGET_COL)},{pick(8)}))', f.link,
-                         _cells_text(cells) if line else "")
+        cells = line_cells(layout, line) if line else []
+        where = pick(CELLS_COL)  # 表三!E7 表三!E8 … -> the link #'表三'!E7
+        target = f'"#\'"&SUBSTITUTE(LEFT({where},FIND(" ",{where}&" ")-1),"!","\'!")'
+        ws.write_formula(r, 3, f'=IF({k}>{total},"",HYPERLINK({target},{where}))', f.link,
+                         cells_text(cells) if line else "")
         ws.write_formula(r, 6, f'=IF({k}>{total},"",{pick(6)})', f.cell_center, counts[i] if line else "")
         ws.set_row(r, height)
     more = len(failing) - FAILS_SHOWN
@@ -474,15 +477,13 @@ def _write_failures(ws, f: _Formats, layout: Layout, lines, counts: list[int], f
                                  "format": f.warn})
     for i, line in enumerate(lines):  # the helper columns
         r = first + i
-        cells = _line_cells(layout, line)
+        cells = line_cells(layout, line)
         fails = f"IF(ISNUMBER(G{r + 1}),IF(G{r + 1}>0,1,0),1)"
         before = f"{col_letter(RUNNING_COL)}{r}+" if i else ""
-        ws.write_formula(r, RUNNING_COL, f"={before}{fails}", None, sum(1 for n in counts[:i + 1] if n > 0))
-        ws.write_string(r, TARGET_COL, f"#'{cells[0].sheet}'!{cells[0].cell}")
-        ws.write_string(r, 8, _cells_text(cells), f.cell)
+        ws.write_formula(r, RUNNING_COL, f"={before}{fails}", f.cell_center, sum(1 for n in counts[:i + 1] if n > 0))
+        ws.write_string(r, CELLS_COL, cells_text(cells), f.cell)
         ws.set_row(r, max(row_height(line.description, CHECK_WIDTHS[2], minimum=18),
-                          row_height(_cells_text(cells), CHECK_WIDTHS[8])))
-    ws.set_column(RUNNING_COL, TARGET_COL, 12, None, {"hidden": True})
+                          row_height(cells_text(cells), CHECK_WIDTHS[CELLS_COL])))
 
 
 def _write_checks(wb, ws, f: _Formats, layout: Layout, fmt: ReportFormat, lines, data) -> None:
@@ -551,7 +552,6 @@ def _write_checks(wb, ws, f: _Formats, layout: Layout, fmt: ReportFormat, lines,
             ws.write_array_formula(r, 6, r, 6, "{=" + line.count + "}", f.cell_center, py_count)
         else:
             ws.write_formula(r, 6, "=" + line.count, f.cell_center, py_count)
-        ws.write_string(r, 7, " ".join(line.keys), f.cell)
     ws.conditional_format(first, 5, last, 5, {"type": "formula", "criteria": f'=AND($F{first + 1}="未通过",$B{first + 1}="警告")',
                                               "format": f.warn})
     ws.conditional_format(first, 5, last, 5, {"type": "cell", "criteria": "==", "value": '"未通过"', "format": f.bad})
@@ -812,6 +812,26 @@ def _text(value: Any) -> str | None:
     return str(value).replace("\r\n", "\n")
 
 
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _number_as_written(key: str, value: float) -> str:
+    """A number in a text cell (typed before the cell had the Text format, or pasted as a
+    value) lost its leading zeros; put back what can be known. A 邮政编码 has six digits
+    (GB/T 2260 area + delivery office). A Chinese telephone number with its area code
+    starts with the trunk prefix 0 (区号 010, 0527 …), 9-12 digits in all; only a mobile
+    number (11 digits from 1) or a local number (7-8 digits) starts otherwise."""
+    if not float(value).is_integer() or value < 0:
+        return _text(value) or ""
+    digits = str(int(value))
+    if key == "meta.postcode" and len(digits) < 6:
+        return digits.zfill(6)
+    if key == "meta.phone" and 9 <= len(digits) <= 11 and not (len(digits) == 11 and digits[0] == "1"):
+        return "0" + digits
+    return digits
+
+
 def _cell_value(field: Field, value: Any) -> Any:
     """The cell as the checker should see it: numbers as numbers, labels back to stored values."""
     if value == "" or value is None:
@@ -823,7 +843,7 @@ def _cell_value(field: Field, value: Any) -> Any:
         # anything else (a TRUE typed over 是/否, a number) stays visibly wrong
         return value if isinstance(value, str) else _text(value) or str(value)
     if field.type == "text":
-        return _text(value)
+        return _number_as_written(field.key, value) if _is_number(value) else _text(value)
     if isinstance(value, float) and value.is_integer():
         return int(value)
     if isinstance(value, (_dt.date, _dt.time, _dt.timedelta)):
