@@ -78,6 +78,9 @@ CASES = {
     "consistent": lambda fmt, d: d,
     "consistent-with-previous": lambda fmt, d: with_previous(fmt, d),
     "blank": lambda fmt, d: {"meta.year": d["meta.year"]},
+    # more failing lines than the 校验 block shows (workbook.FAILS_SHOWN)
+    "blank-many": lambda fmt, d: {"meta.year": d["meta.year"], "meta.agency_kind": "某某", "meta.can_make_rules": "也许",
+                                  "t3.new.natural_person": -1, "t4.review.upheld": "x"},
     "missing-input": drop("t3.granted.business", "t4.review.upheld"),
     "text-digit": setter(t3__new__research="5"),
     "fullwidth-digit": setter(t3__new__research="５"),
@@ -264,4 +267,71 @@ def test_failing_block_lists_exactly_the_failing_lines(recalculated):
             assert statuses[table.name] == ("本表校验：通过" if n == 0 else f"本表有 {n} 处问题，见校验表"), (name, table.id)
         seen_failing += bool(failing)
         seen_more += extra > 0
-    assert seen_failing >= 20 and seen_more >= 2
+    assert seen_failing >= 20 and seen_more >= 2  # blank-many, in both versions
+
+
+# --------------------------------------------------------------------------
+# the pages as LibreOffice shows and prints them (issue 9, items 11, 13, 14)
+
+
+@pytest.fixture(scope="module")
+def demo_in_libreoffice(tmp_path_factory):
+    """The demo workbook (long multi-paragraph texts), printed to PDF and saved again by LibreOffice."""
+    from conftest import soffice_or_skip
+    from xlreport.data import parse_document
+    from xlreport.demo import demo_document
+    from xlreport.office import convert
+
+    soffice_or_skip()
+    folder = tmp_path_factory.mktemp("demo")
+    fmt, data, _ = parse_document(demo_document(), "demo")
+    book = folder / "demo.xlsx"
+    write_workbook(book, fmt, data)
+    pdf = convert(book, "pdf", folder / "pdf", profile=folder / "profile")
+    resaved = convert(book, "xlsx:Calc MS Excel 2007 XML", folder / "lo", profile=folder / "profile")
+    return fmt, data, book, pdf, resaved
+
+
+def pdf_pages(pdf):
+    import subprocess
+
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return text.split("\f")[:-1]
+
+
+def test_prefilled_texts_print_whole(demo_in_libreoffice):
+    fmt, data, _, pdf, _ = demo_in_libreoffice
+    printed = "".join("".join(page.split()) for page in pdf_pages(pdf))
+    texts = [data[t.key] for t in fmt.texts if data.get(t.key)]
+    assert any(len(t) > 150 and "\n" in t for t in texts)  # the demo has long multi-paragraph text
+    for text in texts:
+        for paragraph in text.split("\n"):
+            assert "".join(paragraph.split()) in printed, paragraph[:30]
+
+
+def test_printed_pages_carry_agency_sheet_and_page(demo_in_libreoffice):
+    fmt, data, _, pdf, _ = demo_in_libreoffice
+    pages = pdf_pages(pdf)
+    for n, page in enumerate(pages, 1):
+        assert data["meta.agency"] in page and f"第 {n} 页，共 {len(pages)} 页" in page, n
+    t3 = next(p for p in pages if fmt.table("t3").heading in p)
+    assert "社会公益组" not in t3 and "法律服务机" not in t3  # 社会公益|组织, never 社会公益组|织
+    assert "社会公益" in t3 and "组织" in t3
+
+
+def test_libreoffice_keeps_no_structure_lock_but_the_workbook_still_reads(demo_in_libreoffice):
+    """LibreOffice's OOXML import never reads <workbookProtection> (sc/source/filter/oox/
+    workbookfragment.cxx handles fileSharing, workbookPr and calcPr only, whatever the
+    attributes: lockStructure="1" or "true", a workbookPassword or a SHA-512 hash were all
+    tried), has no 'very hidden' sheet state, and writes both back weakened. What README
+    states; should this start failing, LibreOffice holds the lock and README must change."""
+    import zipfile
+
+    _, _, book, _, resaved = demo_in_libreoffice
+    with zipfile.ZipFile(book) as z:
+        ours = z.read("xl/workbook.xml").decode()
+    with zipfile.ZipFile(resaved) as z:
+        theirs = z.read("xl/workbook.xml").decode()
+    assert '<workbookProtection lockStructure="1"/>' in ours and 'state="veryHidden"' in ours
+    assert "lockStructure" not in theirs and 'state="hidden"' in theirs
+    assert read_workbook(resaved).data == read_workbook(book).data
