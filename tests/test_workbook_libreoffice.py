@@ -295,7 +295,7 @@ def demo_in_libreoffice(tmp_path_factory):
 def pdf_pages(pdf):
     import subprocess
 
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     return text.split("\f")[:-1]
 
 

@@ -77,7 +77,6 @@ class _Formats:
         self.input_text = add(**border, align="left", valign="top", locked=False, bg_color=INPUT_FILL, num_format="@")
         self.derived = add(**border, align="center", bg_color=DERIVED_FILL)
         self.cell = add(**border)
-        self.cell_top = add(**border, valign="top")
         self.link = add(**border, font_color="#0563C1", underline=1)
         self.cell_nowrap = add(**border, text_wrap=False)
         self.cell_center = add(**border, align="center")
