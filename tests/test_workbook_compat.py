@@ -43,3 +43,27 @@ def test_released_workbook_checks_like_its_data(book):
     # the cells named are those of the released layout (0.1.0: 表三's grid starts in row 3)
     assert from_book.cells["t3.new.natural_person"] == "表三!D6"
     assert all(p.cells for p in in_book if p.keys and p.keys[0].startswith("t"))
+
+
+def test_released_macro_workbook_functions_still_read_it():
+    """The 0.1.0 .xlsm's own XLREPORT_STATUS formula passes ranges of the 0.1.0 layout to
+    xlreport.excel; today's code must read them the same (what Excel with xlwings does)."""
+    import re
+
+    import openpyxl
+
+    from xlreport.excel import report_from_arguments, udf_status
+
+    book = FIXTURES / "filled-2024.xlsm"
+    wb = openpyxl.load_workbook(book, data_only=False)
+    values = openpyxl.load_workbook(book, data_only=True)
+    formula = next(str(c.value) for row in wb["校验"].iter_rows() for c in row
+                   if str(c.value).startswith("=XLREPORT_STATUS("))
+    args = []
+    for sheet, first, last in re.findall(r"'([^']+)'!\$?([A-Z]+\$?\d+):\$?([A-Z]+\$?\d+)", formula):
+        cells = values[sheet][first.replace("$", ""):last.replace("$", "")]
+        args.append([[c.value for c in row] for row in cells])
+    assert len(args) == 8
+    report = report_from_arguments(args[0], args[1:])
+    assert report.data == load_report(book).data
+    assert udf_status(args[0], *args[1:]) == "0 个错误，9 个警告"  # as `xlreport check` finds
