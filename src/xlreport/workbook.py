@@ -375,6 +375,8 @@ def _write_table_status(ws, f: _Formats, layout: Layout, sheet: str, lines, coun
         return
     total = "SUM(" + ",".join(ranges([Pos(SHEET_CHECKS, CHECK_HEADER_ROW + 1 + i, 6) for i in mine])) + ")"
     n = sum(counts[i] for i in mine)
+    width = next(len(t.col_widths) for t in layout.fmt.tables if t.name == sheet)
+    ws.merge_range(TABLE_STATUS_ROW, 0, TABLE_STATUS_ROW, width - 1, "", f.table_status)  # the colour spans the line
     ws.write_formula(TABLE_STATUS_ROW, 0, f'=IF({total}=0,"{TABLE_OK}","本表有 "&{total}&" 处问题，见校验表")',
                      f.table_status, TABLE_OK if n == 0 else f"本表有 {n} 处问题，见校验表")
     cell = f"$A${TABLE_STATUS_ROW + 1}"
