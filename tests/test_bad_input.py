@@ -123,7 +123,7 @@ UNREADABLE = [
     ("sheet renamed", _edited(lambda wb: setattr(wb["表二"], "title", "主动公开")), "缺少工作表“表二”"),
     ("sheet deleted", _edited(lambda wb: wb.remove(wb["封面"])), "缺少工作表“封面”"),
     ("rows inserted into a table", _edited(lambda wb: wb["表三"].insert_rows(8, 2)), "结构被改动"),
-    ("a label overwritten", _edited(lambda wb: wb["表三"].__setitem__("A6", "一、新收")), "结构被改动"),
+    ("a label overwritten", _edited(lambda wb: wb["表三"].__setitem__("A7", "一、新收")), "结构被改动"),
     ("a cell far outside the tables", _edited(lambda wb: wb["表三"].__setitem__("XFD1048576", 1)), "很远处有内容"),
     ("a cell far down a form", _edited(lambda wb: wb["封面"].__setitem__("B5000", "x")), "很远处有内容"),
     ("zip bomb", _zip_bomb, "拒绝读取"),

@@ -111,7 +111,8 @@ def test_labels_and_merges_follow_the_declarations(books, fmt):
     wb = openpyxl.load_workbook(books[fmt.version])
     layout = workbook_layout(fmt)
     for pos, text in layout.labels:
-        assert wb[pos.sheet].cell(pos.row + 1, pos.col + 1).value == text
+        # headers too wide for their column are written on two lines (workbook.fit_header)
+        assert wb[pos.sheet].cell(pos.row + 1, pos.col + 1).value.replace("\n", "") == text
     for table in fmt.tables:
         ws = wb[table.name]
         merges = {str(r) for r in ws.merged_cells.ranges}
@@ -162,7 +163,7 @@ def test_problems_carry_cells(tmp_path):
     report = read_workbook(path)
     problems = check(report.data, report.fmt, report.cells)
     bal = [p for p in problems if p.rule == "t3-balance"]
-    assert [p.cells for p in bal][0] == ("表三!E6", "表三!E7", "表三!E29", "表三!E30")
+    assert [p.cells for p in bal][0] == ("表三!E7", "表三!E8", "表三!E30", "表三!E31")
     assert all(p.cells for p in problems)
 
 

@@ -20,7 +20,11 @@ from xlreport.layout import SHEET_CHECKS, workbook_layout
 from xlreport.native import all_lines, python_count
 from xlreport.office import convert_many
 from xlreport.rules import RULE_BY_ID
-from xlreport.workbook import CHECK_HEADER_ROW, read_workbook, write_workbook
+from xlreport.layout import TABLE_STATUS_ROW
+from xlreport.workbook import (
+    CHECK_HEADER_ROW, FAILS_FIRST_ROW, FAILS_MORE_ROW, FAILS_SHOWN, cells_text, line_cells, read_workbook,
+    write_workbook,
+)
 
 COLS = ("natural_person", "business", "research", "social_welfare", "legal_service", "other_org")
 
@@ -74,6 +78,9 @@ CASES = {
     "consistent": lambda fmt, d: d,
     "consistent-with-previous": lambda fmt, d: with_previous(fmt, d),
     "blank": lambda fmt, d: {"meta.year": d["meta.year"]},
+    # more failing lines than the 校验 block shows (workbook.FAILS_SHOWN)
+    "blank-many": lambda fmt, d: {"meta.year": d["meta.year"], "meta.agency_kind": "某某", "meta.can_make_rules": "也许",
+                                  "t3.new.natural_person": -1, "t4.review.upheld": "x"},
     "missing-input": drop("t3.granted.business", "t4.review.upheld"),
     "text-digit": setter(t3__new__research="5"),
     "fullwidth-digit": setter(t3__new__research="５"),
@@ -130,7 +137,7 @@ V2019_CASES = {
 
 
 EDITS = {  # case -> change to the written workbook (openpyxl), as after 撤销工作表保护
-    "total-typed-over": lambda wb: wb["表四"].__setitem__("E6", 0),  # the real 洪泽 2023 defect
+    "total-typed-over": lambda wb: wb["表四"].__setitem__(workbook_layout(V2021).positions["t4.review.total"].cell, 0),  # the real 洪泽 2023 defect
     "choice-typed-as-boolean": lambda wb: wb["封面"].__setitem__("B6", True),
 }
 CASES.update({name: (lambda fmt, d: d) for name in EDITS})
@@ -183,8 +190,18 @@ def native_results(out):
     book = CalamineWorkbook.from_path(str(out))
     rows = book.get_sheet_by_name(SHEET_CHECKS).to_python(skip_empty_area=False)
     status, errors, warnings = rows[2][1], rows[3][1], rows[4][1]
-    lines = [(r[0], r[5], r[6], r[7]) for r in rows[CHECK_HEADER_ROW + 1:] if r and r[0]]
+    lines = [(r[0], r[5], r[6], r[8]) for r in rows[CHECK_HEADER_ROW + 1:] if r and r[0]]
     return status, errors, warnings, lines
+
+
+def native_block(out, fmt):
+    """The failing-checks block of 校验 and each table sheet's status line, as recalculated."""
+    book = CalamineWorkbook.from_path(str(out))
+    rows = book.get_sheet_by_name(SHEET_CHECKS).to_python(skip_empty_area=False)
+    block = [(r[0], r[1], r[2], r[3], r[6]) for r in rows[FAILS_FIRST_ROW:FAILS_FIRST_ROW + FAILS_SHOWN]]
+    statuses = {t.name: book.get_sheet_by_name(t.name).to_python(skip_empty_area=False)[TABLE_STATUS_ROW][0]
+                for t in fmt.tables}
+    return block, rows[FAILS_MORE_ROW][0], statuses
 
 
 def test_native_verdicts_equal_the_python_checker(recalculated):
@@ -203,8 +220,9 @@ def test_native_verdicts_equal_the_python_checker(recalculated):
         expected_status = "通过" if py_errors == 0 else f"未通过：{py_errors} 个错误"
         if status != expected_status:
             mismatches.append((fmt.version, name, "status", status, expected_status))
-        for line, (rule, verdict, count, keys) in zip(lines, native):
-            assert rule == line.rule and keys == " ".join(line.keys)
+        layout = workbook_layout(fmt)
+        for line, (rule, verdict, count, cells) in zip(lines, native):
+            assert rule == line.rule and cells == cells_text(line_cells(layout, line))
             want = python_count(line, problems)
             if count != want:
                 mismatches.append((fmt.version, name, rule, keys[:60], count, want))
@@ -221,3 +239,101 @@ def test_planted_cases_fail_natively(recalculated):
     assert verdicts[("2021", "blank")][1] > 150
     failing = sum(1 for v in verdicts.values() if v[1] > 0)
     assert failing >= 20
+
+
+def test_failing_block_lists_exactly_the_failing_lines(recalculated):
+    """After LibreOffice recalculates, the block at the top of 校验 lists the failing lines
+    (the Python checker's, in sheet order, the first FAILS_SHOWN), each with its cells, and
+    every table sheet's status line counts the problems on that sheet."""
+    from xlreport.messages import SEVERITY_LABEL
+
+    seen_failing = seen_more = 0
+    for fmt, name, original, out in recalculated:
+        report = read_workbook(original)
+        problems = [p for p in check(report.data, report.fmt, report.cells) if RULE_BY_ID[p.rule].native]
+        layout = workbook_layout(fmt)
+        lines = all_lines(fmt, layout)
+        counts = [python_count(line, problems) for line in lines]
+        failing = [(line, n) for line, n in zip(lines, counts) if n]
+        want = [(line.rule, SEVERITY_LABEL[line.severity], line.description, cells_text(line_cells(layout, line)), n)
+                for line, n in failing[:FAILS_SHOWN]]
+        want += [("", "", "没有未通过的检查。" if not failing and not i else "", "", "")
+                 for i in range(FAILS_SHOWN - len(want))]
+        block, more, statuses = native_block(out, fmt)
+        assert [tuple("" if v is None else v for v in row) for row in block] == want, (fmt.version, name)
+        extra = len(failing) - FAILS_SHOWN
+        assert (more or "").startswith(f"另有 {extra} 条") if extra > 0 else not more, (fmt.version, name)
+        for table in fmt.tables:
+            n = sum(c for line, c in zip(lines, counts) if any(layout.positions[k].sheet == table.name
+                                                                for k in line.keys))
+            assert statuses[table.name] == ("本表校验：通过" if n == 0 else f"本表有 {n} 处问题，见校验表"), (name, table.id)
+        seen_failing += bool(failing)
+        seen_more += extra > 0
+    assert seen_failing >= 20 and seen_more >= 2  # blank-many, in both versions
+
+
+# --------------------------------------------------------------------------
+# the pages as LibreOffice shows and prints them (issue 9, items 11, 13, 14)
+
+
+@pytest.fixture(scope="module")
+def demo_in_libreoffice(tmp_path_factory):
+    """The demo workbook (long multi-paragraph texts), printed to PDF and saved again by LibreOffice."""
+    from conftest import soffice_or_skip
+    from xlreport.data import parse_document
+    from xlreport.demo import demo_document
+    from xlreport.office import convert
+
+    soffice_or_skip()
+    folder = tmp_path_factory.mktemp("demo")
+    fmt, data, _ = parse_document(demo_document(), "demo")
+    book = folder / "demo.xlsx"
+    write_workbook(book, fmt, data)
+    pdf = convert(book, "pdf", folder / "pdf", profile=folder / "profile")
+    resaved = convert(book, "xlsx:Calc MS Excel 2007 XML", folder / "lo", profile=folder / "profile")
+    return fmt, data, book, pdf, resaved
+
+
+def pdf_pages(pdf):
+    import subprocess
+
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return text.split("\f")[:-1]
+
+
+def test_prefilled_texts_print_whole(demo_in_libreoffice):
+    fmt, data, _, pdf, _ = demo_in_libreoffice
+    printed = "".join("".join(page.split()) for page in pdf_pages(pdf))
+    texts = [data[t.key] for t in fmt.texts if data.get(t.key)]
+    assert any(len(t) > 150 and "\n" in t for t in texts)  # the demo has long multi-paragraph text
+    for text in texts:
+        for paragraph in text.split("\n"):
+            assert "".join(paragraph.split()) in printed, paragraph[:30]
+
+
+def test_printed_pages_carry_agency_sheet_and_page(demo_in_libreoffice):
+    fmt, data, _, pdf, _ = demo_in_libreoffice
+    pages = pdf_pages(pdf)
+    for n, page in enumerate(pages, 1):
+        assert data["meta.agency"] in page and f"第 {n} 页，共 {len(pages)} 页" in page, n
+    t3 = next(p for p in pages if fmt.table("t3").heading in p)
+    assert "社会公益组" not in t3 and "法律服务机" not in t3  # 社会公益|组织, never 社会公益组|织
+    assert "社会公益" in t3 and "组织" in t3
+
+
+def test_libreoffice_keeps_no_structure_lock_but_the_workbook_still_reads(demo_in_libreoffice):
+    """LibreOffice's OOXML import never reads <workbookProtection> (sc/source/filter/oox/
+    workbookfragment.cxx handles fileSharing, workbookPr and calcPr only, whatever the
+    attributes: lockStructure="1" or "true", a workbookPassword or a SHA-512 hash were all
+    tried), has no 'very hidden' sheet state, and writes both back weakened. What README
+    states; should this start failing, LibreOffice holds the lock and README must change."""
+    import zipfile
+
+    _, _, book, _, resaved = demo_in_libreoffice
+    with zipfile.ZipFile(book) as z:
+        ours = z.read("xl/workbook.xml").decode()
+    with zipfile.ZipFile(resaved) as z:
+        theirs = z.read("xl/workbook.xml").decode()
+    assert '<workbookProtection lockStructure="1"/>' in ours and 'state="veryHidden"' in ours
+    assert "lockStructure" not in theirs and 'state="hidden"' in theirs
+    assert read_workbook(resaved).data == read_workbook(book).data

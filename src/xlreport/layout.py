@@ -21,8 +21,23 @@ SHEET_CHECKS = "校验"
 SHEET_MARKER = "_xlreport"
 MARKER_TAG = "xlreport-workbook"
 
-TABLE_FIRST_ROW = 2  # row 1: the section heading; row 2: a hint; the grid starts at row 3
 FORM_FIRST_ROW = 2  # forms: row 1 the title, row 2 a hint
+
+# Every layout a released xlreport wrote, oldest first; the last one is written.
+# A workbook records its layout's fingerprint (`_xlreport`!B2) and is read through
+# the layout with that fingerprint, so a workbook handed out stays readable after
+# the layout changes. Add a revision (never edit one) when positions or labels move,
+# and pin its fingerprints in RELEASED_FINGERPRINTS once it is released.
+#   1: xlreport 0.1.0 — tables: row 1 the heading, row 2 a hint, the grid from row 3.
+#   2: tables: row 1 the heading, row 2 the table's check status, row 3 a hint, the grid from row 4.
+LAYOUT_REVISIONS = (1, 2)
+CURRENT_REVISION = LAYOUT_REVISIONS[-1]
+TABLE_FIRST_ROWS = {1: 2, 2: 3}
+TABLE_STATUS_ROW = 1  # revision 2 on: the table's check status (A2)
+RELEASED_FINGERPRINTS = {  # revision -> format version -> fingerprint, as written by that release
+    1: {"2019": "90922930ffc6f863", "2021": "9caa3bc227d51f85"},
+}
+TABLE_FIRST_ROW = TABLE_FIRST_ROWS[CURRENT_REVISION]
 
 
 def col_letter(col: int) -> str:
@@ -73,9 +88,11 @@ class Layout:
     table_origin: dict[str, Pos]  # table id -> top-left cell of its grid
     forms: dict[str, tuple[FormRow, ...]]  # sheet -> its form rows
     labels: tuple[tuple[Pos, str], ...]  # fixed label cells; a reader verifies them
+    revision: int = CURRENT_REVISION
 
     @cached_property
     def fingerprint(self) -> str:
+        # version, positions and labels only: revision 1's fingerprints must never change
         h = hashlib.sha256(self.fmt.version.encode())
         for key, pos in sorted(self.positions.items()):
             h.update(f"{key}={pos.a1};".encode())
@@ -98,8 +115,28 @@ def _form(sheet: str, rows: list[tuple[Field | None, str, str, str]]) -> tuple[F
     return tuple(out)
 
 
+def _supervision_heading(fmt: ReportFormat) -> str:
+    """Where a government reports 工作考核、社会评议和责任追究: V2021 requires the sub-heading
+    （五）监督保障 (国办公开办函〔2021〕30号); the V2019 试行 format only requires 一、总体情况."""
+    from .checks import overview_requirements
+
+    required = [key for key, _, _ in overview_requirements(fmt)]
+    sub = "text.overview.supervision"
+    return next(t.label for t in fmt.texts if t.key == (sub if sub in required else "text.overview"))
+
+
+def known_layouts(fmt: ReportFormat) -> dict[str, Layout]:
+    """Fingerprint -> layout, for every layout revision of `fmt` (the reader's registry)."""
+    return {lay.fingerprint: lay for lay in (workbook_layout(fmt, r) for r in LAYOUT_REVISIONS)}
+
+
+def workbook_layout(fmt: ReportFormat, revision: int = CURRENT_REVISION) -> Layout:
+    """The layout of `fmt` in `revision` (the one written by default); one object per pair."""
+    return _layout(fmt, revision)
+
+
 @lru_cache(maxsize=None)
-def workbook_layout(fmt: ReportFormat) -> Layout:
+def _layout(fmt: ReportFormat, revision: int) -> Layout:
     positions: dict[str, Pos] = {}
     origins: dict[str, Pos] = {}
     labels: list[tuple[Pos, str]] = []
@@ -110,7 +147,7 @@ def workbook_layout(fmt: ReportFormat) -> Layout:
         "meta.office": "联系机构全称，如“某市某局办公室”；只填“办公室”时，报告写作“机关全称+办公室”",
         "meta.year": f"四位数年份；本工作簿为 {fmt.version} 版格式（{fmt.first_year}"
                      f"{'—' + str(fmt.last_year) if fmt.last_year else ' 年起'}）",
-        "meta.agency_kind": "下拉选择；各级人民政府还须在（五）监督保障中报告工作考核、社会评议和责任追究结果",
+        "meta.agency_kind": f"下拉选择；各级人民政府还须在“{_supervision_heading(fmt)}”中报告工作考核、社会评议和责任追究结果",
         "meta.can_make_rules": "国务院部门、省级政府、设区的市和自治州政府选“是”",
         "meta.address": "报告第一段写明的联系地址",
     }
@@ -129,7 +166,7 @@ def workbook_layout(fmt: ReportFormat) -> Layout:
             labels.append((Pos(r.pos.sheet, r.pos.row, 0), r.label))
 
     for table in fmt.tables:
-        origin = Pos(table.name, TABLE_FIRST_ROW, 0)
+        origin = Pos(table.name, TABLE_FIRST_ROWS[revision], 0)
         origins[table.id] = origin
         labels.append((Pos(table.name, 0, 0), table.heading))
         for c in table.cells:
@@ -146,4 +183,4 @@ def workbook_layout(fmt: ReportFormat) -> Layout:
 
     sheets = (SHEET_COVER, SHEET_OVERVIEW, *(t.name for t in fmt.tables), SHEET_TEXT, SHEET_PREVIOUS,
               SHEET_CHECKS, SHEET_MARKER)
-    return Layout(fmt, sheets, positions, origins, forms, tuple(labels))
+    return Layout(fmt, sheets, positions, origins, forms, tuple(labels), revision)

@@ -28,8 +28,9 @@ from .errors import InputError, reason
 from .formats import FORMATS
 from .layout import (
     MARKER_TAG, SHEET_CHECKS, SHEET_COVER, SHEET_MARKER, SHEET_OVERVIEW, SHEET_PREVIOUS, SHEET_TEXT,
-    FormRow, Layout, Pos, workbook_layout,
+    TABLE_STATUS_ROW, FormRow, Layout, Pos, known_layouts, workbook_layout,
 )
+from .messages import SEVERITY_LABEL as SEVERITY
 from .spec import Field, ReportFormat
 
 FONT = "宋体"
@@ -65,16 +66,21 @@ class _Formats:
 
         self.title = add(bold=True, font_size=16, text_wrap=False)
         self.hint = add(font_color="#595959", font_size=10, text_wrap=False)
+        self.hint_wrap = add(font_color="#595959", font_size=10, valign="top")
+        self.table_status = add(bold=True, text_wrap=False)
         self.header = add(**border, bold=True, align="center", bg_color="#D9E1F2")
         self.label = add(**border, align="left")
         self.label_center = add(**border, align="center")
         self.note = add(**border, align="center", font_size=10)
         self.section = add(**border, bold=True, align="left", bg_color="#D9E1F2")
         self.input = add(**border, align="center", locked=False, bg_color=INPUT_FILL)
-        self.input_decimal = add(**border, align="center", locked=False, bg_color=INPUT_FILL, num_format="0.00##")
-        self.input_text = add(**border, align="left", valign="top", locked=False, bg_color=INPUT_FILL)
+        # amounts as entered (96171.6, 0), the way the report prints them: General
+        self.input_decimal = add(**border, align="center", locked=False, bg_color=INPUT_FILL)
+        # '@' (Text): what is typed stays text, so 邮编 010020 keeps its leading zero
+        self.input_text = add(**border, align="left", valign="top", locked=False, bg_color=INPUT_FILL, num_format="@")
         self.derived = add(**border, align="center", bg_color=DERIVED_FILL)
         self.cell = add(**border)
+        self.link = add(**border, font_color="#0563C1", underline=1)
         self.cell_nowrap = add(**border, text_wrap=False)
         self.cell_center = add(**border, align="center")
         self.status = add(**border, bold=True, font_size=14, align="center")
@@ -115,10 +121,13 @@ def _write(path: str, fmt: ReportFormat, data: dict[str, Any], vba) -> None:
     sheets = {name: wb.add_worksheet(name) for name in layout.sheets}
     if vba is not None:
         vba.prepare(wb, sheets)
+    header = page_header(data.get("meta.agency"))
     for ws in sheets.values():
         ws.set_paper(9)  # A4
         ws.fit_to_pages(1, 0)
-        ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
+        ws.set_margins(left=0.5, right=0.5, top=0.8, bottom=0.8)
+        ws.set_header(header, {"margin": 0.3})
+        ws.set_footer(PAGE_FOOTER, {"margin": 0.3})
         ws.hide_gridlines(2)
 
     _write_form(sheets[SHEET_COVER], f, layout, SHEET_COVER, "封面数据", data, numbers, fmt,
@@ -128,9 +137,11 @@ def _write(path: str, fmt: ReportFormat, data: dict[str, Any], vba) -> None:
     _write_form(sheets[SHEET_TEXT], f, layout, SHEET_TEXT, "五、六部分", data, numbers, fmt, TEXT_HINT)
     _write_form(sheets[SHEET_PREVIOUS], f, layout, SHEET_PREVIOUS, "上一年度报告的数字（用于跨年度校验）", data, numbers, fmt,
                 "可用 xlreport new --previous 上年文件 自动填入；不填则不做跨年度校验。")
+    lines = all_lines(fmt, layout)
+    counts = _python_counts(lines, data, fmt)
     for table in fmt.tables:
         _write_table(sheets[table.name], f, layout, fmt, table, data, numbers)
-    lines = all_lines(fmt, layout)
+        _write_table_status(sheets[table.name], f, layout, table.name, lines, counts)
     _write_checks(wb, sheets[SHEET_CHECKS], f, layout, fmt, lines, data)
     _write_marker(sheets[SHEET_MARKER], layout)
     _conditional_formats(sheets, f, layout, fmt, lines)
@@ -143,6 +154,50 @@ def _write(path: str, fmt: ReportFormat, data: dict[str, Any], vba) -> None:
         vba.finish(wb, sheets, layout)
     wb.close()
     _lock_structure(path)
+
+
+# Printed pages name the agency, the sheet and the page. The agency is typed on the
+# cover later, and a header cannot hold a formula, so it is the agency known when the
+# workbook is made (`new --agency`, `new --data`); without one, sheet and page only.
+PAGE_FOOTER = "&C第 &P 页，共 &N 页"
+
+
+def page_header(agency: Any) -> str:
+    if isinstance(agency, str) and agency.strip():
+        name = " ".join(agency.split())[:100].replace("&", "&&")  # '&' starts a header code
+        return f"&L{name}&R&A"
+    return "&R&A"
+
+
+# Row heights. XlsxWriter does not autofit and Excel does not autofit on opening, so
+# rows holding wrapped text get the height their text needs: CJK characters are ~2
+# width units (a column's width counts the digit '0'), a line of 11 pt text ~16 pt
+# (LibreOffice's CJK fonts are taller than Excel's 宋体). Excel's limit is 409 pt.
+LINE_PT = 16.0
+MAX_ROW_PT = 409.0
+
+
+def text_units(text: str) -> int:
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def lines_needed(text: str, width: float) -> int:
+    usable = max(1.0, width - 1)  # the cell's padding
+    return sum(max(1, math.ceil(text_units(par) / usable)) for par in str(text).split("\n"))
+
+
+def row_height(text: str, width: float, line_pt: float = LINE_PT, minimum: float = 0) -> float:
+    return min(MAX_ROW_PT, max(minimum, lines_needed(text, width) * line_pt + 4))
+
+
+def fit_header(text: str, width: float) -> str:
+    """A header too wide for its column breaks before its last two characters — the head
+    noun of the official headers (社会公益|组织, 法律服务|机构, 结果|维持) — never inside a word."""
+    if "\n" in text or len(text) < 4 or text_units(text) <= width - 1:
+        return text
+    return f"{text[:-2]}\n{text[-2:]}"
 
 
 def _input_format(f: _Formats, field: Field | None):
@@ -188,16 +243,18 @@ def _write_form(ws, f: _Formats, layout: Layout, sheet: str, title: str, data, n
             _write_derived(ws, r.pos, field, layout, numbers, f)
             ws.set_row(r.pos.row, 22)
             continue
-        _write_value(ws, r.pos, _display(field, data.get(r.field_key)), _input_format(f, field))
-        if field is None:  # narrative text
-            if not data.get(r.field_key):  # an empty box to type into; filled ones fit their text
-                ws.set_row(r.pos.row, 120)
+        value = _display(field, data.get(r.field_key))
+        _write_value(ws, r.pos, value, _input_format(f, field))
+        width = 90 if text_sheet else 34
+        if field is None:  # narrative text: an empty box to type into; filled ones fit their text
+            ws.set_row(r.pos.row, row_height(value, width, minimum=120) if value else 120)
             ws.data_validation(r.pos.row, 1, r.pos.row, 1, {
                 "validate": "length", "criteria": "<=", "value": 32767,
                 "input_title": r.label[:32], "input_message": (r.hint or "填写本部分的文字")[:255],
                 "error_title": "文字过长", "error_message": "一个格子最多 32767 个字，请分到其他格子或精简。"})
         else:
-            ws.set_row(r.pos.row, 22)
+            shown = value if isinstance(value, str) else ""
+            ws.set_row(r.pos.row, max(22, row_height(shown, width), row_height(r.label, 34)))
             _validate(ws, r.pos, r.pos, field, layout.fmt, r.hint)
     ws.freeze_panes(FORM_HEADER_ROWS, 0)
     if text_sheet:  # the notes in column C are for the screen; paper gets the text at a readable size
@@ -249,7 +306,7 @@ def _write_table(ws, f: _Formats, layout: Layout, fmt: ReportFormat, table, data
     hint = "黄色格子为填写处，没有的填 0；灰色格子自动计算。"
     if table.id == "t3":
         hint += "校验未通过的格子显示为红色（错误）或橙色（警告），详见“校验”表。"
-    ws.write(1, 0, hint, f.hint)
+    ws.write(origin.row - 1, 0, hint, f.hint)
     for i, w in enumerate(table.col_widths):
         ws.set_column(origin.col + i, origin.col + i, w)
     for c in table.cells:
@@ -271,26 +328,68 @@ def _write_table(ws, f: _Formats, layout: Layout, fmt: ReportFormat, table, data
             continue
         cell_fmt = {"title": f.section, "header": f.header, "note": f.note,
                     "label": f.label}[c.role]
+        text = c.text
+        if c.role == "header":
+            text = fit_header(text, sum(table.col_widths[c.col:c.col + c.colspan]))
         if (r0, c0) != (r1, c1):
-            ws.merge_range(r0, c0, r1, c1, c.text, cell_fmt)
+            ws.merge_range(r0, c0, r1, c1, text, cell_fmt)
         else:
-            ws.write_string(r0, c0, c.text, cell_fmt)
+            ws.write_string(r0, c0, text, cell_fmt)
     for i, key in enumerate(table.extras):
         field = fmt.field(key)
         pos = layout.positions[key]
         ws.write_string(pos.row, 0, field.label, f.label)
         _write_value(ws, pos, _display(field, data.get(key)), _input_format(f, field))
         _validate(ws, pos, pos, field, fmt)
-    for r in range(origin.row, origin.row + table.n_rows):
-        ws.set_row(r, 30 if table.id != "t2" else 24)
+    heights = {r: 30 if table.id != "t2" else 24 for r in range(origin.row, origin.row + table.n_rows)}
     if table.header_rows:
-        ws.set_row(origin.row, 24)
+        heights[origin.row] = 24
         ws.repeat_rows(origin.row, origin.row + table.header_rows - 1)
         ws.freeze_panes(origin.row + table.header_rows, table.label_cols)
     if table.id == "t4":
         ws.set_landscape()
     if table.id == "t3":
-        ws.set_row(origin.row, 36)
+        heights[origin.row] = 36
+    for c in table.cells:  # a header broken onto two lines gets the room for them
+        if c.role == "header" and c.rowspan == 1:
+            r = origin.row + c.row
+            text = fit_header(c.text, sum(table.col_widths[c.col:c.col + c.colspan]))
+            heights[r] = max(heights[r], row_height(text, 1000))
+    for r, h in heights.items():
+        ws.set_row(r, h)
+
+
+def _python_counts(lines, data, fmt: ReportFormat) -> list[int]:
+    """Per 校验 line, its failure count as the Python checker sees it (the cached results)."""
+    from .checks import check
+    from .native import python_count
+
+    problems = check(data, fmt, {})
+    return [python_count(line, problems) for line in lines]
+
+
+def _write_table_status(ws, f: _Formats, layout: Layout, sheet: str, lines, counts: list[int]) -> None:
+    """A2 of a table sheet: 本表校验：通过, or how many problems the 校验 lines touching this
+    sheet count (errors and warnings, as the cells coloured here)."""
+    from .native import ranges
+
+    mine = [i for i, line in enumerate(lines) if any(layout.positions[k].sheet == sheet for k in line.keys)]
+    if not mine:
+        return
+    total = "SUM(" + ",".join(ranges([Pos(SHEET_CHECKS, CHECK_HEADER_ROW + 1 + i, 6) for i in mine])) + ")"
+    n = sum(counts[i] for i in mine)
+    width = next(len(t.col_widths) for t in layout.fmt.tables if t.name == sheet)
+    ws.merge_range(TABLE_STATUS_ROW, 0, TABLE_STATUS_ROW, width - 1, "", f.table_status)  # the colour spans the line
+    ws.write_formula(TABLE_STATUS_ROW, 0, f'=IF({total}=0,"{TABLE_OK}","本表有 "&{total}&" 处问题，见校验表")',
+                     f.table_status, TABLE_OK if n == 0 else f"本表有 {n} 处问题，见校验表")
+    cell = f"$A${TABLE_STATUS_ROW + 1}"
+    ws.conditional_format(TABLE_STATUS_ROW, 0, TABLE_STATUS_ROW, 0, {
+        "type": "formula", "criteria": f'={cell}="{TABLE_OK}"', "format": f.good})
+    ws.conditional_format(TABLE_STATUS_ROW, 0, TABLE_STATUS_ROW, 0, {
+        "type": "formula", "criteria": f'={cell}<>"{TABLE_OK}"', "format": f.bad})
+
+
+TABLE_OK = "本表校验：通过"
 
 
 def _write_derived(ws, pos: Pos, field: Field, layout: Layout, numbers, f: _Formats) -> None:
@@ -304,8 +403,91 @@ def _write_derived(ws, pos: Pos, field: Field, layout: Layout, numbers, f: _Form
                      "" if value is None else value)
 
 
-CHECK_HEADER_ROW = 5
-CHECK_COLUMNS = ("规则", "级别", "检查内容", "应为", "实际", "结果", "未通过数", "涉及项目")
+# The 校验 sheet: title, hint, 结论/错误数/警告数 (rows 3-5, the defined names), then the
+# block of failing checks (the first FAILS_SHOWN of them), then every rule line.
+FAILS_TITLE_ROW = 5
+FAILS_FIRST_ROW = FAILS_TITLE_ROW + 2
+FAILS_SHOWN = 12
+FAILS_MORE_ROW = FAILS_FIRST_ROW + FAILS_SHOWN
+CHECK_HEADER_ROW = FAILS_MORE_ROW + 2
+CHECK_COLUMNS = ("规则", "级别", "检查内容", "应为", "实际", "结果", "未通过数", "累计未通过", "涉及格子")
+CHECK_WIDTHS = (28, 8, 90, 10, 10, 9, 9, 0, 30)  # A fits the longest rule id; H is hidden
+# H, hidden: failing lines so far (the k-th failing line is MATCH(k, H…)). Nothing goes
+# right of I: the macro workbook's Python block starts in J (macros.py).
+RUNNING_COL = 7
+CELLS_COL = 8
+NO_FAILS = "没有未通过的检查。"
+
+
+def line_cells(layout: Layout, line) -> list[Pos]:
+    order = {s: i for i, s in enumerate(layout.sheets)}
+    return sorted((layout.positions[k] for k in line.keys), key=lambda p: (order[p.sheet], p.row, p.col))
+
+
+def cells_text(cells: list[Pos]) -> str:
+    return " ".join(p.a1 for p in cells) if len(cells) <= 4 else f"{cells[0].a1} 等 {len(cells)} 格"
+
+
+def _write_failures(ws, f: _Formats, layout: Layout, lines, counts: list[int], first: int, last: int) -> None:
+    """The failing lines, first to last, with native formulas any spreadsheet since Excel
+    2010 evaluates (INDEX/MATCH over a running count; no FILTER, TEXTJOIN, AGGREGATE or
+    array formulas), each with a link to its first cell."""
+    from .layout import col_letter
+
+    def col(c: int) -> str:
+        return f"${col_letter(c)}${first + 1}:${col_letter(c)}${last + 1}"
+
+    total = f"${col_letter(RUNNING_COL)}${last + 1}"
+    failing = [i for i, n in enumerate(counts) if n > 0]
+    ws.merge_range(FAILS_TITLE_ROW, 0, FAILS_TITLE_ROW, 6,
+                   f"未通过的检查（前 {FAILS_SHOWN} 条；点击“位置”跳到相应格子）", f.section)
+    for c, name in enumerate(("规则", "级别", "检查内容", "位置", "", "", "未通过数")):
+        if c not in (4, 5):
+            ws.write_string(FAILS_TITLE_ROW + 1, c, name, f.header)
+    ws.merge_range(FAILS_TITLE_ROW + 1, 3, FAILS_TITLE_ROW + 1, 5, "位置", f.header)
+    height = max(row_height(line.description, CHECK_WIDTHS[2], minimum=20) for line in lines)
+    for k in range(1, FAILS_SHOWN + 1):
+        r = FAILS_FIRST_ROW + k - 1
+        i = failing[k - 1] if k <= len(failing) else None
+        match = f"MATCH({k},{col(RUNNING_COL)},0)"
+
+        def pick(c: int) -> str:
+            return f"INDEX({col(c)},{match})"
+
+        line = lines[i] if i is not None else None
+        ws.write_formula(r, 0, f'=IF({k}>{total},"",{pick(0)})', f.cell, line.rule if line else "")
+        ws.write_formula(r, 1, f'=IF({k}>{total},"",{pick(1)})', f.cell_center,
+                         SEVERITY[line.severity] if line else "")
+        empty = f'IF({total}=0,"{NO_FAILS}","")' if k == 1 else '""'
+        ws.write_formula(r, 2, f"=IF({k}>{total},{empty},{pick(2)})", f.cell,
+                         line.description if line else NO_FAILS if k == 1 else "")
+        ws.merge_range(r, 3, r, 5, "", f.link)
+        cells = line_cells(layout, line) if line else []
+        where = pick(CELLS_COL)  # 表三!E7 表三!E8 … -> the link #'表三'!E7
+        target = f'"#\'"&SUBSTITUTE(LEFT({where},FIND(" ",{where}&" ")-1),"!","\'!")'
+        ws.write_formula(r, 3, f'=IF({k}>{total},"",HYPERLINK({target},{where}))', f.link,
+                         cells_text(cells) if line else "")
+        ws.write_formula(r, 6, f'=IF({k}>{total},"",{pick(6)})', f.cell_center, counts[i] if line else "")
+        ws.set_row(r, height)
+    more = len(failing) - FAILS_SHOWN
+    ws.merge_range(FAILS_MORE_ROW, 0, FAILS_MORE_ROW, 6, "", f.hint)
+    ws.write_formula(FAILS_MORE_ROW, 0, f'=IF({total}>{FAILS_SHOWN},"另有 "&({total}-{FAILS_SHOWN})&'
+                                        f'" 条未通过的检查，见下表（可在“结果”列筛选“未通过”）","")', f.hint,
+                     f"另有 {more} 条未通过的检查，见下表（可在“结果”列筛选“未通过”）" if more > 0 else "")
+    rows = f"$A${FAILS_FIRST_ROW + 1}:$G${FAILS_FIRST_ROW + FAILS_SHOWN}"
+    ws.conditional_format(rows, {"type": "formula", "criteria": f'=$B{FAILS_FIRST_ROW + 1}="{SEVERITY["error"]}"',
+                                 "format": f.bad})
+    ws.conditional_format(rows, {"type": "formula", "criteria": f'=$B{FAILS_FIRST_ROW + 1}="{SEVERITY["warning"]}"',
+                                 "format": f.warn})
+    for i, line in enumerate(lines):  # the helper columns
+        r = first + i
+        cells = line_cells(layout, line)
+        fails = f"IF(ISNUMBER(G{r + 1}),IF(G{r + 1}>0,1,0),1)"
+        before = f"{col_letter(RUNNING_COL)}{r}+" if i else ""
+        ws.write_formula(r, RUNNING_COL, f"={before}{fails}", f.cell_center, sum(1 for n in counts[:i + 1] if n > 0))
+        ws.write_string(r, CELLS_COL, cells_text(cells), f.cell)
+        ws.set_row(r, max(row_height(line.description, CHECK_WIDTHS[2], minimum=18),
+                          row_height(cells_text(cells), CHECK_WIDTHS[CELLS_COL])))
 
 
 def _write_checks(wb, ws, f: _Formats, layout: Layout, fmt: ReportFormat, lines, data) -> None:
@@ -318,8 +500,10 @@ def _write_checks(wb, ws, f: _Formats, layout: Layout, fmt: ReportFormat, lines,
     first = CHECK_HEADER_ROW + 1
     last = first + len(lines) - 1
     ws.write(0, 0, "校验结果", f.title)
-    ws.write(1, 0, "本表由公式自动计算，在任何电子表格软件中都有效。只需查看“结果”为“未通过”的行（可用表头筛选），"
-                   "按“检查内容”核对相应表格中标色的格子；“未校验”表示所需数字未填或不是数字，“不适用”表示本机关无须此项。", f.hint)
+    hint = ("本表由公式自动计算，在任何电子表格软件中都有效。上方列出未通过的检查，点击“位置”跳到相应格子；"
+            "下表列出全部检查，按“检查内容”核对相应表格中标色的格子；“未校验”表示所需数字未填或不是数字，“不适用”表示本机关无须此项。")
+    ws.merge_range(1, 0, 1, 8, hint, f.hint_wrap)
+    ws.set_row(1, row_height(hint, sum(CHECK_WIDTHS), line_pt=14))
     ws.write_string(2, 0, "结论", f.label_center)
     ws.write_string(3, 0, "错误数", f.label_center)
     ws.write_string(4, 0, "警告数", f.label_center)
@@ -340,10 +524,11 @@ def _write_checks(wb, ws, f: _Formats, layout: Layout, fmt: ReportFormat, lines,
     wb.define_name("xlreport_warnings", f"='{SHEET_CHECKS}'!$B$5")
     for i, name in enumerate(CHECK_COLUMNS):
         ws.write_string(CHECK_HEADER_ROW, i, name, f.header)
-    for col, width in enumerate((22, 8, 90, 10, 10, 9, 9, 40)):
+    for col, width in enumerate(CHECK_WIDTHS):
         ws.set_column(col, col, width)
     ws.set_column(7, 7, 40, None, {"hidden": True})
-    from .messages import SEVERITY_LABEL as label
+    label = SEVERITY
+    _write_failures(ws, f, layout, lines, [python_count(line, problems) for line in lines], first, last)
     for i, line in enumerate(lines):
         r = first + i
         py_count = python_count(line, problems)
@@ -371,7 +556,6 @@ def _write_checks(wb, ws, f: _Formats, layout: Layout, fmt: ReportFormat, lines,
             ws.write_array_formula(r, 6, r, 6, "{=" + line.count + "}", f.cell_center, py_count)
         else:
             ws.write_formula(r, 6, "=" + line.count, f.cell_center, py_count)
-        ws.write_string(r, 7, " ".join(line.keys), f.cell)
     ws.conditional_format(first, 5, last, 5, {"type": "formula", "criteria": f'=AND($F{first + 1}="未通过",$B{first + 1}="警告")',
                                               "format": f.warn})
     ws.conditional_format(first, 5, last, 5, {"type": "cell", "criteria": "==", "value": '"未通过"', "format": f.bad})
@@ -558,8 +742,8 @@ def layout_from_marker(marker: list[list[Any]], name: str) -> Layout:
     tag, version = _at(marker, 0, 0), _at(marker, 0, 1)
     if tag != MARKER_TAG or version not in FORMATS:
         raise InputError(f"“{name}”的 xlreport 标记已损坏，无法确定格式版本，请用 xlreport new 重新生成工作簿")
-    layout = workbook_layout(FORMATS[version])
-    if _at(marker, 1, 1) != layout.fingerprint:
+    layout = known_layouts(FORMATS[version]).get(_at(marker, 1, 1))  # any released layout
+    if layout is None:
         raise InputError(f"“{name}”由另一版本的 xlreport 生成（{_at(marker, 2, 1) or '未知版本'}），表格布局不同；"
                          f"请用生成它的 xlreport 版本导出数据（xlreport export），再用 xlreport new --data 生成新工作簿")
     return layout
@@ -575,7 +759,8 @@ def report_from_grids(path: str, layout: Layout, grids: dict[str, list[list[Any]
     name = Path(path).name
     for pos, text in layout.labels:
         found = _at(grids[pos.sheet], pos.row, pos.col)
-        if str(found if found is not None else "").strip() != text:
+        # a header may be written broken onto two lines (fit_header)
+        if str(found if found is not None else "").strip().replace("\n", "") != text:
             raise InputError(f"“{name}”的表格结构被改动：{pos.a1} 应为“{text}”，实际为“{_short(found)}”"
                              f"（可能插入或删除了行列）；请撤销改动，或用 xlreport new 重新生成工作簿")
     data: dict[str, Any] = {}
@@ -648,6 +833,26 @@ def _text(value: Any) -> str | None:
     return str(value).replace("\r\n", "\n")
 
 
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _number_as_written(key: str, value: float) -> str:
+    """A number in a text cell (typed before the cell had the Text format, or pasted as a
+    value) lost its leading zeros; put back what can be known. A 邮政编码 has six digits
+    (GB/T 2260 area + delivery office). A Chinese telephone number with its area code
+    starts with the trunk prefix 0 (区号 010, 0527 …), 9-12 digits in all; only a mobile
+    number (11 digits from 1) or a local number (7-8 digits) starts otherwise."""
+    if not float(value).is_integer() or value < 0:
+        return _text(value) or ""
+    digits = str(int(value))
+    if key == "meta.postcode" and len(digits) < 6:
+        return digits.zfill(6)
+    if key == "meta.phone" and 9 <= len(digits) <= 11 and not (len(digits) == 11 and digits[0] == "1"):
+        return "0" + digits
+    return digits
+
+
 def _cell_value(field: Field, value: Any) -> Any:
     """The cell as the checker should see it: numbers as numbers, labels back to stored values."""
     if value == "" or value is None:
@@ -659,7 +864,7 @@ def _cell_value(field: Field, value: Any) -> Any:
         # anything else (a TRUE typed over 是/否, a number) stays visibly wrong
         return value if isinstance(value, str) else _text(value) or str(value)
     if field.type == "text":
-        return _text(value)
+        return _number_as_written(field.key, value) if _is_number(value) else _text(value)
     if isinstance(value, float) and value.is_integer():
         return int(value)
     if isinstance(value, (_dt.date, _dt.time, _dt.timedelta)):
