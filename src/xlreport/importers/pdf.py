@@ -21,7 +21,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from .document import Cell, Document, Paragraph, Table
-from .text import clean, join_lines
+from .normalize import clean, join_lines
 
 MAX_BYTES = 100 * 1024 * 1024   # a report is well under 10 MB
 MAX_PAGES = 500                 # a report has 3-20 pages
