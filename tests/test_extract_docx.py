@@ -1,0 +1,176 @@
+"""Extraction of .docx (issue 12): gridSpan/vMerge merges, split runs, the WPS-made template."""
+
+from __future__ import annotations
+
+import copy
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+from docx.oxml.ns import qn
+
+from xlreport.errors import InputError
+from xlreport.importers import Paragraph, Table, extract
+from xlreport.importers.docx import read_docx
+
+from conftest import SHARED
+
+WPS_TEMPLATE = SHARED / "fixtures" / "published" / "template_v2021_wps_blank.docx"
+
+
+def split_runs(paragraph, *pieces: str) -> None:
+    for piece in pieces:
+        paragraph.add_run(piece)
+
+
+def make_report(path: Path) -> Path:
+    d = docx.Document()
+    d.core_properties.title = "某局2023年政府信息公开工作年度报告"
+    d.add_heading("一、总体情况", level=1)
+    split_runs(d.add_paragraph(), "本年度", "新收", "申请", "2", "1", "件。")
+    t = d.add_table(rows=5, cols=5)
+    t.cell(0, 0).merge(t.cell(1, 1))             # a 2x2 note cell: gridSpan + vMerge restart/continue
+    t.cell(0, 0).paragraphs[0].add_run("（本列数据")
+    t.cell(0, 0).paragraphs[0].add_run("的勾稽关系）")
+    t.cell(0, 2).merge(t.cell(0, 4))             # gridSpan 3
+    t.cell(0, 2).text = "申请人情况"
+    t.cell(1, 2).text = "自然人"
+    c = t.cell(1, 3)
+    c.text = "商业"
+    c.add_paragraph("企业")                       # header label split across paragraphs
+    t.cell(1, 4).text = "总计"
+    t.cell(2, 0).merge(t.cell(4, 0))             # vMerge over three rows
+    split_runs(t.cell(2, 0).paragraphs[0], "三、本", "年度办", "理结果")
+    t.cell(2, 1).text = "（一）予以公开"
+    split_runs(t.cell(2, 2).paragraphs[0], "20", "23")
+    t.cell(2, 3).text = "0"
+    t.cell(2, 4).text = "2023"
+    t.cell(3, 1).text = "（二）部分公开"
+    t.cell(3, 2).paragraphs[0].add_run("\u3000 7 ")
+    t.cell(4, 1).text = "（七）总计"
+    d.add_paragraph("五、存在的主要问题及改进情况")
+    d.save(path)
+    return path
+
+
+def test_python_docx_merges_and_split_runs_give_the_exact_grid(tmp_path):
+    doc = extract(make_report(tmp_path / "r.docx"))
+    assert doc.kind == "docx" and doc.title == "某局2023年政府信息公开工作年度报告"
+    assert [(type(b).__name__, getattr(b, "text", "")) for b in doc.blocks] == [
+        ("Paragraph", "一、总体情况"), ("Paragraph", "本年度新收申请21件。"), ("Table", ""),
+        ("Paragraph", "五、存在的主要问题及改进情况")]
+    assert doc.paragraphs[0].style == "heading 1"   # the style name as stored (Word shows "Heading 1")
+    (t,) = doc.tables
+    assert (t.index, t.n_rows, t.n_cols) == (1, 5, 5)
+    note = "（本列数据的勾稽关系）"
+    assert t.rows() == [
+        [note, note, "申请人情况", "申请人情况", "申请人情况"],
+        [note, note, "自然人", "商业\n企业", "总计"],
+        ["三、本年度办理结果", "（一）予以公开", "2023", "0", "2023"],
+        ["三、本年度办理结果", "（二）部分公开", "7", "", ""],
+        ["三、本年度办理结果", "（七）总计", "", "", ""],
+    ]
+    spans = {c.text: (c.row, c.col, c.rowspan, c.colspan) for c in t.cells if c.text}
+    assert spans[note] == (0, 0, 2, 2)
+    assert spans["申请人情况"] == (0, 2, 1, 3)
+    assert spans["三、本年度办理结果"] == (2, 0, 3, 1)
+    assert len(t.cells) == 2 + 3 + 5 + 4 + 4   # anchor cells per row: a merged cell once, in its first row
+
+
+def test_grid_before_and_vmerge_without_restart_value(tmp_path):
+    """w:gridBefore shifts a row; <w:vMerge/> (no w:val) continues the cell above, as Word writes it."""
+    path = make_report(tmp_path / "r.docx")
+    d = docx.Document(path)
+    tbl = d.tables[0]._tbl
+    last = tbl.tr_lst[-1]
+    first_tc = last.tc_lst[0]
+    vm = first_tc.tcPr.find(qn("w:vMerge"))
+    assert vm is not None and vm.get(qn("w:val")) is None   # python-docx writes continue as a bare vMerge
+    extra = copy.deepcopy(last)
+    extra.remove(extra.tc_lst[0])                  # the row starts one grid column in
+    trpr = extra.get_or_add_trPr()
+    gb = trpr.makeelement(qn("w:gridBefore"), {qn("w:val"): "1"})
+    trpr.append(gb)
+    extra.tc_lst[0].clear_content()
+    extra.tc_lst[0].append(extra.tc_lst[0].makeelement(qn("w:p"), {}))
+    tbl.append(extra)
+    d.save(path)
+    (t,) = read_docx(path).tables
+    assert t.n_rows == 6
+    assert t.grid()[5][0] is None                   # nothing at the gridBefore position
+    assert t.rows()[5] == ["", "", "", "", ""]
+    assert t.grid()[4][0].text == "三、本年度办理结果"
+
+
+@pytest.fixture
+def wps_template() -> Path:
+    if not WPS_TEMPLATE.is_file():
+        pytest.skip(f"the shared fixtures are not beside the repository ({WPS_TEMPLATE})")
+    return WPS_TEMPLATE
+
+
+def test_wps_template_gives_tables_two_three_four_with_every_value_blank(wps_template):
+    doc = extract(wps_template)
+    tables = doc.tables
+    assert [(t.n_rows, t.n_cols) for t in tables] == [(14, 4), (28, 10), (4, 15)]
+    two, three, four = (t.rows() for t in tables)
+    # table 二: title rows are one merged cell; the value cells of the data rows are empty
+    assert two[0] == ["第二十条第（一）项"] * 4
+    data_rows = [r for r in two if r[0] in ("规章", "行政规范性文件", "行政许可", "行政处罚", "行政强制", "行政事业性收费")]
+    assert len(data_rows) == 6 and all(v == "" for r in data_rows for v in r[1:])
+    # table 三: 28 rows, header labels split across paragraphs, the 3x3 note, 三 spanning 22 rows
+    assert three[2][3:] == ["自然人", "商业\n企业", "科研\n机构", "社会公益组织", "法律服务机构", "其他", "总计"]
+    note = tables[1].grid()[0][0]
+    assert (note.rowspan, note.colspan) == (3, 3) and note.text.startswith("（本列数据的勾稽关系为")
+    outcome = tables[1].grid()[5][0]
+    assert outcome.text == "三、本年度办理结果" and (outcome.row, outcome.rowspan) == (5, 22)
+    assert all(v == "" for r in three[3:] for v in r[3:])
+    assert three[-1][0] == "四、结转下年度继续办理"
+    # table 四: 4 x 15, the value row empty
+    assert four[0][:5] == ["行政复议"] * 5 and four[3] == [""] * 15
+    # the placeholders are paragraphs, not table cells
+    assert "（文字描述）" in [p.text for p in doc.paragraphs]
+
+
+def test_damaged_and_wrong_docx_are_input_errors(tmp_path):
+    good = make_report(tmp_path / "good.docx").read_bytes()
+    cut = tmp_path / "cut.docx"
+    cut.write_bytes(good[: len(good) // 2])
+    with pytest.raises(InputError, match="已损坏"):
+        extract(cut)
+    text = tmp_path / "text.docx"
+    text.write_text("hello", encoding="utf-8")
+    with pytest.raises(InputError):
+        read_docx(text)
+    book = tmp_path / "book.docx"
+    with zipfile.ZipFile(book, "w") as z:
+        z.writestr("xl/workbook.xml", "<workbook/>")
+    with pytest.raises(InputError, match="Excel 工作簿"):
+        extract(book)
+    bomb = tmp_path / "bomb.docx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("word/document.xml", b"<a/>" + b" " * (300 * 1024 * 1024))
+    with pytest.raises(InputError, match="异常"):
+        extract(bomb)
+    broken = tmp_path / "broken.docx"
+    with zipfile.ZipFile(broken, "w") as z:
+        z.writestr("word/document.xml", "<w:document><w:body>")
+    with pytest.raises(InputError, match="不是有效的 XML"):
+        extract(broken)
+
+
+def test_deleted_text_and_text_box_copies_are_not_read(tmp_path):
+    path = make_report(tmp_path / "r.docx")
+    d = docx.Document(path)
+    p = d.paragraphs[1]._p
+    dele = p.makeelement(qn("w:del"), {})
+    r = p.makeelement(qn("w:r"), {})
+    dt = r.makeelement(qn("w:delText"), {})
+    dt.text = "删掉的"
+    r.append(dt)
+    dele.append(r)
+    p.append(dele)
+    d.save(path)
+    assert read_docx(path).paragraphs[1].text == "本年度新收申请21件。"
+    assert all(isinstance(b, (Paragraph, Table)) for b in read_docx(path).blocks)
