@@ -41,8 +41,16 @@ def read_legacy(path: str | Path) -> Document:
         shutil.copyfile(p, src)
         out = Path(tmp) / "out"
         out.mkdir()
+        with open(p, "rb") as fh:
+            head = fh.read(8)
+        # the import filter by content: without one LibreOffice reads a damaged file as plain text
+        infilter = None
+        if head.startswith(b"\xd0\xcf\x11\xe0"):   # OLE: Word 97-2003, and Kingsoft .wps
+            infilter = "MS Word 97"
+        elif head.startswith(b"{\\rtf"):
+            infilter = "Rich Text Format"
         try:
-            converted = office.convert(src, "docx:MS Word 2007 XML", out, timeout=120)
+            converted = office.convert(src, "docx:MS Word 2007 XML", out, timeout=120, infilter=infilter)
         except XlreportError:
             raise InputError(f"LibreOffice 无法打开“{p.name}”（文件可能已损坏或设置了密码）；"
                              "请在 Word/WPS 中打开并“另存为”.docx 后再导入") from None
