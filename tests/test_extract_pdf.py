@@ -215,12 +215,17 @@ def test_damaged_rendered_pdf_is_an_input_error(rendered, tmp_path):
         extract(cut)
 
 
-def minimal_pdf(content: bytes) -> bytes:
-    """A one-page PDF with the given content stream (valid xref)."""
+def minimal_pdf(*contents: bytes) -> bytes:
+    """A PDF with one page per content stream (Helvetica as /F1; valid xref)."""
+    n = len(contents)
+    kids = b" ".join(b"%d 0 R" % (4 + 2 * i) for i in range(n))
     objs = [b"<< /Type /Catalog /Pages 2 0 R >>",
-            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
-            b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream"]
+            b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, n),
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    for i, content in enumerate(contents):
+        objs.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> >>"
+                    b" /Contents %d 0 R >>" % (5 + 2 * i))
+        objs.append(b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream")
     out = b"%PDF-1.4\n"
     offsets = []
     for i, o in enumerate(objs, 1):
@@ -258,3 +263,12 @@ def test_damaged_and_wrong_pdfs_are_input_errors(tmp_path, monkeypatch):
     monkeypatch.setattr(pdf_mod, "MAX_PAGES", 0)
     with pytest.raises(InputError, match="不像年度报告"):
         read_pdf(ok)
+
+
+def test_an_image_only_page_among_text_pages_is_noted(tmp_path):
+    text = b"BT /F1 12 Tf 72 700 Td (Annual report 2023) Tj ET BT /F1 12 Tf 290 40 Td (- 1 -) Tj ET"
+    p = tmp_path / "mixed.pdf"
+    p.write_bytes(minimal_pdf(text, b"0.5 g 50 50 400 600 re f"))
+    doc = extract(p)
+    assert [(x.text, x.page) for x in doc.paragraphs] == [("Annual report 2023", 1)]   # the footer 「- 1 -」 dropped
+    assert doc.notes == ("第2页没有文字（可能是扫描图片），未读取",)
