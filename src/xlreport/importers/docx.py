@@ -5,8 +5,9 @@ continuation looks like another cell), so the body XML is walked with lxml
 (installed with python-docx): w:gridBefore, w:gridSpan and w:vMerge
 restart/continue give each cell's grid position and spans; runs are joined
 (Word and WPS split a word or number across runs freely), the paragraphs of a
-cell joined with "\\n". Tracked deletions, text boxes' fallback copies and
-field instructions are not text.
+cell joined with "\\n". A text box is read inline with the paragraph that
+anchors it; tracked deletions, fallback copies (mc:Fallback) and field
+instructions are not text.
 """
 
 from __future__ import annotations
@@ -155,10 +156,19 @@ def _para_lines(p) -> list[str]:
 
 
 def _skipped(el, stop) -> bool:
-    """Inside a tracked deletion, a text box (read where it is anchored would duplicate it) or a fallback copy."""
+    """Inside a tracked deletion or move, or in the fallback copy of a text box or drawing (mc:Fallback)."""
     anc = el.getparent()
     while anc is not None and anc is not stop:
-        if anc.tag in (_w("del"), _w("txbxContent"), f"{{{MC}}}Fallback", _w("moveFrom")):
+        if anc.tag in (_w("del"), f"{{{MC}}}Fallback", _w("moveFrom")):
+            return True
+        anc = anc.getparent()
+    return False
+
+
+def _nested_in_p(el, stop) -> bool:
+    anc = el.getparent()
+    while anc is not None and anc is not stop:
+        if anc.tag == _w("p"):
             return True
         anc = anc.getparent()
     return False
@@ -176,7 +186,8 @@ def _int(el, default: int = 1) -> int:
 def _cell_text(tc) -> str:
     paras = []
     for el in tc.iter(_w("p")):
-        if _skipped(el, tc):
+        # a text box's paragraphs are read with the paragraph that anchors it (inline), once
+        if _skipped(el, tc) or _nested_in_p(el, tc):
             continue
         for line in _para_lines(el):
             t = clean(line)
