@@ -181,7 +181,10 @@ def rendered(tmp_path_factory):
     folder = tmp_path_factory.mktemp("rendered")
     sources = [make_long_table_docx(folder / "long.docx"), make_picture_docx(folder / "scan.docx")]
     long_pdf, scan_pdf = convert_many(sources, "pdf", folder)
-    return {"long": long_pdf, "scan": scan_pdf}
+    (folder / "locked").mkdir()
+    locked = convert_many([sources[0]], 'pdf:writer_pdf_Export:{"EncryptFile":{"type":"boolean","value":"true"},'
+                          '"DocumentOpenPassword":{"type":"string","value":"secret"}}', folder / "locked")[0]
+    return {"long": long_pdf, "scan": scan_pdf, "locked": locked}
 
 
 def test_rendered_table_across_two_pages_is_one_table_with_row_pages(rendered):
@@ -205,6 +208,11 @@ def test_rendered_table_across_two_pages_is_one_table_with_row_pages(rendered):
 def test_picture_only_pdf_is_refused_as_scanned(rendered):
     with pytest.raises(InputError, match="没有文字层"):
         extract(rendered["scan"])
+
+
+def test_password_protected_pdf_says_so(rendered):
+    with pytest.raises(InputError, match="设置了打开密码"):
+        extract(rendered["locked"])
 
 
 def test_damaged_rendered_pdf_is_an_input_error(rendered, tmp_path):
