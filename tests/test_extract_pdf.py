@@ -147,6 +147,8 @@ def make_long_table_docx(path: Path) -> Path:
     t.cell(1, 2).text = "自然人"
     t.cell(1, 3).text = "总计"
     t.cell(2, 0).merge(t.cell(ROWS + 1, 0)).text = "三、本年度办理结果"   # one label down both pages
+    for row in t.rows[:2]:   # "repeat as header row": the heading is printed again on page 2
+        row._tr.get_or_add_trPr().append(row._tr.makeelement(qn("w:tblHeader"), {}))
     for i in range(ROWS):
         t.cell(i + 2, 1).text = f"{i + 1}.情形"
         t.cell(i + 2, 2).text = str(100 + i)
@@ -177,14 +179,19 @@ def make_picture_docx(path: Path) -> Path:
 def rendered(tmp_path_factory):
     """One LibreOffice run: the long merged table and the picture-only page, as PDFs."""
     soffice_or_skip()
+    from xlreport.data import parse_document
+    from xlreport.demo import demo_document
     from xlreport.office import convert_many
+    from xlreport.word import render_report
     folder = tmp_path_factory.mktemp("rendered")
-    sources = [make_long_table_docx(folder / "long.docx"), make_picture_docx(folder / "scan.docx")]
-    long_pdf, scan_pdf = convert_many(sources, "pdf", folder)
+    fmt, data, _ = parse_document(demo_document(), "demo")
+    report = render_report(data, fmt, folder / "report.docx").path
+    sources = [make_long_table_docx(folder / "long.docx"), make_picture_docx(folder / "scan.docx"), report]
+    long_pdf, scan_pdf, report_pdf = convert_many(sources, "pdf", folder)
     (folder / "locked").mkdir()
     locked = convert_many([sources[0]], 'pdf:writer_pdf_Export:{"EncryptFile":{"type":"boolean","value":"true"},'
                           '"DocumentOpenPassword":{"type":"string","value":"secret"}}', folder / "locked")[0]
-    return {"long": long_pdf, "scan": scan_pdf, "locked": locked}
+    return {"long": long_pdf, "scan": scan_pdf, "locked": locked, "report": report, "report_pdf": report_pdf}
 
 
 def test_rendered_table_across_two_pages_is_one_table_with_row_pages(rendered):
@@ -203,6 +210,18 @@ def test_rendered_table_across_two_pages_is_one_table_with_row_pages(rendered):
     assert not any("—" in c.text for c in t.cells)
     assert [p.text for p in doc.paragraphs] == ["三、收到和处理政府信息公开申请情况", "四、政府信息公开行政复议、行政诉讼情况"]
     assert [p.page for p in doc.paragraphs] == [1, 2]
+
+
+def test_our_rendered_report_reads_the_same_from_pdf_as_from_docx(rendered):
+    """xlreport's own report (repeated heading rows, tables across pages): the PDF's grids equal the .docx's."""
+    from_docx = extract(rendered["report"])
+    from_pdf = extract(rendered["report_pdf"])
+    assert len(from_pdf.tables) == len(from_docx.tables) == 3
+    for a, b in zip(from_docx.tables, from_pdf.tables):
+        assert b.rows() == a.rows()
+        assert [(c.row, c.col, c.rowspan, c.colspan) for c in b.cells] == [(c.row, c.col, c.rowspan, c.colspan) for c in a.cells]
+        assert len(b.row_pages) == b.n_rows and b.row_pages[0] == b.page
+    assert any(len(set(t.row_pages)) > 1 for t in from_pdf.tables)   # at least one table runs across a page break
 
 
 def test_picture_only_pdf_is_refused_as_scanned(rendered):

@@ -519,21 +519,39 @@ def _table(index: int, parts: list[_Part]) -> Table:
     raw: list[tuple[int, int, int, int, str]] = []   # row, col, rowspan, colspan, text
     row_pages: list[int] = []
     first_rows: list[int] = []
-    for part in parts:
+    head: list[tuple[int, int, int, int, str]] = []
+    for n, part in enumerate(parts):
         ys = _cluster([y for b in part.boxes for y in (b[1], b[3])])
-        base = len(row_pages)
-        first_rows.append(base)
-        row_pages.extend([part.page] * (len(ys) - 1))
+        local = []
         for b, text in zip(part.boxes, part.texts):
             r0, r1 = _index(ys, b[1]), _index(ys, b[3])
             c0, c1 = _index(xs, b[0]), _index(xs, b[2])
-            if r1 <= r0 or c1 <= c0:
-                continue
-            raw.append((base + r0, c0, r1 - r0, c1 - c0, text))
+            if r1 > r0 and c1 > c0:
+                local.append((r0, c0, r1 - r0, c1 - c0, text))
+        skip = _repeated_header(head, local) if n else 0
+        if n == 0:
+            head = local
+        base = len(row_pages)
+        first_rows.append(base)
+        row_pages.extend([part.page] * (len(ys) - 1 - skip))
+        raw.extend((base + r - skip, c, rs, cs, t) for r, c, rs, cs, t in local if r >= skip)
     raw = _join_page_breaks(raw, first_rows[1:])
     cells = tuple(Cell(t, r, c, rs, cs) for r, c, rs, cs, t in sorted(raw))
     return Table(index=index, cells=cells, n_rows=len(row_pages), n_cols=max(1, len(xs) - 1),
                  page=parts[0].page, row_pages=tuple(row_pages))
+
+
+def _repeated_header(head: list, part: list) -> int:
+    """How many leading rows of a continuation repeat the table's heading rows (Word's "repeat as header row")."""
+    def block(cells, k):
+        top = [c for c in cells if c[0] < k]
+        return set(top) if all(c[0] + c[2] <= k for c in top) else None
+    rows = min(max((c[0] + c[2] for c in head), default=0), max((c[0] + c[2] for c in part), default=0))
+    for k in range(rows - 1, 0, -1):
+        a, b = block(head, k), block(part, k)
+        if a and a == b and any(c[4] for c in a):
+            return k
+    return 0
 
 
 # The start of a numbered label: 「（四）」 「四、」 「1.」 「2、」 「(3)」
