@@ -178,3 +178,85 @@ def test_deleted_text_is_not_read_and_a_text_box_is_read_once(tmp_path):
     doc = read_docx(path)
     assert doc.paragraphs[1].text == "本年度新收申请21件。"
     assert doc.tables[0].grid()[3][3].text == "框内"
+
+
+def test_doc_and_wps_are_read_through_libreoffice(tmp_path):
+    """A Word 97 .doc (made here by LibreOffice from our .docx) and the same bytes named .wps."""
+    from conftest import soffice_or_skip
+    from xlreport.office import convert
+    soffice_or_skip()
+    source = make_report(tmp_path / "r.docx")
+    (tmp_path / "out").mkdir()
+    doc_file = convert(source, "doc:MS Word 97", tmp_path / "out")
+    wps_file = tmp_path / "r.wps"
+    wps_file.write_bytes(doc_file.read_bytes())
+    want = read_docx(source).tables[0].rows()
+    for f in (doc_file, wps_file):
+        got = extract(f)
+        assert got.kind == "doc" and got.path == str(f)
+        assert got.tables[0].rows() == want
+        assert [p.text for p in got.paragraphs][:2] == ["一、总体情况", "本年度新收申请21件。"]
+
+
+def test_doc_without_libreoffice_says_what_to_do(tmp_path, monkeypatch):
+    from xlreport import office
+    f = tmp_path / "old.doc"
+    f.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 1024)
+    monkeypatch.setattr(office, "find_soffice", lambda: None)
+    with pytest.raises(InputError, match="需要 LibreOffice.*另存为.*docx"):
+        extract(f)
+
+
+def test_damaged_doc_is_an_input_error(tmp_path):
+    from conftest import soffice_or_skip
+    soffice_or_skip()
+    f = tmp_path / "broken.doc"
+    f.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(range(256)) * 8)
+    with pytest.raises(InputError, match="LibreOffice 无法打开|已损坏|不是"):
+        extract(f)
+
+
+NUMBERING = """<w:numbering xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">
+<w:abstractNum w:abstractNumId="7">
+ <w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1、"/></w:lvl>
+ <w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="（%2）"/></w:lvl>
+ <w:lvl w:ilvl="2"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%3."/></w:lvl>
+</w:abstractNum>
+<w:abstractNum w:abstractNumId="8"><w:lvl w:ilvl="0"><w:numFmt w:val="bullet"/><w:lvlText w:val="•"/></w:lvl></w:abstractNum>
+<w:num w:numId="3"><w:abstractNumId w:val="7"/></w:num>
+<w:num w:numId="4"><w:abstractNumId w:val="8"/></w:num>
+</w:numbering>"""
+
+
+def test_automatic_list_numbers_are_part_of_the_text(tmp_path):
+    """Headings and row labels numbered by Word (「一、」「（一）」「1.」) are not in the runs: they are generated."""
+    d = docx.Document()
+    items = [("总体情况", 0), ("主动公开", 1), ("依申请公开", 1), ("主动公开政府信息情况", 0), ("一项", 2), ("二项", 2),
+             ("收到和处理政府信息公开申请情况", 0), ("要点", None)]
+    for text, level in items:
+        para = d.add_paragraph(text)
+        num_pr = para._p.get_or_add_pPr().get_or_add_numPr()
+        num_pr.get_or_add_ilvl().val = level or 0
+        num_pr.get_or_add_numId().val = 4 if level is None else 3
+    t = d.add_table(rows=2, cols=2)
+    for r in range(2):
+        cell_p = t.cell(r, 0).paragraphs[0]
+        cell_p.add_run("属于国家秘密" if r == 0 else "其他法律行政法规禁止公开")
+        num_pr = cell_p._p.get_or_add_pPr().get_or_add_numPr()
+        num_pr.get_or_add_ilvl().val = 2
+        num_pr.get_or_add_numId().val = 3
+    path = tmp_path / "numbered.docx"
+    d.save(path)
+    # python-docx's default template has its own numbering part: replace it with ours
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    parts["word/numbering.xml"] = NUMBERING.encode("utf-8")
+    with zipfile.ZipFile(path, "w") as z:
+        for n, data in parts.items():
+            z.writestr(n, data)
+    doc = read_docx(path)
+    assert [p.text for p in doc.paragraphs] == [
+        "一、总体情况", "（一）主动公开", "（二）依申请公开", "二、主动公开政府信息情况", "1.一项", "2.二项",
+        "三、收到和处理政府信息公开申请情况", "要点"]
+    # 「三、」 restarted the third level: the rows count from 1 again
+    assert [r[0] for r in doc.tables[0].rows()] == ["1.属于国家秘密", "2.其他法律行政法规禁止公开"]

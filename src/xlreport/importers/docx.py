@@ -12,6 +12,7 @@ instructions are not text.
 
 from __future__ import annotations
 
+import re
 import zipfile
 import zlib
 from pathlib import Path
@@ -83,7 +84,9 @@ def read_docx(path: str | Path) -> Document:
     p = Path(path)
     with open_package(p) as z:
         doc = _xml(z, "word/document.xml", p)
-        styles = _style_names(_xml(z, "word/styles.xml", p))
+        styles_xml = _xml(z, "word/styles.xml", p)
+        styles = _style_names(styles_xml)
+        numbering = _Numbering(_xml(z, "word/numbering.xml", p), styles_xml)
         core = _xml(z, "docProps/core.xml", p)
     body = doc.find(_w("body")) if doc is not None else None
     if body is None:
@@ -91,11 +94,11 @@ def read_docx(path: str | Path) -> Document:
     blocks: list[Paragraph | Table] = []
     for el in _flatten(body):
         if el.tag == _w("p"):
-            text = clean(" ".join(_para_lines(el)))
+            text = clean(numbering.label(el) + " ".join(_para_lines(el)))
             if text:
                 blocks.append(Paragraph(text, style=_para_style(el, styles)))
         elif el.tag == _w("tbl"):
-            blocks.append(_table(el, sum(isinstance(b, Table) for b in blocks) + 1))
+            blocks.append(_table(el, sum(isinstance(b, Table) for b in blocks) + 1, numbering))
     title = ""
     if core is not None:
         t = core.find(f"{{{DC}}}title")
@@ -183,20 +186,22 @@ def _int(el, default: int = 1) -> int:
         return default
 
 
-def _cell_text(tc) -> str:
+def _cell_text(tc, numbering: "_Numbering") -> str:
     paras = []
     for el in tc.iter(_w("p")):
         # a text box's paragraphs are read with the paragraph that anchors it (inline), once
         if _skipped(el, tc) or _nested_in_p(el, tc):
             continue
-        for line in _para_lines(el):
+        lines = _para_lines(el)
+        lines[0] = numbering.label(el) + lines[0]
+        for line in lines:
             t = clean(line)
             if t:
                 paras.append(t)
     return "\n".join(paras)
 
 
-def _table(tbl, index: int) -> Table:
+def _table(tbl, index: int, numbering: "_Numbering") -> Table:
     # anchors: [row, col, rowspan, colspan, text]
     anchors: list[list] = []
     open_at: dict[int, list] = {}   # grid column -> the anchor a vMerge continue below would extend
@@ -209,7 +214,7 @@ def _table(tbl, index: int) -> Table:
             pr = tc.find(_w("tcPr"))
             span = max(1, _int(pr.find(_w("gridSpan")) if pr is not None else None))
             vm = pr.find(_w("vMerge")) if pr is not None else None
-            text = _cell_text(tc)
+            text = _cell_text(tc, numbering)
             above = open_at.get(col)
             if vm is not None and vm.get(_w("val")) in (None, "continue") and above is not None \
                     and above[0] + above[2] == r and above[3] == span:
@@ -225,3 +230,139 @@ def _table(tbl, index: int) -> Table:
         n_cols = max(n_cols, col)
     cells = tuple(Cell(t, r, c, rs, cs) for r, c, rs, cs, t in anchors)
     return Table(index=index, cells=cells, n_rows=min(len(rows), MAX_GRID), n_cols=max(1, n_cols))
+
+
+# ---------------------------------------------------------------- automatic numbering
+
+_CN_DIGITS = "零一二三四五六七八九"
+_CN_LEGAL = "零壹贰叁肆伍陆柒捌玖"
+
+
+def _chinese(n: int, digits: str = _CN_DIGITS, ten: str = "十") -> str:
+    """1 -> 一, 10 -> 十, 12 -> 十二, 20 -> 二十, 105 -> 一百零五 (Word's chineseCounting)."""
+    if n <= 0:
+        return str(n)
+    if n < 10:
+        return digits[n]
+    if n < 20:
+        return ten + (digits[n % 10] if n % 10 else "")
+    if n < 100:
+        return digits[n // 10] + ten + (digits[n % 10] if n % 10 else "")
+    rest = n % 100
+    return digits[n // 100] + "百" + ("" if rest == 0 else (digits[0] + digits[rest] if rest < 10 else _chinese(rest, digits, ten) if rest >= 20 else digits[1] + _chinese(rest, digits, ten)))
+
+
+def _roman(n: int) -> str:
+    out = ""
+    for v, sym in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"), (40, "XL"),
+                   (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+        while n >= v:
+            out += sym
+            n -= v
+    return out
+
+
+def _format(n: int, fmt: str) -> str:
+    if fmt in ("chineseCounting", "chineseCountingThousand", "ideographTraditional", "taiwaneseCounting",
+               "japaneseCounting", "ideographDigital"):
+        return _chinese(n)
+    if fmt == "chineseLegalSimplified":
+        return _chinese(n, _CN_LEGAL, "拾")
+    if fmt == "upperLetter":
+        return chr(ord("A") + (n - 1) % 26) * ((n - 1) // 26 + 1)
+    if fmt == "lowerLetter":
+        return chr(ord("a") + (n - 1) % 26) * ((n - 1) // 26 + 1)
+    if fmt == "upperRoman":
+        return _roman(n)
+    if fmt == "lowerRoman":
+        return _roman(n).lower()
+    if fmt == "decimalEnclosedCircle" or fmt == "decimalEnclosedCircleChinese":
+        return chr(0x2460 + n - 1) if 1 <= n <= 20 else str(n)
+    if fmt == "decimalZero":
+        return f"{n:02d}"
+    return str(n)
+
+
+class _Numbering:
+    """Word's automatic list numbers (「一、」「（一）」「1.」 typed by Word, not in the text runs).
+
+    Counters per abstract list and level, in document order; a level restarts
+    when a higher level advances. Bullets and numbering without a format are
+    left out; numbering through a paragraph style is followed.
+    """
+
+    def __init__(self, numbering, styles):
+        self.levels: dict[str, dict[int, tuple[int, str, str]]] = {}   # abstractNumId -> ilvl -> (start, fmt, text)
+        self.nums: dict[str, str] = {}                                   # numId -> abstractNumId
+        self.starts: dict[tuple[str, int], int] = {}                     # (numId, ilvl) -> startOverride
+        self.style_num: dict[str, tuple[str, int]] = {}                  # styleId -> (numId, ilvl)
+        self.counters: dict[str, dict[int, int]] = {}
+        if numbering is not None:
+            for a in numbering.iter(_w("abstractNum")):
+                lv = {}
+                for lvl in a.iter(_w("lvl")):
+                    start = _int(lvl.find(_w("start")), 1)
+                    fmt = lvl.find(_w("numFmt"))
+                    text = lvl.find(_w("lvlText"))
+                    lv[_int_attr(lvl, "ilvl")] = (start, fmt.get(_w("val")) if fmt is not None else "decimal",
+                                                  text.get(_w("val")) if text is not None else "")
+                self.levels[a.get(_w("abstractNumId")) or ""] = lv
+            for num in numbering.iter(_w("num")):
+                nid = num.get(_w("numId")) or ""
+                ab = num.find(_w("abstractNumId"))
+                self.nums[nid] = ab.get(_w("val")) if ab is not None else ""
+                for ov in num.iter(_w("lvlOverride")):
+                    so = ov.find(_w("startOverride"))
+                    if so is not None:
+                        self.starts[(nid, _int_attr(ov, "ilvl"))] = _int(so, 1)
+        if styles is not None:
+            for st in styles.iter(_w("style")):
+                np_ = st.find(f"{_w('pPr')}/{_w('numPr')}")
+                if np_ is not None and np_.find(_w("numId")) is not None:
+                    self.style_num[st.get(_w("styleId")) or ""] = (
+                        np_.find(_w("numId")).get(_w("val")) or "", _int(np_.find(_w("ilvl")), 0))
+
+    def label(self, p) -> str:
+        if not self.nums:
+            return ""
+        ppr = p.find(_w("pPr"))
+        if ppr is None:
+            return ""
+        num_pr = ppr.find(_w("numPr"))
+        nid, ilvl = None, 0
+        if num_pr is not None and num_pr.find(_w("numId")) is not None:
+            nid = num_pr.find(_w("numId")).get(_w("val"))
+            ilvl = _int(num_pr.find(_w("ilvl")), 0)
+        else:
+            ps = ppr.find(_w("pStyle"))
+            if ps is not None and ps.get(_w("val")) in self.style_num:
+                nid, ilvl = self.style_num[ps.get(_w("val"))]
+        if not nid or nid == "0" or nid not in self.nums:
+            return ""
+        aid = self.nums[nid]
+        levels = self.levels.get(aid, {})
+        if ilvl not in levels:
+            return ""
+        counters = self.counters.setdefault(aid, {})
+        start = self.starts.get((nid, ilvl), levels[ilvl][0])
+        counters[ilvl] = counters.get(ilvl, start - 1) + 1
+        for deeper in [k for k in counters if k > ilvl]:
+            del counters[deeper]
+        _, fmt, text = levels[ilvl]
+        if fmt in ("bullet", "none") or not text:
+            return ""
+
+        def level_value(m):
+            k = int(m.group(1)) - 1
+            if k not in levels:
+                return ""
+            value = counters.get(k, self.starts.get((nid, k), levels[k][0]))
+            return _format(value, levels[k][1])
+        return re.sub(r"%([1-9])", level_value, text)
+
+
+def _int_attr(el, name: str, default: int = 0) -> int:
+    try:
+        return int(el.get(_w(name)) or default)
+    except ValueError:
+        return default
