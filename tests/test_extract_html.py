@@ -199,3 +199,10 @@ def test_a_page_without_tables_has_no_tables(tmp_path):
     doc = extract(write(tmp_path, page("<p>正文</p>")))
     assert doc.tables == [] and [p.text for p in doc.paragraphs] == ["正文"]
     assert all(isinstance(b, (Paragraph, Table)) for b in doc.blocks)
+
+
+def test_a_caption_is_a_paragraph_before_its_table(tmp_path):
+    doc = extract(write(tmp_path, page("<table><caption>表四 <b>行政复议</b></caption><tr><td>10</td></tr></table>")))
+    assert [(type(b).__name__, getattr(b, "text", ""), getattr(b, "style", "")) for b in doc.blocks] == [
+        ("Paragraph", "表四 行政复议", "caption"), ("Table", "", "")]
+    assert doc.tables[0].rows() == [["10"]]

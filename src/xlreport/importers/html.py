@@ -135,6 +135,10 @@ class _Reader:
             return
         if tag == "table" and el.find(".//table") is None:
             self.flush()
+            for caption in (c for c in el if _tag(c) == "caption"):   # a table's title 「表三 …」
+                text = _para_text(caption.text_content())
+                if text:
+                    self.blocks.append(Paragraph(text, style="caption"))
             table = _table(el, len(self.tables()) + 1)
             if table is not None:
                 self.cells += len(table.cells)
