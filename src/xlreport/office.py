@@ -53,17 +53,20 @@ def make_profile(folder: str | os.PathLike) -> Path:
 
 
 def convert(source: str | os.PathLike, target_format: str, outdir: str | os.PathLike,
-            profile: str | os.PathLike | None = None, timeout: float = 180) -> Path:
+            profile: str | os.PathLike | None = None, timeout: float = 180, infilter: str | None = None) -> Path:
     """Convert `source` with LibreOffice (e.g. "pdf", "xlsx:Calc MS Excel 2007 XML", "ods").
 
     Returns the path of the converted file. Raises XlreportError with a Chinese
-    reason when LibreOffice is missing or fails.
+    reason when LibreOffice is missing or fails. `infilter` names the import
+    filter (e.g. "MS Word 97"): without it LibreOffice opens a damaged file
+    with its plain-text filter instead of failing.
     """
-    return convert_many([source], target_format, outdir, profile, timeout)[0]
+    return convert_many([source], target_format, outdir, profile, timeout, infilter)[0]
 
 
 def convert_many(sources: list, target_format: str, outdir: str | os.PathLike,
-                 profile: str | os.PathLike | None = None, timeout: float = 600) -> list[Path]:
+                 profile: str | os.PathLike | None = None, timeout: float = 600,
+                 infilter: str | None = None) -> list[Path]:
     """Convert several files in one LibreOffice run (start-up is most of the cost)."""
     soffice = find_soffice()
     if soffice is None:
@@ -73,7 +76,8 @@ def convert_many(sources: list, target_format: str, outdir: str | os.PathLike,
     with tempfile.TemporaryDirectory(prefix="xlreport-lo-") as tmp:
         prof = make_profile(profile or tmp)
         cmd = [soffice, f"-env:UserInstallation={prof.resolve().as_uri()}", "--headless", "--norestore",
-               "--nolockcheck", "--convert-to", target_format, "--outdir", str(outdir), *map(str, sources)]
+               "--nolockcheck", *([f"--infilter={infilter}"] if infilter else []),
+               "--convert-to", target_format, "--outdir", str(outdir), *map(str, sources)]
         env = dict(os.environ)
         fonts = font_config()
         if fonts is not None:
