@@ -30,17 +30,22 @@ class Report:
     path: str
     fmt: ReportFormat
     data: dict[str, Any]
-    cells: dict[str, str] = field(default_factory=dict)  # key -> 表三!D7 (workbooks only)
-    problems: list[Problem] = field(default_factory=list)  # found while reading (unknown-key)
+    cells: dict[str, str] = field(default_factory=dict)  # key -> 表三!D7 (workbooks), printed place (published reports)
+    problems: list[Problem] = field(default_factory=list)  # found while reading (unknown-key, format-version)
+    notes: list[str] = field(default_factory=list)  # published reports: what the importer could not read
+
+
+# Published reports (web pages, Word, PDF, text) are read by the importer (xlreport import).
+PUBLISHED_SUFFIXES = (".html", ".htm", ".docx", ".pdf", ".txt", ".md", ".doc", ".wps")
 
 
 def load_report(path: str | os.PathLike) -> Report:
-    """Read a JSON data file or an xlreport workbook; raise InputError if it cannot be read."""
+    """Read a JSON data file, an xlreport workbook or a published report; raise InputError if it cannot be read."""
     p = Path(path)
     if not p.exists():
         raise InputError(f"找不到文件“{p}”，请检查路径")
     if p.is_dir():
-        raise InputError(f"“{p}”是一个文件夹，其中没有可检查的数据文件（.json）或工作簿（.xlsx/.xlsm）")
+        raise InputError(f"“{p}”是一个文件夹，其中没有可检查的数据文件（.json）、工作簿（.xlsx/.xlsm）或已发布的报告")
     suffix = p.suffix.lower()
     if suffix == ".json":
         return read_json(p)
@@ -48,9 +53,14 @@ def load_report(path: str | os.PathLike) -> Report:
         from .workbook import read_workbook  # only workbook input pays for the reader
 
         return read_workbook(p)
-    if suffix in (".xls", ".et", ".ods", ".wps"):
+    if suffix in PUBLISHED_SUFFIXES:
+        from .importers.match import import_report  # only published reports pay for the importer
+
+        return import_report(p)
+    if suffix in (".xls", ".et", ".ods"):
         raise InputError(f"“{p.name}”是 {suffix} 格式，请在 Excel 或 WPS 中“另存为”Excel 工作簿（.xlsx）后再检查")
-    raise InputError(f"不支持的文件类型“{p.name}”：只能检查数据文件（.json）或工作簿（.xlsx/.xlsm）")
+    raise InputError(f"不支持的文件类型“{p.name}”：只能检查数据文件（.json）、工作簿（.xlsx/.xlsm）"
+                     f"或已发布的报告（.html/.docx/.pdf/.txt 等）")
 
 
 def read_json(path: Path) -> Report:

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from ..checks import Problem, problem
+from ..errors import InputError
 from ..formats import FORMATS, format_for_year
 from ..spec import ReportFormat
 from .document import Cell, Document, Paragraph, Table
@@ -121,6 +122,7 @@ class Value:
     value: Any  # int/float, None (blank) or the text when it is not a number
     note: str = ""  # what was dropped or why it is blank
     status: str = "number"  # "number", "blank", "empty-mark", "text"
+    unit: str = ""
 
 
 def parse_value(raw: str) -> Value:
@@ -144,7 +146,7 @@ def parse_value(raw: str) -> Value:
         notes.append(f"括号内注释“{inside}”未计入")
     if rest:
         notes.append(f"其后的“{rest}”未计入")
-    return Value(number, "，".join(notes), "number")
+    return Value(number, "，".join(notes), "number", unit or "")
 
 
 # ---------------------------------------------------------------------------
@@ -442,7 +444,13 @@ def match_t2(table: Table, out: Imported, target: ReportFormat, caption: str) ->
                 continue
             if spec.fmt is not target and not all(target.has(f"{spec.prefix}.{k}") for k, _ in spec.columns):
                 out.versions.setdefault("表二", {}).setdefault(spec.fmt.version, []).append(f"{texts[0].text} {header}")
-            _put(out, key, cell, place(r, f"表二 {heading} “{texts[0].text}” {target.field(key).column[-1]}"))
+            where = place(r, f"表二 {heading} “{texts[0].text}” {target.field(key).column[-1]}")
+            _put(out, key, cell, where)
+            unit = parse_value(cell.text).unit
+            if unit and target.has(f"{key}_unit"):  # V2019 采购总金额 printed with 元 or 万元
+                if unit in [v for v, _ in target.field(f"{key}_unit").choices]:
+                    out.data[f"{key}_unit"] = unit
+                    out.cells[f"{key}_unit"] = where
     return matched
 
 
@@ -637,17 +645,17 @@ def _split_sections(paragraphs: list[Paragraph], fmt: ReportFormat, out: Importe
             lab = _heading_label(head if sep or len(text) <= 30 else text[:20])
             scored = sorted(((similarity(lab, sl), t) for t, sl in subs), key=lambda x: -x[0])
             score, sub = scored[0]
-            if score >= LABEL_MIN:
+            if score >= LABEL_MIN and sub.key != current:  # (the same heading again is text: 「（一）主动公开方面…」)
                 current = sub.key
                 if score < 0.9:
                     out.notes.append(f"“一、总体情况”的小标题“{head}”按官方的“{sub.label}”读入")
                 body = body.strip() if sep else ("" if len(text) <= 30 else text)
+                found.setdefault(current, [])
                 if body:
-                    found.setdefault(current, []).append(body)
-                else:
-                    found.setdefault(current, [])
+                    found[current].append(body)
                 continue
-            out.notes.append(f"“一、总体情况”的小标题“{head}”不是官方的五个小标题之一，其内容并入上一部分")
+            if score < LABEL_MIN:
+                out.notes.append(f"“一、总体情况”的小标题“{head}”不是官方的五个小标题之一，其内容并入上一部分")
         if current:
             found.setdefault(current, []).append(text)
     return found
@@ -724,11 +732,71 @@ def match_document(doc: Document, year_hint: int | None = None) -> Imported:
                          + ("等" if len(missing) > 5 else ""))
     _version_problems(out, fmt, year)
 
-    texts = _split_sections([p for i, p in enumerate(paragraphs) if i > title_at], fmt, out)
+    body = [p for i, p in enumerate(paragraphs) if i > title_at]
+    _contact(body[:8], out)
+    texts = _split_sections(body, fmt, out)
+    _generated(texts, out)
     for key, parts in texts.items():
         out.data[key] = "\n".join(parts)
         out.cells[key] = f"正文 {next(t.label for t in fmt.texts if t.key == key)}"
     return out
+
+
+_CONTACT = re.compile(r"如对本报告有疑问，?请与(?P<who>[^（(]+?)联系[（(](?P<details>[^）)]*)[）)]")
+_CONTACT_FIELDS = {"地址": "meta.address", "邮编": "meta.postcode", "邮政编码": "meta.postcode",
+                   "电话": "meta.phone", "联系电话": "meta.phone", "电子邮箱": "meta.email", "邮箱": "meta.email"}
+
+
+def _contact(paragraphs: list[Paragraph], out: Imported) -> None:
+    """The cover's contact data from 「如对本报告有疑问，请与…联系（地址：…，邮编：…）」."""
+    for p in paragraphs:
+        m = _CONTACT.search(p.text)
+        if not m:
+            continue
+        who = m.group("who").strip()
+        agency = out.data.get("meta.agency") or ""
+        office = who[len(agency):] if agency and who.startswith(agency) and len(who) > len(agency) else who
+        out.data["meta.office"] = office
+        out.cells["meta.office"] = "正文 联系方式"
+        for part in re.split(r"[，,；;]", m.group("details")):
+            label, sep, value = part.partition("：") if "：" in part else part.partition(":")
+            key = _CONTACT_FIELDS.get(label.strip())
+            if sep and key and value.strip():
+                out.data[key] = value.strip()
+                out.cells[key] = "正文 联系方式"
+        return
+
+
+# The sentences `xlreport render` writes itself (word.py): a report it made is read back
+# without them, and 六's fee sentence gives back fee.count / fee.amount_yuan.
+_FEE = (
+    (re.compile(r"^本年度未收取信息处理费。$"), lambda m: (0, 0)),
+    (re.compile(r"^本年度共对(\d+)件政府信息公开申请收取信息处理费，合计([\d.]+)元。$"),
+     lambda m: (int(m.group(1)), float(m.group(2)) if "." in m.group(2) else int(m.group(2)))),
+    (re.compile(r"^本年度收取信息处理费合计([\d.]+)元。$"),
+     lambda m: (0, float(m.group(1)) if "." in m.group(1) else int(m.group(1)))),
+)
+
+
+def _generated(texts: dict[str, list[str]], out: Imported) -> None:
+    from ..checks import evaluate
+    from ..word import on_request_sentence
+
+    fmt = out.fmt
+    if fmt.has("fee.count") and texts.get("text.other"):
+        first = texts["text.other"][0]
+        for pattern, values in _FEE:
+            m = pattern.match(first)
+            if m:
+                out.data["fee.count"], out.data["fee.amount_yuan"] = values(m)
+                out.cells["fee.count"] = out.cells["fee.amount_yuan"] = "正文 六、其他需要报告的事项"
+                texts["text.other"] = texts["text.other"][1:]
+                break
+    sentence = on_request_sentence(evaluate(out.data, fmt).numbers, fmt)
+    for key in ("text.overview.on_request", "text.overview"):
+        if sentence in texts.get(key, ()):
+            texts[key] = [t for t in texts[key] if t != sentence]
+            break
 
 
 def _version_problems(out: Imported, fmt: ReportFormat, year: int | None) -> None:
@@ -753,6 +821,11 @@ def import_report(path: str | Path):
 
     doc = extract(path)
     result = match_document(doc)
+    name = Path(path).name
+    has_tables = any(k.startswith(("t2.", "t3.", "t4.")) for k in result.data)
+    if not has_tables and "meta.year" not in result.data:
+        raise InputError(f"“{name}”中既没有找到年度报告的表格，也没有找到报告年度，不像政府信息公开工作年度报告；"
+                         f"请确认文件内容（扫描件或图片中的表格无法读取）")
     report = Report(str(path), result.fmt, result.data, result.cells, result.problems)
     report.notes = result.notes
     return report

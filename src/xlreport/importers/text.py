@@ -29,6 +29,8 @@ def read_text(path: str | Path) -> Document:
         raw = p.read_bytes()
     except OSError as exc:
         raise InputError(f"无法读取“{p}”：{exc.strerror}") from None
+    if not raw.strip():
+        raise InputError(f"“{p.name}”是空文件，不是年度报告")
     if b"\x00" in raw[:4096]:
         raise InputError(f"“{p.name}”不是文本文件（含有二进制内容），请确认文件类型")
     text = decode(raw, p.name)
