@@ -133,7 +133,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_UNREADABLE
 
 
-REPORT_SUFFIXES = (".json", ".xlsx", ".xlsm", ".html", ".htm", ".docx", ".pdf", ".txt", ".md", ".doc", ".wps")
+# Searched for in folders. Text files (.txt/.md) are read when named, not picked up from
+# folders, where they are usually notes rather than reports.
+REPORT_SUFFIXES = (".json", ".xlsx", ".xlsm", ".html", ".htm", ".docx", ".pdf", ".doc", ".wps")
 
 
 def expand_files(names: list[str], suffixes: tuple[str, ...] = REPORT_SUFFIXES) -> list[str]:
@@ -279,8 +281,9 @@ def cmd_new(args) -> int:
         if source.fmt is not fmt:
             raise XlreportError(f"数据文件“{Path(args.data).name}”是 {source.fmt.version} 版格式，"
                                 f"而 {args.year} 年度应使用 {fmt.version} 版格式，不能直接填入")
-        if source.problems:
-            keys = "、".join(k for p in source.problems for k in p.keys)
+        unknown = [p for p in source.problems if p.rule == "unknown-key"]  # not format-version of an import
+        if unknown:
+            keys = "、".join(k for p in unknown for k in p.keys)
             raise XlreportError(f"数据文件“{Path(args.data).name}”中有约定以外的项目：{keys}；请改正后再生成")
         their_year = source.data.get("meta.year")
         if isinstance(their_year, int) and their_year != args.year:
@@ -313,8 +316,9 @@ def cmd_export(args) -> int:
     from .data import dumps, load_report, write_json
 
     report = load_report(args.file)
-    if report.problems:  # unknown keys in a JSON input would be lost: say so
-        keys = "、".join(k for p in report.problems for k in p.keys)
+    unknown = [p for p in report.problems if p.rule == "unknown-key"]
+    if unknown:  # unknown keys in a JSON input would be lost: say so
+        keys = "、".join(k for p in unknown for k in p.keys)
         raise XlreportError(f"“{Path(args.file).name}”中有约定以外的项目：{keys}；请改正后再导出")
     if args.output:
         written = write_json(args.output, report.data, report.fmt, force=args.force)
@@ -328,7 +332,7 @@ def cmd_import(args) -> int:
     from .data import PUBLISHED_SUFFIXES, dumps, load_report, write_json
     from .files import check_target
 
-    files = expand_files(args.files, PUBLISHED_SUFFIXES)
+    files = expand_files(args.files, tuple(s for s in PUBLISHED_SUFFIXES if s not in (".txt", ".md")))
     for name in files:
         if Path(name).suffix.lower() not in PUBLISHED_SUFFIXES and not Path(name).is_dir():
             raise XlreportError(f"“{Path(name).name}”不是已发布的报告：可导入 {'、'.join(PUBLISHED_SUFFIXES)} 文件")

@@ -429,21 +429,24 @@ def match_t2(table: Table, out: Imported, target: ReportFormat, caption: str) ->
                 out.notes.append(f"表二 第{table.index}张表第{r + 1}行“{texts[0].text}”不是官方表格的行，未读入")
             continue
         matched += 1
-        cols = _t2_columns(spec, headers, len(rest), out)
-        heading = spec.fmt.field(f"{spec.prefix}.{spec.columns[0][0]}").row[0]
+        # The item is known by its label; its columns by the headers, in either version
+        # (「规范性文件」 is the V2019 label, but a V2021 table may print it under V2021 headers).
+        same = [i for i in items if i.prefix == spec.prefix]
+        same.sort(key=lambda i: i.fmt is not target)
+        cols = _t2_columns(same, headers, len(rest), out)
+        heading = same[0].fmt.field(f"{spec.prefix}.{same[0].columns[0][0]}").row[0]
         for cell, col in zip(rest, cols):
             if col is None:
                 continue
+            col_spec, col = col
             key = f"{spec.prefix}.{col}"
-            header = next(h.raw for k, h in spec.columns if k == col)
+            header = next(h.raw for k, h in col_spec.columns if k == col)
             if not target.has(key):
-                out.versions.setdefault("表二", {}).setdefault(spec.fmt.version, []).append(f"{texts[0].text} {header}")
+                out.versions.setdefault("表二", {}).setdefault(col_spec.fmt.version, []).append(header)
                 if cell.text.strip():
-                    out.notes.append(f"表二 {heading} “{texts[0].text}” {header}（{cell.text}）是 {spec.fmt.version} 版格式的项目，"
-                                     f"{target.version} 版格式中没有，未读入")
+                    out.notes.append(f"表二 {heading} “{texts[0].text}” {header}（{cell.text}）是 {col_spec.fmt.version} "
+                                     f"版格式的项目，{target.version} 版格式中没有，未读入")
                 continue
-            if spec.fmt is not target and not all(target.has(f"{spec.prefix}.{k}") for k, _ in spec.columns):
-                out.versions.setdefault("表二", {}).setdefault(spec.fmt.version, []).append(f"{texts[0].text} {header}")
             where = place(r, f"表二 {heading} “{texts[0].text}” {target.field(key).column[-1]}")
             _put(out, key, cell, where)
             unit = parse_value(cell.text).unit
@@ -454,14 +457,17 @@ def match_t2(table: Table, out: Imported, target: ReportFormat, caption: str) ->
     return matched
 
 
-def _t2_columns(spec: ItemSpec, headers: list[Label], n: int, out: Imported) -> list[str | None]:
-    keys = [k for k, _ in spec.columns]
+def _t2_columns(specs: list[ItemSpec], headers: list[Label], n: int, out: Imported):
+    """(spec, column key) per value cell: by the headers where there are as many, else by position
+    in the report year's version (the first spec)."""
     if not headers or len(headers) != n:
+        keys = [(specs[0], k) for k, _ in specs[0].columns]
         return keys[:n] + [None] * max(0, n - len(keys))
-    cols: list[str | None] = []
+    cols = []
     for h in headers:
-        best = max(((similarity(h, lab), k) for k, lab in spec.columns), default=(0, None))
-        cols.append(best[1] if best[0] >= LABEL_MIN else None)
+        best = max(((similarity(h, lab) + (0.01 if i == 0 else 0), spec, k)
+                    for i, spec in enumerate(specs) for k, lab in spec.columns), key=lambda x: x[0])
+        cols.append((best[1], best[2]) if best[0] >= LABEL_MIN else None)
         if best[0] < LABEL_MIN:
             out.notes.append(f"表二 表头“{h.raw}”不是官方表头，该列未读入")
     return cols
