@@ -225,3 +225,19 @@ def test_a_v2019_table_2_in_a_2022_report_is_a_format_version_problem():
     (p,) = result.problems
     assert p.rule == "format-version" and "上一年项目数量" in p.message and "本年增/减" in p.message
     assert any("上一年项目数量（12）是 2019 版格式的项目" in n for n in result.notes)
+
+
+def test_provenance_names_the_page_for_a_pdf_and_the_table_row_otherwise():
+    from xlreport.importers.document import Cell, Document, Paragraph, Table
+
+    values = [str(v) for v in (1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0)]
+    header = ["行政复议", "行政诉讼"]
+    cells = tuple([Cell(t, 0, i * 5, 1, 5 if i == 0 else 10) for i, t in enumerate(header)]
+                  + [Cell(v, 1, i) for i, v in enumerate(values)])
+    for page, expected in ((3, "第3页 表四 行政复议 总计"), (None, "表四 行政复议 总计（第1张表第2行）")):
+        table = Table(1, cells, 2, 15, page=page, row_pages=(page, page) if page else ())
+        doc = Document("x", "pdf" if page else "html",
+                       (Paragraph("某区人民政府2023年政府信息公开工作年度报告"), table))
+        result = match_document(doc)
+        assert result.cells["t4.review.total"] == expected
+        assert result.data["t4.review.upheld"] == 1 and result.data["t4.review.total"] == 0

@@ -21,6 +21,7 @@ How a label is recognised (see `similarity` and `_row_score`):
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -76,6 +77,7 @@ def _cn_number(text: str) -> int:
     return CN_DIGITS.index(text[0])
 
 
+@functools.lru_cache(maxsize=65536)
 def parse_label(raw: str) -> Label:
     text = re.sub(r"\s+", "", nfkc(raw))
     kind, number = "", 0
@@ -102,8 +104,13 @@ def _coverage(a: str, b: str) -> float:
 
 def similarity(a: Label, b: Label) -> float:
     """0..1 between the words of two labels (numbering ignored)."""
+    return _similarity(a.words, a.short, b.words, b.short)
+
+
+@functools.lru_cache(maxsize=1 << 18)  # the same labels recur in every report
+def _similarity(a_words: str, a_short: str, b_words: str, b_short: str) -> float:
     best = 0.0
-    for x, y in ((a.words, b.words), (a.short, b.short)):
+    for x, y in ((a_words, b_words), (a_short, b_short)):
         if not x or not y:
             continue
         if x == y:
@@ -117,7 +124,7 @@ def similarity(a: Label, b: Label) -> float:
 # Cell values
 
 
-@dataclass
+@dataclass(frozen=True)
 class Value:
     value: Any  # int/float, None (blank) or the text when it is not a number
     note: str = ""  # what was dropped or why it is blank
@@ -125,6 +132,7 @@ class Value:
     unit: str = ""
 
 
+@functools.lru_cache(maxsize=65536)
 def parse_value(raw: str) -> Value:
     text = re.sub(r"\s+", "", nfkc(raw or ""))
     if not text:
@@ -512,6 +520,7 @@ def _classify(table: Table) -> str:
     rows = prepared()["rows"]
     items = prepared()["items"]
     cells_text = "".join(c.text for c in table.cells)
+    t3_words = {label.words for s in rows for label in s.path}
     t3_hits = 0
     t2_hits = 0
     long_numeric = False
@@ -522,12 +531,12 @@ def _classify(table: Table) -> str:
         if len(cells) >= T4_VALUES and sum(parse_value(c.text).status == "number" for c in cells) >= 10:
             long_numeric = True
         lab = parse_label(texts[0].text)
-        if lab.kind or len(lab.words) >= 2:
-            if any(similarity(lab, s.path[i]) >= 0.8 for s in rows for i in range(len(s.path))
-                   if not lab.kind or (s.path[i].kind, s.path[i].number) == (lab.kind, lab.number)):
-                t3_hits += 1 if len(cells) >= 8 else 0
-            if not lab.kind and any(similarity(lab, i.label) >= 0.8 for i in items):
-                t2_hits += 1
+        # cheap tests only (this runs on every table): a numbered or official label on a
+        # row as wide as table 三; an item label of table 二
+        if len(cells) >= 8 and (lab.kind or lab.words in t3_words):
+            t3_hits += 1
+        if not lab.kind and len(lab.words) >= 2 and any(similarity(lab, i.label) >= 0.8 for i in items):
+            t2_hits += 1
     if t3_hits >= 3:
         return "t3"
     if long_numeric and ("复议" in cells_text or "诉讼" in cells_text):
@@ -815,8 +824,8 @@ def _version_problems(out: Imported, fmt: ReportFormat, year: int | None) -> Non
             year_text = f"报告年度为 {year} 年，" if year else ""
             out.problems.append(problem(
                 "format-version", ["meta.year"],
-                f"{year_text}应使用 {fmt.version} 版格式，但{name}中“{shown}”是 {other.version} 版格式"
-                f"（{other.source}）的写法；能确定含义的数值已按 {fmt.version} 版读入，请按 {fmt.version} 版格式更正",
+                f"{year_text}应使用 {fmt.version} 版格式，但{name}中“{shown}”是 {other.version} 版格式的写法；"
+                f"能确定含义的数值已按 {fmt.version} 版读入，请按 {fmt.version} 版格式更正",
                 expected=fmt.version, actual=other.version))
 
 
