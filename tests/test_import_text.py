@@ -241,3 +241,63 @@ def test_provenance_names_the_page_for_a_pdf_and_the_table_row_otherwise():
         result = match_document(doc)
         assert result.cells["t4.review.total"] == expected
         assert result.data["t4.review.upheld"] == 1 and result.data["t4.review.total"] == 0
+
+
+def _t3_lines(fmt_version: str, values: dict, skip: tuple[str, ...] = ()) -> list[str]:
+    from xlreport.formats import FORMATS
+
+    fmt = FORMATS[fmt_version]
+    lines, seen = [], set()
+    for f in fmt.fields:
+        if f.key.startswith("t3.") and f.key.endswith(".natural_person"):
+            row = f.key[3:-len(".natural_person")]
+            if row in skip:
+                continue
+            labels = [x for x in f.row[:-1] if x not in seen] + [f.row[-1]]
+            seen.update(f.row)
+            lines.append(" | ".join(labels + [str(values.get(row, 0))] + ["0"] * 5 + [str(values.get(row, 0))]))
+    return lines
+
+
+def test_a_table_split_over_pages_continues_its_groups():
+    lines = _t3_lines("2021", {"unable.needs_creation": 4, "denied.prohibited_by_law": 2})
+    cut = next(i for i, line in enumerate(lines) if line.startswith("2.没有现成信息"))
+    text = "某县某局2022年政府信息公开工作年度报告\n" + "\n".join(lines[:cut]) + "\n— 3 —\n" + "\n".join(lines[cut:])
+    result = match_document(parse_text(text, "x.txt"))
+    assert result.data["t3.unable.needs_creation.natural_person"] == 4  # not （三）2. nor （五）2.
+    assert result.data["t3.denied.prohibited_by_law.natural_person"] == 2
+    assert "第2张表第1行" in result.cells["t3.unable.needs_creation.total"]
+
+
+def test_v2021_rows_in_a_2020_report_are_summed_and_reported():
+    lines = _t3_lines("2021", {"other_handling.no_correction": 2, "other_handling.other": 3})
+    result = match_document(parse_text("某县某局2020年政府信息公开工作年度报告\n" + "\n".join(lines), "x.txt"))
+    assert result.fmt.version == "2019" and result.data["t3.other_handling.natural_person"] == 5
+    assert [p.rule for p in result.problems] == ["format-version"]
+    assert "2021 版格式" in result.problems[0].message
+
+
+@pytest.mark.parametrize("heading,key", [
+    ("四、政府信息公开行政法复议、行政诉讼情况", None),
+    ("五、存在的主要问题及整改措施", "text.problems"),
+    ("五、存在的主要问题及改进情况", "text.problems"),
+    ("六、其他需要报告的事项", "text.other"),
+])
+def test_section_headings_with_typos_and_variants(heading, key):
+    text = f"某县某局2022年政府信息公开工作年度报告\n一、总体情况\n综述。\n{heading}\n本节正文。\n"
+    result = match_document(parse_text(text, "x.txt"))
+    assert result.data["text.overview"] == "综述。"
+    if key:
+        assert result.data[key] == "本节正文。"
+    else:  # 四 has no text of its own: its prose is not taken into 一
+        assert "本节正文" not in " ".join(v for k, v in result.data.items() if k.startswith("text."))
+
+
+def test_title_with_the_year_first_and_a_local_section_order():
+    text = ("2023年度某市某局政府信息公开工作年度报告\n五、存在的主要问题及改进情况\n问题。\n"
+            "一、总体情况\n（一）主动公开方面。主动公开了文件。\n（二）依申请公开方面。受理申请。\n")
+    result = match_document(parse_text(text, "x.txt"))
+    assert (result.data["meta.agency"], result.data["meta.year"]) == ("某市某局", 2023)
+    assert result.data["text.problems"] == "问题。"
+    assert result.data["text.overview.proactive"] == "主动公开了文件。"
+    assert result.data["text.overview.on_request"] == "受理申请。"

@@ -298,15 +298,18 @@ def _level(label: Label, rows: list[RowSpec]) -> int:
     return level if best >= LABEL_MIN else -1
 
 
-def match_t3(table: Table, out: Imported, target: ReportFormat) -> int:
+def match_t3(table: Table, out: Imported, target: ReportFormat, state: dict | None = None) -> int:
+    """Table 三's rows. `state` carries the group labels and the last row across the parts of
+    a table split over pages (a part may start with 「2.没有现成信息…」 and no group label)."""
     rows = prepared()["rows"]
     columns = _t3_columns(target)
     n = len(columns)
     place = Place(table)
     target_rows = [r.row_key for r in _t3_rows(target)]
-    context: list[Label | None] = [None, None, None]
+    state = state if state is not None else {}
+    context: list[Label | None] = state.setdefault("context", [None, None, None])
     matched = 0
-    last_order = -1
+    last_order = state.get("last_order", -1)
     for r, cells in enumerate(_rows(table)):
         if len(cells) < n + 1:
             continue
@@ -340,7 +343,7 @@ def match_t3(table: Table, out: Imported, target: ReportFormat) -> int:
                              f"未能对应到官方表格的行，未读入")
             continue
         score, spec = max(candidates, key=lambda x: x[0])
-        last_order = spec.order
+        last_order = state["last_order"] = spec.order
         printed = " ".join(x.raw for x in obs if x is not None and not x.raw.startswith("三、本年度")) or obs[-1].raw
         official = spec.fmt.field(f"t3.{spec.row_key}.{columns[0]}").row
         if parse_label(official[-1]).short != obs[-1].short:
@@ -555,6 +558,7 @@ def _classify(table: Table) -> str:
 _YEAR = re.compile(r"(20\d\d)\s*年(?:度)?")
 _PERIOD = re.compile(r"自\s*(20\d\d)\s*年\s*1\s*月\s*1\s*日[^。；]{0,6}?至\s*(20\d\d)\s*年\s*12\s*月\s*31\s*日")
 _TITLE = re.compile(r"^(?P<agency>.*?)(?:《)?\s*(?P<year>20\d\d)\s*年(?:度)?(?:政府)?信息公开(?:工作)?年(?:度)?报(?:告)?")
+_TITLE_YEAR_FIRST = re.compile(r"^(?P<year>20\d\d)\s*年(?:度)?(?P<agency>[^\d]{2,30}?)(?:政府)?信息公开(?:工作)?年(?:度)?报")
 _PLACE_END = ("省", "市", "自治区", "自治州", "州", "盟", "区", "县", "旗", "乡", "镇", "街道")
 _STOP = set("由是的和与报告据在为对向及了本")
 
@@ -564,7 +568,7 @@ def _title_parts(paragraphs: list[Paragraph]) -> tuple[str, int | None, int]:
     head = paragraphs[:4]
     for i, p in enumerate(head):
         text = re.sub(r"\s+", "", nfkc(p.text))
-        m = _TITLE.match(text)
+        m = _TITLE.match(text) or _TITLE_YEAR_FIRST.match(text)
         if m:
             agency = m.group("agency").strip("《》“”")
             if not agency and i > 0 and len(head[i - 1].text) <= 40:
@@ -683,6 +687,9 @@ def _split_sections(paragraphs: list[Paragraph], fmt: ReportFormat, out: Importe
 def match_document(doc: Document, year_hint: int | None = None) -> Imported:
     paragraphs = doc.paragraphs
     agency, year, title_at = _title_parts(paragraphs)
+    if not agency and doc.title:  # a web page whose article has no title line: the page's title
+        agency, year_in_title, _ = _title_parts([Paragraph(doc.title)])
+        year = year or year_in_title
     period = None
     for p in paragraphs[:10]:
         m = _PERIOD.search(re.sub(r"\s+", "", nfkc(p.text)))
@@ -722,13 +729,14 @@ def match_document(doc: Document, year_hint: int | None = None) -> Imported:
 
     caption = ""
     found = set()
+    t3_state: dict = {}
     for block in doc.blocks:
         if isinstance(block, Paragraph):
             caption = block.text
             continue
         kind = _classify(block)
         if kind == "t3":
-            match_t3(block, out, fmt)
+            match_t3(block, out, fmt, t3_state)
         elif kind == "t4":
             match_t4(block, out, fmt)
         elif kind == "t2":
