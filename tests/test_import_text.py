@@ -262,7 +262,9 @@ def _t3_lines(fmt_version: str, values: dict, skip: tuple[str, ...] = ()) -> lis
 def test_a_table_split_over_pages_continues_its_groups():
     lines = _t3_lines("2021", {"unable.needs_creation": 4, "denied.prohibited_by_law": 2})
     cut = next(i for i, line in enumerate(lines) if line.startswith("2.没有现成信息"))
-    text = "某县某局2022年政府信息公开工作年度报告\n" + "\n".join(lines[:cut]) + "\n— 3 —\n" + "\n".join(lines[cut:])
+    garbled = lines[cut].replace("2.没有现成信息需要另行制作", "2.某某某某某某某某某某")  # only its number is legible
+    text = ("某县某局2022年政府信息公开工作年度报告\n" + "\n".join(lines[:cut]) + "\n— 3 —\n" + garbled + "\n"
+            + "\n".join(lines[cut + 1:]))
     result = match_document(parse_text(text, "x.txt"))
     assert result.data["t3.unable.needs_creation.natural_person"] == 4  # not （三）2. nor （五）2.
     assert result.data["t3.denied.prohibited_by_law.natural_person"] == 2
@@ -301,3 +303,10 @@ def test_title_with_the_year_first_and_a_local_section_order():
     assert result.data["text.problems"] == "问题。"
     assert result.data["text.overview.proactive"] == "主动公开了文件。"
     assert result.data["text.overview.on_request"] == "受理申请。"
+
+
+def test_an_amount_in_yuan_under_a_wan_yuan_header_is_noted():
+    text = "某县某局2022年政府信息公开工作年度报告\n第二十条第（八）项\n信息内容 | 本年收费金额（单位：万元）\n行政事业性收费 | 73802895.90元\n"
+    result = match_document(parse_text(text, "x.txt"))
+    assert result.data["t2.fees.amount"] == 73802895.90
+    assert any("单位是“元”，表头的单位是“万元”" in n for n in result.notes)

@@ -396,7 +396,10 @@ def _put(out: Imported, key: str, cell: Cell | None, where: str, add: bool = Fal
         return
     out.cells[key] = where
     out.data[key] = v.value
-    if v.status in ("empty-mark", "text") or v.note:
+    unit = out.fmt.field(key).unit if out.fmt.has(key) else ""
+    if v.unit and unit and v.unit != unit:  # 「73802895.90元」 under 本年收费金额（单位：万元）
+        out.notes.append(f"{where}：写的单位是“{v.unit}”，表头的单位是“{unit}”，数值未换算，请核对")
+    elif v.status in ("empty-mark", "text") or v.note:
         out.notes.append(f"{where}：{v.note}")
     elif v.status == "blank":
         out.notes.append(f"{where}：空白（没有的应填 0）")
