@@ -310,3 +310,9 @@ def test_an_amount_in_yuan_under_a_wan_yuan_header_is_noted():
     result = match_document(parse_text(text, "x.txt"))
     assert result.data["t2.fees.amount"] == 73802895.90
     assert any("单位是“元”，表头的单位是“万元”" in n for n in result.notes)
+
+
+def test_the_format_version_problem_points_at_the_row_of_the_other_version(fixtures_dir):
+    report = import_report(fixtures_dir / "2023_hongze_qzf.txt")
+    (p,) = report.problems
+    assert p.rule == "format-version" and p.cells == ("表三 “（六）其他处理”（第5张表第24行）",)

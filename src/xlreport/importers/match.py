@@ -24,7 +24,7 @@ import difflib
 import functools
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -227,7 +227,8 @@ class Imported:
     cells: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
-    versions: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # table → version → evidence
+    # table → version → [(printed label, where)]: rows and columns of the other version
+    versions: dict[str, dict[str, list[tuple[str, str]]]] = field(default_factory=dict)
 
 
 def _rows(table: Table) -> list[list[Cell]]:
@@ -298,6 +299,12 @@ def _level(label: Label, rows: list[RowSpec]) -> int:
     return level if best >= LABEL_MIN else -1
 
 
+def _known_levels(spec: RowSpec, obs: list[Label | None]) -> RowSpec:
+    """The official row with only the levels that were printed (a group label missing)."""
+    path = tuple(p for p, o in zip(spec.path, obs) if o is not None)
+    return RowSpec(spec.fmt, spec.row_key, path, spec.order)
+
+
 def match_t3(table: Table, out: Imported, target: ReportFormat, state: dict | None = None) -> int:
     """Table 三's rows. `state` carries the group labels and the last row across the parts of
     a table split over pages (a part may start with 「2.没有现成信息…」 and no group label)."""
@@ -332,8 +339,7 @@ def match_t3(table: Table, out: Imported, target: ReportFormat, state: dict | No
         obs = [lab for lab in context[: deepest + 1]]
         if any(x is None for x in obs):  # a group label is missing: infer it from the official rows
             obs_known = [x for x in obs if x is not None]
-            candidates = [(_row_score(obs_known, RowSpec(s.fmt, s.row_key, tuple(p for p, o in zip(s.path, obs) if o is not None), s.order)), s)
-                          for s in rows if len(s.path) == len(obs)]
+            candidates = [(_row_score(obs_known, _known_levels(s, obs)), s) for s in rows if len(s.path) == len(obs)]
         else:
             candidates = [(_row_score(obs, s), s) for s in rows]
         candidates = [(score + (0.02 if s.fmt is target else 0) + (0.03 if s.order > last_order else 0), s)
@@ -344,12 +350,15 @@ def match_t3(table: Table, out: Imported, target: ReportFormat, state: dict | No
             continue
         score, spec = max(candidates, key=lambda x: x[0])
         last_order = state["last_order"] = spec.order
-        printed = " ".join(x.raw for x in obs if x is not None and not x.raw.startswith("三、本年度")) or obs[-1].raw
+        # named as messages name a row (formats/_build.row_label): the labels below the outermost group
+        shown = [x.raw for x in (obs[1:] if len(obs) > 1 else obs) if x is not None]
+        printed = " ".join(shown) or obs[-1].raw
         official = spec.fmt.field(f"t3.{spec.row_key}.{columns[0]}").row
         if parse_label(official[-1]).short != obs[-1].short:
             out.notes.append(f"表三 “{obs[-1].raw}”按官方的“{official[-1]}”读入（标签不完全相同）")
         if spec.fmt is not target and spec.row_key not in target_rows:
-            out.versions.setdefault("表三", {}).setdefault(spec.fmt.version, []).append(official[-1])
+            out.versions.setdefault("表三", {}).setdefault(spec.fmt.version, []).append(
+                (official[-1], place(r, f"表三 “{printed}”")))
         keys = _target_row(spec.row_key, target_rows, out, official)
         if keys is None:
             continue
@@ -456,7 +465,8 @@ def match_t2(table: Table, out: Imported, target: ReportFormat, caption: str) ->
             key = f"{spec.prefix}.{col}"
             header = next(h.raw for k, h in col_spec.columns if k == col)
             if not target.has(key):
-                out.versions.setdefault("表二", {}).setdefault(col_spec.fmt.version, []).append(header)
+                out.versions.setdefault("表二", {}).setdefault(col_spec.fmt.version, []).append(
+                    (header, place(r, f"表二 {heading} “{texts[0].text}” {header}")))
                 if cell.text.strip():
                     out.notes.append(f"表二 {heading} “{texts[0].text}” {header}（{cell.text}）是 {col_spec.fmt.version} "
                                      f"版格式的项目，{target.version} 版格式中没有，未读入")
@@ -831,13 +841,13 @@ def _version_problems(out: Imported, fmt: ReportFormat, year: int | None) -> Non
             if version == fmt.version:
                 continue
             other = FORMATS[version]
-            shown = "、".join(dict.fromkeys(labels))
+            shown = "、".join(dict.fromkeys(label for label, _ in labels))
             year_text = f"报告年度为 {year} 年，" if year else ""
-            out.problems.append(problem(
-                "format-version", ["meta.year"],
-                f"{year_text}应使用 {fmt.version} 版格式，但{name}中“{shown}”是 {other.version} 版格式的写法；"
-                f"能确定含义的数值已按 {fmt.version} 版读入，请按 {fmt.version} 版格式更正",
-                expected=fmt.version, actual=other.version))
+            p = problem("format-version", ["meta.year"],
+                        f"{year_text}应使用 {fmt.version} 版格式，但{name}中“{shown}”是 {other.version} 版格式的写法；"
+                        f"能确定含义的数值已按 {fmt.version} 版读入，请按 {fmt.version} 版格式更正",
+                        expected=fmt.version, actual=other.version)
+            out.problems.append(replace(p, cells=tuple(dict.fromkeys(where for _, where in labels))))
 
 
 def import_report(path: str | Path):
