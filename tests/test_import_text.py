@@ -316,3 +316,15 @@ def test_the_format_version_problem_points_at_the_row_of_the_other_version(fixtu
     report = import_report(fixtures_dir / "2023_hongze_qzf.txt")
     (p,) = report.problems
     assert p.rule == "format-version" and p.cells == ("表三 “（六）其他处理”（第5张表第24行）",)
+
+
+def test_a_group_label_on_its_own_line_and_a_wrong_numbered_row():
+    lines = _t3_lines("2021", {"other_handling.no_correction": 2, "not_processed.petition": 7})
+    at = next(i for i, line in enumerate(lines) if line.startswith("（六）其他处理"))
+    lines[at] = lines[at].replace("（六）其他处理 | ", "")
+    lines.insert(at, "（六）其他处理 | | | | | | |")  # the merged label extracted as a row of its own
+    lines.append("1.本行是当地增加的说明 | 9 | 0 | 0 | 0 | 0 | 0 | 9")  # numbered, but no official row
+    result = match_document(parse_text("某县某局2022年政府信息公开工作年度报告\n" + "\n".join(lines), "x.txt"))
+    assert result.data["t3.other_handling.no_correction.natural_person"] == 2
+    assert result.data["t3.not_processed.petition.natural_person"] == 7
+    assert any("当地增加的说明" in n and "未读入" in n for n in result.notes)

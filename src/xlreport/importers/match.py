@@ -299,6 +299,15 @@ def _level(label: Label, rows: list[RowSpec]) -> int:
     return level if best >= LABEL_MIN else -1
 
 
+def _is_group(label: Label, rows: list[RowSpec]) -> bool:
+    """A numbered label that heads a group of official rows (三、本年度办理结果, （三）不予公开)."""
+    if label.kind not in ("top", "paren"):
+        return False
+    level = _LEVEL[label.kind]
+    return any(len(s.path) > level + 1 and (s.path[level].kind, s.path[level].number) == (label.kind, label.number)
+               and similarity(label, s.path[level]) >= LABEL_MIN for s in rows)
+
+
 def _known_levels(spec: RowSpec, obs: list[Label | None]) -> RowSpec:
     """The official row with only the levels that were printed (a group label missing)."""
     path = tuple(p for p, o in zip(spec.path, obs) if o is not None)
@@ -318,11 +327,17 @@ def match_t3(table: Table, out: Imported, target: ReportFormat, state: dict | No
     matched = 0
     last_order = state.get("last_order", -1)
     for r, cells in enumerate(_rows(table)):
-        if len(cells) < n + 1:
+        no_values = len(cells) < n + 1 or not any(c.text.strip() for c in cells[-n:])
+        if no_values or not any(_is_value_like(c) for c in cells[-n:]):
+            # a header row, or a group label on a line of its own (「（六）其他处理」 above 1. 2. 3.)
+            group = [parse_label(c.text) for c in cells if c.text.strip()]
+            if len(group) == 1 and _is_group(group[0], rows):
+                level = _LEVEL[group[0].kind]
+                context[level:] = [group[0]] + [None] * (2 - level)
             continue
         values, labels = cells[-n:], [c for c in cells[:-n] if c.text.strip()]
-        if not labels or not any(_is_value_like(c) for c in values):
-            continue  # a header row
+        if not labels:
+            continue
         parsed = [parse_label(c.text) for c in labels]
         deepest = -1
         for lab in parsed:
@@ -342,8 +357,12 @@ def match_t3(table: Table, out: Imported, target: ReportFormat, state: dict | No
             candidates = [(_row_score(obs_known, _known_levels(s, obs)), s) for s in rows if len(s.path) == len(obs)]
         else:
             candidates = [(_row_score(obs, s), s) for s in rows]
+        # numbering alone does not name a row whose words are quite different, unless the row
+        # is the very next one in the official order (a garbled label in its expected place)
+        leaf = obs[-1]
         candidates = [(score + (0.02 if s.fmt is target else 0) + (0.03 if s.order > last_order else 0), s)
-                      for score, s in candidates if score > 0]
+                      for score, s in candidates if score > 0 and
+                      (not leaf.kind or similarity(leaf, s.path[-1]) >= 0.3 or s.order == last_order + 1)]
         if not candidates or max(c[0] for c in candidates) < ACCEPT:
             out.notes.append(f"表三 第{table.index}张表第{r + 1}行“{' '.join(c.text for c in labels)}”"
                              f"未能对应到官方表格的行，未读入")
