@@ -172,7 +172,7 @@ BAD_FILES = [
     ("noyear.json", b"{\"meta\": {\"agency\": \"x\"}}", "无法确定格式版本"),
     ("badformat.json", b"{\"format\": \"2030\", \"meta\": {\"year\": 2024}}", "只能是"),
     ("nested.json", b"{\"meta\": {\"year\": 2024}, \"values\": {\"t3.new.business\": [1]}}", "应是数字"),
-    ("report.docx", b"PK\x03\x04", "不能直接检查"),
+    ("report.odt", b"PK\x03\x04", "不支持的文件类型"),
     ("photo.png", b"\x89PNG", "不支持的文件类型"),
     ("old.xls", b"\xd0\xcf\x11\xe0", "另存为"),
 ]

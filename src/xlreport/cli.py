@@ -1,4 +1,4 @@
-"""Command line: `xlreport new / check / export / render / template / demo` (data-model.md §5).
+"""Command line: `xlreport new / check / export / import / render / template / demo` (data-model.md §5).
 
 `main(argv)` returns the exit code: 0 clean, 1 problems (errors) found,
 2 cannot read / bad usage. Heavy libraries are imported inside the commands
@@ -87,6 +87,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE")
     p.add_argument("-o", "--output", metavar="F.json", help="输出文件（省略则输出到屏幕）")
     p.add_argument("--force", action="store_true", help="覆盖已存在的文件")
+
+    p = sub.add_parser("import", help="读取已发布的报告（网页、Word、PDF、文本），写成数据文件（.json）")
+    p.add_argument("files", nargs="+", metavar="FILE", help="已发布的报告（.html/.htm/.docx/.pdf/.txt/.md/.doc/.wps）或文件夹")
+    out = p.add_mutually_exclusive_group()
+    out.add_argument("-o", "--output", metavar="OUT.json", help="输出文件（只导入一个文件时；省略则输出到屏幕）")
+    out.add_argument("--out-dir", metavar="DIR", help="输出文件夹：每个报告写成同名的 .json")
+    p.add_argument("--force", action="store_true", help="覆盖已存在的文件")
+    p.add_argument("--explain", action="store_true", help="列出未能识别或按推断读入的内容")
 
     p = sub.add_parser("render", help="生成 Word 报告")
     p.add_argument("file", metavar="FILE")
@@ -204,8 +212,11 @@ def check_one(name: str, last=None) -> dict:
     except Exception as exc:  # a bug must not stop a batch either; say which file
         return {"file": file, "format": report.fmt.version, "error": shown(f"程序内部错误（{type(exc).__name__}: {exc}），"
                 f"请把这个文件发给维护人员"), "problems": [], "warnings": warnings}
-    return {"file": file, "format": report.fmt.version, "problems": [p.to_dict() for p in problems],
-            "warnings": warnings}
+    result = {"file": file, "format": report.fmt.version, "problems": [p.to_dict() for p in problems],
+              "warnings": warnings}
+    if report.notes:  # a published report: what the importer could not read or inferred
+        result["notes"] = list(report.notes)
+    return result
 
 
 def not_checked(name: str, reason: str) -> dict:
@@ -301,6 +312,9 @@ def cmd_check(args) -> int:
     elif len(results) == 1 and "error" not in results[0] and not found.ignored:
         print_warnings(results)
         print_problems(results[0]["file"], results[0]["problems"])
+        if results[0].get("notes"):
+            print(f"（从已发布的报告读入，有 {len(results[0]['notes'])} 条读入说明，"
+                  f"可用 xlreport import {results[0]['file']} --explain 查看）", file=sys.stderr)
     else:
         print_batch(results, {name for name, reason in entries if reason}, found.ignored)
     if any("error" in r for r in results):
@@ -369,8 +383,9 @@ def cmd_new(args) -> int:
         if source.fmt is not fmt:
             raise XlreportError(f"数据文件“{Path(args.data).name}”是 {source.fmt.version} 版格式，"
                                 f"而 {args.year} 年度应使用 {fmt.version} 版格式，不能直接填入")
-        if source.problems:
-            keys = "、".join(k for p in source.problems for k in p.keys)
+        unknown = [p for p in source.problems if p.rule == "unknown-key"]  # not format-version of an import
+        if unknown:
+            keys = "、".join(k for p in unknown for k in p.keys)
             raise XlreportError(f"数据文件“{Path(args.data).name}”中有约定以外的项目：{keys}；请改正后再生成")
         their_year = source.data.get("meta.year")
         if isinstance(their_year, int) and their_year != args.year:
@@ -406,8 +421,9 @@ def cmd_export(args) -> int:
     if args.output:
         output_name("export", args.output, args.file)
     report = load_report(args.file)
-    if report.problems:  # unknown keys in a JSON input would be lost: say so
-        keys = "、".join(k for p in report.problems for k in p.keys)
+    unknown = [p for p in report.problems if p.rule == "unknown-key"]
+    if unknown:  # unknown keys in a JSON input would be lost: say so
+        keys = "、".join(k for p in unknown for k in p.keys)
         raise XlreportError(f"“{Path(args.file).name}”中有约定以外的项目：{keys}；请改正后再导出")
     if args.output:
         written = write_json(args.output, report.data, report.fmt, force=args.force)
@@ -415,6 +431,67 @@ def cmd_export(args) -> int:
     else:
         sys.stdout.write(dumps(report.data, report.fmt))
     return EXIT_OK
+
+
+def cmd_import(args) -> int:
+    from .data import PUBLISHED_SUFFIXES, dumps, load_report, write_json
+    from .files import check_target
+
+    found = expand_files(args.files)
+    files, not_imported = [], []
+    for name, why in found.entries:
+        if why is None and Path(name).suffix.lower() not in PUBLISHED_SUFFIXES:
+            why = f"“{Path(name).name}”不是已发布的报告：可导入 {'、'.join(PUBLISHED_SUFFIXES)} 文件"
+        if why is None:
+            files.append(name)
+        elif name in args.files:  # named: the person meant it
+            raise XlreportError(why)
+        else:
+            not_imported.append((name, why))
+    for name, why in not_imported:  # nothing left out without a word
+        print(f"{shown(name)}: 未导入：{shown(why)}", file=sys.stderr)
+    if not files:
+        raise XlreportError("没有找到可导入的已发布报告（.html/.docx/.pdf/.doc/.wps/.txt）")
+    if len(files) > 1 and not args.out_dir:
+        raise XlreportError("导入多个文件时请用 --out-dir 文件夹 指定输出位置（每个报告写成同名的 .json）")
+    if args.out_dir and not Path(args.out_dir).is_dir():
+        raise XlreportError(f"输出文件夹“{args.out_dir}”不存在，请先创建")
+    targets = {}
+    if args.out_dir:
+        for name in files:
+            target = Path(args.out_dir) / (Path(name).stem + ".json")
+            if target in targets.values():
+                raise XlreportError(f"“{Path(name).name}”与另一个文件同名，输出都会是“{target.name}”；请分开导入")
+            targets[name] = target
+    elif args.output:
+        targets[files[0]] = Path(args.output)
+    for target in targets.values():  # refuse before reading anything: nothing half-done
+        check_target(target, args.force)
+    failed = 0
+    for name in files:
+        try:
+            report = load_report(name)
+        except XlreportError as exc:
+            if len(files) == 1:
+                raise
+            failed += 1
+            print(f"{name}: 无法导入：{exc.message}", file=sys.stderr)
+            continue
+        n_values = sum(1 for k, v in report.data.items() if v is not None and k.startswith(("t2.", "t3.", "t4.")))
+        if name in targets:
+            written = write_json(targets[name], report.data, report.fmt, force=args.force)
+            print(f"已导入：{name} → {written}（{report.fmt.version} 版格式，{n_values} 个数值，"
+                  f"{len(report.notes)} 条读入说明）", file=sys.stderr)
+        else:
+            sys.stdout.write(dumps(report.data, report.fmt))
+        for p in report.problems:
+            print(f"  注意：{p.message}", file=sys.stderr)
+        if args.explain:
+            for note in report.notes:
+                print(f"  说明：{note}", file=sys.stderr)
+        elif report.notes:
+            print(f"  有 {len(report.notes)} 条读入说明，加 --explain 查看", file=sys.stderr)
+    return EXIT_UNREADABLE if failed or not_imported else EXIT_OK
 
 
 def cmd_render(args) -> int:
@@ -463,7 +540,7 @@ def cmd_demo(args) -> int:
     return run_demo(args.output)
 
 
-COMMANDS = {"check": cmd_check, "new": cmd_new, "export": cmd_export, "render": cmd_render,
+COMMANDS = {"check": cmd_check, "new": cmd_new, "export": cmd_export, "import": cmd_import, "render": cmd_render,
             "template": cmd_template, "demo": cmd_demo}
 
 

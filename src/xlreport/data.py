@@ -16,7 +16,7 @@ from typing import Any
 
 from .checks import Problem, evaluate, problem
 from .errors import InputError, reason
-from .files import not_readable_reason, warn, write_bytes_atomic
+from .files import PUBLISHED, not_readable_reason, warn, write_bytes_atomic
 from .formats import FORMATS, format_for_year
 from .spec import ReportFormat
 
@@ -32,12 +32,17 @@ class Report:
     path: str
     fmt: ReportFormat
     data: dict[str, Any]
-    cells: dict[str, str] = field(default_factory=dict)  # key -> 表三!D7 (workbooks only)
-    problems: list[Problem] = field(default_factory=list)  # found while reading (unknown-key)
+    cells: dict[str, str] = field(default_factory=dict)  # key -> 表三!D7 (workbooks), printed place (published reports)
+    problems: list[Problem] = field(default_factory=list)  # found while reading (unknown-key, format-version)
+    notes: list[str] = field(default_factory=list)  # published reports: what the importer could not read
+
+
+# Published reports (web pages, Word, PDF, text) are read by the importer (xlreport import).
+PUBLISHED_SUFFIXES = PUBLISHED  # read by the importers (files.py keeps the registry of suffixes)
 
 
 def load_report(path: str | os.PathLike) -> Report:
-    """Read a JSON data file or an xlreport workbook; raise InputError if it cannot be read."""
+    """Read a JSON data file, an xlreport workbook or a published report; raise InputError if it cannot be read."""
     p = Path(path)
     if not p.exists():
         raise InputError(f"找不到文件“{p}”，请检查路径")
@@ -46,7 +51,7 @@ def load_report(path: str | os.PathLike) -> Report:
             os.listdir(p)
         except OSError as exc:  # an unreadable folder is not an empty one
             raise InputError(f"无法打开文件夹“{p}”（{reason(exc, '读取')}），请检查该文件夹的权限") from None
-        raise InputError(f"“{p}”是一个文件夹，其中没有可检查的数据文件（.json）或工作簿（.xlsx/.xlsm）")
+        raise InputError(f"“{p}”是一个文件夹，其中没有可检查的数据文件（.json）、工作簿（.xlsx/.xlsm）或已发布的报告")
     suffix = p.suffix.lower()
     if suffix == ".json":
         return read_json(p)
@@ -54,6 +59,10 @@ def load_report(path: str | os.PathLike) -> Report:
         from .workbook import read_workbook  # only workbook input pays for the reader
 
         return read_workbook(p)
+    if suffix in PUBLISHED_SUFFIXES:
+        from .importers.match import import_report  # only published reports pay for the importer
+
+        return import_report(p)
     raise InputError(not_readable_reason(p))  # the reasons for every other kind live beside READABLE
 
 

@@ -112,16 +112,19 @@ def warn(message: str) -> None:
 # A folder check lists every file it finds: checked, or not checked with a reason.
 # READABLE are the suffixes data.load_report reads; a reader for a new kind (the
 # published .html/.docx/.pdf reports) moves its suffixes from NOT_READABLE to READABLE.
-READABLE = (".json", ".xlsx", ".xlsm")
+DATA_SUFFIXES = (".json", ".xlsx", ".xlsm")  # our own data files and workbooks
+PUBLISHED = (".html", ".htm", ".docx", ".pdf", ".doc", ".wps", ".txt", ".md")  # published reports (importers)
+TEXT_SUFFIXES = (".txt", ".md")  # read when named; in folders they are usually notes, not reports
+READABLE = DATA_SUFFIXES + PUBLISHED
 _SAVE_AS = "；如果它是由 xlreport 工作簿另存的，请"
-_PUBLISHED = "；已发布的报告目前还不能直接检查，请用 xlreport new 生成工作簿，把报告中的数字填入后再检查"
 NOT_READABLE = {
     ".xls": "是旧版 Excel 格式（.xls）" + _SAVE_AS + "在 Excel、WPS 或 LibreOffice 中“另存为”Excel 工作簿（.xlsx）后再检查",
     ".et": "是 WPS 表格格式（.et）" + _SAVE_AS + "在 WPS 中“另存为”Excel 工作簿（.xlsx）后再检查",
     ".ods": "是 OpenDocument 表格格式（.ods）" + _SAVE_AS + "在 LibreOffice 中“另存为”Excel 2007-365 工作簿（.xlsx）后再检查",
-    ".wps": "是 WPS 文字文档" + _PUBLISHED,
-    **{s: f"是 {s} 文档" + _PUBLISHED for s in (".doc", ".docx", ".pdf", ".html", ".htm", ".txt", ".md", ".ofd")},
+    ".ofd": "是 OFD 版式文档，目前还不能读取；请找到同一报告的网页、Word 或 PDF 版本",
 }
+IN_FOLDER_TEXT = ("是文本文件；检查文件夹时不读取文本文件（它们常是说明而不是报告），"
+                  "如果它是报告，请单独指定：xlreport check 文件名")
 # Skipped on purpose by a folder check, and counted: Office's lock files of open
 # documents (~$名称.xlsx), hidden files and folders (.DS_Store, .git), and the
 # folder files Windows writes (Thumbs.db, desktop.ini).
@@ -135,7 +138,8 @@ def not_readable_reason(path: str | os.PathLike) -> str:
     reason = NOT_READABLE.get(p.suffix.lower())
     if reason:
         return f"“{p.name}”{reason}"
-    return f"不支持的文件类型“{p.name}”：只能检查数据文件（.json）或工作簿（.xlsx/.xlsm）"
+    return (f"不支持的文件类型“{p.name}”：只能检查数据文件（.json）、工作簿（.xlsx/.xlsm）"
+            f"或已发布的报告（.html/.docx/.pdf/.doc/.wps/.txt）")
 
 
 def ignored_on_purpose(name: str) -> bool:
@@ -182,6 +186,8 @@ def walk(folder: str | os.PathLike) -> Found:
                 visit(child)
             elif not is_file:
                 found.entries.append((str(child), f"“{entry.name}”不是普通文件（链接失效或是设备、管道），未检查"))
+            elif child.suffix.lower() in TEXT_SUFFIXES:
+                found.entries.append((str(child), f"“{entry.name}”{IN_FOLDER_TEXT}"))
             elif child.suffix.lower() in READABLE:
                 found.entries.append((str(child), None))
             else:
