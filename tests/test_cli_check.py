@@ -322,10 +322,11 @@ def test_folder_lists_every_file_it_does_not_check(tmp_path, capsys, monkeypatch
     (root / "乡镇").mkdir(parents=True)
     (root / "锁定").mkdir()
     write(root, "good.json", document(consistent_data(V2021, 1), V2021))
-    others = {"old.xls": "另存为", "sheet.ods": "LibreOffice", "book.et": "WPS", "doc.wps": "WPS",
-              "乡镇/report.docx": "不能直接检查", "乡镇/report.doc": "不能直接检查",
-              "report.pdf": "不能直接检查", "notes.txt": "不能直接检查", "photo.png": "不支持"}
-    for name in others:
+    others = {"old.xls": "另存为", "sheet.ods": "LibreOffice", "book.et": "WPS",
+              "notes.txt": "单独指定", "photo.png": "不支持"}
+    # published reports are read (importers): a lookalike is unreadable, with its reason
+    lookalikes = ["doc.wps", "乡镇/report.docx", "乡镇/report.doc", "report.pdf"]
+    for name in [*others, *lookalikes]:
         (root / name).write_bytes(b"x")
     (root / "~$good.xlsx").write_bytes(b"lock")
     (root / ".DS_Store").write_bytes(b"mac")
@@ -343,11 +344,14 @@ def test_folder_lists_every_file_it_does_not_check(tmp_path, capsys, monkeypatch
     for name, reason in others.items():
         [line] = [x for x in lines if x.startswith(str(root / name) + ": ")]
         assert "未检查：" in line and reason in line, line
+    for name in lookalikes:
+        [line] = [x for x in lines if x.startswith(str(root / name) + ": ")]
+        assert "无法读取：" in line, line
     [locked] = [x for x in lines if x.startswith(str(root / "锁定"))]
     assert "未检查：" in locked and "文件夹" in locked
     assert any(x.startswith(str(root / "good.json") + ": 通过") for x in lines)
     assert not any("~$good" in x or ".DS_Store" in x for x in lines)
-    assert "共 11 个文件：1 个通过，0 个未通过，0 个无法读取，10 个未检查" in out
+    assert "共 11 个文件：1 个通过，0 个未通过，4 个无法读取，6 个未检查" in out
     assert "另有 2 个文件按约定不检查" in out
 
     code, out, _ = run(["check", root, "--json"], capsys)

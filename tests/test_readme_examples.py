@@ -1,6 +1,6 @@
 """The README's examples are run: a command shown as `$ xlreport …` in a fenced block must
-print exactly the lines below it (a last line `…` stands for more lines). They run in the
-shared fixtures folder, where the README says they do."""
+print exactly the lines below it (a last line `…` stands for more lines). They run in a
+copy of the shared fixtures folder, where the README says they do."""
 
 from __future__ import annotations
 
@@ -40,9 +40,12 @@ def test_the_readme_has_its_examples():
 
 
 @pytest.mark.parametrize("command,expected", EXAMPLES, ids=[c for c, _ in EXAMPLES])
-def test_readme_example(fixtures_dir, command, expected):
+def test_readme_example(fixtures_dir, tmp_path, command, expected):
+    import shutil
+
+    work = shutil.copytree(fixtures_dir, tmp_path / "reports")  # an example may write a file
     argv = [sys.executable, "-m", "xlreport", *shlex.split(command)[1:]]
-    run = subprocess.run(argv, cwd=fixtures_dir, capture_output=True, text=True, encoding="utf-8")
+    run = subprocess.run(argv, cwd=work, capture_output=True, text=True, encoding="utf-8")
     got = (run.stdout + run.stderr).splitlines()
     if expected and expected[-1] == "…":
         expected = expected[:-1]

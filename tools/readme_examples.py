@@ -2,7 +2,7 @@
 
     python tools/readme_examples.py          # updates README.md in place
 
-The commands run in the shared fixtures folder (../shared/fixtures/reports), as
+The commands run in a copy of the shared fixtures folder (../shared/fixtures/reports), as
 tests/test_readme_examples.py runs them; an example that ends in a `…` line keeps
 as many lines as it showed before.
 """
@@ -20,8 +20,14 @@ FIXTURES = ROOT.parent / "shared" / "fixtures" / "reports"
 
 
 def run(command: str) -> list[str]:
+    """The command's output, run in a fresh copy of the fixtures (an example may write a file)."""
+    import shutil
+    import tempfile
+
     argv = [sys.executable, "-m", "xlreport", *shlex.split(command)[1:]]
-    done = subprocess.run(argv, cwd=FIXTURES, capture_output=True, text=True, encoding="utf-8")
+    with tempfile.TemporaryDirectory() as tmp:
+        work = shutil.copytree(FIXTURES, Path(tmp) / "reports")
+        done = subprocess.run(argv, cwd=work, capture_output=True, text=True, encoding="utf-8")
     return (done.stdout + done.stderr).splitlines()
 
 
