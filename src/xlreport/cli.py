@@ -84,9 +84,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", metavar="F.json", help="输出文件（省略则输出到屏幕）")
     p.add_argument("--force", action="store_true", help="覆盖已存在的文件")
 
-    p = sub.add_parser("render", help="生成 Word 报告")
+    p = sub.add_parser("render", help="生成 Word 报告（-o 报告.html 则生成网页）")
     p.add_argument("file", metavar="FILE")
-    p.add_argument("-o", "--output", required=True, metavar="OUT.docx")
+    p.add_argument("-o", "--output", required=True, metavar="OUT.docx|OUT.html")
+    p.add_argument("--fragment", action="store_true", help="网页只写正文部分（粘贴到网站编辑器的源代码模式）")
     p.add_argument("--pdf", action="store_true", help="同时用 LibreOffice 转换为 PDF")
     p.add_argument("--template", metavar="T.docx", help="自定义 Word 模板")
     p.add_argument("--previous", metavar="LAST", help="上一年度的工作簿或数据文件")
@@ -314,7 +315,7 @@ def cmd_render(args) -> int:
     from .word import render_file
 
     return render_file(args.file, args.output, pdf=args.pdf, template=args.template, force=args.force,
-                       previous=args.previous)
+                       previous=args.previous, fragment=args.fragment)
 
 
 def cmd_template(args) -> int:
