@@ -97,6 +97,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True, metavar="T.docx")
     p.add_argument("--force", action="store_true", help="覆盖已存在的文件")
 
+    p = sub.add_parser("bundle", help="生成离线安装包（供没有网络的办公电脑安装，需联网生成）")
+    p.add_argument("-o", "--output", required=True, metavar="DIR", help="输出文件夹（同时生成 DIR.zip）")
+    p.add_argument("--platform", default="win_amd64", help="目标平台，默认 win_amd64（64 位 Windows）；"
+                   "Linux 用 manylinux2014_x86_64")
+    p.add_argument("--python", nargs="+", metavar="X.Y", default=None,
+                   help="目标电脑上的 Python 版本，可写多个；默认 3.11 3.12 3.13 3.14")
+    p.add_argument("--force", action="store_true", help="覆盖已存在的文件夹和 .zip")
+
     p = sub.add_parser("demo", help="用示例数据演示全过程")
     p.add_argument("-o", "--output", metavar="DIR", help="输出文件夹（默认新建 xlreport-demo）")
     return parser
@@ -331,6 +339,16 @@ def cmd_template(args) -> int:
     return EXIT_OK
 
 
+def cmd_bundle(args) -> int:
+    from .bundle import DEFAULT_PYTHONS, make_bundle
+
+    result = make_bundle(args.output, platform=args.platform, pythons=args.python or DEFAULT_PYTHONS, force=args.force)
+    size = sum(p.stat().st_size for p in result.folder.rglob("*") if p.is_file())
+    print(f"已生成离线安装包：{result.folder.resolve()}（{len(result.wheels)} 个程序包，{size / 2**20:.1f} MB，"
+          f"用时 {result.seconds:.0f} 秒）和 {result.zip.resolve()}")
+    return EXIT_OK
+
+
 def cmd_demo(args) -> int:
     from .demo import run_demo
 
@@ -338,7 +356,7 @@ def cmd_demo(args) -> int:
 
 
 COMMANDS = {"check": cmd_check, "new": cmd_new, "export": cmd_export, "render": cmd_render,
-            "template": cmd_template, "demo": cmd_demo}
+            "template": cmd_template, "demo": cmd_demo, "bundle": cmd_bundle}
 
 
 if __name__ == "__main__":  # pragma: no cover
