@@ -78,7 +78,14 @@ def _widths(table: Table) -> list[float]:
     return [round(100 * w / total, 2) for w in twips]
 
 
-def _cell(cell: GridCell, table: Table, context: dict[str, Any], widths: list[float]) -> str:
+# Group labels in the one-character columns (三、本年度办理结果, （三）不予公开 …) read one
+# character per line, as in the published reports and the Word report: set vertically,
+# each character upright, so that no width of the page can make them two characters wide.
+VERTICAL = "writing-mode:vertical-rl;text-orientation:upright;letter-spacing:0"
+
+
+def _cell(cell: GridCell, table: Table, context: dict[str, Any], widths: list[float],
+          vertical: bool = False) -> str:
     if cell.role == "value":
         text = _lookup(context, cell.key)
         if f"{cell.key}_unit" in table.extras:  # V2019 采购总金额: 「251000元」
@@ -87,7 +94,7 @@ def _cell(cell: GridCell, table: Table, context: dict[str, Any], widths: list[fl
         extra = ";white-space:nowrap"  # a figure is never broken over lines
     else:
         content = "<br>".join(_text(line) for line in cell.text.split("\n"))
-        extra = ""
+        extra = f";{VERTICAL}" if vertical else ""
     tag = "th" if cell.role in ("header", "note") else "td"
     width = sum(widths[cell.col:cell.col + cell.colspan])
     attrs = ""
@@ -101,7 +108,10 @@ def _cell(cell: GridCell, table: Table, context: dict[str, Any], widths: list[fl
 
 def table_html(table: Table, context: dict[str, Any]) -> str:
     """One official table: its grid cells row by row, merges as rowspan/colspan."""
+    from .word_template import _vertical_columns
+
     widths = _widths(table)
+    vertical = _vertical_columns(table)
     rows: dict[int, list[GridCell]] = {r: [] for r in range(table.n_rows)}
     for cell in table.cells:
         rows[cell.row].append(cell)
@@ -109,7 +119,8 @@ def table_html(table: Table, context: dict[str, Any]) -> str:
     out = [f'<table border="1" cellspacing="0" cellpadding="3" data-table="{table.id}" style="{STYLE["table"]}">',
            f"<colgroup>{cols}</colgroup>", "<tbody>"]
     for r in range(table.n_rows):
-        cells = "".join(_cell(c, table, context, widths) for c in sorted(rows[r], key=lambda c: c.col))
+        cells = "".join(_cell(c, table, context, widths, c.col in vertical and c.colspan == 1)
+                        for c in sorted(rows[r], key=lambda c: c.col))
         out.append(f"<tr>{cells}</tr>")
     out += ["</tbody>", "</table>"]
     return "\n".join(out)
