@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 import xlreport
-from xlreport.bundle import make_bundle, missing_requirements, source_root
+from xlreport.bundle import make_bundle, missing_requirements, needed_wheels, source_root
 from xlreport.cli import main
 from xlreport.errors import XlreportError
 
@@ -132,10 +132,50 @@ def test_windows_bundle_resolves_completely_for_win_amd64(win_bundle, tmp_path):
 
 
 def test_closure_check_finds_what_pip_misses(win_bundle, tmp_path):
-    """Without pywin32 the dry run above still passes; missing_requirements does not."""
-    wheels = [w for w in sorted((win_bundle.folder / "wheels").glob("*.whl")) if not w.name.startswith("pywin32-")]
+    """Without pywin32 pip's dry run for win_amd64 still succeeds; missing_requirements does not."""
+    folder = tmp_path / "wheels"
+    folder.mkdir()
+    for w in (win_bundle.folder / "wheels").glob("*.whl"):
+        if not w.name.startswith("pywin32-"):
+            (folder / w.name).symlink_to(w)
+    proc = subprocess.run([sys.executable, "-m", "pip", "install", "--dry-run", "--no-index", "--find-links",
+                           str(folder), "--platform", "win_amd64", "--python-version", "3.11", "--implementation",
+                           "cp", "--only-binary=:all:", "--target", str(tmp_path / "t"), "xlreport"],
+                          env=offline_env(tmp_path), capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0 and "pywin32" not in proc.stdout  # pip does not notice
+    wheels = sorted(folder.glob("*.whl"))
     assert missing_requirements(wheels, "win_amd64", "3.11") == ["pywin32>=224"]
     assert missing_requirements(wheels, LINUX, "3.11") == []  # not needed on Linux
+
+
+def fake_wheel(folder: Path, name: str, version: str, *requires: str) -> Path:
+    path = folder / f"{name}-{version}-py3-none-any.whl"
+    with zipfile.ZipFile(path, "w") as zf:
+        meta = [f"Metadata-Version: 2.1", f"Name: {name}", f"Version: {version}"]
+        zf.writestr(f"{name}-{version}.dist-info/METADATA", "\n".join(meta + [f"Requires-Dist: {r}" for r in requires]))
+    return path
+
+
+def test_requirements_follow_the_target_markers(tmp_path):
+    """What a Windows PC installs: Windows-only packages in, this machine's (Linux-only) ones out,
+    extras followed."""
+    wheels = [fake_wheel(tmp_path, "xlreport", "1", "alpha>=1", 'linuxonly; sys_platform == "linux"',
+                         'winonly; platform_system == "Windows"', "gamma[fast]", 'unused; extra == "test"'),
+              fake_wheel(tmp_path, "alpha", "1.5"), fake_wheel(tmp_path, "linuxonly", "1"),
+              fake_wheel(tmp_path, "winonly", "2"), fake_wheel(tmp_path, "gamma", "1", 'speed; extra == "fast"'),
+              fake_wheel(tmp_path, "speed", "1"), fake_wheel(tmp_path, "unused", "1")]
+    names = lambda ws: sorted(w.name.split("-")[0] for w in ws)  # noqa: E731
+    assert names(needed_wheels(wheels, "win_amd64", "3.11")) == ["alpha", "gamma", "speed", "winonly", "xlreport"]
+    assert names(needed_wheels(wheels, LINUX, "3.11")) == ["alpha", "gamma", "linuxonly", "speed", "xlreport"]
+    assert missing_requirements(wheels[:1] + wheels[2:], "win_amd64", "3.11") == ["alpha>=1"]
+    assert missing_requirements([w for w in wheels if "winonly" not in w.name], LINUX, "3.11") == []
+
+
+def test_no_wheels_for_the_target_is_a_clear_error_and_leaves_nothing(tmp_path, capsys):
+    assert main(["bundle", "-o", str(tmp_path / "b"), "--platform", "win_sparc", "--python", "3.11"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("错误：") and "win_sparc" in err and "--platform" in err and "Traceback" not in err
+    assert list(tmp_path.iterdir()) == []  # no folder, no zip, no temporary folder
 
 
 def test_windows_bundle_has_the_xlwings_dll(win_bundle):

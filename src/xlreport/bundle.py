@@ -55,7 +55,7 @@ from pathlib import Path
 
 from .errors import OutputError, XlreportError
 
-__all__ = ["make_bundle", "missing_requirements", "source_root", "DEFAULT_PYTHONS", "DEFAULT_PLATFORM"]
+__all__ = ["make_bundle", "missing_requirements", "needed_wheels", "source_root", "DEFAULT_PYTHONS", "DEFAULT_PLATFORM"]
 
 DEFAULT_PLATFORM = "win_amd64"
 # Every CPython that the pinned xlwings ships win_amd64 wheels for (with the DLLs):
@@ -119,9 +119,37 @@ def _wheel_metadata(path: Path) -> str:
         return zf.read(name).decode("utf-8", "replace")
 
 
+def _requires(path: Path):
+    Requirement, _, _ = _packaging()
+    for line in _wheel_metadata(path).splitlines():
+        if line.startswith("Requires-Dist:"):
+            yield Requirement(line.split(":", 1)[1].strip())
+
+
+def needed_wheels(wheels: list[Path], platform: str, python: str, root: str = "xlreport") -> list[Path]:
+    """The wheels the target installs for `root`: requirements followed with the target's markers
+    (and the extras asked for), so that a package pip fetched for this machine's markers only is
+    not pinned in the target's requirements file."""
+    _, parse_wheel_filename, _ = _packaging()
+    env = target_environment(platform, python)
+    by_name = {_canon(str(parse_wheel_filename(w.name)[0])): w for w in wheels}
+    todo: list[tuple[str, frozenset[str]]] = [(_canon(root), frozenset())]
+    seen: set[tuple[str, frozenset[str]]] = set()
+    while todo:
+        name, extras = todo.pop()
+        if (name, extras) in seen or name not in by_name:
+            continue
+        seen.add((name, extras))
+        for req in _requires(by_name[name]):
+            if req.marker is None or any(req.marker.evaluate({**env, "extra": e}) for e in {"", *extras}):
+                todo.append((_canon(req.name), frozenset(req.extras)))
+    names = {name for name, _ in seen}
+    return [w for name, w in sorted(by_name.items()) if name in names]
+
+
 def missing_requirements(wheels: list[Path], platform: str, python: str) -> list[str]:
     """Requirements of these wheels, for the target, that no wheel among them satisfies."""
-    Requirement, parse_wheel_filename, _ = _packaging()
+    _, parse_wheel_filename, _ = _packaging()
     env = target_environment(platform, python)
     have = {}
     for w in wheels:
@@ -129,10 +157,7 @@ def missing_requirements(wheels: list[Path], platform: str, python: str) -> list
         have[_canon(str(name))] = version
     missing: list[str] = []
     for w in wheels:
-        for line in _wheel_metadata(w).splitlines():
-            if not line.startswith("Requires-Dist:"):
-                continue
-            req = Requirement(line.split(":", 1)[1].strip())
+        for req in _requires(w):
             if req.marker is not None and not req.marker.evaluate(env):
                 continue
             version = have.get(_canon(req.name))
@@ -162,12 +187,15 @@ def source_root() -> Path:
                         "后再运行 xlreport bundle")
 
 
-def _run(cmd: list[str], what: str) -> None:
+def _run(cmd: list[str], what: str, target: str = "") -> None:
     proc = subprocess.run(cmd, capture_output=True, text=True, encoding="utf-8", errors="replace")
     if proc.returncode != 0:
         lines = [line for line in (proc.stderr or proc.stdout).splitlines()
                  if line.strip() and "is ignored: it is neither a file nor a directory" not in line]
         detail = " | ".join(lines[-3:])[:600]
+        if target and "No matching distribution found" in detail:
+            raise XlreportError(f"{what}失败：PyPI 上没有适用于 {target} 的安装包（{detail}）；"
+                                "请检查 --platform 和 --python 的写法（如 win_amd64、3.11）")
         raise XlreportError(f"{what}失败（{detail}）；请检查网络连接（生成安装包需要访问 PyPI），或稍后重试")
 
 
@@ -198,7 +226,7 @@ def build_own_wheel(dest: Path) -> Path:
 def _download(requirements: list[str], dest: Path, platform: str, python: str) -> None:
     cmd = [sys.executable, "-m", "pip", "download", "-q", "--only-binary=:all:", "--implementation", "cp",
            "--platform", platform, "--python-version", python, "-d", str(dest)]
-    _run(cmd + requirements, f"下载 Python {python}（{platform}）所需的安装包")
+    _run(cmd + requirements, f"下载 Python {python}（{platform}）所需的安装包", f"{platform}、Python {python}")
 
 
 def resolve(own_wheel: Path, dest: Path, platform: str, python: str) -> list[Path]:
@@ -209,7 +237,7 @@ def resolve(own_wheel: Path, dest: Path, platform: str, python: str) -> list[Pat
         wheels = sorted(dest.glob("*.whl"))
         missing = missing_requirements(wheels, platform, python)
         if not missing:
-            return wheels
+            return needed_wheels(wheels, platform, python)
         _download(missing, dest, platform, python)
     raise XlreportError(f"无法为 {platform}、Python {python} 找齐所需的安装包：{'、'.join(missing)}")
 
