@@ -109,6 +109,16 @@ def main() -> None:
 
         render()
         print(f"5. render the demo report in-process: {median_ms(render, 10 if quick else 30):.0f} ms (median)")
+
+        from xlreport.webpage import render_html
+
+        page = tmp / "r.html"
+
+        def render_page():
+            render_html(data, fmt, page, force=True)
+
+        render_page()
+        print(f"6. render the demo report as a web page in-process: {median_ms(render_page, 10 if quick else 30):.1f} ms (median)")
     shutil.rmtree(tmp)
 
 

@@ -96,9 +96,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="覆盖已存在的文件")
     p.add_argument("--explain", action="store_true", help="列出未能识别或按推断读入的内容")
 
-    p = sub.add_parser("render", help="生成 Word 报告")
+    p = sub.add_parser("render", help="生成 Word 报告（-o 报告.html 则生成网页）")
     p.add_argument("file", metavar="FILE")
-    p.add_argument("-o", "--output", required=True, metavar="OUT.docx")
+    p.add_argument("-o", "--output", required=True, metavar="OUT.docx|OUT.html")
+    p.add_argument("--fragment", action="store_true", help="网页只写正文部分（粘贴到网站编辑器的源代码模式）")
     p.add_argument("--pdf", action="store_true", help="同时用 LibreOffice 转换为 PDF")
     p.add_argument("--template", metavar="T.docx", help="自定义 Word 模板")
     p.add_argument("--previous", metavar="LAST", help="上一年度的工作簿或数据文件")
@@ -109,6 +110,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("template", help="复制一份内置的 Word 模板，供修改样式后用 render --template 使用")
     p.add_argument("-o", "--output", required=True, metavar="T.docx")
     p.add_argument("--force", action="store_true", help="覆盖已存在的文件")
+
+    p = sub.add_parser("bundle", help="生成离线安装包（供没有网络的办公电脑安装，需联网生成）")
+    p.add_argument("-o", "--output", required=True, metavar="DIR", help="输出文件夹（同时生成 DIR.zip）")
+    p.add_argument("--platform", default="win_amd64", help="目标平台，默认 win_amd64（64 位 Windows）；"
+                   "Linux 用 manylinux2014_x86_64")
+    p.add_argument("--python", nargs="+", metavar="X.Y", default=None,
+                   help="目标电脑上的 Python 版本，可写多个；默认 3.11 3.12 3.13 3.14")
+    p.add_argument("--force", action="store_true", help="覆盖已存在的文件夹和 .zip")
 
     p = sub.add_parser("demo", help="用示例数据演示全过程")
     p.add_argument("-o", "--output", metavar="DIR", help="输出文件夹（默认新建 xlreport-demo）")
@@ -499,7 +508,7 @@ def cmd_render(args) -> int:
 
     output_name("render", args.output, args.file, args.template, args.previous)
     return render_file(args.file, args.output, pdf=args.pdf, template=args.template, force=args.force,
-                       previous=args.previous, ignore_errors=args.ignore_errors)
+                       previous=args.previous, ignore_errors=args.ignore_errors, fragment=args.fragment)
 
 
 def cmd_template(args) -> int:
@@ -521,7 +530,7 @@ OUTPUT_KINDS = {
     "new": ((".xlsx",), "不带宏的工作簿"),
     "new --macros": ((".xlsm",), "带宏的工作簿（--macros）"),
     "export": ((".json",), "数据文件"),
-    "render": ((".docx",), "Word 报告"),
+    "render": ((".docx", ".html", ".htm"), "Word 报告或网页"),
     "template": ((".docx",), "Word 模板"),
 }
 
@@ -534,6 +543,16 @@ def output_name(kind: str, output: str, *inputs) -> Path:
     return check_output(output, suffixes, what, inputs)
 
 
+def cmd_bundle(args) -> int:
+    from .bundle import DEFAULT_PYTHONS, make_bundle
+
+    result = make_bundle(args.output, platform=args.platform, pythons=args.python or DEFAULT_PYTHONS, force=args.force)
+    size = sum(p.stat().st_size for p in result.folder.rglob("*") if p.is_file())
+    print(f"已生成离线安装包：{result.folder.resolve()}（{len(result.wheels)} 个程序包，{size / 2**20:.1f} MB，"
+          f"用时 {result.seconds:.0f} 秒）和 {result.zip.resolve()}")
+    return EXIT_OK
+
+
 def cmd_demo(args) -> int:
     from .demo import run_demo
 
@@ -541,7 +560,7 @@ def cmd_demo(args) -> int:
 
 
 COMMANDS = {"check": cmd_check, "new": cmd_new, "export": cmd_export, "import": cmd_import, "render": cmd_render,
-            "template": cmd_template, "demo": cmd_demo}
+            "template": cmd_template, "demo": cmd_demo, "bundle": cmd_bundle}
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -787,7 +787,7 @@ def render_report(data: dict[str, Any], fmt: ReportFormat, output: str | os.Path
     """
     target = Path(output)
     if target.suffix.lower() != ".docx":
-        raise OutputError(f"输出文件“{target.name}”应以 .docx 结尾（Word 文档）")
+        raise OutputError(f"输出文件“{target.name}”应以 .docx（Word 文档）或 .html（网页）结尾")
     check_target(target, force)
     custom = template is not None
     template_path = Path(template) if custom else default_template()
@@ -882,8 +882,10 @@ def _properties(doc, context: dict[str, Any]) -> None:
 
 def render_file(path: str | os.PathLike, output: str | os.PathLike, pdf: bool = False,
                 template: str | os.PathLike | None = None, force: bool = False,
-                previous: str | os.PathLike | None = None, ignore_errors: bool = False) -> int:
-    """`xlreport render`: check, then render the Word report (and a PDF). Returns the exit code.
+                previous: str | os.PathLike | None = None, ignore_errors: bool = False,
+                fragment: bool = False) -> int:
+    """`xlreport render`: check, then render the Word report (and a PDF), or the web page
+    (OUT.html, webpage.py; `fragment`: only the article body). Returns the exit code.
 
     0 written; 1 the data has errors: nothing written, or, with ignore_errors,
     written with the figures as entered. `force` only allows overwriting.
@@ -908,6 +910,14 @@ def render_file(path: str | os.PathLike, output: str | os.PathLike, pdf: bool = 
               f"或加 --ignore-errors 照原样生成（报告中将照原样印出这些数字）")
         return 1
     target = Path(output)
+    if target.suffix.lower() in (".html", ".htm") or fragment:  # the output kind follows the extension
+        from .webpage import render_file_html
+
+        code = render_file_html(report, target, pdf=pdf, template=template, force=force, fragment=fragment)
+        if code == 0 and errors:
+            print(f"{name}：数据有错误（--ignore-errors），网页中照原样印出了这些数字，请改正后重新生成")
+            return 1
+        return code
     pdf_target = target.with_suffix(".pdf")
     if pdf:
         from .office import find_soffice

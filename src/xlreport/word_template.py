@@ -563,17 +563,27 @@ def _package(doc) -> None:
 # The document.
 
 
+# The statistics period of the opening paragraph: 自<year>年1月1日起至<year>年12月31日止。
+PERIOD_WORDS = ("本报告中所列数据的统计期限自", "年1月1日起至", "年12月31日止。")
+
+
+def opening_sentence(fmt: ReportFormat) -> str:
+    """The first sentence of the report (legal basis and its parts), the same in the
+    Word template and the web page (webpage.py): each part in its heading's own words
+    (四 「政府信息公开行政复议、行政诉讼情况」)."""
+    parts = "、".join(s.heading.split("、", 1)[1] for s in fmt.sections)
+    return (f"本报告根据《中华人民共和国政府信息公开条例》第五十条规定编制，全文包括{parts}"
+            f"{'一二三四五六七八九'[len(fmt.sections) - 1]}个部分。")
+
+
 def _content(b: _Builder) -> None:
     # title 「<机关全称><年份>年政府信息公开工作年度报告」, broken after the agency
     b.par("title", "{{ meta.agency }}", None, "{{ meta.year }}年政府信息公开工作年度报告")
 
     def opening(fmt: ReportFormat) -> None:
-        # each part in its heading's own words (四 「政府信息公开行政复议、行政诉讼情况」)
-        parts = "、".join(s.heading.split("、", 1)[1] for s in fmt.sections)
-        b.par("body", f"本报告根据《中华人民共和国政府信息公开条例》第五十条规定编制，全文包括{parts}"
-                      f"{'一二三四五六七八九'[len(fmt.sections) - 1]}个部分。"
-                      "本报告中所列数据的统计期限自", "{{ meta.year }}", "年1月1日起至", "{{ meta.year }}",
-              "年12月31日止。", "{{ sentences.contact }}")
+        start, since, until = PERIOD_WORDS
+        b.par("body", opening_sentence(fmt) + start, "{{ meta.year }}", since, "{{ meta.year }}",
+              until, "{{ sentences.contact }}")
 
     b.versioned(lambda f: tuple(s.heading for s in f.sections), opening)
 
