@@ -7,8 +7,8 @@ which is how the differential tests compare both engines line by line.
 
 Formulas use only functions that Excel, WPS, LibreOffice and Gnumeric share
 (SUM, SUMIF, COUNT, IF, ISNUMBER, ISERROR, ISLOGICAL, LEN, TRIM, SUBSTITUTE, CHAR,
-INT, ABS, SEARCH, AND, OR). Conditions over
-ranges are array formulas, which all of them evaluate element by element.
+INT, ABS, SEARCH, AND, OR). Conditions over ranges are array formulas, which all
+of them evaluate element by element.
 """
 
 from __future__ import annotations
