@@ -2,13 +2,23 @@
 spreadsheet engine (LibreOffice headless), against the Python checker.
 
 Each case writes a workbook (consistent data, or data with a planted error —
-values a clerk could paste past the validation), LibreOffice recalculates and
-saves it, and for every case the 校验 sheet's verdicts — xlreport_status,
-xlreport_errors and the failure count of every line — must equal what the
-Python checker finds in the same workbook.
+values a clerk could paste past the validation, on the tables and on every
+cover cell), LibreOffice recalculates and saves it, and for every case the 校验
+sheet's verdicts — xlreport_status, xlreport_errors and the failure count of
+every line — must equal what the Python checker finds, both in the workbook as
+written and in the recalculated file. test_workbook_gnumeric.py runs the same
+cases through Gnumeric, a second, independent engine.
 """
 
 from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import shutil
+import zipfile
+from pathlib import Path
+from xml.sax.saxutils import escape
 
 import pytest
 from python_calamine import CalamineWorkbook
@@ -23,7 +33,7 @@ from xlreport.rules import RULE_BY_ID
 from xlreport.layout import TABLE_STATUS_ROW
 from xlreport.workbook import (
     CHECK_HEADER_ROW, FAILS_FIRST_ROW, FAILS_MORE_ROW, FAILS_SHOWN, cells_text, line_cells, read_workbook,
-    write_workbook,
+    sheet_members, write_workbook,
 )
 
 COLS = ("natural_person", "business", "research", "social_welfare", "legal_service", "other_org")
@@ -136,17 +146,141 @@ V2019_CASES = {
 }
 
 
-EDITS = {  # case -> change to the written workbook (openpyxl), as after 撤销工作表保护
-    "total-typed-over": lambda wb: wb["表四"].__setitem__(workbook_layout(V2021).positions["t4.review.total"].cell, 0),  # the real 洪泽 2023 defect
-    "choice-typed-as-boolean": lambda wb: wb["封面"].__setitem__("B6", True),
+def type_into(key, value, as_text=False):
+    """An edit that types `value` into the cell of `key`, as a clerk would after 撤销工作表保护:
+    "=…" is a formula never calculated, "#N/A", "#VALUE!" … are error values unless `as_text`
+    (a typed '#N/A), a datetime is a date. The cell is rewritten in the sheet's XML (fast);
+    a date, which needs a date format, goes through openpyxl."""
+    pos = COVER[key]
+
+    def edit(path):
+        if isinstance(value, dt.datetime):
+            return edited_copy(path, path, lambda wb: wb[pos.sheet].__setitem__(pos.cell, value))
+        if value is None:
+            body = ""
+        elif isinstance(value, bool):
+            body = f' t="b"><v>{int(value)}</v></c>'
+        elif isinstance(value, (int, float)):
+            body = f"><v>{value!r}</v></c>"
+        elif value.startswith("="):
+            body = f"><f>{escape(value[1:])}</f></c>"
+        elif value.startswith("#") and not as_text:
+            body = f' t="e"><v>{escape(value)}</v></c>'
+        else:
+            body = f' t="inlineStr"><is><t xml:space="preserve">{escape(value)}</t></is></c>'
+        set_cell_xml(path, pos, body)
+    return edit
+
+
+def set_cell_xml(path, pos, body):
+    """Replace cell `pos` in the sheet XML by `<c r=… s=…` + `body` (empty: a blank cell)."""
+    with zipfile.ZipFile(path) as z:
+        member = sheet_members(z)[pos.sheet]
+        items = [(i, z.read(i.filename)) for i in z.infolist()]
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for info, content in items:
+            if info.filename == member:
+                xml = content.decode("utf-8")
+                cell = re.search(rf'<c r="{pos.cell}"( s="\d+")?[^>]*?(/>|>.*?</c>)', xml, re.S)
+                new = f'<c r="{pos.cell}"{cell.group(1) or ""}' + (body or "/>")
+                content = (xml[:cell.start()] + new + xml[cell.end():]).encode("utf-8")
+            z.writestr(info, content)
+    Path(path).write_bytes(out.getvalue())
+
+
+COVER = workbook_layout(V2021).positions  # the cover is laid out alike in both versions
+COVER_KEYS = tuple(f.key for f in V2021.meta_fields)
+assert all(workbook_layout(V2019).positions[k] == COVER[k] for k in COVER_KEYS)
+
+# Typed into every cover cell in turn: name -> (value, as text)
+COVER_PLANTINGS = {
+    "div0": ("=1/0", False), "na": ("=NA()", False), "value-error": ("#VALUE!", False),
+    "na-typed-as-text": ("#N/A", True), "blank": (None, False), "spaces": (" \u3000 ", False),
+    "true": (True, False), "false": (False, False), "number": (123, False),
+}
+YEAR_PLANTINGS = {  # and into 报告年度
+    "text": "2024", "fullwidth": "２０２４", "padded": " 2024 ", "float": 2024.5,
+    "date": dt.datetime(2024, 5, 1), "before-2019": 1990, "after-2100": 2101,
+}
+CHOICE_PLANTINGS = {  # and into 机关类型 / 有规章制定权: unknown or near-miss choices
+    "meta.agency_kind": {"unknown": "其它", "padded": "政府部门\u3000", "as-text-formula": '="政府部门"'},
+    "meta.can_make_rules": {"unknown": "有", "padded": "是 ", "as-text-formula": '="是"'},
+}
+
+
+def cover_verdict(key, planting):
+    """The decided verdict for a planting: the rules reported on that cover cell.
+    An error value is never read as blank or as a valid choice: it is meta-invalid."""
+    field = V2021.field(key)
+    if planting in ("div0", "na", "value-error", "true", "false"):
+        return {"meta-invalid"}
+    if planting in ("blank", "spaces"):
+        return {"meta-missing"} if key in ("meta.agency", "meta.year") else set()
+    if planting == "as-text-formula":
+        return set()  # a formula's value counts (the file read after recalculation)
+    return set() if field.type == "text" else {"meta-invalid"}  # typed text, a number, a near miss
+
+
+def _cover_edits():
+    edits = {}
+    for key in COVER_KEYS:
+        short = key.split(".")[1]
+        for name, (value, as_text) in COVER_PLANTINGS.items():
+            edits[f"cover-{short}-{name}"] = (key, name, value, type_into(key, value, as_text))
+        for name, value in (YEAR_PLANTINGS if key == "meta.year" else CHOICE_PLANTINGS.get(key, {})).items():
+            edits[f"cover-{short}-{name}"] = (key, name, value, type_into(key, value))
+    return edits
+
+
+COVER_EDITS = _cover_edits()  # case -> (key, planting, value, edit); the cover is alike in both versions
+def openpyxl_edit(change):
+    return lambda path: edited_copy(path, path, change)
+
+
+EDITS = {  # case -> change to the written workbook file, as after 撤销工作表保护
+    "total-typed-over": openpyxl_edit(lambda wb: wb["表四"].__setitem__(
+        workbook_layout(V2021).positions["t4.review.total"].cell, 0)),  # the real 洪泽 2023 defect
+    "choice-typed-as-boolean": type_into("meta.can_make_rules", True),
+    # an error value in 有规章制定权 is not 是: the 规章 figures are still checked
+    "rules-authority-error": type_into("meta.can_make_rules", "=NA()"),
+    **{name: edit for name, (*_, edit) in COVER_EDITS.items()},
 }
 CASES.update({name: (lambda fmt, d: d) for name in EDITS})
+CASES["rules-authority-error"] = lambda fmt, d: rules_figures(fmt, d, allowed=True)
+V2019_ONLY_EDITS = {  # a table cell chosen from a list, outside the cover: the same reading
+    "procurement-unit-error": openpyxl_edit(lambda wb: wb["表二"].__setitem__(
+        workbook_layout(V2019).positions["t2.procurement.amount_unit"].cell, "=NA()")),
+}
+EDITS.update(V2019_ONLY_EDITS)
+V2019_CASES.update({name: (lambda fmt, d: d) for name in V2019_ONLY_EDITS})
 
 
 def all_cases():
     for fmt, extra in ((V2019, V2019_CASES), (V2021, V2021_CASES)):
         for name, change in {**CASES, **extra}.items():
+            # the cover plantings run once, on V2021, but those of 报告年度 in both versions
+            if name.startswith("cover-") and fmt is V2019 and not name.startswith("cover-year-"):
+                continue
             yield fmt, name, change
+
+
+def write_cases(folder):
+    """Every case as a workbook in `folder`: [(fmt, name, path)]. The cover plantings
+    are made on one consistent workbook per version (written once, copied)."""
+    made, bases = [], {}
+    for i, (fmt, name, change) in enumerate(all_cases()):
+        path = folder / f"{fmt.version}-{name}.xlsx"
+        if name in COVER_EDITS:
+            if fmt not in bases:
+                bases[fmt] = write_workbook(folder / f"{fmt.version}-cover-base.xlsx", fmt, consistent_data(fmt, 99))
+            shutil.copy(bases[fmt], path)
+        else:
+            write_workbook(path, fmt, change(fmt, consistent_data(fmt, 100 + i)))
+        if name in EDITS:
+            EDITS[name](path)
+        made.append((fmt, name, path))
+    return made
 
 
 @pytest.fixture(scope="module")
@@ -155,14 +289,7 @@ def recalculated(tmp_path_factory):
 
     soffice_or_skip()
     folder = tmp_path_factory.mktemp("diff")
-    made = []
-    for i, (fmt, name, change) in enumerate(all_cases()):
-        data = change(fmt, consistent_data(fmt, 100 + i))
-        path = folder / f"{fmt.version}-{name}.xlsx"
-        write_workbook(path, fmt, data)
-        if name in EDITS:
-            edited_copy(path, path, EDITS[name])
-        made.append((fmt, name, path))
+    made = write_cases(folder)
     outs = convert_many([p for _, _, p in made], "xlsx:Calc MS Excel 2007 XML", folder / "recalc",
                         profile=folder / "profile")
     return [(fmt, name, path, out) for (fmt, name, path), out in zip(made, outs)]
@@ -204,29 +331,87 @@ def native_block(out, fmt):
     return block, rows[FAILS_MORE_ROW][0], statuses
 
 
-def test_native_verdicts_equal_the_python_checker(recalculated):
-    mismatches = []
-    for fmt, name, original, out in recalculated:
-        report = read_workbook(original)
-        problems = check(report.data, report.fmt, report.cells)
-        status, errors, warnings, native = native_results(out)
-        lines = all_lines(fmt, workbook_layout(fmt))
-        assert len(native) == len(lines), name
-        problems = [p for p in problems if RULE_BY_ID[p.rule].native]  # the 校验 sheet's rules
+def test_cover_plantings_read_by_the_checker(tmp_path):
+    """Without any engine: each cover planting, read from the workbook as written, gets its
+    verdict on its own cell. Formulas there were never calculated: the checker says so."""
+    base = write_workbook(tmp_path / "base.xlsx", V2021, consistent_data(V2021, 99))
+    wrong = []
+    for name, (key, planting, value, edit) in COVER_EDITS.items():
+        path = Path(shutil.copy(base, tmp_path / f"{name}.xlsx"))
+        edit(path)
+        mine = [p for p in python_problems(path) if p.keys == (key,)]
+        want = cover_verdict(key, planting)
+        if isinstance(value, str) and value.startswith("="):
+            want = {"meta-invalid"}
+            if not all("未计算的公式" in p.message for p in mine):
+                wrong.append((name, [p.message for p in mine]))
+        if planting == "value-error" and not all("错误值 #VALUE!" in p.message for p in mine):
+            wrong.append((name, [p.message for p in mine]))
+        if {p.rule for p in mine} != want or any(p.cells != (COVER[key].a1,) for p in mine):
+            wrong.append((name, [(p.rule, p.message) for p in mine], want))
+    assert wrong == []
+
+
+def python_problems(path):
+    """The Python checker's problems in a workbook file, limited to the 校验 sheet's rules."""
+    report = read_workbook(path)
+    return [p for p in check(report.data, report.fmt, report.cells) if RULE_BY_ID[p.rule].native]
+
+
+# A formula never calculated is reported by the checker (it cannot compute it), so a
+# formula whose value is valid is compared only in the recalculated file.
+UNCALCULATED_OK = {name for name in EDITS if name.endswith("-as-text-formula")}
+
+
+def mismatches(fmt, name, original, out):
+    """Where the recalculated file `out`'s 校验 sheet and the Python checker differ, the checker
+    reading the workbook as written and as the engine saved it:
+    [(version, case, source, what: a rule, "totals" or "status", keys, native, python)]."""
+    status, errors, warnings, native = native_results(out)
+    lines = all_lines(fmt, workbook_layout(fmt))
+    assert len(native) == len(lines), name
+    found = []
+    sources = (("recalculated", out),) if name in UNCALCULATED_OK else (("written", original), ("recalculated", out))
+    for source, path in sources:
+        problems = python_problems(path)
         py_errors = sum(p.severity == "error" for p in problems)
         py_warnings = len(problems) - py_errors
         if (errors, warnings) != (py_errors, py_warnings):
-            mismatches.append((fmt.version, name, "totals", (errors, warnings), (py_errors, py_warnings)))
+            found.append((fmt.version, name, source, "totals", "", (errors, warnings), (py_errors, py_warnings)))
         expected_status = "通过" if py_errors == 0 else f"未通过：{py_errors} 个错误"
         if status != expected_status:
-            mismatches.append((fmt.version, name, "status", status, expected_status))
+            found.append((fmt.version, name, source, "status", "", status, expected_status))
         layout = workbook_layout(fmt)
         for line, (rule, verdict, count, cells) in zip(lines, native):
             assert rule == line.rule and cells == cells_text(line_cells(layout, line))
             want = python_count(line, problems)
             if count != want:
-                mismatches.append((fmt.version, name, rule, keys[:60], count, want))
-    assert mismatches == []
+                found.append((fmt.version, name, source, rule, keys[:60], count, want))
+    return found
+
+
+def test_native_verdicts_equal_the_python_checker(recalculated):
+    found = []
+    for fmt, name, original, out in recalculated:
+        found += mismatches(fmt, name, original, out)
+    assert found == []
+
+
+def native_cover_verdicts(recalculated):
+    """[(case, rules failing on the 校验 lines of the planted cover cell, the decided verdict)]."""
+    by_name = {(fmt.version, name): out for fmt, name, _, out in recalculated}
+    found = []
+    for name, (key, planting, *_) in COVER_EDITS.items():
+        native = native_results(by_name[("2021", name)])[3]
+        rules = {rule for rule, _, count, keys in native if keys == key and count > 0}
+        found.append((name, rules, cover_verdict(key, planting)))
+    return found
+
+
+def test_cover_plantings_get_their_verdict_natively(recalculated):
+    """The engine's own 校验 lines give each cover planting its decided verdict (and the
+    comparison above holds the Python checker to the same)."""
+    assert [v for v in native_cover_verdicts(recalculated) if v[1] != v[2]] == []
 
 
 def test_planted_cases_fail_natively(recalculated):

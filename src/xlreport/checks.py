@@ -259,8 +259,11 @@ def check_meta(data: dict[str, Any], fmt: ReportFormat, cells: dict[str, str] | 
             cells, expected=right, actual=fmt.version))
     for f in fmt.meta_fields:
         raw = data.get(f.key)
-        if f.type == "text" and raw is not None and not isinstance(raw, str):
-            out.append(problem("meta-invalid", [f.key], f"{f.where}应为文字，而不是{quote(raw)}", cells,
+        # a text cell holding an error value (#N/A), a formula never calculated or TRUE/FALSE
+        # is not text: never taken as a name, nor as blank
+        not_text = not isinstance(raw, str) or isinstance(raw, (CellError, Uncalculated))
+        if f.type == "text" and raw is not None and not_text:
+            out.append(problem("meta-invalid", [f.key], f"{f.where}：{quote(raw)}不是文字，请直接填写{f.label}", cells,
                                actual=_jsonable(raw)))
     out += check_choices(data, fmt, cells)
     return out

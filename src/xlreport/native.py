@@ -5,10 +5,10 @@ cells); its `count` formula gives how many failures it contributes. The same
 line can be evaluated in Python (`python_count`) from the checker's problems,
 which is how the differential tests compare both engines line by line.
 
-Formulas use only functions that Excel, WPS and LibreOffice share (SUM, SUMIF,
-COUNT, IF, ISNUMBER, ISERROR, LEN, TRIM, SUBSTITUTE, CHAR, INT, ABS, SEARCH,
-AND, OR). Conditions over
-ranges are array formulas, which all three evaluate element by element.
+Formulas use only functions that Excel, WPS, LibreOffice and Gnumeric share
+(SUM, SUMIF, COUNT, IF, ISNUMBER, ISERROR, ISLOGICAL, LEN, TRIM, SUBSTITUTE, CHAR,
+INT, ABS, SEARCH, AND, OR). Conditions over ranges are array formulas, which all
+of them evaluate element by element.
 """
 
 from __future__ import annotations
@@ -148,7 +148,8 @@ def check_lines(fmt: ReportFormat, layout: Layout, can_make_rules_ref: str) -> l
         exp, act = _linear(c.expected, layout), _linear(c.actual, layout)
         cond = f"({exp}){'=' if c.op == '==' else c.op}({act})"
         not_eval = f"COUNT({','.join(refs)})<{len(refs)}"
-        not_appl = f'{can_make_rules_ref}="是"' if c.unless_can_make_rules else ""
+        # only 是 makes a rule not apply; an error value there is not 是 (as in the checker)
+        not_appl = f'IF(ISERROR({can_make_rules_ref}),FALSE,{can_make_rules_ref}="是")' if c.unless_can_make_rules else ""
         count = f"IF({not_eval},0,IF({cond},0,1))"
         if not_appl:
             count = f"IF({not_appl},0,{count})"
@@ -170,9 +171,11 @@ def meta_lines(fmt: ReportFormat, layout: Layout) -> list[Line]:
     agency, year = p["meta.agency"].ref, p["meta.year"].ref
     valid_year = f"AND({year}=INT({year}),{year}>={FIRST_YEAR},{year}<={LAST_YEAR})"
     last = fmt.last_year or LAST_YEAR
+    # An error value in a cover cell is meta-invalid (as in the checker, which reads it as
+    # checks.CellError), never blank and never a valid choice.
     lines = [
         Line("meta-missing", "封面“机关全称”应填写", ("meta.agency",),
-             f"IF(ISERROR({agency}),1,IF({blank(agency)},1,0))"),
+             f"IF(ISERROR({agency}),0,IF({blank(agency)},1,0))"),
         Line("meta-missing", "封面“报告年度”应填写", ("meta.year",),
              f"IF(ISERROR({year}),0,IF({blank(year)},1,0))"),
         Line("meta-invalid", "封面“报告年度”应为有效年份", ("meta.year",),
@@ -192,6 +195,11 @@ def meta_lines(fmt: ReportFormat, layout: Layout) -> list[Line]:
             lines.append(Line("value-missing", f"{f.where}应选择", (f.key,),
                               f"IF(ISERROR({ref}),0,IF({blank(ref)},1,0))"))
         lines.append(Line(rule, what, (f.key,), f"IF(ISERROR({ref}),1,IF({blank(ref)},0,IF(OR({options}),0,1)))"))
+    for f in fmt.meta_fields:  # text cells (机关全称, the contact details): no error value, no TRUE/FALSE
+        if f.type == "text":
+            ref = p[f.key].ref
+            lines.append(Line("meta-invalid", f"{f.where}应为文字（不能是错误值或 TRUE/FALSE）", (f.key,),
+                              f"IF(OR(ISERROR({ref}),ISLOGICAL({ref})),1,0)"))
     for key, label, _ in overview_requirements(fmt):
         keys = key if isinstance(key, tuple) else (key,)
         empty_all = ",".join(blank(p[k].ref) for k in keys)

@@ -42,7 +42,8 @@ RULES: tuple[Rule, ...] = (
     Rule("meta-missing", "error", "`meta.agency` or `meta.year` is blank",
          "机关全称和报告年度必须填写"),
     Rule("meta-invalid", "error",
-         "a cover value is not one of its choices (agency kind, 有规章制定权) or the year is not a year",
+         "a cover value is not one of its choices (agency kind, 有规章制定权), the year is not a year, or a "
+         "cover cell holds an error value (#N/A …) or, where text belongs, TRUE/FALSE",
          "封面数据应为有效值"),
     Rule("value-not-choice", "error", "a value to be chosen from a list (V2019 采购总金额单位: 元 or 万元) is something else",
          "只能从下拉列表中选择"),

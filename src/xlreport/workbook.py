@@ -682,10 +682,15 @@ def _utf8(text: str) -> bool:
 
 def _explain_blanks(p: Path, layout: Layout, data: dict[str, Any]) -> None:
     """calamine shows error values and never-calculated formulas as blanks. Where an
-    input reads blank, look at the sheet's XML to tell these apart from a real blank."""
+    input reads blank, look at the sheet's XML to tell these apart from a real blank.
+    That covers the numbers, every cover cell and every value chosen from a list: an
+    #N/A in 有规章制定权 is an error value, never a blank (read as 否)."""
     fmt = layout.fmt
-    blank = [k for k, pos in layout.positions.items()
-             if k not in data and fmt.has(k) and not fmt.field(k).derived and fmt.field(k).numeric]
+
+    def explained(f: Field) -> bool:
+        return not f.derived and (f.numeric or f.table == "meta" or bool(f.choices))
+
+    blank = [k for k, pos in layout.positions.items() if k not in data and fmt.has(k) and explained(fmt.field(k))]
     if not blank:
         return
     import re
@@ -863,7 +868,9 @@ def _cell_value(field: Field, value: Any) -> Any:
                 return stored
         # anything else (a TRUE typed over 是/否, a number) stays visibly wrong
         return value if isinstance(value, str) else _text(value) or str(value)
-    if field.type == "text":
+    if field.type == "text":  # the cover's text cells; TRUE/FALSE stays a boolean (meta-invalid)
+        if isinstance(value, bool):
+            return value
         return _number_as_written(field.key, value) if _is_number(value) else _text(value)
     if isinstance(value, float) and value.is_integer():
         return int(value)
