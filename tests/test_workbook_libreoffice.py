@@ -386,7 +386,7 @@ def mismatches(fmt, name, original, out):
             assert rule == line.rule and cells == cells_text(line_cells(layout, line))
             want = python_count(line, problems)
             if count != want:
-                found.append((fmt.version, name, source, rule, keys[:60], count, want))
+                found.append((fmt.version, name, source, rule, cells[:60], count, want))
     return found
 
 
@@ -403,7 +403,8 @@ def native_cover_verdicts(recalculated):
     found = []
     for name, (key, planting, *_) in COVER_EDITS.items():
         native = native_results(by_name[("2021", name)])[3]
-        rules = {rule for rule, _, count, keys in native if keys == key and count > 0}
+        cell = COVER[key].a1  # the 校验 line names its cells (column I)
+        rules = {rule for rule, _, count, cells in native if cells == cell and count > 0}
         found.append((name, rules, cover_verdict(key, planting)))
     return found
 
