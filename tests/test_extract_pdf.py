@@ -299,3 +299,55 @@ def test_an_image_only_page_among_text_pages_is_noted(tmp_path):
     doc = extract(p)
     assert [(x.text, x.page) for x in doc.paragraphs] == [("Annual report 2023", 1)]   # the footer 「- 1 -」 dropped
     assert doc.notes == ("第2页没有文字（可能是扫描图片），未读取",)
+
+
+def text_line(text: str, x: float, top: float, size: float = 16.0) -> list[dict]:
+    """Characters of one printed line: CJK glyphs `size` wide and high; digits and Latin letters half as
+    wide, with a shorter box (another font), as LibreOffice's PDFs of our report have them."""
+    import unicodedata
+    out = []
+    for ch in text:
+        wide = unicodedata.east_asian_width(ch) in ("W", "F")
+        w, h = (size, size) if wide else (size / 2, 0.65 * size)
+        out.append({"text": ch, "x0": x, "x1": x + w, "top": top + size - h, "bottom": top + size, "size": h,
+                    "base": top + 0.88 * size})
+        x += w
+    return out
+
+
+def full_line(tail: str, x: float, right: float = 520.0) -> str:
+    """The text of a line starting at `x` that fills the text width up to `right` and ends with `tail`."""
+    width = text_line(tail, 0, 0)[-1]["x1"]
+    return "某" * int((right - x - width) // 16) + tail
+
+
+def test_paragraphs_use_the_documents_margins_and_never_keep_a_wrapped_line():
+    """The layout of our 2021 report (28 characters a line, indent 2, no hanging punctuation), in primitives:
+    a wrapped line of digits (smaller boxes) continues its paragraph; 「0000-」 wraps without a space; a
+    numbered heading at the left margin after a finished sentence starts a paragraph; and on a page of only
+    short indented paragraphs the sub-heading 「（五）监督保障」 is its own paragraph (the page alone
+    has no full line to show the margins)."""
+    from xlreport.importers.pdf import PagePrimitives, build_document
+    # (x, text, size) of each printed line; None separates the paragraphs expected
+    page1 = [(112, full_line("，电话：0000-", 112), 16), (80, "1234567）。", 16), None,
+             (112, full_line("合计", 112), 16), (80, "1570.5元。", 16), None,
+             (112, full_line("。", 112), 16), (80, full_line("完。", 80), 16), None,
+             (80, "（三）政府信息管理", 15), None, (112, "（三）政府信息管理方面的工作情况。", 16)]
+    page2 = [(112, "（四）政府信息公开平台建设方面的工作情况。", 16), None,
+             (112, "（五）监督保障", 15), None, (112, "（五）监督保障方面的工作情况。", 16)]
+    pages, expected = [], []
+    for n, lines in ((1, page1), (2, page2)):
+        chars, para, top = [], "", 100
+        for line in lines + [None]:
+            if line is None:
+                expected.append(para)
+                para = ""
+                continue
+            x, text, size = line
+            chars += text_line(text, x, top, size)
+            para += text
+            top += 29   # the line pitch: no gap between paragraphs
+        pages.append(PagePrimitives(n, 595.3, 841.9, chars, []))
+    doc = build_document(Path("synthetic.pdf"), pages)
+    assert "电话：0000-1234567）。" in expected[0] and expected[1].endswith("合计1570.5元。")
+    assert [p.text for p in doc.paragraphs] == expected

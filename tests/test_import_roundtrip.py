@@ -68,3 +68,33 @@ def test_render_pdf_then_import_gives_back_the_values(tmp_path, version):
     keys = compared_keys(data, version)
     assert {k: result.data.get(k) for k in keys} == {k: data[k] for k in keys}
     assert all(result.cells[k].startswith("第") for k in keys if k.startswith(("t2.", "t3.", "t4.")))
+
+
+def test_generated_sentences_are_recognised_when_a_pdf_wraps_them(tmp_path):
+    """A PDF reader may cut xlreport's own sentences at a wrapped line (two paragraphs) or put a space
+    into them: the fee sentence still gives back fee.count / fee.amount_yuan and is dropped from 六,
+    and 一（二）'s sentence from the tables is still dropped."""
+    from dataclasses import replace
+
+    from xlreport.importers.document import Paragraph
+    from xlreport.word import fee_sentence, on_request_sentence
+    from xlreport.checks import evaluate
+
+    data = source_data("2021")
+    fmt = FORMATS["2021"]
+    render_report(data, fmt, tmp_path / "report.docx")
+    doc = extract_docx(tmp_path / "report.docx")
+    numbers = evaluate(data, fmt).numbers
+    fee, on_request = fee_sentence(numbers, fmt, data), on_request_sentence(numbers, fmt)
+    cut = {fee: [fee[:fee.index("合计") + 2], fee[fee.index("合计") + 2:].replace("元", " 元")],
+           on_request: [on_request[:20], on_request[20:]]}
+    blocks = []
+    for b in doc.blocks:
+        if isinstance(b, Paragraph) and b.text in cut:
+            blocks.extend(Paragraph(t) for t in cut.pop(b.text))
+        else:
+            blocks.append(b)
+    assert not cut   # both sentences were printed and cut
+    result = match_document(replace(doc, blocks=tuple(blocks)))
+    keys = ["fee.count", "fee.amount_yuan", "text.other", "text.overview.on_request"]
+    assert {k: result.data.get(k) for k in keys} == {k: data[k] for k in keys}

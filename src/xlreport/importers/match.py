@@ -823,14 +823,32 @@ def _contact(paragraphs: list[Paragraph], out: Imported) -> None:
 
 
 # The sentences `xlreport render` writes itself (word.py): a report it made is read back
-# without them, and 六's fee sentence gives back fee.count / fee.amount_yuan.
+# without them, and 六's fee sentence gives back fee.count / fee.amount_yuan. They are compared
+# without whitespace (a PDF may put a space or a line break into a wrapped sentence), and a
+# sentence may come split over two paragraphs (a wrapped line taken for a paragraph end).
 _FEE = (
     (re.compile(r"^本年度未收取信息处理费。$"), lambda m: (0, 0)),
-    (re.compile(r"^本年度共对(\d+)件政府信息公开申请收取信息处理费，合计([\d.]+)元。$"),
+    (re.compile(r"^本年度共对(\d+)件政府信息公开申请收取信息处理费,合计([\d.]+)元。$"),
      lambda m: (int(m.group(1)), float(m.group(2)) if "." in m.group(2) else int(m.group(2)))),
     (re.compile(r"^本年度收取信息处理费合计([\d.]+)元。$"),
      lambda m: (0, float(m.group(1)) if "." in m.group(1) else int(m.group(1)))),
 )
+
+
+def _squeeze(text: str) -> str:
+    """For comparing sentences: NFKC (「，」 → 「,」), whitespace dropped."""
+    return re.sub(r"\s+", "", nfkc(text))
+
+
+def _drop_sentence(parts: list[str], is_it) -> tuple[list[str], Any]:
+    """`parts` without the generated sentence at its start (one paragraph, or two that join into
+    it), and what `is_it` said of it; `parts` unchanged and None when it is not there."""
+    for n in (1, 2):
+        if len(parts) >= n:
+            found = is_it(_squeeze("".join(parts[:n])))
+            if found:
+                return parts[n:], found
+    return parts, None
 
 
 def _generated(texts: dict[str, list[str]], out: Imported) -> None:
@@ -839,19 +857,26 @@ def _generated(texts: dict[str, list[str]], out: Imported) -> None:
 
     fmt = out.fmt
     if fmt.has("fee.count") and texts.get("text.other"):
-        first = texts["text.other"][0]
-        for pattern, values in _FEE:
-            m = pattern.match(first)
-            if m:
-                out.data["fee.count"], out.data["fee.amount_yuan"] = values(m)
-                out.cells["fee.count"] = out.cells["fee.amount_yuan"] = "正文 六、其他需要报告的事项"
-                texts["text.other"] = texts["text.other"][1:]
-                break
-    sentence = on_request_sentence(evaluate(out.data, fmt).numbers, fmt)
+        def fee(text: str):
+            for pattern, values in _FEE:
+                m = pattern.match(text)
+                if m:
+                    return values(m)
+            return None
+        texts["text.other"], values = _drop_sentence(texts["text.other"], fee)
+        if values:
+            out.data["fee.count"], out.data["fee.amount_yuan"] = values
+            out.cells["fee.count"] = out.cells["fee.amount_yuan"] = "正文 六、其他需要报告的事项"
+    sentence = _squeeze(on_request_sentence(evaluate(out.data, fmt).numbers, fmt))
+    if not sentence:
+        return
     for key in ("text.overview.on_request", "text.overview"):
-        if sentence in texts.get(key, ()):
-            texts[key] = [t for t in texts[key] if t != sentence]
-            break
+        parts = texts.get(key, [])
+        for i in range(len(parts)):
+            rest, found = _drop_sentence(parts[i:], lambda text: text == sentence)
+            if found:
+                texts[key] = parts[:i] + rest
+                return
 
 
 def _version_problems(out: Imported, fmt: ReportFormat, year: int | None) -> None:

@@ -23,12 +23,14 @@ def join_lines(lines: list[str]) -> str:
     """Join the visual lines of one paragraph (a PDF wraps text; it keeps no paragraph marks there).
 
     Nothing between lines where either side is a CJK character or full-width
-    punctuation, or both sides are digits (a number wrapped in a narrow cell);
-    a space between Latin words.
+    punctuation, or both sides are digits (a number wrapped in a narrow cell),
+    or the line ends with a hyphen or slash (Word breaks 「0000-1234567」 and
+    paths after them, the character is the text's); a space between Latin words.
     """
     out = ""
     for line in (ln for ln in lines if ln):
-        if out and not (_wide(out[-1]) or _wide(line[0]) or (out[-1].isdigit() and line[0].isdigit())):
+        if out and not (_wide(out[-1]) or _wide(line[0]) or out[-1] in "-/"
+                        or (out[-1].isdigit() and line[0].isdigit())):
             out += " "
         out += line
     return out

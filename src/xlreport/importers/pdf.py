@@ -29,7 +29,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from .document import Cell, Document, Paragraph, Table
-from .normalize import clean, join_lines
+from .normalize import _wide, clean, join_lines
 
 MAX_BYTES = 100 * 1024 * 1024   # a report is well under 10 MB
 MAX_PAGES = 500                 # a report has 3-20 pages
@@ -68,7 +68,8 @@ class _Line:
     top: float
     bottom: float
     text: str
-    size: float
+    size: float         # the median glyph height of its CJK characters (of all characters if it has none)
+    cjk: bool = True    # the size was measured on CJK characters
 
 
 @dataclass
@@ -436,8 +437,12 @@ def _lines(chars: list[dict], page: int) -> list[_Line]:
         text = clean(_line_text(r))
         if not text:
             continue
+        # the median size of the CJK characters: digits and Latin letters set in another font have
+        # boxes of another height (taller or shorter), and a wrapped line may hold mostly digits
+        wide = [c["size"] for c in r if c["text"] and _wide(c["text"][0])]
+        sizes = sorted(wide or [c["size"] for c in r])
         out.append(_Line(page, min(c["x0"] for c in r), max(c["x1"] for c in r), min(c["top"] for c in r),
-                         max(c["bottom"] for c in r), text, sorted(c["size"] for c in r)[len(r) // 2]))   # the median: digits of another font are taller
+                         max(c["bottom"] for c in r), text, sizes[len(sizes) // 2], bool(wide)))
     return out
 
 
@@ -448,10 +453,11 @@ def _assemble(pages: list[_Page]) -> list[Paragraph | Table]:
     items: list[tuple[int, float, object]] = []
     flush: set[int] = set()     # ids of paragraphs that are the first on their page and not indented
     runs_on: set[int] = set()   # ids of paragraphs that are the last on their page and end on a full line
+    margins = _margins(pages)
     for pg in pages:
         for part in pg.parts:
             items.append((pg.number, part.bbox[1], part))
-        paras = _paragraphs(pg)
+        paras = _paragraphs(pg, *margins.get(_size_key(pg), (0.0, 0.0, 10.0)))
         for i, (para, top, starts_flush, ends_full) in enumerate(paras):
             items.append((pg.number, top, para))
             if i == 0 and starts_flush:
@@ -586,25 +592,54 @@ def _mode(values: list[float]) -> float:
     return min(k for k, n in counts.items() if n == best) * 2
 
 
-def _paragraphs(pg: _Page) -> list[tuple[Paragraph, float, bool, bool]]:
-    """Body lines into paragraphs: a new one where a line is indented, follows a short line, or after a gap.
+# A line that starts a numbered heading of the report: 「（五）监督保障」 「六、其他需要报告的事项」
+HEADING_START = re.compile(r"^\s*([（(]\s*[一二三四五六七八九十]+\s*[）)]|[一二三四五六七八九十]+\s*、)")
+SENTENCE_END = ("。", "！", "？", "!", "?")
 
-    Measures are in the page's body text size (the most common line size), not the line's own: a
-    line set in a bold or Latin font has larger glyph boxes.
+
+def _size_key(pg: _Page) -> tuple[int, int]:
+    return round(pg.width), round(pg.height)
+
+
+def _margins(pages: list[_Page]) -> dict[tuple[int, int], tuple[float, float, float]]:
+    """(left, right, unit) of the body text, per page size, measured over the whole document.
+
+    One page alone does not show its margins: a page of short paragraphs
+    (「（四）…工作情况。」 「（五）监督保障」) has no full line and no unindented line,
+    so its own widest line would pass for the right edge and its indent for the left.
+    The unit is the body text size (the most common CJK line size).
+    """
+    by_size: dict[tuple[int, int], list[_Line]] = {}
+    for pg in pages:
+        by_size.setdefault(_size_key(pg), []).extend(pg.lines)
+    out = {}
+    for key, lines in by_size.items():
+        if lines:
+            sized = [ln.size for ln in lines if ln.cjk] or [ln.size for ln in lines]
+            out[key] = (min(ln.x0 for ln in lines), max(ln.x1 for ln in lines), _mode(sized) or 10)
+    return out
+
+
+def _paragraphs(pg: _Page, left: float, right: float, unit: float) -> list[tuple[Paragraph, float, bool, bool]]:
+    """Body lines into paragraphs: a new one where a line is indented, follows a line that ended short
+    (well before the right edge), starts a numbered heading after a finished sentence, after a gap, or
+    where the text size changes much.
+
+    The margins and the unit (the body text size) are the document's (`_margins`), not the line's own:
+    a line set in a bold or Latin font has larger glyph boxes. The lines of one paragraph are joined
+    without line breaks: a PDF cannot tell a wrapped line from a line break.
     """
     if not pg.lines:
         return []
-    left = min(ln.x0 for ln in pg.lines)
-    right = max(ln.x1 for ln in pg.lines)
-    unit = _mode([ln.size for ln in pg.lines]) or 10
     out: list[tuple[list[_Line], float]] = []
     prev: _Line | None = None
     for ln in sorted(pg.lines, key=lambda ln: ln.top):
         new = (prev is None
                or ln.x0 > left + 1.5 * unit                 # indented first line, or centred heading
                or prev.x1 < right - 2 * unit                # the previous line ended short
+               or (HEADING_START.match(ln.text) is not None and prev.text.endswith(SENTENCE_END))
                or ln.top - prev.bottom > 1.2 * unit         # a gap
-               or abs(ln.size - prev.size) > 0.3 * max(ln.size, prev.size))   # a much larger heading
+               or (ln.cjk and prev.cjk and abs(ln.size - prev.size) > 0.3 * max(ln.size, prev.size)))  # a heading
         if new:
             out.append(([ln], ln.top))
         else:
