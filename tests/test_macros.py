@@ -141,7 +141,7 @@ def test_the_xlwings_pin_is_the_installed_version():
 
     deps = tomllib.loads((REPO / "pyproject.toml").read_text("utf-8"))["project"]["dependencies"]
     assert f"xlwings=={XLWINGS_VERSION}" in deps
-    assert f"xlwings=={XLWINGS_VERSION}" in (REPO / "README.md").read_text("utf-8")
+    assert f"xlwings=={XLWINGS_VERSION}" in (REPO / "docs" / "excel.md").read_text("utf-8")
 
 
 def lowest_python(specifier: str) -> str:
@@ -158,20 +158,21 @@ def test_requires_python_agrees_with_the_pinned_xlwings():
     ours = tomllib.loads((REPO / "pyproject.toml").read_text("utf-8"))["project"]["requires-python"]
     theirs = importlib.metadata.metadata("xlwings")["Requires-Python"]
     assert lowest_python(ours) == lowest_python(theirs), (ours, theirs)
-    # and the README promises the same Python everywhere it names one
-    readme = (REPO / "README.md").read_text("utf-8")
-    promised = set(re.findall(r"Python ≥ (3\.\d+)", readme)) | set(re.findall(r"Python (3\.\d+) or later", readme))
+    # and the README and docs/ promise the same Python everywhere they name one
+    docs = "\n".join(p.read_text("utf-8") for p in [REPO / "README.md", *(REPO / "docs").glob("*.md")])
+    promised = {m for pattern in (r"Python ≥ (3\.\d+)", r"Python (3\.\d+) or later", r"Python (3\.\d+) 或更新")
+                for m in re.findall(pattern, docs)}
     assert promised == {lowest_python(ours)}
+    assert f"Python {lowest_python(ours)} 或更新" in (REPO / "README.md").read_text("utf-8")  # the clerks' part
 
 
 def excel_section() -> str:
-    readme = (REPO / "README.md").read_text("utf-8")
-    start = readme.index("\n## Excel")
-    return readme[start : readme.index("\n## ", start + 1)]
+    """The Excel reference (docs/excel.md; the README's Excel paragraph links to it)."""
+    return (REPO / "docs" / "excel.md").read_text("utf-8")
 
 
 def test_xlwings_config_create_keeps_an_existing_config_without_force(tmp_path, monkeypatch):
-    """Why the README says --force: xlwings' own `config create` (xlwings/cli.py) silently
+    """Why docs/excel.md says --force: xlwings' own `config create` (xlwings/cli.py) silently
     leaves an existing user config alone, so the clerk's Python would not be recorded."""
     import argparse
 
@@ -193,14 +194,16 @@ def test_xlwings_config_create_keeps_an_existing_config_without_force(tmp_path, 
 
 
 def test_readme_excel_setup_works_over_an_existing_xlwings_config():
-    commands = re.findall(r"xlwings config create[^\n`]*", excel_section())
+    docs = [REPO / "README.md", *(REPO / "docs").glob("*.md")]
+    commands = re.findall(r"xlwings config create[^\n`]*", "\n".join(p.read_text("utf-8") for p in docs))
+    assert re.search(r"xlwings config create --force", excel_section())
     assert commands and all("--force" in c for c in commands), commands
 
 
 def test_readme_says_when_the_udfs_cannot_load_their_dll():
     """The UDFs (not the button: `Use UDF Server` is off, RunPython starts python itself) need
     the xlwings DLL, which xlwings' VBA looks for only next to the configured Python and one
-    folder up. The README names the DLL and the installs where it is elsewhere or missing."""
+    folder up. docs/excel.md names the DLL and the installs where it is elsewhere or missing."""
     bas = (macros.xlwings_dir() / "xlwings.bas").read_text("ascii")
     dlls = [f"xlwings64-{XLWINGS_VERSION}.dll", f"xlwings32-{XLWINGS_VERSION}.dll"]
     assert all(f'Const XLPyDLLName As String = "{dll}"' in bas for dll in dlls)

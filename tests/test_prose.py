@@ -337,7 +337,7 @@ def test_known_contradictions_are_flagged_once_when_quoted_twice(fixtures_dir):
 
 
 def test_every_quoted_figure_of_the_real_prose_is_examined(fixtures_dir):
-    """Every 「N件」 of the real prose is read (the README gives the counts); the ones pinned to a table
+    """Every 「N件」 of the real prose is read (docs/checking.md gives the counts); the ones pinned to a table
     value include every figure of the five reports' 依申请公开 and 复议/诉讼 sentences."""
     import re
 

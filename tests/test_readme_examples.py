@@ -1,6 +1,6 @@
-"""The README's examples are run: a command shown as `$ xlreport …` in a fenced block must
-print exactly the lines below it (a last line `…` stands for more lines). They run in a
-copy of the shared fixtures folder, where the README says they do."""
+"""The documentation's examples are run: a command shown as `$ xlreport …` in a fenced block
+of README.md or docs/*.md must print exactly the lines below it (a last line `…` stands for
+more lines). They run in a copy of the shared fixtures folder, where the docs say they do."""
 
 from __future__ import annotations
 
@@ -13,12 +13,13 @@ import pytest
 
 from conftest import FIXTURES, REPO
 
-README = (REPO / "README.md").read_text(encoding="utf-8")
+DOCS = [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]
 
 
 def examples() -> list[tuple[str, list[str]]]:
     out = []
-    for block in re.findall(r"^```[a-z]*\n(.*?)^```", README, re.S | re.M):
+    blocks = [b for doc in DOCS for b in re.findall(r"^```[a-z]*\n(.*?)^```", doc.read_text("utf-8"), re.S | re.M)]
+    for block in blocks:
         lines = block.splitlines()
         if not lines or not lines[0].startswith("$ "):
             continue
@@ -33,7 +34,7 @@ def examples() -> list[tuple[str, list[str]]]:
 EXAMPLES = examples()
 
 
-def test_the_readme_has_its_examples():
+def test_the_docs_have_their_examples():
     commands = [c for c, _ in EXAMPLES]
     assert "xlreport check 2023_hongze_qzf.json" in commands
     assert all(c.startswith("xlreport ") for c in commands)
@@ -69,8 +70,8 @@ def test_the_text_missing_description_names_every_section_it_checks():
             assert len(subs) == 5 and "five sub-topics" in summary
 
 
-def test_the_readme_states_the_worker_cap():
+def test_the_docs_state_the_worker_cap():
     from xlreport.cli import MAX_WORKERS
 
-    checking = README.split("## Checking", 1)[1].split("\n## ", 1)[0]
+    checking = (REPO / "docs" / "checking.md").read_text("utf-8")
     assert f"at most {MAX_WORKERS}" in checking and "every core" not in checking

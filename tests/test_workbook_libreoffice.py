@@ -511,8 +511,8 @@ def test_libreoffice_keeps_no_structure_lock_but_the_workbook_still_reads(demo_i
     """LibreOffice's OOXML import never reads <workbookProtection> (sc/source/filter/oox/
     workbookfragment.cxx handles fileSharing, workbookPr and calcPr only, whatever the
     attributes: lockStructure="1" or "true", a workbookPassword or a SHA-512 hash were all
-    tried), has no 'very hidden' sheet state, and writes both back weakened. What README
-    states; should this start failing, LibreOffice holds the lock and README must change."""
+    tried), has no 'very hidden' sheet state, and writes both back weakened. What docs/workbook.md
+    states; should this start failing, LibreOffice holds the lock and docs/workbook.md must change."""
     import zipfile
 
     _, _, book, _, resaved = demo_in_libreoffice

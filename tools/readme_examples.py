@@ -1,6 +1,6 @@
-"""Rewrite the outputs of the README's `$ xlreport …` examples from a real run.
+"""Rewrite the outputs of the `$ xlreport …` examples in README.md and docs/*.md from a real run.
 
-    python tools/readme_examples.py          # updates README.md in place
+    python tools/readme_examples.py          # updates the files in place
 
 The commands run in a copy of the shared fixtures folder (../shared/fixtures/reports), as
 tests/test_readme_examples.py runs them; an example that ends in a `…` line keeps
@@ -52,13 +52,13 @@ def rewrite(block: str) -> str:
 
 
 def main() -> None:
-    readme = ROOT / "README.md"
-    text = readme.read_text(encoding="utf-8")
-    new = re.sub(r"(^```[a-z]*\n)(.*?)(^```)", lambda m: m.group(1) + rewrite(m.group(2)) + m.group(3),
-                 text, flags=re.S | re.M)
-    if new != text:
-        readme.write_text(new, encoding="utf-8")
-        print("updated README.md")
+    for doc in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
+        text = doc.read_text(encoding="utf-8")
+        new = re.sub(r"(^```[a-z]*\n)(.*?)(^```)", lambda m: m.group(1) + rewrite(m.group(2)) + m.group(3),
+                     text, flags=re.S | re.M)
+        if new != text:
+            doc.write_text(new, encoding="utf-8")
+            print(f"updated {doc.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Render the README's workbook pictures: python tools/workbook_pictures.py
+"""Render the workbook pictures of docs/workbook.md: python tools/workbook_pictures.py
 
 Builds the demo workbook with one planted mistake (so the red cells and the
 校验 verdict show), lets LibreOffice print it to PDF and turns the 表三 and 校验

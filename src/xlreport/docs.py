@@ -1,7 +1,7 @@
-"""Parts of README.md generated from the declarations (run `python -m xlreport.docs`).
+"""Parts of the documentation generated from the declarations (run `python -m xlreport.docs`).
 
-The README keeps each generated part between `<!-- NAME:start -->` and
-`<!-- NAME:end -->`; a test fails when the committed README is out of date.
+docs/rules.md keeps each generated part between `<!-- NAME:start -->` and
+`<!-- NAME:end -->`; a test (tests/test_docs.py) fails when the committed file is out of date.
 """
 
 from __future__ import annotations
@@ -30,17 +30,20 @@ def rules_table() -> str:
 PARTS = {"rules": rules_table}
 
 
-def render(readme: str) -> str:
+DEFAULT = Path("docs") / "rules.md"  # relative to the repository folder, where the command runs
+
+
+def render(text: str) -> str:
     for name, make in PARTS.items():
         pattern = re.compile(rf"(<!-- {name}:start -->\n)(?:.*?\n)?(<!-- {name}:end -->)", re.S)
-        if not pattern.search(readme):
-            raise SystemExit(f"README has no <!-- {name}:start --> … <!-- {name}:end --> block")
-        readme = pattern.sub(lambda m: m.group(1) + make() + "\n" + m.group(2), readme)
-    return readme
+        if not pattern.search(text):
+            raise SystemExit(f"no <!-- {name}:start --> … <!-- {name}:end --> block (it belongs in {DEFAULT})")
+        text = pattern.sub(lambda m: m.group(1) + make() + "\n" + m.group(2), text)
+    return text
 
 
 def main() -> int:
-    path = Path(sys.argv[1]) if len(sys.argv) > 1 else Path("README.md")
+    path = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT
     text = path.read_text(encoding="utf-8")
     new = render(text)
     if new != text:
