@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 
-from xlreport.checks import check
+from xlreport.checks import check, evaluate
 from xlreport.cli import main
 from xlreport.data import attach_previous, dumps, load_report
 from xlreport.repeated import PREVIOUS_TEXT, THRESHOLD
@@ -46,14 +46,29 @@ def test_real_hongze_pair_flags_only_its_near_copy(fixtures_dir):
     assert [p.keys for p in repeated(this)] == [("text.overview.management",)]
 
 
-def test_headings_short_sections_and_customary_lines_do_not_count(fixtures_dir):
+def test_short_sections_are_not_compared(fixtures_dir):
     this, last = pair(fixtures_dir, "suqian_city")
-    # 六 is short and the same every year: not compared
-    this.data["text.other"] = last.data["text.other"] = "本年度未收取信息处理费。"
-    # the official heading and the customary opening repeated, the clerk's own text new
-    opening = "本报告根据《中华人民共和国政府信息公开条例》要求编制。本报告中所列数据的统计期限自2024年1月1日起至12月31日止。"
-    this.data["text.overview"] = "一、总体情况\n" + opening + this.data["text.overview"]
-    this.data[PREVIOUS_TEXT + "text.overview"] = "一、总体情况\n" + opening + last.data["text.overview"]
+    this.data["text.other"] = this.data[PREVIOUS_TEXT + "text.other"] = "本年度未收取信息处理费。"  # the same each year
+    assert repeated(this) == []
+
+
+def test_headings_and_customary_lines_do_not_count(fixtures_dir):
+    this, _ = pair(fixtures_dir, "suqian_city")
+    customary = ("一、总体情况\n本报告根据《中华人民共和国政府信息公开条例》要求编制。本报告中所列数据的统计期限自2024年1月1日起"
+                 "至12月31日止。本报告电子版可在宿迁市人民政府门户网站（https://www.suqian.gov.cn）查阅。如对本报告有疑问，"
+                 "请与宿迁市人民政府办公室联系，联系电话：0527-84368888。")
+    this.data["text.overview"] = customary + "本年度新建了依申请公开办理系统。"
+    this.data[PREVIOUS_TEXT + "text.overview"] = customary.replace("2024", "2023") + "上年度的工作重点是规范文件。"
+    assert repeated(this) == []
+
+
+def test_generated_sentences_do_not_count(fixtures_dir):
+    from xlreport.word import on_request_sentence
+
+    this, _ = pair(fixtures_dir, "suqian_city")
+    generated = on_request_sentence(evaluate(this.data, this.fmt).numbers, this.fmt)
+    this.data["text.overview.on_request"] = generated + "本年度新建了依申请公开办理系统。"
+    this.data[PREVIOUS_TEXT + "text.overview.on_request"] = generated + "上年度重点规范了答复文书。"
     assert repeated(this) == []
 
 
