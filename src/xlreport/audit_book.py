@@ -22,7 +22,9 @@ SHEETS = ("说明", "汇总", "问题清单", "逐年对比", "未报送", "合�
 SEVERITY = {"error": "错误", "warning": "警告"}
 FILLS = {VERDICT_ERRORS: (BAD_FILL, BAD_FONT), VERDICT_WARNINGS: (WARN_FILL, WARN_FONT),
          VERDICT_CLEAN: (GOOD_FILL, GOOD_FONT), VERDICT_UNREADABLE: (DERIVED_FILL, "#000000"), None: (None, None)}
-NUMBER_FORMATS = {"text": "@", "int": "0", "number": "General", "share": "0.0%", "money": "#,##0.00"}
+NUMBER_FORMATS = {"text": "@", "code": "@", "year": "0", "int": "0", "number": "General", "share": "0.0%",
+                  "money": "#,##0.00"}
+ALIGN = {"text": "left", "code": "center", "year": "center"}  # numbers to the right
 FIGURE_LABELS = dict(FIGURES)
 A3 = 8  # paper size code (XlsxWriter set_paper): the wide lists print on A3 landscape
 
@@ -40,7 +42,7 @@ class Styles:
         if key not in self._cells:
             fill, font = FILLS[verdict]
             spec = {"font_name": FONT, "font_size": 11, "valign": "vcenter", "border": 1, "text_wrap": wrap,
-                    "num_format": NUMBER_FORMATS[kind], "align": "left" if kind == "text" else "right"}
+                    "num_format": NUMBER_FORMATS[kind], "align": ALIGN.get(kind, "right")}
             if fill:
                 spec.update(bg_color=fill, font_color=font)
             self._cells[key] = self.wb.add_format(spec)
@@ -94,7 +96,8 @@ def listing(ws, styles: Styles, columns: list[tuple[str, float]], rows: list[tup
     kinds = kinds or ["text"] * len(columns)
     for r, (verdict, values) in enumerate(rows, start=first + 1):
         for c, value in enumerate(values):
-            kind = kinds[c] if isinstance(value, (int, float)) and not isinstance(value, bool) else "text"
+            numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
+            kind = kinds[c] if numeric or kinds[c] == "code" else "text"
             put(ws, r, c, value, styles.cell(verdict, kind, c in wrap))
     ws.autofilter(first, 0, first + max(len(rows), 1), len(columns) - 1)
     ws.freeze_panes(first + 1, 1)
@@ -171,7 +174,7 @@ def cover(ws, styles: Styles, result: dict) -> None:
 
 def summary_columns() -> tuple[list[tuple[str, float]], list[str]]:
     columns = [("机关", 28), ("年度", 7), ("格式", 7), ("结论", 9), ("错误", 6), ("警告", 6)]
-    kinds = ["text", "int", "text", "text", "int", "int"]
+    kinds = ["text", "year", "code", "code", "int", "int"]
     for name, label in FIGURES:
         columns.append((label, 10 if name not in SHARES else 9))
         kinds.append("share" if name in SHARES else "money" if name == "fee" else "number")
@@ -208,7 +211,7 @@ def problems(ws, styles: Styles, result: dict) -> None:
             verdict = VERDICT_ERRORS if p["severity"] == "error" else VERDICT_WARNINGS
             rows.append((verdict, [r["agency"], r["year"], p["rule"], SEVERITY[p["severity"]], p["where"],
                                    _shown(p["expected"]), _shown(p["actual"]), p["message"], r["file"]]))
-    kinds = ["text", "int", "text", "text", "text", "number", "number", "text", "text"]
+    kinds = ["text", "year", "text", "code", "text", "number", "number", "text", "text"]
     listing(ws, styles, columns, rows, kinds=kinds, wrap=(4, 7))
     ws.set_landscape()
     ws.fit_to_pages(1, 0)
@@ -246,9 +249,9 @@ def years(ws, styles: Styles, result: dict) -> None:
         for name in COMPARED:
             last, this = p["figures"][name]["last"], p["figures"][name]["this"]
             values += [last, this, None if last is None or this is None else _round(this - last)]
-        kinds = ["text", "int", "int", "text", "text", "text", "text"] + ["number"] * (3 * len(COMPARED))
+        kinds = ["text", "year", "year", "code", "text", "text", "text"] + ["number"] * (3 * len(COMPARED))
         for c, value in enumerate(values):
-            kind = kinds[c] if isinstance(value, (int, float)) else "text"
+            kind = kinds[c] if isinstance(value, (int, float)) or kinds[c] == "code" else "text"
             put(ws, row, c, value, styles.cell(verdict, kind, wrap=c == 4))
         row += 1
     ws.autofilter(1, 0, max(row - 1, 2), col - 1)
@@ -307,7 +310,7 @@ def totals(ws, styles: Styles, result: dict) -> None:
             verdict = VERDICT_WARNINGS if v["missing"] else None
             rows.append((verdict, [t["year"], t["format"], v["table"], v["where"], v["key"], v["total"], v["counted"],
                                    v["missing"]]))
-    kinds = ["int", "text", "text", "text", "text", "number", "int", "int"]
+    kinds = ["year", "code", "text", "text", "text", "number", "int", "int"]
     listing(ws, styles, TOTALS_COLUMNS, rows, first=row, kinds=kinds)
     ws.freeze_panes(row + 1, 0)
     ws.set_landscape()
