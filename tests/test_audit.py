@@ -164,6 +164,12 @@ def test_roster_as_a_workbook_and_year(json_folder, tmp_path, capsys):
     assert len(result["comparison_only"]) == 3
 
 
+def test_a_year_without_reports_writes_nothing(json_folder, tmp_path, capsys):
+    out = tmp_path / "审查结果.xlsx"
+    code, _, err = run(["audit", json_folder, "-o", out, "--year", "2019"], capsys)
+    assert code == 2 and "--year" in err and not out.exists()
+
+
 def test_bad_files_are_listed_not_fatal(json_folder, tmp_path, capsys):
     (json_folder / "broken.xlsx").write_bytes(b"not a workbook")
     (json_folder / "old.xls").write_bytes(b"\xd0\xcf\x11\xe0")
@@ -243,6 +249,10 @@ def test_previous_dir_is_for_comparison_only(fixtures_dir, tmp_path, capsys):
     _, result = audit_json(["audit", this, "--previous-dir", last], capsys)
     assert {r["year"] for r in result["reports"]} == {2024} and len(result["pairs"]) == 2
     assert {t["year"] for t in result["totals"]} == {2024}
+    out = tmp_path / "审查结果.xlsx"
+    run(["audit", this, "--previous-dir", last, "-o", out], capsys)
+    cover = "\n".join(str(v) for r in sheets(out)["说明"] for v in r if v)
+    assert all(name in cover for name in names(".json") if name.startswith("2023"))  # read, and said so
 
 
 def test_workbook_opens_in_libreoffice(json_folder, tmp_path, capsys, soffice):

@@ -237,8 +237,10 @@ def read_roster(path: str | os.PathLike) -> list[str]:
     if suffix in (".xlsx", ".xlsm"):
         from python_calamine import CalamineWorkbook
 
+        import io
+
         try:
-            book = CalamineWorkbook.from_filelike(open(p, "rb"))  # noqa: SIM115 (calamine reads it whole)
+            book = CalamineWorkbook.from_filelike(io.BytesIO(p.read_bytes()))
             rows = book.get_sheet_by_index(0).to_python()
         except BaseException as exc:  # calamine's errors, or a Rust panic
             if isinstance(exc, (KeyboardInterrupt, SystemExit)):

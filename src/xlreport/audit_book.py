@@ -157,6 +157,13 @@ def cover(ws, styles: Styles, result: dict) -> None:
             put(ws, row, 0, item["file"], styles.cell(VERDICT_UNREADABLE))
             put(ws, row, 1, item["reason"], styles.cell(VERDICT_UNREADABLE, wrap=True))
         row += 2
+    if result["comparison_only"]:
+        ws.write_string(row, 0, "只用于逐年对比的报告（其他年度或上年度文件夹中的，不列入汇总、问题清单和合计）", f.table_status)
+        for file in result["comparison_only"]:
+            row += 1
+            put(ws, row, 0, "已读取", f.cell)
+            put(ws, row, 1, file, f.cell)
+        row += 2
     if result["duplicates"]:
         ws.write_string(row, 0, "同一机关同一年度有多份报告（合计中都已计入，请核对）", f.table_status)
         for d in result["duplicates"]:

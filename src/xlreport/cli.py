@@ -123,7 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="+", metavar="DIR|FILE", help="报告所在的文件夹，或报告文件（工作簿、数据文件、已发布的报告）")
     p.add_argument("-o", "--output", metavar="审查结果.xlsx", help="输出的工作簿（只用 --json 时可省略）")
     p.add_argument("--roster", metavar="名单.xlsx|.txt", help="应报送单位名单：.xlsx 第一列，或 .txt 每行一个单位")
-    p.add_argument("--year", type=int, help="审查的报告年度（默认：读到的最近年度；其他年度的报告只用于逐年对比）")
+    p.add_argument("--year", type=int, metavar="Y", help="审查的报告年度（默认：读到的最近年度；其他年度的报告只用于逐年对比）")
     p.add_argument("--previous-dir", action="append", default=[], metavar="DIR",
                    help="上一年度报告所在的文件夹（只用于逐年对比，不列入汇总和合计）")
     p.add_argument("--json", action="store_true", help="同时把审查结果以 JSON 输出到屏幕（供程序使用）")
@@ -591,6 +591,9 @@ def cmd_audit(args) -> int:
         for item in result["not_read"]:
             print(f"{item['file']}: 未读取：{item['reason']}", file=sys.stderr)
         raise XlreportError("没有读到任何报告，未生成审查结果；请检查文件夹和文件（见上面列出的原因）")
+    if not result["reports"]:
+        raise XlreportError(f"读到的 {len(result['comparison_only'])} 个报告中没有 {args.year} 年度的，未生成审查结果；"
+                            f"请核对 --year")
     if args.output:
         from .audit_book import write_audit
 
