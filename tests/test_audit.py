@@ -272,3 +272,16 @@ def test_workbook_opens_in_libreoffice(json_folder, tmp_path, capsys, soffice):
 
 def rounded(rows):
     return [{k: round(v, 9) if isinstance(v, float) else v for k, v in r.items()} for r in rows]
+
+
+def test_workbook_problems_name_their_cell(fixtures_dir, tmp_path, capsys):
+    import re
+
+    from xlreport.workbook import write_workbook
+
+    report = load_report(fixtures_dir / "2024_suqian_city.json")
+    report.data["t3.new.business"] = None  # a blank input
+    write_workbook(tmp_path / "宿迁.xlsx", report.fmt, report.data)
+    _, result = audit_json(["audit", tmp_path / "宿迁.xlsx"], capsys)
+    missing = [p for p in result["reports"][0]["problems"] if p["rule"] == "value-missing"]
+    assert len(missing) == 1 and re.fullmatch(r"表三![A-Z]+\d+", missing[0]["where"])
