@@ -209,6 +209,7 @@ def check(data: dict[str, Any], fmt: ReportFormat, cells: dict[str, str] | None 
                                     actual=_jsonable(actual)))
     problems += check_text(data, fmt, cells)
     problems += check_prose_figures(data, fmt, cells, ev.numbers)
+    problems += check_repeated_text(data, fmt, cells, ev.numbers)
     return problems
 
 
@@ -365,6 +366,22 @@ def check_prose_figures(data: dict[str, Any], fmt: ReportFormat, cells: dict[str
     return [problem("text-figures", (p.text_key, *p.keys), p.message, cells, expected=_jsonable(p.expected),
                     actual=p.quoted)
             for p in figure_problems(data, numbers, fmt)]
+
+
+def check_repeated_text(data: dict[str, Any], fmt: ReportFormat, cells: dict[str, str] | None,
+                        numbers: dict[str, Any]) -> list[Problem]:
+    """Rule text-repeated (repeated.py): only when last year's texts are attached."""
+    from .repeated import MIN_CHARS, PREVIOUS_TEXT, SHINGLE, THRESHOLD, repeated_sections
+
+    if not any(PREVIOUS_TEXT + t.key in data for t in fmt.texts):
+        return []
+    labels = {t.key: t.label for t in fmt.texts}
+    return [problem("text-repeated", [r.key],
+                    f"“{labels[r.key]}”与上年报告的同一部分内容雷同：本年文字（不计标题、套话和数字，{r.chars} 字）中"
+                    f"有 {r.share:.0%} 的 {SHINGLE} 字片段在上年报告中出现过（{THRESHOLD:.0%} 及以上即提示，"
+                    f"不足 {MIN_CHARS} 字的部分不比较）；请按本年度的实际工作重写这一部分",
+                    cells, expected=THRESHOLD, actual=round(r.share, 3))
+            for r in repeated_sections(data, fmt, numbers)]
 
 
 def has_errors(problems: list[Problem]) -> bool:

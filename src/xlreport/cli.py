@@ -1,4 +1,4 @@
-"""Command line: `xlreport new / check / export / import / render / template / demo` (data-model.md §5).
+"""Command line: `xlreport new / check / export / import / render / template / demo / audit` (data-model.md §5).
 
 `main(argv)` returns the exit code: 0 clean, 1 problems (errors) found,
 2 cannot read / bad usage. Heavy libraries are imported inside the commands
@@ -118,6 +118,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--python", nargs="+", metavar="X.Y", default=None,
                    help="目标电脑上的 Python 版本，可写多个；默认 3.11 3.12 3.13 3.14")
     p.add_argument("--force", action="store_true", help="覆盖已存在的文件夹和 .zip")
+
+    p = sub.add_parser("audit", help="审查一批报告：写成一个审查结果工作簿（汇总、问题清单、逐年对比、未报送、合计）")
+    p.add_argument("files", nargs="+", metavar="DIR|FILE", help="报告所在的文件夹，或报告文件（工作簿、数据文件、已发布的报告）")
+    p.add_argument("-o", "--output", metavar="审查结果.xlsx", help="输出的工作簿（只用 --json 时可省略）")
+    p.add_argument("--roster", metavar="名单.xlsx|.txt", help="应报送单位名单：.xlsx 第一列，或 .txt 每行一个单位")
+    p.add_argument("--year", type=int, metavar="Y", help="审查的报告年度（默认：读到的最近年度；其他年度的报告只用于逐年对比）")
+    p.add_argument("--previous-dir", action="append", default=[], metavar="DIR",
+                   help="上一年度报告所在的文件夹（只用于逐年对比，不列入汇总和合计）")
+    p.add_argument("--json", action="store_true", help="同时把审查结果以 JSON 输出到屏幕（供程序使用）")
+    p.add_argument("--force", action="store_true", help="覆盖已存在的文件")
 
     p = sub.add_parser("demo", help="用示例数据演示全过程")
     p.add_argument("-o", "--output", metavar="DIR", help="输出文件夹（默认新建 xlreport-demo）")
@@ -257,21 +267,24 @@ def _worker_init() -> None:
             signal.signal(getattr(signal, name), signal.SIG_DFL)
 
 
-def check_many(files: list[str], last=None, progress=None) -> list[dict]:
+def check_many(files: list[str], last=None, progress=None, work=None) -> list[dict]:
     """Check files in order; large batches use up to MAX_WORKERS processes. However the
-    batch ends — done, an exception, Ctrl-C, SIGTERM or SIGHUP — no worker outlives it."""
+    batch ends — done, an exception, Ctrl-C, SIGTERM or SIGHUP — no worker outlives it.
+    `work(name)` replaces check_one (a top-level function: it is sent to the workers)."""
+    from functools import partial
+
+    work = work or partial(check_one, last=last)
     workers = min(os.cpu_count() or 1, MAX_WORKERS)
     if len(files) < POOL_FROM or workers == 1:
         results = []
         for i, name in enumerate(files):
-            results.append(check_one(name, last))
+            results.append(work(name))
             if progress:
                 progress(i + 1, len(files))
         return results
     import multiprocessing
     import signal
     import threading
-    from functools import partial
 
     stops = [getattr(signal, n) for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n)]
     main_thread = threading.current_thread() is threading.main_thread()  # only it may set handlers
@@ -279,7 +292,7 @@ def check_many(files: list[str], last=None, progress=None) -> list[dict]:
     try:
         results = []
         with multiprocessing.Pool(workers, initializer=_worker_init) as pool:  # leaving it terminates the workers
-            for i, result in enumerate(pool.imap(partial(check_one, last=last), files, chunksize=16)):
+            for i, result in enumerate(pool.imap(work, files, chunksize=16)):
                 results.append(result)
                 if progress:
                     progress(i + 1, len(files))
@@ -532,6 +545,7 @@ OUTPUT_KINDS = {
     "export": ((".json",), "数据文件"),
     "render": ((".docx", ".html", ".htm"), "Word 报告或网页"),
     "template": ((".docx",), "Word 模板"),
+    "audit": ((".xlsx",), "审查结果工作簿"),
 }
 
 
@@ -553,6 +567,51 @@ def cmd_bundle(args) -> int:
     return EXIT_OK
 
 
+def cmd_audit(args) -> int:
+    from .audit import as_json, audit, exit_code
+
+    if "" in args.files or "" in args.previous_dir:
+        raise XlreportError("命令用法有误：文件名为空（\"\"）；要审查当前文件夹请写 .。请运行 xlreport audit --help 查看用法")
+    if not args.output and not args.json:
+        raise XlreportError("命令用法有误：请用 -o 审查结果.xlsx 指定输出的工作簿（或加 --json 输出到屏幕）。"
+                            "请运行 xlreport audit --help 查看用法")
+    if args.output:
+        from .files import check_target
+
+        output_name("audit", args.output, args.roster)
+        check_target(args.output, args.force)  # refused before the long part, not after
+    show = sys.stderr.isatty()
+    try:
+        result = audit(args.files, roster=args.roster, year=args.year, previous_dirs=tuple(args.previous_dir),
+                       output=args.output, progress=progress_bar if show else None)
+    finally:
+        if show:
+            print(file=sys.stderr)
+    if not result["reports"] and not result["comparison_only"]:
+        for item in result["not_read"]:
+            print(f"{item['file']}: 未读取：{item['reason']}", file=sys.stderr)
+        raise XlreportError("没有读到任何报告，未生成审查结果；请检查文件夹和文件（见上面列出的原因）")
+    if not result["reports"]:
+        raise XlreportError(f"读到的 {len(result['comparison_only'])} 个报告中没有 {args.year} 年度的，未生成审查结果；"
+                            f"请核对 --year")
+    if args.output:
+        from .audit_book import write_audit
+
+        written = write_audit(args.output, result, force=args.force)
+    if args.json:
+        print(json.dumps(as_json(result), ensure_ascii=False, indent=1, allow_nan=False))
+    reports = result["reports"]
+    failed = sum(1 for r in reports if r["errors"])
+    summary = (f"共读取 {len(reports)} 个报告：{failed} 个未通过，{len(reports) - failed} 个通过或仅有警告；"
+               f"逐年对比 {len(result['pairs'])} 对；{len(result['not_read'])} 个文件未读取")
+    if args.output:
+        summary += f"。已生成审查结果：{shown(written)}"
+    print(summary, file=sys.stderr if args.json else sys.stdout)
+    for item in result["not_read"]:
+        print(f"  未读取：{item['file']}：{item['reason']}", file=sys.stderr)
+    return exit_code(result)
+
+
 def cmd_demo(args) -> int:
     from .demo import run_demo
 
@@ -560,7 +619,7 @@ def cmd_demo(args) -> int:
 
 
 COMMANDS = {"check": cmd_check, "new": cmd_new, "export": cmd_export, "import": cmd_import, "render": cmd_render,
-            "template": cmd_template, "demo": cmd_demo, "bundle": cmd_bundle}
+            "template": cmd_template, "demo": cmd_demo, "bundle": cmd_bundle, "audit": cmd_audit}
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -343,9 +343,15 @@ def _agency(name: str) -> str:
 
 
 def attach_previous(report: Report, last: Report) -> list[str]:
-    """Add last year's figures to `report`; returns the warnings of `previous_warnings`."""
+    """Add last year's figures to `report`, and last year's texts under private keys
+    (repeated.PREVIOUS_TEXT + text key: read by rule text-repeated, declared by no format,
+    so never written to a file); returns the warnings of `previous_warnings`."""
+    from .repeated import PREVIOUS_TEXT
+
     given = previous_values(last, report.fmt, report.data.get("meta.year"))
     report.data.update(given)
+    report.data.update({PREVIOUS_TEXT + t.key: last.data[t.key] for t in last.fmt.texts
+                        if isinstance(last.data.get(t.key), str)})
     return previous_warnings(report.data, report.fmt, last, report.path, given)
 
 

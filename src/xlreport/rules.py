@@ -63,6 +63,13 @@ RULES: tuple[Rule, ...] = (
          "正文中引用的数字应与表格一致", native=False),
     Rule("unknown-key", "error", "a JSON key that is not in the contract",
          "数据文件中不应有约定以外的项目", native=False),
+    Rule("text-repeated", "warning",
+         "a narrative section (any text of 一, 五, 六) is largely last year's text of the same agency (「内容雷同」, "
+         "30号): ≥ 80% of its character 5-grams occur in last year's same section, after dropping the format's "
+         "headings, the Word report's generated sentences and customary lines (条例/统计期限/网址/联系方式) and "
+         "writing every number as #; sections under 50 characters are not compared; needs last year's report "
+         "(`--previous`, or both years in `xlreport audit`)",
+         "各部分文字不应与上年报告雷同", native=False),
 )
 
 RULE_BY_ID = {r.id: r for r in RULES}

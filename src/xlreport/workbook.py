@@ -89,6 +89,9 @@ class _Formats:
         self.good = wb.add_format({"bg_color": GOOD_FILL, "font_color": GOOD_FONT})
 
 
+Formats = _Formats  # the report workbook's cell styles, shared with the audit workbook (audit_book.py)
+
+
 def write_workbook(path: str | os.PathLike, fmt: ReportFormat, data: dict[str, Any] | None = None,
                    force: bool = False, vba: "VbaParts | None" = None) -> Path:
     """Write the locked workbook for `fmt`, prefilled from `data`, atomically."""

@@ -1,0 +1,287 @@
+"""`xlreport audit`: a folder of reports as one workbook (汇总, 问题清单, 逐年对比, 未报送, 合计) and JSON.
+
+Real data: the shared fixtures (Hongze and Suqian 2023/2024, Huai'an 2024), as data files (.json) and as
+the transcriptions of the published reports (.txt, read by the importer, with page/table/row places).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import openpyxl
+import pytest
+
+from xlreport.audit import match_names, variant_key
+from xlreport.checks import evaluate
+from xlreport.cli import main
+from xlreport.data import dumps, load_report
+
+YEARS = {"hongze_qzf": (2023, 2024), "suqian_city": (2023, 2024), "huaian_szf": (2024,)}
+
+
+def names(suffix):
+    return [f"{y}_{a}{suffix}" for a, years in YEARS.items() for y in years]
+
+
+@pytest.fixture
+def json_folder(fixtures_dir, tmp_path):
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    for name in names(".json"):
+        shutil.copy(fixtures_dir / name, folder / name)
+    return folder
+
+
+def run(argv, capsys):
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def sheets(path):
+    wb = openpyxl.load_workbook(path)
+    return {ws.title: [list(r) for r in ws.iter_rows(values_only=True)] for ws in wb}
+
+
+def table(rows, first_header="机关"):
+    """The rows of a list sheet as dicts, from its header row on."""
+    start = next(i for i, r in enumerate(rows) if r and r[0] == first_header)
+    head = rows[start]
+    return [dict(zip(head, r)) for r in rows[start + 1:] if any(v is not None for v in r)]
+
+
+def audit_json(argv, capsys):
+    code, out, _ = run([*argv, "--json"], capsys)
+    return code, json.loads(out)
+
+
+def test_folder_of_data_files(json_folder, tmp_path, capsys):
+    out = tmp_path / "审查结果.xlsx"
+    code, stdout, _ = run(["audit", json_folder, "-o", out], capsys)
+    assert code == 1  # Hongze 2023 has errors
+    book = sheets(out)
+    assert list(book) == ["说明", "汇总", "问题清单", "逐年对比", "合计"]
+    summary = table(book["汇总"])
+    assert sorted((r["机关"], r["年度"]) for r in summary) == sorted(
+        (load_report(json_folder / n).data["meta.agency"], int(n[:4])) for n in names(".json"))
+    hongze = next(r for r in summary if r["年度"] == 2023 and "洪泽" in r["机关"])
+    assert hongze["结论"] == "未通过" and hongze["错误"] == 2
+    report = load_report(json_folder / "2024_suqian_city.json")
+    numbers = evaluate(report.data, report.fmt).numbers
+    suqian = next(r for r in summary if r["年度"] == 2024 and "宿迁" in r["机关"])
+    assert suqian["本年新收"] == numbers["t3.new.total"]
+    assert suqian["予以公开占办结"] == pytest.approx(numbers["t3.granted.total"] / numbers["t3.total.total"])
+    assert suqian["信息处理费（元）"] == numbers["fee.amount_yuan"]
+    # the Hongze 2023 table-四 errors, with their place (a data file: the place the format names)
+    found = [r for r in table(book["问题清单"]) if r["年度"] == 2023 and "洪泽" in r["机关"] and r["规则"] == "t4-sum"]
+    assert len(found) == 2 and all(r["级别"] == "错误" and r["位置"].startswith("表四") for r in found)
+    assert {r["实际"] for r in found} == {0}  # the totals printed as 0
+
+
+def test_published_reports_place_and_pairs(fixtures_dir, tmp_path, capsys):
+    out = tmp_path / "审查结果.xlsx"
+    code, result = audit_json(["audit", *(fixtures_dir / n for n in names(".txt")), "-o", out], capsys)
+    book = sheets(out)
+    t4 = [r for r in table(book["问题清单"]) if r["规则"] == "t4-sum" and r["年度"] == 2023]
+    assert t4 and all("第6张表" in r["位置"] and "表四" in r["位置"] for r in t4)  # page/table/row of the published report
+    pairs = [r for r in table(book["逐年对比"]) if r["机关"]]  # below the two header rows
+    assert sorted(r["机关"] for r in pairs) == ["宿迁市人民政府", "淮安市洪泽区人民政府"]
+    assert all((r["上年度"], r["本年度"]) == (2023, 2024) for r in pairs)
+    # the cross-year rules ran on each pair: Suqian's carry-over agrees; Hongze's 三 near-copy is reported
+    by_agency = {p["agency"]: p for p in result["pairs"]}
+    assert by_agency["宿迁市人民政府"]["problems"] == []
+    assert [p["rule"] for p in by_agency["淮安市洪泽区人民政府"]["problems"]] == ["text-repeated"]
+    repeated = [r for r in table(book["问题清单"]) if r["规则"] == "text-repeated"]
+    assert [r["位置"] for r in repeated] == ["正文 （三）政府信息管理"]
+
+
+def test_cross_year_rules_run_on_each_pair(json_folder, tmp_path, capsys):
+    report = load_report(json_folder / "2024_suqian_city.json")
+    report.data["t3.carried_over.natural_person"] += 1
+    report.data["t3.new.natural_person"] -= 1  # balance kept: only last year's figure disagrees
+    (json_folder / "2024_suqian_city.json").write_text(dumps(report.data, report.fmt), encoding="utf-8")
+    _, result = audit_json(["audit", json_folder], capsys)
+    suqian = next(p for p in result["pairs"] if "宿迁" in p["agency"])
+    assert [p["rule"] for p in suqian["problems"]] == ["t3-carry-continuity"]
+    this = next(r for r in result["reports"] if r["file"].endswith("2024_suqian_city.json"))
+    assert "t3-carry-continuity" in [p["rule"] for p in this["problems"]]
+
+
+def test_copied_section_is_flagged_in_the_audit(fixtures_dir, tmp_path, capsys):
+    last = load_report(fixtures_dir / "2023_suqian_city.txt")
+    this = load_report(fixtures_dir / "2024_suqian_city.txt")
+    this.data["text.problems"] = last.data["text.problems"]
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "2024.json").write_text(dumps(this.data, this.fmt), encoding="utf-8")
+    (folder / "2023.json").write_text(dumps(last.data, last.fmt), encoding="utf-8")
+    _, result = audit_json(["audit", folder], capsys)
+    found = [p for r in result["reports"] for p in r["problems"] if p["rule"] == "text-repeated"]
+    assert [p["keys"] for p in found] == [["text.problems"]]
+
+
+def test_totals_equal_the_sum_of_the_parts(json_folder, tmp_path, capsys):
+    out = tmp_path / "审查结果.xlsx"
+    run(["audit", json_folder, "-o", out], capsys)
+    rows = table(sheets(out)["合计"], first_header="年度")
+    for year in (2023, 2024):
+        parts = [load_report(p) for p in sorted(json_folder.glob(f"{year}_*.json"))]
+        expected: dict[str, float] = {}
+        for r in parts:
+            for key, value in evaluate(r.data, r.fmt).numbers.items():
+                if value is not None and not key.startswith("previous."):
+                    expected[key] = expected.get(key, 0) + value
+        shown = {r["数据项（key）"]: r["合计"] for r in rows if r["年度"] == year and r["合计"] is not None}
+        assert shown.keys() == expected.keys()
+        assert all(shown[k] == pytest.approx(v) for k, v in expected.items())
+    # the checks ran on the sum: Hongze 2023's table-四 totals printed as 0 make the 2023 sum fail
+    text = "\n".join(str(r[0]) for r in sheets(out)["合计"] if r[0])
+    assert "2023 年（2021 版格式，2 个报告）合计校验：未通过" in text
+    assert "2024 年（2021 版格式，3 个报告）合计校验：通过" in text
+
+
+def test_roster_missing_and_extra_units(json_folder, tmp_path, capsys):
+    roster = tmp_path / "名单.txt"
+    roster.write_text("单位名称\n宿迁市人民政府\n淮安市洪泽区政府\n泗阳县人民政府\n", encoding="gbk")  # as Notepad saves
+    out = tmp_path / "审查结果.xlsx"
+    run(["audit", json_folder, "-o", out, "--roster", roster], capsys)
+    rows = table(sheets(out)["未报送"], first_header="类别")
+    kinds = {(r["类别"], r["名单中的单位"] or r["报告中的机关"]) for r in rows}
+    assert kinds == {("未报送", "泗阳县人民政府"), ("名单外", "淮安市人民政府"), ("名称不一致", "淮安市洪泽区政府")}
+
+
+def test_roster_as_a_workbook_and_year(json_folder, tmp_path, capsys):
+    roster = tmp_path / "名单.xlsx"
+    wb = openpyxl.Workbook()
+    for name in ("机关名称", "宿迁市人民政府", "淮安市人民政府", "淮安市洪泽区人民政府"):
+        wb.active.append([name, "备注"])
+    wb.save(roster)
+    _, result = audit_json(["audit", json_folder, "--roster", roster, "--year", "2023"], capsys)
+    assert result["roster_year"] == 2023
+    assert {(r["kind"], r["unit"] or r["agency"]) for r in result["roster"]["rows"]} == {("未报送", "淮安市人民政府")}
+    assert {r["year"] for r in result["reports"]} == {2023}  # --year: the others only for comparison
+    assert len(result["comparison_only"]) == 3
+
+
+def test_a_year_without_reports_writes_nothing(json_folder, tmp_path, capsys):
+    out = tmp_path / "审查结果.xlsx"
+    code, _, err = run(["audit", json_folder, "-o", out, "--year", "2019"], capsys)
+    assert code == 2 and "--year" in err and not out.exists()
+
+
+def test_bad_files_are_listed_not_fatal(json_folder, tmp_path, capsys):
+    (json_folder / "broken.xlsx").write_bytes(b"not a workbook")
+    (json_folder / "old.xls").write_bytes(b"\xd0\xcf\x11\xe0")
+    (json_folder / "half.json").write_text('{"meta": {', encoding="utf-8")
+    out = tmp_path / "审查结果.xlsx"
+    code, stdout, err = run(["audit", json_folder, "-o", out], capsys)
+    assert code == 2 and "Traceback" not in err
+    book = sheets(out)
+    assert len(table(book["汇总"])) == 8  # 5 reports + 3 files not read
+    cover = "\n".join(str(v) for r in book["说明"] for v in r if v)
+    for name in ("broken.xlsx", "old.xls", "half.json"):
+        assert name in cover
+    _, result = audit_json(["audit", json_folder], capsys)
+    assert sorted(n["file"].rsplit("/", 1)[-1] for n in result["not_read"]) == ["broken.xlsx", "half.json", "old.xls"]
+    assert all(n["reason"] for n in result["not_read"]) and len(result["reports"]) == 5
+
+
+def test_many_files_through_the_process_pool(json_folder, tmp_path, capsys):
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for i in range(24):  # more than cli.POOL_FROM: the pool is used
+        shutil.copy(json_folder / "2024_suqian_city.json", folder / f"{i:02}.json")
+    (folder / "13b.json").write_text("[", encoding="utf-8")
+    _, result = audit_json(["audit", folder], capsys)
+    assert len(result["reports"]) == 24 and [n["file"][-8:] for n in result["not_read"]] == ["13b.json"]
+    assert len(result["duplicates"]) == 1  # the same agency and year 24 times: said on the cover
+
+
+def test_output_refused_before_reading_and_left_out_of_the_folder(json_folder, capsys):
+    out = json_folder / "审查结果.xlsx"
+    assert run(["audit", json_folder, "-o", out], capsys)[0] == 1
+    code, _, err = run(["audit", json_folder, "-o", out], capsys)
+    assert code == 2 and "--force" in err
+    code, _, err = run(["audit", json_folder, "-o", out, "--force"], capsys)
+    assert code == 1, err  # the earlier audit workbook in the folder is not read as a report
+    code, _, err = run(["audit", json_folder, "-o", json_folder / "x.json"], capsys)
+    assert code == 2 and ".xlsx" in err
+    code, _, err = run(["audit", json_folder], capsys)
+    assert code == 2 and "-o" in err
+
+
+def test_nothing_readable_writes_nothing(tmp_path, capsys):
+    (tmp_path / "a.xlsx").write_bytes(b"x")
+    out = tmp_path / "out.xlsx"
+    code, _, err = run(["audit", tmp_path, "-o", out], capsys)
+    assert code == 2 and "没有读到任何报告" in err and not out.exists()
+
+
+def test_name_variants_pair_only_where_unambiguous():
+    assert variant_key("洪泽区政府办") == variant_key("洪泽区人民政府办公室") == variant_key("洪泽区 人民政府办")
+    matches, left, right = match_names(["洪泽区人民政府办公室"], ["洪泽区政府办"])
+    assert matches == [(0, 0, True)]
+    # two reports last year fit the same name: no pair, rather than a guess
+    matches, left, right = match_names(["洪泽区人民政府办公室"], ["洪泽区政府办", "洪泽区人民政府办"])
+    assert matches == [] and left == [0]
+    # the exact name wins over a variant
+    matches, _, _ = match_names(["洪泽区政府办", "洪泽区人民政府办公室"], ["洪泽区人民政府办公室"])
+    assert matches == [(1, 0, False)]
+
+
+def test_variant_names_pair_in_the_audit(json_folder, capsys):
+    for name, agency in (("2023_hongze_qzf.json", "淮安市洪泽区政府"), ("2024_hongze_qzf.json", "淮安市洪泽区人民政府")):
+        doc = json.loads((json_folder / name).read_text(encoding="utf-8"))
+        doc["meta"]["agency"] = agency
+        (json_folder / name).write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    _, result = audit_json(["audit", json_folder], capsys)
+    hongze = next(p for p in result["pairs"] if "洪泽" in p["agency"])
+    assert hongze["by_variant"] and hongze["last_agency"] == "淮安市洪泽区政府"
+
+
+def test_previous_dir_is_for_comparison_only(fixtures_dir, tmp_path, capsys):
+    this, last = tmp_path / "2024", tmp_path / "2023"
+    this.mkdir()
+    last.mkdir()
+    for name in names(".json"):
+        shutil.copy(fixtures_dir / name, (this if name.startswith("2024") else last) / name)
+    _, result = audit_json(["audit", this, "--previous-dir", last], capsys)
+    assert {r["year"] for r in result["reports"]} == {2024} and len(result["pairs"]) == 2
+    assert {t["year"] for t in result["totals"]} == {2024}
+    out = tmp_path / "审查结果.xlsx"
+    run(["audit", this, "--previous-dir", last, "-o", out], capsys)
+    cover = "\n".join(str(v) for r in sheets(out)["说明"] for v in r if v)
+    assert all(name in cover for name in names(".json") if name.startswith("2023"))  # read, and said so
+
+
+def test_workbook_opens_in_libreoffice(json_folder, tmp_path, capsys, soffice):
+    from xlreport.office import convert
+
+    out = tmp_path / "审查结果.xlsx"
+    roster = tmp_path / "名单.txt"
+    roster.write_text("宿迁市人民政府\n泗阳县人民政府\n", encoding="utf-8")
+    run(["audit", json_folder, "-o", out, "--roster", roster], capsys)
+    back = convert(out, "xlsx:Calc MS Excel 2007 XML", tmp_path / "lo")
+    ours, theirs = sheets(out), sheets(back)
+    assert list(theirs) == list(ours)
+    for name in ("汇总", "问题清单"):  # LibreOffice keeps 15 significant digits
+        assert rounded(table(theirs[name])) == rounded(table(ours[name])) != []
+    assert rounded(table(theirs["合计"], "年度")) == rounded(table(ours["合计"], "年度"))
+
+
+def rounded(rows):
+    return [{k: round(v, 9) if isinstance(v, float) else v for k, v in r.items()} for r in rows]
+
+
+def test_workbook_problems_name_their_cell(fixtures_dir, tmp_path, capsys):
+    import re
+
+    from xlreport.workbook import write_workbook
+
+    report = load_report(fixtures_dir / "2024_suqian_city.json")
+    report.data["t3.new.business"] = None  # a blank input
+    write_workbook(tmp_path / "宿迁.xlsx", report.fmt, report.data)
+    _, result = audit_json(["audit", tmp_path / "宿迁.xlsx"], capsys)
+    missing = [p for p in result["reports"][0]["problems"] if p["rule"] == "value-missing"]
+    assert len(missing) == 1 and re.fullmatch(r"表三![A-Z]+\d+", missing[0]["where"])
