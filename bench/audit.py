@@ -26,7 +26,7 @@ BASES = ("2024_suqian_city.txt", "2024_huaian_szf.txt", "2024_hongze_qzf.txt")
 
 MEASURE = """
 import resource, sys, time
-from xlreport.cli import main
+from xlreport.cli.main import main
 t = time.perf_counter()
 code = main(sys.argv[1:])
 seconds = time.perf_counter() - t
@@ -37,8 +37,8 @@ print(f"RESULT {code} {seconds:.2f} {own} {workers}", file=sys.stderr)
 
 
 def make_reports(folder: Path, reports: int, books: int) -> Path:
-    from xlreport.data import load_report, write_json
-    from xlreport.workbook import write_workbook
+    from xlreport.io.data import load_report, write_json
+    from xlreport.workbook.book import write_workbook
 
     bases = [load_report(FIXTURES / name) for name in BASES]
     agencies = reports // 2

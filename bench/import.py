@@ -24,10 +24,10 @@ sys.path.insert(0, str(REPO / "tests"))
 
 from factories import consistent_data  # noqa: E402
 from import_helpers import extract_docx  # noqa: E402
-from xlreport.formats import V2021  # noqa: E402
-from xlreport.importers import extract  # noqa: E402
-from xlreport.importers.match import match_document  # noqa: E402
-from xlreport.word import render_report  # noqa: E402
+from xlreport.model.formats import V2021  # noqa: E402
+from xlreport.io.importers import extract  # noqa: E402
+from xlreport.io.importers.match import match_document  # noqa: E402
+from xlreport.report.docx import render_report  # noqa: E402
 
 FIXTURES = REPO.parent / "shared" / "fixtures" / "reports"
 
@@ -78,7 +78,7 @@ def main() -> None:
             shutil.copy(first, folder / f"report-{i:04d}.docx")
         files = sorted(folder.glob("*.docx"))
         try:
-            import xlreport.importers.docx  # noqa: F401
+            import xlreport.io.importers.docx
             reader = "i12a's read_docx"
         except ImportError:
             reader = "the tests' minimal python-docx reader"

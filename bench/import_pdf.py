@@ -3,7 +3,7 @@
 `python bench/import_pdf.py [--repeat N]` on the real published PDFs in
 ../shared/fixtures/reports/. Candidates (both permissive; PyMuPDF is AGPL and out):
 
-- pypdfium2 (Apache-2.0 / BSD-3, Google's PDFium): xlreport.importers.pdf as
+- pypdfium2 (Apache-2.0 / BSD-3, Google's PDFium): xlreport.io.importers.pdf as
   shipped (PDFium's characters and path segments);
 - pdfplumber (MIT, on pdfminer.six, MIT): pdfminer's characters, lines and
   rectangles, fed to the same extraction (build_document).
@@ -40,7 +40,7 @@ def median_ms(fn, repeat: int) -> float:
     return statistics.median(times) * 1000
 
 
-# Both candidates feed the same extraction (xlreport.importers.pdf.build_document: ruling lines ->
+# Both candidates feed the same extraction (xlreport.io.importers.pdf.build_document: ruling lines ->
 # cells -> grid, cross-page joins, paragraphs); only the reading of the PDF differs.
 
 def _white(color) -> bool:
@@ -55,7 +55,7 @@ def _white(color) -> bool:
 
 def plumber_pages(path: Path):
     import pdfplumber
-    from xlreport.importers.pdf import PagePrimitives
+    from xlreport.io.importers.pdf import PagePrimitives
     out = []
     with pdfplumber.open(path) as pdf:
         title = str((pdf.metadata or {}).get("Title") or "")
@@ -89,13 +89,13 @@ def summary(doc):
 
 
 def plumber(path: Path):
-    from xlreport.importers.pdf import build_document
+    from xlreport.io.importers.pdf import build_document
     prims, title = plumber_pages(path)
     return summary(build_document(path, prims, title))
 
 
 def pdfium(path: Path):
-    from xlreport.importers.pdf import read_pdf   # as shipped
+    from xlreport.io.importers.pdf import read_pdf  # as shipped
     return summary(read_pdf(path))
 
 
@@ -117,7 +117,7 @@ def pages_of(pdf: Path) -> int:
 
 def html_of(doc) -> str:
     """A web page with the document's paragraphs and tables, as a CMS would publish it (Word-pasted spans)."""
-    from xlreport.importers import Table
+    from xlreport.io.importers import Table
     out = ['<html><head><meta charset="utf-8"><title>t</title></head><body>']
     for b in doc.blocks:
         if isinstance(b, Table):
@@ -154,9 +154,9 @@ def main() -> None:
             shown = " ".join(f"{p}:{r}x{c}" for p, r, c in pieces)
             print(f"{pdf.stem:<22}{n:>6}  {name:<11}{ms:>9.1f}{1000 / ms:>9.1f}  {numbers:>4}/{want:<4}{paras:>6}  {shown}")
 
-    from xlreport.importers import extract
-    from xlreport.importers.docx import read_docx
-    from xlreport.importers.html import read_html
+    from xlreport.io.importers import extract
+    from xlreport.io.importers.docx import read_docx
+    from xlreport.io.importers.html import read_html
     docx = FIXTURES / "published" / "template_v2021_wps_blank.docx"
     if docx.is_file():
         read_docx(docx)

@@ -24,12 +24,12 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 
 from factories import consistent_data  # noqa: E402
-from xlreport.checks import check  # noqa: E402
-from xlreport.data import parse_document  # noqa: E402
-from xlreport.demo import demo_document  # noqa: E402
-from xlreport.formats import V2021  # noqa: E402
-from xlreport.office import convert, find_soffice  # noqa: E402
-from xlreport.workbook import read_workbook, write_workbook  # noqa: E402
+from xlreport.checks.engine import check  # noqa: E402
+from xlreport.io.data import parse_document  # noqa: E402
+from xlreport.cli.demo import demo_document  # noqa: E402
+from xlreport.model.formats import V2021  # noqa: E402
+from xlreport.io.office import convert, find_soffice  # noqa: E402
+from xlreport.workbook.book import read_workbook, write_workbook  # noqa: E402
 
 
 def median_ms(fn, repeat: int) -> float:
@@ -97,9 +97,9 @@ def main() -> None:
     print(f"   marginal cost per workbook ({big} vs 1): {marginal * 1000:.2f} ms")
 
     try:
-        from xlreport.word import render_report
+        from xlreport.report.docx import render_report
     except ImportError:
-        print("5. render: xlreport.word not available")
+        print("5. render: xlreport.report.docx not available")
     else:
         fmt, data, _ = parse_document(demo_document(), "demo")
         out = tmp / "r.docx"
@@ -110,7 +110,7 @@ def main() -> None:
         render()
         print(f"5. render the demo report in-process: {median_ms(render, 10 if quick else 30):.0f} ms (median)")
 
-        from xlreport.webpage import render_html
+        from xlreport.report.webpage import render_html
 
         page = tmp / "r.html"
 

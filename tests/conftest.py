@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))  # the developer generators
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -52,7 +53,7 @@ def pytest_sessionfinish(session, exitstatus):
 
 
 def soffice_or_skip() -> str:
-    from xlreport.office import find_soffice
+    from xlreport.io.office import find_soffice
 
     path = find_soffice()
     if path is None:

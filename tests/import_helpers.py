@@ -1,6 +1,6 @@
 """Test helpers for the importer: a minimal .docx → Document reader (python-docx).
 
-The real extractor is i12a's `xlreport.importers.docx.read_docx`; this stand-in
+The real extractor is i12a's `xlreport.io.importers.docx.read_docx`; this stand-in
 lets the round-trip tests run before it is merged, and is used only when that
 module cannot be imported. It reads the body in order, each table as a grid of
 anchor cells (gridSpan / vMerge resolved by python-docx's cell identity).
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from xlreport.importers.document import Cell, Document, Paragraph, Table
+from xlreport.io.importers.document import Cell, Document, Paragraph, Table
 
 
 def read_docx_minimal(path: str | Path) -> Document:
@@ -53,7 +53,7 @@ def read_docx_minimal(path: str | Path) -> Document:
 def extract_docx(path: str | Path) -> Document:
     """i12a's extractor when it is there, else the minimal reader above."""
     try:
-        from xlreport.importers.docx import read_docx  # type: ignore[import-not-found]
+        from xlreport.io.importers.docx import read_docx  # type: ignore[import-not-found]
     except ImportError:
         return read_docx_minimal(path)
     return read_docx(path)

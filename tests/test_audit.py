@@ -12,10 +12,10 @@ import shutil
 import openpyxl
 import pytest
 
-from xlreport.audit import match_names, variant_key
-from xlreport.checks import evaluate
-from xlreport.cli import main
-from xlreport.data import dumps, load_report
+from xlreport.audit.gather import match_names, variant_key
+from xlreport.checks.engine import evaluate
+from xlreport.cli.main import main
+from xlreport.io.data import dumps, load_report
 
 YEARS = {"hongze_qzf": (2023, 2024), "suqian_city": (2023, 2024), "huaian_szf": (2024,)}
 
@@ -256,7 +256,7 @@ def test_previous_dir_is_for_comparison_only(fixtures_dir, tmp_path, capsys):
 
 
 def test_workbook_opens_in_libreoffice(json_folder, tmp_path, capsys, soffice):
-    from xlreport.office import convert
+    from xlreport.io.office import convert
 
     out = tmp_path / "审查结果.xlsx"
     roster = tmp_path / "名单.txt"
@@ -277,7 +277,7 @@ def rounded(rows):
 def test_workbook_problems_name_their_cell(fixtures_dir, tmp_path, capsys):
     import re
 
-    from xlreport.workbook import write_workbook
+    from xlreport.workbook.book import write_workbook
 
     report = load_report(fixtures_dir / "2024_suqian_city.json")
     report.data["t3.new.business"] = None  # a blank input

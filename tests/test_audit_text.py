@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import json
 
-from xlreport.checks import check, evaluate
-from xlreport.cli import main
-from xlreport.data import attach_previous, dumps, load_report
-from xlreport.repeated import PREVIOUS_TEXT, THRESHOLD
+from xlreport.checks.engine import check, evaluate
+from xlreport.cli.main import main
+from xlreport.io.data import attach_previous, dumps, load_report
+from xlreport.checks.repeated import PREVIOUS_TEXT, THRESHOLD
 
 
 def repeated(report):
@@ -63,7 +63,7 @@ def test_headings_and_customary_lines_do_not_count(fixtures_dir):
 
 
 def test_generated_sentences_do_not_count(fixtures_dir):
-    from xlreport.word import on_request_sentence
+    from xlreport.report.docx import on_request_sentence
 
     this, _ = pair(fixtures_dir, "suqian_city")
     generated = on_request_sentence(evaluate(this.data, this.fmt).numbers, this.fmt)

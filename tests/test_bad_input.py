@@ -16,11 +16,11 @@ import openpyxl
 import pytest
 
 from factories import consistent_data, derived_closure, edited_copy
-from xlreport.cli import main
-from xlreport.data import document
-from xlreport.formats import V2019, V2021
-from xlreport.layout import workbook_layout
-from xlreport.workbook import write_workbook
+from xlreport.cli.main import main
+from xlreport.io.data import document
+from xlreport.model.formats import V2019, V2021
+from xlreport.workbook.layout import workbook_layout
+from xlreport.workbook.book import write_workbook
 
 
 def run(capsys, *argv):
@@ -233,7 +233,7 @@ def test_other_format_version_workbook(tmp_path, capsys):
 
 
 def test_saved_by_libreoffice(tmp_path, capsys, good_book, soffice):
-    from xlreport.office import convert
+    from xlreport.io.office import convert
 
     resaved = convert(good_book, "xlsx:Calc MS Excel 2007 XML", tmp_path / "lo")
     assert resaved.read_bytes() != good_book.read_bytes()
@@ -717,8 +717,8 @@ def test_an_unreadable_folder_is_not_called_empty(tmp_path, capsys, good_book, m
 
 
 def test_agency_with_a_line_break(tmp_path, capsys):
-    from xlreport.data import load_report
-    from xlreport.word import build_context
+    from xlreport.io.data import load_report
+    from xlreport.report.docx import build_context
 
     def change(doc):
         doc["meta"].update(agency=" 测试局\n办公室 ", office="办公室")

@@ -23,7 +23,7 @@ import pytest
 
 import xlreport
 from xlreport.bundle import make_bundle, missing_requirements, needed_wheels, source_root
-from xlreport.cli import main
+from xlreport.cli.main import main
 from xlreport.errors import XlreportError
 
 PY = f"{sys.version_info[0]}.{sys.version_info[1]}"

@@ -8,9 +8,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from factories import consistent_data, derived_closure
-from xlreport.checks import check, evaluate
-from xlreport.formats import V2019, V2021
-from xlreport.rules import RULES
+from xlreport.checks.engine import check, evaluate
+from xlreport.model.formats import V2019, V2021
+from xlreport.model.rules import RULES
 
 FORMATS = [V2019, V2021]
 

@@ -9,9 +9,9 @@ import sys
 import pytest
 
 from factories import consistent_data
-from xlreport.cli import main
-from xlreport.data import document, load_report
-from xlreport.formats import V2019, V2021
+from xlreport.cli.main import main
+from xlreport.io.data import document, load_report
+from xlreport.model.formats import V2019, V2021
 
 
 def write(tmp_path, name, doc):
@@ -207,7 +207,7 @@ def test_one_bad_file_does_not_stop_the_others(tmp_path, capsys):
 @pytest.mark.parametrize("kind", ["json", "xlsx"])
 def test_check_stays_lean(tmp_path, kind):
     """`xlreport check` imports none of the heavy libraries, for data files and workbooks alike."""
-    from xlreport.workbook import write_workbook
+    from xlreport.workbook.book import write_workbook
 
     data = consistent_data(V2021, 1)
     path = tmp_path / f"r.{kind}"
@@ -216,7 +216,7 @@ def test_check_stays_lean(tmp_path, kind):
     else:
         write_workbook(path, V2021, data)
     code = (
-        "import sys; from xlreport.cli import main; "
+        "import sys; from xlreport.cli.main import main; "
         f"rc = main(['check', {str(path)!r}]); "
         "heavy = sorted({m.split('.')[0] for m in sys.modules} & {'docxtpl', 'docx', 'xlwings', 'openpyxl', 'xlsxwriter', 'jinja2'}); "
         "print(rc, heavy)"
@@ -241,7 +241,7 @@ def test_demo_runs(tmp_path, capsys):
 # --- batch checking (supervisors) --------------------------------------------
 
 def make_batch(tmp_path, n_good=18):
-    from xlreport.workbook import write_workbook
+    from xlreport.workbook.book import write_workbook
 
     root = tmp_path / "reports"
     (root / "县局" / "乡镇").mkdir(parents=True)
@@ -277,7 +277,7 @@ def test_batch_folder_one_line_per_file(tmp_path, capsys):
 
 
 def test_batch_json_and_parallel_equal_sequential(tmp_path, capsys):
-    from xlreport.cli import check_many, check_one, expand_files
+    from xlreport.cli.main import check_many, check_one, expand_files
 
     root = make_batch(tmp_path)
     found = expand_files([str(root)])
@@ -303,7 +303,7 @@ def test_batch_progress_bar_on_a_terminal(tmp_path, capsys, monkeypatch):
 
 
 def test_progress_bar_text(capsys):
-    from xlreport.cli import progress_bar
+    from xlreport.cli.main import progress_bar
 
     progress_bar(5, 20)
     err = capsys.readouterr().err
@@ -402,7 +402,7 @@ def test_previous_of_another_agency_warns(tmp_path, capsys):
 
 
 def test_blank_previous_workbook_warns(tmp_path, capsys):
-    from xlreport.workbook import write_workbook
+    from xlreport.workbook.book import write_workbook
 
     blank = tmp_path / "2023年报表.xlsx"
     write_workbook(blank, V2021, {"meta.year": 2023, "meta.agency": "某市某局"})

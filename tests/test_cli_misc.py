@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 
 from factories import consistent_data
-from xlreport.cli import main
-from xlreport.data import document
-from xlreport.formats import V2021
-from xlreport.word import default_template, lint_template
+from xlreport.cli.main import main
+from xlreport.io.data import document
+from xlreport.model.formats import V2021
+from xlreport.report.docx import default_template, lint_template
 
 
 def test_template_copies_the_built_in_template(tmp_path, capsys):
@@ -35,7 +35,7 @@ def test_new_refuses_data_of_another_year(tmp_path, capsys):
 def test_template_syntax_error_names_the_paragraph(tmp_path, capsys):
     import docx
 
-    from xlreport.demo import demo_document
+    from xlreport.cli.demo import demo_document
 
     tpl = docx.Document(str(default_template()))
     tpl.add_paragraph("落款之前：{{ t3.new. }}")
@@ -87,8 +87,8 @@ def test_export_of_a_date_in_a_count_cell(tmp_path, capsys):
     import datetime as dt
 
     from factories import edited_copy
-    from xlreport.layout import workbook_layout
-    from xlreport.workbook import write_workbook
+    from xlreport.workbook.layout import workbook_layout
+    from xlreport.workbook.book import write_workbook
 
     book = tmp_path / "a.xlsx"
     write_workbook(book, V2021, consistent_data(V2021, 3))
@@ -140,7 +140,7 @@ def test_render_force_and_ignore_errors_are_separate(tmp_path, capsys):
 
 
 def render_parser():
-    from xlreport.cli import build_parser
+    from xlreport.cli.main import build_parser
 
     return build_parser()._subparsers._group_actions[0].choices["render"]
 

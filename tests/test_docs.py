@@ -4,8 +4,8 @@ stays short and names the two set-up commands, and every link between the files 
 import re
 from pathlib import Path
 
-from xlreport.docs import DEFAULT, render
-from xlreport.rules import RULES
+from rule_table import DEFAULT, render
+from xlreport.model.rules import RULES
 
 REPO = Path(__file__).resolve().parents[1]
 README = REPO / "README.md"
@@ -15,7 +15,7 @@ DOCS = sorted((REPO / "docs").glob("*.md"))
 
 def test_generated_parts_are_current():
     text = RULES_DOC.read_text(encoding="utf-8")
-    assert render(text) == text, "run: python -m xlreport.docs"
+    assert render(text) == text, "run: python -m rule_table"
 
 
 def test_the_rule_table_lists_every_rule():

@@ -20,11 +20,11 @@ from python_calamine import CalamineWorkbook
 
 from factories import consistent_data
 from xlreport import excel
-from xlreport.checks import check
-from xlreport.formats import V2019, V2021
-from xlreport.layout import SHEET_MARKER, workbook_layout
-from xlreport.macros import sheet_extent, udf_sheets
-from xlreport.workbook import read_workbook, write_workbook
+from xlreport.checks.engine import check
+from xlreport.model.formats import V2019, V2021
+from xlreport.workbook.layout import SHEET_MARKER, workbook_layout
+from xlreport.workbook.macros import sheet_extent, udf_sheets
+from xlreport.workbook.book import read_workbook, write_workbook
 
 FORMATS = [V2019, V2021]
 
@@ -431,7 +431,7 @@ def test_as_grid_accepts_what_xlwings_may_pass():
 
 
 def test_message_lists_errors_before_warnings():
-    from xlreport.checks import Problem
+    from xlreport.checks.engine import Problem
 
     warning = Problem("text-missing", "warning", ("text.problems",), "五为空", ("问题和其他!B3",))
     error = Problem("t4-sum", "error", ("t4.review.upheld",), "表四不平", ("表四!A6",))
@@ -464,7 +464,7 @@ def test_making_a_macro_workbook_does_not_import_xlwings(tmp_path):
     import subprocess
     import sys
 
-    code = ("import sys; from xlreport.cli import main; "
+    code = ("import sys; from xlreport.cli.main import main; "
             f"assert main(['new', '--year', '2024', '--macros', '-o', {str(tmp_path / 'a.xlsm')!r}]) == 0; "
             "print('xlwings' in sys.modules)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)

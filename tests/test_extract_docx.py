@@ -11,8 +11,8 @@ import pytest
 from docx.oxml.ns import qn
 
 from xlreport.errors import InputError
-from xlreport.importers import Paragraph, Table, extract
-from xlreport.importers.docx import read_docx
+from xlreport.io.importers import Paragraph, Table, extract
+from xlreport.io.importers.docx import read_docx
 
 from conftest import SHARED
 
@@ -183,7 +183,7 @@ def test_deleted_text_is_not_read_and_a_text_box_is_read_once(tmp_path):
 def test_doc_and_wps_are_read_through_libreoffice(tmp_path):
     """A Word 97 .doc (made here by LibreOffice from our .docx) and the same bytes named .wps."""
     from conftest import soffice_or_skip
-    from xlreport.office import convert
+    from xlreport.io.office import convert
     soffice_or_skip()
     source = make_report(tmp_path / "r.docx")
     (tmp_path / "out").mkdir()
@@ -199,7 +199,7 @@ def test_doc_and_wps_are_read_through_libreoffice(tmp_path):
 
 
 def test_doc_without_libreoffice_says_what_to_do(tmp_path, monkeypatch):
-    from xlreport import office
+    from xlreport.io import office
     f = tmp_path / "old.doc"
     f.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 1024)
     monkeypatch.setattr(office, "find_soffice", lambda: None)

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from xlreport.errors import InputError
-from xlreport.importers import Document, extract
+from xlreport.io.importers import Document, extract
 
 from test_extract_pdf import minimal_pdf
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from xlreport.errors import InputError
-from xlreport.importers import Paragraph, Table, extract, sniff
-from xlreport.importers import html as html_mod
-from xlreport.importers.html import decode, read_html
+from xlreport.io.importers import Paragraph, Table, extract, sniff
+from xlreport.io.importers import html as html_mod
+from xlreport.io.importers.html import decode, read_html
 
 NOTE = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
 

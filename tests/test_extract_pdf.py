@@ -15,9 +15,9 @@ from docx.oxml.ns import qn
 from docx.shared import Mm
 
 from xlreport.errors import InputError
-from xlreport.importers import Table, extract
-from xlreport.importers import pdf as pdf_mod
-from xlreport.importers.pdf import PAGE_NUMBER
+from xlreport.io.importers import Table, extract
+from xlreport.io.importers import pdf as pdf_mod
+from xlreport.io.importers.pdf import PAGE_NUMBER
 
 from conftest import FIXTURES, soffice_or_skip
 
@@ -179,10 +179,10 @@ def make_picture_docx(path: Path) -> Path:
 def rendered(tmp_path_factory):
     """One LibreOffice run: the long merged table and the picture-only page, as PDFs."""
     soffice_or_skip()
-    from xlreport.data import parse_document
-    from xlreport.demo import demo_document
-    from xlreport.office import convert_many
-    from xlreport.word import render_report
+    from xlreport.io.data import parse_document
+    from xlreport.cli.demo import demo_document
+    from xlreport.io.office import convert_many
+    from xlreport.report.docx import render_report
     folder = tmp_path_factory.mktemp("rendered")
     fmt, data, _ = parse_document(demo_document(), "demo")
     report = render_report(data, fmt, folder / "report.docx").path
@@ -282,7 +282,7 @@ def test_damaged_and_wrong_pdfs_are_input_errors(tmp_path, monkeypatch):
     notpdf.write_bytes(b"\x00\x01binary")
     with pytest.raises(InputError):
         extract(notpdf)
-    from xlreport.importers.pdf import read_pdf
+    from xlreport.io.importers.pdf import read_pdf
     with pytest.raises(InputError, match="不是 PDF"):
         read_pdf(notpdf)
     ok = tmp_path / "ok.pdf"
@@ -327,7 +327,7 @@ def test_paragraphs_use_the_documents_margins_and_never_keep_a_wrapped_line():
     numbered heading at the left margin after a finished sentence starts a paragraph; and on a page of only
     short indented paragraphs the sub-heading 「（五）监督保障」 is its own paragraph (the page alone
     has no full line to show the margins)."""
-    from xlreport.importers.pdf import PagePrimitives, build_document
+    from xlreport.io.importers.pdf import PagePrimitives, build_document
     # (x, text, size) of each printed line; None separates the paragraphs expected
     page1 = [(112, full_line("，电话：0000-", 112), 16), (80, "1234567）。", 16), None,
              (112, full_line("合计", 112), 16), (80, "1570.5元。", 16), None,

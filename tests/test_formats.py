@@ -10,8 +10,8 @@ import re
 
 import pytest
 
-from xlreport.formats import V2019, V2021, format_for_year
-from xlreport.spec import ReportFormat
+from xlreport.model.formats import V2019, V2021, format_for_year
+from xlreport.model.spec import ReportFormat
 
 
 def section(text: str, start: str, end: str) -> str:

@@ -14,9 +14,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from factories import consistent_data, derived_closure
-from xlreport.checks import check
-from xlreport.formats import V2019, V2021
-from xlreport.workbook import read_workbook, write_workbook
+from xlreport.checks.engine import check
+from xlreport.model.formats import V2019, V2021
+from xlreport.workbook.book import read_workbook, write_workbook
 
 FORMATS = [V2019, V2021]
 SETTINGS = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
@@ -97,7 +97,7 @@ def test_reader_on_damaged_sheet_xml(tmp_path_factory, data):
     import zipfile
 
     from xlreport.errors import InputError
-    from xlreport.workbook import sheet_members
+    from xlreport.workbook.book import sheet_members
 
     folder = tmp_path_factory.mktemp("damaged")
     good = folder / "good.xlsx"
@@ -133,9 +133,9 @@ ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uf
 def test_renderer_keeps_any_text(text):
     import docx
 
-    from xlreport.data import parse_document
-    from xlreport.demo import demo_document
-    from xlreport.word import render_report
+    from xlreport.io.data import parse_document
+    from xlreport.cli.demo import demo_document
+    from xlreport.report.docx import render_report
 
     fmt, data, _ = parse_document(demo_document(), "demo")
     data["text.problems"] = "开头" + text + "结尾"
@@ -153,7 +153,7 @@ def test_renderer_keeps_any_text(text):
 # --- what other programs hand us (issue 10) ------------------------------------------
 
 def _doc_with(where: str, text: str) -> dict:
-    from xlreport.data import document
+    from xlreport.io.data import document
 
     doc = document(consistent_data(V2021, 2), V2021)
     if where == "text":
@@ -175,7 +175,7 @@ def test_json_with_a_lone_surrogate(capsys, where, text, at, surrogate):
     in a folder the --json output stays valid."""
     import json
 
-    from xlreport.cli import main
+    from xlreport.cli.main import main
 
     text = text[:at] + chr(surrogate) + text[at:]  # one surrogate alone: it cannot pair up
     with tempfile.TemporaryDirectory() as tmp:
@@ -204,8 +204,8 @@ def test_file_names_with_undecodable_bytes(tmp_path_factory, capsys, name, kind)
     import os
     import shutil
 
-    from xlreport.cli import main
-    from xlreport.data import document
+    from xlreport.cli.main import main
+    from xlreport.io.data import document
 
     folder = tmp_path_factory.mktemp("names")
     good = folder / "good.xlsx"

@@ -12,9 +12,9 @@ from factories import consistent_data
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from xlreport.formats import FORMATS
-from xlreport.importers.match import match_document
-from xlreport.importers.text import parse_text
+from xlreport.model.formats import FORMATS
+from xlreport.io.importers.match import match_document
+from xlreport.io.importers.text import parse_text
 
 V2021 = FORMATS["2021"]
 DATA = consistent_data(V2021, seed=7, distinct=True, with_totals=True)

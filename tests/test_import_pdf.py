@@ -1,6 +1,6 @@
 """The published PDFs of ../shared/fixtures/reports imported with i12a's PDF extractor.
 
-Skipped until `xlreport.importers.pdf` (branch i12a) is merged; then, like the .txt
+Skipped until `xlreport.io.importers.pdf` (branch i12a) is merged; then, like the .txt
 transcriptions, each PDF must import to its .json, and `check` on the 2023 Hongze PDF
 must find its two wrong table-四 totals, naming the page.
 """
@@ -12,19 +12,19 @@ import json
 import pytest
 from conftest import FIXTURES
 
-from xlreport.cli import main
+from xlreport.cli.main import main
 
 PDF = sorted(FIXTURES.glob("*.pdf")) if FIXTURES.is_dir() else []
 
 
 @pytest.fixture(autouse=True)
 def pdf_extractor():
-    pytest.importorskip("xlreport.importers.pdf", reason="the PDF extractor (i12a) is not merged yet")
+    pytest.importorskip("xlreport.io.importers.pdf", reason="the PDF extractor (i12a) is not merged yet")
 
 
 @pytest.mark.parametrize("pdf", PDF, ids=[p.stem for p in PDF])
 def test_each_pdf_imports_to_its_data_file(pdf):
-    from xlreport.importers.match import import_report
+    from xlreport.io.importers.match import import_report
 
     expected = json.loads(pdf.with_suffix(".json").read_text(encoding="utf-8"))
     report = import_report(pdf)

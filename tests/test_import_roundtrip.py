@@ -1,8 +1,8 @@
 """Round trips: data → `render` → .docx (and .pdf) → import gives back the same values, cover and texts.
 
-The .docx is read with i12a's extractor (`xlreport.importers.docx.read_docx`) when it is
+The .docx is read with i12a's extractor (`xlreport.io.importers.docx.read_docx`) when it is
 there, else with the minimal python-docx reader of tests/import_helpers.py, so the test
-runs before the extractors are merged. The PDF round trip needs `xlreport.importers.pdf`
+runs before the extractors are merged. The PDF round trip needs `xlreport.io.importers.pdf`
 (i12a) and LibreOffice.
 """
 
@@ -14,10 +14,10 @@ import pytest
 from factories import consistent_data
 from import_helpers import extract_docx
 
-from xlreport.data import read_json
-from xlreport.formats import FORMATS
-from xlreport.importers.match import match_document
-from xlreport.word import render_report
+from xlreport.io.data import read_json
+from xlreport.model.formats import FORMATS
+from xlreport.io.importers.match import match_document
+from xlreport.report.docx import render_report
 
 DEMO = Path(__file__).resolve().parents[1] / "src" / "xlreport" / "data" / "demo_2020.json"
 
@@ -54,10 +54,10 @@ def test_render_then_import_gives_back_the_data(tmp_path, version):
 
 @pytest.mark.parametrize("version", ["2019", "2021"])
 def test_render_pdf_then_import_gives_back_the_values(tmp_path, version):
-    pdf_reader = pytest.importorskip("xlreport.importers.pdf", reason="the PDF extractor (i12a) is not merged yet")
+    pdf_reader = pytest.importorskip("xlreport.io.importers.pdf", reason="the PDF extractor (i12a) is not merged yet")
     from conftest import soffice_or_skip
 
-    from xlreport.word import convert_pdf
+    from xlreport.report.docx import convert_pdf
 
     soffice_or_skip()
     data = source_data(version)
@@ -76,9 +76,9 @@ def test_generated_sentences_are_recognised_when_a_pdf_wraps_them(tmp_path):
     and 一（二）'s sentence from the tables is still dropped."""
     from dataclasses import replace
 
-    from xlreport.importers.document import Paragraph
-    from xlreport.word import fee_sentence, on_request_sentence
-    from xlreport.checks import evaluate
+    from xlreport.io.importers.document import Paragraph
+    from xlreport.report.docx import fee_sentence, on_request_sentence
+    from xlreport.checks.engine import evaluate
 
     data = source_data("2021")
     fmt = FORMATS["2021"]

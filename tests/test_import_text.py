@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES
 
-from xlreport.cli import main
-from xlreport.importers.match import import_report, match_document, parse_value
-from xlreport.importers.text import parse_text
+from xlreport.cli.main import main
+from xlreport.io.importers.match import import_report, match_document, parse_value
+from xlreport.io.importers.text import parse_text
 
 TXT = sorted(FIXTURES.glob("*.txt")) if FIXTURES.is_dir() else []
 
@@ -116,7 +116,7 @@ def test_every_reading_command_accepts_a_published_report(fixtures_dir, tmp_path
     code, _, err = run(capsys, "new", "--year", "2025", "--previous", fixtures_dir / "2024_suqian_city.txt",
                        "-o", tmp_path / "2025.xlsx")
     assert code == 0, err
-    from xlreport.data import load_report
+    from xlreport.io.data import load_report
 
     book = load_report(tmp_path / "2025.xlsx")
     assert book.data["t3.carried_over.natural_person"] == 118 and book.data["previous.t2.normative_docs.in_force"] == 420
@@ -136,7 +136,7 @@ def test_damaged_and_foreign_text_files_exit_2_with_one_chinese_line(tmp_path, c
 def test_unsupported_extractor_is_a_chinese_error(tmp_path, capsys, monkeypatch):
     import sys
 
-    monkeypatch.setitem(sys.modules, "xlreport.importers.pdf", None)  # as if not installed
+    monkeypatch.setitem(sys.modules, "xlreport.io.importers.pdf", None)  # as if not installed
     (tmp_path / "a.pdf").write_bytes(b"%PDF-1.4")
     code, _, err = run(capsys, "check", tmp_path / "a.pdf")
     assert code == 2 and err.count("\n") == 1 and ".pdf" in err
@@ -208,7 +208,7 @@ def test_unknown_rows_and_text_cells_are_explained_not_dropped_silently():
     assert result.data["t3.granted.business"] == "若干"  # kept as printed: check says value-not-integer
     assert any("“若干”不是数字" in n for n in result.notes)
     assert any("其中：网上申请" in n and "未" in n for n in result.notes)
-    from xlreport.checks import check
+    from xlreport.checks.engine import check
 
     problems = check(result.data, result.fmt, result.cells)
     bad = [p for p in problems if p.rule == "value-not-integer"]
@@ -228,7 +228,7 @@ def test_a_v2019_table_2_in_a_2022_report_is_a_format_version_problem():
 
 
 def test_provenance_names_the_page_for_a_pdf_and_the_table_row_otherwise():
-    from xlreport.importers.document import Cell, Document, Paragraph, Table
+    from xlreport.io.importers.document import Cell, Document, Paragraph, Table
 
     values = [str(v) for v in (1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0)]
     header = ["行政复议", "行政诉讼"]
@@ -244,7 +244,7 @@ def test_provenance_names_the_page_for_a_pdf_and_the_table_row_otherwise():
 
 
 def _t3_lines(fmt_version: str, values: dict, skip: tuple[str, ...] = ()) -> list[str]:
-    from xlreport.formats import FORMATS
+    from xlreport.model.formats import FORMATS
 
     fmt = FORMATS[fmt_version]
     lines, seen = [], set()

@@ -32,16 +32,17 @@ from oletools.olevba import VBA_Parser
 from python_calamine import CalamineWorkbook
 
 from factories import consistent_data
-from xlreport import excel, macros
-from xlreport.cli import main
-from xlreport.data import document
-from xlreport.formats import V2019, V2021
-from xlreport.vba import module_from_file_text
-from xlreport.layout import SHEET_CHECKS, SHEET_COVER, SHEET_MARKER, workbook_layout
-from xlreport.workbook import read_workbook, write_workbook
+from xlreport import excel
+from xlreport.workbook import macros
+from xlreport.cli.main import main
+from xlreport.io.data import document
+from xlreport.model.formats import V2019, V2021
+from xlreport.workbook.vba import module_from_file_text
+from xlreport.workbook.layout import SHEET_CHECKS, SHEET_COVER, SHEET_MARKER, workbook_layout
+from xlreport.workbook.book import read_workbook, write_workbook
 
 REPO = Path(__file__).resolve().parents[1]
-OUR_BAS = REPO / "src" / "xlreport" / "vba" / "src" / "xlreport.bas"
+OUR_BAS = REPO / "src" / "xlreport" / "workbook" / "vba" / "src" / "xlreport.bas"
 XLWINGS_VERSION = importlib.metadata.version("xlwings")
 NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -472,7 +473,7 @@ def test_the_udf_formula_ranges_feed_the_python_udfs(tmp_path, fmt):
         args.append([[(grid[r][c] if r < len(grid) and c < len(grid[r]) and grid[r][c] != "" else None)
                       for c in range(cols)] for r in range(rows)])
     report = read_workbook(path)
-    from xlreport.checks import check
+    from xlreport.checks.engine import check
 
     problems = check(report.data, report.fmt, report.cells)
     errors = sum(p.severity == "error" for p in problems)
@@ -553,7 +554,7 @@ XLINK = "{http://www.w3.org/1999/xlink}href"
 def ods_files(books, tmp_path_factory) -> dict[str, Path]:
     """The 2021 and 2019 books and the committed template, opened and saved as .ods by LibreOffice."""
     from conftest import soffice_or_skip
-    from xlreport.office import convert_many
+    from xlreport.io.office import convert_many
 
     soffice_or_skip()
     tmp = tmp_path_factory.mktemp("xlsm_lo")
@@ -606,14 +607,14 @@ def test_libreoffice_sees_the_modules_and_binds_both_buttons(ods_files):
 def test_committed_xlsm_template_is_blank_and_carries_our_vba():
     """(That it equals the build byte for byte: test_workbook.test_committed_template_matches_the_code.)"""
     committed = REPO / "templates" / "report.xlsm"
-    assert committed.exists(), "templates/report.xlsm is missing: run python -m xlreport.build_templates"
+    assert committed.exists(), "templates/report.xlsm is missing: run python tools/build_templates.py"
     report = read_workbook(committed)
     assert report.fmt is V2021 and not any(k.startswith(("t2.", "t3.", "t4.")) for k in report.data)
     assert body(vba_code(committed)["xlreport.bas"]) == body(OUR_BAS.read_text("ascii"))
 
 
 def test_rebuilding_is_byte_identical(tmp_path):
-    from xlreport.build_templates import build
+    from build_templates import build
 
     first = {p.name: p.read_bytes() for p in build(tmp_path / "a")}
     second = {p.name: p.read_bytes() for p in build(tmp_path / "b")}

@@ -11,9 +11,9 @@ from __future__ import annotations
 import pytest
 
 from factories import consistent_data
-from xlreport.checks import check, evaluate
-from xlreport.formats import V2019, V2021
-from xlreport.prose import quoted_figures
+from xlreport.checks.engine import check, evaluate
+from xlreport.model.formats import V2019, V2021
+from xlreport.checks.figures import quoted_figures
 
 WRONG = 987654  # a figure no table of the tests holds
 
@@ -256,7 +256,7 @@ def test_labels_come_from_the_format_declarations():
     """A phrase named by a table label follows the declaration, not a copy of it."""
     import dataclasses
 
-    from xlreport import prose
+    from xlreport.checks import figures as prose
 
     t3 = V2021.table("t3")
     cells = tuple(dataclasses.replace(c, text=c.text.replace("无法提供", "不能提供")) for c in t3.cells)
@@ -285,7 +285,7 @@ REAL = [
 
 
 def real_report(fixtures_dir, name):
-    from xlreport.data import load_report
+    from xlreport.io.data import load_report
 
     report = load_report(fixtures_dir / f"{name}.json")
     report.data["text.overview"] = transcription_prose(fixtures_dir / f"{name}.txt")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from xlreport.checks import evaluate
-from xlreport.formats import V2019, V2021
-from xlreport.word import contact_sentence, on_request_sentence, review_sentence
+from xlreport.checks.engine import evaluate
+from xlreport.model.formats import V2019, V2021
+from xlreport.report.docx import contact_sentence, on_request_sentence, review_sentence
 
 
 def numbers(fmt=V2021, **cells):

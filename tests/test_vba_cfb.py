@@ -12,8 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from xlreport.vba import write_cfb
-from xlreport.vba.cfb import cfb_name_key
+from xlreport.workbook.vba import write_cfb
+from xlreport.workbook.vba.cfb import cfb_name_key
 
 ENDOFCHAIN, FREESECT, FATSECT, NOSTREAM = 0xFFFFFFFE, 0xFFFFFFFF, 0xFFFFFFFD, 0xFFFFFFFF
 

@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from oletools.olevba import decompress_stream
 
-from xlreport.vba import compress, decompress
+from xlreport.workbook.vba import compress, decompress
 
 # quickstart.xlsm was saved by Excel; quickstart_standalone.xlsm re-written by xlwings'
 # release tooling (tests/test_vba_reference.py): Excel's compressor, and another one.

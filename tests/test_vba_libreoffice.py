@@ -18,7 +18,12 @@ import pytest
 import xlsxwriter
 import xlwings
 
-from xlreport.vba import VbaModule, build_vba_project, default_document_modules, module_from_file_text
+from xlreport.workbook.vba import (
+    VbaModule,
+    build_vba_project,
+    default_document_modules,
+    module_from_file_text,
+)
 
 XLWINGS_DIR = Path(xlwings.__file__).parent
 SCRIPT_NS = "http://openoffice.org/2000/script"  # Basic/*.xml

@@ -14,7 +14,7 @@ import xlsxwriter
 import xlwings
 from oletools.olevba import VBA_Parser
 
-from xlreport.vba import (
+from xlreport.workbook.vba import (
     VbaModule,
     build_vba_project,
     decompress,
@@ -24,7 +24,7 @@ from xlreport.vba import (
     project_streams,
     stored_module_source,
 )
-from xlreport.vba.ovba import decrypt_data, encrypt_data
+from xlreport.workbook.vba.ovba import decrypt_data, encrypt_data
 
 XLWINGS_DIR = Path(xlwings.__file__).parent
 XLWINGS_BAS = XLWINGS_DIR / "xlwings.bas"

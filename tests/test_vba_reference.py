@@ -50,7 +50,7 @@ import olefile
 import pytest
 import xlwings
 
-from xlreport.vba import (
+from xlreport.workbook.vba import (
     VbaModule,
     build_vba_project,
     decompress,

@@ -22,13 +22,13 @@ import pytest
 from docx import Document
 
 from factories import consistent_data
-from xlreport import word
-from xlreport.cli import main
-from xlreport.data import write_json
-from xlreport.demo import demo_document
-from xlreport.data import parse_document
-from xlreport.formats import V2019, V2021
-from xlreport.webpage import html_report, render_html
+from xlreport.report import docx as word
+from xlreport.cli.main import main
+from xlreport.io.data import write_json
+from xlreport.cli.demo import demo_document
+from xlreport.io.data import parse_document
+from xlreport.model.formats import V2019, V2021
+from xlreport.report.webpage import html_report, render_html
 
 FORMATS = [V2019, V2021]
 
@@ -353,7 +353,7 @@ def test_browser_lays_out_the_tables_on_a_grid(measured, fmt):
                 assert max(edges) - min(edges) <= 1.5, (table.id, k, edges)
         # the columns keep the declared proportions: narrow group-label columns in 三
         widths = [min(xs[k + 1]) - min(xs[k]) for k in range(table.n_cols)]
-        from xlreport.webpage import _widths
+        from xlreport.report.webpage import _widths
 
         for got, want in zip(widths, _widths(table)):
             assert close(got / sum(widths) * 100, want, 1.0), (table.id, widths)
@@ -362,7 +362,7 @@ def test_browser_lays_out_the_tables_on_a_grid(measured, fmt):
         for r, c, cell in placed:  # nothing sticks out of its cell
             assert not cell["overflow"], (table.id, cell["text"])
         # the group labels of the one-character columns: one character per line, as in Word
-        from xlreport.word_template import _vertical_columns
+        from xlreport.report.template import _vertical_columns
 
         narrow = [cell for r, c, cell in placed if c in _vertical_columns(table) and cell["cs"] == 1]
         assert bool(narrow) == (table.id == "t3")
@@ -391,18 +391,18 @@ def test_browser_screenshot(tmp_path):
 
 
 def _html_importer():
-    if importlib.util.find_spec("xlreport.importers") is None:
+    if importlib.util.find_spec("xlreport.io.importers") is None:
         return None
-    for module in ("xlreport.importers.html", "xlreport.importers.match"):
+    for module in ("xlreport.io.importers.html", "xlreport.io.importers.match"):
         if importlib.util.find_spec(module) is None:
             return None
-    from xlreport.importers.match import import_report
+    from xlreport.io.importers.match import import_report
 
     return import_report
 
 
 @pytest.mark.skipif(_html_importer() is None,
-                    reason="xlreport.importers cannot read .html yet (issue 12, branches i12a/i12b); "
+                    reason="xlreport.io.importers cannot read .html yet (issue 12, branches i12a/i12b); "
                            "runs once they are merged")
 @pytest.mark.parametrize("which", ["demo-2020", "2021"])
 def test_import_of_the_page_gives_back_the_data(tmp_path, which):

@@ -18,11 +18,11 @@ from hypothesis import strategies as st
 from test_word_support import (
     REPO, TEXTS_2021, W, demo, distinct, docx_part, make_docx, need_fixtures, numbers_in, paragraphs, printed,
 )
-from xlreport import word
-from xlreport.checks import evaluate
-from xlreport.data import load_report
+from xlreport.report import docx as word
+from xlreport.checks.engine import evaluate
+from xlreport.io.data import load_report
 from xlreport.errors import InputError, OutputError, XlreportError
-from xlreport.formats import V2019, V2021
+from xlreport.model.formats import V2019, V2021
 
 FORMATS = [V2019, V2021]
 
@@ -35,7 +35,7 @@ def render(tmp_path: Path, fmt, data, name: str = "report.docx", **kw) -> word.R
 
 
 def test_import_is_light():
-    code = "import sys, xlreport.word; print(any(m in sys.modules for m in ('docxtpl', 'docx', 'jinja2')))"
+    code = "import sys, xlreport.report.docx; print(any(m in sys.modules for m in ('docxtpl', 'docx', 'jinja2')))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          env={**os.environ, "PYTHONPATH": str(REPO / "src")})
     assert out.stdout.strip() == "False"
@@ -477,7 +477,7 @@ def test_failure_leaves_no_files(tmp_path, monkeypatch):
 
 
 def write_demo_json(tmp_path: Path) -> Path:
-    from xlreport.demo import demo_document
+    from xlreport.cli.demo import demo_document
 
     path = tmp_path / "demo.json"
     path.write_text(json.dumps(demo_document(), ensure_ascii=False), encoding="utf-8")
@@ -550,9 +550,9 @@ def test_render_file_pdf_target_checked_before_writing(tmp_path):
 
 
 def test_render_file_without_libreoffice(tmp_path, monkeypatch):
-    import xlreport.office
+    import xlreport.io.office
 
-    monkeypatch.setattr(xlreport.office, "find_soffice", lambda: None)
+    monkeypatch.setattr(xlreport.io.office, "find_soffice", lambda: None)
     src = write_demo_json(tmp_path)
     with pytest.raises(XlreportError) as exc:
         word.render_file(src, tmp_path / "out.docx", pdf=True)
@@ -561,14 +561,14 @@ def test_render_file_without_libreoffice(tmp_path, monkeypatch):
 
 
 def test_failed_pdf_conversion_leaves_no_half_pdf(tmp_path, monkeypatch):
-    import xlreport.office
+    import xlreport.io.office
 
     def broken_convert(source, target_format, outdir, *a, **kw):
         (Path(outdir) / "out.pdf").write_bytes(b"%PDF-half")
         raise XlreportError("LibreOffice 转换“out.docx”失败：崩溃")
 
-    monkeypatch.setattr(xlreport.office, "find_soffice", lambda: "/usr/bin/soffice")
-    monkeypatch.setattr(xlreport.office, "convert", broken_convert)
+    monkeypatch.setattr(xlreport.io.office, "find_soffice", lambda: "/usr/bin/soffice")
+    monkeypatch.setattr(xlreport.io.office, "convert", broken_convert)
     src = write_demo_json(tmp_path)
     with pytest.raises(XlreportError):
         word.render_file(src, tmp_path / "out.docx", pdf=True)

@@ -15,11 +15,11 @@ import zipfile
 import pytest
 
 from test_word_support import REPO, distinct, docx_part, paragraphs
-from xlreport import word
-from xlreport.formats import V2019, V2021
-from xlreport.office import find_soffice
-from xlreport import word_template
-from xlreport.word_template import STYLES, TEXT_WIDTH_MM, MARGINS_MM, PAGE_H_MM
+from xlreport.report import docx as word
+from xlreport.model.formats import V2019, V2021
+from xlreport.io.office import find_soffice
+from xlreport.report import template as word_template
+from xlreport.report.template import STYLES, TEXT_WIDTH_MM, MARGINS_MM, PAGE_H_MM
 
 TEMPLATE = REPO / "templates" / "report.docx"
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

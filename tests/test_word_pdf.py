@@ -13,10 +13,11 @@ from pathlib import Path
 import pytest
 
 from test_word_support import demo, distinct, printed
-from xlreport import office, word
+from xlreport.io import office
+from xlreport.report import docx as word
 from xlreport.errors import OutputError, XlreportError
-from xlreport.formats import V2021
-from xlreport.office import find_soffice
+from xlreport.model.formats import V2021
+from xlreport.io.office import find_soffice
 
 pytestmark = pytest.mark.skipif(find_soffice() is None, reason="LibreOffice (soffice) is not installed")
 
@@ -61,7 +62,7 @@ def test_v2021_pdf_has_every_figure(tmp_path):
 def test_render_file_with_pdf(tmp_path, capsys):
     import json
 
-    from xlreport.demo import demo_document
+    from xlreport.cli.demo import demo_document
 
     src = tmp_path / "demo.json"
     src.write_text(json.dumps(demo_document(), ensure_ascii=False), encoding="utf-8")

@@ -13,8 +13,8 @@ import zipfile
 import pytest
 
 from test_word_support import demo, make_docx, paragraphs
-from xlreport import sandbox, word
-from xlreport.cli import main
+from xlreport.report import sandbox, docx as word
+from xlreport.cli.main import main
 from xlreport.errors import InputError
 
 
@@ -135,7 +135,7 @@ def test_a_template_that_computes_still_renders(tmp_path):
 
 
 def test_cli_template_runtime_error_exit_2(tmp_path, capsys):
-    from xlreport.demo import demo_document
+    from xlreport.cli.demo import demo_document
 
     tpl = make_docx(["{{ title }}", "分母：{{ 1/0 }}"], tmp_path / "t.docx")
     src = tmp_path / "demo.json"

@@ -17,11 +17,11 @@ from pathlib import Path
 
 import pytest
 
-from xlreport.checks import evaluate
-from xlreport.data import parse_document
-from xlreport.demo import demo_document
-from xlreport.formats import V2019, V2021
-from xlreport.spec import ReportFormat
+from xlreport.checks.engine import evaluate
+from xlreport.io.data import parse_document
+from xlreport.cli.demo import demo_document
+from xlreport.model.formats import V2019, V2021
+from xlreport.model.spec import ReportFormat
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -73,7 +73,7 @@ def distinct(fmt: ReportFormat, start: int = 11) -> dict:
 
 
 def printed(fmt: ReportFormat, data: dict, key: str) -> str:
-    """How the test expects a value cell to print (independent of xlreport.word)."""
+    """How the test expects a value cell to print (independent of xlreport.report.docx)."""
     value = evaluate(data, fmt).numbers[key]
     if isinstance(value, float) and not value.is_integer():
         text = repr(value)

@@ -6,8 +6,8 @@ import dataclasses
 import re
 
 from test_word_support import REPO, docx_part
-from xlreport.formats import V2019, V2021
-from xlreport.word_template import build_template, repo_template_path, template_parts
+from xlreport.model.formats import V2019, V2021
+from xlreport.report.template import build_template, repo_template_path, template_parts
 
 COMMITTED = REPO / "templates" / "report.docx"
 

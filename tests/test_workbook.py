@@ -10,13 +10,13 @@ import openpyxl
 import pytest
 
 from factories import consistent_data, edited_copy
-from xlreport.checks import check
-from xlreport.cli import main
-from xlreport.data import document, load_report
+from xlreport.checks.engine import check
+from xlreport.cli.main import main
+from xlreport.io.data import document, load_report
 from xlreport.errors import InputError
-from xlreport.formats import V2019, V2021
-from xlreport.layout import SHEET_MARKER, workbook_layout
-from xlreport.workbook import read_workbook, write_workbook
+from xlreport.model.formats import V2019, V2021
+from xlreport.workbook.layout import SHEET_MARKER, workbook_layout
+from xlreport.workbook.book import read_workbook, write_workbook
 
 FORMATS = [V2019, V2021]
 REPO = Path(__file__).resolve().parents[1]
@@ -247,16 +247,16 @@ def test_export_to_stdout_and_refusals(books, tmp_path, capsys):
 
 
 def test_committed_template_matches_the_code(tmp_path):
-    from xlreport.build_templates import build
+    from build_templates import build
 
     built = {p.name: p for p in build(tmp_path)}
     for name, path in built.items():
         committed = REPO / "templates" / name
-        assert committed.exists(), f"templates/{name} is missing: run python -m xlreport.build_templates"
+        assert committed.exists(), f"templates/{name} is missing: run python tools/build_templates.py"
         with zipfile.ZipFile(committed) as a, zipfile.ZipFile(path) as b:
             assert a.namelist() == b.namelist()
             for member in a.namelist():
-                assert a.read(member) == b.read(member), f"{name}:{member} differs; run python -m xlreport.build_templates"
+                assert a.read(member) == b.read(member), f"{name}:{member} differs; run python tools/build_templates.py"
 
 
 def test_template_is_a_blank_current_format_workbook():

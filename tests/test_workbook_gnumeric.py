@@ -20,9 +20,9 @@ from factories import consistent_data
 from test_workbook_libreoffice import (
     mismatches, native_cover_verdicts, native_results, write_cases,
 )
-from xlreport.formats import V2021
-from xlreport.office import find_ssconvert, recalculate_gnumeric
-from xlreport.workbook import sheet_members, write_workbook
+from xlreport.model.formats import V2021
+from xlreport.io.office import find_ssconvert, recalculate_gnumeric
+from xlreport.workbook.book import sheet_members, write_workbook
 
 # Differences left as they are (README, "Where the two check engines can differ"):
 # (case, which file the checker reads) -> the one rule whose count differs; the totals

@@ -24,16 +24,23 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from factories import consistent_data, edited_copy
-from xlreport.checks import check
-from xlreport.formats import V2019, V2021
-from xlreport.layout import SHEET_CHECKS, workbook_layout
-from xlreport.native import all_lines, python_count
-from xlreport.office import convert_many
-from xlreport.rules import RULE_BY_ID
-from xlreport.layout import TABLE_STATUS_ROW
-from xlreport.workbook import (
-    CHECK_HEADER_ROW, FAILS_FIRST_ROW, FAILS_MORE_ROW, FAILS_SHOWN, cells_text, line_cells, read_workbook,
-    sheet_members, write_workbook,
+from xlreport.checks.engine import check
+from xlreport.model.formats import V2019, V2021
+from xlreport.workbook.layout import SHEET_CHECKS, workbook_layout
+from xlreport.checks.native import all_lines, python_count
+from xlreport.io.office import convert_many
+from xlreport.model.rules import RULE_BY_ID
+from xlreport.workbook.layout import TABLE_STATUS_ROW
+from xlreport.workbook.book import (
+    CHECK_HEADER_ROW,
+    FAILS_FIRST_ROW,
+    FAILS_MORE_ROW,
+    FAILS_SHOWN,
+    cells_text,
+    line_cells,
+    read_workbook,
+    sheet_members,
+    write_workbook,
 )
 
 COLS = ("natural_person", "business", "research", "social_welfare", "legal_service", "other_org")
@@ -298,7 +305,7 @@ def recalculated(tmp_path_factory):
 def test_enough_cases_across_every_rule_family():
     cases = list(all_cases())
     assert len(cases) >= 30
-    from xlreport.rules import RULES
+    from xlreport.model.rules import RULES
 
     # every rule that has native lines is exercised by some planted case (checked in the next test's results)
     assert {r.id for r in RULES if r.native} <= covered_rules(cases)
@@ -390,11 +397,38 @@ def mismatches(fmt, name, original, out):
     return found
 
 
+# TRUE or FALSE typed into a text cell of the cover. The cover's text cells are formatted
+# as text (@), so that 010020 keeps its zero; LibreOffice has no boolean cell type and
+# loads a boolean into a text-formatted cell as the number 1 or 0, which its own 校验
+# lines then take as text typed there (and it saves the number). Excel and WPS keep the
+# boolean (ISLOGICAL is TRUE: meta-invalid), as the Python checker reading the file does.
+LIBREOFFICE_DIFFERENCES = {
+    (f"cover-{f.key.split('.')[1]}-{b}", "written"): "meta-invalid"
+    for f in V2021.meta_fields if f.type == "text" for b in ("true", "false")
+}
+LIBREOFFICE_DIFFERENT_CASES = {name for name, _ in LIBREOFFICE_DIFFERENCES}
+
+
+def libreoffice_known(m) -> bool:
+    """A mismatch that is one of LIBREOFFICE_DIFFERENCES (or the totals and status it moves)."""
+    rule = LIBREOFFICE_DIFFERENCES.get((m[1], m[2]))
+    return rule is not None and m[3] in (rule, "totals", "status")
+
+
 def test_native_verdicts_equal_the_python_checker(recalculated):
     found = []
     for fmt, name, original, out in recalculated:
-        found += mismatches(fmt, name, original, out)
+        found += [m for m in mismatches(fmt, name, original, out) if not libreoffice_known(m)]
     assert found == []
+
+
+def test_the_known_libreoffice_differences_still_exist(recalculated):
+    """Each documented difference is real: when one disappears, docs/engines.md must change."""
+    seen = set()
+    for fmt, name, original, out in recalculated:
+        if name in LIBREOFFICE_DIFFERENT_CASES:
+            seen |= {(m[1], m[2], m[3]) for m in mismatches(fmt, name, original, out)}
+    assert {(*case, rule) for case, rule in LIBREOFFICE_DIFFERENCES.items()} <= seen
 
 
 def native_cover_verdicts(recalculated):
@@ -412,7 +446,8 @@ def native_cover_verdicts(recalculated):
 def test_cover_plantings_get_their_verdict_natively(recalculated):
     """The engine's own 校验 lines give each cover planting its decided verdict (and the
     comparison above holds the Python checker to the same)."""
-    assert [v for v in native_cover_verdicts(recalculated) if v[1] != v[2]] == []
+    assert [v for v in native_cover_verdicts(recalculated)
+            if v[1] != v[2] and v[0] not in LIBREOFFICE_DIFFERENT_CASES] == []
 
 
 def test_planted_cases_fail_natively(recalculated):
@@ -431,10 +466,12 @@ def test_failing_block_lists_exactly_the_failing_lines(recalculated):
     """After LibreOffice recalculates, the block at the top of 校验 lists the failing lines
     (the Python checker's, in sheet order, the first FAILS_SHOWN), each with its cells, and
     every table sheet's status line counts the problems on that sheet."""
-    from xlreport.messages import SEVERITY_LABEL
+    from xlreport.cli.console import SEVERITY_LABEL
 
     seen_failing = seen_more = 0
     for fmt, name, original, out in recalculated:
+        if name in LIBREOFFICE_DIFFERENT_CASES:
+            continue
         report = read_workbook(original)
         problems = [p for p in check(report.data, report.fmt, report.cells) if RULE_BY_ID[p.rule].native]
         layout = workbook_layout(fmt)
@@ -466,9 +503,9 @@ def test_failing_block_lists_exactly_the_failing_lines(recalculated):
 def demo_in_libreoffice(tmp_path_factory):
     """The demo workbook (long multi-paragraph texts), printed to PDF and saved again by LibreOffice."""
     from conftest import soffice_or_skip
-    from xlreport.data import parse_document
-    from xlreport.demo import demo_document
-    from xlreport.office import convert
+    from xlreport.io.data import parse_document
+    from xlreport.cli.demo import demo_document
+    from xlreport.io.office import convert
 
     soffice_or_skip()
     folder = tmp_path_factory.mktemp("demo")

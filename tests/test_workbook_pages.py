@@ -11,17 +11,28 @@ import pytest
 from openpyxl.utils import get_column_letter, range_boundaries
 
 from factories import consistent_data, edited_copy
-from xlreport.checks import check
-from xlreport.data import load_report, parse_document
-from xlreport.demo import demo_document
-from xlreport.formats import FORMATS as ALL_FORMATS, V2019, V2021
-from xlreport.layout import (
-    LAYOUT_REVISIONS, RELEASED_FINGERPRINTS, SHEET_CHECKS, SHEET_COVER, SHEET_OVERVIEW, SHEET_TEXT, known_layouts,
+from xlreport.checks.engine import check
+from xlreport.io.data import load_report, parse_document
+from xlreport.cli.demo import demo_document
+from xlreport.model.formats import FORMATS as ALL_FORMATS, V2019, V2021
+from xlreport.workbook.layout import (
+    LAYOUT_REVISIONS,
+    RELEASED_FINGERPRINTS,
+    SHEET_CHECKS,
+    SHEET_COVER,
+    SHEET_OVERVIEW,
+    SHEET_TEXT,
+    known_layouts,
     workbook_layout,
 )
-from xlreport.native import all_lines, python_count
-from xlreport.workbook import (
-    CHECK_HEADER_ROW, FAILS_FIRST_ROW, FAILS_MORE_ROW, FAILS_SHOWN, read_workbook, write_workbook,
+from xlreport.checks.native import all_lines, python_count
+from xlreport.workbook.book import (
+    CHECK_HEADER_ROW,
+    FAILS_FIRST_ROW,
+    FAILS_MORE_ROW,
+    FAILS_SHOWN,
+    read_workbook,
+    write_workbook,
 )
 
 FORMATS = [V2019, V2021]

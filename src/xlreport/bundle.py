@@ -53,7 +53,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import OutputError, XlreportError
+from xlreport.errors import OutputError, XlreportError
 
 __all__ = ["make_bundle", "missing_requirements", "needed_wheels", "source_root", "DEFAULT_PYTHONS", "DEFAULT_PLATFORM"]
 
@@ -475,7 +475,7 @@ def instructions(pythons: list[str], platform: str, dll: str | None) -> str:
 
 
 def _zip_folder(folder: Path, target: Path, force: bool) -> Path:
-    from .files import write_atomic
+    from xlreport.io.files import write_atomic
 
     def write(tmp: str) -> None:
         with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:

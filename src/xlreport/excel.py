@@ -31,10 +31,10 @@ from typing import Any, Callable, Sequence
 
 import xlwings as xw
 
-from .checks import Problem, check
-from .errors import XlreportError
-from .layout import SHEET_MARKER
-from .macros import CHECK_HEADER, MARKER_EXTENT, sheet_extent, udf_sheets
+from xlreport.checks.engine import Problem, check
+from xlreport.errors import XlreportError
+from xlreport.workbook.layout import SHEET_MARKER
+from xlreport.workbook.macros import CHECK_HEADER, MARKER_EXTENT, sheet_extent, udf_sheets
 
 TITLE = "生成报告"
 SHOWN_PROBLEMS = 8  # problems listed in a message box; the rest are counted
@@ -71,7 +71,7 @@ def read_grid(book, sheet: str, rows: int, cols: int) -> list[list[Any]]:
 
 def report_from_book(book):
     """The report in the open workbook (a `data.Report` with cells like 表三!D7)."""
-    from .workbook import layout_from_marker, report_from_grids
+    from xlreport.workbook.book import layout_from_marker, report_from_grids
 
     name = Path(str(book.fullname)).name or BOOK_NAME
     marker = read_grid(book, SHEET_MARKER, *MARKER_EXTENT)
@@ -82,7 +82,7 @@ def report_from_book(book):
 
 def report_from_arguments(marker: Any, sheet_values: Sequence[Any]):
     """The report from the UDF arguments: the marker block, then each data sheet's block from A1."""
-    from .workbook import layout_from_marker, report_from_grids
+    from xlreport.workbook.book import layout_from_marker, report_from_grids
 
     layout = layout_from_marker(as_grid(marker), BOOK_NAME)
     sheets = udf_sheets(layout)
@@ -246,7 +246,7 @@ def _generate(book, render, open_file) -> Path | None:
 
 
 def _render_report(data, fmt, target: Path):
-    from .word import render_report
+    from xlreport.report.docx import render_report
 
     return render_report(data, fmt, target)
 
@@ -255,7 +255,7 @@ def problems_message(problems: Sequence[Problem]) -> str:
     """The message box text when errors block the report: the first problems, errors first."""
     errors, warnings = counts(problems)
     ordered = [p for p in problems if p.severity == "error"] + [p for p in problems if p.severity != "error"]
-    from .messages import SEVERITY_LABEL as label
+    from xlreport.cli.console import SEVERITY_LABEL as label
     lines = [f"数据有 {errors} 个错误" + (f"、{warnings} 个警告" if warnings else "") + "，未生成报告。请改正后再按“生成报告”。", ""]
     for p in ordered[:SHOWN_PROBLEMS]:
         where = f"（{'、'.join(p.cells[:2])}{'等' if len(p.cells) > 2 else ''}）" if p.cells else ""
@@ -309,7 +309,7 @@ def report_stem(data: dict[str, Any]) -> str:
 
 def next_free_name(folder: Path, stem: str, suffix: str = ".docx") -> Path:
     """folder/stem.docx, or stem(2).docx, stem(3).docx … — never an existing file."""
-    from .files import free_name
+    from xlreport.io.files import free_name
 
     return free_name(Path(folder) / f"{stem}{suffix}")
 

@@ -1,0 +1,341 @@
+"""The audit workbook (`xlreport audit -o 审查结果.xlsx`): the result of audit.assemble as sheets
+说明, 汇总, 问题清单, 逐年对比, 未报送 (with a roster) and 合计, in the report workbook's styles.
+
+Numbers are written as numbers (shares as numbers in % format), every list has a frozen
+header and an autofilter, and rows are coloured by verdict (the report workbook's
+error/warning/pass fills), so the office can sort, filter, print and forward it.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from xlreport.audit.gather import (
+    COMPARED,
+    FIGURES,
+    SHARES,
+    VERDICT_CLEAN,
+    VERDICT_ERRORS,
+    VERDICT_UNREADABLE,
+    VERDICT_WARNINGS,
+)
+from xlreport.io.files import warn, write_atomic
+from xlreport.workbook.book import (
+    BAD_FILL,
+    BAD_FONT,
+    DERIVED_FILL,
+    FONT,
+    GOOD_FILL,
+    GOOD_FONT,
+    MAX_CELL_TEXT,
+    WARN_FILL,
+    WARN_FONT,
+    Formats,
+)
+
+SHEETS = ("说明", "汇总", "问题清单", "逐年对比", "未报送", "合计")
+SEVERITY = {"error": "错误", "warning": "警告"}
+FILLS = {VERDICT_ERRORS: (BAD_FILL, BAD_FONT), VERDICT_WARNINGS: (WARN_FILL, WARN_FONT),
+         VERDICT_CLEAN: (GOOD_FILL, GOOD_FONT), VERDICT_UNREADABLE: (DERIVED_FILL, "#000000"), None: (None, None)}
+NUMBER_FORMATS = {"text": "@", "code": "@", "year": "0", "int": "0", "number": "General", "share": "0.0%",
+                  "money": "#,##0.00"}
+ALIGN = {"text": "left", "code": "center", "year": "center"}  # numbers to the right
+FIGURE_LABELS = dict(FIGURES)
+A3 = 8  # paper size code (XlsxWriter set_paper): the wide lists print on A3 landscape
+
+
+class Styles:
+    """The report workbook's formats, plus body cells by verdict colour and number kind."""
+
+    def __init__(self, wb):
+        self.wb = wb
+        self.base = Formats(wb)
+        self._cells: dict[tuple, Any] = {}
+
+    def cell(self, verdict: str | None = None, kind: str = "text", wrap: bool = False):
+        key = (verdict, kind, wrap)
+        if key not in self._cells:
+            fill, font = FILLS[verdict]
+            spec = {"font_name": FONT, "font_size": 11, "valign": "vcenter", "border": 1, "text_wrap": wrap,
+                    "num_format": NUMBER_FORMATS[kind], "align": ALIGN.get(kind, "right")}
+            if fill:
+                spec.update(bg_color=fill, font_color=font)
+            self._cells[key] = self.wb.add_format(spec)
+        return self._cells[key]
+
+
+def write_audit(path: str | os.PathLike, result: dict, force: bool = False) -> Path:
+    """Write the audit workbook; nothing half-written, nothing overwritten without `force`."""
+    def write(tmp: str) -> None:
+        import xlsxwriter
+
+        wb = xlsxwriter.Workbook(tmp, {"strings_to_numbers": False, "strings_to_formulas": False,
+                                       "strings_to_urls": False})
+        styles = Styles(wb)
+        cover(wb.add_worksheet("说明"), styles, result)
+        summary(wb.add_worksheet("汇总"), styles, result)
+        problems(wb.add_worksheet("问题清单"), styles, result)
+        years(wb.add_worksheet("逐年对比"), styles, result)
+        if result["roster"] is not None:
+            roster(wb.add_worksheet("未报送"), styles, result)
+        totals(wb.add_worksheet("合计"), styles, result)
+        wb.set_properties({"title": "政府信息公开工作年度报告审查结果", "comments": f"xlreport {result['xlreport']}"})
+        wb.close()
+
+    return write_atomic(path, write, force, notify=warn)
+
+
+def put(ws, row: int, col: int, value: Any, fmt) -> None:
+    """One value: numbers as numbers, text as text (never a formula), blanks as blank cells."""
+    if value is None or value == "":
+        ws.write_blank(row, col, None, fmt)
+    elif isinstance(value, bool):
+        ws.write_string(row, col, "是" if value else "否", fmt)
+    elif isinstance(value, (int, float)):
+        ws.write_number(row, col, value, fmt)
+    else:
+        ws.write_string(row, col, str(value)[:MAX_CELL_TEXT], fmt)
+
+
+def header(ws, styles: Styles, row: int, columns: list[tuple[str, float]]) -> None:
+    for col, (name, width) in enumerate(columns):
+        ws.write_string(row, col, name, styles.base.header)
+        ws.set_column(col, col, width)
+
+
+def listing(ws, styles: Styles, columns: list[tuple[str, float]], rows: list[tuple[str | None, list]],
+            first: int = 0, kinds: list[str] | None = None, wrap: tuple[int, ...] = ()) -> int:
+    """A filterable list: header at row `first`, frozen, autofilter; `rows` are (verdict, values).
+    Returns the row after the list."""
+    header(ws, styles, first, columns)
+    kinds = kinds or ["text"] * len(columns)
+    for r, (verdict, values) in enumerate(rows, start=first + 1):
+        for c, value in enumerate(values):
+            numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
+            kind = kinds[c] if numeric or kinds[c] == "code" else "text"
+            put(ws, r, c, value, styles.cell(verdict, kind, c in wrap))
+    ws.autofilter(first, 0, first + max(len(rows), 1), len(columns) - 1)
+    ws.freeze_panes(first + 1, 1)
+    return first + 1 + len(rows)
+
+
+def cover(ws, styles: Styles, result: dict) -> None:
+    f = styles.base
+    ws.set_column(0, 0, 24)
+    ws.set_column(1, 1, 110)
+    ws.write_string(0, 0, "政府信息公开工作年度报告 审查结果", f.title)
+    reports, pairs = result["reports"], result["pairs"]
+    failed = sum(1 for r in reports if r["errors"])
+    warned = sum(1 for r in reports if not r["errors"] and r["warnings"])
+    lines = [
+        ("生成时间", result["generated"]),
+        ("程序", f"xlreport {result['xlreport']}（xlreport audit）"),
+        ("读取的位置", "；".join(result["inputs"])),
+    ]
+    if result["previous_dirs"]:
+        lines.append(("上年度报告", "；".join(result["previous_dirs"]) + "（只用于逐年对比）"))
+    lines += [
+        ("审查年度", f"{result['year']} 年" if result["year"] else "读到的全部年度"),
+        ("审查的报告", f"{len(reports)} 个：{failed} 个未通过（有错误），{warned} 个有警告，"
+                  f"{len(reports) - failed - warned} 个通过"),
+        ("逐年对比", f"{len(pairs)} 对（同一机关相邻两年的报告，自动按机关名称配对）"),
+        ("未读取的文件", f"{len(result['not_read'])} 个（见下表）" if result["not_read"] else "无"),
+    ]
+    if result["comparison_only"]:
+        lines.append(("只用于对比的报告", f"{len(result['comparison_only'])} 个（其他年度或上年度文件夹中的报告）"))
+    if result["ignored"]:
+        lines.append(("按约定不读取", f"{result['ignored']} 个（Office 锁定文件 ~$*、隐藏文件、Thumbs.db、desktop.ini）"))
+    if result["roster"] is not None:
+        missing = sum(1 for x in result["roster"]["rows"] if x["kind"] == "未报送")
+        lines.append(("名单", f"{result['roster']['file']}：{result['roster']['units']} 个单位，"
+                             f"{result['roster_year']} 年度未报送 {missing} 个（见“未报送”）"))
+    lines += [
+        ("汇总", "每个报告一行：结论、错误和警告数、主要数字；可筛选、排序，行按结论着色（红：未通过，橙：有警告，绿：通过）"),
+        ("问题清单", "每个问题一行：机关、规则、级别、位置（工作簿为工作表!单元格，已发布的报告为页、表、行）、应为、实际、说明"),
+        ("逐年对比", "同一机关相邻两年的主要数字并列及变化；跨年度校验（上年结转、现行有效件数、内容雷同）的结果"),
+        ("合计", "同一年度全部报告逐项相加（按格式版本），并对合计数运行同样的校验"),
+        ("内容雷同", "规则 text-repeated：去掉格式标题、自动生成的句子和套话、数字记作 #，本年某部分文字的五字片段有 80% "
+                 "及以上在上年同一部分出现过即提示；不足 50 字的部分不比较"),
+    ]
+    row = 2
+    for label, text in lines:
+        ws.write_string(row, 0, label, f.label)
+        ws.write_string(row, 1, text, f.cell)
+        row += 1
+    row += 1
+    if result["not_read"]:
+        ws.write_string(row, 0, "未读取的文件", f.table_status)
+        row += 1
+        header(ws, styles, row, [("文件", 24), ("原因", 110)])
+        for item in result["not_read"]:
+            row += 1
+            put(ws, row, 0, item["file"], styles.cell(VERDICT_UNREADABLE))
+            put(ws, row, 1, item["reason"], styles.cell(VERDICT_UNREADABLE, wrap=True))
+        row += 2
+    if result["comparison_only"]:
+        ws.write_string(row, 0, "只用于逐年对比的报告（其他年度或上年度文件夹中的，不列入汇总、问题清单和合计）", f.table_status)
+        for file in result["comparison_only"]:
+            row += 1
+            put(ws, row, 0, "已读取", f.cell)
+            put(ws, row, 1, file, f.cell)
+        row += 2
+    if result["duplicates"]:
+        ws.write_string(row, 0, "同一机关同一年度有多份报告（合计中都已计入，请核对）", f.table_status)
+        for d in result["duplicates"]:
+            row += 1
+            put(ws, row, 0, f"{d['agency']}（{d['year']} 年）", f.cell)
+            put(ws, row, 1, "；".join(d["files"]), f.cell)
+        row += 2
+    for note in result["pair_notes"]:
+        put(ws, row, 0, "未配对", f.cell)
+        put(ws, row, 1, note, f.cell)
+        row += 1
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+
+
+def summary_columns() -> tuple[list[tuple[str, float]], list[str]]:
+    columns = [("机关", 28), ("年度", 7), ("格式", 7), ("结论", 9), ("错误", 6), ("警告", 6)]
+    kinds = ["text", "year", "code", "code", "int", "int"]
+    for name, label in FIGURES:
+        columns.append((label, 10 if name not in SHARES else 9))
+        kinds.append("share" if name in SHARES else "money" if name == "fee" else "number")
+    columns += [("文件", 30), ("上年报告（逐年对比）", 24), ("说明", 30)]
+    kinds += ["text", "text", "text"]
+    return columns, kinds
+
+
+def summary(ws, styles: Styles, result: dict) -> None:
+    columns, kinds = summary_columns()
+    rows = []
+    for r in result["reports"]:
+        note = f"从已发布的报告读入，{len(r['notes'])} 条读入说明" if r.get("notes") else ""
+        rows.append((r["verdict"], [r["agency"] or "（未填写机关）", r["year"], r["format"], r["verdict"], r["errors"],
+                                    r["warnings"], *(r["figures"].get(name) for name, _ in FIGURES), r["file"],
+                                    r.get("previous_file"), note]))
+    for item in result["not_read"]:
+        rows.append((VERDICT_UNREADABLE, [None, None, None, VERDICT_UNREADABLE, None, None,
+                                          *([None] * len(FIGURES)), item["file"], None, item["reason"]]))
+    listing(ws, styles, columns, rows, kinds=kinds)
+    ws.set_row(0, 32)
+    ws.set_paper(A3)
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(0)
+
+
+def problems(ws, styles: Styles, result: dict) -> None:
+    columns = [("机关", 26), ("年度", 7), ("规则", 22), ("级别", 6), ("位置", 34), ("应为", 9), ("实际", 9),
+               ("说明", 70), ("文件", 36)]
+    rows = []
+    for r in result["reports"]:
+        for p in r["problems"]:
+            verdict = VERDICT_ERRORS if p["severity"] == "error" else VERDICT_WARNINGS
+            rows.append((verdict, [r["agency"], r["year"], p["rule"], SEVERITY[p["severity"]], p["where"],
+                                   _shown(p["expected"]), _shown(p["actual"]), p["message"], r["file"]]))
+    kinds = ["text", "year", "text", "code", "text", "number", "number", "text", "text"]
+    listing(ws, styles, columns, rows, kinds=kinds, wrap=(4, 7))
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(0)
+
+
+def _shown(value: Any) -> Any:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value
+    return None if value is None else str(value)
+
+
+def years(ws, styles: Styles, result: dict) -> None:
+    f = styles.base
+    fixed = [("机关", 26), ("上年度", 7), ("本年度", 7), ("跨年度校验", 10), ("跨年度问题", 60), ("本年文件", 30),
+             ("上年文件", 30)]
+    for col, (name, width) in enumerate(fixed):
+        ws.merge_range(0, col, 1, col, name, f.header)
+        ws.set_column(col, col, width)
+    col = len(fixed)
+    for name in COMPARED:
+        ws.merge_range(0, col, 0, col + 2, FIGURE_LABELS[name], f.header)
+        for i, sub in enumerate(("上年", "本年", "变化")):
+            ws.write_string(1, col + i, sub, f.header)
+        ws.set_column(col, col + 2, 8)
+        col += 3
+    row = 2
+    for p in result["pairs"]:
+        verdict = p["verdict"]
+        detail = "\n".join(x["message"] for x in p["problems"]) or "通过"
+        if p["warnings"]:
+            detail += "\n" + "\n".join(f"注意：{w}" for w in p["warnings"])
+        agency = p["agency"] if not p["by_variant"] else f"{p['agency']}（上年：{p['last_agency']}）"
+        values = [agency, p["last_year"], p["year"], verdict, detail, p["file"], p["last_file"]]
+        for name in COMPARED:
+            last, this = p["figures"][name]["last"], p["figures"][name]["this"]
+            values += [last, this, None if last is None or this is None else _round(this - last)]
+        kinds = ["text", "year", "year", "code", "text", "text", "text"] + ["number"] * (3 * len(COMPARED))
+        for c, value in enumerate(values):
+            kind = kinds[c] if isinstance(value, (int, float)) or kinds[c] == "code" else "text"
+            put(ws, row, c, value, styles.cell(verdict, kind, wrap=c == 4))
+        row += 1
+    ws.autofilter(1, 0, max(row - 1, 2), col - 1)
+    ws.set_paper(A3)
+    ws.freeze_panes(2, 1)
+    if not result["pairs"]:
+        ws.write_string(row + 1, 0, "没有可逐年对比的报告：需要同一机关相邻两年的报告（放在同一文件夹，或用 --previous-dir）", f.hint)
+    for i, note in enumerate(result["pair_notes"]):
+        ws.write_string(row + 2 + i, 0, note, f.hint)
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+
+
+def _round(value: float) -> float:
+    return round(value, 6) if isinstance(value, float) else value
+
+
+def roster(ws, styles: Styles, result: dict) -> None:
+    columns = [("类别", 12), ("名单中的单位", 34), ("报告中的机关", 34), ("文件", 40), ("说明", 50)]
+    verdicts = {"未报送": VERDICT_ERRORS, "名单外": VERDICT_WARNINGS, "名称不一致": VERDICT_WARNINGS}
+    rows = [(verdicts[x["kind"]], [x["kind"], x["unit"], x["agency"], x["file"], x["note"]])
+            for x in result["roster"]["rows"]]
+    end = listing(ws, styles, columns, rows)
+    if not rows:
+        ws.write_string(end + 1, 0, f"名单中的单位都已报送 {result['roster_year']} 年度的报告，也没有名单外的报告。",
+                        styles.base.hint)
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+
+
+TOTALS_COLUMNS = [("年度", 7), ("格式", 7), ("表", 12), ("项目", 70), ("数据项（key）", 40), ("合计", 12),
+                  ("计入报告数", 10), ("缺项报告数", 10)]
+
+
+def totals(ws, styles: Styles, result: dict) -> None:
+    f = styles.base
+    ws.write_string(0, 0, "合计：同一年度全部报告逐项相加（表中印出的总计按印出的数相加，其余按各项之和），"
+                          "并对合计数运行同样的校验", f.hint)
+    row = 2
+    for t in result["totals"]:
+        errors = sum(p["severity"] == "error" for p in t["problems"])
+        ws.write_string(row, 0, f"{t['year']} 年（{t['format']} 版格式，{t['reports']} 个报告）合计校验："
+                                f"{t['verdict']}（{errors} 个错误，{len(t['problems']) - errors} 个警告）",
+                        f.table_status)
+        row += 1
+        for p in t["problems"]:
+            verdict = VERDICT_ERRORS if p["severity"] == "error" else VERDICT_WARNINGS
+            put(ws, row, 0, SEVERITY[p["severity"]], styles.cell(verdict))
+            put(ws, row, 1, p["rule"], styles.cell(verdict))
+            ws.merge_range(row, 2, row, 5, p["message"][:MAX_CELL_TEXT], styles.cell(verdict))
+            row += 1
+        row += 1
+    rows = []
+    for t in result["totals"]:
+        for v in t["values"]:
+            verdict = VERDICT_WARNINGS if v["missing"] else None
+            rows.append((verdict, [t["year"], t["format"], v["table"], v["where"], v["key"], v["total"], v["counted"],
+                                   v["missing"]]))
+    kinds = ["year", "code", "text", "text", "text", "number", "int", "int"]
+    listing(ws, styles, TOTALS_COLUMNS, rows, first=row, kinds=kinds)
+    ws.freeze_panes(row + 1, 0)
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)

@@ -1,0 +1,66 @@
+"""`xlreport demo`: the whole chain on the built-in sample (a real 2020 report's figures).
+
+data file → locked workbook (filled) → check → Word report → PDF (when
+LibreOffice is installed). Everything goes into a new folder.
+"""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from pathlib import Path
+
+from xlreport.checks.engine import check, has_errors
+from xlreport.cli.console import print_problems
+from xlreport.io.data import load_report, parse_document, write_json
+from xlreport.errors import OutputError, reason
+
+
+def demo_document() -> dict:
+    return json.loads(resources.files("xlreport").joinpath("data/demo_2020.json").read_text("utf-8"))
+
+
+def fresh_dir(base: str = "xlreport-demo") -> Path:
+    """A new folder, so a second run never overwrites the first one's files."""
+    from xlreport.io.files import free_name
+
+    return free_name(Path(base))
+
+
+def run_demo(output: str | None) -> int:
+    from xlreport.io.office import find_soffice
+    from xlreport.report.docx import convert_pdf, render_report
+    from xlreport.workbook.book import write_workbook
+
+    folder = Path(output) if output else fresh_dir()
+    if folder.exists() and not folder.is_dir():
+        raise OutputError(f"“{folder}”是一个文件，不是文件夹；请用 -o 给出一个新文件夹的名字")
+    if folder.exists() and any(folder.iterdir()):
+        raise OutputError(f"文件夹“{folder}”不是空的，演示不会覆盖其中的文件；请换一个文件夹，或不加 -o 自动新建")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"无法创建文件夹“{folder}”（{reason(exc, '写入')}），请用 -o 换一个位置") from None
+    fmt, data, _ = parse_document(demo_document(), "demo")
+    year, agency = data["meta.year"], data["meta.agency"]
+    print(f"示例：{agency}{year}年政府信息公开工作年度报告（{fmt.version} 版格式）")
+
+    json_path = write_json(folder / f"demo-{year}.json", data, fmt)
+    print(f"1. 数据文件：{json_path}")
+    book = write_workbook(folder / f"demo-{year}.xlsx", fmt, data)
+    print(f"2. 填好的工作簿：{book}")
+    report = load_report(book)  # read back, as a clerk's workbook would be
+    problems = report.problems + check(report.data, report.fmt, report.cells)
+    print("3. 校验：")
+    print_problems(str(book), problems)
+    if has_errors(problems):
+        return 1
+    result = render_report(report.data, report.fmt, folder / f"{agency}{year}年政府信息公开工作年度报告.docx")
+    print(f"4. Word 报告：{result.path}")
+    if find_soffice():
+        pdf = convert_pdf(result.path, Path(result.path).with_suffix(".pdf"))
+        print(f"5. PDF：{pdf}")
+    else:
+        print("5. 未安装 LibreOffice，跳过 PDF")
+    print(f"完成。打开“{book.name}”试着改一个数字，看“校验”表的变化；或运行 xlreport check {book}")
+    return 0

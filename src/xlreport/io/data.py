@@ -1,0 +1,375 @@
+"""Report data: JSON data files (data-model.md §3), loading any report file,
+and last year's figures for the cross-year rules.
+
+Inside the program a report is one flat dict keyed by the dotted keys of
+data-model.md §2 (meta.*, t2.*, t3.*, t4.*, fee.*, text.*, previous.*).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from xlreport.checks.engine import Problem, evaluate, problem
+from xlreport.errors import InputError, reason
+from xlreport.io.files import PUBLISHED, not_readable_reason, warn, write_bytes_atomic
+from xlreport.model.formats import FORMATS, format_for_year
+from xlreport.model.spec import ReportFormat
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+SECTIONS = ("format", "meta", "values", "text", "previous")
+MAX_JSON_BYTES = 20 * 1024 * 1024  # a real data file is ~10 KB
+
+
+@dataclass
+class Report:
+    """One report as read from a file, ready for `check`."""
+
+    path: str
+    fmt: ReportFormat
+    data: dict[str, Any]
+    cells: dict[str, str] = field(default_factory=dict)  # key -> 表三!D7 (workbooks), printed place (published reports)
+    problems: list[Problem] = field(default_factory=list)  # found while reading (unknown-key, format-version)
+    notes: list[str] = field(default_factory=list)  # published reports: what the importer could not read
+
+
+# Published reports (web pages, Word, PDF, text) are read by the importer (xlreport import).
+PUBLISHED_SUFFIXES = PUBLISHED  # read by the importers (files.py keeps the registry of suffixes)
+
+
+def load_report(path: str | os.PathLike) -> Report:
+    """Read a JSON data file, an xlreport workbook or a published report; raise InputError if it cannot be read."""
+    p = Path(path)
+    if not p.exists():
+        raise InputError(f"找不到文件“{p}”，请检查路径")
+    if p.is_dir():
+        try:
+            os.listdir(p)
+        except OSError as exc:  # an unreadable folder is not an empty one
+            raise InputError(f"无法打开文件夹“{p}”（{reason(exc, '读取')}），请检查该文件夹的权限") from None
+        raise InputError(f"“{p}”是一个文件夹，其中没有可检查的数据文件（.json）、工作簿（.xlsx/.xlsm）或已发布的报告")
+    suffix = p.suffix.lower()
+    if suffix == ".json":
+        return read_json(p)
+    if suffix in (".xlsx", ".xlsm"):
+        from xlreport.workbook.book import read_workbook  # only workbook input pays for the reader
+
+        return read_workbook(p)
+    if suffix in PUBLISHED_SUFFIXES:
+        from xlreport.io.importers.match import import_report  # only published reports pay for the importer
+
+        return import_report(p)
+    raise InputError(not_readable_reason(p))  # the reasons for every other kind live beside READABLE
+
+
+def read_json(path: Path) -> Report:
+    try:
+        size = path.stat().st_size
+        if size > MAX_JSON_BYTES:
+            raise InputError(f"“{path.name}”有 {size // 1024 // 1024} MB，不像年度报告数据文件（通常只有几十 KB）")
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"无法读取“{path}”（{reason(exc, '读取')}），请检查文件的权限") from None
+    if not raw.strip():
+        raise InputError(f"“{path.name}”是空文件，不是年度报告数据文件")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError(f"“{path.name}”不是 UTF-8 编码，请用 UTF-8 编码保存 JSON 数据文件") from None
+    try:
+        doc = json.loads(text, object_pairs_hook=_no_duplicates)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"“{path.name}”不是有效的 JSON：第 {exc.lineno} 行第 {exc.colno} 列附近有错误，"
+                         f"请检查引号、逗号和括号是否成对") from None
+    except DuplicateKey as exc:
+        raise InputError(f"“{path.name}”中“{exc.key}”出现了不止一次（{exc.values}），无法确定用哪一个；请只保留一个") from None
+    except RecursionError:
+        raise InputError(f"“{path.name}”嵌套层数过多，不是年度报告数据文件") from None
+    except ValueError:  # e.g. an integer of thousands of digits
+        raise InputError(f"“{path.name}”中有位数过多的数字，不是年度报告数据文件") from None
+    where = _broken_character(doc)
+    if where is not None:
+        raise InputError(f"“{path.name}”中{where}有不完整的字符（半个表情符号等，常见于被截断的文字），"
+                         f"无法写入工作簿或报告；请在该处删除乱码或重新输入后保存") from None
+    fmt, data, problems = parse_document(doc, path.name)
+    return Report(str(path), fmt, data, {}, problems)
+
+
+def _broken_character(doc: Any, where: str = "") -> str | None:
+    """Where the document holds a lone surrogate (JSON's "\\ud83d" without its pair, what
+    JavaScript writes when it cuts an emoji in half): no file format can store one."""
+    if isinstance(doc, str):
+        return f"“{_visible(where)}”的值" if _SURROGATE.search(doc) else None
+    items = doc.items() if isinstance(doc, dict) else enumerate(doc) if isinstance(doc, list) else ()
+    for key, value in items:
+        if isinstance(key, str) and _SURROGATE.search(key):
+            return f"项目名“{_visible(key)}”"
+        found = _broken_character(value, key if isinstance(key, str) else where)
+        if found:
+            return found
+    return None
+
+
+def _visible(text: str) -> str:
+    """`text` for a one-line message: broken characters and control characters (a line
+    break in a key name) shown as escapes."""
+    text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return re.sub(r"[\x00-\x1f\x7f-\x9f]", lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+class DuplicateKey(ValueError):
+    def __init__(self, key: str, values: str):
+        super().__init__(key)
+        self.key, self.values = key, values
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """JSON objects whose keys repeat are refused: the contract never drops a value silently."""
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise DuplicateKey(key, f"{_short(out[key])} 和 {_short(value)}")
+        out[key] = value
+    return out
+
+
+def _short(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value
+    return text if len(text) <= 20 else text[:20] + "…"
+
+
+def parse_document(doc: Any, name: str) -> tuple[ReportFormat, dict[str, Any], list[Problem]]:
+    """Strictly read a data-file document into (format, flat dict, unknown-key problems)."""
+    if not isinstance(doc, dict):
+        raise InputError(f"“{name}”的内容应是一个 JSON 对象（{{\"meta\": …, \"values\": …}}），而不是{_kind(doc)}")
+    problems: list[Problem] = []
+    sections = {}
+    for key, value in doc.items():
+        if key not in SECTIONS:
+            problems.append(problem("unknown-key", [key], f"数据文件中的“{key}”不是约定的内容，"
+                                    f"顶层只能有 {', '.join(SECTIONS)}"))
+            continue
+        if key != "format" and value is not None and not isinstance(value, dict):
+            raise InputError(f"“{name}”中的“{key}”应是一个 JSON 对象，而不是{_kind(value)}")
+        sections[key] = value if value is not None else ({} if key != "format" else None)
+
+    meta = {}
+    for key, value in (sections.get("meta") or {}).items():
+        full = key if key.startswith("meta.") else f"meta.{key}"
+        if full in meta:
+            raise InputError(f"“{name}”的 meta 中“{full.removeprefix('meta.')}”写了两次（{key} 和 {full}），请只保留一个")
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and full not in ("meta.year",):
+            value = _number_as_text(value)  # a phone or post code written as a number
+        meta[full] = value
+    fmt = _choose_format(sections.get("format"), meta.get("meta.year"), sections.get("values") or {}, name)
+
+    data: dict[str, Any] = {}
+    for full, value in meta.items():
+        if fmt.has(full):
+            data[full] = tidy_line(value) if fmt.field(full).type == "text" else value
+        else:
+            problems.append(problem("unknown-key", [full], f"封面数据中的“{full}”不是约定的项目"))
+    text_keys = {t.key for t in fmt.texts}
+    for key, value in (sections.get("text") or {}).items():
+        if key not in text_keys:
+            problems.append(problem("unknown-key", [key], f"文字部分中的“{key}”不是约定的项目（可用：{'、'.join(sorted(text_keys))}）"))
+        elif value is None or isinstance(value, str):
+            data[key] = value
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            data[key] = str(value)
+        else:
+            raise InputError(f"“{name}”中文字项“{key}”应是字符串，而不是{_kind(value)}")
+    for section, prefix_ok in (("values", lambda k: not k.startswith(("meta.", "previous.", "text."))),
+                               ("previous", lambda k: k.startswith("previous."))):
+        for key, value in (sections.get(section) or {}).items():
+            if not (prefix_ok(key) and fmt.has(key)):
+                problems.append(problem("unknown-key", [key], _unknown_value_message(key, section, fmt)))
+                continue
+            if isinstance(value, (dict, list)):
+                raise InputError(f"“{name}”中“{key}”的值应是数字，而不是{_kind(value)}")
+            data[key] = value
+    return fmt, data, problems
+
+
+def tidy_line(value: Any) -> Any:
+    """A cover entry as one line: white space trimmed, line breaks and runs of spaces
+    (an Alt+Enter in the 机关全称 cell) dropped between Chinese characters and made one
+    space elsewhere. Other values are returned as they are."""
+    if not isinstance(value, str):
+        return value
+    words = value.split()  # every kind of white space, U+3000 and U+000B included
+    out = words[0] if words else ""
+    for word in words[1:]:
+        out += ("" if _wide(out[-1]) or _wide(word[0]) else " ") + word
+    return out
+
+
+def _wide(ch: str) -> bool:
+    return ord(ch) >= 0x2E80  # CJK characters and full-width punctuation
+
+
+def _number_as_text(value: Any) -> Any:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _unknown_value_message(key: str, section: str, fmt: ReportFormat) -> str:
+    if fmt.has(key) or key.startswith(("meta.", "text.")):  # a real key in the wrong section
+        right = "meta" if key.startswith("meta.") else "text" if key.startswith("text.") else \
+            "previous" if key.startswith("previous.") else "values"
+        return f"“{key}”应放在数据文件的“{right}”部分，而不是“{section}”部分"
+    for other in FORMATS.values():
+        if other is not fmt and other.has(key):
+            return f"“{key}”属于 {other.version} 版格式，不是 {fmt.version} 版格式的项目，请核对报告年度和格式"
+    return f"“{section}”中的“{key}”不是约定的项目，请核对拼写（见 data-model.md）"
+
+
+def _choose_format(declared: Any, year: Any, values: dict, name: str) -> ReportFormat:
+    if declared is not None:
+        if str(declared) not in FORMATS:
+            allowed = " 或 ".join(f'"{v}"' for v in FORMATS)
+            raise InputError(f"“{name}”中的 format 为“{declared}”，只能是 {allowed}")
+        return FORMATS[str(declared)]
+    if isinstance(year, int) and not isinstance(year, bool):
+        return format_for_year(year)
+    # No usable year: recognise the layout by keys only one version has.
+    for fmt in FORMATS.values():
+        others = [o for o in FORMATS.values() if o is not fmt]
+        if any(fmt.has(k) and not any(o.has(k) for o in others) for k in values):
+            return fmt
+    raise InputError(f"“{name}”没有 format，也没有有效的 meta.year，无法确定格式版本；请填写报告年度")
+
+
+def _kind(value: Any) -> str:
+    return {list: "数组", dict: "对象", str: "字符串", bool: "布尔值", type(None): "null"}.get(type(value), "数字")
+
+
+def document(data: dict[str, Any], fmt: ReportFormat, with_derived: bool = True) -> dict[str, Any]:
+    """The data-file document for a flat dict, in the order of the format declaration."""
+    meta = {f.key.removeprefix("meta."): data[f.key] for f in fmt.meta_fields if data.get(f.key) is not None}
+    numbers = evaluate(data, fmt).numbers if with_derived else {}
+    values = {}
+    for f in fmt.value_fields:
+        value = data.get(f.key)
+        if value is None and f.derived and with_derived:
+            value = numbers.get(f.key)
+        if value is not None or (f.required and not f.derived):
+            values[f.key] = _plain(value)
+    text = {t.key: data[t.key] for t in fmt.texts if data.get(t.key) not in (None, "")}
+    previous = {f.key: data[f.key] for f in fmt.previous if data.get(f.key) is not None}
+    doc: dict[str, Any] = {"format": fmt.version, "meta": meta, "values": values, "text": text}
+    if previous:
+        doc["previous"] = previous
+    return doc
+
+
+def _plain(value: Any) -> Any:
+    """A value strict JSON can hold, as the clerk typed it: dates and inf/nan become text
+    (and are reported as value-not-integer when the file is checked)."""
+    import datetime as dt
+    import math
+
+    if isinstance(value, (dt.date, dt.time, dt.timedelta)):
+        return value.isoformat() if hasattr(value, "isoformat") else str(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, str):
+        return str(value)  # CellError / Uncalculated are str subclasses: keep the text
+    return value
+
+
+def dumps(data: dict[str, Any], fmt: ReportFormat) -> str:
+    return json.dumps(document(data, fmt), ensure_ascii=False, indent=1, allow_nan=False) + "\n"
+
+
+def write_json(path: str | os.PathLike, data: dict[str, Any], fmt: ReportFormat, force: bool = False) -> Path:
+    return write_bytes_atomic(path, dumps(data, fmt).encode("utf-8"), force, notify=warn)
+
+
+def previous_values(last: Report, fmt: ReportFormat, this_year: Any = None) -> dict[str, Any]:
+    """Last year's report as this year's `previous.*` keys.
+
+    Only keys that exist in both versions carry over, so across the 2020→2021
+    format change only table 三's carry-over applies (format.md §4.3 R2.8).
+    Refuses a report that is not of the year before `this_year`.
+    """
+    last_year = last.data.get("meta.year")
+    if isinstance(this_year, int) and isinstance(last_year, int) and last_year != this_year - 1:
+        raise InputError(f"上年数据“{Path(last.path).name}”是 {last_year} 年的报告，不是 {this_year} 年的上一年，请核对")
+    numbers = evaluate(last.data, last.fmt).numbers
+    out: dict[str, Any] = {}
+    for f in fmt.previous:
+        source = f.key.removeprefix("previous.")
+        if last.fmt.has(source) and numbers.get(source) is not None:
+            out[f.key] = numbers[source]
+    return out
+
+
+def previous_warnings(data: dict[str, Any], fmt: ReportFormat, last: Report, name: str,
+                      given: dict[str, Any] | None = None) -> list[str]:
+    """What a person must know about last year's report before trusting the cross-year
+    rules: it is another agency's, or it has none of the figures those rules compare
+    (a blank workbook turns them off). `name` is this report's file."""
+    out = []
+    this_agency, last_agency = data.get("meta.agency"), last.data.get("meta.agency")
+    last_name = Path(last.path).name
+    if (isinstance(this_agency, str) and isinstance(last_agency, str) and _agency(this_agency) and _agency(last_agency)
+            and _agency(this_agency) != _agency(last_agency)):
+        this = f"“{Path(name).name}”" if name else "本报告"
+        out.append(f"上年数据“{last_name}”是“{last_agency.strip()}”的报告，与{this}的机关"
+                   f"“{this_agency.strip()}”不同；请核对 --previous 是否是本机关上一年的报告")
+    sources = [f.key.removeprefix("previous.") for f in fmt.previous]
+    inputs = [k for k in sources if last.fmt.has(k) and not last.fmt.field(k).derived]  # the figures typed in
+    if given is None:
+        given = previous_values(last, fmt, data.get("meta.year"))
+    missing = [k for k in inputs if f"previous.{k}" not in given]
+    if inputs and not given:
+        out.append(f"上年数据“{last_name}”中没有填写数字（是空白的工作簿或数据文件？），跨年度校验未进行；"
+                   f"请用填好的上年报告作为 --previous")
+    elif missing:
+        out.append(f"上年数据“{last_name}”中有 {len(missing)} 项数字未填写或不是数字，"
+                   f"与这些数字有关的跨年度校验未进行")
+    return out
+
+
+def _agency(name: str) -> str:
+    """An agency name for comparison: full-width letters, digits and brackets as half-width
+    (NFKC), without any space."""
+    import unicodedata
+
+    return "".join(unicodedata.normalize("NFKC", name).split())
+
+
+def attach_previous(report: Report, last: Report) -> list[str]:
+    """Add last year's figures to `report`, and last year's texts under private keys
+    (repeated.PREVIOUS_TEXT + text key: read by rule text-repeated, declared by no format,
+    so never written to a file); returns the warnings of `previous_warnings`."""
+    from xlreport.checks.repeated import PREVIOUS_TEXT
+
+    given = previous_values(last, report.fmt, report.data.get("meta.year"))
+    report.data.update(given)
+    report.data.update({PREVIOUS_TEXT + t.key: last.data[t.key] for t in last.fmt.texts
+                        if isinstance(last.data.get(t.key), str)})
+    return previous_warnings(report.data, report.fmt, last, report.path, given)
+
+
+def prefill_from_previous(data: dict[str, Any], fmt: ReportFormat, last: Report, name: str = "") -> list[str]:
+    """Fill 上年数据 from last year's report, and this year's opening figures where still
+    blank: every cross-year check that fixes one of this year's values from last year's
+    alone (二、上年结转 = last year's 四、结转下年度继续办理; V2019 上一年项目数量 = last
+    year's 上一年项目数量 + 本年增/减) gives that value. Returns the warnings of
+    `previous_warnings`."""
+    prev = previous_values(last, fmt, data.get("meta.year"))
+    data.update(prev)
+    for c in fmt.all_checks():
+        if len(c.actual) != 1 or not all(t.key.startswith("previous.") for t in c.expected):
+            continue
+        target = c.actual[0].key
+        if data.get(target) is None and all(t.key in prev for t in c.expected):
+            data[target] = sum(t.coef * prev[t.key] for t in c.expected)
+    return previous_warnings(data, fmt, last, name, prev)

@@ -1,0 +1,100 @@
+"""Plain text copied from a published report → Document.
+
+Rows of a table are lines with cells separated by a tab or `|` (Markdown tables
+with their `|---|` line included); consecutive such lines form one table. Every
+other non-empty line is a paragraph. A first line `SOURCE: …` (the fixtures'
+provenance line) is kept as a note, not as text. Blank cells stay blank; a
+merged group label that appears only on the first row of its group is left as
+it is (the matcher carries it down).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from xlreport.errors import InputError
+from xlreport.io.importers.document import Cell, Document, Paragraph, Table
+
+MAX_BYTES = 20 * 1024 * 1024
+_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_SPACES = re.compile(r"[\s\u3000\xa0]+")
+
+
+def read_text(path: str | Path) -> Document:
+    p = Path(path)
+    try:
+        if p.stat().st_size > MAX_BYTES:
+            raise InputError(f"“{p.name}”有 {p.stat().st_size // 1024 // 1024} MB，不像年度报告的文本")
+        raw = p.read_bytes()
+    except OSError as exc:
+        raise InputError(f"无法读取“{p}”：{exc.strerror}") from None
+    if not raw.strip():
+        raise InputError(f"“{p.name}”是空文件，不是年度报告")
+    if b"\x00" in raw[:4096]:
+        raise InputError(f"“{p.name}”不是文本文件（含有二进制内容），请确认文件类型")
+    text = decode(raw, p.name)
+    return parse_text(text, str(p))
+
+
+def decode(raw: bytes, name: str) -> str:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise InputError(f"“{name}”的文字编码无法识别，请用 UTF-8 编码保存后再导入")
+
+
+def _clean(text: str) -> str:
+    return _SPACES.sub(" ", text).strip()
+
+
+def _is_row(line: str) -> bool:
+    return "|" in line or "\t" in line
+
+
+def parse_text(text: str, path: str = "") -> Document:
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    notes: list[str] = []
+    if lines and lines[0].lstrip("\ufeff").startswith("SOURCE:"):
+        notes.append("来源说明：" + lines[0].split(":", 1)[1].strip())
+        lines = lines[1:]
+    blocks: list[Paragraph | Table] = []
+    pending: list[str] = []
+
+    def flush() -> None:
+        if pending:
+            blocks.append(_table(pending, len([b for b in blocks if isinstance(b, Table)]) + 1))
+            pending.clear()
+
+    for line in lines:
+        if _is_row(line) and line.strip():
+            pending.append(line)
+            continue
+        flush()
+        if line.strip():
+            blocks.append(Paragraph(_clean(line)))
+    flush()
+    title = next((b.text for b in blocks if isinstance(b, Paragraph)), "")
+    return Document(path, "text", tuple(blocks), title=title, notes=tuple(notes))
+
+
+def _table(lines: list[str], index: int) -> Table:
+    rows = [line for line in lines if not _SEPARATOR.match(line)]
+    markdown = len(rows) < len(lines) or all(r.strip().startswith("|") and r.strip().endswith("|") for r in rows)
+    cells: list[Cell] = []
+    n_cols = 0
+    for r, line in enumerate(rows):
+        if "|" in line:
+            body = line.strip()
+            if markdown:
+                body = body[1:] if body.startswith("|") else body
+                body = body[:-1] if body.endswith("|") else body
+            parts = body.split("|")
+        else:
+            parts = line.strip("\n").split("\t")
+        n_cols = max(n_cols, len(parts))
+        for c, part in enumerate(parts):
+            cells.append(Cell(_clean(part), r, c))
+    return Table(index, tuple(cells), len(rows), n_cols)

@@ -1,0 +1,230 @@
+"""The report as a web page: `xlreport render FILE -o 报告.html [--fragment]`.
+
+For the 政府信息公开年报 column of a government site. Clerks paste the Word file
+into the CMS editor and its tables break (merged cells lost, widths wrong,
+numbers split into spans). This writes the same report as clean HTML:
+
+* the same content as the Word report, from the same context
+  (`word._build`: the same figures, the same generated sentences, the same
+  cleaned user texts) and in the same order as the Word template
+  (`word_template._content`): title, opening paragraph, 一 with its
+  sub-headings and the data paragraph, tables 二 三 四, 五, 六;
+* the tables from the format declarations (`Table.cells`): one `<td>` per
+  GridCell with its rowspan/colspan, labels from `GridCell.text`, column widths
+  from the Word template's own widths (`word_template._column_widths`), so the
+  narrow group-label columns of table 三 print one character per line as in
+  the published reports;
+* every style inline on its element (`style="…"`, plus the `border`,
+  `cellspacing` and `cellpadding` attributes for editors that drop styles):
+  no `<style>` block, no external CSS, no scripts, no images. CMS editors
+  (UEditor, KindEditor, TinyMCE, CKEditor) keep inline styles and rowspan/colspan;
+* user text escaped with `html.escape`: nothing a clerk types becomes markup.
+
+`--fragment` writes only the article body (one `<div>`, without the title,
+which goes into the CMS's own title field) for the editor's 源代码/HTML mode.
+"""
+
+from __future__ import annotations
+
+import os
+from html import escape
+from pathlib import Path
+from typing import Any
+
+from xlreport.model.spec import GridCell, ReportFormat, Table
+
+__all__ = ["HTML_SUFFIXES", "html_report", "render_html"]
+
+HTML_SUFFIXES = (".html", ".htm")
+
+FONT_BODY = "'仿宋_GB2312','仿宋',FangSong,STFangsong,serif"
+FONT_TITLE = "'方正小标宋简体','华文中宋',STZhongsong,'宋体',SimSun,serif"
+FONT_H1 = "'黑体',SimHei,'Microsoft YaHei',sans-serif"
+FONT_H2 = "'楷体_GB2312','楷体',KaiTi,STKaiti,serif"
+FONT_TABLE = "'宋体',SimSun,'Songti SC',serif"
+
+STYLE = {
+    "article": f"max-width:800px;margin:0 auto;font-family:{FONT_BODY};font-size:16px;line-height:1.8;color:#000",
+    "title": f"font-family:{FONT_TITLE};font-size:26px;font-weight:normal;text-align:center;line-height:1.5;"
+             "margin:0.5em 0 1em 0",
+    "h1": f"font-family:{FONT_H1};font-size:16px;font-weight:bold;margin:1em 0 0.3em 0;text-indent:2em",
+    "h2": f"font-family:{FONT_H2};font-size:16px;font-weight:normal;margin:0.3em 0;text-indent:2em",
+    "p": "margin:0.3em 0;text-indent:2em;text-align:justify",
+    "table": f"border-collapse:collapse;border:1px solid #000;width:100%;table-layout:fixed;margin:0.5em 0 1em 0;"
+             f"font-family:{FONT_TABLE};font-size:13px;line-height:1.4",
+    "cell": "border:1px solid #000;padding:3px 2px;vertical-align:middle",
+}
+CELL_ALIGN = {"title": "left", "header": "center", "label": "left", "note": "left", "value": "center"}
+
+
+def _text(value: Any) -> str:
+    """User or generated text as HTML text: escaped, quotes included."""
+    return escape(str(value), quote=True)
+
+
+def _lookup(context: dict[str, Any], key: str) -> str:
+    node: Any = context
+    for part in key.split("."):
+        node = node[part]
+    return str(node)
+
+
+def _widths(table: Table) -> list[float]:
+    """Column widths in per cent of the table: the Word template's widths (one source)."""
+    from xlreport.report.template import _column_widths
+
+    twips = _column_widths(table)
+    total = sum(twips)
+    return [round(100 * w / total, 2) for w in twips]
+
+
+# Group labels in the one-character columns (三、本年度办理结果, （三）不予公开 …) read one
+# character per line, as in the published reports and the Word report: set vertically,
+# each character upright, so that no width of the page can make them two characters wide.
+VERTICAL = "writing-mode:vertical-rl;text-orientation:upright;letter-spacing:0"
+
+
+def _cell(cell: GridCell, table: Table, context: dict[str, Any], widths: list[float],
+          vertical: bool = False) -> str:
+    if cell.role == "value":
+        text = _lookup(context, cell.key)
+        if f"{cell.key}_unit" in table.extras:  # V2019 采购总金额: 「251000元」
+            text += _lookup(context, f"{cell.key}_unit")
+        content = _text(text)
+        extra = ";white-space:nowrap"  # a figure is never broken over lines
+    else:
+        content = "<br>".join(_text(line) for line in cell.text.split("\n"))
+        extra = f";{VERTICAL}" if vertical else ""
+    tag = "th" if cell.role in ("header", "note") else "td"
+    width = sum(widths[cell.col:cell.col + cell.colspan])
+    attrs = ""
+    if cell.rowspan > 1:
+        attrs += f' rowspan="{cell.rowspan}"'
+    if cell.colspan > 1:
+        attrs += f' colspan="{cell.colspan}"'
+    style = f"{STYLE['cell']};text-align:{CELL_ALIGN[cell.role]};font-weight:normal;width:{width:g}%{extra}"
+    return f'<{tag}{attrs} style="{style}">{content}</{tag}>'
+
+
+def table_html(table: Table, context: dict[str, Any]) -> str:
+    """One official table: its grid cells row by row, merges as rowspan/colspan."""
+    from xlreport.report.template import _vertical_columns
+
+    widths = _widths(table)
+    vertical = _vertical_columns(table)
+    rows: dict[int, list[GridCell]] = {r: [] for r in range(table.n_rows)}
+    for cell in table.cells:
+        rows[cell.row].append(cell)
+    cols = "".join(f'<col style="width:{w:g}%">' for w in widths)
+    out = [f'<table border="1" cellspacing="0" cellpadding="3" data-table="{table.id}" style="{STYLE["table"]}">',
+           f"<colgroup>{cols}</colgroup>", "<tbody>"]
+    for r in range(table.n_rows):
+        cells = "".join(_cell(c, table, context, widths, c.col in vertical and c.colspan == 1)
+                        for c in sorted(rows[r], key=lambda c: c.col))
+        out.append(f"<tr>{cells}</tr>")
+    out += ["</tbody>", "</table>"]
+    return "\n".join(out)
+
+
+def _p(text: str) -> str:
+    return f'<p style="{STYLE["p"]}">{_text(text)}</p>'
+
+
+def _lines(text) -> list[str]:
+    return [_p(line) for line in text.paragraphs]
+
+
+def body_html(context: dict[str, Any], fmt: ReportFormat) -> list[str]:
+    """The article body, in the order of the Word template (word_template._content)."""
+    from xlreport.report.template import PERIOD_WORDS, opening_sentence
+
+    year = context["meta"]["year"]
+    start, since, until = PERIOD_WORDS
+    out = [_p(f"{opening_sentence(fmt)}{start}{year}{since}{year}{until}{context['sentences']['contact']}")]
+    text, sentences = context["text"], context["sentences"]
+
+    def heading(number: str) -> None:
+        section = next(s for s in fmt.sections if s.number == number)
+        out.append(f'<h2 style="{STYLE["h1"]}">{_text(section.heading)}</h2>')
+
+    heading("一")
+    out += _lines(text["overview"])
+    for t in fmt.texts:
+        if not t.key.startswith("text.overview."):
+            continue
+        sub = getattr(text["overview"], t.key.rsplit(".", 1)[1])
+        if sub.show_heading:
+            out.append(f'<h3 style="{STYLE["h2"]}">{_text(t.label)}</h3>')
+        if t.key == "text.overview.on_request":
+            out.append(_p(sentences["on_request"]))
+        out += _lines(sub)
+    for number, table_id in (("二", "t2"), ("三", "t3"), ("四", "t4")):
+        heading(number)
+        if table_id == "t4":
+            out.append(_p(sentences["review"]))
+        out.append(table_html(fmt.table(table_id), context))
+    heading("五")
+    out += _lines(text["problems"])
+    heading("六")
+    if sentences["fee"]:
+        out.append(_p(sentences["fee"]))
+    out += _lines(text["other"])
+    return out
+
+
+def html_report(data: dict[str, Any], fmt: ReportFormat, fragment: bool = False) -> tuple[str, list[str]]:
+    """The web page (or, with `fragment`, the article body) and the warnings of the context."""
+    import xlreport
+    from xlreport.report.docx import _build
+
+    context, warnings = _build(data, fmt)
+    body = "\n".join(body_html(context, fmt))
+    if fragment:
+        return f'<div style="{STYLE["article"]}">\n{body}\n</div>\n', warnings
+    meta = context["meta"]
+    title = (f'<h1 style="{STYLE["title"]}">{_text(meta["agency"])}<br>'
+             f'{_text(meta["year"])}年政府信息公开工作年度报告</h1>')
+    page = (
+        "<!DOCTYPE html>\n"
+        '<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f'<meta name="generator" content="xlreport {_text(xlreport.__version__)}">\n'
+        f"<title>{_text(context['title'])}</title>\n</head>\n"
+        '<body style="margin:0;padding:16px;background:#fff">\n'
+        f'<article style="{STYLE["article"]}">\n{title}\n{body}\n</article>\n</body>\n</html>\n'
+    )
+    return page, warnings
+
+
+def render_html(data: dict[str, Any], fmt: ReportFormat, output: str | os.PathLike, force: bool = False,
+                fragment: bool = False):
+    """Write the web page of `data` to `output` (atomically; no overwrite without force)."""
+    from xlreport.io.files import write_bytes_atomic, warn
+    from xlreport.report.docx import RenderResult
+
+    target = Path(output)
+    text, warnings = html_report(data, fmt, fragment)
+    path = write_bytes_atomic(target, text.encode("utf-8"), force, notify=warn)
+    return RenderResult(path, [w.replace("无法写入 Word 的", "无法写入报告的") for w in warnings])
+
+
+def render_file_html(report, target: Path, pdf: bool = False, template=None, force: bool = False,
+                     fragment: bool = False) -> int:
+    """The HTML branch of `xlreport render` (word.render_file has read and checked the report)."""
+    from xlreport.errors import OutputError
+
+    if target.suffix.lower() not in HTML_SUFFIXES:
+        raise OutputError(f"--fragment 只用于网页：输出文件应以 .html 结尾，而不是“{target.name}”")
+    if pdf:
+        raise OutputError("--pdf 只用于 Word 报告（.docx）；网页请在浏览器中打印为 PDF，或另行生成 .docx 再加 --pdf")
+    if template is not None:
+        raise OutputError("--template 是 Word 模板，只用于 Word 报告（.docx）；网页的版式是固定的")
+    result = render_html(report.data, report.fmt, target, force=force, fragment=fragment)
+    for warning in result.warnings:
+        print(f"警告：{warning}")
+    if fragment:
+        print(f"已生成网页正文：{Path(result.path).resolve()}（标题请填入网站的标题栏：{report.data.get('meta.agency', '')}"
+              f"{report.data.get('meta.year', '')}年政府信息公开工作年度报告）")
+    else:
+        print(f"已生成网页：{Path(result.path).resolve()}")
+    return 0
