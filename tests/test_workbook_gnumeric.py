@@ -28,10 +28,6 @@ from xlreport.workbook.book import sheet_members, write_workbook
 # (case, which file the checker reads) -> the one rule whose count differs; the totals
 # and the status on 校验 then differ by that count too.
 GNUMERIC_DIFFERENCES = {
-    # 1e20 typed into a count: Gnumeric compares the row sum exactly, where Excel and
-    # LibreOffice compare to 15 significant digits; value-not-integer fails in both.
-    ("huge", "written"): "t3-row-sum",
-    ("huge", "recalculated"): "t3-row-sum",
     # "是 " with a trailing space: Gnumeric's own formulas see it (meta-invalid), but it
     # saves text without xml:space="preserve", so whoever reads its file gets 是.
     ("cover-can_make_rules-padded", "recalculated"): "meta-invalid",

@@ -472,7 +472,7 @@ def test_failing_block_lists_exactly_the_failing_lines(recalculated):
     for fmt, name, original, out in recalculated:
         if name in LIBREOFFICE_DIFFERENT_CASES:
             continue
-        report = read_workbook(original)
+        report = read_workbook(out if name in UNCALCULATED_OK else original)  # a formula counts by its value
         problems = [p for p in check(report.data, report.fmt, report.cells) if RULE_BY_ID[p.rule].native]
         layout = workbook_layout(fmt)
         lines = all_lines(fmt, layout)
