@@ -13,9 +13,10 @@ import openpyxl
 import pytest
 
 from xlreport.audit.gather import match_names, variant_key
-from xlreport.checks.engine import evaluate
+from xlreport.checks.values import evaluate
 from xlreport.cli.main import main
-from xlreport.io.data import dumps, load_report
+from xlreport.io.jsonfile import dumps
+from xlreport.io.readers import load_report
 
 YEARS = {"hongze_qzf": (2023, 2024), "suqian_city": (2023, 2024), "huaian_szf": (2024,)}
 

@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import json
 
-from xlreport.checks.engine import check, evaluate
+from xlreport.checks import check
+from xlreport.checks.values import evaluate
 from xlreport.cli.main import main
-from xlreport.io.data import attach_previous, dumps, load_report
+from xlreport.io.previous import attach_previous
+from xlreport.io.jsonfile import dumps
+from xlreport.io.readers import load_report
 from xlreport.checks.repeated import PREVIOUS_TEXT, THRESHOLD
 
 

@@ -10,7 +10,8 @@ import pytest
 
 from factories import consistent_data
 from xlreport.cli.main import main
-from xlreport.io.data import document, load_report
+from xlreport.io.jsonfile import document
+from xlreport.io.readers import load_report
 from xlreport.model.formats import V2019, V2021
 
 

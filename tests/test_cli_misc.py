@@ -6,7 +6,7 @@ import json
 
 from factories import consistent_data
 from xlreport.cli.main import main
-from xlreport.io.data import document
+from xlreport.io.jsonfile import document
 from xlreport.model.formats import V2021
 from xlreport.report.docx import default_template, lint_template
 

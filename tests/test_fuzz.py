@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from factories import consistent_data, derived_closure
-from xlreport.checks.engine import check
+from xlreport.checks import check
 from xlreport.model.formats import V2019, V2021
 from xlreport.workbook.book import read_workbook, write_workbook
 
@@ -133,7 +133,7 @@ ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uf
 def test_renderer_keeps_any_text(text):
     import docx
 
-    from xlreport.io.data import parse_document
+    from xlreport.io.jsonfile import parse_document
     from xlreport.cli.demo import demo_document
     from xlreport.report.docx import render_report
 
@@ -153,7 +153,7 @@ def test_renderer_keeps_any_text(text):
 # --- what other programs hand us (issue 10) ------------------------------------------
 
 def _doc_with(where: str, text: str) -> dict:
-    from xlreport.io.data import document
+    from xlreport.io.jsonfile import document
 
     doc = document(consistent_data(V2021, 2), V2021)
     if where == "text":
@@ -205,7 +205,7 @@ def test_file_names_with_undecodable_bytes(tmp_path_factory, capsys, name, kind)
     import shutil
 
     from xlreport.cli.main import main
-    from xlreport.io.data import document
+    from xlreport.io.jsonfile import document
 
     folder = tmp_path_factory.mktemp("names")
     good = folder / "good.xlsx"

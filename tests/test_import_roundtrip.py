@@ -14,7 +14,7 @@ import pytest
 from factories import consistent_data
 from import_helpers import extract_docx
 
-from xlreport.io.data import read_json
+from xlreport.io.jsonfile import read_json
 from xlreport.model.formats import FORMATS
 from xlreport.io.importers.match import match_document
 from xlreport.report.docx import render_report
@@ -78,7 +78,7 @@ def test_generated_sentences_are_recognised_when_a_pdf_wraps_them(tmp_path):
 
     from xlreport.io.importers.document import Paragraph
     from xlreport.report.docx import fee_sentence, on_request_sentence
-    from xlreport.checks.engine import evaluate
+    from xlreport.checks.values import evaluate
 
     data = source_data("2021")
     fmt = FORMATS["2021"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from xlreport.checks.engine import evaluate
+from xlreport.checks.values import evaluate
 from xlreport.model.formats import V2019, V2021
 from xlreport.report.docx import contact_sentence, on_request_sentence, review_sentence
 

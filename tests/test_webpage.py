@@ -24,9 +24,9 @@ from docx import Document
 from factories import consistent_data
 from xlreport.report import docx as word
 from xlreport.cli.main import main
-from xlreport.io.data import write_json
+from xlreport.io.jsonfile import write_json
 from xlreport.cli.demo import demo_document
-from xlreport.io.data import parse_document
+from xlreport.io.jsonfile import parse_document
 from xlreport.model.formats import V2019, V2021
 from xlreport.report.webpage import html_report, render_html
 

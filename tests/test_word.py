@@ -19,8 +19,8 @@ from test_word_support import (
     REPO, TEXTS_2021, W, demo, distinct, docx_part, make_docx, need_fixtures, numbers_in, paragraphs, printed,
 )
 from xlreport.report import docx as word
-from xlreport.checks.engine import evaluate
-from xlreport.io.data import load_report
+from xlreport.checks.values import evaluate
+from xlreport.io.readers import load_report
 from xlreport.errors import InputError, OutputError, XlreportError
 from xlreport.model.formats import V2019, V2021
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from xlreport.checks.engine import check
+from xlreport.checks import check
 from xlreport.cli.main import main
-from xlreport.io.data import load_report
+from xlreport.io.readers import load_report
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "v0_1_0"
 BOOKS = ["blank-2020.xlsx", "blank-2024.xlsx", "filled-2020.xlsx", "filled-2024.xlsx", "filled-2024.xlsm"]

@@ -31,7 +31,8 @@ from typing import Any, Callable, Sequence
 
 import xlwings as xw
 
-from xlreport.checks.engine import Problem, check
+from xlreport.model.report import Problem
+from xlreport.checks import check
 from xlreport.errors import XlreportError
 from xlreport.workbook.layout import SHEET_MARKER
 from xlreport.workbook.macros import CHECK_HEADER, MARKER_EXTENT, sheet_extent, udf_sheets

@@ -31,6 +31,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
+from xlreport.model.report import Problem, problem
 from xlreport.model.spec import ReportFormat
 
 PREVIOUS_TEXT = "_previous."  # data["_previous.text.problems"]: last year's 五 (private, never written)
@@ -107,3 +108,17 @@ def repeated_sections(data: dict[str, Any], fmt: ReportFormat, numbers: dict[str
         if share >= THRESHOLD:
             out.append(Repeated(key, share, len(mine)))
     return out
+
+
+def check_repeated(data: dict[str, Any], fmt: ReportFormat, cells: dict[str, str] | None,
+                        numbers: dict[str, Any]) -> list[Problem]:
+    """Rule text-repeated (repeated.py): only when last year's texts are attached."""
+    if not any(PREVIOUS_TEXT + t.key in data for t in fmt.texts):
+        return []
+    labels = {t.key: t.label for t in fmt.texts}
+    return [problem("text-repeated", [r.key],
+                    f"“{labels[r.key]}”与上年报告的同一部分内容雷同：本年文字（不计标题、套话和数字，{r.chars} 字）中"
+                    f"有 {r.share:.0%} 的 {SHINGLE} 字片段在上年报告中出现过（{THRESHOLD:.0%} 及以上即提示，"
+                    f"不足 {MIN_CHARS} 字的部分不比较）；请按本年度的实际工作重写这一部分",
+                    cells, expected=THRESHOLD, actual=round(r.share, 3))
+            for r in repeated_sections(data, fmt, numbers)]

@@ -10,9 +10,11 @@ import json
 from importlib import resources
 from pathlib import Path
 
-from xlreport.checks.engine import check, has_errors
+from xlreport.checks import check
+from xlreport.model.report import has_errors
 from xlreport.cli.console import print_problems
-from xlreport.io.data import load_report, parse_document, write_json
+from xlreport.io.readers import load_report
+from xlreport.io.jsonfile import parse_document, write_json
 from xlreport.errors import OutputError, reason
 
 

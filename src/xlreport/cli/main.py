@@ -210,8 +210,9 @@ def check_one(name: str, last=None) -> dict:
     """Check one file (against last year's report, already loaded); the result is plain
     data (it crosses process boundaries). `warnings` says what the person must know
     besides the problems (e.g. last year's report is another agency's)."""
-    from xlreport.checks.engine import check
-    from xlreport.io.data import attach_previous, load_report
+    from xlreport.checks import check
+    from xlreport.io.previous import attach_previous
+    from xlreport.io.readers import load_report
 
     file = shown(name)  # printable and valid in JSON, whatever the name's encoding
     warnings: list[str] = []
@@ -307,7 +308,7 @@ def cmd_check(args) -> int:
         raise XlreportError("命令用法有误：文件名为空（\"\"）；要检查当前文件夹请写 .。请运行 xlreport check --help 查看用法")
     last = None
     if args.previous:  # read once; an unreadable LAST stops everything: it would fail every file
-        from xlreport.io.data import load_report
+        from xlreport.io.readers import load_report
 
         last = load_report(args.previous)
     found = expand_files(args.files)
@@ -389,8 +390,11 @@ def print_batch(results: list[dict], skipped: set[str] = frozenset(), ignored: i
 
 
 def cmd_new(args) -> int:
-    from xlreport.checks.engine import FIRST_YEAR, LAST_YEAR, evaluate, year_not_covered
-    from xlreport.io.data import load_report, prefill_from_previous
+    from xlreport.model.formats import FIRST_YEAR
+    from xlreport.checks.cover import LAST_YEAR, year_not_covered
+    from xlreport.checks.values import evaluate
+    from xlreport.io.readers import load_report
+    from xlreport.io.previous import prefill_from_previous
     from xlreport.io.files import warn
     from xlreport.model.formats import format_for_year
     from xlreport.workbook.book import write_workbook
@@ -438,7 +442,8 @@ def cmd_new(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from xlreport.io.data import dumps, load_report, write_json
+    from xlreport.io.jsonfile import dumps, write_json
+    from xlreport.io.readers import load_report
 
     if args.output:
         output_name("export", args.output, args.file)
@@ -456,14 +461,16 @@ def cmd_export(args) -> int:
 
 
 def cmd_import(args) -> int:
-    from xlreport.io.data import PUBLISHED_SUFFIXES, dumps, load_report, write_json
+    from xlreport.io.files import PUBLISHED
+    from xlreport.io.jsonfile import dumps, write_json
+    from xlreport.io.readers import load_report
     from xlreport.io.files import check_target
 
     found = expand_files(args.files)
     files, not_imported = [], []
     for name, why in found.entries:
-        if why is None and Path(name).suffix.lower() not in PUBLISHED_SUFFIXES:
-            why = f"“{Path(name).name}”不是已发布的报告：可导入 {'、'.join(PUBLISHED_SUFFIXES)} 文件"
+        if why is None and Path(name).suffix.lower() not in PUBLISHED:
+            why = f"“{Path(name).name}”不是已发布的报告：可导入 {'、'.join(PUBLISHED)} 文件"
         if why is None:
             files.append(name)
         elif name in args.files:  # named: the person meant it

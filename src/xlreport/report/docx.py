@@ -76,8 +76,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from xlreport.checks.engine import BLANK_CHARS, EMPTY_TEXT, evaluate, is_blank
-from xlreport.io.data import tidy_line
+from xlreport.model.report import BLANK_CHARS, is_blank
+from xlreport.checks.text import EMPTY_TEXT
+from xlreport.checks.values import evaluate
+from xlreport.io.jsonfile import tidy_line
 from xlreport.errors import InputError, OutputError, XlreportError
 from xlreport.io.files import check_target, warn, write_atomic
 from xlreport.model.spec import Field, ReportFormat
@@ -892,9 +894,11 @@ def render_file(path: str | os.PathLike, output: str | os.PathLike, pdf: bool = 
     Raises XlreportError (exit 2) when a file cannot be read or written or
     LibreOffice is missing.
     """
-    from xlreport.checks.engine import check, has_errors
+    from xlreport.checks import check
+    from xlreport.model.report import has_errors
     from xlreport.cli.console import print_problems
-    from xlreport.io.data import attach_previous, load_report
+    from xlreport.io.previous import attach_previous
+    from xlreport.io.readers import load_report
 
     report = load_report(path)
     if previous is not None:

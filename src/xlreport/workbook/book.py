@@ -23,7 +23,9 @@ import zlib
 from pathlib import Path
 from typing import Any, Protocol
 
-from xlreport.checks.engine import LAST_YEAR, MAX_ABS, NUMBER_TEXT, CellError, TextNumber, Uncalculated
+from xlreport.checks.cover import LAST_YEAR
+from xlreport.checks.values import MAX_ABS, NUMBER_TEXT
+from xlreport.model.report import CellError, TextNumber, Uncalculated
 from xlreport.errors import InputError, reason
 from xlreport.model.formats import FORMATS
 from xlreport.workbook.layout import (
@@ -121,8 +123,8 @@ def write_workbook(path: str | os.PathLike, fmt: ReportFormat, data: dict[str, A
 def _write(path: str, fmt: ReportFormat, data: dict[str, Any], vba) -> None:
     import xlsxwriter
 
-    from xlreport.checks.engine import evaluate
-    from xlreport.checks.native import all_lines
+    from xlreport.checks.values import evaluate
+    from xlreport.checks import all_lines
 
     layout = workbook_layout(fmt)
     wb = xlsxwriter.Workbook(path, {"strings_to_numbers": False, "strings_to_formulas": False,
@@ -375,8 +377,8 @@ def _write_table(ws, f: _Formats, layout: Layout, fmt: ReportFormat, table, data
 
 def _python_counts(lines, data, fmt: ReportFormat) -> list[int]:
     """Per 校验 line, its failure count as the Python checker sees it (the cached results)."""
-    from xlreport.checks.engine import check
-    from xlreport.checks.native import python_count
+    from xlreport.checks import check
+    from xlreport.checks.formula import python_count
 
     problems = check(data, fmt, {})
     return [python_count(line, problems) for line in lines]
@@ -385,7 +387,7 @@ def _python_counts(lines, data, fmt: ReportFormat) -> list[int]:
 def _write_table_status(ws, f: _Formats, layout: Layout, sheet: str, lines, counts: list[int]) -> None:
     """A2 of a table sheet: 本表校验：通过, or how many problems the 校验 lines touching this
     sheet count (errors and warnings, as the cells coloured here)."""
-    from xlreport.checks.native import ranges
+    from xlreport.checks.formula import ranges
 
     mine = [i for i, line in enumerate(lines) if any(layout.positions[k].sheet == sheet for k in line.keys)]
     if not mine:
@@ -409,7 +411,7 @@ TABLE_OK = "本表校验：通过"
 def _write_derived(ws, pos: Pos, field: Field, layout: Layout, numbers, f: _Formats) -> None:
     """A derived value: the sum of its parts, or empty while any part is not a number
     (so the checks that use it are not evaluated, as in the Python checker)."""
-    from xlreport.checks.native import ranges
+    from xlreport.checks.formula import ranges
 
     refs = ",".join(ranges([layout.positions[k] for k in field.derived_from]))
     value = numbers.get(field.key)
@@ -505,8 +507,10 @@ def _write_failures(ws, f: _Formats, layout: Layout, lines, counts: list[int], f
 
 
 def _write_checks(wb, ws, f: _Formats, layout: Layout, fmt: ReportFormat, lines, data) -> None:
-    from xlreport.checks.engine import check, evaluate, run_check
-    from xlreport.checks.native import python_count
+    from xlreport.checks import check
+    from xlreport.checks.values import evaluate
+    from xlreport.checks.arithmetic import run_check
+    from xlreport.checks.formula import python_count
 
     problems = check(data, fmt, {})
     numbers = evaluate(data, fmt).numbers
@@ -603,7 +607,7 @@ def _conditional_formats(sheets, f: _Formats, layout: Layout, fmt: ReportFormat,
                                   {"type": "formula", "criteria": "=" + cond, "multi_range": rng,
                                    "format": f.bad if severity == "error" else f.warn})
     # a value that is not a proper number for its field: the 校验 sheet's value tests, on one cell
-    from xlreport.checks.native import value_tests
+    from xlreport.checks.values import value_tests
 
     for field in (*fmt.value_fields, *fmt.previous):
         if not field.numeric or field.derived:
@@ -772,7 +776,7 @@ def report_from_grids(path: str, layout: Layout, grids: dict[str, list[list[Any]
     """Verify the fixed labels, then map cells to keys. `grids[sheet][row][col]` holds cell
     values from A1 (numbers as float, text as str, blank as "" or None) — from a file
     (calamine) or from the open workbook in Excel (xlwings)."""
-    from xlreport.io.data import Report
+    from xlreport.model.report import Report
 
     fmt = layout.fmt
     name = Path(path).name
@@ -795,7 +799,7 @@ def report_from_grids(path: str, layout: Layout, grids: dict[str, list[list[Any]
             value = _cell_value(fmt.field(key), raw)
         if value is not None:
             data[key] = value
-    from xlreport.io.data import tidy_line
+    from xlreport.io.jsonfile import tidy_line
 
     for f in fmt.meta_fields:  # the cover as one line each (an Alt+Enter in 机关全称)
         if f.type == "text" and isinstance(data.get(f.key), str):

@@ -118,7 +118,7 @@ def _form(sheet: str, rows: list[tuple[Field | None, str, str, str]]) -> tuple[F
 def _supervision_heading(fmt: ReportFormat) -> str:
     """Where a government reports 工作考核、社会评议和责任追究: V2021 requires the sub-heading
     （五）监督保障 (国办公开办函〔2021〕30号); the V2019 试行 format only requires 一、总体情况."""
-    from xlreport.checks.engine import overview_requirements
+    from xlreport.checks.text import overview_requirements
 
     required = [key for key, _, _ in overview_requirements(fmt)]
     sub = "text.overview.supervision"

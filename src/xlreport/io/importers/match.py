@@ -28,7 +28,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from xlreport.checks.engine import Problem, problem
+from xlreport.model.report import Problem, problem
 from xlreport.errors import InputError
 from xlreport.model.formats import FORMATS, format_for_year
 from xlreport.model.spec import ReportFormat
@@ -852,7 +852,7 @@ def _drop_sentence(parts: list[str], is_it) -> tuple[list[str], Any]:
 
 
 def _generated(texts: dict[str, list[str]], out: Imported) -> None:
-    from xlreport.checks.engine import evaluate
+    from xlreport.checks.values import evaluate
     from xlreport.report.docx import on_request_sentence
 
     fmt = out.fmt
@@ -896,7 +896,7 @@ def _version_problems(out: Imported, fmt: ReportFormat, year: int | None) -> Non
 
 def import_report(path: str | Path):
     """A published report file as a `data.Report` (cells = where each value was printed)."""
-    from xlreport.io.data import Report
+    from xlreport.model.report import Report
     from xlreport.io.importers import extract
 
     doc = extract(path)
