@@ -278,15 +278,16 @@ def test_batch_folder_one_line_per_file(tmp_path, capsys):
 
 
 def test_batch_json_and_parallel_equal_sequential(tmp_path, capsys):
-    from xlreport.cli.main import check_many, check_one, expand_files
+    from xlreport.api import check_file
+    from xlreport.batch import find_reports, run_many
 
     root = make_batch(tmp_path)
-    found = expand_files([str(root)])
+    found = find_reports([str(root)])
     assert len(found.entries) == 21 and found.ignored == 1
     files = [name for name, reason in found.entries if reason is None]
     assert len(files) == 20
-    parallel = check_many(files, None)  # ≥ 16 files: a process pool
-    assert parallel == [check_one(f) for f in files]
+    parallel = run_many(check_file, files)  # ≥ 16 files: a process pool
+    assert parallel == [check_file(f) for f in files]
     code, out, _ = run(["check", root, "--json"], capsys)
     result = json.loads(out)
     assert [r["file"] for r in result] == [name for name, _ in found.entries]

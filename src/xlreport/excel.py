@@ -32,7 +32,6 @@ from typing import Any, Callable, Sequence
 import xlwings as xw
 
 from xlreport.model.report import Problem
-from xlreport.checks import check
 from xlreport.errors import XlreportError
 from xlreport.workbook.layout import SHEET_MARKER
 from xlreport.workbook.macros import CHECK_HEADER, MARKER_EXTENT, sheet_extent, udf_sheets
@@ -94,7 +93,10 @@ def report_from_arguments(marker: Any, sheet_values: Sequence[Any]):
 
 
 def problems_of(report) -> list[Problem]:
-    return list(report.problems) + check(report.data, report.fmt, report.cells)
+    """The problems of the open workbook's report, by the same API function as `xlreport check`."""
+    from xlreport import api
+
+    return api.check(report).problems
 
 
 def counts(problems: Sequence[Problem]) -> tuple[int, int]:
@@ -247,9 +249,20 @@ def _generate(book, render, open_file) -> Path | None:
 
 
 def _render_report(data, fmt, target: Path):
-    from xlreport.report.docx import render_report
+    """The Word report, by the same API function as `xlreport render` (the button has
+    checked the report already: errors never reach here)."""
+    from xlreport import api
+    from xlreport.model.report import Report
 
-    return render_report(data, fmt, target)
+    rendered = api.render_docx(Report(str(target), fmt, data), target, ignore_errors=True)
+    return _Rendered(rendered.path, rendered.notices)
+
+
+class _Rendered:
+    """The path and notices of a rendered report, as the button reports them."""
+
+    def __init__(self, path, warnings):
+        self.path, self.warnings = path, warnings
 
 
 def problems_message(problems: Sequence[Problem]) -> str:

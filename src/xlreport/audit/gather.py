@@ -344,12 +344,12 @@ def audit(names: list[str], roster: str | None = None, year: int | None = None,
     """Read every report under `names` (and `previous_dirs`, for comparison only) and put the
     audit together (see `assemble`). `run(files, progress)` checks the files (default: the
     CLI's process pool); `output` is left out of the files read (an earlier audit workbook)."""
-    from xlreport.cli.main import check_many, expand_files
+    from xlreport.batch import find_reports, run_many
     from xlreport.io.files import same_file
 
     roster_names = read_roster(roster) if roster else None  # a bad roster stops before the long part
-    found = expand_files(list(names))
-    found_previous = expand_files(list(previous_dirs)) if previous_dirs else None
+    found = find_reports(list(names))
+    found_previous = find_reports(list(previous_dirs)) if previous_dirs else None
     entries = [(n, why, False) for n, why in found.entries]
     if found_previous:
         entries += [(n, why, True) for n, why in found_previous.entries]
@@ -358,7 +358,7 @@ def audit(names: list[str], roster: str | None = None, year: int | None = None,
     to_read = [n for n, why, _ in entries if why is None]
     if run is None:
         def run(files, progress):
-            return check_many(files, progress=progress, work=audit_one)
+            return run_many(audit_one, files, progress)
     results = iter(run(to_read, progress))
     records, not_read = [], []
     for name, why, comparison_only in entries:

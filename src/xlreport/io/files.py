@@ -197,6 +197,19 @@ def walk(folder: str | os.PathLike) -> Found:
     return found
 
 
+# What each writing command writes: the extensions its output may have, and what it is.
+# An output named otherwise is refused before anything is read (`export wb.xlsx -o
+# wb.xlsx --force` would replace the workbook with JSON).
+OUTPUT_KINDS = {
+    "new": ((".xlsx",), "不带宏的工作簿"),
+    "new --macros": ((".xlsm",), "带宏的工作簿（--macros）"),
+    "export": ((".json",), "数据文件"),
+    "render": ((".docx", ".html", ".htm"), "Word 报告或网页"),
+    "template": ((".docx",), "Word 模板"),
+    "audit": ((".xlsx",), "审查结果工作簿"),
+}
+
+
 def check_output(output: str | os.PathLike, suffixes: tuple[str, ...], what: str,
                  inputs: tuple[str | os.PathLike | None, ...] = ()) -> Path:
     """Refuse an output whose extension does not say what is written (`export wb.xlsx -o
