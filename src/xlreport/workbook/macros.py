@@ -180,7 +180,7 @@ class MacroParts:
             ws.set_vba_name(f"Sheet{n}")
 
     def finish(self, wb, sheets, layout: Layout) -> None:
-        from xlreport.workbook.book import BAD_FILL, BAD_FONT, FONT, GOOD_FILL, GOOD_FONT
+        from xlreport.workbook.styles import BAD_FILL, BAD_FONT, FONT, GOOD_FILL, GOOD_FONT
 
         worksheets = wb.worksheets()
         unnamed = [ws.name for ws in worksheets if not ws.vba_codename]
