@@ -10,6 +10,8 @@ Every formula carries its cached result, computed by the Python checker.
 
 from __future__ import annotations
 
+from xlreport.checks.engine import check, evaluate, run_check
+from xlreport.checks.native import python_count, ranges, value_tests
 from xlreport.cli.console import SEVERITY_LABEL as SEVERITY
 from xlreport.model.spec import ReportFormat
 from xlreport.workbook.layout import SHEET_CHECKS, TABLE_STATUS_ROW, Layout, Pos, col_letter
@@ -41,9 +43,6 @@ def cells_text(cells: list[Pos]) -> str:
 
 def python_counts(lines, data, fmt: ReportFormat) -> list[int]:
     """Per 校验 line, its failure count as the Python checker sees it (the cached results)."""
-    from xlreport.checks.engine import check
-    from xlreport.checks.native import python_count
-
     problems = check(data, fmt, {})
     return [python_count(line, problems) for line in lines]
 
@@ -51,8 +50,6 @@ def python_counts(lines, data, fmt: ReportFormat) -> list[int]:
 def write_table_status(ws, f: Formats, layout: Layout, sheet: str, lines, counts: list[int]) -> None:
     """A2 of a table sheet: 本表校验：通过, or how many problems the 校验 lines touching this
     sheet count (errors and warnings, as the cells coloured here)."""
-    from xlreport.checks.native import ranges
-
     mine = [i for i, line in enumerate(lines) if any(layout.positions[k].sheet == sheet for k in line.keys)]
     if not mine:
         return
@@ -133,9 +130,6 @@ def _write_failures(ws, f: Formats, layout: Layout, lines, counts: list[int], fi
 
 
 def write_checks(wb, ws, f: Formats, layout: Layout, fmt: ReportFormat, lines, data) -> None:
-    from xlreport.checks.engine import check, evaluate, run_check
-    from xlreport.checks.native import python_count
-
     problems = check(data, fmt, {})
     numbers = evaluate(data, fmt).numbers
     can_make_rules = data.get("meta.can_make_rules") is True
@@ -233,8 +227,6 @@ def conditional_formats(sheets, f: Formats, layout: Layout, fmt: ReportFormat, l
                                   {"type": "formula", "criteria": "=" + cond, "multi_range": rng,
                                    "format": f.bad if severity == "error" else f.warn})
     # a value that is not a proper number for its field: the 校验 sheet's value tests, on one cell
-    from xlreport.checks.native import value_tests
-
     for field in (*fmt.value_fields, *fmt.previous):
         if not field.numeric or field.derived:
             continue

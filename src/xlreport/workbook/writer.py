@@ -17,8 +17,11 @@ import zipfile
 from pathlib import Path
 from typing import Any, Protocol
 
-from xlreport.checks.engine import LAST_YEAR, MAX_ABS
+from xlreport import __version__
+from xlreport.checks.engine import LAST_YEAR, MAX_ABS, evaluate
+from xlreport.checks.native import all_lines, ranges
 from xlreport.errors import InputError
+from xlreport.io.files import warn, write_atomic
 from xlreport.model.spec import Field, ReportFormat
 from xlreport.workbook.checksheet import conditional_formats, python_counts, write_checks, write_table_status
 from xlreport.workbook.layout import (
@@ -44,8 +47,6 @@ PASSWORD = ""  # protection guards against accidents, not people: 审阅 → 撤
 def write_workbook(path: str | os.PathLike, fmt: ReportFormat, data: dict[str, Any] | None = None,
                    force: bool = False, vba: "VbaParts | None" = None) -> Path:
     """Write the locked workbook for `fmt`, prefilled from `data`, atomically."""
-    from xlreport.io.files import warn, write_atomic
-
     # Derived cells are formulas: published totals in the data are not written.
     inputs = {k: v for k, v in (data or {}).items() if not (fmt.has(k) and fmt.field(k).derived)}
     for key, value in inputs.items():
@@ -58,9 +59,6 @@ def write_workbook(path: str | os.PathLike, fmt: ReportFormat, data: dict[str, A
 
 def _write(path: str, fmt: ReportFormat, data: dict[str, Any], vba) -> None:
     import xlsxwriter
-
-    from xlreport.checks.engine import evaluate
-    from xlreport.checks.native import all_lines
 
     layout = workbook_layout(fmt)
     wb = xlsxwriter.Workbook(path, {"strings_to_numbers": False, "strings_to_formulas": False,
@@ -282,8 +280,6 @@ def _write_table(ws, f: Formats, layout: Layout, fmt: ReportFormat, table, data,
 def _write_derived(ws, pos: Pos, field: Field, layout: Layout, numbers, f: Formats) -> None:
     """A derived value: the sum of its parts, or empty while any part is not a number
     (so the checks that use it are not evaluated, as in the Python checker)."""
-    from xlreport.checks.native import ranges
-
     refs = ",".join(ranges([layout.positions[k] for k in field.derived_from]))
     value = numbers.get(field.key)
     ws.write_formula(pos.row, pos.col, f'=IF(COUNT({refs})={len(field.derived_from)},SUM({refs}),"")', f.derived,
@@ -291,8 +287,6 @@ def _write_derived(ws, pos: Pos, field: Field, layout: Layout, numbers, f: Forma
 
 
 def _write_marker(ws, layout: Layout) -> None:
-    from xlreport import __version__
-
     values = (layout.fmt.version, layout.fingerprint, f"xlreport {__version__}")
     for row, (label, value) in enumerate(zip(MARKER_LABELS, values, strict=True)):
         ws.write_string(row, 0, label)
