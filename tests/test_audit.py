@@ -278,7 +278,7 @@ def rounded(rows):
 def test_workbook_problems_name_their_cell(fixtures_dir, tmp_path, capsys):
     import re
 
-    from xlreport.workbook.book import write_workbook
+    from xlreport.workbook.writer import write_workbook
 
     report = load_report(fixtures_dir / "2024_suqian_city.json")
     report.data["t3.new.business"] = None  # a blank input

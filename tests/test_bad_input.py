@@ -20,7 +20,7 @@ from xlreport.cli.main import main
 from xlreport.io.jsonfile import document
 from xlreport.model.formats import V2019, V2021
 from xlreport.workbook.layout import workbook_layout
-from xlreport.workbook.book import write_workbook
+from xlreport.workbook.writer import write_workbook
 
 
 def run(capsys, *argv):

@@ -208,7 +208,7 @@ def test_one_bad_file_does_not_stop_the_others(tmp_path, capsys):
 @pytest.mark.parametrize("kind", ["json", "xlsx"])
 def test_check_stays_lean(tmp_path, kind):
     """`xlreport check` imports none of the heavy libraries, for data files and workbooks alike."""
-    from xlreport.workbook.book import write_workbook
+    from xlreport.workbook.writer import write_workbook
 
     data = consistent_data(V2021, 1)
     path = tmp_path / f"r.{kind}"
@@ -242,7 +242,7 @@ def test_demo_runs(tmp_path, capsys):
 # --- batch checking (supervisors) --------------------------------------------
 
 def make_batch(tmp_path, n_good=18):
-    from xlreport.workbook.book import write_workbook
+    from xlreport.workbook.writer import write_workbook
 
     root = tmp_path / "reports"
     (root / "县局" / "乡镇").mkdir(parents=True)
@@ -404,7 +404,7 @@ def test_previous_of_another_agency_warns(tmp_path, capsys):
 
 
 def test_blank_previous_workbook_warns(tmp_path, capsys):
-    from xlreport.workbook.book import write_workbook
+    from xlreport.workbook.writer import write_workbook
 
     blank = tmp_path / "2023年报表.xlsx"
     write_workbook(blank, V2021, {"meta.year": 2023, "meta.agency": "某市某局"})

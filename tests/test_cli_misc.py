@@ -88,7 +88,7 @@ def test_export_of_a_date_in_a_count_cell(tmp_path, capsys):
 
     from factories import edited_copy
     from xlreport.workbook.layout import workbook_layout
-    from xlreport.workbook.book import write_workbook
+    from xlreport.workbook.writer import write_workbook
 
     book = tmp_path / "a.xlsx"
     write_workbook(book, V2021, consistent_data(V2021, 3))

@@ -24,7 +24,8 @@ from xlreport.checks import check
 from xlreport.model.formats import V2019, V2021
 from xlreport.workbook.layout import SHEET_MARKER, workbook_layout
 from xlreport.workbook.macros import sheet_extent, udf_sheets
-from xlreport.workbook.book import read_workbook, write_workbook
+from xlreport.workbook.reader import read_workbook
+from xlreport.workbook.writer import write_workbook
 
 FORMATS = [V2019, V2021]
 

@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 from factories import consistent_data, derived_closure
 from xlreport.checks import check
 from xlreport.model.formats import V2019, V2021
-from xlreport.workbook.book import read_workbook, write_workbook
+from xlreport.workbook.reader import read_workbook
+from xlreport.workbook.writer import write_workbook
 
 FORMATS = [V2019, V2021]
 SETTINGS = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
@@ -97,7 +98,7 @@ def test_reader_on_damaged_sheet_xml(tmp_path_factory, data):
     import zipfile
 
     from xlreport.errors import InputError
-    from xlreport.workbook.book import sheet_members
+    from xlreport.io.guards import sheet_members
 
     folder = tmp_path_factory.mktemp("damaged")
     good = folder / "good.xlsx"

@@ -17,7 +17,8 @@ from xlreport.io.readers import load_report
 from xlreport.errors import InputError
 from xlreport.model.formats import V2019, V2021
 from xlreport.workbook.layout import SHEET_MARKER, workbook_layout
-from xlreport.workbook.book import read_workbook, write_workbook
+from xlreport.workbook.reader import read_workbook
+from xlreport.workbook.writer import write_workbook
 
 FORMATS = [V2019, V2021]
 REPO = Path(__file__).resolve().parents[1]

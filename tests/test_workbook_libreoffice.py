@@ -32,17 +32,17 @@ from xlreport.checks.formula import python_count
 from xlreport.io.office import convert_many
 from xlreport.model.rules import RULE_BY_ID
 from xlreport.workbook.layout import TABLE_STATUS_ROW
-from xlreport.workbook.book import (
+from xlreport.io.guards import sheet_members
+from xlreport.workbook.checksheet import (
     CHECK_HEADER_ROW,
     FAILS_FIRST_ROW,
     FAILS_MORE_ROW,
     FAILS_SHOWN,
     cells_text,
     line_cells,
-    read_workbook,
-    sheet_members,
-    write_workbook,
 )
+from xlreport.workbook.reader import read_workbook
+from xlreport.workbook.writer import write_workbook
 
 COLS = ("natural_person", "business", "research", "social_welfare", "legal_service", "other_org")
 

@@ -28,14 +28,9 @@ from xlreport.workbook.layout import (
 )
 from xlreport.checks import all_lines
 from xlreport.checks.formula import python_count
-from xlreport.workbook.book import (
-    CHECK_HEADER_ROW,
-    FAILS_FIRST_ROW,
-    FAILS_MORE_ROW,
-    FAILS_SHOWN,
-    read_workbook,
-    write_workbook,
-)
+from xlreport.workbook.checksheet import CHECK_HEADER_ROW, FAILS_FIRST_ROW, FAILS_MORE_ROW, FAILS_SHOWN
+from xlreport.workbook.reader import read_workbook
+from xlreport.workbook.writer import write_workbook
 
 FORMATS = [V2019, V2021]
 

@@ -10,7 +10,7 @@ are thin layers over these names:
 
 __version__ = "0.1.0"
 
-from xlreport.api import (  # noqa: E402
+from xlreport.api import (
     BatchResult,
     FileResult,
     Rendered,

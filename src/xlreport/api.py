@@ -193,7 +193,7 @@ def new_workbook(path: PathLike, year: int, agency: str | None = None, data: Rep
     from xlreport.checks.values import evaluate
     from xlreport.io.previous import prefill_from_previous
     from xlreport.model.formats import FIRST_YEAR, format_for_year
-    from xlreport.workbook.book import write_workbook
+    from xlreport.workbook.writer import write_workbook
 
     if not FIRST_YEAR <= year <= LAST_YEAR:
         raise InputError(f"报告年度{year_not_covered(year)}")

@@ -71,7 +71,7 @@ def read_grid(book, sheet: str, rows: int, cols: int) -> list[list[Any]]:
 
 def report_from_book(book):
     """The report in the open workbook (a `data.Report` with cells like 表三!D7)."""
-    from xlreport.workbook.book import layout_from_marker, report_from_grids
+    from xlreport.workbook.reader import layout_from_marker, report_from_grids
 
     name = Path(str(book.fullname)).name or BOOK_NAME
     marker = read_grid(book, SHEET_MARKER, *MARKER_EXTENT)
@@ -82,7 +82,7 @@ def report_from_book(book):
 
 def report_from_arguments(marker: Any, sheet_values: Sequence[Any]):
     """The report from the UDF arguments: the marker block, then each data sheet's block from A1."""
-    from xlreport.workbook.book import layout_from_marker, report_from_grids
+    from xlreport.workbook.reader import layout_from_marker, report_from_grids
 
     layout = layout_from_marker(as_grid(marker), BOOK_NAME)
     sheets = udf_sheets(layout)

@@ -22,7 +22,7 @@ from xlreport.audit.gather import (
     VERDICT_WARNINGS,
 )
 from xlreport.io.files import warn, write_atomic
-from xlreport.workbook.book import (
+from xlreport.workbook.styles import (
     BAD_FILL,
     BAD_FONT,
     DERIVED_FILL,

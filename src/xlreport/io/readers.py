@@ -19,8 +19,8 @@ from xlreport.model.report import Report
 # suffix -> (module, function) of its reader; files.py keeps which suffixes are reports
 READERS: dict[str, tuple[str, str]] = {
     ".json": ("xlreport.io.jsonfile", "read_json"),
-    ".xlsx": ("xlreport.workbook.book", "read_workbook"),
-    ".xlsm": ("xlreport.workbook.book", "read_workbook"),
+    ".xlsx": ("xlreport.workbook.reader", "read_workbook"),
+    ".xlsm": ("xlreport.workbook.reader", "read_workbook"),
     **{suffix: ("xlreport.io.importers.match", "import_report") for suffix in PUBLISHED},
 }
 

@@ -20,6 +20,11 @@ SHEET_PREVIOUS = "上年数据"
 SHEET_CHECKS = "校验"
 SHEET_MARKER = "_xlreport"
 MARKER_TAG = "xlreport-workbook"
+# The very hidden marker sheet: rows 1-3, labels in column A; in column B the format
+# version, the layout's fingerprint and the generator (writer.py writes them,
+# reader.layout_from_marker and the Excel UDFs read them).
+MARKER_LABELS = (MARKER_TAG, "layout", "generator")
+MARKER_EXTENT = (len(MARKER_LABELS), 2)  # (rows, columns) from A1
 
 FORM_FIRST_ROW = 2  # forms: row 1 the title, row 2 a hint
 
