@@ -6,7 +6,7 @@ import pytest
 
 from xlreport.checks.engine import evaluate
 from xlreport.model.formats import V2019, V2021
-from xlreport.report.docx import contact_sentence, on_request_sentence, review_sentence
+from xlreport.report.sentences import contact_sentence, on_request_sentence, review_sentence
 
 
 def numbers(fmt=V2021, **cells):

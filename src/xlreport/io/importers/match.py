@@ -853,7 +853,7 @@ def _drop_sentence(parts: list[str], is_it) -> tuple[list[str], Any]:
 
 def _generated(texts: dict[str, list[str]], out: Imported) -> None:
     from xlreport.checks.engine import evaluate
-    from xlreport.report.docx import on_request_sentence
+    from xlreport.report.sentences import on_request_sentence
 
     fmt = out.fmt
     if fmt.has("fee.count") and texts.get("text.other"):
