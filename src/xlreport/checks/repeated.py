@@ -80,7 +80,7 @@ def fixed_sentences(fmt: ReportFormat, data: dict[str, Any], numbers: dict[str, 
     try:
         from xlreport.report.sentences import fee_sentence, on_request_sentence, review_sentence
 
-        generated = (on_request_sentence(numbers, fmt), review_sentence(numbers), fee_sentence(numbers, fmt, data))
+        generated = (on_request_sentence(numbers, fmt), review_sentence(numbers, fmt), fee_sentence(numbers, fmt, data))
     except Exception:  # incomplete figures: no generated sentence to drop
         generated = ()
     for text in generated:

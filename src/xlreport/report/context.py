@@ -187,7 +187,7 @@ def make_context(data: dict[str, Any], fmt: ReportFormat) -> tuple[dict[str, Any
     sentences = {
         "contact": contact_sentence(meta),
         "on_request": on_request_sentence(numbers, fmt),
-        "review": review_sentence(numbers),
+        "review": review_sentence(numbers, fmt),
         "fee": fee_sentence(numbers, fmt, data),
     }
     if sentences["fee"]:  # 「无。」 after the fee sentence would read as a contradiction
@@ -228,7 +228,7 @@ def _texts(data: dict[str, Any], fmt: ReportFormat, clean: _Cleaner) -> dict[str
         raw[t.key] = "" if value is None else clean(value, t.label)
     sub_keys = [t.key for t in fmt.texts if t.key.startswith("text.overview.")]
     any_sub = any(split_paragraphs(raw[k]) for k in sub_keys)
-    always = fmt.version != "2019"  # V2021 prints the five sub-headings always
+    always = fmt.overview_subheadings == "always"
     root_texts: dict[str, Text] = {}
     for t in fmt.texts:
         if t.key in sub_keys:

@@ -20,7 +20,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from xlreport.model.spec import ReportFormat
+from xlreport.model.spec import Group, ReportFormat
 
 __all__ = ["format_number", "contact_sentence", "on_request_sentence", "review_sentence", "fee_sentence",
            "t3_outcomes"]
@@ -85,33 +85,30 @@ def _n(value: Any) -> str:
 
 
 def t3_outcomes(numbers: dict[str, Any], fmt: ReportFormat) -> dict[str, Any] | None:
-    """The 总计-column figures of table 三 that the prose quotes; None if any is blank."""
-    rows = [f.key[len("t3."):-len(".total")] for f in fmt.fields
-            if f.table == "t3" and f.key.endswith(".total")]
+    """The 总计-column figures of table 三 that the prose quotes; None if any is blank.
 
-    def total(row: str):
-        return numbers.get(f"t3.{row}.total")
-
-    def group(name: str):
-        values = [total(r) for r in rows if r == name or r.startswith(name + ".")]
-        return None if not values or any(v is None for v in values) else sum(values)
-
-    out = {
-        "new": total("new"), "carried_over": total("carried_over"), "total": total("total"),
-        "carried_forward": total("carried_forward"), "granted": group("granted"),
-        "partly_granted": group("partly_granted"), "denied": group("denied"), "unable": group("unable"),
-        "not_processed": group("not_processed"), "other_handling": group("other_handling"),
-    }
+    new, carried_over, total (办结), carried_forward, and one figure per declared
+    outcome group (`fmt.outcomes`: granted … other_handling), the sum of its rows."""
+    out = {row: numbers.get(f"t3.{row}.total") for row in ("new", "carried_over", "total", "carried_forward")}
+    for group in fmt.outcomes:
+        values = [numbers.get(key) for key in group.keys]
+        out[group.key] = None if not values or any(v is None for v in values) else sum(values)
     return None if any(v is None for v in out.values()) else out
 
 
-OUTCOMES = (("granted", "予以公开"), ("partly_granted", "部分公开"), ("denied", "不予公开"), ("unable", "无法提供"),
-            ("not_processed", "不予处理"), ("other_handling", "作其他处理"))
+# Wording of the sentences that is no format fact, keyed by the declared keys.
+# An outcome group is named by its declared name (`Group.name`: 予以公开 … ) except:
+OUTCOME_WORDS = {"other_handling": "作其他处理"}  # （六）其他处理: 「…，作其他处理1件」
+# One result part of table 四 that covers every case: 「…3件，结果均为维持」 (one case: 「，结果维持」)
+ALL_SAME = {"upheld": "结果均为维持", "corrected": "结果均为纠正", "other": "均为其他结果", "pending": "均尚未审结"}
+REVIEW = "review"  # 四's group of 行政复议; the other groups are 行政诉讼, told apart by their label's （…）
 
 
 def _listing(items: list[tuple[str, Any]]) -> str:
     """「予以公开2件，无法提供1件」 — only the items that occurred."""
     return "，".join(f"{label}{_n(value)}件" for label, value in items if value)
+
+
 
 
 def on_request_sentence(numbers: dict[str, Any], fmt: ReportFormat) -> str:
@@ -135,7 +132,7 @@ def on_request_sentence(numbers: dict[str, Any], fmt: ReportFormat) -> str:
     if forward:
         text += f"{'，' if done else '，均在办理中，'}结转下年度继续办理{_n(forward)}件"
     text += "。"
-    outcomes = [(label, o[key]) for key, label in OUTCOMES]
+    outcomes = [(OUTCOME_WORDS.get(g.key, g.name), o[g.key]) for g in fmt.outcomes]
     shown = [(label, value) for label, value in outcomes if value]
     if len(shown) == 1 and shown[0][1] == done:
         text += f"办结的申请均{shown[0][0]}。"
@@ -144,49 +141,56 @@ def on_request_sentence(numbers: dict[str, Any], fmt: ReportFormat) -> str:
     return text
 
 
-T4_PARTS = (("upheld", "结果维持"), ("corrected", "结果纠正"), ("other", "其他结果"), ("pending", "尚未审结"))
+def _total_key(group: Group) -> str:
+    """t4.review.total: the 总计 cell of a table 四 group (its parts are `group.keys`)."""
+    return group.keys[0].rsplit(".", 1)[0] + ".total"
 
 
-ALL_SAME = {"结果维持": "结果均为维持", "结果纠正": "结果均为纠正", "其他结果": "均为其他结果", "尚未审结": "均尚未审结"}
+def _how(group: Group) -> str:
+    """行政诉讼（未经复议直接起诉） → 未经复议直接起诉: how a suit came, from the declared label."""
+    return group.label.split("（", 1)[1].rstrip("）") if "（" in group.label else group.label
 
 
-def review_sentence(numbers: dict[str, Any]) -> str:
+def review_sentence(numbers: dict[str, Any], fmt: ReportFormat) -> str:
     """四's data paragraph: the 复议 and 诉讼 counts and their results, as table 四 has them."""
-    keys = [f"t4.{g}.{c}" for g in ("review", "suit_direct", "suit_after_review")
-            for c in ("upheld", "corrected", "other", "pending", "total")]
-    if any(numbers.get(k) is None for k in keys):
+    groups = fmt.review_groups
+    if any(numbers.get(k) is None for g in groups for k in (*g.keys, _total_key(g))):
         return INCOMPLETE.format(table="表四")
     n = numbers
+    review = next(g for g in groups if g.key == REVIEW)
+    suit_groups = [g for g in groups if g.key != REVIEW]
 
-    def any_case(*groups: str) -> bool:
-        return any(n[f"t4.{g}.{c}"] for g in groups for c in ("upheld", "corrected", "other", "pending", "total"))
+    def any_case(*chosen: Group) -> bool:
+        return any(n[k] for g in chosen for k in (*g.keys, _total_key(g)))
 
-    def results(total: Any, parts: list[tuple[str, Any]]) -> str:
-        shown = [(label, value) for label, value in parts if value]
-        if len(shown) == 1 and shown[0][1] == total:
-            return f"，{ALL_SAME[shown[0][0]] if total > 1 else shown[0][0]}"
-        return f"，其中{_listing(parts)}" if shown else ""
+    def results(total: Any, parts: list[tuple[str, str, Any]]) -> str:
+        shown = [(key, label, value) for key, label, value in parts if value]
+        if len(shown) == 1 and shown[0][2] == total:
+            key, label, _ = shown[0]
+            return f"，{ALL_SAME[key] if total > 1 else label}"
+        return f"，其中{_listing([(label, value) for _, label, value in parts])}" if shown else ""
 
-    if not any_case("review", "suit_direct", "suit_after_review"):  # every cell, not only the totals
+    def parts(chosen: list[Group]) -> list[tuple[str, str, Any]]:
+        """(part key, label, figure) of 维持 … 尚未审结, summed over the chosen groups."""
+        return [(key, label, sum(n[g.keys[i]] for g in chosen)) for i, (key, label) in enumerate(fmt.review_parts)]
+
+    if not any_case(*groups):  # every cell, not only the totals
         return "本年度未发生因政府信息公开工作被申请行政复议、提起行政诉讼的情况。"
-    review = n["t4.review.total"]
-    if any_case("review"):
-        first = f"本年度因政府信息公开工作被申请行政复议{_n(review)}件" + results(
-            review, [(label, n[f"t4.review.{c}"]) for c, label in T4_PARTS])
+    total = n[_total_key(review)]
+    if any_case(review):
+        first = f"本年度因政府信息公开工作被申请行政复议{_n(total)}件" + results(total, parts([review]))
     else:
         first = "本年度未发生因政府信息公开工作被申请行政复议的情况"
-    direct, after = n["t4.suit_direct.total"], n["t4.suit_after_review.total"]
-    suits = direct + after
-    if any_case("suit_direct", "suit_after_review"):
-        how = "、".join(part for part, value in (("未经复议直接起诉", direct), ("复议后起诉", after)) if value)
-        split = (f"（未经复议直接起诉{_n(direct)}件，复议后起诉{_n(after)}件）" if direct and after
-                 else f"（均为{how}）" if how else "")
-        second = f"被提起行政诉讼{_n(suits)}件{split}" + results(
-            suits, [(label, n[f"t4.suit_direct.{c}"] + n[f"t4.suit_after_review.{c}"]) for c, label in T4_PARTS])
+    counts = [(_how(g), n[_total_key(g)]) for g in suit_groups]
+    suits = sum(value for _, value in counts)
+    if any_case(*suit_groups):
+        shown = [(how, value) for how, value in counts if value]
+        split = ("（" + "，".join(f"{how}{_n(value)}件" for how, value in shown) + "）" if len(shown) > 1
+                 else f"（均为{shown[0][0]}）" if shown else "")
+        second = f"被提起行政诉讼{_n(suits)}件{split}" + results(suits, parts(suit_groups))
     else:
         second = "未发生因政府信息公开工作被提起行政诉讼的情况"
     return f"{first}；{second}。"
-
 
 
 def fee_sentence(numbers: dict[str, Any], fmt: ReportFormat, data: dict[str, Any]) -> str:
