@@ -822,7 +822,7 @@ def _contact(paragraphs: list[Paragraph], out: Imported) -> None:
         return
 
 
-# The sentences `xlreport render` writes itself (word.py): a report it made is read back
+# The sentences `xlreport render` writes itself (report/sentences.py): a report it made is read back
 # without them, and 六's fee sentence gives back fee.count / fee.amount_yuan. They are compared
 # without whitespace (a PDF may put a space or a line break into a wrapped sentence), and a
 # sentence may come split over two paragraphs (a wrapped line taken for a paragraph end).
