@@ -196,8 +196,6 @@ def _cell_text(cell: GridCell, table: Table, fmt: ReportFormat) -> str:
     return text
 
 
-
-
 def _table_properties(doc_table, widths: list[int]) -> None:
     from docx.oxml import parse_xml
 
@@ -500,8 +498,6 @@ def _package(doc) -> None:
 
 # ---------------------------------------------------------------------------
 # The document.
-
-
 
 
 def _content(b: _Builder) -> None:

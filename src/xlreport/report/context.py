@@ -97,7 +97,6 @@ def split_paragraphs(text: str) -> list[str]:
     return [line for line in lines if line]
 
 
-
 class _Cleaner:
     """Removes characters XML cannot hold and records a warning per field."""
 

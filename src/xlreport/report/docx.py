@@ -61,7 +61,6 @@ def default_template() -> Path:
     return Path(__file__).resolve().parents[3] / "templates" / "report.docx"
 
 
-
 def render_report(data: dict[str, Any], fmt: ReportFormat, output: str | os.PathLike,
                   template: str | os.PathLike | None = None, force: bool = False) -> RenderResult:
     """Render the Word report of `data` to `output` (atomically; no overwrite without force).

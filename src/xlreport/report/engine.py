@@ -134,4 +134,3 @@ def template_source(tpl) -> str:
             xml += tpl.patch_xml(blob.decode("utf-8") if isinstance(blob, bytes) else blob)
     # one line per paragraph, so that an error's line number points at its paragraph
     return xml.replace("</w:p>", "</w:p>\n")
-

@@ -203,4 +203,3 @@ def lint_template(path: str | os.PathLike) -> list[str]:
         hint = f"，是否应为“{{{{ {close[0]} }}}}”？" if close else "，请核对拼写"
         messages.append(f"模板“{p.name}”中的变量“{{{{ {dotted} }}}}”不存在{hint}（可用的变量见 xlreport README 的“Template variables”一节）")
     return messages
-

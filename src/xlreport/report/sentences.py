@@ -27,6 +27,7 @@ __all__ = ["format_number", "contact_sentence", "on_request_sentence", "review_s
 
 INCOMPLETE = "（{table}数据不完整，未生成本段数字，请补全后重新生成）"
 
+
 def format_number(value: Any, type_: str = "int") -> str:
     """A number as printed: ints as ints, decimals as entered without float noise.
 
@@ -48,7 +49,6 @@ def format_number(value: Any, type_: str = "int") -> str:
             text = text.rstrip("0").rstrip(".")
         return "0" if text in ("-0", "") else text
     return str(value)
-
 
 
 # Words that make an office name complete on its own (市人民政府办公室, 某某局办公室, 政务公开办).
@@ -107,8 +107,6 @@ REVIEW = "review"  # 四's group of 行政复议; the other groups are 行政诉
 def _listing(items: list[tuple[str, Any]]) -> str:
     """「予以公开2件，无法提供1件」 — only the items that occurred."""
     return "，".join(f"{label}{_n(value)}件" for label, value in items if value)
-
-
 
 
 def on_request_sentence(numbers: dict[str, Any], fmt: ReportFormat) -> str:
