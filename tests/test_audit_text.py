@@ -66,7 +66,7 @@ def test_headings_and_customary_lines_do_not_count(fixtures_dir):
 
 
 def test_generated_sentences_do_not_count(fixtures_dir):
-    from xlreport.report.docx import on_request_sentence
+    from xlreport.model.sentences import on_request_sentence
 
     this, _ = pair(fixtures_dir, "suqian_city")
     generated = on_request_sentence(evaluate(this.data, this.fmt).numbers, this.fmt)

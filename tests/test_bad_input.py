@@ -718,7 +718,7 @@ def test_an_unreadable_folder_is_not_called_empty(tmp_path, capsys, good_book, m
 
 def test_agency_with_a_line_break(tmp_path, capsys):
     from xlreport.io.readers import load_report
-    from xlreport.report.docx import build_context
+    from xlreport.report.context import build_context
 
     def change(doc):
         doc["meta"].update(agency=" 测试局\n办公室 ", office="办公室")

@@ -8,7 +8,8 @@ from factories import consistent_data
 from xlreport.cli.main import main
 from xlreport.io.jsonfile import document
 from xlreport.model.formats import V2021
-from xlreport.report.docx import default_template, lint_template
+from xlreport.report.docx import default_template
+from xlreport.report.lint import lint_template
 
 
 def test_template_copies_the_built_in_template(tmp_path, capsys):

@@ -287,7 +287,8 @@ def render_docx(report_or_path: ReportLike, path: PathLike, template: PathLike |
     then printed as entered). `force` only allows overwriting."""
     from xlreport.io.files import check_target
     from xlreport.io.office import find_soffice
-    from xlreport.report.docx import convert_pdf, render_report
+    from xlreport.report.docx import render_report
+    from xlreport.report.pdf import convert_pdf
 
     target = output_path("render", path, None if isinstance(report_or_path, Report) else report_or_path,
                          template, None if isinstance(previous, Report) else previous)

@@ -9,7 +9,7 @@ compared with the same section of last year's report:
   every report may repeat are dropped from this year's text first: the official
   headings of the format (「一、总体情况」, 「（一）主动公开」 …, from the format
   declarations), the sentences the Word report generates from the tables
-  (word.py: on_request_sentence, review_sentence, fee_sentence, computed from this
+  (report/sentences.py: on_request_sentence, review_sentence, fee_sentence, computed from this
   year's figures), and CUSTOMARY sentences (the 条例/统计期限/网址/联系方式 lines).
 * What is left is normalised: NFKC, every run of digits becomes one 「#」 (a copied
   text with this year's figures put in is still a copy), and only letters and CJK
@@ -79,9 +79,9 @@ def fixed_sentences(fmt: ReportFormat, data: dict[str, Any], numbers: dict[str, 
     """Headings of the format and the sentences the Word report generates, normalised."""
     out = {normalised(s.heading) for s in fmt.sections} | {normalised(t.label) for t in fmt.texts}
     try:
-        from xlreport.report.docx import fee_sentence, on_request_sentence, review_sentence
+        from xlreport.model.sentences import fee_sentence, on_request_sentence, review_sentence
 
-        generated = (on_request_sentence(numbers, fmt), review_sentence(numbers), fee_sentence(numbers, fmt, data))
+        generated = (on_request_sentence(numbers, fmt), review_sentence(numbers, fmt), fee_sentence(numbers, fmt, data))
     except Exception:  # incomplete figures: no generated sentence to drop
         generated = ()
     for text in generated:

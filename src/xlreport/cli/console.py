@@ -28,6 +28,13 @@ def print_notices(notices: Iterable[str], stream=None) -> None:
         print(f"注意：{notice}", file=stream or sys.stdout)
 
 
+def warn(message: str) -> None:
+    """Tell the person at the terminal (stderr), in one line."""
+    from xlreport.errors import shown
+
+    print(f"注意：{shown(message)}", file=sys.stderr)
+
+
 def progress_bar(done: int, total: int) -> None:
     width = 30
     filled = width * done // total

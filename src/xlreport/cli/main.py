@@ -343,11 +343,12 @@ def cmd_render(args) -> int:
 
 
 def cmd_template(args) -> int:
-    from xlreport.io.files import warn, write_bytes_atomic
+    from xlreport.cli.console import warn
+    from xlreport.io.files import write_bytes_atomic
     from xlreport.report.docx import default_template
 
     out = api.output_path("template", args.output, default_template())
-    written = write_bytes_atomic(out, default_template().read_bytes(), args.force, notify=warn)
+    written = write_bytes_atomic(out, default_template().read_bytes(), args.force)
     print(f"已复制内置模板：{shown(written)}。在 Word 或 WPS 中修改样式、加入发文机关署名等，"
           f"不要改动 {{{{ }}}} 和 {{% %}} 标记；然后用 xlreport render 文件 -o 报告.docx --template {written}")
     return EXIT_OK

@@ -101,13 +101,6 @@ def write_bytes_atomic(path: str | os.PathLike, data: bytes, force: bool = False
     return write_atomic(path, write, force, notify)
 
 
-def warn(message: str) -> None:
-    """Tell the person at the terminal (stderr), in one line."""
-    import sys
-
-    print(f"注意：{shown(message)}", file=sys.stderr)
-
-
 # --- which files are reports ---------------------------------------------------
 # A folder check lists every file it finds: checked, or not checked with a reason.
 # READABLE are the suffixes data.load_report reads; a reader for a new kind (the

@@ -23,7 +23,7 @@ from xlreport.checks.values import MAX_ABS, evaluate
 from xlreport.checks import all_lines
 from xlreport.checks.formula import ranges
 from xlreport.errors import InputError
-from xlreport.io.files import warn, write_atomic
+from xlreport.io.files import write_atomic
 from xlreport.model.spec import Field, ReportFormat
 from xlreport.workbook.checksheet import conditional_formats, python_counts, write_checks, write_table_status
 from xlreport.workbook.layout import (
@@ -56,7 +56,7 @@ def write_workbook(path: str | os.PathLike, fmt: ReportFormat, data: dict[str, A
             label = next((t.label for t in fmt.texts if t.key == key), key)
             raise InputError(f"“{label}”有 {len(value)} 个字符，超过了 Excel 一个格子的上限（{MAX_CELL_TEXT}），"
                              f"放不进工作簿；请精简，或把部分内容移到其他部分")
-    return write_atomic(path, lambda tmp: _write(tmp, fmt, inputs, vba), force, notify=warn)
+    return write_atomic(path, lambda tmp: _write(tmp, fmt, inputs, vba), force)
 
 
 def _write(path: str, fmt: ReportFormat, data: dict[str, Any], vba) -> None:

@@ -822,7 +822,7 @@ def _contact(paragraphs: list[Paragraph], out: Imported) -> None:
         return
 
 
-# The sentences `xlreport render` writes itself (word.py): a report it made is read back
+# The sentences `xlreport render` writes itself (report/sentences.py): a report it made is read back
 # without them, and 六's fee sentence gives back fee.count / fee.amount_yuan. They are compared
 # without whitespace (a PDF may put a space or a line break into a wrapped sentence), and a
 # sentence may come split over two paragraphs (a wrapped line taken for a paragraph end).
@@ -853,7 +853,7 @@ def _drop_sentence(parts: list[str], is_it) -> tuple[list[str], Any]:
 
 def _generated(texts: dict[str, list[str]], out: Imported) -> None:
     from xlreport.checks.values import evaluate
-    from xlreport.report.docx import on_request_sentence
+    from xlreport.model.sentences import on_request_sentence
 
     fmt = out.fmt
     if fmt.has("fee.count") and texts.get("text.other"):
