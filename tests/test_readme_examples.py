@@ -71,7 +71,7 @@ def test_the_text_missing_description_names_every_section_it_checks():
 
 
 def test_the_docs_state_the_worker_cap():
-    from xlreport.cli.main import MAX_WORKERS
+    from xlreport.batch import MAX_WORKERS
 
     checking = (REPO / "docs" / "checking.md").read_text("utf-8")
     assert f"at most {MAX_WORKERS}" in checking and "every core" not in checking

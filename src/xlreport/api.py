@@ -19,7 +19,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, Callable, Sequence, Union
 
-from xlreport.errors import InputError, OutputError, XlreportError, reason, shown
+from xlreport.errors import InputError, MissingProgram, OutputError, XlreportError, reason, shown
 from xlreport.model.report import CheckResult, Problem, Report, has_errors
 from xlreport.model.spec import ReportFormat
 
@@ -260,13 +260,16 @@ def export_json(report_or_path: ReportLike, path: PathLike | None = None, force:
 @dataclass
 class Rendered:
     """What `render_docx` / `render_html` did: the check of the report (`result`), the files
-    written (none when errors blocked them), and the notices (last year's report, removed
-    control characters, the fonts a PDF used instead of the 公文 fonts, a locked target)."""
+    written (none when errors blocked them), and the notices: about last year's report and
+    removed control characters (`notices`), the fonts the PDF used instead of the 公文 fonts
+    (`pdf_notices`), a target held open by another program (`renamed`)."""
 
     result: CheckResult
     path: Path | None = None
     pdf: Path | None = None
     notices: list[str] = field(default_factory=list)
+    renamed: list[str] = field(default_factory=list)  # a target held open elsewhere: written under another name
+    pdf_notices: list[str] = field(default_factory=list)  # the fonts that stood in for the 公文 fonts in the PDF
 
     @property
     def blocked(self) -> bool:
@@ -302,16 +305,18 @@ def render_docx(report_or_path: ReportLike, path: PathLike, template: PathLike |
     if pdf:
         check_target(pdf_target, force)
         if find_soffice() is None:  # fail before writing anything
-            raise XlreportError("未找到 LibreOffice（soffice），无法转换为 PDF；请安装 LibreOffice，"
+            raise MissingProgram("未找到 LibreOffice（soffice），无法转换为 PDF；请安装 LibreOffice，"
                                 "或去掉 --pdf 只生成 Word 文件")
     report = result.report
     docx = render_report(report.data, report.fmt, target, template=template, force=force)
     rendered.path = Path(docx.path)
-    rendered.notices += list(docx.warnings) + _moved(target, docx.path)
+    rendered.notices += list(docx.warnings)
+    rendered.renamed += _moved(target, docx.path)
     if pdf:
         converted = convert_pdf(docx.path, pdf_target, force)
         rendered.pdf = Path(converted.path)
-        rendered.notices += list(converted.warnings) + _moved(pdf_target, converted.path)
+        rendered.pdf_notices += list(converted.warnings)
+        rendered.renamed += _moved(pdf_target, converted.path)
     return rendered
 
 
@@ -331,13 +336,14 @@ def render_html(report_or_path: ReportLike, path: PathLike, fragment: bool = Fal
         return rendered
     page = write_page(result.report.data, result.report.fmt, target, force=force, fragment=fragment)
     rendered.path = Path(page.path)
-    rendered.notices += list(page.warnings) + _moved(target, page.path)
+    rendered.notices += list(page.warnings)
+    rendered.renamed += _moved(target, page.path)
     return rendered
 
 
 def report_title(report: Report) -> str:
     """「<机关全称><年份>年政府信息公开工作年度报告」, as the report prints it."""
-    from xlreport.report.docx import build_context
+    from xlreport.report.context import build_context
 
     return str(build_context(report.data, report.fmt)["title"])
 

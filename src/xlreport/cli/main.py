@@ -17,7 +17,7 @@ from typing import Sequence
 from xlreport import api
 from xlreport.batch import Stopped
 from xlreport.cli.console import print_batch, print_notices, print_problems, progress_bar
-from xlreport.errors import XlreportError, reason, shown
+from xlreport.errors import UsageError, XlreportError, reason, shown
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_UNREADABLE = 0, 1, 2
 
@@ -51,7 +51,7 @@ class ChineseArgumentParser(argparse.ArgumentParser):
                 message = chinese.format(*(g.replace("'", "") for g in m.groups()))
                 break
         command = self.prog.split()[-1] if " " in self.prog else ""
-        raise XlreportError(f"命令用法有误：{message}。请运行 xlreport {command + ' ' if command else ''}--help 查看用法")
+        raise UsageError(f"命令用法有误：{message}。请运行 xlreport {command + ' ' if command else ''}--help 查看用法")
 
     def format_help(self) -> str:
         text = super().format_help()
@@ -183,7 +183,7 @@ def _printable_streams() -> None:
 
 def _no_empty_names(names, command: str) -> None:
     if "" in names:  # "" would mean the current folder, searched recursively
-        raise XlreportError(f"命令用法有误：文件名为空（\"\"）；要{'检查' if command == 'check' else '审查'}当前文件夹请写 .。"
+        raise UsageError(f"命令用法有误：文件名为空（\"\"）；要{'检查' if command == 'check' else '审查'}当前文件夹请写 .。"
                             f"请运行 xlreport {command} --help 查看用法")
 
 
@@ -306,11 +306,11 @@ def cmd_render(args) -> int:
     target = Path(args.output)
     page = target.suffix.lower() in (".html", ".htm")
     if args.fragment and not page:
-        raise XlreportError(f"--fragment 只用于网页：输出文件应以 .html 结尾，而不是“{target.name}”")
+        raise UsageError(f"--fragment 只用于网页：输出文件应以 .html 结尾，而不是“{target.name}”")
     if page and args.pdf:
-        raise XlreportError("--pdf 只用于 Word 报告（.docx）；网页请在浏览器中打印为 PDF，或另行生成 .docx 再加 --pdf")
+        raise UsageError("--pdf 只用于 Word 报告（.docx）；网页请在浏览器中打印为 PDF，或另行生成 .docx 再加 --pdf")
     if page and args.template:
-        raise XlreportError("--template 是 Word 模板，只用于 Word 报告（.docx）；网页的版式是固定的")
+        raise UsageError("--template 是 Word 模板，只用于 Word 报告（.docx）；网页的版式是固定的")
     if page:
         rendered = api.render_html(args.file, target, fragment=args.fragment, previous=args.previous,
                                    force=args.force, ignore_errors=args.ignore_errors)
@@ -325,8 +325,9 @@ def cmd_render(args) -> int:
         print(f"{name}：数据有错误，未生成报告。请改正后重新生成，"
               f"或加 --ignore-errors 照原样生成（报告中将照原样印出这些数字）")
         return EXIT_PROBLEMS
-    for notice in rendered.notices[len(result.notices):]:
-        print(f"提示：{notice}" if "代替" in notice or "字体" in notice else f"警告：{notice}")
+    for notice in rendered.notices[len(result.notices):]:  # what rendering removed or changed
+        print(f"警告：{notice}")
+    print_notices(rendered.renamed, sys.stderr)
     if page and args.fragment:
         print(f"已生成网页正文：{Path(rendered.path).resolve()}（标题请填入网站的标题栏：{api.report_title(result.report)}）")
     elif page:
@@ -334,6 +335,8 @@ def cmd_render(args) -> int:
     else:
         print(f"已生成 Word 报告：{Path(rendered.path).resolve()}")
         if rendered.pdf:
+            for notice in rendered.pdf_notices:
+                print(f"提示：{notice}")
             print(f"已生成 PDF：{Path(rendered.pdf).resolve()}")
     if result.errors:
         what = "网页" if page else "报告"
@@ -369,7 +372,7 @@ def cmd_audit(args) -> int:
 
     _no_empty_names([*args.files, *args.previous_dir], "audit")
     if not args.output and not args.json:
-        raise XlreportError("命令用法有误：请用 -o 审查结果.xlsx 指定输出的工作簿（或加 --json 输出到屏幕）。"
+        raise UsageError("命令用法有误：请用 -o 审查结果.xlsx 指定输出的工作簿（或加 --json 输出到屏幕）。"
                             "请运行 xlreport audit --help 查看用法")
     if args.output:
         from xlreport.io.files import check_target

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from xlreport.errors import InputError, OutputError, XlreportError
+from xlreport.errors import InputError, OutputError, TemplateError, XlreportError
 from xlreport.io.files import check_target, write_atomic
 from xlreport.model.spec import ReportFormat
 from xlreport.report.context import make_context
@@ -76,13 +76,13 @@ def render_report(data: dict[str, Any], fmt: ReportFormat, output: str | os.Path
     custom = template is not None
     template_path = Path(template) if custom else default_template()
     if not custom and not template_path.exists():
-        raise XlreportError(f"找不到内置的 Word 模板“{template_path}”，请重新安装 xlreport")
+        raise TemplateError(f"找不到内置的 Word 模板“{template_path}”，请重新安装 xlreport")
     tpl = open_template(template_path)
     if custom:
         unknown = lint(tpl, template_path.name)
         if unknown:
             names = "、".join(f"{{{{ {d} }}}}" for d, _ in unknown)
-            raise InputError(f"模板“{template_path.name}”中有不存在的变量：{names}，未生成报告"
+            raise TemplateError(f"模板“{template_path.name}”中有不存在的变量：{names}，未生成报告"
                              f"（请核对拼写，可用的变量见 xlreport README 的“Template variables”一节；xlreport 只检查不改动模板）")
     context, warnings = make_context(data, fmt)
     _render(tpl, context, template_path.name, fmt.version, custom)
@@ -130,22 +130,22 @@ def _render(tpl, context: dict[str, Any], name: str, version: str, custom: bool 
         with sandbox.time_limit(sandbox.TIME_LIMIT if custom else None):
             tpl.render(context, environment(), autoescape=True)
     except TemplateSyntaxError as exc:
-        raise InputError(syntax_message(exc, name)) from None
+        raise TemplateError(syntax_message(exc, name)) from None
     except Exception as exc:
         near = where(getattr(exc, "xlreport_source", None), getattr(exc, "lineno", None) or _template_line(exc))
         if isinstance(exc, UndefinedError):
-            raise InputError(f"模板“{name}”用到了 {version} 版格式没有的内容（{exc.message}）{near}，未生成报告；"
+            raise TemplateError(f"模板“{name}”用到了 {version} 版格式没有的内容（{exc.message}）{near}，未生成报告；"
                              f"只属于某一版格式的部分请用 {{% if fmt == \"2021\" %}} … {{% endif %}} 括起来") from None
         if isinstance(exc, sandbox.Refused):
-            raise InputError(f"模板“{name}”无法生成报告：{exc.reason}{near}，未生成报告") from None
+            raise TemplateError(f"模板“{name}”无法生成报告：{exc.reason}{near}，未生成报告") from None
         if isinstance(exc, SecurityError):
-            raise InputError(f"模板“{name}”中有不允许的表达式（{exc}）{near}，未生成报告") from None
+            raise TemplateError(f"模板“{name}”中有不允许的表达式（{exc}）{near}，未生成报告") from None
         if isinstance(exc, TemplateError):
-            raise InputError(f"模板“{name}”无法生成报告（{exc}）{near}") from None
+            raise TemplateError(f"模板“{name}”无法生成报告（{exc}）{near}") from None
         if _template_line(exc) is None:
             raise  # not the template's doing: a bug, reported as such by the CLI
         what = next((text for kind, text in RUNTIME_ERRORS if isinstance(exc, kind)), type(exc).__name__)
-        raise InputError(f"模板“{name}”中的模板标记运行出错：{what}{near}，未生成报告；"
+        raise TemplateError(f"模板“{name}”中的模板标记运行出错：{what}{near}，未生成报告；"
                          f"请检查该处 {{{{ }}}} 和 {{% %}} 中的计算") from None
 
 

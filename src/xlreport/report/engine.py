@@ -20,7 +20,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from xlreport.errors import InputError
+from xlreport.errors import InputError, TemplateError
 
 __all__ = ["environment", "open_template", "template_source"]
 
@@ -102,17 +102,17 @@ def _template_class():
 
 def open_template(path: Path):
     if not path.exists():
-        raise InputError(f"找不到模板“{path}”，请检查路径")
+        raise InputError(f"找不到模板“{path}”，请检查路径", code="not-found")
     if path.is_dir():
-        raise InputError(f"模板“{path}”是一个文件夹，请给出 Word 模板文件（.docx）")
+        raise TemplateError(f"模板“{path}”是一个文件夹，请给出 Word 模板文件（.docx）")
     cls = _template_class()
     tpl = cls(str(path))
     try:
         tpl.init_docx()
     except Exception:  # zip, package or XML errors: not a Word document
-        raise InputError(f"模板“{path.name}”不是有效的 Word 文档（.docx），请在 Word 或 WPS 中另存为 .docx 后再用") from None
+        raise TemplateError(f"模板“{path.name}”不是有效的 Word 文档（.docx），请在 Word 或 WPS 中另存为 .docx 后再用") from None
     if tpl.docx is None or not hasattr(tpl.docx, "element"):
-        raise InputError(f"模板“{path.name}”不是有效的 Word 文档（.docx）")
+        raise TemplateError(f"模板“{path.name}”不是有效的 Word 文档（.docx）")
     return tpl
 
 

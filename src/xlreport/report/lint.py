@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from xlreport.errors import InputError
+from xlreport.errors import InputError, TemplateError
 from xlreport.report.context import build_context
 from xlreport.report.engine import environment, open_template, template_source
 
@@ -82,7 +82,7 @@ def _forbidden(ast, name: str, source: str) -> None:
               for n in ast.find_all(nodes.EvalContextModifier) if any(o.key == "autoescape" for o in n.options)]
     if found:
         lineno, reason = min(found)
-        raise InputError(f"模板“{name}”中{reason}{where(source, lineno)}，未生成报告")
+        raise TemplateError(f"模板“{name}”中{reason}{where(source, lineno)}，未生成报告")
 
 
 def where(source: str | None, lineno: int | None) -> str:
@@ -184,7 +184,7 @@ def lint(tpl, name: str) -> list[tuple[str, list[str]]]:
     try:
         ast = env.parse(source)
     except TemplateSyntaxError as exc:
-        raise InputError(syntax_message(exc, name, source)) from None
+        raise TemplateError(syntax_message(exc, name, source)) from None
     _forbidden(ast, name, source)
     return _unknown_variables(ast)
 

@@ -123,11 +123,8 @@ def _form(sheet: str, rows: list[tuple[Field | None, str, str, str]]) -> tuple[F
 def _supervision_heading(fmt: ReportFormat) -> str:
     """Where a government reports 工作考核、社会评议和责任追究: V2021 requires the sub-heading
     （五）监督保障 (国办公开办函〔2021〕30号); the V2019 试行 format only requires 一、总体情况."""
-    from xlreport.checks.text import overview_requirements
-
-    required = [key for key, _, _ in overview_requirements(fmt)]
-    sub = "text.overview.supervision"
-    return next(t.label for t in fmt.texts if t.key == (sub if sub in required else "text.overview"))
+    key = "text.overview.supervision" if fmt.overview_subheadings == "always" else "text.overview"
+    return next(t.label for t in fmt.texts if t.key == key)
 
 
 def known_layouts(fmt: ReportFormat) -> dict[str, Layout]:

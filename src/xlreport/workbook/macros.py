@@ -122,9 +122,9 @@ def xlwings_dir() -> Path:
     """The installed xlwings package folder (found without importing xlwings)."""
     spec = importlib.util.find_spec("xlwings")
     if spec is None or not spec.submodule_search_locations:
-        from xlreport.errors import XlreportError
+        from xlreport.errors import MissingProgram
 
-        raise XlreportError("未安装 xlwings，无法生成带宏的工作簿；请运行 pip install xlreport（会安装指定版本的 xlwings）")
+        raise MissingProgram("未安装 xlwings，无法生成带宏的工作簿；请运行 pip install xlreport（会安装指定版本的 xlwings）")
     return Path(list(spec.submodule_search_locations)[0])
 
 

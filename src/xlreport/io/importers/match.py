@@ -1,5 +1,7 @@
 """Document → report data: map the tables and text of a published report to data keys.
 
+It is over 500 lines because matching tables, cover and text is one algorithm over shared normalisation; split, its parts would only call each other.
+
 Every label used here comes from the format declarations (formats/v2019.py,
 formats/v2021.py through spec.Field.place/row/column, ReportFormat.sections and
 .texts); nothing is typed a second time. Both versions are matched at once, so
@@ -16,6 +18,7 @@ How a label is recognised (see `similarity` and `_row_score`):
 - words are compared with difflib's ratio, or — for abbreviations such as
   「1.逾期不补正」 — by how much of the shorter label appears in order in the
   longer one; parenthesised annotations are compared with and without.
+
 """
 
 from __future__ import annotations
