@@ -25,6 +25,7 @@ from xlreport.api import (
     new_workbook,
     render_docx,
     render_html,
+    upgrade_workbook,
 )
 from xlreport.errors import InputError, OutputError, XlreportError  # noqa: E402
 from xlreport.model.formats import FORMATS, V2019, V2021, format_for_year  # noqa: E402
@@ -35,5 +36,5 @@ __all__ = [
     "BatchResult", "CheckResult", "FORMATS", "FileResult", "InputError", "OutputError", "Problem", "Rendered",
     "Report", "ReportFormat", "V2019", "V2021", "Written", "XlreportError", "__version__", "attach_previous",
     "check", "check_file", "check_files", "export_json", "format_for_year", "formats", "load", "new_workbook",
-    "render_docx", "render_html",
+    "render_docx", "render_html", "upgrade_workbook",
 ]

@@ -199,7 +199,7 @@ def new_workbook(path: PathLike, year: int, agency: str | None = None, data: Rep
         raise InputError(f"报告年度{year_not_covered(year)}")
     fmt = format_for_year(year)
     out = output_path("new --macros" if macros else "new", path,
-                      *(x for x in (data, previous) if not isinstance(x, Report)))
+                      *(x.path if isinstance(x, Report) else x for x in (data, previous) if x is not None))
     values: dict[str, Any] = {}
     notices: list[str] = []
     if data is not None:
@@ -236,6 +236,23 @@ def new_workbook(path: PathLike, year: int, agency: str | None = None, data: Rep
         vba = MacroParts()
     written = write_workbook(out, fmt, values, force=force, vba=vba)
     return Written(Path(written), notices + _moved(out, written))
+
+
+def upgrade_workbook(old: PathLike, path: PathLike, force: bool = False) -> Written:
+    """Carry a filled workbook made by an earlier release (any released layout) into the
+    current layout: every value, text, cover entry and last year's figure, as read; an
+    .xlsm stays an .xlsm (the current 生成报告 button and functions). The old file is not
+    changed. Refused when the workbook has keys outside the contract."""
+    report = load(old)
+    suffix = Path(old).suffix.lower()
+    if suffix not in (".xlsx", ".xlsm"):
+        raise InputError(f"“{Path(old).name}”不是工作簿：只有 xlreport 生成的工作簿（.xlsx/.xlsm）需要升级",
+                         code="unsupported-type")
+    year = report.data.get("meta.year")
+    if not isinstance(year, int) or isinstance(year, bool):
+        raise InputError(f"“{Path(old).name}”的封面“报告年度”没有填写有效年份，无法确定格式版本；请先填写报告年度",
+                         code="input")
+    return new_workbook(path, year, data=report, macros=suffix == ".xlsm", force=force)
 
 
 def export_json(report_or_path: ReportLike, path: PathLike | None = None, force: bool = False) -> Written | str:

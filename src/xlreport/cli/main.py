@@ -82,6 +82,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True, metavar="OUT", help="输出的工作簿")
     p.add_argument("--force", action="store_true", help="覆盖已存在的文件")
 
+    p = sub.add_parser("upgrade", help="把旧版 xlreport 生成的已填工作簿转入当前版式（数字、文字和封面全部带过去）")
+    p.add_argument("file", metavar="OLD.xlsx", help="旧版工作簿（.xlsx 或 .xlsm）")
+    p.add_argument("-o", "--output", required=True, metavar="NEW.xlsx", help="新工作簿（原为 .xlsm 的仍为 .xlsm）")
+    p.add_argument("--force", action="store_true", help="覆盖已存在的文件")
+
     p = sub.add_parser("export", help="把工作簿中的数据导出为数据文件（.json）")
     p.add_argument("file", metavar="FILE")
     p.add_argument("-o", "--output", metavar="F.json", help="输出文件（省略则输出到屏幕）")
@@ -226,6 +231,13 @@ def cmd_new(args) -> int:
     print_notices(written.notices, sys.stderr)
     fmt = api.formats()["2019" if args.year <= 2020 else "2021"]
     print(f"已生成工作簿：{shown(written.path)}（{fmt.version} 版格式，{args.year} 年度）")
+    return EXIT_OK
+
+
+def cmd_upgrade(args) -> int:
+    written = api.upgrade_workbook(args.file, args.output, force=args.force)
+    print_notices(written.notices, sys.stderr)
+    print(f"已转入当前版式：{shown(written.path)}（原工作簿“{shown(args.file)}”未改动）")
     return EXIT_OK
 
 
@@ -417,7 +429,7 @@ def cmd_demo(args) -> int:
     return run_demo(args.output)
 
 
-COMMANDS = {"check": cmd_check, "new": cmd_new, "export": cmd_export, "import": cmd_import, "render": cmd_render,
+COMMANDS = {"check": cmd_check, "new": cmd_new, "upgrade": cmd_upgrade, "export": cmd_export, "import": cmd_import, "render": cmd_render,
             "template": cmd_template, "demo": cmd_demo, "bundle": cmd_bundle, "audit": cmd_audit}
 
 
