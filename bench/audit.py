@@ -37,8 +37,9 @@ print(f"RESULT {code} {seconds:.2f} {own} {workers}", file=sys.stderr)
 
 
 def make_reports(folder: Path, reports: int, books: int) -> Path:
-    from xlreport.io.data import load_report, write_json
-    from xlreport.workbook.book import write_workbook
+    from xlreport.io.readers import load_report
+    from xlreport.io.jsonfile import write_json
+    from xlreport.workbook.writer import write_workbook
 
     bases = [load_report(FIXTURES / name) for name in BASES]
     agencies = reports // 2

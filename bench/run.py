@@ -24,12 +24,13 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 
 from factories import consistent_data  # noqa: E402
-from xlreport.checks.engine import check  # noqa: E402
-from xlreport.io.data import parse_document  # noqa: E402
+from xlreport.checks import check  # noqa: E402
+from xlreport.io.jsonfile import parse_document  # noqa: E402
 from xlreport.cli.demo import demo_document  # noqa: E402
 from xlreport.model.formats import V2021  # noqa: E402
 from xlreport.io.office import convert, find_soffice  # noqa: E402
-from xlreport.workbook.book import read_workbook, write_workbook  # noqa: E402
+from xlreport.workbook.reader import read_workbook  # noqa: E402
+from xlreport.workbook.writer import write_workbook  # noqa: E402
 
 
 def median_ms(fn, repeat: int) -> float:

@@ -64,7 +64,7 @@ def consistent_data(fmt: ReportFormat, seed: int = 0, with_totals: bool = False,
         for item in ("normative_docs",):
             data[f"t2.{item}.public_total"] = data[f"t2.{item}.published"] + data[f"t2.{item}.made"] + 1
     if with_totals:
-        from xlreport.checks.engine import evaluate
+        from xlreport.checks.values import evaluate
 
         numbers = evaluate(data, fmt).numbers
         for f in fmt.value_fields:
@@ -96,3 +96,14 @@ def derived_closure(fmt, key):
         out |= nxt
         frontier = nxt
     return out
+
+
+def render_file(src, out, pdf=False, template=None, force=False, previous=None, ignore_errors=False,
+                fragment=False) -> int:
+    """`xlreport render` as the command runs it (its exit code; a refusal raises as in the command)."""
+    from argparse import Namespace
+
+    from xlreport.cli.main import cmd_render
+
+    return cmd_render(Namespace(file=str(src), output=str(out), pdf=pdf, template=template, force=force,
+                                previous=previous, ignore_errors=ignore_errors, fragment=fragment))

@@ -13,9 +13,10 @@ import openpyxl
 import pytest
 
 from xlreport.audit.gather import match_names, variant_key
-from xlreport.checks.engine import evaluate
+from xlreport.checks.values import evaluate
 from xlreport.cli.main import main
-from xlreport.io.data import dumps, load_report
+from xlreport.io.jsonfile import dumps
+from xlreport.io.readers import load_report
 
 YEARS = {"hongze_qzf": (2023, 2024), "suqian_city": (2023, 2024), "huaian_szf": (2024,)}
 
@@ -277,7 +278,7 @@ def rounded(rows):
 def test_workbook_problems_name_their_cell(fixtures_dir, tmp_path, capsys):
     import re
 
-    from xlreport.workbook.book import write_workbook
+    from xlreport.workbook.writer import write_workbook
 
     report = load_report(fixtures_dir / "2024_suqian_city.json")
     report.data["t3.new.business"] = None  # a blank input

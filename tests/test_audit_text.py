@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import json
 
-from xlreport.checks.engine import check, evaluate
+from xlreport.checks import check
+from xlreport.checks.values import evaluate
 from xlreport.cli.main import main
-from xlreport.io.data import attach_previous, dumps, load_report
+from xlreport.io.previous import attach_previous
+from xlreport.io.jsonfile import dumps
+from xlreport.io.readers import load_report
 from xlreport.checks.repeated import PREVIOUS_TEXT, THRESHOLD
 
 
@@ -63,7 +66,7 @@ def test_headings_and_customary_lines_do_not_count(fixtures_dir):
 
 
 def test_generated_sentences_do_not_count(fixtures_dir):
-    from xlreport.report.docx import on_request_sentence
+    from xlreport.model.sentences import on_request_sentence
 
     this, _ = pair(fixtures_dir, "suqian_city")
     generated = on_request_sentence(evaluate(this.data, this.fmt).numbers, this.fmt)

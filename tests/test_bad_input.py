@@ -17,10 +17,10 @@ import pytest
 
 from factories import consistent_data, derived_closure, edited_copy
 from xlreport.cli.main import main
-from xlreport.io.data import document
+from xlreport.io.jsonfile import document
 from xlreport.model.formats import V2019, V2021
 from xlreport.workbook.layout import workbook_layout
-from xlreport.workbook.book import write_workbook
+from xlreport.workbook.writer import write_workbook
 
 
 def run(capsys, *argv):
@@ -717,8 +717,8 @@ def test_an_unreadable_folder_is_not_called_empty(tmp_path, capsys, good_book, m
 
 
 def test_agency_with_a_line_break(tmp_path, capsys):
-    from xlreport.io.data import load_report
-    from xlreport.report.docx import build_context
+    from xlreport.io.readers import load_report
+    from xlreport.report.context import build_context
 
     def change(doc):
         doc["meta"].update(agency=" 测试局\n办公室 ", office="办公室")

@@ -10,7 +10,8 @@ import pytest
 
 from factories import consistent_data
 from xlreport.cli.main import main
-from xlreport.io.data import document, load_report
+from xlreport.io.jsonfile import document
+from xlreport.io.readers import load_report
 from xlreport.model.formats import V2019, V2021
 
 
@@ -207,7 +208,7 @@ def test_one_bad_file_does_not_stop_the_others(tmp_path, capsys):
 @pytest.mark.parametrize("kind", ["json", "xlsx"])
 def test_check_stays_lean(tmp_path, kind):
     """`xlreport check` imports none of the heavy libraries, for data files and workbooks alike."""
-    from xlreport.workbook.book import write_workbook
+    from xlreport.workbook.writer import write_workbook
 
     data = consistent_data(V2021, 1)
     path = tmp_path / f"r.{kind}"
@@ -241,7 +242,7 @@ def test_demo_runs(tmp_path, capsys):
 # --- batch checking (supervisors) --------------------------------------------
 
 def make_batch(tmp_path, n_good=18):
-    from xlreport.workbook.book import write_workbook
+    from xlreport.workbook.writer import write_workbook
 
     root = tmp_path / "reports"
     (root / "县局" / "乡镇").mkdir(parents=True)
@@ -277,15 +278,16 @@ def test_batch_folder_one_line_per_file(tmp_path, capsys):
 
 
 def test_batch_json_and_parallel_equal_sequential(tmp_path, capsys):
-    from xlreport.cli.main import check_many, check_one, expand_files
+    from xlreport.api import check_file
+    from xlreport.batch import find_reports, run_many
 
     root = make_batch(tmp_path)
-    found = expand_files([str(root)])
+    found = find_reports([str(root)])
     assert len(found.entries) == 21 and found.ignored == 1
     files = [name for name, reason in found.entries if reason is None]
     assert len(files) == 20
-    parallel = check_many(files, None)  # ≥ 16 files: a process pool
-    assert parallel == [check_one(f) for f in files]
+    parallel = run_many(check_file, files)  # ≥ 16 files: a process pool
+    assert parallel == [check_file(f) for f in files]
     code, out, _ = run(["check", root, "--json"], capsys)
     result = json.loads(out)
     assert [r["file"] for r in result] == [name for name, _ in found.entries]
@@ -402,7 +404,7 @@ def test_previous_of_another_agency_warns(tmp_path, capsys):
 
 
 def test_blank_previous_workbook_warns(tmp_path, capsys):
-    from xlreport.workbook.book import write_workbook
+    from xlreport.workbook.writer import write_workbook
 
     blank = tmp_path / "2023年报表.xlsx"
     write_workbook(blank, V2021, {"meta.year": 2023, "meta.agency": "某市某局"})

@@ -6,9 +6,10 @@ import json
 
 from factories import consistent_data
 from xlreport.cli.main import main
-from xlreport.io.data import document
+from xlreport.io.jsonfile import document
 from xlreport.model.formats import V2021
-from xlreport.report.docx import default_template, lint_template
+from xlreport.report.docx import default_template
+from xlreport.report.lint import lint_template
 
 
 def test_template_copies_the_built_in_template(tmp_path, capsys):
@@ -88,7 +89,7 @@ def test_export_of_a_date_in_a_count_cell(tmp_path, capsys):
 
     from factories import edited_copy
     from xlreport.workbook.layout import workbook_layout
-    from xlreport.workbook.book import write_workbook
+    from xlreport.workbook.writer import write_workbook
 
     book = tmp_path / "a.xlsx"
     write_workbook(book, V2021, consistent_data(V2021, 3))

@@ -20,11 +20,12 @@ from python_calamine import CalamineWorkbook
 
 from factories import consistent_data
 from xlreport import excel
-from xlreport.checks.engine import check
+from xlreport.checks import check
 from xlreport.model.formats import V2019, V2021
 from xlreport.workbook.layout import SHEET_MARKER, workbook_layout
 from xlreport.workbook.macros import sheet_extent, udf_sheets
-from xlreport.workbook.book import read_workbook, write_workbook
+from xlreport.workbook.reader import read_workbook
+from xlreport.workbook.writer import write_workbook
 
 FORMATS = [V2019, V2021]
 
@@ -431,7 +432,7 @@ def test_as_grid_accepts_what_xlwings_may_pass():
 
 
 def test_message_lists_errors_before_warnings():
-    from xlreport.checks.engine import Problem
+    from xlreport.model.report import Problem
 
     warning = Problem("text-missing", "warning", ("text.problems",), "五为空", ("问题和其他!B3",))
     error = Problem("t4-sum", "error", ("t4.review.upheld",), "表四不平", ("表四!A6",))

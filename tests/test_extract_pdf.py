@@ -179,7 +179,7 @@ def make_picture_docx(path: Path) -> Path:
 def rendered(tmp_path_factory):
     """One LibreOffice run: the long merged table and the picture-only page, as PDFs."""
     soffice_or_skip()
-    from xlreport.io.data import parse_document
+    from xlreport.io.jsonfile import parse_document
     from xlreport.cli.demo import demo_document
     from xlreport.io.office import convert_many
     from xlreport.report.docx import render_report

@@ -14,9 +14,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from factories import consistent_data, derived_closure
-from xlreport.checks.engine import check
+from xlreport.checks import check
 from xlreport.model.formats import V2019, V2021
-from xlreport.workbook.book import read_workbook, write_workbook
+from xlreport.workbook.reader import read_workbook
+from xlreport.workbook.writer import write_workbook
 
 FORMATS = [V2019, V2021]
 SETTINGS = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
@@ -97,7 +98,7 @@ def test_reader_on_damaged_sheet_xml(tmp_path_factory, data):
     import zipfile
 
     from xlreport.errors import InputError
-    from xlreport.workbook.book import sheet_members
+    from xlreport.io.guards import sheet_members
 
     folder = tmp_path_factory.mktemp("damaged")
     good = folder / "good.xlsx"
@@ -133,7 +134,7 @@ ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uf
 def test_renderer_keeps_any_text(text):
     import docx
 
-    from xlreport.io.data import parse_document
+    from xlreport.io.jsonfile import parse_document
     from xlreport.cli.demo import demo_document
     from xlreport.report.docx import render_report
 
@@ -153,7 +154,7 @@ def test_renderer_keeps_any_text(text):
 # --- what other programs hand us (issue 10) ------------------------------------------
 
 def _doc_with(where: str, text: str) -> dict:
-    from xlreport.io.data import document
+    from xlreport.io.jsonfile import document
 
     doc = document(consistent_data(V2021, 2), V2021)
     if where == "text":
@@ -205,7 +206,7 @@ def test_file_names_with_undecodable_bytes(tmp_path_factory, capsys, name, kind)
     import shutil
 
     from xlreport.cli.main import main
-    from xlreport.io.data import document
+    from xlreport.io.jsonfile import document
 
     folder = tmp_path_factory.mktemp("names")
     good = folder / "good.xlsx"

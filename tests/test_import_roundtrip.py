@@ -14,7 +14,7 @@ import pytest
 from factories import consistent_data
 from import_helpers import extract_docx
 
-from xlreport.io.data import read_json
+from xlreport.io.jsonfile import read_json
 from xlreport.model.formats import FORMATS
 from xlreport.io.importers.match import match_document
 from xlreport.report.docx import render_report
@@ -57,7 +57,7 @@ def test_render_pdf_then_import_gives_back_the_values(tmp_path, version):
     pdf_reader = pytest.importorskip("xlreport.io.importers.pdf", reason="the PDF extractor (i12a) is not merged yet")
     from conftest import soffice_or_skip
 
-    from xlreport.report.docx import convert_pdf
+    from xlreport.report.pdf import convert_pdf
 
     soffice_or_skip()
     data = source_data(version)
@@ -77,8 +77,8 @@ def test_generated_sentences_are_recognised_when_a_pdf_wraps_them(tmp_path):
     from dataclasses import replace
 
     from xlreport.io.importers.document import Paragraph
-    from xlreport.report.docx import fee_sentence, on_request_sentence
-    from xlreport.checks.engine import evaluate
+    from xlreport.model.sentences import fee_sentence, on_request_sentence
+    from xlreport.checks.values import evaluate
 
     data = source_data("2021")
     fmt = FORMATS["2021"]

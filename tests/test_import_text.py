@@ -116,7 +116,7 @@ def test_every_reading_command_accepts_a_published_report(fixtures_dir, tmp_path
     code, _, err = run(capsys, "new", "--year", "2025", "--previous", fixtures_dir / "2024_suqian_city.txt",
                        "-o", tmp_path / "2025.xlsx")
     assert code == 0, err
-    from xlreport.io.data import load_report
+    from xlreport.io.readers import load_report
 
     book = load_report(tmp_path / "2025.xlsx")
     assert book.data["t3.carried_over.natural_person"] == 118 and book.data["previous.t2.normative_docs.in_force"] == 420
@@ -208,7 +208,7 @@ def test_unknown_rows_and_text_cells_are_explained_not_dropped_silently():
     assert result.data["t3.granted.business"] == "若干"  # kept as printed: check says value-not-integer
     assert any("“若干”不是数字" in n for n in result.notes)
     assert any("其中：网上申请" in n and "未" in n for n in result.notes)
-    from xlreport.checks.engine import check
+    from xlreport.checks import check
 
     problems = check(result.data, result.fmt, result.cells)
     bad = [p for p in problems if p.rule == "value-not-integer"]

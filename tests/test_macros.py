@@ -35,11 +35,12 @@ from factories import consistent_data
 from xlreport import excel
 from xlreport.workbook import macros
 from xlreport.cli.main import main
-from xlreport.io.data import document
+from xlreport.io.jsonfile import document
 from xlreport.model.formats import V2019, V2021
 from xlreport.workbook.vba import module_from_file_text
 from xlreport.workbook.layout import SHEET_CHECKS, SHEET_COVER, SHEET_MARKER, workbook_layout
-from xlreport.workbook.book import read_workbook, write_workbook
+from xlreport.workbook.reader import read_workbook
+from xlreport.workbook.writer import write_workbook
 
 REPO = Path(__file__).resolve().parents[1]
 OUR_BAS = REPO / "src" / "xlreport" / "workbook" / "vba" / "src" / "xlreport.bas"
@@ -473,7 +474,7 @@ def test_the_udf_formula_ranges_feed_the_python_udfs(tmp_path, fmt):
         args.append([[(grid[r][c] if r < len(grid) and c < len(grid[r]) and grid[r][c] != "" else None)
                       for c in range(cols)] for r in range(rows)])
     report = read_workbook(path)
-    from xlreport.checks.engine import check
+    from xlreport.checks import check
 
     problems = check(report.data, report.fmt, report.cells)
     errors = sum(p.severity == "error" for p in problems)

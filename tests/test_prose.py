@@ -11,7 +11,8 @@ from __future__ import annotations
 import pytest
 
 from factories import consistent_data
-from xlreport.checks.engine import check, evaluate
+from xlreport.checks import check
+from xlreport.checks.values import evaluate
 from xlreport.model.formats import V2019, V2021
 from xlreport.checks.figures import quoted_figures
 
@@ -285,7 +286,7 @@ REAL = [
 
 
 def real_report(fixtures_dir, name):
-    from xlreport.io.data import load_report
+    from xlreport.io.readers import load_report
 
     report = load_report(fixtures_dir / f"{name}.json")
     report.data["text.overview"] = transcription_prose(fixtures_dir / f"{name}.txt")

@@ -56,7 +56,7 @@ def test_readme_example(fixtures_dir, tmp_path, command, expected):
 
 def test_the_text_missing_description_names_every_section_it_checks():
     """The rule table says which texts `text-missing` looks at: all that its messages name."""
-    from xlreport.checks.engine import check_text
+    from xlreport.checks.text import check_text
     from xlreport.model.formats import V2019, V2021
     from xlreport.model.rules import RULE_BY_ID
 
@@ -71,7 +71,7 @@ def test_the_text_missing_description_names_every_section_it_checks():
 
 
 def test_the_docs_state_the_worker_cap():
-    from xlreport.cli.main import MAX_WORKERS
+    from xlreport.batch import MAX_WORKERS
 
     checking = (REPO / "docs" / "checking.md").read_text("utf-8")
     assert f"at most {MAX_WORKERS}" in checking and "every core" not in checking

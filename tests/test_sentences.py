@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
-from xlreport.checks.engine import evaluate
+from xlreport.checks.values import evaluate
 from xlreport.model.formats import V2019, V2021
-from xlreport.report.docx import contact_sentence, on_request_sentence, review_sentence
+from xlreport.report.context import build_context
+from xlreport.model.sentences import contact_sentence, on_request_sentence, review_sentence
 
 
 def numbers(fmt=V2021, **cells):
@@ -43,7 +46,7 @@ def test_on_request_sentence(fmt, cells, sentence):
      "本年度未发生因政府信息公开工作被申请行政复议的情况；被提起行政诉讼5件（均为复议后起诉），结果均为维持。"),
 ])
 def test_review_sentence(cells, sentence):
-    assert review_sentence(numbers(**cells)) == sentence
+    assert review_sentence(numbers(**cells), V2021) == sentence
 
 
 @pytest.mark.parametrize("meta,who", [
@@ -53,3 +56,31 @@ def test_review_sentence(cells, sentence):
 ])
 def test_contact_sentence_names_the_office_once(meta, who):
     assert contact_sentence(meta) == f"如对本报告有疑问，请与{who}联系。"
+
+
+# The sentences and the context read the format's declarations (issue 11): a changed
+# declaration changes the report, with no list of groups or version test in report/.
+
+def test_outcome_groups_are_the_declared_ones():
+    renamed = tuple(dataclasses.replace(g, name="不予公开（测试）") if g.key == "denied" else g for g in V2021.outcomes)
+    fmt = dataclasses.replace(V2021, outcomes=renamed)
+    cells = {"t3__new__natural_person": 3, "t3__granted__natural_person": 2,
+             "t3__denied__state_secret__natural_person": 1}
+    assert on_request_sentence(numbers(fmt, **cells), fmt).endswith("予以公开2件，不予公开（测试）1件。")
+    without = tuple(g for g in V2021.outcomes if g.key != "granted")  # a group the format does not declare
+    fmt = dataclasses.replace(V2021, outcomes=without)
+    assert on_request_sentence(numbers(fmt, **cells), fmt).endswith("办结的申请中，不予公开1件。")
+
+
+def test_review_parts_are_the_declared_ones():
+    fmt = dataclasses.replace(V2021, review_parts=tuple((k, f"{label}（测试）") for k, label in V2021.review_parts))
+    cells = {"t4__review__upheld": 2, "t4__review__corrected": 1}
+    assert review_sentence(numbers(fmt, **cells), fmt).startswith(
+        "本年度因政府信息公开工作被申请行政复议3件，其中结果维持（测试）2件，结果纠正（测试）1件；")
+
+
+@pytest.mark.parametrize("fmt", [V2019, V2021], ids=lambda f: f.version)
+@pytest.mark.parametrize("rule,shown", [("always", True), ("when-filled", False)])
+def test_overview_subheadings_follow_the_declaration(fmt, rule, shown):
+    context = build_context({}, dataclasses.replace(fmt, overview_subheadings=rule))
+    assert context["text"]["overview"].proactive.show_heading is shown

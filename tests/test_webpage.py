@@ -23,10 +23,12 @@ from docx import Document
 
 from factories import consistent_data
 from xlreport.report import docx as word
+from xlreport.checks.values import evaluate
+from xlreport.report.context import build_context, split_paragraphs
 from xlreport.cli.main import main
-from xlreport.io.data import write_json
+from xlreport.io.jsonfile import write_json
 from xlreport.cli.demo import demo_document
-from xlreport.io.data import parse_document
+from xlreport.io.jsonfile import parse_document
 from xlreport.model.formats import V2019, V2021
 from xlreport.report.webpage import html_report, render_html
 
@@ -102,7 +104,7 @@ def test_page_says_what_the_word_report_says(tmp_path, which):
     h_pars, h_tables = html_blocks(page)
     assert h_pars == w_pars  # title, opening, headings, generated sentences, user texts: in order
     assert h_tables == w_tables  # every label and figure, cell by cell
-    context = word.build_context(data, fmt)
+    context = build_context(data, fmt)
     for sentence in context["sentences"].values():
         if sentence:
             assert squash(sentence) in h_pars or any(squash(sentence) in p for p in h_pars)
@@ -362,9 +364,9 @@ def test_browser_lays_out_the_tables_on_a_grid(measured, fmt):
         for r, c, cell in placed:  # nothing sticks out of its cell
             assert not cell["overflow"], (table.id, cell["text"])
         # the group labels of the one-character columns: one character per line, as in Word
-        from xlreport.report.template import _vertical_columns
+        from xlreport.report.layout import vertical_columns
 
-        narrow = [cell for r, c, cell in placed if c in _vertical_columns(table) and cell["cs"] == 1]
+        narrow = [cell for r, c, cell in placed if c in vertical_columns(table) and cell["cs"] == 1]
         assert bool(narrow) == (table.id == "t3")
         for cell in narrow:  # no text line is wider than one character
             assert 0 < cell["widest"] <= 1.5 * cell["font"], cell
@@ -413,15 +415,15 @@ def test_import_of_the_page_gives_back_the_data(tmp_path, which):
     page = render_html(data, fmt, tmp_path / "报告.html").path
     imported = _html_importer()(page)
     assert imported.fmt is fmt
-    numbers = word.evaluate(data, fmt).numbers
+    numbers = evaluate(data, fmt).numbers
     for f in fmt.input_fields:
         if f.numeric:
             assert imported.data.get(f.key) == numbers.get(f.key, data.get(f.key)), f.key
     for key in ("meta.agency", "meta.year"):
         assert imported.data.get(key) == data[key], key
-    context = word.build_context(data, fmt)
+    context = build_context(data, fmt)
     for t in fmt.texts:  # the texts as printed (a 「无。」 beside the fee sentence is not printed)
         *parents, leaf = t.key.split(".")[1:]
         printed = getattr(context["text"][parents[0]], leaf) if parents else context["text"][leaf]
-        got = word.split_paragraphs(imported.data.get(t.key) or "")
+        got = split_paragraphs(imported.data.get(t.key) or "")
         assert got == printed.paragraphs, t.key

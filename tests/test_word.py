@@ -19,8 +19,11 @@ from test_word_support import (
     REPO, TEXTS_2021, W, demo, distinct, docx_part, make_docx, need_fixtures, numbers_in, paragraphs, printed,
 )
 from xlreport.report import docx as word
-from xlreport.checks.engine import evaluate
-from xlreport.io.data import load_report
+from xlreport.report.context import ILLEGAL_CHARS, LINE_BREAK, build_context, format_number, split_paragraphs
+from xlreport.report.lint import lint_template
+from factories import render_file
+from xlreport.checks.values import evaluate
+from xlreport.io.readers import load_report
 from xlreport.errors import InputError, OutputError, XlreportError
 from xlreport.model.formats import V2019, V2021
 
@@ -35,7 +38,9 @@ def render(tmp_path: Path, fmt, data, name: str = "report.docx", **kw) -> word.R
 
 
 def test_import_is_light():
-    code = "import sys, xlreport.report.docx; print(any(m in sys.modules for m in ('docxtpl', 'docx', 'jinja2')))"
+    modules = ", ".join(f"xlreport.report.{m}" for m in ("context", "layout", "engine", "lint", "docx", "pdf",
+                                                          "webpage"))
+    code = f"import sys, {modules}; print(any(m in sys.modules for m in ('docxtpl', 'docx', 'jinja2')))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          env={**os.environ, "PYTHONPATH": str(REPO / "src")})
     assert out.stdout.strip() == "False"
@@ -46,13 +51,13 @@ def test_import_is_light():
     (-8, "-8"), (1e16, "10000000000000000"), (1e-7, "0.0000001"), (-0.0, "0"), (96171.6, "96171.6"),
 ])
 def test_format_number(value, expected):
-    assert word.format_number(value, "decimal") == expected
+    assert format_number(value, "decimal") == expected
 
 
 def test_context_nested_lookups_and_texts():
     fmt = V2021
     data = distinct(fmt)
-    ctx = word.build_context(data, fmt)
+    ctx = build_context(data, fmt)
     assert ctx["fmt"] == "2021"
     assert ctx["t3"]["new"]["natural_person"] == printed(fmt, data, "t3.new.natural_person")
     assert ctx["t3"]["total"]["total"] == printed(fmt, data, "t3.total.total")  # computed total
@@ -71,7 +76,7 @@ def test_context_nested_lookups_and_texts():
 
 
 def test_context_blank_values_print_empty():
-    ctx = word.build_context({"meta.agency": "某局", "meta.year": 2024}, V2021)
+    ctx = build_context({"meta.agency": "某局", "meta.year": 2024}, V2021)
     assert ctx["t3"]["new"]["business"] == ""
     assert ctx["t3"]["total"]["total"] == ""
     assert "不完整" in ctx["sentences"]["on_request"]
@@ -80,7 +85,7 @@ def test_context_blank_values_print_empty():
 def test_procurement_amount_printed_with_unit():
     fmt, data = demo()
     data = {**data, "t2.procurement.amount": 251000, "t2.procurement.amount_unit": "元"}
-    ctx = word.build_context(data, fmt)
+    ctx = build_context(data, fmt)
     assert ctx["t2"]["procurement"]["amount"] + ctx["t2"]["procurement"]["amount_unit"] == "251000元"
 
 
@@ -244,10 +249,10 @@ def test_v2021_fee_sentence(tmp_path):
     assert texts[texts.index("六、其他需要报告的事项") + 1:] == ["本年度未收取信息处理费。"]
     # a blank figure: nothing is stated that the clerk did not enter (the checks warn instead)
     no_fees = {k: v for k, v in data.items() if not k.startswith("fee.")}
-    assert word.build_context(no_fees, V2021)["sentences"]["fee"] == ""
-    assert word.build_context({**no_fees, "fee.count": 3}, V2021)["sentences"]["fee"] == ""
+    assert build_context(no_fees, V2021)["sentences"]["fee"] == ""
+    assert build_context({**no_fees, "fee.count": 3}, V2021)["sentences"]["fee"] == ""
     no_fees["text.other"] = "本年度收取信息处理费20元。"
-    assert word.build_context(no_fees, V2021)["sentences"]["fee"] == ""  # the clerk's own words stand
+    assert build_context(no_fees, V2021)["sentences"]["fee"] == ""  # the clerk's own words stand
 
 
 def test_review_sentence_looks_at_every_cell_not_only_totals():
@@ -257,7 +262,7 @@ def test_review_sentence_looks_at_every_cell_not_only_totals():
         for col in ("upheld", "corrected", "other", "pending", "total"):
             data[f"t4.{group}.{col}"] = 0
     data["t4.review.upheld"] = 10
-    sentence = word.build_context(data, V2021)["sentences"]["review"]
+    sentence = build_context(data, V2021)["sentences"]["review"]
     assert "未发生因政府信息公开工作被申请行政复议、提起行政诉讼" not in sentence
     assert "结果维持10件" in sentence
 
@@ -366,23 +371,23 @@ def test_any_text_renders_and_reads_back(tmp_path, text):
     result = word.render_report(data, V2021, out, force=True)
     texts = [t for _, t in paragraphs(result.path)]
     i = texts.index("六、其他需要报告的事项")
-    text = text.replace(word.LINE_BREAK, "\n")  # Word's manual line break: a new paragraph
-    expected = word.split_paragraphs(word.ILLEGAL_CHARS.sub("", text))
+    text = text.replace(LINE_BREAK, "\n")  # Word's manual line break: a new paragraph
+    expected = split_paragraphs(ILLEGAL_CHARS.sub("", text))
     assert texts[i + 2:] == expected
-    assert bool(result.warnings) == bool(word.ILLEGAL_CHARS.search(text))
+    assert bool(result.warnings) == bool(ILLEGAL_CHARS.search(text))
 
 
 # --- custom templates -------------------------------------------------------
 
 
 def test_default_template_lints_clean():
-    assert word.lint_template(word.default_template()) == []
+    assert lint_template(word.default_template()) == []
 
 
 def test_custom_template_with_unknown_variables_is_refused(tmp_path):
     tpl = make_docx(["{{ title }}", "{{ t3.new.natral_person }}", "{{ agency_name }}", "{{ t3.new.total }}"],
                     tmp_path / "my.docx")
-    messages = word.lint_template(tpl)
+    messages = lint_template(tpl)
     assert len(messages) == 2
     assert any("t3.new.natral_person" in m and "t3.new.natural_person" in m for m in messages)
     assert any("agency_name" in m for m in messages)
@@ -398,7 +403,7 @@ def test_custom_template_for_both_versions(tmp_path):
     tpl = make_docx(["{{ title }}", "新收{{ t3.new.total }}件", '{%p if fmt == "2021" %}', "{{ fee.count }}",
                      "{%p endif %}", "{% for line in text.problems.paragraphs %}{{ line }}{% endfor %}"],
                     tmp_path / "my.docx")
-    assert word.lint_template(tpl) == []
+    assert lint_template(tpl) == []
     fmt, data = demo()
     out = word.render_report(data, fmt, tmp_path / "a.docx", template=tpl).path
     texts = [t for _, t in paragraphs(out)]
@@ -413,7 +418,7 @@ def test_non_docx_template_is_refused(tmp_path, content):
     bad = tmp_path / "bad.docx"
     bad.write_bytes(content)
     with pytest.raises(InputError) as exc:
-        word.lint_template(bad)
+        lint_template(bad)
     assert "不是有效的 Word 文档" in exc.value.message
     fmt, data = demo()
     with pytest.raises(InputError):
@@ -423,7 +428,7 @@ def test_non_docx_template_is_refused(tmp_path, content):
 def test_template_syntax_error_is_a_chinese_one_liner(tmp_path):
     tpl = make_docx(["{{ t3.new.total ", "{% if fmt %}没有结束"], tmp_path / "broken.docx")
     with pytest.raises(InputError) as exc:
-        word.lint_template(tpl)
+        lint_template(tpl)
     assert "语法错误" in exc.value.message and "\n" not in exc.value.message
 
 
@@ -486,7 +491,7 @@ def write_demo_json(tmp_path: Path) -> Path:
 
 def test_render_file_writes_and_reports(tmp_path, capsys):
     src = write_demo_json(tmp_path)
-    assert word.render_file(src, tmp_path / "out.docx") == 0
+    assert render_file(src, tmp_path / "out.docx") == 0
     out = capsys.readouterr().out
     assert "已生成 Word 报告" in out and str(tmp_path / "out.docx") in out
     Document(str(tmp_path / "out.docx"))
@@ -494,9 +499,9 @@ def test_render_file_writes_and_reports(tmp_path, capsys):
         mask = os.umask(0)
         os.umask(mask)
         assert (tmp_path / "out.docx").stat().st_mode & 0o777 == 0o666 & ~mask
-    assert word.render_file(src, tmp_path / "out.docx", force=True) == 0
+    assert render_file(src, tmp_path / "out.docx", force=True) == 0
     with pytest.raises(OutputError):
-        word.render_file(src, tmp_path / "out.docx")
+        render_file(src, tmp_path / "out.docx")
 
 
 def test_render_file_refuses_data_with_errors(tmp_path, capsys):
@@ -504,11 +509,11 @@ def test_render_file_refuses_data_with_errors(tmp_path, capsys):
     doc = json.loads(src.read_text("utf-8"))
     doc["values"]["t3.new.natural_person"] = 5  # breaks t3-balance and t3-row-sum
     src.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
-    assert word.render_file(src, tmp_path / "out.docx") == 1
+    assert render_file(src, tmp_path / "out.docx") == 1
     out = capsys.readouterr().out
     assert "[错误]" in out and "未生成报告" in out
     assert not (tmp_path / "out.docx").exists()
-    assert word.render_file(src, tmp_path / "out.docx", ignore_errors=True) == 1  # rendered, still exit 1
+    assert render_file(src, tmp_path / "out.docx", ignore_errors=True) == 1  # rendered, still exit 1
     out = capsys.readouterr().out
     assert "[错误]" in out and "已生成 Word 报告" in out and "有错误" in out
     assert (tmp_path / "out.docx").exists()
@@ -522,21 +527,21 @@ def test_render_file_force_only_overwrites(tmp_path, capsys):
     src.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
     out = tmp_path / "out.docx"
     out.write_bytes(b"last good report")
-    assert word.render_file(src, out, force=True) == 1
+    assert render_file(src, out, force=True) == 1
     assert out.read_bytes() == b"last good report"
     assert "未生成报告" in capsys.readouterr().out
     with pytest.raises(OutputError):  # --ignore-errors does not overwrite either
-        word.render_file(src, out, ignore_errors=True)
+        render_file(src, out, ignore_errors=True)
     assert out.read_bytes() == b"last good report"
-    assert word.render_file(src, out, force=True, ignore_errors=True) == 1
+    assert render_file(src, out, force=True, ignore_errors=True) == 1
     Document(str(out))
 
 
 def test_render_file_real_report_with_published_errors(tmp_path):
     paths = {p.stem: p for p in need_fixtures()}
-    assert word.render_file(paths["2023_hongze_qzf"], tmp_path / "h.docx") == 1
+    assert render_file(paths["2023_hongze_qzf"], tmp_path / "h.docx") == 1
     assert not (tmp_path / "h.docx").exists()
-    assert word.render_file(paths["2024_suqian_city"], tmp_path / "s.docx",
+    assert render_file(paths["2024_suqian_city"], tmp_path / "s.docx",
                             previous=paths["2023_suqian_city"]) == 0
 
 
@@ -544,7 +549,7 @@ def test_render_file_pdf_target_checked_before_writing(tmp_path):
     src = write_demo_json(tmp_path)
     (tmp_path / "out.pdf").write_bytes(b"old")
     with pytest.raises(OutputError):
-        word.render_file(src, tmp_path / "out.docx", pdf=True)
+        render_file(src, tmp_path / "out.docx", pdf=True)
     assert not (tmp_path / "out.docx").exists()
     assert (tmp_path / "out.pdf").read_bytes() == b"old"
 
@@ -555,7 +560,7 @@ def test_render_file_without_libreoffice(tmp_path, monkeypatch):
     monkeypatch.setattr(xlreport.io.office, "find_soffice", lambda: None)
     src = write_demo_json(tmp_path)
     with pytest.raises(XlreportError) as exc:
-        word.render_file(src, tmp_path / "out.docx", pdf=True)
+        render_file(src, tmp_path / "out.docx", pdf=True)
     assert "LibreOffice" in exc.value.message
     assert sorted(p.name for p in tmp_path.iterdir()) == ["demo.json"]  # nothing written
 
@@ -571,7 +576,7 @@ def test_failed_pdf_conversion_leaves_no_half_pdf(tmp_path, monkeypatch):
     monkeypatch.setattr(xlreport.io.office, "convert", broken_convert)
     src = write_demo_json(tmp_path)
     with pytest.raises(XlreportError):
-        word.render_file(src, tmp_path / "out.docx", pdf=True)
+        render_file(src, tmp_path / "out.docx", pdf=True)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["demo.json", "out.docx"]
 
 

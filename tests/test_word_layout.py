@@ -16,10 +16,10 @@ import pytest
 
 from test_word_support import REPO, distinct, docx_part, paragraphs
 from xlreport.report import docx as word
+from xlreport.report.pdf import convert_pdf
 from xlreport.model.formats import V2019, V2021
 from xlreport.io.office import find_soffice
-from xlreport.report import template as word_template
-from xlreport.report.template import STYLES, TEXT_WIDTH_MM, MARGINS_MM, PAGE_H_MM
+from xlreport.report.layout import MARGINS_MM, PAGE_H_MM, STYLES, TEXT_WIDTH_MM, column_widths
 
 TEMPLATE = REPO / "templates" / "report.docx"
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -94,7 +94,7 @@ def test_opening_names_every_part_in_its_heading_words(tmp_path, fmt):
 def test_table_three_labels_one_character_wide_and_header_words_whole():
     for fmt in (V2019, V2021):
         table = fmt.table("t3")
-        widths = word_template._column_widths(table)
+        widths = column_widths(table)
         one_char, margins = STYLES["cell"][4] * 20, 2 * 57
         for col in (0, 1):
             assert one_char + margins <= widths[col] < 2 * one_char + margins
@@ -115,7 +115,7 @@ def rendered(tmp_path_factory):
         pytest.skip("LibreOffice (soffice) or poppler-utils are not installed")
     folder = tmp_path_factory.mktemp("layout")
     docx = word.render_report(report_data(), V2021, folder / "r.docx").path
-    result = word.convert_pdf(docx, folder / "r.pdf")
+    result = convert_pdf(docx, folder / "r.pdf")
     return docx, result
 
 

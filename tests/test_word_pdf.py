@@ -15,6 +15,8 @@ import pytest
 from test_word_support import demo, distinct, printed
 from xlreport.io import office
 from xlreport.report import docx as word
+from xlreport.report.pdf import convert_pdf
+from factories import render_file
 from xlreport.errors import OutputError, XlreportError
 from xlreport.model.formats import V2021
 from xlreport.io.office import find_soffice
@@ -36,7 +38,7 @@ def pdf_info(path) -> tuple[int, str]:
 def test_demo_pdf(tmp_path):
     fmt, data = demo()
     docx = word.render_report(data, fmt, tmp_path / "demo.docx").path
-    pdf = word.convert_pdf(docx, tmp_path / "demo.pdf")
+    pdf = convert_pdf(docx, tmp_path / "demo.pdf")
     pages, text = pdf_info(pdf)
     assert 3 <= pages <= 6
     flat = re.sub(r"\s+", "", text)
@@ -51,7 +53,7 @@ def test_v2021_pdf_has_every_figure(tmp_path):
     fmt = V2021
     data = distinct(fmt)
     docx = word.render_report(data, fmt, tmp_path / "r.docx").path
-    pages, text = pdf_info(word.convert_pdf(docx, tmp_path / "r.pdf"))
+    pages, text = pdf_info(convert_pdf(docx, tmp_path / "r.pdf"))
     assert 3 <= pages <= 8
     assert "某市某局2024年政府信息公开工作年度报告" in re.sub(r"\s+", "", text)
     tokens = set(re.findall(r"-?\d+(?:\.\d+)?", text))
@@ -66,12 +68,12 @@ def test_render_file_with_pdf(tmp_path, capsys):
 
     src = tmp_path / "demo.json"
     src.write_text(json.dumps(demo_document(), ensure_ascii=False), encoding="utf-8")
-    assert word.render_file(src, tmp_path / "out.docx", pdf=True) == 0
+    assert render_file(src, tmp_path / "out.docx", pdf=True) == 0
     assert "已生成 PDF" in capsys.readouterr().out
     assert sorted(p.name for p in tmp_path.iterdir()) == ["demo.json", "out.docx", "out.pdf"]
     with pytest.raises(OutputError):
-        word.render_file(src, tmp_path / "out.docx", pdf=True)  # both exist: no overwrite
-    assert word.render_file(src, tmp_path / "out.docx", pdf=True, force=True) == 0
+        render_file(src, tmp_path / "out.docx", pdf=True)  # both exist: no overwrite
+    assert render_file(src, tmp_path / "out.docx", pdf=True, force=True) == 0
 
 
 # --- no LibreOffice process outlives the conversion (issue 10.14) -------------

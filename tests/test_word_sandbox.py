@@ -14,6 +14,8 @@ import pytest
 
 from test_word_support import demo, make_docx, paragraphs
 from xlreport.report import sandbox, docx as word
+from xlreport.report.engine import environment
+from xlreport.report.lint import lint_template
 from xlreport.cli.main import main
 from xlreport.errors import InputError
 
@@ -25,7 +27,7 @@ def refused(tmp_path, lines: list[str], lint: bool = False) -> str:
     started = time.monotonic()
     with pytest.raises(InputError) as exc:
         if lint:
-            word.lint_template(tpl)
+            lint_template(tpl)
         else:
             word.render_report(data, fmt, tmp_path / "out.docx", template=tpl)
     assert time.monotonic() - started < 10
@@ -64,7 +66,7 @@ def test_without_the_lint_safe_does_not_exist_either(tmp_path):
     from jinja2 import TemplateAssertionError
 
     with pytest.raises(TemplateAssertionError):
-        word._environment().from_string('{{ "<w:p/>"|safe }}')
+        environment().from_string('{{ "<w:p/>"|safe }}')
 
 
 @pytest.mark.parametrize("expression, words", [

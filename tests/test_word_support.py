@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from xlreport.checks.engine import evaluate
-from xlreport.io.data import parse_document
+from xlreport.checks.values import evaluate
+from xlreport.io.jsonfile import parse_document
 from xlreport.cli.demo import demo_document
 from xlreport.model.formats import V2019, V2021
 from xlreport.model.spec import ReportFormat

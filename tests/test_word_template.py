@@ -7,7 +7,7 @@ import re
 
 from test_word_support import REPO, docx_part
 from xlreport.model.formats import V2019, V2021
-from xlreport.report.template import build_template, repo_template_path, template_parts
+from word_template import build_template, repo_template_path, template_parts
 
 COMMITTED = REPO / "templates" / "report.docx"
 

@@ -10,13 +10,15 @@ import openpyxl
 import pytest
 
 from factories import consistent_data, edited_copy
-from xlreport.checks.engine import check
+from xlreport.checks import check
 from xlreport.cli.main import main
-from xlreport.io.data import document, load_report
+from xlreport.io.jsonfile import document
+from xlreport.io.readers import load_report
 from xlreport.errors import InputError
 from xlreport.model.formats import V2019, V2021
 from xlreport.workbook.layout import SHEET_MARKER, workbook_layout
-from xlreport.workbook.book import read_workbook, write_workbook
+from xlreport.workbook.reader import read_workbook
+from xlreport.workbook.writer import write_workbook
 
 FORMATS = [V2019, V2021]
 REPO = Path(__file__).resolve().parents[1]

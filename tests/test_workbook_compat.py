@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from xlreport.checks.engine import check
+from xlreport.checks import check
 from xlreport.cli.main import main
-from xlreport.io.data import load_report
+from xlreport.io.readers import load_report
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "v0_1_0"
 BOOKS = ["blank-2020.xlsx", "blank-2024.xlsx", "filled-2020.xlsx", "filled-2024.xlsx", "filled-2024.xlsm"]
@@ -67,3 +67,29 @@ def test_released_macro_workbook_functions_still_read_it():
     report = report_from_arguments(args[0], args[1:])
     assert report.data == load_report(book).data
     assert udf_status(args[0], *args[1:]) == "0 个错误，9 个警告"  # as `xlreport check` finds
+
+
+@pytest.mark.parametrize("name", ["filled-2020.xlsx", "filled-2024.xlsx", "filled-2024.xlsm"])
+def test_upgrade_carries_a_0_1_0_workbook_into_the_current_layout(tmp_path, name, capsys):
+    """`xlreport upgrade`: the same data, now in the current layout (its fingerprint), the old file untouched."""
+    from xlreport.cli import main
+    from xlreport.io.readers import load_report
+    from xlreport.workbook.layout import workbook_layout
+    from xlreport.workbook.reader import layout_from_marker
+
+    from python_calamine import CalamineWorkbook
+
+    old = FIXTURES / name
+    before = old.read_bytes()
+    new = tmp_path / ("new" + old.suffix)
+    assert main(["upgrade", str(old), "-o", str(new)]) == 0
+    assert "已转入当前版式" in capsys.readouterr().out and old.read_bytes() == before
+    a, b = load_report(old), load_report(new)
+    assert b.data == a.data and b.fmt is a.fmt
+    def layout_of(path):
+        marker = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("_xlreport").to_python(skip_empty_area=False)
+        return layout_from_marker(marker, path.name)
+
+    assert layout_of(old) is not workbook_layout(a.fmt)  # 0.1.0's layout revision
+    assert layout_of(new) is workbook_layout(b.fmt)  # the current one
+    assert main(["upgrade", str(old), "-o", str(new)]) == 2  # no overwrite without --force

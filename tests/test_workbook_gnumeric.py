@@ -22,7 +22,8 @@ from test_workbook_libreoffice import (
 )
 from xlreport.model.formats import V2021
 from xlreport.io.office import find_ssconvert, recalculate_gnumeric
-from xlreport.workbook.book import sheet_members, write_workbook
+from xlreport.io.guards import sheet_members
+from xlreport.workbook.writer import write_workbook
 
 # Differences left as they are (README, "Where the two check engines can differ"):
 # (case, which file the checker reads) -> the one rule whose count differs; the totals

@@ -24,24 +24,25 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from factories import consistent_data, edited_copy
-from xlreport.checks.engine import check
+from xlreport.checks import check
 from xlreport.model.formats import V2019, V2021
 from xlreport.workbook.layout import SHEET_CHECKS, workbook_layout
-from xlreport.checks.native import all_lines, python_count
+from xlreport.checks import all_lines
+from xlreport.checks.formula import python_count
 from xlreport.io.office import convert_many
 from xlreport.model.rules import RULE_BY_ID
 from xlreport.workbook.layout import TABLE_STATUS_ROW
-from xlreport.workbook.book import (
+from xlreport.io.guards import sheet_members
+from xlreport.workbook.checksheet import (
     CHECK_HEADER_ROW,
     FAILS_FIRST_ROW,
     FAILS_MORE_ROW,
     FAILS_SHOWN,
     cells_text,
     line_cells,
-    read_workbook,
-    sheet_members,
-    write_workbook,
 )
+from xlreport.workbook.reader import read_workbook
+from xlreport.workbook.writer import write_workbook
 
 COLS = ("natural_person", "business", "research", "social_welfare", "legal_service", "other_org")
 
@@ -503,7 +504,7 @@ def test_failing_block_lists_exactly_the_failing_lines(recalculated):
 def demo_in_libreoffice(tmp_path_factory):
     """The demo workbook (long multi-paragraph texts), printed to PDF and saved again by LibreOffice."""
     from conftest import soffice_or_skip
-    from xlreport.io.data import parse_document
+    from xlreport.io.jsonfile import parse_document
     from xlreport.cli.demo import demo_document
     from xlreport.io.office import convert
 

@@ -11,8 +11,9 @@ import pytest
 from openpyxl.utils import get_column_letter, range_boundaries
 
 from factories import consistent_data, edited_copy
-from xlreport.checks.engine import check
-from xlreport.io.data import load_report, parse_document
+from xlreport.checks import check
+from xlreport.io.readers import load_report
+from xlreport.io.jsonfile import parse_document
 from xlreport.cli.demo import demo_document
 from xlreport.model.formats import FORMATS as ALL_FORMATS, V2019, V2021
 from xlreport.workbook.layout import (
@@ -25,15 +26,11 @@ from xlreport.workbook.layout import (
     known_layouts,
     workbook_layout,
 )
-from xlreport.checks.native import all_lines, python_count
-from xlreport.workbook.book import (
-    CHECK_HEADER_ROW,
-    FAILS_FIRST_ROW,
-    FAILS_MORE_ROW,
-    FAILS_SHOWN,
-    read_workbook,
-    write_workbook,
-)
+from xlreport.checks import all_lines
+from xlreport.checks.formula import python_count
+from xlreport.workbook.checksheet import CHECK_HEADER_ROW, FAILS_FIRST_ROW, FAILS_MORE_ROW, FAILS_SHOWN
+from xlreport.workbook.reader import read_workbook
+from xlreport.workbook.writer import write_workbook
 
 FORMATS = [V2019, V2021]
 

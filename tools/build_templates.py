@@ -20,7 +20,7 @@ TEMPLATE_FORMAT = V2021
 
 def build(folder: Path) -> list[Path]:
     from xlreport.workbook.macros import MacroParts
-    from xlreport.workbook.book import write_workbook
+    from xlreport.workbook.writer import write_workbook
 
     folder.mkdir(parents=True, exist_ok=True)
     out = [write_workbook(folder / "report.xlsx", TEMPLATE_FORMAT, {}, force=True),

@@ -5,7 +5,7 @@
     python tools/make_docx_template.py --check    # exit 1 if the committed file is out of date
     python tools/make_docx_template.py -o X.docx  # write elsewhere
 
-The work is done by `xlreport.report.template.build_template`; see its docstring
+The work is done by `tools/word_template.py`'s `build_template`; see its docstring
 for what comes from where. Commit the regenerated file together with any change
 to the formats or to word_template.py (tests/test_word_template.py enforces it).
 """
@@ -20,7 +20,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT / "src") not in sys.path:
     sys.path.insert(0, str(ROOT / "src"))
 
-from xlreport.report.template import build_template, repo_template_path, template_parts  # noqa: E402
+sys.path.insert(0, str(ROOT / "tools"))
+from word_template import build_template, repo_template_path, template_parts  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -11,10 +11,10 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from xlreport.io.data import parse_document
+from xlreport.io.jsonfile import parse_document
 from xlreport.cli.demo import demo_document
 from xlreport.io.office import convert
-from xlreport.workbook.book import write_workbook
+from xlreport.workbook.writer import write_workbook
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 

@@ -1,3 +1,40 @@
-"""xlreport: the 政府信息公开工作年度报告 in the national format, with correct cross-sums."""
+"""xlreport: the 政府信息公开工作年度报告 in the national format, with correct cross-sums.
+
+The Python API (docs/api.md); the command line `xlreport` and the Excel functions
+are thin layers over these names:
+
+    import xlreport
+    result = xlreport.check("2024年报表.xlsx", previous="2023年报表.xlsx")
+    print(result.ok, len(result.errors), len(result.warnings))
+"""
 
 __version__ = "0.1.0"
+
+from xlreport.api import (
+    BatchResult,
+    FileResult,
+    Rendered,
+    Written,
+    attach_previous,
+    check,
+    check_file,
+    check_files,
+    export_json,
+    formats,
+    load,
+    new_workbook,
+    render_docx,
+    render_html,
+    upgrade_workbook,
+)
+from xlreport.errors import InputError, OutputError, XlreportError  # noqa: E402
+from xlreport.model.formats import FORMATS, V2019, V2021, format_for_year  # noqa: E402
+from xlreport.model.report import CheckResult, Problem, Report  # noqa: E402
+from xlreport.model.spec import ReportFormat  # noqa: E402
+
+__all__ = [
+    "BatchResult", "CheckResult", "FORMATS", "FileResult", "InputError", "OutputError", "Problem", "Rendered",
+    "Report", "ReportFormat", "V2019", "V2021", "Written", "XlreportError", "__version__", "attach_previous",
+    "check", "check_file", "check_files", "export_json", "format_for_year", "formats", "load", "new_workbook",
+    "render_docx", "render_html", "upgrade_workbook",
+]

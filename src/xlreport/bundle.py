@@ -1,5 +1,7 @@
 """`xlreport bundle -o DIR [--platform win_amd64] [--python 3.11 …] [--force]`: an offline installer.
 
+It is over 500 lines because the two install scripts and the Chinese instructions are kept here as text, beside the code that fills them in.
+
 Office PCs are Windows machines, often without internet, looked after by an IT
 office. The bundle is a folder (and a .zip of it beside it) that installs
 xlreport on such a PC from the files it carries:
@@ -37,6 +39,7 @@ Windows 7 and early Windows 10 skip or garble lines of a UTF-8 batch file).
 Every command in it is pure ASCII, so on a PC with another code page only the
 messages would be unreadable, never the commands. 使用说明.txt is UTF-8 with a
 BOM and CRLF (Notepad on every Windows version reads it as UTF-8).
+
 """
 
 from __future__ import annotations

@@ -13,19 +13,47 @@ import re
 
 
 class XlreportError(Exception):
-    """Carries a one-line Chinese reason for the user; the CLI exits with 2."""
+    """Carries a one-line Chinese reason for the user (`message`; the CLI exits with 2) and a
+    stable `code` for programs (docs/api.md lists them): the class's own, or a finer one
+    given where it is raised (e.g. InputError code "not-found")."""
 
-    def __init__(self, message: str):
+    code = "error"
+
+    def __init__(self, message: str, code: str | None = None):
         super().__init__(message)
         self.message = message
+        if code is not None:
+            self.code = code
+
+
+class UsageError(XlreportError):
+    """The command or a function was called wrongly (an empty file name, options that do not go together)."""
+
+    code = "usage"
 
 
 class InputError(XlreportError):
     """A file cannot be read as a report (missing, unreadable, wrong kind, changed structure)."""
 
+    code = "input"
+
+
+class TemplateError(InputError):
+    """A custom Word template cannot be used (broken tags, unknown variables, refused expressions)."""
+
+    code = "template"
+
 
 class OutputError(XlreportError):
     """An output cannot be written (exists without --force, folder missing or read-only)."""
+
+    code = "output"
+
+
+class MissingProgram(XlreportError):
+    """A program the job needs is not installed (LibreOffice for PDF and .doc, Gnumeric, xlwings)."""
+
+    code = "missing-program"
 
 
 REASONS = {

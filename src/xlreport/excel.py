@@ -31,7 +31,7 @@ from typing import Any, Callable, Sequence
 
 import xlwings as xw
 
-from xlreport.checks.engine import Problem, check
+from xlreport.model.report import Problem
 from xlreport.errors import XlreportError
 from xlreport.workbook.layout import SHEET_MARKER
 from xlreport.workbook.macros import CHECK_HEADER, MARKER_EXTENT, sheet_extent, udf_sheets
@@ -71,7 +71,7 @@ def read_grid(book, sheet: str, rows: int, cols: int) -> list[list[Any]]:
 
 def report_from_book(book):
     """The report in the open workbook (a `data.Report` with cells like 表三!D7)."""
-    from xlreport.workbook.book import layout_from_marker, report_from_grids
+    from xlreport.workbook.reader import layout_from_marker, report_from_grids
 
     name = Path(str(book.fullname)).name or BOOK_NAME
     marker = read_grid(book, SHEET_MARKER, *MARKER_EXTENT)
@@ -82,7 +82,7 @@ def report_from_book(book):
 
 def report_from_arguments(marker: Any, sheet_values: Sequence[Any]):
     """The report from the UDF arguments: the marker block, then each data sheet's block from A1."""
-    from xlreport.workbook.book import layout_from_marker, report_from_grids
+    from xlreport.workbook.reader import layout_from_marker, report_from_grids
 
     layout = layout_from_marker(as_grid(marker), BOOK_NAME)
     sheets = udf_sheets(layout)
@@ -93,7 +93,10 @@ def report_from_arguments(marker: Any, sheet_values: Sequence[Any]):
 
 
 def problems_of(report) -> list[Problem]:
-    return list(report.problems) + check(report.data, report.fmt, report.cells)
+    """The problems of the open workbook's report, by the same API function as `xlreport check`."""
+    from xlreport import api
+
+    return api.check(report).problems
 
 
 def counts(problems: Sequence[Problem]) -> tuple[int, int]:
@@ -246,9 +249,20 @@ def _generate(book, render, open_file) -> Path | None:
 
 
 def _render_report(data, fmt, target: Path):
-    from xlreport.report.docx import render_report
+    """The Word report, by the same API function as `xlreport render` (the button has
+    checked the report already: errors never reach here)."""
+    from xlreport import api
+    from xlreport.model.report import Report
 
-    return render_report(data, fmt, target)
+    rendered = api.render_docx(Report(str(target), fmt, data), target, ignore_errors=True)
+    return _Rendered(rendered.path, rendered.notices)
+
+
+class _Rendered:
+    """The path and notices of a rendered report, as the button reports them."""
+
+    def __init__(self, path, warnings):
+        self.path, self.warnings = path, warnings
 
 
 def problems_message(problems: Sequence[Problem]) -> str:

@@ -21,8 +21,8 @@ from xlreport.audit.gather import (
     VERDICT_UNREADABLE,
     VERDICT_WARNINGS,
 )
-from xlreport.io.files import warn, write_atomic
-from xlreport.workbook.book import (
+from xlreport.io.files import write_atomic
+from xlreport.workbook.styles import (
     BAD_FILL,
     BAD_FONT,
     DERIVED_FILL,
@@ -84,7 +84,7 @@ def write_audit(path: str | os.PathLike, result: dict, force: bool = False) -> P
         wb.set_properties({"title": "政府信息公开工作年度报告审查结果", "comments": f"xlreport {result['xlreport']}"})
         wb.close()
 
-    return write_atomic(path, write, force, notify=warn)
+    return write_atomic(path, write, force)
 
 
 def put(ws, row: int, col: int, value: Any, fmt) -> None:

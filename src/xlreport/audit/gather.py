@@ -41,8 +41,8 @@ def audit_one(name: str) -> dict:
     """Read and check one file. A record: file, agency, year, format, verdict, errors,
     warnings, problems (with `where`), figures, notes, data and cells (for the pairs and
     totals; not part of the JSON output). A file that cannot be read gives `error`."""
-    from xlreport.checks.engine import check
-    from xlreport.io.data import load_report
+    from xlreport.checks import check
+    from xlreport.io.readers import load_report
 
     file = shown(name)
     try:
@@ -126,7 +126,7 @@ def figure_keys(fmt) -> dict[str, tuple[str, ...]]:
 
 
 def key_figures(data: dict, fmt) -> dict[str, float | int | None]:
-    from xlreport.checks.engine import evaluate
+    from xlreport.checks.values import evaluate
 
     numbers = evaluate(data, fmt).numbers
     sums = {}
@@ -206,8 +206,9 @@ def pair_reports(records: list[dict]) -> tuple[list[tuple[dict, dict, bool]], li
 def cross_year(this: dict, last: dict) -> tuple[list[dict], list[str]]:
     """The cross-year problems of this year's report against last year's, and the warnings
     of attach_previous (last year's report is blank …)."""
-    from xlreport.checks.engine import check
-    from xlreport.io.data import Report, attach_previous
+    from xlreport.checks import check
+    from xlreport.model.report import Report
+    from xlreport.io.previous import attach_previous
     from xlreport.model.formats import FORMATS
 
     fmt = FORMATS[this["format"]]
@@ -293,7 +294,8 @@ DROPPED_ON_TOTALS = ("text-", "meta-")  # the sum has no text and no cover of it
 def totals(records: list[dict]) -> list[dict]:
     """Per (year, format version): every numeric key summed over the reports (each as printed:
     a published total counts as printed, else its parts), and the checks run on the sum."""
-    from xlreport.checks.engine import check, evaluate
+    from xlreport.checks import check
+    from xlreport.checks.values import evaluate
     from xlreport.model.formats import FORMATS
 
     groups: dict[tuple[int, str], list[dict]] = {}
@@ -342,12 +344,12 @@ def audit(names: list[str], roster: str | None = None, year: int | None = None,
     """Read every report under `names` (and `previous_dirs`, for comparison only) and put the
     audit together (see `assemble`). `run(files, progress)` checks the files (default: the
     CLI's process pool); `output` is left out of the files read (an earlier audit workbook)."""
-    from xlreport.cli.main import check_many, expand_files
+    from xlreport.batch import find_reports, run_many
     from xlreport.io.files import same_file
 
     roster_names = read_roster(roster) if roster else None  # a bad roster stops before the long part
-    found = expand_files(list(names))
-    found_previous = expand_files(list(previous_dirs)) if previous_dirs else None
+    found = find_reports(list(names))
+    found_previous = find_reports(list(previous_dirs)) if previous_dirs else None
     entries = [(n, why, False) for n, why in found.entries]
     if found_previous:
         entries += [(n, why, True) for n, why in found_previous.entries]
@@ -356,7 +358,7 @@ def audit(names: list[str], roster: str | None = None, year: int | None = None,
     to_read = [n for n, why, _ in entries if why is None]
     if run is None:
         def run(files, progress):
-            return check_many(files, progress=progress, work=audit_one)
+            return run_many(audit_one, files, progress)
     results = iter(run(to_read, progress))
     records, not_read = [], []
     for name, why, comparison_only in entries:
@@ -433,7 +435,7 @@ def _verdict(problems: list[dict]) -> str:
 
 def as_json(result: dict) -> dict:
     """The audit for programs: the same content as the workbook, without each report's raw data."""
-    from xlreport.io.data import _plain
+    from xlreport.io.jsonfile import _plain
 
     def report(r: dict) -> dict:
         return {k: v for k, v in r.items() if k not in ("data", "cells", "path")}

@@ -1,0 +1,50 @@
+"""How a report is checked: every rule of data-model.md §4, one module per rule family, each
+holding its Python form (run here by `check`) and its formula form (the 校验 sheet's lines,
+gathered by `all_lines`) side by side:
+
+- cover.py       meta-missing, meta-invalid, format-version; value-not-choice
+- values.py      value-missing, value-not-integer, value-negative (and the totals a file leaves out)
+- arithmetic.py  the declared cross-sums and comparisons (t3-*, t4-sum, t2-*, the continuity rules)
+- text.py        text-missing, fee-consistency
+- figures.py     text-figures (Python only: patterns over free text)
+- repeated.py    text-repeated (Python only: needs last year's texts)
+- formula.py     the vocabulary of the formula forms (`Line`, ranges, blank tests)
+
+`check` never raises on bad data; every finding is a `Problem`. A rule that touches a
+blank or unusable value is not evaluated (the value itself is reported).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from xlreport.checks.arithmetic import check_arithmetic, check_lines
+from xlreport.checks.cover import check_cover, cover_lines
+from xlreport.checks.figures import check_figures
+from xlreport.checks.formula import Line
+from xlreport.checks.repeated import check_repeated
+from xlreport.checks.text import check_text, text_lines
+from xlreport.checks.values import evaluate, value_lines
+from xlreport.model.report import Problem
+from xlreport.model.spec import ReportFormat
+from xlreport.workbook.layout import Layout
+
+
+def check(data: dict[str, Any], fmt: ReportFormat, cells: dict[str, str] | None = None) -> list[Problem]:
+    """Every problem of one report. `data` is the flat dict (meta.*, values, text.*, previous.*);
+    `cells` places each key (表三!E7, or a page and row of a published report)."""
+    problems = check_cover(data, fmt, cells)
+    ev = evaluate(data, fmt, cells)
+    problems += ev.problems
+    problems += check_arithmetic(data, fmt, cells, ev.numbers)
+    problems += check_text(data, fmt, cells)
+    problems += check_figures(data, fmt, cells, ev.numbers)
+    problems += check_repeated(data, fmt, cells, ev.numbers)
+    return problems
+
+
+def all_lines(fmt: ReportFormat, layout: Layout) -> list[Line]:
+    """The 校验 sheet's lines, in its order: cover and choices, texts, values, cross-sums."""
+    can_make_rules = layout.positions["meta.can_make_rules"].ref
+    return (cover_lines(fmt, layout) + text_lines(fmt, layout) + value_lines(fmt, layout)
+            + check_lines(fmt, layout, can_make_rules))

@@ -36,6 +36,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from xlreport.model.report import Problem, is_blank, jsonable, number_text, problem
 from xlreport.model.spec import ReportFormat
 
 FIGURE = re.compile(r"(?<![\d.．])(\d{1,3}(?:[,，]\d{3})+|\d+)件")
@@ -295,7 +296,6 @@ def _readings(keys: tuple[str, ...], data: dict, numbers: dict, fmt: ReportForma
     total), and everything summed from the inputs. Blank inputs count as 0; an
     input that is not a number makes the reading from the inputs unusable.
     """
-    from xlreport.checks.engine import is_blank
 
     printed: float | None = 0
     parts: float | None = 0
@@ -329,7 +329,6 @@ class FigureProblem:
 
 def figure_problems(data: dict, numbers: dict, fmt: ReportFormat):
     """One `FigureProblem` per contradiction: per (meaning, quoted figure), first place quoted."""
-    from xlreport.checks.engine import _fmt
 
     labels = {t.key: t.label for t in fmt.texts}
     seen: set[tuple] = set()
@@ -359,9 +358,16 @@ def figure_problems(data: dict, numbers: dict, fmt: ReportFormat):
                 continue
             seen.add(said)
             blanks = list(dict.fromkeys(blanks))
-            right = "或".join(_fmt(v) for v in dict.fromkeys(values))
+            right = "或".join(number_text(v) for v in dict.fromkeys(values))
             message = (f"“{label}”中写“{q.phrase}”，与{q.meaning.names}（{right}）不一致，请核对：报告正文与表格应当一致")
             if blanks:
                 where = "、".join(fmt.field(k).where for k in blanks[:3]) + (f"等 {len(blanks)} 格" if len(blanks) > 3 else "")
                 message += f"（表中{where}为空白，已按 0 计算；没有的请填 0）"
             yield FigureProblem(text_key, tuple(dict.fromkeys((*keys, *blanks))), q.figure, values[0], message)
+
+
+def check_figures(data: dict[str, Any], fmt: ReportFormat, cells: dict[str, str] | None,
+                        numbers: dict[str, Any]) -> list[Problem]:
+    return [problem("text-figures", (p.text_key, *p.keys), p.message, cells, expected=jsonable(p.expected),
+                    actual=p.quoted)
+            for p in figure_problems(data, numbers, fmt)]

@@ -9,7 +9,7 @@ compared with the same section of last year's report:
   every report may repeat are dropped from this year's text first: the official
   headings of the format (「一、总体情况」, 「（一）主动公开」 …, from the format
   declarations), the sentences the Word report generates from the tables
-  (word.py: on_request_sentence, review_sentence, fee_sentence, computed from this
+  (report/sentences.py: on_request_sentence, review_sentence, fee_sentence, computed from this
   year's figures), and CUSTOMARY sentences (the 条例/统计期限/网址/联系方式 lines).
 * What is left is normalised: NFKC, every run of digits becomes one 「#」 (a copied
   text with this year's figures put in is still a copy), and only letters and CJK
@@ -31,6 +31,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
+from xlreport.model.report import Problem, problem
 from xlreport.model.spec import ReportFormat
 
 PREVIOUS_TEXT = "_previous."  # data["_previous.text.problems"]: last year's 五 (private, never written)
@@ -78,9 +79,9 @@ def fixed_sentences(fmt: ReportFormat, data: dict[str, Any], numbers: dict[str, 
     """Headings of the format and the sentences the Word report generates, normalised."""
     out = {normalised(s.heading) for s in fmt.sections} | {normalised(t.label) for t in fmt.texts}
     try:
-        from xlreport.report.docx import fee_sentence, on_request_sentence, review_sentence
+        from xlreport.model.sentences import fee_sentence, on_request_sentence, review_sentence
 
-        generated = (on_request_sentence(numbers, fmt), review_sentence(numbers), fee_sentence(numbers, fmt, data))
+        generated = (on_request_sentence(numbers, fmt), review_sentence(numbers, fmt), fee_sentence(numbers, fmt, data))
     except Exception:  # incomplete figures: no generated sentence to drop
         generated = ()
     for text in generated:
@@ -107,3 +108,17 @@ def repeated_sections(data: dict[str, Any], fmt: ReportFormat, numbers: dict[str
         if share >= THRESHOLD:
             out.append(Repeated(key, share, len(mine)))
     return out
+
+
+def check_repeated(data: dict[str, Any], fmt: ReportFormat, cells: dict[str, str] | None,
+                        numbers: dict[str, Any]) -> list[Problem]:
+    """Rule text-repeated (repeated.py): only when last year's texts are attached."""
+    if not any(PREVIOUS_TEXT + t.key in data for t in fmt.texts):
+        return []
+    labels = {t.key: t.label for t in fmt.texts}
+    return [problem("text-repeated", [r.key],
+                    f"“{labels[r.key]}”与上年报告的同一部分内容雷同：本年文字（不计标题、套话和数字，{r.chars} 字）中"
+                    f"有 {r.share:.0%} 的 {SHINGLE} 字片段在上年报告中出现过（{THRESHOLD:.0%} 及以上即提示，"
+                    f"不足 {MIN_CHARS} 字的部分不比较）；请按本年度的实际工作重写这一部分",
+                    cells, expected=THRESHOLD, actual=round(r.share, 3))
+            for r in repeated_sections(data, fmt, numbers)]

@@ -10,9 +10,9 @@ import json
 from importlib import resources
 from pathlib import Path
 
-from xlreport.checks.engine import check, has_errors
 from xlreport.cli.console import print_problems
-from xlreport.io.data import load_report, parse_document, write_json
+from xlreport.io.jsonfile import parse_document
+from xlreport.model.report import Report
 from xlreport.errors import OutputError, reason
 
 
@@ -28,9 +28,9 @@ def fresh_dir(base: str = "xlreport-demo") -> Path:
 
 
 def run_demo(output: str | None) -> int:
+    """The whole chain, through the Python API as any script would use it; prints each step."""
+    from xlreport import api
     from xlreport.io.office import find_soffice
-    from xlreport.report.docx import convert_pdf, render_report
-    from xlreport.workbook.book import write_workbook
 
     folder = Path(output) if output else fresh_dir()
     if folder.exists() and not folder.is_dir():
@@ -44,23 +44,18 @@ def run_demo(output: str | None) -> int:
     fmt, data, _ = parse_document(demo_document(), "demo")
     year, agency = data["meta.year"], data["meta.agency"]
     print(f"示例：{agency}{year}年政府信息公开工作年度报告（{fmt.version} 版格式）")
-
-    json_path = write_json(folder / f"demo-{year}.json", data, fmt)
-    print(f"1. 数据文件：{json_path}")
-    book = write_workbook(folder / f"demo-{year}.xlsx", fmt, data)
-    print(f"2. 填好的工作簿：{book}")
-    report = load_report(book)  # read back, as a clerk's workbook would be
-    problems = report.problems + check(report.data, report.fmt, report.cells)
+    json_path = api.export_json(Report("demo", fmt, data), folder / f"demo-{year}.json")
+    print(f"1. 数据文件：{json_path.path}")
+    book = api.new_workbook(folder / f"demo-{year}.xlsx", year, data=json_path.path)
+    print(f"2. 填好的工作簿：{book.path}")
+    result = api.check(book.path)  # read back, as a clerk's workbook would be
     print("3. 校验：")
-    print_problems(str(book), problems)
-    if has_errors(problems):
+    print_problems(str(book.path), result.problems)
+    if not result.ok:
         return 1
-    result = render_report(report.data, report.fmt, folder / f"{agency}{year}年政府信息公开工作年度报告.docx")
-    print(f"4. Word 报告：{result.path}")
-    if find_soffice():
-        pdf = convert_pdf(result.path, Path(result.path).with_suffix(".pdf"))
-        print(f"5. PDF：{pdf}")
-    else:
-        print("5. 未安装 LibreOffice，跳过 PDF")
-    print(f"完成。打开“{book.name}”试着改一个数字，看“校验”表的变化；或运行 xlreport check {book}")
+    pdf = find_soffice() is not None
+    rendered = api.render_docx(result.report, folder / f"{agency}{year}年政府信息公开工作年度报告.docx", pdf=pdf)
+    print(f"4. Word 报告：{rendered.path}")
+    print(f"5. PDF：{rendered.pdf}" if pdf else "5. 未安装 LibreOffice，跳过 PDF")
+    print(f"完成。打开“{book.path.name}”试着改一个数字，看“校验”表的变化；或运行 xlreport check {book.path}")
     return 0

@@ -12,13 +12,12 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import Sequence
 
-from xlreport.errors import XlreportError, reason, shown
-from xlreport.cli.console import print_problems
-
-if TYPE_CHECKING:
-    from xlreport.io.files import Found
+from xlreport import api
+from xlreport.batch import Stopped
+from xlreport.cli.console import print_batch, print_notices, print_problems, progress_bar
+from xlreport.errors import UsageError, XlreportError, reason, shown
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_UNREADABLE = 0, 1, 2
 
@@ -52,7 +51,7 @@ class ChineseArgumentParser(argparse.ArgumentParser):
                 message = chinese.format(*(g.replace("'", "") for g in m.groups()))
                 break
         command = self.prog.split()[-1] if " " in self.prog else ""
-        raise XlreportError(f"命令用法有误：{message}。请运行 xlreport {command + ' ' if command else ''}--help 查看用法")
+        raise UsageError(f"命令用法有误：{message}。请运行 xlreport {command + ' ' if command else ''}--help 查看用法")
 
     def format_help(self) -> str:
         text = super().format_help()
@@ -81,6 +80,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--previous", metavar="LAST", help="上一年度的工作簿或数据文件")
     p.add_argument("--macros", action="store_true", help="生成带“生成报告”按钮的 .xlsm（需要 Excel 与 xlwings）")
     p.add_argument("-o", "--output", required=True, metavar="OUT", help="输出的工作簿")
+    p.add_argument("--force", action="store_true", help="覆盖已存在的文件")
+
+    p = sub.add_parser("upgrade", help="把旧版 xlreport 生成的已填工作簿转入当前版式（数字、文字和封面全部带过去）")
+    p.add_argument("file", metavar="OLD.xlsx", help="旧版工作簿（.xlsx 或 .xlsm）")
+    p.add_argument("-o", "--output", required=True, metavar="NEW.xlsx", help="新工作簿（原为 .xlsm 的仍为 .xlsm）")
     p.add_argument("--force", action="store_true", help="覆盖已存在的文件")
 
     p = sub.add_parser("export", help="把工作簿中的数据导出为数据文件（.json）")
@@ -182,288 +186,81 @@ def _printable_streams() -> None:
             pass
 
 
-MAX_WORKERS = 8  # more processes than this only wait on the disk
-POOL_FROM = 16  # smaller batches are checked in this process: a pool costs more than it saves
-
-
-def expand_files(names: list[str]) -> Found:
-    """Every path to report on, in order: files as given, folders walked (files.walk).
-    Entries with a reason are not checked; a folder with nothing to check is one such entry."""
-    from xlreport.io.files import IGNORED_WHAT, READABLE, Found, not_readable_reason, walk
-
-    out = Found()
-    for name in names:
-        if os.path.isdir(name):
-            found = walk(name)
-            out.ignored += found.ignored
-            skipped = f"（另有 {found.ignored} 个文件按约定不检查：{IGNORED_WHAT}）" if found.ignored else ""
-            out.entries += found.entries or [(name, f"“{name}”是一个文件夹，其中没有可检查的数据文件（.json）"
-                                                    f"或工作簿（.xlsx/.xlsm）{skipped}")]
-        elif os.path.isfile(name) and Path(name).suffix.lower() not in READABLE:
-            out.entries.append((name, not_readable_reason(name)))
-        else:  # a report file, or a path that does not exist: load_report says so
-            out.entries.append((name, None))
-    return out
-
-
-def check_one(name: str, last=None) -> dict:
-    """Check one file (against last year's report, already loaded); the result is plain
-    data (it crosses process boundaries). `warnings` says what the person must know
-    besides the problems (e.g. last year's report is another agency's)."""
-    from xlreport.checks.engine import check
-    from xlreport.io.data import attach_previous, load_report
-
-    file = shown(name)  # printable and valid in JSON, whatever the name's encoding
-    warnings: list[str] = []
-    try:
-        report = load_report(name)
-        if last is not None:
-            warnings = attach_previous(report, last)
-    except XlreportError as exc:
-        return {"file": file, "format": None, "error": shown(exc.message), "problems": []}
-    except OSError as exc:
-        return {"file": file, "format": None, "error": f"无法读取（{reason(exc, '读取')}）", "problems": []}
-    except Exception as exc:  # one broken file must not stop a batch
-        return {"file": file, "format": None, "error": shown(f"无法读取（{type(exc).__name__}: {exc}）"),
-                "problems": []}
-    try:
-        problems = report.problems + check(report.data, report.fmt, report.cells)
-    except Exception as exc:  # a bug must not stop a batch either; say which file
-        return {"file": file, "format": report.fmt.version, "error": shown(f"程序内部错误（{type(exc).__name__}: {exc}），"
-                f"请把这个文件发给维护人员"), "problems": [], "warnings": warnings}
-    result = {"file": file, "format": report.fmt.version, "problems": [p.to_dict() for p in problems],
-              "warnings": warnings}
-    if report.notes:  # a published report: what the importer could not read or inferred
-        result["notes"] = list(report.notes)
-    return result
-
-
-def not_checked(name: str, reason: str) -> dict:
-    return {"file": shown(name), "format": None, "error": shown(reason), "problems": []}
-
-
-class Stopped(BaseException):
-    """SIGTERM or SIGHUP arrived during a batch. A BaseException, so that no `except
-    Exception` swallows it on its way to main(); the pool is terminated on the way."""
-
-    def __init__(self, signum: int):
-        import signal
-
-        super().__init__(signum)
-        self.name = signal.Signals(signum).name
-
-
-def _raise_stopped(signum, frame):
-    raise Stopped(signum)
-
-
-def _worker_init() -> None:
-    """In a pool worker: the parent handles Ctrl-C and stop signals, and terminates us."""
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    for name in ("SIGTERM", "SIGHUP"):
-        if hasattr(signal, name):
-            signal.signal(getattr(signal, name), signal.SIG_DFL)
-
-
-def check_many(files: list[str], last=None, progress=None, work=None) -> list[dict]:
-    """Check files in order; large batches use up to MAX_WORKERS processes. However the
-    batch ends — done, an exception, Ctrl-C, SIGTERM or SIGHUP — no worker outlives it.
-    `work(name)` replaces check_one (a top-level function: it is sent to the workers)."""
-    from functools import partial
-
-    work = work or partial(check_one, last=last)
-    workers = min(os.cpu_count() or 1, MAX_WORKERS)
-    if len(files) < POOL_FROM or workers == 1:
-        results = []
-        for i, name in enumerate(files):
-            results.append(work(name))
-            if progress:
-                progress(i + 1, len(files))
-        return results
-    import multiprocessing
-    import signal
-    import threading
-
-    stops = [getattr(signal, n) for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n)]
-    main_thread = threading.current_thread() is threading.main_thread()  # only it may set handlers
-    before = {s: signal.signal(s, _raise_stopped) for s in stops} if main_thread else {}
-    try:
-        results = []
-        with multiprocessing.Pool(workers, initializer=_worker_init) as pool:  # leaving it terminates the workers
-            for i, result in enumerate(pool.imap(work, files, chunksize=16)):
-                results.append(result)
-                if progress:
-                    progress(i + 1, len(files))
-        return results
-    finally:
-        for s, handler in before.items():
-            signal.signal(s, handler)
+def _no_empty_names(names, command: str) -> None:
+    if "" in names:  # "" would mean the current folder, searched recursively
+        raise UsageError(f"命令用法有误：文件名为空（\"\"）；要{'检查' if command == 'check' else '审查'}当前文件夹请写 .。"
+                            f"请运行 xlreport {command} --help 查看用法")
 
 
 def cmd_check(args) -> int:
-    if "" in args.files or args.previous == "":  # "" would mean the current folder, searched recursively
-        raise XlreportError("命令用法有误：文件名为空（\"\"）；要检查当前文件夹请写 .。请运行 xlreport check --help 查看用法")
-    last = None
-    if args.previous:  # read once; an unreadable LAST stops everything: it would fail every file
-        from xlreport.io.data import load_report
-
-        last = load_report(args.previous)
-    found = expand_files(args.files)
-    entries = found.entries
-    if len(args.files) == 1 and [name for name, _ in entries] == args.files:  # one file (or an empty folder)
-        name, reason = entries[0]
-        result = not_checked(name, reason) if reason else check_one(name, last)
-        if "error" in result:
-            if args.json:  # programs get the list on stdout too
-                print(json.dumps([result], ensure_ascii=False, indent=1))
-            raise XlreportError(result["error"])
-        results = [result]
-    else:
-        show = sys.stderr.isatty() and not args.json
-        to_check = [name for name, reason in entries if reason is None]
-        try:
-            checked = iter(check_many(to_check, last, progress_bar if show else None))
-        finally:  # also when stopped: the next line must not continue the progress bar
-            if show:
-                print(file=sys.stderr)
-        results = [not_checked(name, reason) if reason else next(checked) for name, reason in entries]
+    _no_empty_names([*args.files, args.previous], "check")
+    # read once; an unreadable LAST stops everything: it would fail every file
+    last = api.load(args.previous) if args.previous else None
+    single = len(args.files) == 1 and os.path.isfile(args.files[0])
+    show = sys.stderr.isatty() and not args.json and not single
+    try:
+        batch = api.check_files(args.files, last, progress_bar if show else None)
+    finally:  # also when stopped: the next line must not continue the progress bar
+        if show:
+            print(file=sys.stderr)
+    results = batch.results
+    one = len(args.files) == 1 and len(results) == 1 and results[0].file == shown(args.files[0])
+    if one and results[0].error is not None:  # one file (or an empty folder) that cannot be checked
+        if args.json:  # programs get the list on stdout too
+            print(json.dumps([results[0].to_dict()], ensure_ascii=False, indent=1))
+        raise XlreportError(results[0].error)
     if args.json:
-        print(json.dumps(results, ensure_ascii=False, indent=1, allow_nan=False))
-    elif len(results) == 1 and "error" not in results[0] and not found.ignored:
-        print_warnings(results)
-        print_problems(results[0]["file"], results[0]["problems"])
-        if results[0].get("notes"):
-            print(f"（从已发布的报告读入，有 {len(results[0]['notes'])} 条读入说明，"
-                  f"可用 xlreport import {results[0]['file']} --explain 查看）", file=sys.stderr)
+        print(json.dumps([r.to_dict() for r in results], ensure_ascii=False, indent=1, allow_nan=False))
+    elif one and not batch.ignored:
+        r = results[0]
+        print_notices(r.notices)
+        print_problems(r.file, r.problems)
+        if r.notes:
+            print(f"（从已发布的报告读入，有 {len(r.notes)} 条读入说明，可用 xlreport import {r.file} --explain 查看）",
+                  file=sys.stderr)
     else:
-        print_batch(results, {name for name, reason in entries if reason}, found.ignored)
-    if any("error" in r for r in results):
+        print_batch(results, batch.ignored)
+    if any(r.error is not None for r in results):
         return EXIT_UNREADABLE
-    if any(p["severity"] == "error" for r in results for p in r["problems"]):
-        return EXIT_PROBLEMS
-    return EXIT_OK
-
-
-def progress_bar(done: int, total: int) -> None:
-    width = 30
-    filled = width * done // total
-    print(f"\r校验中 [{'#' * filled}{'.' * (width - filled)}] {done}/{total}", end="", file=sys.stderr, flush=True)
-
-
-def print_warnings(results: list[dict]) -> None:
-    """Each distinct warning once (the same one may hold for every file of a batch)."""
-    for warning in dict.fromkeys(w for r in results for w in r.get("warnings", ())):
-        print(f"注意：{warning}")
-
-
-def print_batch(results: list[dict], skipped: set[str] = frozenset(), ignored: int = 0) -> None:
-    """One line per file, then the totals (for supervisors checking many reports).
-    `skipped`: the files not checked for their kind (or folders that could not be
-    opened); `ignored`: how many files were left out on purpose (files.ignored_on_purpose)."""
-    passed = failed = unreadable = not_checked = 0
-    for r in results:
-        if "error" in r:
-            if r["file"] in skipped:
-                not_checked += 1
-                print(f"{r['file']}: 未检查：{r['error']}")
-            else:
-                unreadable += 1
-                print(f"{r['file']}: 无法读取：{r['error']}")
-            continue
-        errors = [p for p in r["problems"] if p["severity"] == "error"]
-        warnings = len(r["problems"]) - len(errors)
-        if errors:
-            failed += 1
-            print(f"{r['file']}: 未通过（{len(errors)} 个错误，{warnings} 个警告）首个错误：{errors[0]['message']}")
-        else:
-            passed += 1
-            print(f"{r['file']}: 通过（0 个错误，{warnings} 个警告）")
-    print_warnings(results)
-    print(f"共 {len(results)} 个文件：{passed} 个通过，{failed} 个未通过，{unreadable} 个无法读取，{not_checked} 个未检查")
-    if ignored:
-        from xlreport.io.files import IGNORED_WHAT
-
-        print(f"另有 {ignored} 个文件按约定不检查：{IGNORED_WHAT}")
+    return EXIT_OK if batch.ok else EXIT_PROBLEMS
 
 
 def cmd_new(args) -> int:
-    from xlreport.checks.engine import FIRST_YEAR, LAST_YEAR, evaluate, year_not_covered
-    from xlreport.io.data import load_report, prefill_from_previous
-    from xlreport.io.files import warn
-    from xlreport.model.formats import format_for_year
-    from xlreport.workbook.book import write_workbook
+    written = api.new_workbook(args.output, args.year, agency=args.agency, data=args.data, previous=args.previous,
+                               macros=args.macros, force=args.force)
+    print_notices(written.notices, sys.stderr)
+    fmt = api.formats()["2019" if args.year <= 2020 else "2021"]
+    print(f"已生成工作簿：{shown(written.path)}（{fmt.version} 版格式，{args.year} 年度）")
+    return EXIT_OK
 
-    if not FIRST_YEAR <= args.year <= LAST_YEAR:
-        raise XlreportError(f"报告年度{year_not_covered(args.year)}")
-    fmt = format_for_year(args.year)
-    out = output_name("new --macros" if args.macros else "new", args.output, args.data, args.previous)
-    data: dict = {}
-    if args.data:
-        source = load_report(args.data)
-        if source.fmt is not fmt:
-            raise XlreportError(f"数据文件“{Path(args.data).name}”是 {source.fmt.version} 版格式，"
-                                f"而 {args.year} 年度应使用 {fmt.version} 版格式，不能直接填入")
-        unknown = [p for p in source.problems if p.rule == "unknown-key"]  # not format-version of an import
-        if unknown:
-            keys = "、".join(k for p in unknown for k in p.keys)
-            raise XlreportError(f"数据文件“{Path(args.data).name}”中有约定以外的项目：{keys}；请改正后再生成")
-        their_year = source.data.get("meta.year")
-        if isinstance(their_year, int) and their_year != args.year:
-            raise XlreportError(f"数据文件“{Path(args.data).name}”是 {their_year} 年度的数据，与 --year {args.year} 不一致；"
-                                f"请核对年度（上一年的报告请用 --previous）")
-        data.update(source.data)
-        computed = evaluate({k: v for k, v in data.items() if not (fmt.has(k) and fmt.field(k).derived)},
-                            fmt).numbers
-        for f in fmt.value_fields:  # published totals become formulas: say where they disagree
-            given = data.get(f.key)
-            if f.derived and isinstance(given, (int, float)) and computed.get(f.key) not in (None, given):
-                warn(f"数据文件中{f.where}为 {given}，与各项之和 {computed[f.key]} 不一致；"
-                     f"工作簿中该格由公式计算，显示 {computed[f.key]}")
-    data["meta.year"] = args.year
-    if args.agency:
-        data["meta.agency"] = args.agency
-    if args.previous:
-        for warning in prefill_from_previous(data, fmt, load_report(args.previous), args.output):
-            warn(warning)
-    vba = None
-    if args.macros:
-        from xlreport.workbook.macros import MacroParts
 
-        vba = MacroParts()
-    written = write_workbook(out, fmt, data, force=args.force, vba=vba)
-    print(f"已生成工作簿：{shown(written)}（{fmt.version} 版格式，{args.year} 年度）")
+def cmd_upgrade(args) -> int:
+    written = api.upgrade_workbook(args.file, args.output, force=args.force)
+    print_notices(written.notices, sys.stderr)
+    print(f"已转入当前版式：{shown(written.path)}（原工作簿“{shown(args.file)}”未改动）")
     return EXIT_OK
 
 
 def cmd_export(args) -> int:
-    from xlreport.io.data import dumps, load_report, write_json
-
-    if args.output:
-        output_name("export", args.output, args.file)
-    report = load_report(args.file)
-    unknown = [p for p in report.problems if p.rule == "unknown-key"]
-    if unknown:  # unknown keys in a JSON input would be lost: say so
-        keys = "、".join(k for p in unknown for k in p.keys)
-        raise XlreportError(f"“{Path(args.file).name}”中有约定以外的项目：{keys}；请改正后再导出")
-    if args.output:
-        written = write_json(args.output, report.data, report.fmt, force=args.force)
-        print(f"已导出数据文件：{shown(written)}", file=sys.stderr)
+    out = api.export_json(args.file, args.output, force=args.force)
+    if isinstance(out, str):
+        sys.stdout.write(out)
     else:
-        sys.stdout.write(dumps(report.data, report.fmt))
+        print_notices(out.notices, sys.stderr)
+        print(f"已导出数据文件：{shown(out.path)}", file=sys.stderr)
     return EXIT_OK
 
 
 def cmd_import(args) -> int:
-    from xlreport.io.data import PUBLISHED_SUFFIXES, dumps, load_report, write_json
-    from xlreport.io.files import check_target
+    from xlreport.batch import find_reports
+    from xlreport.io.files import PUBLISHED, check_target
+    from xlreport.io.jsonfile import dumps
 
-    found = expand_files(args.files)
+    found = find_reports(args.files)
     files, not_imported = [], []
     for name, why in found.entries:
-        if why is None and Path(name).suffix.lower() not in PUBLISHED_SUFFIXES:
-            why = f"“{Path(name).name}”不是已发布的报告：可导入 {'、'.join(PUBLISHED_SUFFIXES)} 文件"
+        if why is None and Path(name).suffix.lower() not in PUBLISHED:
+            why = f"“{Path(name).name}”不是已发布的报告：可导入 {'、'.join(PUBLISHED)} 文件"
         if why is None:
             files.append(name)
         elif name in args.files:  # named: the person meant it
@@ -492,7 +289,7 @@ def cmd_import(args) -> int:
     failed = 0
     for name in files:
         try:
-            report = load_report(name)
+            report = api.load(name)
         except XlreportError as exc:
             if len(files) == 1:
                 raise
@@ -501,8 +298,9 @@ def cmd_import(args) -> int:
             continue
         n_values = sum(1 for k, v in report.data.items() if v is not None and k.startswith(("t2.", "t3.", "t4.")))
         if name in targets:
-            written = write_json(targets[name], report.data, report.fmt, force=args.force)
-            print(f"已导入：{name} → {written}（{report.fmt.version} 版格式，{n_values} 个数值，"
+            written = api.export_json(report, targets[name], force=args.force)
+            print_notices(written.notices, sys.stderr)
+            print(f"已导入：{name} → {shown(written.path)}（{report.fmt.version} 版格式，{n_values} 个数值，"
                   f"{len(report.notes)} 条读入说明）", file=sys.stderr)
         else:
             sys.stdout.write(dumps(report.data, report.fmt))
@@ -517,44 +315,58 @@ def cmd_import(args) -> int:
 
 
 def cmd_render(args) -> int:
-    from xlreport.report.docx import render_file
-
-    output_name("render", args.output, args.file, args.template, args.previous)
-    return render_file(args.file, args.output, pdf=args.pdf, template=args.template, force=args.force,
-                       previous=args.previous, ignore_errors=args.ignore_errors, fragment=args.fragment)
-
-
-def cmd_template(args) -> int:
-    from xlreport.io.files import warn, write_bytes_atomic
-    from xlreport.report.docx import default_template
-
-    out = output_name("template", args.output, default_template())
-    written = write_bytes_atomic(out, default_template().read_bytes(), args.force, notify=warn)
-    print(f"已复制内置模板：{shown(written)}。在 Word 或 WPS 中修改样式、加入发文机关署名等，"
-          f"不要改动 {{{{ }}}} 和 {{% %}} 标记；然后用 xlreport render 文件 -o 报告.docx --template {written}")
+    target = Path(args.output)
+    page = target.suffix.lower() in (".html", ".htm")
+    if args.fragment and not page:
+        raise UsageError(f"--fragment 只用于网页：输出文件应以 .html 结尾，而不是“{target.name}”")
+    if page and args.pdf:
+        raise UsageError("--pdf 只用于 Word 报告（.docx）；网页请在浏览器中打印为 PDF，或另行生成 .docx 再加 --pdf")
+    if page and args.template:
+        raise UsageError("--template 是 Word 模板，只用于 Word 报告（.docx）；网页的版式是固定的")
+    if page:
+        rendered = api.render_html(args.file, target, fragment=args.fragment, previous=args.previous,
+                                   force=args.force, ignore_errors=args.ignore_errors)
+    else:
+        rendered = api.render_docx(args.file, target, template=args.template, previous=args.previous, pdf=args.pdf,
+                                   force=args.force, ignore_errors=args.ignore_errors)
+    result, name = rendered.result, str(args.file)
+    print_notices(result.notices)
+    if result.problems:
+        print_problems(name, result.problems)
+    if rendered.blocked:
+        print(f"{name}：数据有错误，未生成报告。请改正后重新生成，"
+              f"或加 --ignore-errors 照原样生成（报告中将照原样印出这些数字）")
+        return EXIT_PROBLEMS
+    for notice in rendered.notices[len(result.notices):]:  # what rendering removed or changed
+        print(f"警告：{notice}")
+    print_notices(rendered.renamed, sys.stderr)
+    if page and args.fragment:
+        print(f"已生成网页正文：{Path(rendered.path).resolve()}（标题请填入网站的标题栏：{api.report_title(result.report)}）")
+    elif page:
+        print(f"已生成网页：{Path(rendered.path).resolve()}")
+    else:
+        print(f"已生成 Word 报告：{Path(rendered.path).resolve()}")
+        if rendered.pdf:
+            for notice in rendered.pdf_notices:
+                print(f"提示：{notice}")
+            print(f"已生成 PDF：{Path(rendered.pdf).resolve()}")
+    if result.errors:
+        what = "网页" if page else "报告"
+        print(f"{name}：数据有错误（--ignore-errors），{what}中照原样印出了这些数字，请改正后重新生成")
+        return EXIT_PROBLEMS
     return EXIT_OK
 
 
-# What each writing command writes: the extensions its output may have, and what it is.
-# An output named otherwise is refused before anything is read (`export wb.xlsx -o
-# wb.xlsx --force` would replace the workbook with JSON). A new output kind (say
-# render to .html) is one more entry here.
-OUTPUT_KINDS = {
-    "new": ((".xlsx",), "不带宏的工作簿"),
-    "new --macros": ((".xlsm",), "带宏的工作簿（--macros）"),
-    "export": ((".json",), "数据文件"),
-    "render": ((".docx", ".html", ".htm"), "Word 报告或网页"),
-    "template": ((".docx",), "Word 模板"),
-    "audit": ((".xlsx",), "审查结果工作簿"),
-}
+def cmd_template(args) -> int:
+    from xlreport.cli.console import warn
+    from xlreport.io.files import write_bytes_atomic
+    from xlreport.report.docx import default_template
 
-
-def output_name(kind: str, output: str, *inputs) -> Path:
-    """The output path, refused if its extension does not fit `kind` or it is one of the inputs."""
-    from xlreport.io.files import check_output
-
-    suffixes, what = OUTPUT_KINDS[kind]
-    return check_output(output, suffixes, what, inputs)
+    out = api.output_path("template", args.output, default_template())
+    written = write_bytes_atomic(out, default_template().read_bytes(), args.force)
+    print(f"已复制内置模板：{shown(written)}。在 Word 或 WPS 中修改样式、加入发文机关署名等，"
+          f"不要改动 {{{{ }}}} 和 {{% %}} 标记；然后用 xlreport render 文件 -o 报告.docx --template {written}")
+    return EXIT_OK
 
 
 def cmd_bundle(args) -> int:
@@ -570,15 +382,14 @@ def cmd_bundle(args) -> int:
 def cmd_audit(args) -> int:
     from xlreport.audit.gather import as_json, audit, exit_code
 
-    if "" in args.files or "" in args.previous_dir:
-        raise XlreportError("命令用法有误：文件名为空（\"\"）；要审查当前文件夹请写 .。请运行 xlreport audit --help 查看用法")
+    _no_empty_names([*args.files, *args.previous_dir], "audit")
     if not args.output and not args.json:
-        raise XlreportError("命令用法有误：请用 -o 审查结果.xlsx 指定输出的工作簿（或加 --json 输出到屏幕）。"
+        raise UsageError("命令用法有误：请用 -o 审查结果.xlsx 指定输出的工作簿（或加 --json 输出到屏幕）。"
                             "请运行 xlreport audit --help 查看用法")
     if args.output:
         from xlreport.io.files import check_target
 
-        output_name("audit", args.output, args.roster)
+        api.output_path("audit", args.output, args.roster)
         check_target(args.output, args.force)  # refused before the long part, not after
     show = sys.stderr.isatty()
     try:
@@ -618,7 +429,7 @@ def cmd_demo(args) -> int:
     return run_demo(args.output)
 
 
-COMMANDS = {"check": cmd_check, "new": cmd_new, "export": cmd_export, "import": cmd_import, "render": cmd_render,
+COMMANDS = {"check": cmd_check, "new": cmd_new, "upgrade": cmd_upgrade, "export": cmd_export, "import": cmd_import, "render": cmd_render,
             "template": cmd_template, "demo": cmd_demo, "bundle": cmd_bundle, "audit": cmd_audit}
 
 

@@ -18,7 +18,7 @@ def check_target(path: str | os.PathLike, force: bool = False) -> Path:
     if target.is_dir():
         raise OutputError(f"输出路径“{target}”是一个文件夹，请给出文件名")
     if target.exists() and not force:
-        raise OutputError(f"文件“{target}”已存在，未覆盖；如需覆盖请加 --force，或换一个文件名")
+        raise OutputError(f"文件“{target}”已存在，未覆盖；如需覆盖请加 --force，或换一个文件名", code="exists")
     folder = target.parent
     if not folder.is_dir():
         raise OutputError(f"输出文件夹“{folder}”不存在，请先创建该文件夹或换一个位置")
@@ -69,7 +69,7 @@ def write_atomic(path: str | os.PathLike, write: Callable[[str], None], force: b
             raise OutputError(f"写入“{target}”失败（{reason(err, '写入')}），原文件未改动") from None
         _usual_permissions(tmp)
         if target.exists() and not force:  # appeared while we were writing
-            raise OutputError(f"文件“{target}”已存在，未覆盖；如需覆盖请加 --force，或换一个文件名")
+            raise OutputError(f"文件“{target}”已存在，未覆盖；如需覆盖请加 --force，或换一个文件名", code="exists")
         try:
             os.replace(tmp, target)
         except PermissionError:  # e.g. the file is open in Word or Excel on Windows
@@ -99,13 +99,6 @@ def write_bytes_atomic(path: str | os.PathLike, data: bytes, force: bool = False
             fh.write(data)
 
     return write_atomic(path, write, force, notify)
-
-
-def warn(message: str) -> None:
-    """Tell the person at the terminal (stderr), in one line."""
-    import sys
-
-    print(f"注意：{shown(message)}", file=sys.stderr)
 
 
 # --- which files are reports ---------------------------------------------------
@@ -197,6 +190,19 @@ def walk(folder: str | os.PathLike) -> Found:
     return found
 
 
+# What each writing command writes: the extensions its output may have, and what it is.
+# An output named otherwise is refused before anything is read (`export wb.xlsx -o
+# wb.xlsx --force` would replace the workbook with JSON).
+OUTPUT_KINDS = {
+    "new": ((".xlsx",), "不带宏的工作簿"),
+    "new --macros": ((".xlsm",), "带宏的工作簿（--macros）"),
+    "export": ((".json",), "数据文件"),
+    "render": ((".docx", ".html", ".htm"), "Word 报告或网页"),
+    "template": ((".docx",), "Word 模板"),
+    "audit": ((".xlsx",), "审查结果工作簿"),
+}
+
+
 def check_output(output: str | os.PathLike, suffixes: tuple[str, ...], what: str,
                  inputs: tuple[str | os.PathLike | None, ...] = ()) -> Path:
     """Refuse an output whose extension does not say what is written (`export wb.xlsx -o
@@ -204,10 +210,10 @@ def check_output(output: str | os.PathLike, suffixes: tuple[str, ...], what: str
     the inputs (a template, last year's workbook)."""
     out = Path(output)
     if out.suffix.lower() not in suffixes:
-        raise OutputError(f"输出文件应以 {' 或 '.join(suffixes)} 结尾（{what}），而不是“{out.name}”；请改正文件名")
+        raise OutputError(f"输出文件应以 {' 或 '.join(suffixes)} 结尾（{what}），而不是“{out.name}”；请改正文件名", code="wrong-extension")
     for source in inputs:
         if source is not None and same_file(source, out):
-            raise OutputError(f"输出文件“{out.name}”就是输入文件“{source}”，写入会毁掉输入；请换一个输出文件名")
+            raise OutputError(f"输出文件“{out.name}”就是输入文件“{source}”，写入会毁掉输入；请换一个输出文件名", code="same-as-input")
     return out
 
 

@@ -23,7 +23,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from xlreport.errors import XlreportError
+from xlreport.errors import MissingProgram, XlreportError
 
 RECALC_PROFILE = """<?xml version="1.0" encoding="UTF-8"?>
 <oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
@@ -71,7 +71,7 @@ def convert_many(sources: list, target_format: str, outdir: str | os.PathLike,
     """Convert several files in one LibreOffice run (start-up is most of the cost)."""
     soffice = find_soffice()
     if soffice is None:
-        raise XlreportError("未找到 LibreOffice（soffice），无法转换；请安装 LibreOffice，或去掉 --pdf 只生成 Word 文件")
+        raise MissingProgram("未找到 LibreOffice（soffice），无法转换；请安装 LibreOffice，或去掉 --pdf 只生成 Word 文件")
     sources = [Path(s).resolve() for s in sources]
     outdir = Path(outdir).resolve()
     with tempfile.TemporaryDirectory(prefix="xlreport-lo-") as tmp:
@@ -184,7 +184,7 @@ def recalculate_gnumeric(source: str | os.PathLike, target: str | os.PathLike, t
     """
     ssconvert = find_ssconvert()
     if ssconvert is None:
-        raise XlreportError("未找到 Gnumeric（ssconvert），无法重新计算；请安装 gnumeric")
+        raise MissingProgram("未找到 Gnumeric（ssconvert），无法重新计算；请安装 gnumeric")
     target = Path(target)
     cmd = [ssconvert, "--recalc", "--export-type=Gnumeric_Excel:xlsx2", str(source), str(target)]
     try:

@@ -6,7 +6,7 @@ report must come out, or a Chinese reason, in bounded time and memory. Jinja's
 to lists and dicts; on top of it:
 
 * no other files: `{% include %}`, `{% import %}`, `{% extends %}` are refused
-  (there is no loader; `word._lint` names them before rendering);
+  (there is no loader; `lint.lint` names them before rendering);
 * no raw XML: the `safe` and `urlize` filters do not exist (everything printed
   is escaped, so nothing can break the document's XML; `{% autoescape false %}`
   is refused by the lint);
@@ -24,7 +24,7 @@ to lists and dicts; on top of it:
   The limits on printed values and output apply there too, i.e. to custom
   templates only: the built-in template's output is bounded by the data.
 
-Every refusal is a `Refused` with a Chinese reason; word.py adds the template's
+Every refusal is a `Refused` with a Chinese reason; docx.py adds the template's
 name and the paragraph.
 """
 

@@ -5,13 +5,13 @@ into the CMS editor and its tables break (merged cells lost, widths wrong,
 numbers split into spans). This writes the same report as clean HTML:
 
 * the same content as the Word report, from the same context
-  (`word._build`: the same figures, the same generated sentences, the same
+  (`context.make_context`: the same figures, the same generated sentences, the same
   cleaned user texts) and in the same order as the Word template
-  (`word_template._content`): title, opening paragraph, 一 with its
+  (`tools/word_template._content`): title, opening paragraph, 一 with its
   sub-headings and the data paragraph, tables 二 三 四, 五, 六;
 * the tables from the format declarations (`Table.cells`): one `<td>` per
   GridCell with its rowspan/colspan, labels from `GridCell.text`, column widths
-  from the Word template's own widths (`word_template._column_widths`), so the
+  from the Word template's own widths (`layout.column_widths`), so the
   narrow group-label columns of table 三 print one character per line as in
   the published reports;
 * every style inline on its element (`style="…"`, plus the `border`,
@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from xlreport.model.spec import GridCell, ReportFormat, Table
+from xlreport.report.layout import PERIOD_WORDS, column_widths, opening_sentence, vertical_columns
 
 __all__ = ["HTML_SUFFIXES", "html_report", "render_html"]
 
@@ -71,9 +72,7 @@ def _lookup(context: dict[str, Any], key: str) -> str:
 
 def _widths(table: Table) -> list[float]:
     """Column widths in per cent of the table: the Word template's widths (one source)."""
-    from xlreport.report.template import _column_widths
-
-    twips = _column_widths(table)
+    twips = column_widths(table)
     total = sum(twips)
     return [round(100 * w / total, 2) for w in twips]
 
@@ -108,10 +107,8 @@ def _cell(cell: GridCell, table: Table, context: dict[str, Any], widths: list[fl
 
 def table_html(table: Table, context: dict[str, Any]) -> str:
     """One official table: its grid cells row by row, merges as rowspan/colspan."""
-    from xlreport.report.template import _vertical_columns
-
     widths = _widths(table)
-    vertical = _vertical_columns(table)
+    vertical = vertical_columns(table)
     rows: dict[int, list[GridCell]] = {r: [] for r in range(table.n_rows)}
     for cell in table.cells:
         rows[cell.row].append(cell)
@@ -135,8 +132,7 @@ def _lines(text) -> list[str]:
 
 
 def body_html(context: dict[str, Any], fmt: ReportFormat) -> list[str]:
-    """The article body, in the order of the Word template (word_template._content)."""
-    from xlreport.report.template import PERIOD_WORDS, opening_sentence
+    """The article body, in the order of the Word template (tools/word_template._content)."""
 
     year = context["meta"]["year"]
     start, since, until = PERIOD_WORDS
@@ -175,9 +171,9 @@ def body_html(context: dict[str, Any], fmt: ReportFormat) -> list[str]:
 def html_report(data: dict[str, Any], fmt: ReportFormat, fragment: bool = False) -> tuple[str, list[str]]:
     """The web page (or, with `fragment`, the article body) and the warnings of the context."""
     import xlreport
-    from xlreport.report.docx import _build
+    from xlreport.report.context import make_context
 
-    context, warnings = _build(data, fmt)
+    context, warnings = make_context(data, fmt)
     body = "\n".join(body_html(context, fmt))
     if fragment:
         return f'<div style="{STYLE["article"]}">\n{body}\n</div>\n', warnings
@@ -199,32 +195,10 @@ def html_report(data: dict[str, Any], fmt: ReportFormat, fragment: bool = False)
 def render_html(data: dict[str, Any], fmt: ReportFormat, output: str | os.PathLike, force: bool = False,
                 fragment: bool = False):
     """Write the web page of `data` to `output` (atomically; no overwrite without force)."""
-    from xlreport.io.files import write_bytes_atomic, warn
+    from xlreport.io.files import write_bytes_atomic
     from xlreport.report.docx import RenderResult
 
     target = Path(output)
     text, warnings = html_report(data, fmt, fragment)
-    path = write_bytes_atomic(target, text.encode("utf-8"), force, notify=warn)
+    path = write_bytes_atomic(target, text.encode("utf-8"), force)
     return RenderResult(path, [w.replace("无法写入 Word 的", "无法写入报告的") for w in warnings])
-
-
-def render_file_html(report, target: Path, pdf: bool = False, template=None, force: bool = False,
-                     fragment: bool = False) -> int:
-    """The HTML branch of `xlreport render` (word.render_file has read and checked the report)."""
-    from xlreport.errors import OutputError
-
-    if target.suffix.lower() not in HTML_SUFFIXES:
-        raise OutputError(f"--fragment 只用于网页：输出文件应以 .html 结尾，而不是“{target.name}”")
-    if pdf:
-        raise OutputError("--pdf 只用于 Word 报告（.docx）；网页请在浏览器中打印为 PDF，或另行生成 .docx 再加 --pdf")
-    if template is not None:
-        raise OutputError("--template 是 Word 模板，只用于 Word 报告（.docx）；网页的版式是固定的")
-    result = render_html(report.data, report.fmt, target, force=force, fragment=fragment)
-    for warning in result.warnings:
-        print(f"警告：{warning}")
-    if fragment:
-        print(f"已生成网页正文：{Path(result.path).resolve()}（标题请填入网站的标题栏：{report.data.get('meta.agency', '')}"
-              f"{report.data.get('meta.year', '')}年政府信息公开工作年度报告）")
-    else:
-        print(f"已生成网页：{Path(result.path).resolve()}")
-    return 0

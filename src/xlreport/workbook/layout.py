@@ -20,6 +20,11 @@ SHEET_PREVIOUS = "上年数据"
 SHEET_CHECKS = "校验"
 SHEET_MARKER = "_xlreport"
 MARKER_TAG = "xlreport-workbook"
+# The very hidden marker sheet: rows 1-3, labels in column A; in column B the format
+# version, the layout's fingerprint and the generator (writer.py writes them,
+# reader.layout_from_marker and the Excel UDFs read them).
+MARKER_LABELS = (MARKER_TAG, "layout", "generator")
+MARKER_EXTENT = (len(MARKER_LABELS), 2)  # (rows, columns) from A1
 
 FORM_FIRST_ROW = 2  # forms: row 1 the title, row 2 a hint
 
@@ -118,11 +123,8 @@ def _form(sheet: str, rows: list[tuple[Field | None, str, str, str]]) -> tuple[F
 def _supervision_heading(fmt: ReportFormat) -> str:
     """Where a government reports 工作考核、社会评议和责任追究: V2021 requires the sub-heading
     （五）监督保障 (国办公开办函〔2021〕30号); the V2019 试行 format only requires 一、总体情况."""
-    from xlreport.checks.engine import overview_requirements
-
-    required = [key for key, _, _ in overview_requirements(fmt)]
-    sub = "text.overview.supervision"
-    return next(t.label for t in fmt.texts if t.key == (sub if sub in required else "text.overview"))
+    key = "text.overview.supervision" if fmt.overview_subheadings == "always" else "text.overview"
+    return next(t.label for t in fmt.texts if t.key == key)
 
 
 def known_layouts(fmt: ReportFormat) -> dict[str, Layout]:

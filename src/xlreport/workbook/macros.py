@@ -1,6 +1,6 @@
 """The macro-enabled workbook (.xlsm): `xlreport new --macros` and templates/report.xlsm.
 
-`MacroParts` is the `workbook.VbaParts` hook. On top of the locked workbook it adds
+`MacroParts` is the `writer.VbaParts` hook. On top of the locked workbook it adds
 
 - a VBA project built from text by `xlreport.workbook.vba` (no binary is committed):
   ThisWorkbook + one document module per sheet (code names Sheet1…SheetN),
@@ -30,7 +30,18 @@ import io
 from importlib import resources
 from pathlib import Path
 
-from xlreport.workbook.layout import SHEET_CHECKS, SHEET_COVER, SHEET_MARKER, Layout, Pos, col_letter
+from xlreport.workbook.checksheet import CHECK_COLUMNS, FAILS_TITLE_ROW, STATUS_ROW
+from xlreport.workbook.layout import (
+    FORM_FIRST_ROW,
+    MARKER_EXTENT,
+    SHEET_CHECKS,
+    SHEET_COVER,
+    SHEET_MARKER,
+    Layout,
+    Pos,
+    col_letter,
+)
+from xlreport.workbook.styles import Formats
 
 CONF_SHEET = "xlwings.conf"
 UDF_MODULE = "xlreport.excel"
@@ -38,13 +49,9 @@ MACRO = "GenerateReport"
 BUTTON_CAPTION = "生成报告"
 BUTTON_SHEETS = (SHEET_COVER, SHEET_CHECKS)
 # Not XLREPORT_STATUS (0.1.0): a UDF may not share its name, ignoring case, with
-# a defined name (workbook.py defines xlreport_status), or the formula binds to the name.
+# a defined name (checksheet.py defines xlreport_status), or the formula binds to the name.
 STATUS_UDF = "XLREPORT_VERDICT"
 CHECK_UDF = "XLREPORT_CHECK"
-
-# The marker sheet as written by workbook._write_marker: tag/version, layout
-# fingerprint, generator — rows 1-3, columns A-B.
-MARKER_EXTENT = (3, 2)
 
 # xlwings.conf sheet (tech-notes §1.4). The interpreter is left out on purpose:
 # a key that is present here (even with an empty value) hides the same key in
@@ -66,11 +73,12 @@ CONFIG_NOTES = (
     "或在命令行运行 xlwings config create（对本机所有工作簿生效）。详见 xlreport 的 README（Excel 一节）。",
 )
 
-# Where the UDF block goes on the 校验 sheet: right of the native table (A–H,
-# H hidden), its header row level with the native header row.
-UDF_COL = 9  # J
-UDF_LABEL_ROW = 2  # row 3, level with 结论
-UDF_TABLE_ROW = 5  # row 6, level with the native table's header
+# Where the UDF block goes on the 校验 sheet (checksheet.py): right of the native
+# table (A–I, H hidden), its label level with 结论, its table level with the title
+# of the failing checks.
+UDF_COL = len(CHECK_COLUMNS)  # J
+UDF_LABEL_ROW = STATUS_ROW  # row 3
+UDF_TABLE_ROW = FAILS_TITLE_ROW  # row 6
 CHECK_HEADER = ("规则", "单元格", "说明")
 
 
@@ -114,9 +122,9 @@ def xlwings_dir() -> Path:
     """The installed xlwings package folder (found without importing xlwings)."""
     spec = importlib.util.find_spec("xlwings")
     if spec is None or not spec.submodule_search_locations:
-        from xlreport.errors import XlreportError
+        from xlreport.errors import MissingProgram
 
-        raise XlreportError("未安装 xlwings，无法生成带宏的工作簿；请运行 pip install xlreport（会安装指定版本的 xlwings）")
+        raise MissingProgram("未安装 xlwings，无法生成带宏的工作簿；请运行 pip install xlreport（会安装指定版本的 xlwings）")
     return Path(list(spec.submodule_search_locations)[0])
 
 
@@ -160,7 +168,7 @@ def vba_project(sheet_count: int) -> bytes:
 
 
 class MacroParts:
-    """workbook.VbaParts: code names, the config sheet, the VBA project, buttons, UDF cells."""
+    """writer.VbaParts: code names, the config sheet, the VBA project, buttons, UDF cells."""
 
     def prepare(self, wb, sheets) -> None:
         conf = wb.add_worksheet(CONF_SHEET)
@@ -180,21 +188,13 @@ class MacroParts:
             ws.set_vba_name(f"Sheet{n}")
 
     def finish(self, wb, sheets, layout: Layout) -> None:
-        from xlreport.workbook.book import BAD_FILL, BAD_FONT, FONT, GOOD_FILL, GOOD_FONT
-
         worksheets = wb.worksheets()
         unnamed = [ws.name for ws in worksheets if not ws.vba_codename]
         if unnamed:  # a sheet added after prepare() would not match the document modules
             raise RuntimeError(f"sheets without a VBA code name: {unnamed}")
         wb.add_vba_project(io.BytesIO(vba_project(len(worksheets))), is_stream=True)
 
-        base = {"font_name": FONT, "font_size": 11, "valign": "vcenter"}
-        label = wb.add_format({**base, "border": 1, "bold": True, "align": "center", "bg_color": "#D9E1F2"})
-        status = wb.add_format({**base, "border": 1, "bold": True, "font_size": 14, "align": "center"})
-        hint = wb.add_format({**base, "font_color": "#595959", "font_size": 10})
-        header = wb.add_format({**base, "border": 1, "bold": True, "align": "center", "bg_color": "#D9E1F2"})
-        good = wb.add_format({"bg_color": GOOD_FILL, "font_color": GOOD_FONT})
-        bad = wb.add_format({"bg_color": BAD_FILL, "font_color": BAD_FONT})
+        f = Formats(wb)  # the workbook's own styles (XlsxWriter writes each distinct format once)
 
         ws = sheets[SHEET_CHECKS]
         args = udf_arguments(layout)
@@ -202,17 +202,17 @@ class MacroParts:
         ws.set_column(c, c, 24)
         ws.set_column(c + 1, c + 1, 30)
         ws.set_column(c + 2, c + 2, 70)
-        ws.write_string(UDF_LABEL_ROW, c, "Python 校验（Excel）", label)
-        ws.write_formula(UDF_LABEL_ROW, c + 1, f"={STATUS_UDF}({args})", status, "")
+        ws.write_string(UDF_LABEL_ROW, c, "Python 校验（Excel）", f.udf_label)
+        ws.write_formula(UDF_LABEL_ROW, c + 1, f"={STATUS_UDF}({args})", f.udf_status, "")
         ws.conditional_format(UDF_LABEL_ROW, c + 1, UDF_LABEL_ROW, c + 1,
-                              {"type": "cell", "criteria": "==", "value": '"通过"', "format": good})
+                              {"type": "cell", "criteria": "==", "value": '"通过"', "format": f.good})
         ws.conditional_format(UDF_LABEL_ROW, c + 1, UDF_LABEL_ROW, c + 1,
                               {"type": "formula", "criteria": f"=ISNUMBER(SEARCH(\"个错误\",{col_letter(c + 1)}{UDF_LABEL_ROW + 1}))",
-                               "format": bad})
-        ws.write_string(UDF_LABEL_ROW + 1, c, "与左侧公式校验相同的规则，由本机 Python（xlreport）计算；", hint)
-        ws.write_string(UDF_LABEL_ROW + 2, c, "仅 Windows 版 Excel 启用宏后有效，其他软件中显示 #NAME? 属正常。", hint)
+                               "format": f.bad})
+        ws.write_string(UDF_LABEL_ROW + 1, c, "与左侧公式校验相同的规则，由本机 Python（xlreport）计算；", f.udf_hint)
+        ws.write_string(UDF_LABEL_ROW + 2, c, "仅 Windows 版 Excel 启用宏后有效，其他软件中显示 #NAME? 属正常。", f.udf_hint)
         # A dynamic array: Excel 365/2021 spills the table (header + one row per problem)
-        ws.write_dynamic_array_formula(UDF_TABLE_ROW, c, UDF_TABLE_ROW, c, f"={CHECK_UDF}({args})", header,
+        ws.write_dynamic_array_formula(UDF_TABLE_ROW, c, UDF_TABLE_ROW, c, f"={CHECK_UDF}({args})", f.udf_label,
                                        CHECK_HEADER[0])
 
         for name in BUTTON_SHEETS:
@@ -224,4 +224,4 @@ class MacroParts:
 def button_cell(sheet: str) -> tuple[int, int]:
     """Top-left cell of the 生成报告 button: beside the cover's hints (D3), and
     over the empty part of 校验 right of 结论/错误数/警告数 (C3)."""
-    return {SHEET_COVER: (2, 3), SHEET_CHECKS: (2, 2)}[sheet]
+    return {SHEET_COVER: (FORM_FIRST_ROW, 3), SHEET_CHECKS: (STATUS_ROW, 2)}[sheet]

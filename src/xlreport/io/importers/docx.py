@@ -18,7 +18,7 @@ import zlib
 from pathlib import Path
 
 from xlreport.errors import InputError
-from xlreport.workbook.book import MAX_MEMBERS, MAX_RATIO, MAX_UNCOMPRESSED
+from xlreport.io.guards import MAX_MEMBERS, MAX_RATIO, MAX_UNCOMPRESSED
 from xlreport.io.importers.document import Cell, Document, Paragraph, Table
 from xlreport.io.importers.normalize import clean
 

@@ -1,5 +1,7 @@
 """Document → report data: map the tables and text of a published report to data keys.
 
+It is over 500 lines because matching tables, cover and text is one algorithm over shared normalisation; split, its parts would only call each other.
+
 Every label used here comes from the format declarations (formats/v2019.py,
 formats/v2021.py through spec.Field.place/row/column, ReportFormat.sections and
 .texts); nothing is typed a second time. Both versions are matched at once, so
@@ -16,6 +18,7 @@ How a label is recognised (see `similarity` and `_row_score`):
 - words are compared with difflib's ratio, or — for abbreviations such as
   「1.逾期不补正」 — by how much of the shorter label appears in order in the
   longer one; parenthesised annotations are compared with and without.
+
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from xlreport.checks.engine import Problem, problem
+from xlreport.model.report import Problem, problem
 from xlreport.errors import InputError
 from xlreport.model.formats import FORMATS, format_for_year
 from xlreport.model.spec import ReportFormat
@@ -822,7 +825,7 @@ def _contact(paragraphs: list[Paragraph], out: Imported) -> None:
         return
 
 
-# The sentences `xlreport render` writes itself (word.py): a report it made is read back
+# The sentences `xlreport render` writes itself (report/sentences.py): a report it made is read back
 # without them, and 六's fee sentence gives back fee.count / fee.amount_yuan. They are compared
 # without whitespace (a PDF may put a space or a line break into a wrapped sentence), and a
 # sentence may come split over two paragraphs (a wrapped line taken for a paragraph end).
@@ -852,8 +855,8 @@ def _drop_sentence(parts: list[str], is_it) -> tuple[list[str], Any]:
 
 
 def _generated(texts: dict[str, list[str]], out: Imported) -> None:
-    from xlreport.checks.engine import evaluate
-    from xlreport.report.docx import on_request_sentence
+    from xlreport.checks.values import evaluate
+    from xlreport.model.sentences import on_request_sentence
 
     fmt = out.fmt
     if fmt.has("fee.count") and texts.get("text.other"):
@@ -896,7 +899,7 @@ def _version_problems(out: Imported, fmt: ReportFormat, year: int | None) -> Non
 
 def import_report(path: str | Path):
     """A published report file as a `data.Report` (cells = where each value was printed)."""
-    from xlreport.io.data import Report
+    from xlreport.model.report import Report
     from xlreport.io.importers import extract
 
     doc = extract(path)

@@ -1,5 +1,7 @@
 """Text PDFs exported from Word/WPS -> Document.
 
+It is over 500 lines because finding tables from ruling lines, joining them across pages and rebuilding paragraphs share one page model.
+
 Library: pypdfium2 (Apache-2.0/BSD-3; Google's PDFium), chosen over pdfplumber
 (MIT, on pdfminer.six) by bench/import_pdf.py: the same extraction on both
 finds the same tables, numbers and paragraphs on the real reports, and PDFium
@@ -18,6 +20,7 @@ by a page break is joined with its continuation on the next page (same left
 and right edges, nothing but the page footer between them), and so is a
 merged cell cut by it; `row_pages` keeps the page of every grid row. Page
 numbers printed in a footer or header (「— 1 —」, 「- 3 -」, 「第 1 页」) are dropped.
+
 """
 
 from __future__ import annotations

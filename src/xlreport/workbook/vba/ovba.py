@@ -1,5 +1,7 @@
 """Build an Excel ``vbaProject.bin`` from VBA text sources ([MS-OVBA]).
 
+It is over 500 lines because it follows [MS-OVBA] record by record, in the specification's order.
+
 The VBA storage written here contains only what MS-OVBA requires a writer to
 produce; there is no compiled code (p-code) and no performance cache, so Office
 compiles the project from source when it opens it:
@@ -12,6 +14,7 @@ compiles the project from source when it opens it:
 
 The container is written by :func:`xlreport.workbook.vba.cfb.write_cfb` ([MS-CFB]).
 Everything is deterministic: the same modules always give the same bytes.
+
 """
 
 from __future__ import annotations

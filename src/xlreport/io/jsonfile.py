@@ -1,8 +1,8 @@
-"""Report data: JSON data files (data-model.md §3), loading any report file,
-and last year's figures for the cross-year rules.
+"""JSON data files (data-model.md §3): read strictly, written in the order of the format.
 
-Inside the program a report is one flat dict keyed by the dotted keys of
-data-model.md §2 (meta.*, t2.*, t3.*, t4.*, fee.*, text.*, previous.*).
+Reading never drops a value silently: an unknown key, or a key of the other format
+version, is an `unknown-key` problem; what cannot be a report (invalid JSON, not UTF-8,
+a list where a number belongs, a broken character) is an InputError with a Chinese line.
 """
 
 from __future__ import annotations
@@ -10,14 +10,14 @@ from __future__ import annotations
 import json
 import os
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from xlreport.checks.engine import Problem, evaluate, problem
+from xlreport.checks.values import evaluate
 from xlreport.errors import InputError, reason
-from xlreport.io.files import PUBLISHED, not_readable_reason, warn, write_bytes_atomic
+from xlreport.io.files import write_bytes_atomic
 from xlreport.model.formats import FORMATS, format_for_year
+from xlreport.model.report import Problem, Report, problem
 from xlreport.model.spec import ReportFormat
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -25,76 +25,35 @@ SECTIONS = ("format", "meta", "values", "text", "previous")
 MAX_JSON_BYTES = 20 * 1024 * 1024  # a real data file is ~10 KB
 
 
-@dataclass
-class Report:
-    """One report as read from a file, ready for `check`."""
-
-    path: str
-    fmt: ReportFormat
-    data: dict[str, Any]
-    cells: dict[str, str] = field(default_factory=dict)  # key -> 表三!D7 (workbooks), printed place (published reports)
-    problems: list[Problem] = field(default_factory=list)  # found while reading (unknown-key, format-version)
-    notes: list[str] = field(default_factory=list)  # published reports: what the importer could not read
-
-
-# Published reports (web pages, Word, PDF, text) are read by the importer (xlreport import).
-PUBLISHED_SUFFIXES = PUBLISHED  # read by the importers (files.py keeps the registry of suffixes)
-
-
-def load_report(path: str | os.PathLike) -> Report:
-    """Read a JSON data file, an xlreport workbook or a published report; raise InputError if it cannot be read."""
-    p = Path(path)
-    if not p.exists():
-        raise InputError(f"找不到文件“{p}”，请检查路径")
-    if p.is_dir():
-        try:
-            os.listdir(p)
-        except OSError as exc:  # an unreadable folder is not an empty one
-            raise InputError(f"无法打开文件夹“{p}”（{reason(exc, '读取')}），请检查该文件夹的权限") from None
-        raise InputError(f"“{p}”是一个文件夹，其中没有可检查的数据文件（.json）、工作簿（.xlsx/.xlsm）或已发布的报告")
-    suffix = p.suffix.lower()
-    if suffix == ".json":
-        return read_json(p)
-    if suffix in (".xlsx", ".xlsm"):
-        from xlreport.workbook.book import read_workbook  # only workbook input pays for the reader
-
-        return read_workbook(p)
-    if suffix in PUBLISHED_SUFFIXES:
-        from xlreport.io.importers.match import import_report  # only published reports pay for the importer
-
-        return import_report(p)
-    raise InputError(not_readable_reason(p))  # the reasons for every other kind live beside READABLE
-
-
 def read_json(path: Path) -> Report:
     try:
         size = path.stat().st_size
         if size > MAX_JSON_BYTES:
-            raise InputError(f"“{path.name}”有 {size // 1024 // 1024} MB，不像年度报告数据文件（通常只有几十 KB）")
+            raise InputError(f"“{path.name}”有 {size // 1024 // 1024} MB，不像年度报告数据文件（通常只有几十 KB）", code="too-large")
         raw = path.read_bytes()
     except OSError as exc:
-        raise InputError(f"无法读取“{path}”（{reason(exc, '读取')}），请检查文件的权限") from None
+        raise InputError(f"无法读取“{path}”（{reason(exc, '读取')}），请检查文件的权限", code="unreadable") from None
     if not raw.strip():
-        raise InputError(f"“{path.name}”是空文件，不是年度报告数据文件")
+        raise InputError(f"“{path.name}”是空文件，不是年度报告数据文件", code="bad-json")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise InputError(f"“{path.name}”不是 UTF-8 编码，请用 UTF-8 编码保存 JSON 数据文件") from None
+        raise InputError(f"“{path.name}”不是 UTF-8 编码，请用 UTF-8 编码保存 JSON 数据文件", code="bad-json") from None
     try:
         doc = json.loads(text, object_pairs_hook=_no_duplicates)
     except json.JSONDecodeError as exc:
         raise InputError(f"“{path.name}”不是有效的 JSON：第 {exc.lineno} 行第 {exc.colno} 列附近有错误，"
-                         f"请检查引号、逗号和括号是否成对") from None
+                         f"请检查引号、逗号和括号是否成对", code="bad-json") from None
     except DuplicateKey as exc:
-        raise InputError(f"“{path.name}”中“{exc.key}”出现了不止一次（{exc.values}），无法确定用哪一个；请只保留一个") from None
+        raise InputError(f"“{path.name}”中“{exc.key}”出现了不止一次（{exc.values}），无法确定用哪一个；请只保留一个", code="bad-json") from None
     except RecursionError:
-        raise InputError(f"“{path.name}”嵌套层数过多，不是年度报告数据文件") from None
+        raise InputError(f"“{path.name}”嵌套层数过多，不是年度报告数据文件", code="bad-json") from None
     except ValueError:  # e.g. an integer of thousands of digits
-        raise InputError(f"“{path.name}”中有位数过多的数字，不是年度报告数据文件") from None
+        raise InputError(f"“{path.name}”中有位数过多的数字，不是年度报告数据文件", code="bad-json") from None
     where = _broken_character(doc)
     if where is not None:
         raise InputError(f"“{path.name}”中{where}有不完整的字符（半个表情符号等，常见于被截断的文字），"
-                         f"无法写入工作簿或报告；请在该处删除乱码或重新输入后保存") from None
+                         f"无法写入工作簿或报告；请在该处删除乱码或重新输入后保存", code="bad-json") from None
     fmt, data, problems = parse_document(doc, path.name)
     return Report(str(path), fmt, data, {}, problems)
 
@@ -145,7 +104,7 @@ def _short(value: Any) -> str:
 def parse_document(doc: Any, name: str) -> tuple[ReportFormat, dict[str, Any], list[Problem]]:
     """Strictly read a data-file document into (format, flat dict, unknown-key problems)."""
     if not isinstance(doc, dict):
-        raise InputError(f"“{name}”的内容应是一个 JSON 对象（{{\"meta\": …, \"values\": …}}），而不是{_kind(doc)}")
+        raise InputError(f"“{name}”的内容应是一个 JSON 对象（{{\"meta\": …, \"values\": …}}），而不是{_kind(doc)}", code="bad-json")
     problems: list[Problem] = []
     sections = {}
     for key, value in doc.items():
@@ -154,14 +113,14 @@ def parse_document(doc: Any, name: str) -> tuple[ReportFormat, dict[str, Any], l
                                     f"顶层只能有 {', '.join(SECTIONS)}"))
             continue
         if key != "format" and value is not None and not isinstance(value, dict):
-            raise InputError(f"“{name}”中的“{key}”应是一个 JSON 对象，而不是{_kind(value)}")
+            raise InputError(f"“{name}”中的“{key}”应是一个 JSON 对象，而不是{_kind(value)}", code="bad-json")
         sections[key] = value if value is not None else ({} if key != "format" else None)
 
     meta = {}
     for key, value in (sections.get("meta") or {}).items():
         full = key if key.startswith("meta.") else f"meta.{key}"
         if full in meta:
-            raise InputError(f"“{name}”的 meta 中“{full.removeprefix('meta.')}”写了两次（{key} 和 {full}），请只保留一个")
+            raise InputError(f"“{name}”的 meta 中“{full.removeprefix('meta.')}”写了两次（{key} 和 {full}），请只保留一个", code="bad-json")
         if isinstance(value, (int, float)) and not isinstance(value, bool) and full not in ("meta.year",):
             value = _number_as_text(value)  # a phone or post code written as a number
         meta[full] = value
@@ -182,7 +141,7 @@ def parse_document(doc: Any, name: str) -> tuple[ReportFormat, dict[str, Any], l
         elif isinstance(value, (int, float)) and not isinstance(value, bool):
             data[key] = str(value)
         else:
-            raise InputError(f"“{name}”中文字项“{key}”应是字符串，而不是{_kind(value)}")
+            raise InputError(f"“{name}”中文字项“{key}”应是字符串，而不是{_kind(value)}", code="bad-json")
     for section, prefix_ok in (("values", lambda k: not k.startswith(("meta.", "previous.", "text."))),
                                ("previous", lambda k: k.startswith("previous."))):
         for key, value in (sections.get(section) or {}).items():
@@ -190,7 +149,7 @@ def parse_document(doc: Any, name: str) -> tuple[ReportFormat, dict[str, Any], l
                 problems.append(problem("unknown-key", [key], _unknown_value_message(key, section, fmt)))
                 continue
             if isinstance(value, (dict, list)):
-                raise InputError(f"“{name}”中“{key}”的值应是数字，而不是{_kind(value)}")
+                raise InputError(f"“{name}”中“{key}”的值应是数字，而不是{_kind(value)}", code="bad-json")
             data[key] = value
     return fmt, data, problems
 
@@ -233,7 +192,7 @@ def _choose_format(declared: Any, year: Any, values: dict, name: str) -> ReportF
     if declared is not None:
         if str(declared) not in FORMATS:
             allowed = " 或 ".join(f'"{v}"' for v in FORMATS)
-            raise InputError(f"“{name}”中的 format 为“{declared}”，只能是 {allowed}")
+            raise InputError(f"“{name}”中的 format 为“{declared}”，只能是 {allowed}", code="bad-json")
         return FORMATS[str(declared)]
     if isinstance(year, int) and not isinstance(year, bool):
         return format_for_year(year)
@@ -242,7 +201,7 @@ def _choose_format(declared: Any, year: Any, values: dict, name: str) -> ReportF
         others = [o for o in FORMATS.values() if o is not fmt]
         if any(fmt.has(k) and not any(o.has(k) for o in others) for k in values):
             return fmt
-    raise InputError(f"“{name}”没有 format，也没有有效的 meta.year，无法确定格式版本；请填写报告年度")
+    raise InputError(f"“{name}”没有 format，也没有有效的 meta.year，无法确定格式版本；请填写报告年度", code="bad-json")
 
 
 def _kind(value: Any) -> str:
@@ -288,88 +247,8 @@ def dumps(data: dict[str, Any], fmt: ReportFormat) -> str:
 
 
 def write_json(path: str | os.PathLike, data: dict[str, Any], fmt: ReportFormat, force: bool = False) -> Path:
-    return write_bytes_atomic(path, dumps(data, fmt).encode("utf-8"), force, notify=warn)
+    """Write the data file atomically; returns the path written (another name when the target is
+    held open by another program on Windows: see files.write_atomic)."""
+    return write_bytes_atomic(path, dumps(data, fmt).encode("utf-8"), force)
 
 
-def previous_values(last: Report, fmt: ReportFormat, this_year: Any = None) -> dict[str, Any]:
-    """Last year's report as this year's `previous.*` keys.
-
-    Only keys that exist in both versions carry over, so across the 2020→2021
-    format change only table 三's carry-over applies (format.md §4.3 R2.8).
-    Refuses a report that is not of the year before `this_year`.
-    """
-    last_year = last.data.get("meta.year")
-    if isinstance(this_year, int) and isinstance(last_year, int) and last_year != this_year - 1:
-        raise InputError(f"上年数据“{Path(last.path).name}”是 {last_year} 年的报告，不是 {this_year} 年的上一年，请核对")
-    numbers = evaluate(last.data, last.fmt).numbers
-    out: dict[str, Any] = {}
-    for f in fmt.previous:
-        source = f.key.removeprefix("previous.")
-        if last.fmt.has(source) and numbers.get(source) is not None:
-            out[f.key] = numbers[source]
-    return out
-
-
-def previous_warnings(data: dict[str, Any], fmt: ReportFormat, last: Report, name: str,
-                      given: dict[str, Any] | None = None) -> list[str]:
-    """What a person must know about last year's report before trusting the cross-year
-    rules: it is another agency's, or it has none of the figures those rules compare
-    (a blank workbook turns them off). `name` is this report's file."""
-    out = []
-    this_agency, last_agency = data.get("meta.agency"), last.data.get("meta.agency")
-    last_name = Path(last.path).name
-    if (isinstance(this_agency, str) and isinstance(last_agency, str) and _agency(this_agency) and _agency(last_agency)
-            and _agency(this_agency) != _agency(last_agency)):
-        this = f"“{Path(name).name}”" if name else "本报告"
-        out.append(f"上年数据“{last_name}”是“{last_agency.strip()}”的报告，与{this}的机关"
-                   f"“{this_agency.strip()}”不同；请核对 --previous 是否是本机关上一年的报告")
-    sources = [f.key.removeprefix("previous.") for f in fmt.previous]
-    inputs = [k for k in sources if last.fmt.has(k) and not last.fmt.field(k).derived]  # the figures typed in
-    if given is None:
-        given = previous_values(last, fmt, data.get("meta.year"))
-    missing = [k for k in inputs if f"previous.{k}" not in given]
-    if inputs and not given:
-        out.append(f"上年数据“{last_name}”中没有填写数字（是空白的工作簿或数据文件？），跨年度校验未进行；"
-                   f"请用填好的上年报告作为 --previous")
-    elif missing:
-        out.append(f"上年数据“{last_name}”中有 {len(missing)} 项数字未填写或不是数字，"
-                   f"与这些数字有关的跨年度校验未进行")
-    return out
-
-
-def _agency(name: str) -> str:
-    """An agency name for comparison: full-width letters, digits and brackets as half-width
-    (NFKC), without any space."""
-    import unicodedata
-
-    return "".join(unicodedata.normalize("NFKC", name).split())
-
-
-def attach_previous(report: Report, last: Report) -> list[str]:
-    """Add last year's figures to `report`, and last year's texts under private keys
-    (repeated.PREVIOUS_TEXT + text key: read by rule text-repeated, declared by no format,
-    so never written to a file); returns the warnings of `previous_warnings`."""
-    from xlreport.checks.repeated import PREVIOUS_TEXT
-
-    given = previous_values(last, report.fmt, report.data.get("meta.year"))
-    report.data.update(given)
-    report.data.update({PREVIOUS_TEXT + t.key: last.data[t.key] for t in last.fmt.texts
-                        if isinstance(last.data.get(t.key), str)})
-    return previous_warnings(report.data, report.fmt, last, report.path, given)
-
-
-def prefill_from_previous(data: dict[str, Any], fmt: ReportFormat, last: Report, name: str = "") -> list[str]:
-    """Fill 上年数据 from last year's report, and this year's opening figures where still
-    blank: every cross-year check that fixes one of this year's values from last year's
-    alone (二、上年结转 = last year's 四、结转下年度继续办理; V2019 上一年项目数量 = last
-    year's 上一年项目数量 + 本年增/减) gives that value. Returns the warnings of
-    `previous_warnings`."""
-    prev = previous_values(last, fmt, data.get("meta.year"))
-    data.update(prev)
-    for c in fmt.all_checks():
-        if len(c.actual) != 1 or not all(t.key.startswith("previous.") for t in c.expected):
-            continue
-        target = c.actual[0].key
-        if data.get(target) is None and all(t.key in prev for t in c.expected):
-            data[target] = sum(t.coef * prev[t.key] for t in c.expected)
-    return previous_warnings(data, fmt, last, name, prev)

@@ -1,6 +1,8 @@
+# Over 500 lines on purpose: one developer tool building one document (styles, page, tables, content), not shipped.
 """Build `templates/report.docx`, the Word template of the report, from the format declarations.
 
-`tools/make_docx_template.py` calls `build_template()`; the generated file is
+A developer tool, not part of the installed package: `tools/make_docx_template.py`
+calls `build_template()`; the generated file is
 committed, and `tests/test_word_template.py` fails when the committed file no
 longer matches what this module would generate (`template_parts()` gives the
 normalised XML that is compared).
@@ -51,14 +53,23 @@ from typing import Callable, Iterable, Sequence
 
 from xlreport.model.formats import FORMATS
 from xlreport.model.spec import GridCell, ReportFormat, Table
+from xlreport.report.layout import (
+    CELL_MARGIN_TWIPS,
+    FOOTER_MM,
+    LATIN,
+    MARGINS_MM,
+    PAGE_H_MM,
+    PAGE_W_MM,
+    PERIOD_WORDS,
+    STYLES,
+    TEXT_WIDTH_MM,
+    TWIPS_PER_MM,
+    column_widths,
+    opening_sentence,
+)
 
-# --- page and type (GB/T 9704-2012) -----------------------------------------
-PAGE_W_MM, PAGE_H_MM = 210, 297
-MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}
-TEXT_WIDTH_MM = PAGE_W_MM - MARGINS_MM["left"] - MARGINS_MM["right"]  # 156 mm
-FOOTER_MM = 23  # page number 7 mm below the type area (35 − 7 − one 4号 line ≈ 23)
-LATIN = "Times New Roman"
-
+# --- page and type (GB/T 9704-2012): page, margins, styles and column widths are in
+# xlreport/report/layout.py (the web page uses them too)
 # GB/T 9704-2012 §5.2.1: 每面排 22 行，每行排 28 个字. A document grid ("lines and
 # characters", w:docGrid) makes Word and LibreOffice lay the body out that way:
 # the line pitch is 225 mm / 22 (579 twips = 28.95 pt; 29 pt would leave room for
@@ -70,21 +81,6 @@ LINE_TWIPS = 579
 LINE_PT = LINE_TWIPS / 20
 CONDENSE_TWENTIETHS = -10  # −0.5 pt a character, see _styles
 BODY_PT = 16
-
-TWIPS_PER_MM = 1440 / 25.4
-
-# style key -> (styleId, name shown in Word, east-Asian font, latin font, size pt)
-STYLES = {
-    "title": ("xlTitle", "报告标题", "方正小标宋简体", LATIN, 22),
-    "body": ("xlBody", "报告正文", "仿宋_GB2312", LATIN, 16),
-    "h1": ("xlHeading1", "一级标题", "黑体", LATIN, 16),
-    "h2": ("xlHeading2", "二级标题", "楷体_GB2312", LATIN, 16),
-    "cell": ("xlCell", "表格文字", "宋体", LATIN, 10),
-    "cell_label": ("xlCellLabel", "表格标签", "宋体", LATIN, 10),
-    "page": ("xlPageNumber", "页码", "宋体", "宋体", 14),
-    "control": ("xlControl", "模板控制", "宋体", "Consolas", 9),
-}
-CELL_PT = STYLES["cell"][4]
 CELL_LINE_PT = 13  # exact, so that table 三 fits on one page whatever the font's ascent
 
 # Word substitutes these when the 公文 fonts are missing (fontTable altName).
@@ -107,7 +103,7 @@ FIXED_DATE = _dt.datetime(2025, 1, 1, 0, 0, 0)
 
 
 def repo_template_path() -> Path:
-    return Path(__file__).resolve().parents[2] / "templates" / "report.docx"
+    return Path(__file__).resolve().parents[1] / "templates" / "report.docx"
 
 
 # ---------------------------------------------------------------------------
@@ -180,7 +176,7 @@ class _Builder:
         from docx.enum.table import WD_ALIGN_VERTICAL
 
         doc_table = self.doc.add_table(rows=table.n_rows, cols=table.n_cols)
-        widths = _column_widths(table)
+        widths = column_widths(table)
         _table_properties(doc_table, widths)
         for cell in sorted(table.cells, key=lambda c: (c.row, c.col)):
             word_cell = doc_table.cell(cell.row, cell.col)
@@ -212,53 +208,6 @@ def _cell_text(cell: GridCell, table: Table, fmt: ReportFormat) -> str:
     return text
 
 
-CELL_MARGIN_TWIPS = 57  # left and right, see _table_properties
-# A header word is not broken inside: every column under a one-column header is at
-# least this many characters wide (商业企业, 社会公益/组织, 法律服务/机构), and wide
-# enough for its header when that is shorter (自然人).
-HEADER_WORD_CHARS = 4
-
-
-def _chars_twips(chars: int) -> int:
-    """Width of a column that holds `chars` table characters on a line (with a little slack)."""
-    return chars * CELL_PT * 20 + 2 * CELL_MARGIN_TWIPS + 40
-
-
-def _vertical_columns(table: Table) -> set[int]:
-    """Columns that hold only group labels spanning several rows (三、本年度办理结果,
-    （三）不予公开 …): printed one character per line, as in the published reports."""
-    cols: dict[int, bool] = {}
-    for c in table.cells:
-        if c.colspan == 1:
-            ok = c.role == "label" and c.rowspan > 1
-            cols[c.col] = cols.get(c.col, True) and ok
-    return {col for col, ok in cols.items() if ok}
-
-
-def _column_widths(table: Table) -> list[int]:
-    """Column widths in twips filling 156 mm: group-label columns one character wide,
-    header columns wide enough for their words (where the table leaves room: not
-    table 四's fifteen columns), the rest proportional to the declared widths."""
-    total = round(TEXT_WIDTH_MM * TWIPS_PER_MM)
-    weights = list(table.col_widths) or [1] * table.n_cols
-    fixed = {col: _chars_twips(1) for col in _vertical_columns(table)}
-    minimum = {c.col: _chars_twips(max(3, min(HEADER_WORD_CHARS, len(c.text))))
-               for c in table.cells if c.role == "header" and c.colspan == 1}
-    if sum(minimum.values()) + sum(fixed.values()) > total * 0.8:  # table 四: 15 narrow columns
-        minimum = {}
-    while True:
-        free = [i for i in range(table.n_cols) if i not in fixed]
-        rest = total - sum(fixed.values())
-        share = {i: rest * weights[i] / sum(weights[j] for j in free) for i in free}
-        short = [i for i in free if share[i] < minimum.get(i, 0)]
-        if not short:
-            break
-        fixed.update({i: minimum[i] for i in short})
-    widths = [int(fixed[i]) if i in fixed else int(share[i]) for i in range(table.n_cols)]
-    widths[free[-1] if free else -1] += total - sum(widths)
-    return widths
-
-
 def _table_properties(doc_table, widths: list[int]) -> None:
     from docx.oxml import parse_xml
 
@@ -270,8 +219,8 @@ def _table_properties(doc_table, widths: list[int]) -> None:
         f'<w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="center"/>'
         f"<w:tblBorders>{borders}</w:tblBorders>"
         '<w:tblLayout w:type="fixed"/>'
-        '<w:tblCellMar><w:top w:w="28" w:type="dxa"/><w:left w:w="57" w:type="dxa"/>'
-        '<w:bottom w:w="28" w:type="dxa"/><w:right w:w="57" w:type="dxa"/></w:tblCellMar>'
+        f'<w:tblCellMar><w:top w:w="28" w:type="dxa"/><w:left w:w="{CELL_MARGIN_TWIPS}" w:type="dxa"/>'
+        f'<w:bottom w:w="28" w:type="dxa"/><w:right w:w="{CELL_MARGIN_TWIPS}" w:type="dxa"/></w:tblCellMar>'
         '<w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" '
         'w:noHBand="1" w:noVBand="1"/>'
         "</w:tblPr>")
@@ -561,19 +510,6 @@ def _package(doc) -> None:
 
 # ---------------------------------------------------------------------------
 # The document.
-
-
-# The statistics period of the opening paragraph: 自<year>年1月1日起至<year>年12月31日止。
-PERIOD_WORDS = ("本报告中所列数据的统计期限自", "年1月1日起至", "年12月31日止。")
-
-
-def opening_sentence(fmt: ReportFormat) -> str:
-    """The first sentence of the report (legal basis and its parts), the same in the
-    Word template and the web page (webpage.py): each part in its heading's own words
-    (四 「政府信息公开行政复议、行政诉讼情况」)."""
-    parts = "、".join(s.heading.split("、", 1)[1] for s in fmt.sections)
-    return (f"本报告根据《中华人民共和国政府信息公开条例》第五十条规定编制，全文包括{parts}"
-            f"{'一二三四五六七八九'[len(fmt.sections) - 1]}个部分。")
 
 
 def _content(b: _Builder) -> None:

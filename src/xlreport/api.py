@@ -1,0 +1,372 @@
+"""The Python API: every job of the command line, as functions (docs/api.md).
+
+    import xlreport
+    result = xlreport.check("2024年报表.xlsx", previous="2023年报表.xlsx")
+    if result.ok:
+        xlreport.render_docx(result.report, "2024年报.docx")
+
+Each function does its job once here; the command line, the Excel button and
+functions, and the demo call these and only print. Nothing here prints: what a
+person must know is returned (`notices`), and what cannot be done raises an
+`XlreportError` (InputError, OutputError, …) with a Chinese message and a stable `code`.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import Any, Callable, Sequence, Union
+
+from xlreport.errors import InputError, MissingProgram, OutputError, XlreportError, reason, shown
+from xlreport.model.report import CheckResult, Problem, Report, has_errors
+from xlreport.model.spec import ReportFormat
+
+PathLike = Union[str, os.PathLike]
+ReportLike = Union[Report, PathLike]
+
+
+# ---------------------------------------------------------------------------
+# reading and checking
+
+
+def load(path: PathLike) -> Report:
+    """Read a report: a JSON data file, an xlreport workbook (.xlsx/.xlsm, any released
+    layout), or a published report (.html/.htm/.docx/.doc/.wps/.pdf/.txt/.md).
+    Raises InputError with a Chinese reason when it cannot be read."""
+    from xlreport.io.readers import load_report
+
+    return load_report(path)
+
+
+def _report(report_or_path: ReportLike) -> Report:
+    return report_or_path if isinstance(report_or_path, Report) else load(report_or_path)
+
+
+def attach_previous(report: Report, previous: ReportLike) -> list[str]:
+    """Give `report` last year's figures and texts (for the cross-year rules and
+    text-repeated); returns the notices (another agency's report, a blank one)."""
+    from xlreport.io.previous import attach_previous as attach
+
+    return attach(report, _report(previous))
+
+
+def check(report_or_path: ReportLike, previous: ReportLike | None = None) -> CheckResult:
+    """Every problem of one report (data-model.md §4), with last year's report if given.
+
+    Never raises on bad data (that is what the problems are); raises InputError when a
+    file cannot be read at all."""
+    from xlreport.checks import check as run_rules
+
+    report = _report(report_or_path)
+    notices = attach_previous(report, previous) if previous is not None else []
+    problems = report.problems + run_rules(report.data, report.fmt, report.cells)
+    return CheckResult(report, problems, notices)
+
+
+@dataclass
+class FileResult:
+    """One file of a batch, as plain data (it crosses process boundaries)."""
+
+    file: str  # the name as given, printable (a name that is not UTF-8 decoded for display)
+    format: str | None = None
+    problems: list[Problem] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    error: str | None = None  # why the file could not be read (or checked)
+    not_checked: bool = False  # a file of another kind, or a folder that cannot be opened
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and not has_errors(self.problems)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The object of `check --json` (data-model.md §5, plus "warnings" and "notes")."""
+        out: dict[str, Any] = {"file": self.file, "format": self.format,
+                               "problems": [p.to_dict() for p in self.problems]}
+        if self.error is not None:
+            out["error"] = self.error
+            if self.notices:
+                out["warnings"] = list(self.notices)
+            return out
+        out["warnings"] = list(self.notices)
+        if self.notes:
+            out["notes"] = list(self.notes)
+        return out
+
+
+@dataclass
+class BatchResult:
+    """The files of `check_files`, in order, and how many were left out on purpose
+    (Office lock files, hidden files: files.ignored_on_purpose)."""
+
+    results: list[FileResult]
+    ignored: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return all(r.ok for r in self.results)
+
+
+def check_file(path: PathLike, previous: Report | None = None) -> FileResult:
+    """Check one file of a batch; never raises (an unreadable file is a FileResult with an error)."""
+    name = os.fspath(path)
+    file = shown(name)  # printable and valid in JSON, whatever the name's encoding
+    try:
+        report = load(name)
+    except XlreportError as exc:
+        return FileResult(file, error=shown(exc.message))
+    except OSError as exc:
+        return FileResult(file, error=f"无法读取（{reason(exc, '读取')}）")
+    except Exception as exc:  # one broken file must not stop a batch
+        return FileResult(file, error=shown(f"无法读取（{type(exc).__name__}: {exc}）"))
+    try:
+        result = check(report, previous)
+    except XlreportError as exc:
+        return FileResult(file, report.fmt.version, error=shown(exc.message))
+    except Exception as exc:  # a bug must not stop a batch either; say which file
+        return FileResult(file, report.fmt.version, error=shown(f"程序内部错误（{type(exc).__name__}: {exc}），"
+                                                                f"请把这个文件发给维护人员"))
+    return FileResult(file, report.fmt.version, result.problems, result.notices, list(report.notes))
+
+
+def not_checked(path: PathLike, why: str) -> FileResult:
+    return FileResult(shown(os.fspath(path)), error=shown(why), not_checked=True)
+
+
+def check_files(paths: Sequence[PathLike], previous: ReportLike | None = None,
+                progress: Callable[[int, int], None] | None = None) -> BatchResult:
+    """Check files and folders (searched recursively): every file found is checked or
+    listed as not checked with the reason. Large batches use every core (at most 8
+    processes); a stop signal raises batch.Stopped, and no worker outlives the batch.
+    `previous` (last year's report) applies to every file."""
+    from xlreport.batch import find_reports, run_many
+
+    last = _report(previous) if previous is not None else None
+    found = find_reports(paths)
+    to_check = [name for name, why in found.entries if why is None]
+    checked = iter(run_many(partial(check_file, previous=last), to_check, progress))
+    results = [not_checked(name, why) if why else next(checked) for name, why in found.entries]
+    return BatchResult(results, found.ignored)
+
+
+# ---------------------------------------------------------------------------
+# writing
+
+
+@dataclass
+class Written:
+    """A file written (atomically; never over an existing one without force), and what
+    the person must know about it."""
+
+    path: Path
+    notices: list[str] = field(default_factory=list)
+
+    def __fspath__(self) -> str:
+        return str(self.path)
+
+
+def _moved(requested: PathLike, written: PathLike) -> list[str]:
+    """The notice when the target was held open by another program (Word or Excel on
+    Windows) and the file was written under a numbered name instead."""
+    if Path(written) != Path(requested):
+        return [f"“{Path(requested).name}”正被其他程序打开，无法覆盖，已另存为“{Path(written).name}”"]
+    return []
+
+
+def output_path(kind: str, output: PathLike, *inputs: PathLike | None) -> Path:
+    """The output path, refused (OutputError) when its extension does not fit what `kind`
+    writes or it is one of the inputs (`export wb.xlsx -o wb.xlsx` would replace the workbook)."""
+    from xlreport.io.files import OUTPUT_KINDS, check_output
+
+    suffixes, what = OUTPUT_KINDS[kind]
+    return check_output(output, suffixes, what, tuple(inputs))
+
+
+def new_workbook(path: PathLike, year: int, agency: str | None = None, data: ReportLike | None = None,
+                 previous: ReportLike | None = None, macros: bool = False, force: bool = False) -> Written:
+    """Write the locked workbook of the right format version for `year` (.xlsx; .xlsm with
+    the 生成报告 button and the Python functions when `macros`), prefilled from a data
+    file or report (`data`) and from last year's report (`previous`)."""
+    from xlreport.checks.cover import LAST_YEAR, year_not_covered
+    from xlreport.checks.values import evaluate
+    from xlreport.io.previous import prefill_from_previous
+    from xlreport.model.formats import FIRST_YEAR, format_for_year
+    from xlreport.workbook.writer import write_workbook
+
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise InputError(f"报告年度{year_not_covered(year)}")
+    fmt = format_for_year(year)
+    out = output_path("new --macros" if macros else "new", path,
+                      *(x.path if isinstance(x, Report) else x for x in (data, previous) if x is not None))
+    values: dict[str, Any] = {}
+    notices: list[str] = []
+    if data is not None:
+        source = _report(data)
+        name = Path(source.path).name
+        if source.fmt is not fmt:
+            raise InputError(f"数据文件“{name}”是 {source.fmt.version} 版格式，"
+                             f"而 {year} 年度应使用 {fmt.version} 版格式，不能直接填入")
+        unknown = [p for p in source.problems if p.rule == "unknown-key"]  # not format-version of an import
+        if unknown:
+            keys = "、".join(k for p in unknown for k in p.keys)
+            raise InputError(f"数据文件“{name}”中有约定以外的项目：{keys}；请改正后再生成")
+        their_year = source.data.get("meta.year")
+        if isinstance(their_year, int) and their_year != year:
+            raise InputError(f"数据文件“{name}”是 {their_year} 年度的数据，与 --year {year} 不一致；"
+                             f"请核对年度（上一年的报告请用 --previous）")
+        values.update(source.data)
+        computed = evaluate({k: v for k, v in values.items() if not (fmt.has(k) and fmt.field(k).derived)},
+                            fmt).numbers
+        for f in fmt.value_fields:  # published totals become formulas: say where they disagree
+            given = values.get(f.key)
+            if f.derived and isinstance(given, (int, float)) and computed.get(f.key) not in (None, given):
+                notices.append(f"数据文件中{f.where}为 {given}，与各项之和 {computed[f.key]} 不一致；"
+                               f"工作簿中该格由公式计算，显示 {computed[f.key]}")
+    values["meta.year"] = year
+    if agency:
+        values["meta.agency"] = agency
+    if previous is not None:
+        notices += prefill_from_previous(values, fmt, _report(previous), os.fspath(path))
+    vba = None
+    if macros:
+        from xlreport.workbook.macros import MacroParts
+
+        vba = MacroParts()
+    written = write_workbook(out, fmt, values, force=force, vba=vba)
+    return Written(Path(written), notices + _moved(out, written))
+
+
+def upgrade_workbook(old: PathLike, path: PathLike, force: bool = False) -> Written:
+    """Carry a filled workbook made by an earlier release (any released layout) into the
+    current layout: every value, text, cover entry and last year's figure, as read; an
+    .xlsm stays an .xlsm (the current 生成报告 button and functions). The old file is not
+    changed. Refused when the workbook has keys outside the contract."""
+    report = load(old)
+    suffix = Path(old).suffix.lower()
+    if suffix not in (".xlsx", ".xlsm"):
+        raise InputError(f"“{Path(old).name}”不是工作簿：只有 xlreport 生成的工作簿（.xlsx/.xlsm）需要升级",
+                         code="unsupported-type")
+    year = report.data.get("meta.year")
+    if not isinstance(year, int) or isinstance(year, bool):
+        raise InputError(f"“{Path(old).name}”的封面“报告年度”没有填写有效年份，无法确定格式版本；请先填写报告年度",
+                         code="input")
+    return new_workbook(path, year, data=report, macros=suffix == ".xlsm", force=force)
+
+
+def export_json(report_or_path: ReportLike, path: PathLike | None = None, force: bool = False) -> Written | str:
+    """The report as a JSON data file (data-model.md §3): written to `path`, or returned as
+    text when `path` is None. Refused when the report has keys outside the contract (they
+    would be lost)."""
+    from xlreport.io.jsonfile import dumps, write_json
+
+    if path is not None:
+        output_path("export", path, None if isinstance(report_or_path, Report) else report_or_path)
+    report = _report(report_or_path)
+    unknown = [p for p in report.problems if p.rule == "unknown-key"]
+    if unknown:  # unknown keys in a JSON input would be lost: say so
+        keys = "、".join(k for p in unknown for k in p.keys)
+        raise InputError(f"“{Path(report.path).name}”中有约定以外的项目：{keys}；请改正后再导出")
+    if path is None:
+        return dumps(report.data, report.fmt)
+    written = write_json(path, report.data, report.fmt, force=force)
+    return Written(Path(written), _moved(path, written))
+
+
+@dataclass
+class Rendered:
+    """What `render_docx` / `render_html` did: the check of the report (`result`), the files
+    written (none when errors blocked them), and the notices: about last year's report and
+    removed control characters (`notices`), the fonts the PDF used instead of the 公文 fonts
+    (`pdf_notices`), a target held open by another program (`renamed`)."""
+
+    result: CheckResult
+    path: Path | None = None
+    pdf: Path | None = None
+    notices: list[str] = field(default_factory=list)
+    renamed: list[str] = field(default_factory=list)  # a target held open elsewhere: written under another name
+    pdf_notices: list[str] = field(default_factory=list)  # the fonts that stood in for the 公文 fonts in the PDF
+
+    @property
+    def blocked(self) -> bool:
+        """Errors in the data kept the report from being written."""
+        return self.path is None
+
+
+def _render(report_or_path: ReportLike, previous: ReportLike | None, ignore_errors: bool) -> tuple[CheckResult, bool]:
+    result = check(report_or_path, previous)
+    return result, bool(result.errors) and not ignore_errors
+
+
+def render_docx(report_or_path: ReportLike, path: PathLike, template: PathLike | None = None,
+                previous: ReportLike | None = None, pdf: bool = False, force: bool = False,
+                ignore_errors: bool = False) -> Rendered:
+    """Check the report, then render the Word report (and with `pdf` its PDF through
+    LibreOffice). With errors nothing is written unless `ignore_errors` (the figures are
+    then printed as entered). `force` only allows overwriting."""
+    from xlreport.io.files import check_target
+    from xlreport.io.office import find_soffice
+    from xlreport.report.docx import render_report
+    from xlreport.report.pdf import convert_pdf
+
+    target = output_path("render", path, None if isinstance(report_or_path, Report) else report_or_path,
+                         template, None if isinstance(previous, Report) else previous)
+    if target.suffix.lower() != ".docx":
+        raise OutputError(f"Word 报告应以 .docx 结尾，而不是“{target.name}”")
+    result, blocked = _render(report_or_path, previous, ignore_errors)
+    rendered = Rendered(result, notices=list(result.notices))
+    if blocked:
+        return rendered
+    pdf_target = target.with_suffix(".pdf")
+    if pdf:
+        check_target(pdf_target, force)
+        if find_soffice() is None:  # fail before writing anything
+            raise MissingProgram("未找到 LibreOffice（soffice），无法转换为 PDF；请安装 LibreOffice，"
+                                "或去掉 --pdf 只生成 Word 文件")
+    report = result.report
+    docx = render_report(report.data, report.fmt, target, template=template, force=force)
+    rendered.path = Path(docx.path)
+    rendered.notices += list(docx.warnings)
+    rendered.renamed += _moved(target, docx.path)
+    if pdf:
+        converted = convert_pdf(docx.path, pdf_target, force)
+        rendered.pdf = Path(converted.path)
+        rendered.pdf_notices += list(converted.warnings)
+        rendered.renamed += _moved(pdf_target, converted.path)
+    return rendered
+
+
+def render_html(report_or_path: ReportLike, path: PathLike, fragment: bool = False,
+                previous: ReportLike | None = None, force: bool = False, ignore_errors: bool = False) -> Rendered:
+    """Check the report, then write it as one self-contained web page for the government
+    site (or with `fragment` only the article body for pasting into a CMS editor)."""
+    from xlreport.report.webpage import HTML_SUFFIXES, render_html as write_page
+
+    target = output_path("render", path, None if isinstance(report_or_path, Report) else report_or_path,
+                         None if isinstance(previous, Report) else previous)
+    if target.suffix.lower() not in HTML_SUFFIXES:
+        raise OutputError(f"网页应以 .html 结尾，而不是“{target.name}”")
+    result, blocked = _render(report_or_path, previous, ignore_errors)
+    rendered = Rendered(result, notices=list(result.notices))
+    if blocked:
+        return rendered
+    page = write_page(result.report.data, result.report.fmt, target, force=force, fragment=fragment)
+    rendered.path = Path(page.path)
+    rendered.notices += list(page.warnings)
+    rendered.renamed += _moved(target, page.path)
+    return rendered
+
+
+def report_title(report: Report) -> str:
+    """「<机关全称><年份>年政府信息公开工作年度报告」, as the report prints it."""
+    from xlreport.report.context import build_context
+
+    return str(build_context(report.data, report.fmt)["title"])
+
+
+def formats() -> dict[str, ReportFormat]:
+    """The official formats by version ("2019", "2021")."""
+    from xlreport.model.formats import FORMATS
+
+    return dict(FORMATS)

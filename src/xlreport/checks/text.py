@@ -1,0 +1,117 @@
+"""Text rules: the parts of the report the clerk writes must say what the format and the
+条例 require (text-missing), and the 信息处理费 figures must agree (fee-consistency).
+Python form: `check_text`; formula form: `text_lines`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from xlreport.checks.formula import Line, blank, spaced
+from xlreport.model.report import BLANK_CHARS, Problem, is_blank, is_number, jsonable, number_text, problem
+from xlreport.model.spec import ReportFormat
+from xlreport.workbook.layout import Layout
+
+# Words that mean "nothing to report" in section 五 (common-errors.md E14).
+EMPTY_TEXT = {"", "无", "无。", "无.", "暂无", "暂无。", "无其他需要报告的事项。"}
+FEE_WORD = "信息处理费"  # what a 六 that speaks of the fees contains
+# 条例 第五十条第（四）项: 各级人民政府的年度报告还应当包括工作考核、社会评议和责任追究结果情况
+# (30号 format, 一、总体情况: part of 监督保障). A government's report that uses none of these
+# words in any of its texts says nothing of it. 追究 covers both 责任追究 and 追究责任.
+ACCOUNTABILITY_WORDS = ("考核", "评议", "追究")
+GOVERNMENT = "government"  # meta.agency_kind of 各级人民政府
+
+
+def check_text(data: dict[str, Any], fmt: ReportFormat, cells: dict[str, str] | None) -> list[Problem]:
+    out = []
+    # 一、总体情况 must say something (30号: 不能遗漏). Where the format prints the five
+    # sub-headings always (V2021), each needs its text; else (V2019) some text in 一.
+    for key, label, message in overview_requirements(fmt):
+        keys = key if isinstance(key, tuple) else (key,)
+        if all(not isinstance(data.get(k), str) or is_blank(data.get(k)) for k in keys):
+            out.append(problem("text-missing", keys, message, cells))
+    problems_text = data.get("text.problems")
+    if not isinstance(problems_text, str) or problems_text.strip(BLANK_CHARS) in EMPTY_TEXT:
+        out.append(problem("text-missing", ["text.problems"],
+                           "“五、存在的主要问题及改进情况”为空或只写了“无”，请写明本机关存在的主要问题和改进措施", cells))
+    if data.get("meta.agency_kind") == GOVERNMENT:
+        keys, message = accountability_requirement(fmt)
+        texts = [data.get(k) for k in keys[1:]]
+        if not any(isinstance(t, str) and word in t for t in texts for word in ACCOUNTABILITY_WORDS):
+            out.append(problem("text-missing", keys, message, cells))
+    if fmt.has("fee.count"):
+        other = data.get("text.other")
+        count, amount = data.get("fee.count"), data.get("fee.amount_yuan")
+        if is_blank(count) and is_blank(amount):
+            if not (isinstance(other, str) and FEE_WORD in other):
+                out.append(problem("text-missing", ["fee.count", "fee.amount_yuan", "text.other"],
+                                   "“六、其他需要报告的事项”未说明信息处理费情况，请填写收取信息处理费的申请件数和金额"
+                                   "（未收取的填 0）", cells))
+        elif is_blank(count) or is_blank(amount):
+            blank = "申请件数" if is_blank(count) else "金额"
+            out.append(problem("fee-consistency", ["fee.count", "fee.amount_yuan"],
+                               f"信息处理费只填了一项，“{blank}”未填写；请同时填写收费的申请件数和金额（未收取的都填 0）",
+                               cells))
+        elif is_number(count) and is_number(amount) and (count == 0) != (amount == 0):
+            out.append(problem("fee-consistency", ["fee.count", "fee.amount_yuan"],
+                               f"信息处理费申请件数为 {number_text(count)}，金额为 {number_text(amount)} 元：件数为 0 时金额应为 0，"
+                               f"件数大于 0 时金额应大于 0，请核对", cells, expected=jsonable(count), actual=jsonable(amount)))
+    return out
+
+
+def overview_requirements(fmt: ReportFormat) -> list[tuple[Any, str, str]]:
+    """(key or keys, label, message): the texts of 一 that must not be empty, per version."""
+    subs = [t for t in fmt.texts if t.key.startswith("text.overview.")]
+    if fmt.overview_subheadings == "when-filled":  # the 试行 format asks only for an overview
+        keys = tuple(t.key for t in fmt.texts if t.key.startswith("text.overview"))
+        return [(keys, "一、总体情况", "“一、总体情况”没有内容，请综述本机关的政府信息公开工作")]
+    return [(t.key, t.label, f"“一、总体情况”的“{t.label}”没有内容：{fmt.version} 版格式要求报告这一方面，请填写")
+            for t in subs]
+
+
+def accountability_requirement(fmt: ReportFormat) -> tuple[tuple[str, ...], str]:
+    """(keys, message) of a government's report that says nothing of 工作考核、社会评议和责任追究:
+    the agency kind, then every text searched for ACCOUNTABILITY_WORDS."""
+    labels = {t.key: t.label for t in fmt.texts}
+    kind = dict(fmt.field("meta.agency_kind").choices)[GOVERNMENT]
+    words = "".join(f"“{w}”" for w in ACCOUNTABILITY_WORDS)
+    message = (f"机关类型为“{kind}”，但报告正文各部分都没有出现{words}：条例第五十条要求{kind}的年度报告"
+               f"包括工作考核、社会评议和责任追究结果情况，请在“{labels['text.overview']}”的"
+               f"“{labels['text.overview.supervision']}”中写明")
+    return ("meta.agency_kind", *labels), message
+
+
+def text_lines(fmt: ReportFormat, layout: Layout) -> list[Line]:
+    """The text rules as 校验 lines."""
+    p = layout.positions
+    lines: list[Line] = []
+    for key, label, _ in overview_requirements(fmt):
+        keys = key if isinstance(key, tuple) else (key,)
+        empty_all = ",".join(blank(p[k].ref) for k in keys)
+        lines.append(Line("text-missing", f"“一、总体情况”{'' if len(keys) > 1 else '的“' + label + '”'}应有内容",
+                          keys, f"IF(AND({empty_all}),1,0)"))
+    problems = p["text.problems"].ref
+    trimmed = f"TRIM({spaced(problems)})"
+    empty = ",".join(f'{trimmed}="{w}"' for w in sorted(EMPTY_TEXT) if w)
+    lines.append(Line("text-missing", "“五、存在的主要问题及改进情况”应写明问题和改进措施", ("text.problems",),
+                      f"IF(ISERROR({problems}),1,IF(OR({blank(problems)},{empty}),1,0))"))
+    keys, _ = accountability_requirement(fmt)
+    kind = p["meta.agency_kind"].ref
+    government = dict(fmt.field("meta.agency_kind").choices)[GOVERNMENT]
+    absent = ",".join(f'ISERROR(SEARCH("{w}",{p[k].ref}))' for k in keys[1:] for w in ACCOUNTABILITY_WORDS)
+    said = "、".join(f"“{w}”" for w in ACCOUNTABILITY_WORDS)
+    lines.append(Line("text-missing", f"机关类型为{government}时，正文应写明工作考核、社会评议和责任追究结果"
+                      f"（出现{said}之一）", keys,
+                      f'IF(ISERROR({kind}),0,IF(AND({kind}="{government}",{absent}),1,0))'))
+    if fmt.has("fee.count"):
+        count, amount, other = p["fee.count"].ref, p["fee.amount_yuan"].ref, p["text.other"].ref
+        lines.append(Line(
+            "text-missing", "“六、其他需要报告的事项”应说明信息处理费情况", ("fee.count", "fee.amount_yuan", "text.other"),
+            f'IF(AND({blank(count)},{blank(amount)},ISERROR(SEARCH("{FEE_WORD}",{other}))),1,0)'))
+        lines.append(Line(
+            "fee-consistency", "信息处理费的件数和金额应同时填写，且同为 0 或同不为 0", ("fee.count", "fee.amount_yuan"),
+            f"IF(AND({blank(count)},{blank(amount)}),0,IF(OR({blank(count)},{blank(amount)}),1,"
+            f"IF(AND(ISNUMBER({count}),ISNUMBER({amount})),IF(({count}=0)<>({amount}=0),1,0),0)))"))
+    return lines
+
+

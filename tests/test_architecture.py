@@ -1,0 +1,136 @@
+"""The package's layout holds what docs/developers.md promises (issue 11): no import cycle
+(imports inside functions included), no version test outside the format declarations, no
+module over about 500 lines without the reason at its top, and one pipeline behind every shell."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO
+
+SRC = REPO / "src" / "xlreport"
+MODULES = sorted(p for p in SRC.rglob("*.py"))
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(SRC.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+NAMES = {module_name(p): p for p in MODULES}
+
+
+def imports_of(path: Path) -> set[str]:
+    """Every xlreport module `path` imports, at the top or inside a function."""
+    name = module_name(path)
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    out = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            targets = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                base = ".".join(package.split(".")[: len(package.split(".")) - node.level + 1] + ([base] if base else []))
+            targets = [f"{base}.{a.name}" if f"{base}.{a.name}" in NAMES else base for a in node.names]
+        else:
+            continue
+        for target in targets:
+            while target and target not in NAMES:  # a name inside a module: the module
+                target = target.rpartition(".")[0]
+            if target and target != name:
+                out.add(target)
+    return out
+
+
+def test_no_import_cycle():
+    graph = {name: imports_of(path) for name, path in NAMES.items()}
+    # (a module's own package __init__ runs first when it is imported; an __init__ that
+    # imports its package's modules is the usual way in, not a cycle)
+    cycles = []
+    state: dict[str, int] = {}
+
+    def visit(node, stack):
+        state[node] = 1
+        for nxt in sorted(graph.get(node, ())):
+            if nxt == "xlreport":  # the top package re-exports the API: it is the entry, never a dependency
+                continue
+            if state.get(nxt) == 1:
+                cycles.append(stack[stack.index(nxt):] + [nxt])
+            elif nxt not in state:
+                visit(nxt, stack + [nxt])
+        state[node] = 2
+
+    for node in sorted(graph):
+        if node not in state:
+            visit(node, [node])
+    assert cycles == []
+
+
+def test_nothing_below_the_shells_imports_them():
+    """The command line, the Excel module and the API sit on top: no library module imports them."""
+    shells = {"xlreport.cli", "xlreport.cli.main", "xlreport.cli.demo", "xlreport.excel"}
+    low = {n for n in NAMES if not n.startswith(("xlreport.cli", "xlreport.excel", "xlreport.api"))
+           and n not in ("xlreport", "xlreport.__main__")}
+    offenders = {n: imports_of(NAMES[n]) & (shells | {"xlreport.api"}) for n in low}
+    assert {n: s for n, s in offenders.items() if s} == {}
+
+
+def test_no_version_test_outside_the_format_declarations():
+    """Differences between V2019 and V2021 are declared traits of ReportFormat, not branches."""
+    found = []
+    for path in MODULES:
+        if "model/formats" in path.as_posix():
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Compare):
+                sides = [node.left, *node.comparators]
+                if any(isinstance(s, ast.Attribute) and s.attr == "version" for s in sides) and \
+                        any(isinstance(s, ast.Constant) and s.value in ("2019", "2021") for s in sides):
+                    found.append(f"{path.relative_to(REPO)}:{node.lineno}")
+    assert found == []
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: str(p.relative_to(SRC)))
+def test_long_modules_say_why_at_the_top(path):
+    lines = path.read_text(encoding="utf-8").splitlines()
+    if len(lines) > 520:
+        head = "\n".join(lines[:15]).lower()
+        assert "over 500 lines" in head or "longer than" in head, f"{len(lines)} lines without a reason at the top"
+
+
+def test_every_shell_goes_through_the_same_api_function(tmp_path, monkeypatch, capsys):
+    """`check`, `render`, the Excel button and the demo call xlreport.api.check (one pipeline)."""
+    import json
+
+    from xlreport import api
+    from xlreport.cli import main
+    from xlreport.cli.demo import demo_document
+
+    calls = []
+    real = api.check
+
+    def counted(*args, **kwargs):
+        calls.append(args[0])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(api, "check", counted)
+    src = tmp_path / "demo.json"
+    src.write_text(json.dumps(demo_document(), ensure_ascii=False), encoding="utf-8")
+    assert main(["check", str(src)]) == 0 and len(calls) == 1
+    assert main(["render", str(src), "-o", str(tmp_path / "r.docx")]) == 0 and len(calls) == 2
+    assert main(["render", str(src), "-o", str(tmp_path / "r.html")]) == 0 and len(calls) == 3
+
+    from xlreport.excel import problems_of
+
+    problems_of(api.load(src))
+    assert len(calls) == 4
+
+    monkeypatch.setattr("xlreport.io.office.find_soffice", lambda: None)  # the demo without its PDF step
+    monkeypatch.chdir(tmp_path)
+    assert main(["demo", "-o", str(tmp_path / "demo")]) == 0
+    assert len(calls) >= 5
+    capsys.readouterr()
