@@ -1,6 +1,6 @@
 """The rule catalogue of data-model.md §4: every rule id, declared once.
 
-Formats refer to these ids when they declare checks; the README's rule table
+Formats refer to these ids when they declare checks; the rule table of docs/rules.md
 and the 校验 sheet's descriptions are generated from this list.
 """
 

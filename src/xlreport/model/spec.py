@@ -127,7 +127,7 @@ class Check:
 class Rule:
     id: str
     severity: Severity
-    summary: str  # English, for the README rule table
+    summary: str  # English, for the rule table of docs/rules.md
     title: str = ""  # Chinese, for the 校验 sheet
     native: bool = True  # also written as a native formula on the 校验 sheet
 

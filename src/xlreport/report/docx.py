@@ -83,7 +83,7 @@ def render_report(data: dict[str, Any], fmt: ReportFormat, output: str | os.Path
         if unknown:
             names = "、".join(f"{{{{ {d} }}}}" for d, _ in unknown)
             raise TemplateError(f"模板“{template_path.name}”中有不存在的变量：{names}，未生成报告"
-                             f"（请核对拼写，可用的变量见 xlreport README 的“Template variables”一节；xlreport 只检查不改动模板）")
+                             f"（请核对拼写，可用的变量见 xlreport 的说明文档 docs/word-report.md 中“Template variables”一节；xlreport 只检查不改动模板）")
     context, warnings = make_context(data, fmt)
     _render(tpl, context, template_path.name, fmt.version, custom)
     _properties(tpl.docx, context)

@@ -201,5 +201,5 @@ def lint_template(path: str | os.PathLike) -> list[str]:
     messages = []
     for dotted, close in lint(tpl, p.name):
         hint = f"，是否应为“{{{{ {close[0]} }}}}”？" if close else "，请核对拼写"
-        messages.append(f"模板“{p.name}”中的变量“{{{{ {dotted} }}}}”不存在{hint}（可用的变量见 xlreport README 的“Template variables”一节）")
+        messages.append(f"模板“{p.name}”中的变量“{{{{ {dotted} }}}}”不存在{hint}（可用的变量见 xlreport 的说明文档 docs/word-report.md 中“Template variables”一节）")
     return messages

@@ -57,7 +57,7 @@ CHECK_UDF = "XLREPORT_CHECK"
 # a key that is present here (even with an empty value) hides the same key in
 # the clerk's %USERPROFILE%\.xlwings\xlwings.conf, which is where
 # `xlwings config create` records the Python that has xlreport installed.
-# Without it xlwings runs `python` from PATH. See the README's Excel section.
+# Without it xlwings runs `python` from PATH. See docs/excel.md.
 CONFIG = (
     ("UDF Modules", UDF_MODULE),
     ("Show Console", False),
@@ -70,7 +70,7 @@ CONFIG_NOTES = (
     "生成报告按钮与 Python 校验函数由 xlwings 调用本机安装的 Python 与 xlreport。",
     "默认使用 PATH 中的 python；如需指定，在 A、B 列紧接着的空行填写 Interpreter_Win（Windows）"
     "或 Interpreter_Mac（macOS）及 python 的完整路径，",
-    "或在命令行运行 xlwings config create（对本机所有工作簿生效）。详见 xlreport 的 README（Excel 一节）。",
+    "或在命令行运行 xlwings config create（对本机所有工作簿生效）。详见 xlreport 的说明文档 docs/excel.md。",
 )
 
 # Where the UDF block goes on the 校验 sheet (checksheet.py): right of the native

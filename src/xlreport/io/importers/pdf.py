@@ -5,7 +5,7 @@ It is over 500 lines because finding tables from ruling lines, joining them acro
 Library: pypdfium2 (Apache-2.0/BSD-3; Google's PDFium), chosen over pdfplumber
 (MIT, on pdfminer.six) by bench/import_pdf.py: the same extraction on both
 finds the same tables, numbers and paragraphs on the real reports, and PDFium
-reads a page 3.5-7x faster (README "Reading published reports: extraction").
+reads a page 3.5-7x faster (docs/published-reports.md, "Reading published reports: extraction").
 
 PDFium gives the characters (with their boxes) and the vector paths. Tables
 come from the ruling lines the exporter draws around cells: stroked
