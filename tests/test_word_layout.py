@@ -174,3 +174,22 @@ def test_pdf_table_three_labels_one_character_a_line(rendered):
     label = next(c.text for c in V2021.table("t3").cells if c.text.startswith("三、"))
     assert "\n".join(label) in text
     assert "自然人" in text and "社会公益" in text
+
+
+@needs_pdf
+def test_pdf_keeps_the_comma_at_a_line_end_in_real_prose(tmp_path):
+    """The reported case (「…进行研判」 / 「探索从源头上」 where the report has 「研判，探索」): prose whose
+    commas and full stops fall at every position of a line, shifted one character a paragraph.
+    0.1.0 lost one comma here (a hanging comma LibreOffice does not draw); none may be lost."""
+    from xlreport.cli.demo import demo_document
+    from xlreport.io.jsonfile import parse_document
+
+    fmt, data, _ = parse_document(demo_document(), "demo")
+    sentence = "进行研判，探索从源头上解决问题。加强政府信息公开工作，推进政务公开标准化规范化建设。"
+    paragraphs_ = ["甲" * shift + sentence * 3 for shift in range(30)]
+    data["text.problems"] = "\n".join(paragraphs_)
+    docx = word.render_report(data, fmt, tmp_path / "r.docx").path
+    pdf = convert_pdf(docx, tmp_path / "r.pdf").path
+    text = "".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", docx_part(docx, "word/document.xml")))
+    lost = _cjk(text) - _cjk(_run("pdftotext", str(pdf), "-"))
+    assert not lost
