@@ -177,7 +177,8 @@ def test_json_output_for_a_single_unreadable_file(tmp_path, capsys):
     bad.write_text("{", encoding="utf-8")
     code, out, err = run(capsys, "check", bad, "--json")
     assert code == 2 and one_chinese_line(err)
-    assert json.loads(out) == [{"file": str(bad), "format": None, "error": err[3:].strip(), "problems": []}]
+    assert json.loads(out) == [{"file": str(bad), "format": None, "error": err[3:].strip(), "code": "bad-json",
+                                "problems": []}]
 
 
 @pytest.mark.parametrize("values,reason", [

@@ -325,7 +325,7 @@ def test_folder_lists_every_file_it_does_not_check(tmp_path, capsys, monkeypatch
     (root / "锁定").mkdir()
     write(root, "good.json", document(consistent_data(V2021, 1), V2021))
     others = {"old.xls": "另存为", "sheet.ods": "LibreOffice", "book.et": "WPS",
-              "notes.txt": "单独指定", "photo.png": "不支持"}
+              "notes.txt": "单独写出", "photo.png": "不支持"}
     # published reports are read (importers): a lookalike is unreadable, with its reason
     lookalikes = ["doc.wps", "乡镇/report.docx", "乡镇/report.doc", "report.pdf"]
     for name in [*others, *lookalikes]:

@@ -166,3 +166,22 @@ def test_new_and_render_warn_of_a_previous_of_another_agency(tmp_path, capsys):
     this.write_text(json.dumps(document(consistent_data(V2021, 8), V2021), ensure_ascii=False), encoding="utf-8")
     assert main(["render", str(this), "--previous", str(src), "-o", str(tmp_path / "r.docx")]) == 0
     assert "注意：上年数据“2023.json”是“某县另一局”的报告" in capsys.readouterr().out
+
+
+def test_new_with_previous_carries_the_cover_over(tmp_path, capsys):
+    """Last year's 机关全称, 机关类型 and contact details fill this year's cover where it is blank;
+    --agency still decides the name."""
+    from xlreport.io.readers import load_report
+
+    last = consistent_data(V2021, 7)
+    last.update({"meta.year": 2023, "meta.agency": "某县某局", "meta.agency_kind": "department",
+                 "meta.phone": "0517-1234567", "meta.office": "某县某局办公室"})
+    src = tmp_path / "2023.json"
+    src.write_text(json.dumps(document(last, V2021), ensure_ascii=False), encoding="utf-8")
+    assert main(["new", "--year", "2024", "--previous", str(src), "-o", str(tmp_path / "a.xlsx")]) == 0
+    data = load_report(tmp_path / "a.xlsx").data
+    assert (data["meta.agency"], data["meta.agency_kind"], data["meta.phone"], data["meta.office"]) == (
+        "某县某局", "department", "0517-1234567", "某县某局办公室")
+    assert main(["new", "--year", "2024", "--agency", "某县另一局", "--previous", str(src), "-o",
+                 str(tmp_path / "b.xlsx")]) == 0
+    assert load_report(tmp_path / "b.xlsx").data["meta.agency"] == "某县另一局"

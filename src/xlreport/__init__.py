@@ -27,13 +27,15 @@ from xlreport.api import (
     render_html,
     upgrade_workbook,
 )
-from xlreport.errors import InputError, OutputError, XlreportError  # noqa: E402
+from xlreport.errors import (  # noqa: E402
+    InputError, MissingProgram, OutputError, TemplateError, UsageError, XlreportError,
+)
 from xlreport.model.formats import FORMATS, V2019, V2021, format_for_year  # noqa: E402
 from xlreport.model.report import CheckResult, Problem, Report  # noqa: E402
 from xlreport.model.spec import ReportFormat  # noqa: E402
 
 __all__ = [
-    "BatchResult", "CheckResult", "FORMATS", "FileResult", "InputError", "OutputError", "Problem", "Rendered",
+    "BatchResult", "CheckResult", "FORMATS", "FileResult", "InputError", "MissingProgram", "OutputError", "TemplateError", "UsageError", "Problem", "Rendered",
     "Report", "ReportFormat", "V2019", "V2021", "Written", "XlreportError", "__version__", "attach_previous",
     "check", "check_file", "check_files", "export_json", "format_for_year", "formats", "load", "new_workbook",
     "render_docx", "render_html", "upgrade_workbook",

@@ -19,7 +19,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, Callable, Sequence, Union
 
-from xlreport.errors import InputError, MissingProgram, OutputError, XlreportError, reason, shown
+from xlreport.errors import InputError, MissingProgram, OutputError, UsageError, XlreportError, reason, shown
 from xlreport.model.report import CheckResult, Problem, Report, has_errors
 from xlreport.model.spec import ReportFormat
 
@@ -31,17 +31,30 @@ ReportLike = Union[Report, PathLike]
 # reading and checking
 
 
+def _path(value: Any, what: str = "文件") -> str:
+    """A path given to the API, refused (UsageError) when it is not a path or is empty
+    ("" would mean the current folder)."""
+    if isinstance(value, Report) or not isinstance(value, (str, os.PathLike)):
+        raise UsageError(f"{what}应是文件路径（字符串或 pathlib.Path），而不是 {type(value).__name__}")
+    text = os.fspath(value)
+    if not isinstance(text, str) or text == "":
+        raise UsageError(f"{what}的文件名为空（\"\"）；要指当前文件夹请写 \".\"")
+    return text
+
+
 def load(path: PathLike) -> Report:
     """Read a report: a JSON data file, an xlreport workbook (.xlsx/.xlsm, any released
     layout), or a published report (.html/.htm/.docx/.doc/.wps/.pdf/.txt/.md).
     Raises InputError with a Chinese reason when it cannot be read."""
     from xlreport.io.readers import load_report
 
-    return load_report(path)
+    return load_report(_path(path))
 
 
-def _report(report_or_path: ReportLike) -> Report:
-    return report_or_path if isinstance(report_or_path, Report) else load(report_or_path)
+def _report(report_or_path: ReportLike, what: str = "报告") -> Report:
+    if isinstance(report_or_path, Report):
+        return report_or_path
+    return load(_path(report_or_path, what))
 
 
 def attach_previous(report: Report, previous: ReportLike) -> list[str]:
@@ -60,7 +73,7 @@ def check(report_or_path: ReportLike, previous: ReportLike | None = None) -> Che
     from xlreport.checks import check as run_rules
 
     report = _report(report_or_path)
-    notices = attach_previous(report, previous) if previous is not None else []
+    notices = attach_previous(report, _report(previous, "上年报告")) if previous is not None else []
     problems = report.problems + run_rules(report.data, report.fmt, report.cells)
     return CheckResult(report, problems, notices)
 
@@ -76,6 +89,7 @@ class FileResult:
     notes: list[str] = field(default_factory=list)
     error: str | None = None  # why the file could not be read (or checked)
     not_checked: bool = False  # a file of another kind, or a folder that cannot be opened
+    error_code: str | None = None  # the stable code of that error (docs/api.md)
 
     @property
     def ok(self) -> bool:
@@ -87,6 +101,7 @@ class FileResult:
                                "problems": [p.to_dict() for p in self.problems]}
         if self.error is not None:
             out["error"] = self.error
+            out["code"] = self.error_code
             if self.notices:
                 out["warnings"] = list(self.notices)
             return out
@@ -116,15 +131,15 @@ def check_file(path: PathLike, previous: Report | None = None) -> FileResult:
     try:
         report = load(name)
     except XlreportError as exc:
-        return FileResult(file, error=shown(exc.message))
+        return FileResult(file, error=shown(exc.message), error_code=exc.code)
     except OSError as exc:
-        return FileResult(file, error=f"无法读取（{reason(exc, '读取')}）")
+        return FileResult(file, error=f"无法读取（{reason(exc, '读取')}）", error_code="unreadable")
     except Exception as exc:  # one broken file must not stop a batch
         return FileResult(file, error=shown(f"无法读取（{type(exc).__name__}: {exc}）"))
     try:
         result = check(report, previous)
     except XlreportError as exc:
-        return FileResult(file, report.fmt.version, error=shown(exc.message))
+        return FileResult(file, report.fmt.version, error=shown(exc.message), error_code=exc.code)
     except Exception as exc:  # a bug must not stop a batch either; say which file
         return FileResult(file, report.fmt.version, error=shown(f"程序内部错误（{type(exc).__name__}: {exc}），"
                                                                 f"请把这个文件发给维护人员"))
@@ -132,7 +147,7 @@ def check_file(path: PathLike, previous: Report | None = None) -> FileResult:
 
 
 def not_checked(path: PathLike, why: str) -> FileResult:
-    return FileResult(shown(os.fspath(path)), error=shown(why), not_checked=True)
+    return FileResult(shown(os.fspath(path)), error=shown(why), not_checked=True, error_code="not-checked")
 
 
 def check_files(paths: Sequence[PathLike], previous: ReportLike | None = None,
@@ -143,8 +158,15 @@ def check_files(paths: Sequence[PathLike], previous: ReportLike | None = None,
     `previous` (last year's report) applies to every file."""
     from xlreport.batch import find_reports, run_many
 
-    last = _report(previous) if previous is not None else None
-    found = find_reports(paths)
+    if isinstance(paths, (str, os.PathLike)):  # one path given alone
+        paths = [paths]
+    if not isinstance(paths, (list, tuple)):
+        raise UsageError(f"paths 应是文件或文件夹路径的列表，而不是 {type(paths).__name__}")
+    names = [_path(p, "文件或文件夹") for p in paths]
+    if progress is not None and not callable(progress):
+        raise UsageError("progress 应是一个函数 progress(已完成数, 总数)，或 None")
+    last = _report(previous, "上年报告") if previous is not None else None
+    found = find_reports(names)
     to_check = [name for name, why in found.entries if why is None]
     checked = iter(run_many(partial(check_file, previous=last), to_check, progress))
     results = [not_checked(name, why) if why else next(checked) for name, why in found.entries]
@@ -195,8 +217,13 @@ def new_workbook(path: PathLike, year: int, agency: str | None = None, data: Rep
     from xlreport.model.formats import FIRST_YEAR, format_for_year
     from xlreport.workbook.writer import write_workbook
 
+    _path(path, "输出文件")
+    if isinstance(year, bool) or not isinstance(year, int):
+        raise UsageError(f"报告年度应是整数年份，如 2024，而不是 {year!r}")
     if not FIRST_YEAR <= year <= LAST_YEAR:
-        raise InputError(f"报告年度{year_not_covered(year)}")
+        raise UsageError(f"报告年度{year_not_covered(year)}")
+    if data is not None and not isinstance(data, (Report, str, os.PathLike)):
+        raise UsageError(f"data 应是报告（Report）或数据文件的路径，而不是 {type(data).__name__}")
     fmt = format_for_year(year)
     out = output_path("new --macros" if macros else "new", path,
                       *(x.path if isinstance(x, Report) else x for x in (data, previous) if x is not None))
@@ -244,7 +271,7 @@ def upgrade_workbook(old: PathLike, path: PathLike, force: bool = False) -> Writ
     .xlsm stays an .xlsm (the current 生成报告 button and functions). The old file is not
     changed. Refused when the workbook has keys outside the contract."""
     report = load(old)
-    suffix = Path(old).suffix.lower()
+    suffix = Path(_path(old)).suffix.lower()
     if suffix not in (".xlsx", ".xlsm"):
         raise InputError(f"“{Path(old).name}”不是工作簿：只有 xlreport 生成的工作簿（.xlsx/.xlsm）需要升级",
                          code="unsupported-type")
@@ -262,7 +289,7 @@ def export_json(report_or_path: ReportLike, path: PathLike | None = None, force:
     from xlreport.io.jsonfile import dumps, write_json
 
     if path is not None:
-        output_path("export", path, None if isinstance(report_or_path, Report) else report_or_path)
+        output_path("export", _path(path, "输出文件"), None if isinstance(report_or_path, Report) else report_or_path)
     report = _report(report_or_path)
     unknown = [p for p in report.problems if p.rule == "unknown-key"]
     if unknown:  # unknown keys in a JSON input would be lost: say so
@@ -310,10 +337,13 @@ def render_docx(report_or_path: ReportLike, path: PathLike, template: PathLike |
     from xlreport.report.docx import render_report
     from xlreport.report.pdf import convert_pdf
 
-    target = output_path("render", path, None if isinstance(report_or_path, Report) else report_or_path,
+    if template is not None:
+        _path(template, "Word 模板")
+    target = output_path("render", _path(path, "输出文件"), None if isinstance(report_or_path, Report) else report_or_path,
                          template, None if isinstance(previous, Report) else previous)
     if target.suffix.lower() != ".docx":
-        raise OutputError(f"Word 报告应以 .docx 结尾，而不是“{target.name}”")
+        raise OutputError(f"Word 报告应以 .docx 结尾，而不是“{target.name}”；网页请用 render_html",
+                          code="wrong-extension")
     result, blocked = _render(report_or_path, previous, ignore_errors)
     rendered = Rendered(result, notices=list(result.notices))
     if blocked:
@@ -343,10 +373,11 @@ def render_html(report_or_path: ReportLike, path: PathLike, fragment: bool = Fal
     site (or with `fragment` only the article body for pasting into a CMS editor)."""
     from xlreport.report.webpage import HTML_SUFFIXES, render_html as write_page
 
-    target = output_path("render", path, None if isinstance(report_or_path, Report) else report_or_path,
+    target = output_path("render", _path(path, "输出文件"), None if isinstance(report_or_path, Report) else report_or_path,
                          None if isinstance(previous, Report) else previous)
     if target.suffix.lower() not in HTML_SUFFIXES:
-        raise OutputError(f"网页应以 .html 结尾，而不是“{target.name}”")
+        raise OutputError(f"网页应以 .html 结尾，而不是“{target.name}”；Word 报告请用 render_docx",
+                          code="wrong-extension")
     result, blocked = _render(report_or_path, previous, ignore_errors)
     rendered = Rendered(result, notices=list(result.notices))
     if blocked:

@@ -109,14 +109,18 @@ def shown(text: str | os.PathLike) -> str:
     Python keeps a file name that is not valid UTF-8 with its bytes as lone
     surrogates (surrogateescape); printing it would fail. Each path component
     with such bytes is decoded as UTF-8, else as GB18030 (what Windows zips use
-    for Chinese names), else shown with \\x escapes.
+    for Chinese names), else shown with \\x escapes. Control characters (a line break in a
+    file name) are shown as \\x escapes too, so that a name can never fake a line of output.
     """
     text = os.fspath(text)
     if isinstance(text, bytes):
         text = os.fsdecode(text)
-    if not re.search("[\ud800-\udfff]", text):
-        return text
-    return _PATH_TOKEN.sub(lambda m: "/".join(_decode(part) for part in m.group(0).split("/")), text)
+    if re.search("[\ud800-\udfff]", text):
+        text = _PATH_TOKEN.sub(lambda m: "/".join(_decode(part) for part in m.group(0).split("/")), text)
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+_CONTROL = re.compile("[\x00-\x1f\x7f]")
 
 
 def _decode(part: str) -> str:

@@ -1,4 +1,5 @@
-"""Command line: `xlreport new / check / export / import / render / template / demo / audit` (data-model.md §5).
+"""Command line: `xlreport new / upgrade / check / export / import / render / template / audit / bundle / demo`
+(data-model.md §5).
 
 `main(argv)` returns the exit code: 0 clean, 1 problems (errors) found,
 2 cannot read / bad usage. Heavy libraries are imported inside the commands
@@ -68,8 +69,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="store_true", help="显示版本号并退出")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=ChineseArgumentParser)
 
-    p = sub.add_parser("check", help="校验工作簿（.xlsx/.xlsm）或数据文件（.json）")
-    p.add_argument("files", nargs="+", metavar="FILE", help="工作簿、数据文件或文件夹")
+    p = sub.add_parser("check", help="校验工作簿（.xlsx/.xlsm）、数据文件（.json）或已发布的报告（网页、Word、PDF、文本）")
+    p.add_argument("files", nargs="+", metavar="FILE", help="工作簿、数据文件、已发布的报告，或它们所在的文件夹")
     p.add_argument("--previous", metavar="LAST", help="上一年度的工作簿或数据文件（用于跨年度校验）")
     p.add_argument("--json", action="store_true", help="以 JSON 输出（供程序使用）")
 
@@ -88,7 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="覆盖已存在的文件")
 
     p = sub.add_parser("export", help="把工作簿中的数据导出为数据文件（.json）")
-    p.add_argument("file", metavar="FILE")
+    p.add_argument("file", metavar="FILE", help="工作簿、数据文件或已发布的报告")
     p.add_argument("-o", "--output", metavar="F.json", help="输出文件（省略则输出到屏幕）")
     p.add_argument("--force", action="store_true", help="覆盖已存在的文件")
 
@@ -101,8 +102,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--explain", action="store_true", help="列出未能识别或按推断读入的内容")
 
     p = sub.add_parser("render", help="生成 Word 报告（-o 报告.html 则生成网页）")
-    p.add_argument("file", metavar="FILE")
-    p.add_argument("-o", "--output", required=True, metavar="OUT.docx|OUT.html")
+    p.add_argument("file", metavar="FILE", help="工作簿、数据文件或已发布的报告")
+    p.add_argument("-o", "--output", required=True, metavar="OUT.docx|OUT.html", help="输出的 Word 报告（.docx）或网页（.html）")
     p.add_argument("--fragment", action="store_true", help="网页只写正文部分（粘贴到网站编辑器的源代码模式）")
     p.add_argument("--pdf", action="store_true", help="同时用 LibreOffice 转换为 PDF")
     p.add_argument("--template", metavar="T.docx", help="自定义 Word 模板")
@@ -112,7 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="数据有错误也生成报告（照原样印出数字；仍以退出码 1 结束）")
 
     p = sub.add_parser("template", help="复制一份内置的 Word 模板，供修改样式后用 render --template 使用")
-    p.add_argument("-o", "--output", required=True, metavar="T.docx")
+    p.add_argument("-o", "--output", required=True, metavar="T.docx", help="复制到的文件（.docx）")
     p.add_argument("--force", action="store_true", help="覆盖已存在的文件")
 
     p = sub.add_parser("bundle", help="生成离线安装包（供没有网络的办公电脑安装，需联网生成）")
@@ -235,6 +236,9 @@ def cmd_new(args) -> int:
 
 
 def cmd_upgrade(args) -> int:
+    old, new = Path(args.file).suffix.lower(), Path(args.output).suffix.lower()
+    if old in (".xlsx", ".xlsm") and new != old:
+        raise UsageError(f"新工作簿应与旧工作簿同为 {old} 文件（{'带宏' if old == '.xlsm' else '不带宏'}），而不是“{Path(args.output).name}”")
     written = api.upgrade_workbook(args.file, args.output, force=args.force)
     print_notices(written.notices, sys.stderr)
     print(f"已转入当前版式：{shown(written.path)}（原工作簿“{shown(args.file)}”未改动）")
@@ -256,6 +260,8 @@ def cmd_import(args) -> int:
     from xlreport.io.files import PUBLISHED, check_target
     from xlreport.io.jsonfile import dumps
 
+    if args.out_dir and not Path(args.out_dir).is_dir():
+        raise XlreportError(f"输出文件夹“{args.out_dir}”不存在，请先创建")
     found = find_reports(args.files)
     files, not_imported = [], []
     for name, why in found.entries:

@@ -116,8 +116,8 @@ NOT_READABLE = {
     ".ods": "是 OpenDocument 表格格式（.ods）" + _SAVE_AS + "在 LibreOffice 中“另存为”Excel 2007-365 工作簿（.xlsx）后再检查",
     ".ofd": "是 OFD 版式文档，目前还不能读取；请找到同一报告的网页、Word 或 PDF 版本",
 }
-IN_FOLDER_TEXT = ("是文本文件；检查文件夹时不读取文本文件（它们常是说明而不是报告），"
-                  "如果它是报告，请单独指定：xlreport check 文件名")
+IN_FOLDER_TEXT = ("是文本文件；从文件夹中不读取文本文件（它们常是说明而不是报告），"
+                  "如果它是报告，请在命令中单独写出它的文件名")
 # Skipped on purpose by a folder check, and counted: Office's lock files of open
 # documents (~$名称.xlsx), hidden files and folders (.DS_Store, .git), and the
 # folder files Windows writes (Thumbs.db, desktop.ini).
@@ -157,7 +157,8 @@ def walk(folder: str | os.PathLike) -> Found:
     def visit(path: Path) -> None:
         try:
             st = path.stat()
-            if (st.st_dev, st.st_ino) in seen:  # a link back into the tree
+            if (st.st_dev, st.st_ino) in seen:  # a link back into the tree: its files are listed once
+                found.entries.append((str(path), f"“{path.name}”是指向已检查过的文件夹的链接，其中的文件不重复检查"))
                 return
             seen.add((st.st_dev, st.st_ino))
             with os.scandir(path) as it:

@@ -83,10 +83,14 @@ def prefill_from_previous(data: dict[str, Any], fmt: ReportFormat, last: Report,
     """Fill 上年数据 from last year's report, and this year's opening figures where still
     blank: every cross-year check that fixes one of this year's values from last year's
     alone (二、上年结转 = last year's 四、结转下年度继续办理; V2019 上一年项目数量 = last
-    year's 上一年项目数量 + 本年增/减) gives that value. Returns the warnings of
-    `previous_warnings`."""
+    year's 上一年项目数量 + 本年增/减) gives that value. The cover (机关全称, 机关类型, 有规章制定权,
+    the contact details) is carried over where this year's is still blank. Returns the
+    warnings of `previous_warnings`."""
     prev = previous_values(last, fmt, data.get("meta.year"))
     data.update(prev)
+    for f in fmt.meta_fields:
+        if f.key != "meta.year" and data.get(f.key) in (None, "") and last.data.get(f.key) not in (None, ""):
+            data[f.key] = last.data[f.key]
     for c in fmt.all_checks():
         if len(c.actual) != 1 or not all(t.key.startswith("previous.") for t in c.expected):
             continue
