@@ -397,6 +397,8 @@ def test_earlier_audit_workbooks_are_skipped(json_folder, tmp_path, capsys):
     code, result = audit_json(["audit", json_folder], capsys)
     assert code == 0 and result["not_read"] == []
     assert [s["file"].rsplit("/", 1)[-1] for s in result["skipped"]] == ["上次的结果.xlsx"]
+    code, _, err = run(["audit", json_folder, "-o", tmp_path / "second.xlsx"], capsys)
+    assert code == 0 and "不读取" in err and "上次的结果.xlsx" in err
 
 
 def test_roster_that_is_not_a_roster_is_refused(json_folder, tmp_path, capsys):

@@ -424,6 +424,8 @@ def cmd_audit(args) -> int:
     print(summary, file=sys.stderr if args.json else sys.stdout)
     for item in result["not_read"]:
         print(f"  未读取：{item['file']}：{item['reason']}", file=sys.stderr)
+    for item in result["skipped"]:
+        print(f"  不读取：{item['file']}：{item['reason']}", file=sys.stderr)
     return exit_code(result)
 
 
