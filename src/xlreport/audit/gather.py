@@ -1,5 +1,9 @@
 """The reviewer's desk (`xlreport audit`): a folder of reports as one summary.
 
+Over 500 lines: the reading, pairing, roster and totals share the records' plain-data
+shape and the agency-name matching (name_key, variant_key, match_names); the roster part
+(read_roster … one_per_agency) is the one to move to its own module when it grows.
+
 Each file is read and checked by `audit_one` (in a worker process; the result is a
 plain-data record, so it crosses process boundaries). The records are then put
 together in this process by `assemble`:
