@@ -58,12 +58,13 @@ def audit_json(argv, capsys):
 
 
 def test_folder_of_data_files(json_folder, tmp_path, capsys):
-    out = tmp_path / "审查结果.xlsx"
-    code, stdout, _ = run(["audit", json_folder, "-o", out], capsys)
+    out, out23 = tmp_path / "审查结果.xlsx", tmp_path / "2023.xlsx"
+    assert run(["audit", json_folder, "-o", out], capsys)[0] == 0  # 2024 (the latest year): no errors
+    code, stdout, _ = run(["audit", json_folder, "-o", out23, "--year", "2023"], capsys)
     assert code == 1  # Hongze 2023 has errors
-    book = sheets(out)
+    book, book23 = sheets(out), sheets(out23)
     assert list(book) == ["说明", "汇总", "问题清单", "逐年对比", "合计"]
-    summary = table(book["汇总"])
+    summary = table(book["汇总"]) + table(book23["汇总"])
     assert sorted((r["机关"], r["年度"]) for r in summary) == sorted(
         (load_report(json_folder / n).data["meta.agency"], int(n[:4])) for n in names(".json"))
     hongze = next(r for r in summary if r["年度"] == 2023 and "洪泽" in r["机关"])
@@ -75,16 +76,17 @@ def test_folder_of_data_files(json_folder, tmp_path, capsys):
     assert suqian["予以公开占办结"] == pytest.approx(numbers["t3.granted.total"] / numbers["t3.total.total"])
     assert suqian["信息处理费（元）"] == numbers["fee.amount_yuan"]
     # the Hongze 2023 table-四 errors, with their place (a data file: the place the format names)
-    found = [r for r in table(book["问题清单"]) if r["年度"] == 2023 and "洪泽" in r["机关"] and r["规则"] == "t4-sum"]
+    found = [r for r in table(book23["问题清单"]) if "洪泽" in r["机关"] and r["规则"] == "t4-sum"]
     assert len(found) == 2 and all(r["级别"] == "错误" and r["位置"].startswith("表四") for r in found)
     assert {r["实际"] for r in found} == {0}  # the totals printed as 0
 
 
 def test_published_reports_place_and_pairs(fixtures_dir, tmp_path, capsys):
-    out = tmp_path / "审查结果.xlsx"
+    out, out23 = tmp_path / "审查结果.xlsx", tmp_path / "2023.xlsx"
     code, result = audit_json(["audit", *(fixtures_dir / n for n in names(".txt")), "-o", out], capsys)
+    run(["audit", *(fixtures_dir / n for n in names(".txt")), "-o", out23, "--year", "2023"], capsys)
     book = sheets(out)
-    t4 = [r for r in table(book["问题清单"]) if r["规则"] == "t4-sum" and r["年度"] == 2023]
+    t4 = [r for r in table(sheets(out23)["问题清单"]) if r["规则"] == "t4-sum" and r["年度"] == 2023]
     assert t4 and all("第6张表" in r["位置"] and "表四" in r["位置"] for r in t4)  # page/table/row of the published report
     pairs = [r for r in table(book["逐年对比"]) if r["机关"]]  # below the two header rows
     assert sorted(r["机关"] for r in pairs) == ["宿迁市人民政府", "淮安市洪泽区人民政府"]
@@ -123,10 +125,11 @@ def test_copied_section_is_flagged_in_the_audit(fixtures_dir, tmp_path, capsys):
 
 
 def test_totals_equal_the_sum_of_the_parts(json_folder, tmp_path, capsys):
-    out = tmp_path / "审查结果.xlsx"
-    run(["audit", json_folder, "-o", out], capsys)
-    rows = table(sheets(out)["合计"], first_header="年度")
+    outs = {year: tmp_path / f"{year}.xlsx" for year in (2023, 2024)}
+    for year, out in outs.items():
+        run(["audit", json_folder, "-o", out, "--year", year], capsys)
     for year in (2023, 2024):
+        rows = table(sheets(outs[year])["合计"], first_header="年度")
         parts = [load_report(p) for p in sorted(json_folder.glob(f"{year}_*.json"))]
         expected: dict[str, float] = {}
         for r in parts:
@@ -137,7 +140,7 @@ def test_totals_equal_the_sum_of_the_parts(json_folder, tmp_path, capsys):
         assert shown.keys() == expected.keys()
         assert all(shown[k] == pytest.approx(v) for k, v in expected.items())
     # the checks ran on the sum: Hongze 2023's table-四 totals printed as 0 make the 2023 sum fail
-    text = "\n".join(str(r[0]) for r in sheets(out)["合计"] if r[0])
+    text = "\n".join(str(r[0]) for out in outs.values() for r in sheets(out)["合计"] if r[0])
     assert "2023 年（2021 版格式，2 个报告）合计校验：未通过" in text
     assert "2024 年（2021 版格式，3 个报告）合计校验：通过" in text
 
@@ -179,13 +182,13 @@ def test_bad_files_are_listed_not_fatal(json_folder, tmp_path, capsys):
     code, stdout, err = run(["audit", json_folder, "-o", out], capsys)
     assert code == 2 and "Traceback" not in err
     book = sheets(out)
-    assert len(table(book["汇总"])) == 8  # 5 reports + 3 files not read
+    assert len(table(book["汇总"])) == 6  # 3 reports of 2024 + 3 files not read
     cover = "\n".join(str(v) for r in book["说明"] for v in r if v)
     for name in ("broken.xlsx", "old.xls", "half.json"):
         assert name in cover
     _, result = audit_json(["audit", json_folder], capsys)
     assert sorted(n["file"].rsplit("/", 1)[-1] for n in result["not_read"]) == ["broken.xlsx", "half.json", "old.xls"]
-    assert all(n["reason"] for n in result["not_read"]) and len(result["reports"]) == 5
+    assert all(n["reason"] for n in result["not_read"]) and len(result["reports"]) == 3
 
 
 def test_many_files_through_the_process_pool(json_folder, tmp_path, capsys):
@@ -201,10 +204,10 @@ def test_many_files_through_the_process_pool(json_folder, tmp_path, capsys):
 
 def test_output_refused_before_reading_and_left_out_of_the_folder(json_folder, capsys):
     out = json_folder / "审查结果.xlsx"
-    assert run(["audit", json_folder, "-o", out], capsys)[0] == 1
-    code, _, err = run(["audit", json_folder, "-o", out], capsys)
+    assert run(["audit", json_folder, "-o", out, "--year", "2023"], capsys)[0] == 1
+    code, _, err = run(["audit", json_folder, "-o", out, "--year", "2023"], capsys)
     assert code == 2 and "--force" in err
-    code, _, err = run(["audit", json_folder, "-o", out, "--force"], capsys)
+    code, _, err = run(["audit", json_folder, "-o", out, "--force", "--year", "2023"], capsys)
     assert code == 1, err  # the earlier audit workbook in the folder is not read as a report
     code, _, err = run(["audit", json_folder, "-o", json_folder / "x.json"], capsys)
     assert code == 2 and ".xlsx" in err
@@ -286,3 +289,147 @@ def test_workbook_problems_name_their_cell(fixtures_dir, tmp_path, capsys):
     _, result = audit_json(["audit", tmp_path / "宿迁.xlsx"], capsys)
     missing = [p for p in result["reports"][0]["problems"] if p["rule"] == "value-missing"]
     assert len(missing) == 1 and re.fullmatch(r"表三![A-Z]+\d+", missing[0]["where"])
+
+
+# --- the review of the 政务公开办 reviewer and the adversarial tester ---------------------
+
+def test_default_year_is_the_latest_read(json_folder, tmp_path, capsys):
+    out = tmp_path / "审查结果.xlsx"
+    code, stdout, _ = run(["audit", json_folder, "-o", out], capsys)
+    assert code == 0  # Hongze 2023's errors do not count: 2023 is only last year's
+    book = sheets(out)
+    assert {r["年度"] for r in table(book["汇总"])} == {2024}
+    assert {r["年度"] for r in table(book["问题清单"])} <= {2024}
+    assert {r["年度"] for r in table(book["合计"], "年度")} == {2024}
+    cover = {r[0]: r[1] for r in book["说明"] if r[0]}
+    assert cover["审查年度"].startswith("2024 年（读到的最近年度")
+    assert len(table(book["逐年对比"])) >= 2  # 2023 still serves for the pairs
+    _, result = audit_json(["audit", json_folder], capsys)
+    assert result["year"] == 2024 and len(result["comparison_only"]) == 2 and len(result["pairs"]) == 2
+
+
+def test_the_same_file_is_read_once(json_folder, tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(json_folder.parent)
+    y = json_folder.name
+    _, result = audit_json(["audit", y, y, f"{y}/2024_hongze_qzf.json", f"./{y}/../{y}"], capsys)
+    assert len(result["reports"]) == 3 and len(result["comparison_only"]) == 2 and result["duplicates"] == []
+    assert len(result["pairs"]) == 2 and result["totals"][0]["reports"] == 3
+    # the same file under the arguments and --previous-dir: read once, under review
+    _, result = audit_json(["audit", f"{y}/2024_hongze_qzf.json", "--previous-dir", y], capsys)
+    assert [r["file"] for r in result["reports"]] == [f"{y}/2024_hongze_qzf.json"]
+    assert len(result["pairs"]) == 1 and result["duplicates"] == []
+
+
+def test_a_text_file_named_and_in_the_folder_is_read_once(fixtures_dir, json_folder, capsys):
+    txt = json_folder / "2024_suqian_city.txt"
+    shutil.copy(fixtures_dir / txt.name, txt)
+    (json_folder / "2024_suqian_city.json").unlink()
+    code, result = audit_json(["audit", json_folder, txt], capsys)
+    assert result["not_read"] == [] and code == 0
+    assert sum(r["file"].endswith("2024_suqian_city.txt") for r in result["reports"]) == 1
+
+
+def test_a_text_file_in_a_folder_says_what_to_do_in_audit_terms(fixtures_dir, json_folder, capsys):
+    shutil.copy(fixtures_dir / "2024_suqian_city.txt", json_folder / "说明.txt")
+    _, result = audit_json(["audit", json_folder], capsys)
+    [item] = result["not_read"]
+    assert "xlreport check" not in item["reason"] and "xlreport audit" in item["reason"]
+
+
+def test_two_reports_of_one_agency_and_year(fixtures_dir, json_folder, tmp_path, capsys):
+    shutil.copy(fixtures_dir / "2024_suqian_city.txt", json_folder / "2024_suqian_city.txt")
+    roster = tmp_path / "名单.txt"
+    roster.write_text("宿迁市人民政府\n淮安市人民政府\n淮安市洪泽区人民政府\n", encoding="utf-8")
+    out = tmp_path / "审查结果.xlsx"
+    _, result = audit_json(["audit", json_folder, json_folder / "2024_suqian_city.txt", "--roster", roster,
+                            "-o", out], capsys)
+    rows = result["roster"]["rows"]
+    assert [(r["kind"], r["unit"]) for r in rows] == [("多份报告", "宿迁市人民政府")]
+    assert "报送了 2 份，请核对" in rows[0]["note"]
+    # 合计: one report per agency and year, the first by file name (the .json)
+    assert result["totals"][0]["reports"] == 3
+    assert [f.rsplit("/", 1)[-1] for f in result["left_out_of_totals"]] == ["2024_suqian_city.txt"]
+    counted = [load_report(json_folder / f"2024_{a}.json") for a in ("hongze_qzf", "suqian_city", "huaian_szf")]
+    expected = sum(evaluate(r.data, r.fmt).numbers["t3.new.total"] for r in counted)
+    assert next(v["total"] for v in result["totals"][0]["values"] if v["key"] == "t3.new.total") == expected
+    cover = "\n".join(str(v) for r in sheets(out)["说明"] for v in r if v)
+    assert "未计入合计：" in cover and "2024_suqian_city.txt" in cover
+
+
+def test_roster_names_without_the_city_prefix(json_folder, tmp_path, capsys):
+    roster = tmp_path / "名单.txt"
+    roster.write_text("宿迁市人民政府\n淮安市人民政府\n洪泽区政府\n", encoding="utf-8")
+    _, result = audit_json(["audit", json_folder, "--roster", roster], capsys)
+    assert [(r["kind"], r["unit"], r["agency"]) for r in result["roster"]["rows"]] == [
+        ("名称不一致", "洪泽区政府", "淮安市洪泽区人民政府")]
+    # ambiguous: two reports end with the roster's name — no guess
+    matches, left, right = match_names(["洪泽区人民政府"], ["淮安市洪泽区人民政府", "宿迁市洪泽区人民政府"], suffix=True)
+    assert matches == [] and left == [0]
+    # only after a place prefix: 「民政府」 does not end 「淮安市人民政府」 as a name
+    assert match_names(["民政府"], ["淮安市人民政府"], suffix=True)[0] == []
+
+
+def test_printed_total_that_contradicts_its_parts_is_marked(json_folder, tmp_path, capsys):
+    out = tmp_path / "审查结果.xlsx"
+    run(["audit", json_folder, "-o", out, "--year", "2023"], capsys)
+    wb = openpyxl.load_workbook(out)
+    ws = wb["汇总"]
+    head = [c.value for c in ws[1]]
+    row = next(r for r in ws.iter_rows(min_row=2) if r[0].value and "洪泽" in r[0].value)
+    review = row[head.index("行政复议")]
+    assert review.value == 0  # the number as printed, sortable
+    assert review.comment is not None and "11" in review.comment.text
+    assert "行政复议：总计印为 0，各项合计 11" in row[head.index("说明")].value
+    # 逐年对比: the 2024 audit shows Hongze 2023 (last year's) figure with its note
+    out24 = tmp_path / "2024.xlsx"
+    run(["audit", json_folder, "-o", out24], capsys)
+    ws = openpyxl.load_workbook(out24)["逐年对比"]
+    row = next(r for r in ws.iter_rows(min_row=3) if r[0].value and "洪泽" in r[0].value)
+    marked = [c for c in row if c.comment is not None]
+    assert [c.value for c in marked] == [0, 0] and "各项合计 11" in marked[0].comment.text  # 行政复议, 行政诉讼
+    assert "上年行政复议总计印为 0，各项合计 11" in row[4].value
+
+
+def test_earlier_audit_workbooks_are_skipped(json_folder, tmp_path, capsys):
+    first = tmp_path / "first.xlsx"
+    run(["audit", json_folder, "-o", first], capsys)
+    shutil.copy(first, json_folder / "上次的结果.xlsx")  # any name
+    code, result = audit_json(["audit", json_folder], capsys)
+    assert code == 0 and result["not_read"] == []
+    assert [s["file"].rsplit("/", 1)[-1] for s in result["skipped"]] == ["上次的结果.xlsx"]
+    code, _, err = run(["audit", json_folder, "-o", tmp_path / "second.xlsx"], capsys)
+    assert code == 0 and "不读取" in err and "上次的结果.xlsx" in err
+
+
+def test_roster_that_is_not_a_roster_is_refused(json_folder, tmp_path, capsys):
+    from xlreport.workbook.writer import write_workbook
+
+    result_book = tmp_path / "审查结果.xlsx"
+    run(["audit", json_folder, "-o", result_book], capsys)
+    report = load_report(json_folder / "2024_suqian_city.json")
+    report_book = tmp_path / "宿迁.xlsx"
+    write_workbook(report_book, report.fmt, report.data)
+    for roster, what in ((result_book, "是 xlreport audit 生成的审查结果"), (report_book, "是年度报告工作簿")):
+        code, out, err = run(["audit", json_folder, "--roster", roster, "--json"], capsys)
+        assert code == 2 and what in err
+        assert "名单" in err and "Traceback" not in err and out == ""
+
+
+def test_wording_time_counts_and_no_check_command(json_folder, tmp_path, capsys):
+    import re
+
+    out = tmp_path / "审查结果.xlsx"
+    _, stdout, _ = run(["audit", json_folder, "-o", out], capsys)
+    cover = {r[0]: r[1] for r in sheets(out)["说明"] if r[0]}
+    assert re.fullmatch(r"\d{4}年\d{1,2}月\d{1,2}日 \d\d:\d\d", cover["生成时间"])
+    assert cover["审查的报告"] in stdout  # one wording for the counts
+    assert re.fullmatch(r"\d+ 个：\d+ 个未通过，\d+ 个有警告，\d+ 个通过", cover["审查的报告"])
+
+
+def test_variant_pair_warning_in_audit_terms(json_folder, capsys):
+    doc = json.loads((json_folder / "2023_hongze_qzf.json").read_text(encoding="utf-8"))
+    doc["meta"]["agency"] = "淮安市洪泽区政府"
+    (json_folder / "2023_hongze_qzf.json").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    _, result = audit_json(["audit", json_folder], capsys)
+    hongze = next(p for p in result["pairs"] if "洪泽" in p["agency"])
+    assert hongze["warnings"] and not any("--previous " in w or w.endswith("--previous") for w in hongze["warnings"])

@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from xlreport.audit.gather import (
+    AUDIT_MARKER,
+    AUDIT_TITLE,
     COMPARED,
     FIGURES,
     SHARES,
@@ -20,6 +22,7 @@ from xlreport.audit.gather import (
     VERDICT_ERRORS,
     VERDICT_UNREADABLE,
     VERDICT_WARNINGS,
+    counts_text,
 )
 from xlreport.io.files import write_atomic
 from xlreport.workbook.styles import (
@@ -81,7 +84,8 @@ def write_audit(path: str | os.PathLike, result: dict, force: bool = False) -> P
         if result["roster"] is not None:
             roster(wb.add_worksheet("未报送"), styles, result)
         totals(wb.add_worksheet("合计"), styles, result)
-        wb.set_properties({"title": "政府信息公开工作年度报告审查结果", "comments": f"xlreport {result['xlreport']}"})
+        wb.set_properties({"title": AUDIT_TITLE, "comments": f"xlreport {result['xlreport']}"})
+        wb.set_custom_property(AUDIT_MARKER, result["xlreport"])  # audit.gather.is_audit_workbook
         wb.close()
 
     return write_atomic(path, write, force)
@@ -127,24 +131,26 @@ def cover(ws, styles: Styles, result: dict) -> None:
     ws.set_column(1, 1, 110)
     ws.write_string(0, 0, "政府信息公开工作年度报告 审查结果", f.title)
     reports, pairs = result["reports"], result["pairs"]
-    failed = sum(1 for r in reports if r["errors"])
-    warned = sum(1 for r in reports if not r["errors"] and r["warnings"])
     lines = [
-        ("生成时间", result["generated"]),
+        ("生成时间", result["generated_text"]),
         ("程序", f"xlreport {result['xlreport']}（xlreport audit）"),
         ("读取的位置", "；".join(result["inputs"])),
     ]
     if result["previous_dirs"]:
         lines.append(("上年度报告", "；".join(result["previous_dirs"]) + "（只用于逐年对比）"))
     lines += [
-        ("审查年度", f"{result['year']} 年" if result["year"] else "读到的全部年度"),
-        ("审查的报告", f"{len(reports)} 个：{failed} 个未通过（有错误），{warned} 个有警告，"
-                  f"{len(reports) - failed - warned} 个通过"),
+        ("审查年度", "未能确定（报告中没有年度）" if result["year"] is None else f"{result['year']} 年"
+         + ("" if result["year_given"] else "（读到的最近年度；其他年度的报告只用于逐年对比，可用 --year 指定）")),
+        ("审查的报告", counts_text(reports)),
         ("逐年对比", f"{len(pairs)} 对（同一机关相邻两年的报告，自动按机关名称配对）"),
         ("未读取的文件", f"{len(result['not_read'])} 个（见下表）" if result["not_read"] else "无"),
     ]
     if result["comparison_only"]:
         lines.append(("只用于对比的报告", f"{len(result['comparison_only'])} 个（其他年度或上年度文件夹中的报告）"))
+    if result["skipped"]:
+        lines.append(("不读取的审查结果", f"{len(result['skipped'])} 个（以前生成的审查结果工作簿，见下表）"))
+    if result["left_out_of_totals"]:
+        lines.append(("未计入合计", f"{len(result['left_out_of_totals'])} 个（同一机关同一年度的第二份及以后的报告，见下表）"))
     if result["ignored"]:
         lines.append(("按约定不读取", f"{result['ignored']} 个（Office 锁定文件 ~$*、隐藏文件、Thumbs.db、desktop.ini）"))
     if result["roster"] is not None:
@@ -155,7 +161,8 @@ def cover(ws, styles: Styles, result: dict) -> None:
         ("汇总", "每个报告一行：结论、错误和警告数、主要数字；可筛选、排序，行按结论着色（红：未通过，橙：有警告，绿：通过）"),
         ("问题清单", "每个问题一行：机关、规则、级别、位置（工作簿为工作表!单元格，已发布的报告为页、表、行）、应为、实际、说明"),
         ("逐年对比", "同一机关相邻两年的主要数字并列及变化；跨年度校验（上年结转、现行有效件数、内容雷同）的结果"),
-        ("合计", "同一年度全部报告逐项相加（按格式版本），并对合计数运行同样的校验"),
+        ("合计", "同一年度全部报告逐项相加（按格式版本；同一机关同一年度只计一份），并对合计数运行同样的校验"),
+        ("数字说明", "印出的总计与其各项之和不符时，汇总和逐年对比中照印出的数字列出，在单元格批注和“说明”列中注明各项合计"),
         ("内容雷同", "规则 text-repeated：去掉格式标题、自动生成的句子和套话、数字记作 #，本年某部分文字的五字片段有 80% "
                  "及以上在上年同一部分出现过即提示；不足 50 字的部分不比较"),
     ]
@@ -181,12 +188,20 @@ def cover(ws, styles: Styles, result: dict) -> None:
             put(ws, row, 0, "已读取", f.cell)
             put(ws, row, 1, file, f.cell)
         row += 2
+    if result["skipped"]:
+        ws.write_string(row, 0, "不读取的文件（以前生成的审查结果）", f.table_status)
+        for item in result["skipped"]:
+            row += 1
+            put(ws, row, 0, "不读取", f.cell)
+            put(ws, row, 1, f"{item['file']}：{item['reason']}", f.cell)
+        row += 2
     if result["duplicates"]:
-        ws.write_string(row, 0, "同一机关同一年度有多份报告（合计中都已计入，请核对）", f.table_status)
+        ws.write_string(row, 0, "同一机关同一年度有多份报告（合计只计入按文件名排在最前的一份，以免重复相加；请核对）",
+                        f.table_status)
         for d in result["duplicates"]:
             row += 1
             put(ws, row, 0, f"{d['agency']}（{d['year']} 年）", f.cell)
-            put(ws, row, 1, "；".join(d["files"]), f.cell)
+            put(ws, row, 1, f"计入合计：{d['counted']}；未计入合计：{'；'.join(d['left_out'])}", f.cell)
         row += 2
     for note in result["pair_notes"]:
         put(ws, row, 0, "未配对", f.cell)
@@ -210,8 +225,12 @@ def summary_columns() -> tuple[list[tuple[str, float]], list[str]]:
 def summary(ws, styles: Styles, result: dict) -> None:
     columns, kinds = summary_columns()
     rows = []
+    comments = []
     for r in result["reports"]:
-        note = f"从已发布的报告读入，{len(r['notes'])} 条读入说明" if r.get("notes") else ""
+        figure_notes = r.get("figure_notes", {})
+        note = "；".join([f"{FIGURE_LABELS[k]}：{v}" for k, v in figure_notes.items()]
+                        + ([f"从已发布的报告读入，{len(r['notes'])} 条读入说明"] if r.get("notes") else []))
+        comments.append(figure_notes)
         rows.append((r["verdict"], [r["agency"] or "（未填写机关）", r["year"], r["format"], r["verdict"], r["errors"],
                                     r["warnings"], *(r["figures"].get(name) for name, _ in FIGURES), r["file"],
                                     r.get("previous_file"), note]))
@@ -219,6 +238,11 @@ def summary(ws, styles: Styles, result: dict) -> None:
         rows.append((VERDICT_UNREADABLE, [None, None, None, VERDICT_UNREADABLE, None, None,
                                           *([None] * len(FIGURES)), item["file"], None, item["reason"]]))
     listing(ws, styles, columns, rows, kinds=kinds)
+    first_figure = len(columns) - len(FIGURES) - 3
+    for row, figure_notes in enumerate(comments, start=1):
+        for c, (name, _) in enumerate(FIGURES, start=first_figure):
+            if name in figure_notes:
+                ws.write_comment(row, c, f"{FIGURE_LABELS[name]}：{figure_notes[name]}（此处照印出的数字列出）")
     ws.set_row(0, 32)
     ws.set_paper(A3)
     ws.set_landscape()
@@ -268,6 +292,11 @@ def years(ws, styles: Styles, result: dict) -> None:
         detail = "\n".join(x["message"] for x in p["problems"]) or "通过"
         if p["warnings"]:
             detail += "\n" + "\n".join(f"注意：{w}" for w in p["warnings"])
+        notes = p.get("figure_notes", {})
+        for name, both in notes.items():
+            for side, label in (("last", "上年"), ("this", "本年")):
+                if both[side]:
+                    detail += f"\n注意：{label}{FIGURE_LABELS[name]}{both[side]}（表中照印出的数字列出）"
         agency = p["agency"] if not p["by_variant"] else f"{p['agency']}（上年：{p['last_agency']}）"
         values = [agency, p["last_year"], p["year"], verdict, detail, p["file"], p["last_file"]]
         for name in COMPARED:
@@ -277,6 +306,11 @@ def years(ws, styles: Styles, result: dict) -> None:
         for c, value in enumerate(values):
             kind = kinds[c] if isinstance(value, (int, float)) or kinds[c] == "code" else "text"
             put(ws, row, c, value, styles.cell(verdict, kind, wrap=c == 4))
+        for i, name in enumerate(COMPARED):
+            for k, side in enumerate(("last", "this")):
+                text = notes.get(name, {}).get(side)
+                if text:
+                    ws.write_comment(row, len(fixed) + 3 * i + k, f"{FIGURE_LABELS[name]}：{text}（此处照印出的数字列出）")
         row += 1
     ws.autofilter(1, 0, max(row - 1, 2), col - 1)
     ws.set_paper(A3)
@@ -295,7 +329,8 @@ def _round(value: float) -> float:
 
 def roster(ws, styles: Styles, result: dict) -> None:
     columns = [("类别", 12), ("名单中的单位", 34), ("报告中的机关", 34), ("文件", 40), ("说明", 50)]
-    verdicts = {"未报送": VERDICT_ERRORS, "名单外": VERDICT_WARNINGS, "名称不一致": VERDICT_WARNINGS}
+    verdicts = {"未报送": VERDICT_ERRORS, "名单外": VERDICT_WARNINGS, "名称不一致": VERDICT_WARNINGS,
+                "多份报告": VERDICT_WARNINGS}
     rows = [(verdicts[x["kind"]], [x["kind"], x["unit"], x["agency"], x["file"], x["note"]])
             for x in result["roster"]["rows"]]
     end = listing(ws, styles, columns, rows)
@@ -312,8 +347,8 @@ TOTALS_COLUMNS = [("年度", 7), ("格式", 7), ("表", 12), ("项目", 70), ("�
 
 def totals(ws, styles: Styles, result: dict) -> None:
     f = styles.base
-    ws.write_string(0, 0, "合计：同一年度全部报告逐项相加（表中印出的总计按印出的数相加，其余按各项之和），"
-                          "并对合计数运行同样的校验", f.hint)
+    ws.write_string(0, 0, "合计：同一年度全部报告逐项相加（表中印出的总计按印出的数相加，其余按各项之和；"
+                          "同一机关同一年度只计按文件名排在最前的一份，见“说明”），并对合计数运行同样的校验", f.hint)
     row = 2
     for t in result["totals"]:
         errors = sum(p["severity"] == "error" for p in t["problems"])

@@ -1,5 +1,9 @@
 """The reviewer's desk (`xlreport audit`): a folder of reports as one summary.
 
+Over 500 lines: the reading, pairing, roster and totals share the records' plain-data
+shape and the agency-name matching (name_key, variant_key, match_names); the roster part
+(read_roster … one_per_agency) is the one to move to its own module when it grows.
+
 Each file is read and checked by `audit_one` (in a worker process; the result is a
 plain-data record, so it crosses process boundaries). The records are then put
 together in this process by `assemble`:
@@ -26,6 +30,7 @@ import math
 import os
 import re
 import unicodedata
+import zipfile
 from pathlib import Path
 from typing import Any, Callable
 
@@ -33,6 +38,11 @@ from xlreport.errors import InputError, XlreportError, reason, shown
 
 VERDICT_ERRORS, VERDICT_WARNINGS, VERDICT_CLEAN, VERDICT_UNREADABLE = "未通过", "有警告", "通过", "无法读取"
 CROSS_YEAR_ONLY = ("text-repeated",)  # rules that need last year's report but no previous.* key
+# Our own audit workbooks carry this custom document property (book.py writes it); those
+# of earlier versions are known by their title. Either marks a workbook never to read as a
+# report or a roster.
+AUDIT_MARKER = "xlreport-audit"
+AUDIT_TITLE = "政府信息公开工作年度报告审查结果"
 
 
 # --- one file -----------------------------------------------------------------
@@ -58,7 +68,8 @@ def audit_one(name: str) -> dict:
         record = {"file": file, "path": name, "agency": _text(report.data.get("meta.agency")),
                   "year": _year(report.data.get("meta.year")), "format": report.fmt.version,
                   "problems": [with_place(p.to_dict(), report.fmt) for p in problems],
-                  "figures": key_figures(report.data, report.fmt), "notes": list(report.notes),
+                  "figures": key_figures(report.data, report.fmt),
+                  "figure_notes": figure_notes(report.data, report.fmt), "notes": list(report.notes),
                   "data": dict(report.data), "cells": dict(report.cells)}
     except Exception as exc:  # a bug must not stop the batch either; say which file
         return {"file": file, "path": name, "error": shown(f"程序内部错误（{type(exc).__name__}: {exc}），"
@@ -140,6 +151,35 @@ def key_figures(data: dict, fmt) -> dict[str, float | int | None]:
     return out
 
 
+SUM_RULES = ("t3-results-sum", "t3-row-sum", "t4-sum")  # a printed total against its parts
+
+
+def figure_notes(data: dict, fmt) -> dict[str, str]:
+    """For each key figure holding a printed total that contradicts its parts (Hongze 2023:
+    行政复议 总计 printed 0, parts 11): a note 「总计印为 0，各项合计 11」. The figure itself
+    stays as printed (sortable); the note goes beside it."""
+    from xlreport.checks.arithmetic import run_check
+    from xlreport.checks.values import evaluate
+    from xlreport.model.report import number_text
+
+    numbers = evaluate(data, fmt).numbers
+    can_make_rules = data.get("meta.can_make_rules") is True
+    wrong: dict[str, tuple] = {}  # printed total key -> (expected, actual)
+    for c in fmt.all_checks():
+        if c.rule in SUM_RULES and len(c.actual) == 1:
+            ok, expected, actual = run_check(c, numbers, can_make_rules)
+            if ok is False:
+                wrong.setdefault(c.actual[0].key, (expected, actual))
+    notes = {}
+    for name, keys in figure_keys(fmt).items():
+        found = [(fmt.field(k).where if fmt.has(k) else k, *wrong[k]) for k in keys if k in wrong]
+        if found and name in dict(FIGURES):
+            notes[name] = "；".join(f"{where}印为 {number_text(a)}，各项合计 {number_text(e)}" if len(keys) > 1
+                                    else f"总计印为 {number_text(a)}，各项合计 {number_text(e)}"
+                                    for where, e, a in found)
+    return notes
+
+
 def _share(part, whole) -> float | None:
     return None if part is None or not whole else part / whole
 
@@ -158,10 +198,14 @@ def variant_key(name: str) -> str:
     return re.sub(r"人民政府办(?!公)", "人民政府办公室", key)
 
 
-def match_names(left: list[str], right: list[str]) -> tuple[list[tuple[int, int, bool]], list[int], list[int]]:
+def match_names(left: list[str], right: list[str],
+                suffix: bool = False) -> tuple[list[tuple[int, int, bool]], list[int], list[int]]:
     """Match two lists of names one to one: the same name first, then the same variant where
-    exactly one name on each side has it. Returns (matches (i, j, by_variant), left unmatched,
-    right unmatched); a name that appears more than once on a side is not matched."""
+    exactly one name on each side has it; with `suffix` (the roster), then a left name whose
+    variant ends exactly one right name's variant after a place prefix (「洪泽区政府」 for
+    「淮安市洪泽区人民政府」), where no other left name ends that right name. Returns
+    (matches (i, j, not the same name), left unmatched, right unmatched); a name that
+    appears more than once on a side is not matched."""
     matches: list[tuple[int, int, bool]] = []
     free_l, free_r = set(range(len(left))), set(range(len(right)))
     for key, by_variant in ((name_key, False), (variant_key, True)):
@@ -177,7 +221,27 @@ def match_names(left: list[str], right: list[str]) -> tuple[list[tuple[int, int,
                 matches.append((ls[0], rs[0], by_variant))
                 free_l.discard(ls[0])
                 free_r.discard(rs[0])
+    if suffix:
+        fits = {i: [j for j in sorted(free_r) if is_place_suffix(variant_key(left[i]), variant_key(right[j]))]
+                for i in sorted(free_l)}
+        owners: dict[int, list[int]] = {}
+        for i, js in fits.items():
+            for j in js:
+                owners.setdefault(j, []).append(i)
+        for i, js in fits.items():
+            if len(js) == 1 and len(owners[js[0]]) == 1:
+                matches.append((i, js[0], True))
+                free_l.discard(i)
+                free_r.discard(js[0])
     return sorted(matches), sorted(free_l), sorted(free_r)
+
+
+PLACE_ENDS = "省市县区州盟旗"  # the last character of a place prefix (淮安市, 江苏省淮安市)
+
+
+def is_place_suffix(short: str, full: str) -> bool:
+    """Whether `full` is `short` with a place prefix: 「淮安市」+「洪泽区人民政府」."""
+    return len(short) >= 3 and len(full) > len(short) and full.endswith(short) and full[-len(short) - 1] in PLACE_ENDS
 
 
 def pair_reports(records: list[dict]) -> tuple[list[tuple[dict, dict, bool]], list[str]]:
@@ -240,13 +304,22 @@ def read_roster(path: str | os.PathLike) -> list[str]:
 
         import io
 
+        from xlreport.workbook.layout import SHEET_MARKER
+
+        if is_audit_workbook(p):
+            raise InputError(f"“{p.name}”是 xlreport audit 生成的审查结果，不是名单；请用 --roster 指定应报送单位名单"
+                             f"（.xlsx 第一列为单位名称，或 .txt 每行一个单位）")
         try:
             book = CalamineWorkbook.from_filelike(io.BytesIO(p.read_bytes()))
+            sheet_names = list(book.sheet_names)
             rows = book.get_sheet_by_index(0).to_python()
         except BaseException as exc:  # calamine's errors, or a Rust panic
             if isinstance(exc, (KeyboardInterrupt, SystemExit)):
                 raise
             raise InputError(f"无法打开名单“{p.name}”：文件已损坏或不是 Excel 工作簿") from None
+        if SHEET_MARKER in sheet_names:
+            raise InputError(f"“{p.name}”是年度报告工作簿，不是名单；请把它放在审查的文件夹中，"
+                             f"用 --roster 指定应报送单位名单（.xlsx 第一列为单位名称，或 .txt 每行一个单位）")
         names = [_cell_name(row[0]) for row in rows if row]
     elif suffix == ".txt":
         raw = p.read_bytes()
@@ -269,22 +342,76 @@ def read_roster(path: str | os.PathLike) -> list[str]:
     return list(dict.fromkeys(names))
 
 
+def is_audit_workbook(path: str | os.PathLike) -> bool:
+    """Whether a file is an audit workbook of ours (the marker property, or the title that
+    every version wrote). Reads two small parts of the archive, never the sheets."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            for part in ("docProps/custom.xml", "docProps/core.xml"):
+                try:
+                    info = z.getinfo(part)
+                except KeyError:
+                    continue
+                if info.file_size < 1 << 20:
+                    text = z.read(info).decode("utf-8", "replace")
+                    if AUDIT_MARKER in text or AUDIT_TITLE in text:
+                        return True
+    except (OSError, zipfile.BadZipFile, EOFError, ValueError, RuntimeError):
+        return False
+    return False
+
+
 def _cell_name(value: Any) -> str:
     return str(value).strip() if value not in (None, "") else ""
 
 
 def roster_rows(roster: list[str], records: list[dict], year: int) -> list[dict]:
     """未报送 (on the roster, no report of `year`), 名单外 (a report of `year` from a unit not on
-    it) and 名称不一致 (matched by a variant of the name: worth correcting)."""
-    reports = [r for r in records if r.get("year") == year and r.get("agency")]
-    matches, missing, extra = match_names(roster, [r["agency"] for r in reports])
+    it), 名称不一致 (matched by a variant of the name or without its place prefix: worth
+    correcting) and 多份报告 (a unit that sent more than one report: counted as reported)."""
+    groups: dict[str, list[dict]] = {}
+    for r in records:
+        if r.get("year") == year and r.get("agency"):
+            groups.setdefault(name_key(r["agency"]), []).append(r)
+    agencies = list(groups.values())
+    matches, missing, extra = match_names(roster, [g[0]["agency"] for g in agencies], suffix=True)
     rows = [{"kind": "未报送", "unit": roster[i], "agency": None, "file": None,
              "note": f"名单中有，未找到 {year} 年度的报告"} for i in missing]
-    rows += [{"kind": "名单外", "unit": None, "agency": reports[j]["agency"], "file": reports[j]["file"],
-              "note": "报告的机关不在名单中（或名单中有同名的多个单位），请核对"} for j in extra]
-    rows += [{"kind": "名称不一致", "unit": roster[i], "agency": reports[j]["agency"], "file": reports[j]["file"],
-              "note": "按简称与全称对应，请核对报告中的机关全称"} for i, j, variant in matches if variant]
+    rows += [{"kind": "名单外", "unit": None, "agency": r["agency"], "file": r["file"],
+              "note": "报告的机关不在名单中（或名单中有同名的多个单位），请核对"} for j in extra for r in agencies[j]]
+    for i, j, variant in matches:
+        group = agencies[j]
+        if variant:
+            short = variant_key(roster[i]) == variant_key(group[0]["agency"])
+            rows.append({"kind": "名称不一致", "unit": roster[i], "agency": group[0]["agency"], "file": group[0]["file"],
+                         "note": "按简称与全称对应，请核对报告中的机关全称" if short else
+                         "名单中的名称没有地名前缀，按报告中机关全称的末尾对应，请核对"})
+        if len(group) > 1:
+            rows.append({"kind": "多份报告", "unit": roster[i], "agency": group[0]["agency"],
+                         "file": "；".join(r["file"] for r in group),
+                         "note": f"报送了 {len(group)} 份，请核对（合计只计入第一份：{group[0]['file']}）"})
     return rows
+
+
+def one_per_agency(records: list[dict]) -> tuple[list[dict], list[dict]]:
+    """The reports that count in 合计 — one per agency and year, the first by file name (reports
+    without an agency or year all count) — and the same agency twice in a year, each as
+    {agency, year, files, counted, left_out}."""
+    groups: dict[tuple, list[dict]] = {}
+    counted = []
+    for r in sorted(records, key=lambda r: r["file"]):
+        if r.get("agency") and r.get("year"):
+            groups.setdefault((name_key(r["agency"]), r["year"]), []).append(r)
+        else:
+            counted.append(r)
+    duplicates = []
+    for members in groups.values():
+        counted.append(members[0])
+        if len(members) > 1:
+            duplicates.append({"agency": members[0]["agency"], "year": members[0]["year"],
+                               "files": [r["file"] for r in members], "counted": members[0]["file"],
+                               "left_out": [r["file"] for r in members[1:]]})
+    return counted, duplicates
 
 
 # --- totals -------------------------------------------------------------------
@@ -293,7 +420,8 @@ DROPPED_ON_TOTALS = ("text-", "meta-")  # the sum has no text and no cover of it
 
 def totals(records: list[dict]) -> list[dict]:
     """Per (year, format version): every numeric key summed over the reports (each as printed:
-    a published total counts as printed, else its parts), and the checks run on the sum."""
+    a published total counts as printed, else its parts), and the checks run on the sum.
+    `records`: one report per agency and year (one_per_agency)."""
     from xlreport.checks import check
     from xlreport.checks.values import evaluate
     from xlreport.model.formats import FORMATS
@@ -343,7 +471,7 @@ def audit(names: list[str], roster: str | None = None, year: int | None = None,
           run: Callable[..., list[dict]] | None = None) -> dict:
     """Read every report under `names` (and `previous_dirs`, for comparison only) and put the
     audit together (see `assemble`). `run(files, progress)` checks the files (default: the
-    CLI's process pool); `output` is left out of the files read (an earlier audit workbook)."""
+    CLI's process pool); `output` and our own audit workbooks are left out of the files read."""
     from xlreport.batch import find_reports, run_many
     from xlreport.io.files import same_file
 
@@ -353,8 +481,14 @@ def audit(names: list[str], roster: str | None = None, year: int | None = None,
     entries = [(n, why, False) for n, why in found.entries]
     if found_previous:
         entries += [(n, why, True) for n, why in found_previous.entries]
+    entries = distinct(entries)
     if output:
         entries = [e for e in entries if not (os.path.isfile(e[0]) and same_file(e[0], output))]
+    skipped = []
+    for e in [e for e in entries if e[1] is None and Path(e[0]).suffix.lower() in (".xlsx", ".xlsm")]:
+        if is_audit_workbook(e[0]):
+            entries.remove(e)
+            skipped.append({"file": shown(e[0]), "reason": "xlreport audit 生成的审查结果，不是报告，不读取"})
     to_read = [n for n, why, _ in entries if why is None]
     if run is None:
         def run(files, progress):
@@ -363,38 +497,77 @@ def audit(names: list[str], roster: str | None = None, year: int | None = None,
     records, not_read = [], []
     for name, why, comparison_only in entries:
         if why is not None:
-            not_read.append({"file": shown(name), "reason": shown(why), "read": False})
+            not_read.append({"file": shown(name), "reason": in_audit_terms(shown(why)), "read": False})
             continue
         record = next(results)
         if "error" in record:
-            not_read.append({"file": record["file"], "reason": record["error"], "read": True})
+            not_read.append({"file": record["file"], "reason": in_audit_terms(record["error"]), "read": True})
         else:
             record["comparison_only"] = comparison_only
             records.append(record)
     ignored = found.ignored + (found_previous.ignored if found_previous else 0)
     return assemble(records, not_read, names=list(names), roster=roster_names, roster_file=roster, year=year,
-                    previous_dirs=list(previous_dirs), ignored=ignored)
+                    previous_dirs=list(previous_dirs), ignored=ignored, skipped=skipped)
+
+
+def distinct(entries: list[tuple[str, str | None, bool]]) -> list[tuple[str, str | None, bool]]:
+    """Each file once, however often it was named or found (`y y/a.json ./y/../y`, or the same
+    file under the arguments and --previous-dir), at its first place: read if any mention
+    reads it (a .txt named explicitly is read, though a folder walk skips it), and under
+    review if any mention is not comparison-only."""
+    first: dict[str, int] = {}
+    out: list[list] = []
+    for name, why, comparison_only in entries:
+        key = os.path.normcase(os.path.realpath(name))
+        if key not in first:
+            first[key] = len(out)
+            out.append([name, why, comparison_only])
+            continue
+        kept = out[first[key]]
+        if kept[1] is not None and why is None:
+            kept[0], kept[1] = name, None
+        kept[2] = kept[2] and comparison_only
+    return [(n, why, c) for n, why, c in out]
+
+
+# Messages of the shared readers that name another command or option; in the audit they
+# are said in its own terms.
+AUDIT_TERMS = (
+    ("请单独指定：xlreport check 文件名", "请把它的文件名另外写在命令中（如 xlreport audit 文件夹 文件夹/报告.txt）"),
+    ("工作簿请直接用 xlreport check 检查", "请把工作簿直接放在审查的文件夹中"),
+    ("工作簿请用 xlreport check 检查", "请把工作簿直接放在审查的文件夹中"),
+    ("请核对 --previous 是否是本机关上一年的报告", "请核对这两份报告是否是同一机关的"),
+    ("请用填好的上年报告作为 --previous", "请把填好的上年报告放在审查的文件夹中（或用 --previous-dir 指定其文件夹）"),
+)
+
+
+def in_audit_terms(message: str) -> str:
+    for theirs, ours in AUDIT_TERMS:
+        message = message.replace(theirs, ours)
+    return message
 
 
 def assemble(records: list[dict], not_read: list[dict], names: list[str], roster: list[str] | None = None,
              roster_file: str | None = None, year: int | None = None, previous_dirs: list[str] | None = None,
-             ignored: int = 0) -> dict:
-    """The audit as plain data: the reports under review (all, or those of `year`; the others
-    and those of `previous_dirs` only serve as last year's), their pairs, the roster and totals."""
+             ignored: int = 0, skipped: list[dict] | None = None) -> dict:
+    """The audit as plain data: the reports of the year under review (`year`, default the latest
+    year read; the others and those of `previous_dirs` only serve as last year's), their pairs,
+    the roster and totals (one report per agency and year)."""
     from xlreport import __version__
 
-    if year is not None:
-        for r in records:
-            if r.get("year") != year:
-                r["comparison_only"] = True
+    review_year = year if year is not None else max(
+        (r["year"] for r in records if r.get("year") and not r.get("comparison_only")), default=None)
+    for r in records:  # by default a report without a year stays under review: its problems are shown
+        if review_year is not None and r.get("year") != review_year and (year is not None or r.get("year")):
+            r["comparison_only"] = True
     reviewed = [r for r in records if not r.get("comparison_only")]
-    roster_year = year if year is not None else max((r["year"] for r in reviewed if r.get("year")), default=None)
     pairs = []
     pair_list, pair_notes = pair_reports(records)
     for this, last, variant in pair_list:
         if this.get("comparison_only"):
             continue
         found, warnings = cross_year(this, last)
+        warnings = [in_audit_terms(w) for w in warnings]
         this["problems"] = [p for p in this["problems"] if not any(k.startswith("previous.") for k in p["keys"])]
         this["problems"] += found
         this["previous_file"] = last["file"]
@@ -404,27 +577,37 @@ def assemble(records: list[dict], not_read: list[dict], names: list[str], roster
                       "problems": found, "warnings": warnings,
                       "verdict": _verdict(found),
                       "figures": {k: {"last": last["figures"].get(k), "this": this["figures"].get(k)}
-                                  for k in COMPARED}})
-    seen: dict[tuple, list[str]] = {}
-    for r in reviewed:
-        if r.get("agency") and r.get("year"):
-            seen.setdefault((name_key(r["agency"]), r["year"]), []).append(r["file"])
-    duplicates = [{"agency": next(r["agency"] for r in reviewed if r.get("agency") and name_key(r["agency"]) == k[0]),
-                   "year": k[1], "files": files} for k, files in seen.items() if len(files) > 1]
+                                  for k in COMPARED},
+                      "figure_notes": {k: {"last": last.get("figure_notes", {}).get(k),
+                                           "this": this.get("figure_notes", {}).get(k)}
+                                       for k in COMPARED
+                                       if k in last.get("figure_notes", {}) or k in this.get("figure_notes", {})}})
+    counted, duplicates = one_per_agency(reviewed)
     reviewed.sort(key=lambda r: (-(r.get("year") or 0), name_key(r.get("agency") or ""), r["file"]))
+    now = _dt.datetime.now().astimezone()
     return {
         "xlreport": __version__,
-        "generated": _dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "generated": now.isoformat(timespec="seconds"),
+        "generated_text": f"{now.year}年{now.month}月{now.day}日 {now:%H:%M}",
         "inputs": [shown(n) for n in names], "previous_dirs": [shown(n) for n in previous_dirs or ()],
-        "year": year, "roster_year": roster_year,
+        "year": review_year, "year_given": year is not None, "roster_year": review_year,
         "reports": reviewed,
         "comparison_only": [r["file"] for r in records if r.get("comparison_only")],
-        "not_read": not_read, "ignored": ignored,
+        "not_read": not_read, "ignored": ignored, "skipped": skipped or [],
         "pairs": pairs, "pair_notes": pair_notes, "duplicates": duplicates,
         "roster": None if roster is None else {"file": shown(roster_file or ""), "units": len(roster),
-                                               "rows": roster_rows(roster, reviewed, roster_year)},
-        "totals": totals(reviewed),
+                                               "rows": roster_rows(roster, reviewed, review_year)},
+        "totals": totals(counted),
+        "left_out_of_totals": [f for d in duplicates for f in d["left_out"]],
     }
+
+
+def counts_text(reports: list[dict]) -> str:
+    """「3 个：1 个未通过，2 个有警告，0 个通过」 — the one wording of the console and the 说明 sheet."""
+    failed = sum(1 for r in reports if r["errors"])
+    warned = sum(1 for r in reports if not r["errors"] and r["warnings"])
+    return (f"{len(reports)} 个：{failed} 个{VERDICT_ERRORS}，{warned} 个{VERDICT_WARNINGS}，"
+            f"{len(reports) - failed - warned} 个{VERDICT_CLEAN}")
 
 
 def _verdict(problems: list[dict]) -> str:

@@ -386,7 +386,7 @@ def cmd_bundle(args) -> int:
 
 
 def cmd_audit(args) -> int:
-    from xlreport.audit.gather import as_json, audit, exit_code
+    from xlreport.audit.gather import as_json, audit, counts_text, exit_code
 
     _no_empty_names([*args.files, *args.previous_dir], "audit")
     if not args.output and not args.json:
@@ -409,6 +409,9 @@ def cmd_audit(args) -> int:
             print(f"{item['file']}: 未读取：{item['reason']}", file=sys.stderr)
         raise XlreportError("没有读到任何报告，未生成审查结果；请检查文件夹和文件（见上面列出的原因）")
     if not result["reports"]:
+        if args.year is None:
+            raise XlreportError(f"读到的 {len(result['comparison_only'])} 个报告都在 --previous-dir 中（只用于逐年对比），"
+                                f"未生成审查结果；请同时给出本年度报告所在的文件夹")
         raise XlreportError(f"读到的 {len(result['comparison_only'])} 个报告中没有 {args.year} 年度的，未生成审查结果；"
                             f"请核对 --year")
     if args.output:
@@ -418,14 +421,17 @@ def cmd_audit(args) -> int:
     if args.json:
         print(json.dumps(as_json(result), ensure_ascii=False, indent=1, allow_nan=False))
     reports = result["reports"]
-    failed = sum(1 for r in reports if r["errors"])
-    summary = (f"共读取 {len(reports)} 个报告：{failed} 个未通过，{len(reports) - failed} 个通过或仅有警告；"
+    year = f" {result['year']} 年度" if result["year"] else ""
+    others = f"另有 {len(result['comparison_only'])} 个报告只用于逐年对比；" if result["comparison_only"] else ""
+    summary = (f"审查{year}的报告 {counts_text(reports)}；{others}"
                f"逐年对比 {len(result['pairs'])} 对；{len(result['not_read'])} 个文件未读取")
     if args.output:
         summary += f"。已生成审查结果：{shown(written)}"
     print(summary, file=sys.stderr if args.json else sys.stdout)
     for item in result["not_read"]:
         print(f"  未读取：{item['file']}：{item['reason']}", file=sys.stderr)
+    for item in result["skipped"]:
+        print(f"  不读取：{item['file']}：{item['reason']}", file=sys.stderr)
     return exit_code(result)
 
 
