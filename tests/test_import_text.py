@@ -390,6 +390,13 @@ def test_a_merged_cell_of_two_numbers_is_noted_and_checked():
     assert any("1 2" in n and "两个数" in n for n in result.notes)
 
 
+def test_check_reports_a_merged_cell_of_two_numbers(tmp_path, capsys):
+    text = "某县某局2022年政府信息公开工作年度报告\n第二十条第（一）项\n信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数\n规章 | 1 2 | 0 | 5\n"
+    (tmp_path / "r.txt").write_text(text, encoding="utf-8")
+    (result,) = json.loads(run(capsys, "check", tmp_path / "r.txt", "--json")[1])
+    assert any(p["rule"] == "value-not-integer" and p["keys"] == ["t2.rules.issued"] for p in result["problems"])
+
+
 @pytest.mark.parametrize("sentence,count,amount", [
     ("本年度共收取信息处理费0元。", 0, 0),
     ("全年未收取任何信息处理费。", 0, 0),
