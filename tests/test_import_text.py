@@ -400,6 +400,7 @@ def test_check_reports_a_merged_cell_of_two_numbers(tmp_path, capsys):
 @pytest.mark.parametrize("sentence,count,amount", [
     ("本年度共收取信息处理费0元。", 0, 0),
     ("全年未收取任何信息处理费。", 0, 0),
+    ("全年共受理申请120件，未收取信息处理费。", 0, 0),
     ("2024年，市政府收取信息处理费3940元。", None, 3940),
     ("本年度对12件申请收取信息处理费，合计3600元。", 12, 3600),
     ("2024年有3件政府信息公开申请案件收取信息处理费2230元。其中，甲局1件，收取880元。", 3, 2230),
@@ -418,6 +419,8 @@ def test_fee_figures_are_read_from_the_prose_of_six(sentence, count, amount):
     "严格执行信息处理费有关规定。",                                   # no figure
     "甲局收取信息处理费880元，乙局收取信息处理费1080元。",             # two figures, no total
     "信息处理费按件计收，收取标准为每件100元。",                       # a rate, not a total
+    "本年度未收取信息处理费。此前收取的信息处理费300元已退还。",       # said both ways
+    "对3件申请未收取信息处理费。",                                     # of some, not of all
 ])
 def test_fee_figures_are_not_guessed(sentence):
     result = match_document(parse_text(_report_text(sentence), "x.txt"))

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 FEE = "信息处理费"
 _SENTENCE = re.compile(r"[^。；;！!？?\n]+")
 _YEAR = re.compile(r"20\d\d年(度)?")
-_NONE = re.compile(r"(未|没有|无|不)(发生)?(收取|收费|征收)(任何|过)?")
+_NONE = re.compile(r"(未|没有|无|不)(发生)?(收取|收费|征收)(任何|过)?[^\d]{0,10}信息处理费")
 _AMOUNT = re.compile(r"(\d+(?:\.\d+)?)(万)?元")
 _RATE = re.compile(r"(每|标准|按)[^,，]{0,4}$")          # 「每件100元」「收费标准为100元」: a rate, not a total
 _TOTAL = re.compile(r"(信息处理费|合计|共计|总计|共|累计|总额|金额)(为|是|了)?$")
@@ -50,8 +50,9 @@ def read_fees(text: str, where: str) -> FeeReading:
         s = _YEAR.sub("", re.sub(r"\s+", "", unicodedata.normalize("NFKC", sentence)))
         s = re.sub(r"(?<=\d)[,，](?=\d{3}(?!\d))", "", s)
         start = s.index(FEE)
-        if _NONE.search(s[:start]) and not re.search(r"\d", s):
-            none_said.append(sentence)  # 「本年度未收取信息处理费」
+        # 「本年度未收取信息处理费」, in a clause without a figure (not 「对3件申请未收取信息处理费」)
+        if any(_NONE.search(c) and not re.search(r"\d", c) for c in re.split(r"[,，:：]", s)):
+            none_said.append(sentence)
             continue
         after = s[start:]
         found = [(m, after[:m.start()]) for m in _AMOUNT.finditer(after)]
@@ -64,6 +65,10 @@ def read_fees(text: str, where: str) -> FeeReading:
             amounts.append((_number(m.group(1), bool(m.group(2))) if m else None, sentence))
         counts += [(int(m.group(1)), sentence) for m in _COUNT.finditer(s)]
     shown = "”“".join(dict.fromkeys(s for _, s in amounts) or sentences)
+    if none_said and amounts and {a for a, _ in amounts} != {0}:  # 「未收取」 and a figure elsewhere
+        out.notes.append(f"“{where}”中关于信息处理费的说法不一致（“{_quote(none_said[0])}”“{shown}”），未读入；"
+                         f"请核对后填写")
+        return out
     if amounts and None not in (values := {a for a, _ in amounts}) and len(values) == 1:  # said once, or alike
         out.amount = amounts[0][0]
         out.notes.append(f"信息处理费金额（{_shown(out.amount)} 元）是从“{where}”的文字“{_quote(amounts[0][1])}”中读出的，请核对")
