@@ -671,9 +671,10 @@ def _heading_label(text: str) -> Label:
 _HEADING = re.compile(r"^([一二三四五六七八九十]+)[、.,，]")
 _SUB = re.compile(r"^[(（]([一二三四五六七八九十]+)[)）]")
 
-# Wordings of the six section headings that published reports use besides the official ones
-# (formats/*.py SECTIONS; 国办公开办函〔2021〕30号 gives those): a heading is recognised by its
-# words against these too, never by its number alone (「二、做好信息发布。」 in a numbered list is text).
+# Wordings of the six section headings that published reports use besides the official ones (the
+# official ones are the formats' SECTIONS, from 国办公开办函〔2019〕60号 and 〔2021〕30号): a heading
+# is recognised by its words against these too, never by its number alone (「二、做好信息发布。」 in a
+# numbered list is text).
 HEADING_VARIANTS = {
     "一": ("概述",),
     "二": ("主动公开情况",),
@@ -685,7 +686,9 @@ HEADING_VARIANTS = {
 
 
 def _section_labels(fmt: ReportFormat) -> list[tuple[Any, list[Label]]]:
-    return [(s, [_heading_label(s.heading)] + [_heading_label(f"{s.number}、{v}") for v in HEADING_VARIANTS.get(s.number, ())])
+    """Each section with the labels of its official heading and of its known variants."""
+    return [(s, [_heading_label(s.heading)]
+             + [_heading_label(f"{s.number}、{v}") for v in HEADING_VARIANTS.get(s.number, ())])
             for s in fmt.sections]
 
 
@@ -733,9 +736,9 @@ def _split_sections(paragraphs: list[Paragraph], fmt: ReportFormat, out: Importe
                 continue
             numbered = next((s for s in fmt.sections if s.number == m.group(1)), None)
             if numbered is not None and numbered.number not in seen_sections and current is not None:
-                where = f"“{labels[current]}”的正文" if current else "正文"
-                out.notes.append(f"“{text}”编号像“{numbered.heading}”，但文字不同，按{where}读入"
-                                 f"{'' if current else '（该部分没有文字项，未读入）'}；如果它是该部分的标题，请核对")
+                taken = f"按“{labels[current]}”的正文读入" if current else f"它在“{heading}”中，该部分没有文字项，未读入"
+                out.notes.append(f"“{text}”编号像“{numbered.heading}”，但文字不同，不作为标题：{taken}；"
+                                 f"如果它是该部分的标题，请核对")
         m = _SUB.match(text)
         if in_overview and m:
             head, sep, body = text.partition("。")
