@@ -8,6 +8,7 @@ runs before the extractors are merged. The PDF round trip needs `xlreport.io.imp
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -68,6 +69,8 @@ def test_render_pdf_then_import_gives_back_the_values(tmp_path, version):
     keys = compared_keys(data, version)
     assert {k: result.data.get(k) for k in keys} == {k: data[k] for k in keys}
     assert all(result.cells[k].startswith("第") for k in keys if k.startswith(("t2.", "t3.", "t4.")))
+    # the texts too: 「第1页 正文 （二）依申请公开」
+    assert all(re.match(r"第\d+页 正文 ", result.cells[k]) for k in keys if k.startswith(("text.", "fee.")))
 
 
 def test_generated_sentences_are_recognised_when_a_pdf_wraps_them(tmp_path):
@@ -98,3 +101,33 @@ def test_generated_sentences_are_recognised_when_a_pdf_wraps_them(tmp_path):
     result = match_document(replace(doc, blocks=tuple(blocks)))
     keys = ["fee.count", "fee.amount_yuan", "text.other", "text.overview.on_request"]
     assert {k: result.data.get(k) for k in keys} == {k: data[k] for k in keys}
+
+
+NUMBERED_LIST = "主动公开情况如下：\n一、加强政策解读。\n二、做好信息发布。\n三、完善公开平台。"
+
+
+@pytest.mark.parametrize("suffix", [".html", ".docx"])
+def test_a_numbered_list_in_a_text_survives_render_and_check(tmp_path, capsys, suffix):
+    """A numbered list inside 一（一） (common in real reports) is text, not the report's sections 二 三:
+    `render` then `check` of the published report gives back every text and no text-missing warning."""
+    import json
+
+    from xlreport.cli.main import main
+    from xlreport.io.importers.match import import_report
+    from xlreport.io.jsonfile import document
+
+    data = source_data("2021")
+    data["text.overview.proactive"] = NUMBERED_LIST
+    fmt = FORMATS["2021"]
+    (tmp_path / "f.json").write_text(json.dumps(document(data, fmt), ensure_ascii=False), encoding="utf-8")
+    report = tmp_path / f"r{suffix}"
+    assert main(["render", str(tmp_path / "f.json"), "-o", str(report)]) == 0
+    capsys.readouterr()
+    imported = import_report(report)
+    texts = [t.key for t in fmt.texts if data.get(t.key)]
+    assert {k: imported.data.get(k) for k in texts} == {k: data[k] for k in texts}
+    assert not any("按官方的“二、主动公开政府信息情况”" in n for n in imported.notes)
+    main(["check", str(report), "--json"])
+    (result,) = json.loads(capsys.readouterr().out)
+    assert result["format"] == "2021"
+    assert not [p for p in result["problems"] if p["rule"] == "text-missing"]

@@ -328,3 +328,152 @@ def test_a_group_label_on_its_own_line_and_a_wrong_numbered_row():
     assert result.data["t3.other_handling.no_correction.natural_person"] == 2
     assert result.data["t3.not_processed.petition.natural_person"] == 7
     assert any("当地增加的说明" in n and "未读入" in n for n in result.notes)
+
+
+# ---------------------------------------------------------------------------
+# Review findings (numbered lists, merged numbers, fees from the prose, damaged files, text pages)
+
+NUMBERED_LIST = "主动公开情况如下：\n一、加强政策解读。\n二、做好信息发布。\n三、完善公开平台。"
+OVERVIEW = {"text.overview.proactive": ("（一）主动公开", NUMBERED_LIST),
+            "text.overview.on_request": ("（二）依申请公开", "受理申请。"),
+            "text.overview.management": ("（三）政府信息管理", "管理制度。"),
+            "text.overview.platform": ("（四）政府信息公开平台建设", "平台建设。"),
+            "text.overview.supervision": ("（五）监督保障", "监督考核。")}
+
+
+def _report_text(other: str = "其他事项。") -> str:
+    lines = ["某县某局2022年政府信息公开工作年度报告", "一、总体情况", "综述。"]
+    for heading, body in OVERVIEW.values():
+        lines += [heading, body]
+    lines += ["二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况", "四、政府信息公开行政复议、行政诉讼情况",
+              "五、存在的主要问题及改进情况", "问题。", "六、其他需要报告的事项", other]
+    return "\n".join(lines) + "\n"
+
+
+def test_a_numbered_list_inside_a_section_stays_its_text(tmp_path):
+    (tmp_path / "r.txt").write_text(_report_text(), encoding="utf-8")
+    report = import_report(tmp_path / "r.txt")
+    assert {k: report.data.get(k) for k in OVERVIEW} == {k: body for k, (_, body) in OVERVIEW.items()}
+    assert report.data["text.problems"] == "问题。" and report.data["text.other"] == "其他事项。"
+    assert not any("按官方的“二、主动公开政府信息情况”" in n for n in report.notes)
+    # a numbered line that could be taken for the next section's heading is noted as text, not silently
+    assert any("二、做好信息发布" in n and "正文" in n for n in report.notes)
+
+
+def test_a_doubtful_section_heading_in_its_place_is_read_with_a_note():
+    text = _report_text().replace("五、存在的主要问题及改进情况", "五、存在的主要问题及下一步工作") \
+        .replace("三、收到和处理政府信息公开申请情况", "三、依申请公开情况") \
+        .replace("平台建设。", "平台建设。\n五、存在的不足及改进方向")  # as loose, but not the next section
+    result = match_document(parse_text(text, "x.txt"))
+    assert result.data["text.problems"] == "问题。"
+    assert any("五、存在的主要问题及下一步工作" in n and "按官方的" in n for n in result.notes)
+    assert "依申请公开情况" not in result.data["text.overview.supervision"]
+    assert result.data["text.overview.platform"] == "平台建设。\n五、存在的不足及改进方向"
+    assert any("五、存在的不足及改进方向" in n and "（四）政府信息公开平台建设" in n for n in result.notes)
+
+
+@pytest.mark.parametrize("raw", ["1 2", "1\n2", "3 940", "12 0"])
+def test_two_numbers_in_one_cell_are_kept_as_printed(raw):
+    v = parse_value(raw)
+    assert (v.value, v.status) == (raw.strip(), "text") and "两个数" in v.note
+
+
+@pytest.mark.parametrize("raw", ["1,234", "1，234", "1, 234"])
+def test_thousands_separators_stay_numbers(raw):
+    assert parse_value(raw).value == 1234
+
+
+def test_a_merged_cell_of_two_numbers_is_noted_and_checked():
+    text = "某县某局2022年政府信息公开工作年度报告\n第二十条第（一）项\n信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数\n规章 | 1 2 | 0 | 5\n"
+    result = match_document(parse_text(text, "x.txt"))
+    assert result.data["t2.rules.issued"] == "1 2"
+    assert any("1 2" in n and "两个数" in n for n in result.notes)
+
+
+def test_check_reports_a_merged_cell_of_two_numbers(tmp_path, capsys):
+    text = "某县某局2022年政府信息公开工作年度报告\n第二十条第（一）项\n信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数\n规章 | 1 2 | 0 | 5\n"
+    (tmp_path / "r.txt").write_text(text, encoding="utf-8")
+    (result,) = json.loads(run(capsys, "check", tmp_path / "r.txt", "--json")[1])
+    assert any(p["rule"] == "value-not-integer" and p["keys"] == ["t2.rules.issued"] for p in result["problems"])
+
+
+@pytest.mark.parametrize("sentence,count,amount", [
+    ("本年度共收取信息处理费0元。", 0, 0),
+    ("全年未收取任何信息处理费。", 0, 0),
+    ("全年共受理申请120件，未收取信息处理费。", 0, 0),
+    ("2024年，市政府收取信息处理费3940元。", None, 3940),
+    ("本年度对12件申请收取信息处理费，合计3600元。", 12, 3600),
+    ("2024年有3件政府信息公开申请案件收取信息处理费2230元。其中，甲局1件，收取880元。", 3, 2230),
+    ("本年度收取信息处理费1.5万元。", None, 15000),
+    ("本年度收取信息处理费2950.5元。", None, 2950.5),
+])
+def test_fee_figures_are_read_from_the_prose_of_six(sentence, count, amount):
+    result = match_document(parse_text(_report_text(sentence), "x.txt"))
+    assert (result.data.get("fee.count"), result.data.get("fee.amount_yuan")) == (count, amount)
+    assert result.cells["fee.amount_yuan"].endswith("正文 六、其他需要报告的事项")
+    assert any("信息处理费" in n and "六、其他需要报告的事项" in n for n in result.notes)
+    assert result.data["text.other"] == sentence  # the clerk's words stay
+
+
+@pytest.mark.parametrize("sentence", [
+    "严格执行信息处理费有关规定。",                                   # no figure
+    "甲局收取信息处理费880元，乙局收取信息处理费1080元。",             # two figures, no total
+    "信息处理费按件计收，收取标准为每件100元。",                       # a rate, not a total
+    "本年度未收取信息处理费。此前收取的信息处理费300元已退还。",       # said both ways
+    "对3件申请未收取信息处理费。",                                     # of some, not of all
+])
+def test_fee_figures_are_not_guessed(sentence):
+    result = match_document(parse_text(_report_text(sentence), "x.txt"))
+    assert "fee.amount_yuan" not in result.data and "fee.count" not in result.data
+
+
+def test_fee_figures_of_the_real_reports(fixtures_dir):
+    expected = {"2024_huaian_szf": (None, 3940), "2023_hongze_qzf": (0, 0), "2024_hongze_qzf": (0, 0),
+                "2024_suqian_city": (3, 2230), "2023_suqian_city": (25, 2950)}
+    for stem, figures in expected.items():
+        report = import_report(fixtures_dir / f"{stem}.txt")
+        assert (report.data.get("fee.count"), report.data.get("fee.amount_yuan")) == figures, stem
+
+
+@pytest.mark.parametrize("name,content,kind", [
+    ("empty.pdf", b"x", "PDF"), ("notes.docx", "会议纪要\n下周再议".encode(), "Word"),
+])
+def test_a_file_named_as_a_supported_kind_with_other_content_is_damaged(tmp_path, capsys, name, content, kind):
+    from xlreport.errors import InputError
+    from xlreport.io.importers import extract
+
+    (tmp_path / name).write_bytes(content)
+    with pytest.raises(InputError) as info:
+        extract(tmp_path / name)
+    assert info.value.code == "damaged"
+    assert f"“{name}”已损坏或不是 {kind} 文件" in info.value.message and "不是能导入的报告格式" not in info.value.message
+    code, out, err = run(capsys, "check", tmp_path / name)
+    assert code == 2 and out == "" and "已损坏" in err and err.count("\n") == 1
+
+
+def test_text_provenance_names_the_page_where_the_document_has_pages():
+    from xlreport.io.importers.document import Document, Paragraph
+
+    lines = _report_text().splitlines()
+    second = lines.index("五、存在的主要问题及改进情况")  # page 2 starts there
+    paragraphs = [Paragraph(line, page=1 if i < second else 2) for i, line in enumerate(lines)]
+    result = match_document(Document("x.pdf", "pdf", tuple(paragraphs)))
+    assert result.cells["text.overview.on_request"] == "第1页 正文 （二）依申请公开"
+    assert result.cells["text.other"] == "第2页 正文 六、其他需要报告的事项"
+    plain = match_document(parse_text(_report_text(), "x.txt"))
+    assert plain.cells["text.overview.on_request"] == "正文 （二）依申请公开"
+
+
+def test_a_cut_pdf_and_a_zip_named_docx_are_damaged(tmp_path):
+    import zipfile
+
+    from xlreport.errors import InputError
+    from xlreport.io.importers import extract
+
+    (tmp_path / "cut.pdf").write_bytes(b"%PDF-1.4 garbage")
+    with zipfile.ZipFile(tmp_path / "z.docx", "w") as z:
+        z.writestr("a.txt", "hi")
+    for name in ("cut.pdf", "z.docx"):
+        with pytest.raises(InputError) as info:
+            extract(tmp_path / name)
+        assert info.value.code == "damaged", name

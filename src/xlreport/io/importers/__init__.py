@@ -18,6 +18,11 @@ __all__ = ["Cell", "Document", "Paragraph", "Table", "extract", "sniff"]
 HTML_SUFFIXES = {".html", ".htm", ".xhtml", ".shtml", ".mht", ".mhtml"}
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".csv", ".tsv"}
 LEGACY_SUFFIXES = {".doc", ".wps", ".rtf", ".wpt", ".dot", ".odt"}
+# Suffixes whose content the sniffing recognises: a file so named with other content is damaged
+# (a cut download, a text saved under the wrong name). .doc/.wps are not here: a page or text saved
+# as .doc is common and is read by its content.
+DAMAGED_WHEN_NOT = {".pdf": ("PDF", "PDF"), ".docx": ("Word", "Word .docx 格式"), ".docm": ("Word", "Word .docm 格式"),
+                    ".dotx": ("Word", "Word .dotx 格式")}
 
 
 def sniff(path: str | Path) -> str:
@@ -44,6 +49,11 @@ def sniff(path: str | Path) -> str:
     if stripped.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<html" in low or b"<table" in low \
             or b"<body" in low or (suffix in HTML_SUFFIXES and b"<" in low):
         return "html"
+    if suffix in DAMAGED_WHEN_NOT:  # named as a kind we read, but its content is not that kind
+        kind, content = DAMAGED_WHEN_NOT[suffix]
+        raise InputError(f"“{p.name}”已损坏或不是 {kind} 文件（文件内容{_content(head)}不是 {content}），"
+                         f"请重新下载或另存后再导入",
+                         code="damaged")
     if suffix in TEXT_SUFFIXES or suffix in HTML_SUFFIXES or suffix in LEGACY_SUFFIXES or not suffix:
         return "text"
     if suffix in (".xlsx", ".xlsm", ".xls", ".et"):
@@ -51,6 +61,15 @@ def sniff(path: str | Path) -> str:
     if suffix in (".jpg", ".jpeg", ".png", ".gif", ".bmp", ".tif", ".tiff", ".webp"):
         raise InputError(f"“{p.name}”是图片，无法读取其中的文字；请找到报告的网页、Word 或 PDF 版本")
     raise InputError(f"“{p.name}”不是能导入的报告格式（支持网页 .html/.htm、Word .docx/.doc、WPS .wps、PDF 和文本 .txt）")
+
+
+def _content(head: bytes) -> str:
+    """What the first bytes of a file look like, for the message on a file that is not what its name says."""
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError:
+        return ""
+    return "是纯文本，" if b"\x00" not in head else ""
 
 
 def extract(path: str | Path) -> Document:

@@ -48,7 +48,7 @@ def open_package(p: Path) -> zipfile.ZipFile:
         z = zipfile.ZipFile(p)
         infos = z.infolist()
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError):
-        raise InputError(f"“{p.name}”已损坏（不完整的 .docx 文件），请重新保存或从原件再导入") from None
+        raise InputError(f"“{p.name}”已损坏（不完整的 .docx 文件），请重新保存或从原件再导入", code="damaged") from None
     total = sum(i.file_size for i in infos)
     packed = max(1, sum(i.compress_size for i in infos))
     if len(infos) > MAX_MEMBERS or total > MAX_UNCOMPRESSED * 4 or total / packed > MAX_RATIO:
@@ -59,7 +59,7 @@ def open_package(p: Path) -> zipfile.ZipFile:
         z.close()
         if "xl/workbook.xml" in names:
             raise InputError(f"“{p.name}”是 Excel 工作簿，不是 Word 文档；工作簿请用 xlreport check 检查")
-        raise InputError(f"“{p.name}”不是 Word 文档（缺少正文部件），请检查文件")
+        raise InputError(f"“{p.name}”不是 Word 文档（缺少正文部件），请检查文件", code="damaged")
     if z.getinfo("word/document.xml").file_size > MAX_PART:
         z.close()
         raise InputError(f"“{p.name}”的正文超过 30 MB，不像年度报告，拒绝读取")
@@ -73,11 +73,11 @@ def _xml(z: zipfile.ZipFile, name: str, p: Path):
     except KeyError:
         return None
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError):
-        raise InputError(f"“{p.name}”已损坏（部件 {name} 无法解压），请重新保存后再导入") from None
+        raise InputError(f"“{p.name}”已损坏（部件 {name} 无法解压），请重新保存后再导入", code="damaged") from None
     try:
         return etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False))
     except etree.XMLSyntaxError:
-        raise InputError(f"“{p.name}”已损坏（部件 {name} 不是有效的 XML），请重新保存后再导入") from None
+        raise InputError(f"“{p.name}”已损坏（部件 {name} 不是有效的 XML），请重新保存后再导入", code="damaged") from None
 
 
 def read_docx(path: str | Path) -> Document:

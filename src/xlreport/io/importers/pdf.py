@@ -96,7 +96,7 @@ def read_pdf(path: str | Path) -> Document:
     except pdfium.PdfiumError as exc:
         if getattr(exc, "err_code", None) == 4:   # FPDF_ERR_PASSWORD
             raise InputError(f"“{p.name}”设置了打开密码；请去掉密码后再导入") from None
-        raise InputError(f"“{p.name}”已损坏（不是完整的 PDF 文件），请重新下载或另存后再导入") from None
+        raise InputError(f"“{p.name}”已损坏（不是完整的 PDF 文件），请重新下载或另存后再导入", code="damaged") from None
     try:
         n = len(pdf)
         if n == 0:
@@ -112,7 +112,7 @@ def read_pdf(path: str | Path) -> Document:
         except InputError:
             raise
         except Exception as exc:
-            raise InputError(f"“{p.name}”已损坏，无法读取（{type(exc).__name__}），请重新下载或另存后再导入") from None
+            raise InputError(f"“{p.name}”已损坏，无法读取（{type(exc).__name__}），请重新下载或另存后再导入", code="damaged") from None
     finally:
         pdf.close()
     return build_document(p, prims, title)

@@ -1,0 +1,103 @@
+"""信息处理费 figures (fee.count, fee.amount_yuan) from a report's own words in 六、其他需要报告的事项.
+
+条例 第四十二条 and 国办函〔2020〕109号 make reports state the fees collected; each report words it
+its own way: 「全年收取政府信息公开信息处理费0元」, 「未收取信息处理费」, 「对25件政府信息公开申请
+案件收取了信息处理费2950元」, 「收取信息处理费，合计Y元」. A figure is read only when it is stated
+unambiguously — one total in the sentences that name the fee, one count tied to the charging —
+otherwise it stays blank and `read_fees` says why. Nothing is guessed, except that a total of 0 元
+(or 「未收取」) means that no application was charged: 0 件.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+FEE = "信息处理费"
+_SENTENCE = re.compile(r"[^。；;！!？?\n]+")
+_YEAR = re.compile(r"20\d\d年(度)?")
+_NONE = re.compile(r"(未|没有|无|不)(发生)?(收取|收费|征收)(任何|过)?[^\d]{0,10}信息处理费")
+_AMOUNT = re.compile(r"(\d+(?:\.\d+)?)(万)?元")
+_RATE = re.compile(r"(每|标准|按)[^,，]{0,4}$")          # 「每件100元」「收费标准为100元」: a rate, not a total
+_TOTAL = re.compile(r"(信息处理费|合计|共计|总计|共|累计|总额|金额)(为|是|了)?$")
+_COUNT = re.compile(r"(\d+)件[^,，:：]{0,16}?(收取|收费|征收)")
+
+
+@dataclass
+class FeeReading:
+    count: int | None = None
+    amount: int | float | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def _number(text: str, wan: bool) -> int | float:
+    value = float(text) * (10000 if wan else 1)
+    value = round(value, 2)
+    return int(value) if value == int(value) else value
+
+
+def read_fees(text: str, where: str) -> FeeReading:
+    """The fee figures stated in `text` (六's prose); `where` names it in the notes."""
+    out = FeeReading()
+    sentences = [s.strip() for s in _SENTENCE.findall(text) if FEE in s]
+    if not sentences:
+        return out
+    amounts: list[tuple[int | float, str]] = []
+    counts: list[tuple[int, str]] = []
+    none_said: list[str] = []
+    for sentence in sentences:
+        s = _YEAR.sub("", re.sub(r"\s+", "", unicodedata.normalize("NFKC", sentence)))
+        s = re.sub(r"(?<=\d)[,，](?=\d{3}(?!\d))", "", s)
+        start = s.index(FEE)
+        # 「本年度未收取信息处理费」, in a clause without a figure (not 「对3件申请未收取信息处理费」)
+        if any(_NONE.search(c) and not re.search(r"\d", c) for c in re.split(r"[,，:：]", s)):
+            none_said.append(sentence)
+            continue
+        after = s[start:]
+        found = [(m, after[:m.start()]) for m in _AMOUNT.finditer(after)]
+        found = [(m, before) for m, before in found if not _RATE.search(before)]
+        if len(found) > 1:  # 「收取信息处理费，合计Y元」: the total; several figures with no total: ambiguous
+            found = [(m, before) for m, before in found if _TOTAL.search(before)]
+            if len(found) != 1:
+                found = found[:2] if found else [(None, "")] * 2
+        for m, _ in found:
+            amounts.append((_number(m.group(1), bool(m.group(2))) if m else None, sentence))
+        counts += [(int(m.group(1)), sentence) for m in _COUNT.finditer(s)]
+    shown = "”“".join(dict.fromkeys(s for _, s in amounts) or sentences)
+    if none_said and amounts and {a for a, _ in amounts} != {0}:  # 「未收取」 and a figure elsewhere
+        out.notes.append(f"“{where}”中关于信息处理费的说法不一致（“{_quote(none_said[0])}”“{shown}”），未读入；"
+                         f"请核对后填写")
+        return out
+    if amounts and None not in (values := {a for a, _ in amounts}) and len(values) == 1:  # said once, or alike
+        out.amount = amounts[0][0]
+        out.notes.append(f"信息处理费金额（{_shown(out.amount)} 元）是从“{where}”的文字“{_quote(amounts[0][1])}”中读出的，请核对")
+    elif amounts:
+        out.notes.append(f"“{where}”中信息处理费的金额不止一处（“{shown}”），未读入；请核对后填写收取信息处理费的金额")
+        return out
+    elif none_said:
+        out.count, out.amount = 0, 0
+        out.notes.append(f"信息处理费按“{where}”的文字“{_quote(none_said[0])}”读为 0 件、0 元，请核对")
+        return out
+    else:
+        out.notes.append(f"“{where}”提到信息处理费，但没有写明金额，金额和件数未读入；请填写")
+        return out
+    distinct = {n for n, _ in counts}
+    if out.amount == 0:
+        out.count = 0
+        out.notes.append("信息处理费金额为 0 元，收费的申请件数按 0 件读入")
+    elif len(distinct) == 1:
+        out.count = distinct.pop()
+        out.notes.append(f"收取信息处理费的申请件数（{out.count} 件）是从“{where}”的文字“{_quote(counts[0][1])}”中读出的，请核对")
+    else:
+        out.notes.append(f"“{where}”没有明确写出收取信息处理费的申请件数，件数未读入；请填写")
+    return out
+
+
+def _quote(sentence: str) -> str:
+    """A long sentence by its end, where the figure usually is."""
+    return sentence if len(sentence) <= 40 else "…" + sentence[-40:]
+
+
+def _shown(value: int | float) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
