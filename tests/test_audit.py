@@ -333,7 +333,7 @@ def test_a_text_file_in_a_folder_says_what_to_do_in_audit_terms(fixtures_dir, js
     shutil.copy(fixtures_dir / "2024_suqian_city.txt", json_folder / "说明.txt")
     _, result = audit_json(["audit", json_folder], capsys)
     [item] = result["not_read"]
-    assert "xlreport check" not in item["reason"] and "xlreport audit" in item["reason"]
+    assert "xlreport check" not in item["reason"] and "单独写出它的文件名" in item["reason"]
 
 
 def test_two_reports_of_one_agency_and_year(fixtures_dir, json_folder, tmp_path, capsys):
