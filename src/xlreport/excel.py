@@ -185,7 +185,9 @@ def generate_report() -> None:
 
 def _last_resort_alert(message: str) -> None:
     try:
-        xw.apps.active.alert(message, title=TITLE, mode="critical")
+        app = xw.apps.active
+        if app is not None:
+            app.alert(message, title=TITLE, mode="critical")
     except Exception:
         pass  # the exception re-raised by the caller reaches xlwings' own error box
 

@@ -129,11 +129,12 @@ def key_figures(data: dict, fmt) -> dict[str, float | int | None]:
     from xlreport.checks.values import evaluate
 
     numbers = evaluate(data, fmt).numbers
-    sums = {}
+    sums: dict[str, float | int | None] = {}
     for name, keys in figure_keys(fmt).items():
         values = [numbers.get(k) for k in keys]
-        sums[name] = None if not keys or any(v is None or not math.isfinite(v) for v in values) else sum(values)
-    out = {name: sums.get(name) for name, _ in FIGURES if name not in SHARES}
+        sums[name] = None if not keys or any(v is None or not math.isfinite(v) for v in values) \
+            else sum(v for v in values if v is not None)
+    out: dict[str, float | int | None] = {name: sums.get(name) for name, _ in FIGURES if name not in SHARES}
     out["granted_share"] = _share(sums["granted"], sums["handled"])
     out["review_corrected"] = _share(sums["review_corrected_part"], sums["review"])
     out["suit_corrected"] = _share(sums["suit_corrected_part"], sums["suit"])
@@ -273,7 +274,7 @@ def _cell_name(value: Any) -> str:
     return str(value).strip() if value not in (None, "") else ""
 
 
-def roster_rows(roster: list[str], records: list[dict], year: int) -> list[dict]:
+def roster_rows(roster: list[str], records: list[dict], year: int | None) -> list[dict]:
     """未报送 (on the roster, no report of `year`), 名单外 (a report of `year` from a unit not on
     it) and 名称不一致 (matched by a variant of the name: worth correcting)."""
     reports = [r for r in records if r.get("year") == year and r.get("agency")]

@@ -120,7 +120,7 @@ def _flatten(parent):
 
 
 def _style_names(styles) -> dict[str, str]:
-    out = {}
+    out: dict[str, str] = {}
     if styles is None:
         return out
     for st in styles.iter(_w("style")):
