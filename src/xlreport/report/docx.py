@@ -121,7 +121,9 @@ def _render(tpl, context: dict[str, Any], name: str, version: str, custom: bool 
 
     A custom template's rendering is limited in time (sandbox.TIME_LIMIT); sizes are
     limited for every template (sandbox.py)."""
-    from jinja2 import TemplateError, TemplateSyntaxError, UndefinedError
+    # jinja2's TemplateError under another name: `TemplateError` here is xlreport's (errors.py)
+    from jinja2 import TemplateError as JinjaTemplateError
+    from jinja2 import TemplateSyntaxError, UndefinedError
     from jinja2.exceptions import SecurityError
 
     from xlreport.report import sandbox
@@ -140,7 +142,7 @@ def _render(tpl, context: dict[str, Any], name: str, version: str, custom: bool 
             raise TemplateError(f"模板“{name}”无法生成报告：{exc.reason}{near}，未生成报告") from None
         if isinstance(exc, SecurityError):
             raise TemplateError(f"模板“{name}”中有不允许的表达式（{exc}）{near}，未生成报告") from None
-        if isinstance(exc, TemplateError):
+        if isinstance(exc, JinjaTemplateError):
             raise TemplateError(f"模板“{name}”无法生成报告（{exc}）{near}") from None
         if _template_line(exc) is None:
             raise  # not the template's doing: a bug, reported as such by the CLI
