@@ -279,8 +279,8 @@ def roster_rows(roster: list[str], records: list[dict], year: int | None) -> lis
     it) and 名称不一致 (matched by a variant of the name: worth correcting)."""
     reports = [r for r in records if r.get("year") == year and r.get("agency")]
     matches, missing, extra = match_names(roster, [r["agency"] for r in reports])
-    rows = [{"kind": "未报送", "unit": roster[i], "agency": None, "file": None,
-             "note": f"名单中有，未找到 {year} 年度的报告"} for i in missing]
+    note = f"名单中有，未找到 {year} 年度的报告" if year is not None else "名单中有，未找到其报告"  # None: no year known
+    rows = [{"kind": "未报送", "unit": roster[i], "agency": None, "file": None, "note": note} for i in missing]
     rows += [{"kind": "名单外", "unit": None, "agency": reports[j]["agency"], "file": reports[j]["file"],
               "note": "报告的机关不在名单中（或名单中有同名的多个单位），请核对"} for j in extra]
     rows += [{"kind": "名称不一致", "unit": roster[i], "agency": reports[j]["agency"], "file": reports[j]["file"],
