@@ -154,7 +154,7 @@ def run_in_own_group(cmd: list[str], env: dict[str, str], timeout: float) -> sub
 
 def kill_group(proc: subprocess.Popen) -> None:
     """Kill every process of `proc`'s group (it leads one of its own), then reap `proc`."""
-    if os.name == "nt":
+    if sys.platform == "win32":
         subprocess.run(["taskkill", "/F", "/T", "/PID", str(proc.pid)], capture_output=True)
     else:
         try:
