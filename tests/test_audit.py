@@ -12,7 +12,7 @@ import shutil
 import openpyxl
 import pytest
 
-from xlreport.audit.gather import match_names, variant_key
+from xlreport.audit.gather import match_names, roster_rows, variant_key
 from xlreport.checks.values import evaluate
 from xlreport.cli.main import main
 from xlreport.io.jsonfile import dumps
@@ -153,6 +153,13 @@ def test_roster_missing_and_extra_units(json_folder, tmp_path, capsys):
     rows = table(sheets(out)["未报送"], first_header="类别")
     kinds = {(r["类别"], r["名单中的单位"] or r["报告中的机关"]) for r in rows}
     assert kinds == {("未报送", "泗阳县人民政府"), ("名单外", "淮安市人民政府"), ("名称不一致", "淮安市洪泽区政府")}
+
+
+def test_roster_without_a_year_names_no_year():
+    # no --year and no report with a year (found by the type checker: the year may be None)
+    rows = roster_rows(["宿迁市人民政府"], [{"file": "a.json", "agency": "泗阳县人民政府", "year": 2023}], None)
+    assert [r["kind"] for r in rows] == ["未报送"]
+    assert "None" not in rows[0]["note"] and "年度" not in rows[0]["note"], rows[0]["note"]
 
 
 def test_roster_as_a_workbook_and_year(json_folder, tmp_path, capsys):

@@ -110,6 +110,13 @@ def _many_members(tmp, good):
     return tmp / "many.xlsx"
 
 
+def _zip_version(tmp, good):
+    from test_extract_fuzz import zip_version_raised
+
+    (tmp / "v.xlsx").write_bytes(zip_version_raised(good.read_bytes()))
+    return tmp / "v.xlsx"
+
+
 UNREADABLE = [
     ("missing path", lambda tmp, good: tmp / "nope.xlsx", "找不到文件"),
     ("empty file", _bytes(b""), "空文件"),
@@ -128,6 +135,7 @@ UNREADABLE = [
     ("a cell far down a form", _edited(lambda wb: wb["封面"].__setitem__("B5000", "x")), "很远处有内容"),
     ("zip bomb", _zip_bomb, "拒绝读取"),
     ("absurd member count", _many_members, "拒绝读取"),
+    ("zip of an unsupported version", _zip_version, "已损坏"),
 ]
 
 

@@ -83,6 +83,23 @@ def test_damaged_docx_reads_or_fails_cleanly(tmp_path, edits, cut):
     assert outcome(p) in ("ok", "error")
 
 
+def zip_version_raised(data: bytes, version: int = 64) -> bytes:
+    """`data` (a zip) with every central-directory entry asking for zip `version` (64: 6.4),
+    which Python's zipfile refuses with NotImplementedError (the fuzz test above found it)."""
+    b = bytearray(data)
+    i = b.find(b"PK\x01\x02")
+    while i >= 0:
+        b[i + 6:i + 8] = version.to_bytes(2, "little")
+        i = b.find(b"PK\x01\x02", i + 4)
+    return bytes(b)
+
+
+def test_docx_of_an_unsupported_zip_version_fails_cleanly(tmp_path):
+    p = tmp_path / "f.docx"
+    p.write_bytes(zip_version_raised(DOCX))
+    assert outcome(p) == "error"
+
+
 @FUZZ
 @given(st.lists(st.tuples(st.integers(0, 10**4), st.integers(0, 255)), min_size=1, max_size=8),
        st.integers(0, 100))

@@ -90,3 +90,20 @@ def test_generated_tables_import_or_say_what_they_could_not_read(case):
             assert any(result.cells[key] in note and ("空白" in note) for note in result.notes)
     read = sum(1 for row_key, _ in ROWS if f"t3.{row_key}.natural_person" in result.cells)
     assert read >= len(ROWS) - 2  # the variations of real pages are read, not merely reported
+
+
+def test_a_row_whose_item_label_comes_before_its_group_label_is_reported_not_a_crash():
+    # One row of table 三 prints 「三、本年度办理结果 | 1.属于国家秘密 | （三）不予公开」: the group
+    # label, read last, undoes the deeper label, so the row names no official row (this crashed
+    # with AttributeError: the type checker found it).
+    lines = []
+    for row_key, path in ROWS:
+        labels = list(path)
+        if row_key == "denied.state_secret":
+            labels[-2:] = labels[-1], labels[-2]
+        lines.append(" | ".join(labels + [str(DATA[f"t3.{row_key}.{col}"]) for col in COLS]))
+    text = "某市某局2022年政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n" + "\n".join(lines) + "\n"
+    result = match_document(parse_text(text, "gen.txt"))
+    assert "t3.denied.state_secret.natural_person" not in result.cells
+    assert any("1.属于国家秘密 （三）不予公开" in note and "未读入" in note for note in result.notes), result.notes
+    assert "t3.new.natural_person" in result.cells  # the other rows are read

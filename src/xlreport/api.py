@@ -17,7 +17,7 @@ import os
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any, Callable, Sequence, Union
+from typing import Any, Callable, Sequence, Union, overload
 
 from xlreport.errors import InputError, MissingProgram, OutputError, UsageError, XlreportError, reason, shown
 from xlreport.model.report import CheckResult, Problem, Report, has_errors
@@ -93,6 +93,7 @@ class FileResult:
 
     @property
     def ok(self) -> bool:
+        """The file was read and checked and has no error (warnings allowed)."""
         return self.error is None and not has_errors(self.problems)
 
     def to_dict(self) -> dict[str, Any]:
@@ -121,6 +122,7 @@ class BatchResult:
 
     @property
     def ok(self) -> bool:
+        """Every file is ok (exit code 0 of `xlreport check` on several files)."""
         return all(r.ok for r in self.results)
 
 
@@ -280,6 +282,12 @@ def upgrade_workbook(old: PathLike, path: PathLike, force: bool = False) -> Writ
         raise InputError(f"“{Path(old).name}”的封面“报告年度”没有填写有效年份，无法确定格式版本；请先填写报告年度",
                          code="input")
     return new_workbook(path, year, data=report, macros=suffix == ".xlsm", force=force)
+
+
+@overload
+def export_json(report_or_path: ReportLike, path: None = None, force: bool = False) -> str: ...
+@overload
+def export_json(report_or_path: ReportLike, path: PathLike, force: bool = False) -> Written: ...
 
 
 def export_json(report_or_path: ReportLike, path: PathLike | None = None, force: bool = False) -> Written | str:

@@ -23,7 +23,7 @@ def find_reports(names: Sequence[str | os.PathLike]) -> Found:
     """Every path to report on, in order: files as given, folders walked (files.walk).
     Entries with a reason are not read; a folder with nothing to read is one such entry."""
     out = Found()
-    for name in map(os.fspath, names):
+    for name in (os.fspath(n) for n in names):
         if os.path.isdir(name):
             found = walk(name)
             out.ignored += found.ignored

@@ -88,9 +88,10 @@ def _packaging():
         from packaging.utils import parse_wheel_filename
         from packaging.version import Version
     except ImportError:  # pip always carries a copy
-        from pip._vendor.packaging.requirements import Requirement  # type: ignore[no-redef]
-        from pip._vendor.packaging.utils import parse_wheel_filename  # type: ignore[no-redef]
-        from pip._vendor.packaging.version import Version  # type: ignore[no-redef]
+        # the same classes under pip's module path, which mypy takes for other types
+        from pip._vendor.packaging.requirements import Requirement  # type: ignore[assignment]
+        from pip._vendor.packaging.utils import parse_wheel_filename  # type: ignore[assignment]
+        from pip._vendor.packaging.version import Version  # type: ignore[assignment]
     return Requirement, parse_wheel_filename, Version
 
 

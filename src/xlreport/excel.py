@@ -185,7 +185,9 @@ def generate_report() -> None:
 
 def _last_resort_alert(message: str) -> None:
     try:
-        xw.apps.active.alert(message, title=TITLE, mode="critical")
+        app = xw.apps.active
+        if app is not None:
+            app.alert(message, title=TITLE, mode="critical")
     except Exception:
         pass  # the exception re-raised by the caller reaches xlwings' own error box
 
@@ -331,7 +333,7 @@ def next_free_name(folder: Path, stem: str, suffix: str = ".docx") -> Path:
 def open_document(path: Path) -> None:
     """Open the report in the program the clerk uses for .docx files."""
     if sys.platform.startswith("win"):
-        os.startfile(str(path))  # type: ignore[attr-defined]  # Windows only
+        os.startfile(str(path))  # Windows only (mypy checks this branch only for win32)
     elif sys.platform == "darwin":
         subprocess.run(["open", str(path)], check=True, timeout=60)
     else:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 from xlreport.audit.gather import (
     AUDIT_MARKER,
@@ -103,13 +103,13 @@ def put(ws, row: int, col: int, value: Any, fmt) -> None:
         ws.write_string(row, col, str(value)[:MAX_CELL_TEXT], fmt)
 
 
-def header(ws, styles: Styles, row: int, columns: list[tuple[str, float]]) -> None:
+def header(ws, styles: Styles, row: int, columns: Sequence[tuple[str, float]]) -> None:
     for col, (name, width) in enumerate(columns):
         ws.write_string(row, col, name, styles.base.header)
         ws.set_column(col, col, width)
 
 
-def listing(ws, styles: Styles, columns: list[tuple[str, float]], rows: list[tuple[str | None, list]],
+def listing(ws, styles: Styles, columns: Sequence[tuple[str, float]], rows: Sequence[tuple[str | None, list]],
             first: int = 0, kinds: list[str] | None = None, wrap: tuple[int, ...] = ()) -> int:
     """A filterable list: header at row `first`, frozen, autofilter; `rows` are (verdict, values).
     Returns the row after the list."""
@@ -212,7 +212,7 @@ def cover(ws, styles: Styles, result: dict) -> None:
 
 
 def summary_columns() -> tuple[list[tuple[str, float]], list[str]]:
-    columns = [("机关", 28), ("年度", 7), ("格式", 7), ("结论", 9), ("错误", 6), ("警告", 6)]
+    columns: list[tuple[str, float]] = [("机关", 28), ("年度", 7), ("格式", 7), ("结论", 9), ("错误", 6), ("警告", 6)]
     kinds = ["text", "year", "code", "code", "int", "int"]
     for name, label in FIGURES:
         columns.append((label, 10 if name not in SHARES else 9))
@@ -366,8 +366,8 @@ def totals(ws, styles: Styles, result: dict) -> None:
     rows = []
     for t in result["totals"]:
         for v in t["values"]:
-            verdict = VERDICT_WARNINGS if v["missing"] else None
-            rows.append((verdict, [t["year"], t["format"], v["table"], v["where"], v["key"], v["total"], v["counted"],
+            flag = VERDICT_WARNINGS if v["missing"] else None
+            rows.append((flag, [t["year"], t["format"], v["table"], v["where"], v["key"], v["total"], v["counted"],
                                    v["missing"]]))
     kinds = ["year", "code", "text", "text", "text", "number", "int", "int"]
     listing(ws, styles, TOTALS_COLUMNS, rows, first=row, kinds=kinds)

@@ -140,11 +140,12 @@ def key_figures(data: dict, fmt) -> dict[str, float | int | None]:
     from xlreport.checks.values import evaluate
 
     numbers = evaluate(data, fmt).numbers
-    sums = {}
+    sums: dict[str, float | int | None] = {}
     for name, keys in figure_keys(fmt).items():
         values = [numbers.get(k) for k in keys]
-        sums[name] = None if not keys or any(v is None or not math.isfinite(v) for v in values) else sum(values)
-    out = {name: sums.get(name) for name, _ in FIGURES if name not in SHARES}
+        sums[name] = None if not keys or any(v is None or not math.isfinite(v) for v in values) \
+            else sum(v for v in values if v is not None)
+    out: dict[str, float | int | None] = {name: sums.get(name) for name, _ in FIGURES if name not in SHARES}
     out["granted_share"] = _share(sums["granted"], sums["handled"])
     out["review_corrected"] = _share(sums["review_corrected_part"], sums["review"])
     out["suit_corrected"] = _share(sums["suit_corrected_part"], sums["suit"])
@@ -365,7 +366,7 @@ def _cell_name(value: Any) -> str:
     return str(value).strip() if value not in (None, "") else ""
 
 
-def roster_rows(roster: list[str], records: list[dict], year: int) -> list[dict]:
+def roster_rows(roster: list[str], records: list[dict], year: int | None) -> list[dict]:
     """未报送 (on the roster, no report of `year`), 名单外 (a report of `year` from a unit not on
     it), 名称不一致 (matched by a variant of the name or without its place prefix: worth
     correcting) and 多份报告 (a unit that sent more than one report: counted as reported)."""
@@ -376,7 +377,8 @@ def roster_rows(roster: list[str], records: list[dict], year: int) -> list[dict]
     agencies = list(groups.values())
     matches, missing, extra = match_names(roster, [g[0]["agency"] for g in agencies], suffix=True)
     rows = [{"kind": "未报送", "unit": roster[i], "agency": None, "file": None,
-             "note": f"名单中有，未找到 {year} 年度的报告"} for i in missing]
+             "note": f"名单中有，未找到 {year} 年度的报告" if year is not None else "名单中有，未找到其报告"}
+            for i in missing]
     rows += [{"kind": "名单外", "unit": None, "agency": r["agency"], "file": r["file"],
               "note": "报告的机关不在名单中（或名单中有同名的多个单位），请核对"} for j in extra for r in agencies[j]]
     for i, j, variant in matches:

@@ -158,10 +158,10 @@ def meanings(fmt: ReportFormat) -> Figures:
         if len(path) > 2 and len(_word(path[2])) > 2:  # not 「3.其他」: too common a word
             parts.append(_word(path[2]))
     for label, members in groups.items():
-        keys = tuple(f"t3.{r}.total" for r in members)
+        totals = tuple(f"t3.{r}.total" for r in members)
         label = re.sub(r"（[^）]*）$", "", label)
-        names = f"{name3}“{label}”" + ("各项总计之和" if len(keys) > 1 else "总计")
-        terms.append((re.escape(_word(label)), Meaning(f"t3:{label}", (keys,), names)))
+        names = f"{name3}“{label}”" + ("各项总计之和" if len(totals) > 1 else "总计")
+        terms.append((re.escape(_word(label)), Meaning(f"t3:{label}", (totals,), names)))
     # Applicant columns of table 三: one column is one part of the year's figure.
     for c in t3.cells:
         if c.role == "header" and c.text not in ("总计",) and c.row > 0:
@@ -241,19 +241,23 @@ def _pin(before: str, after: str, vocab: Figures, year: Any) -> tuple[Meaning | 
     post = next(((p.match(after), m) for p, m in vocab.after if p.match(after)), None)
     if (tail is None) == (post is None):
         return None, "", ""  # no term, or one before and one after: cannot tell which
+    meaning: Meaning | None
     if post is not None:
         match, meaning = post
+        assert match is not None  # post is only taken where its pattern matched
         lead, trail = "", match.group(0)
     else:
+        assert tail is not None  # exactly one of tail and post (above)
         lead, trail = clause[tail.start():], ""
         span = plain[tail.start():tail.end()]
         found = [vocab.meaning_of(t.group(0)) for t in vocab.term_any.finditer(span)]
-        if not found or any(f is None for f in found):
+        known = [f for f in found if f is not None]
+        if not found or len(known) < len(found):
             return None, lead, trail  # one part of a group
         prefix = plain[:tail.start()]
         if vocab.term_any.search(prefix) or re.search(JOIN + "$", prefix):
             return None, lead, trail  # another term before (行政复议答复…, 受理、办结…): whose figure?
-        meaning = _combine(found)
+        meaning = _combine(known)
     if meaning is None:
         return None, lead, trail
     # what else silences: another period or a change, a part named anywhere in the clause, a subset
@@ -345,7 +349,9 @@ def figure_problems(data: dict, numbers: dict, fmt: ReportFormat):
             said = (tuple(tuple(sorted(r)) for r in q.meaning.readings), q.figure)  # 及 and 、 in any order
             if said in seen:
                 continue
-            values, blanks, keys = [], [], []
+            values: list[Any] | None = []
+            blanks: list[str] = []
+            keys: list[str] = []
             for reading in q.meaning.readings:
                 r = _readings(reading, data, numbers, fmt)
                 keys += reading

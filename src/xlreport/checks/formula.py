@@ -68,8 +68,8 @@ def ranges(positions: list[Pos]) -> list[str]:
     sheet = positions[0].sheet
     out = []
     for r0, r1, c0, c1 in blocks:
-        a, b = Pos(sheet, r0, c0), Pos(sheet, r1, c1)
-        out.append(a.ref if a == b else f"{a.ref}:{b.ref.split('!')[1]}")
+        first, last = Pos(sheet, r0, c0), Pos(sheet, r1, c1)
+        out.append(first.ref if first == last else f"{first.ref}:{last.ref.split('!')[1]}")
     return out
 
 

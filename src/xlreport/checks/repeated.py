@@ -81,7 +81,7 @@ def fixed_sentences(fmt: ReportFormat, data: dict[str, Any], numbers: dict[str, 
     try:
         from xlreport.model.sentences import fee_sentence, on_request_sentence, review_sentence
 
-        generated = (on_request_sentence(numbers, fmt), review_sentence(numbers, fmt), fee_sentence(numbers, fmt, data))
+        generated: tuple[str, ...] = (on_request_sentence(numbers, fmt), review_sentence(numbers, fmt), fee_sentence(numbers, fmt, data))
     except Exception:  # incomplete figures: no generated sentence to drop
         generated = ()
     for text in generated:
@@ -92,8 +92,8 @@ def fixed_sentences(fmt: ReportFormat, data: dict[str, Any], numbers: dict[str, 
 
 def repeated_sections(data: dict[str, Any], fmt: ReportFormat, numbers: dict[str, Any]) -> list[Repeated]:
     """The sections of this year's report largely the same as last year's (empty without last year's texts)."""
-    pairs = [(t.key, data.get(t.key), data.get(PREVIOUS_TEXT + t.key)) for t in fmt.texts]
-    pairs = [(k, this, last) for k, this, last in pairs if isinstance(this, str) and isinstance(last, str)]
+    found = [(t.key, data.get(t.key), data.get(PREVIOUS_TEXT + t.key)) for t in fmt.texts]
+    pairs = [(k, this, last) for k, this, last in found if isinstance(this, str) and isinstance(last, str)]
     if not pairs:
         return []
     fixed = fixed_sentences(fmt, data, numbers)

@@ -80,9 +80,10 @@ def evaluate(data: dict[str, Any], fmt: ReportFormat, cells: dict[str, str] | No
         if f.key in ev.numbers:
             return ev.numbers[f.key]
         raw = data.get(f.key)
+        value: float | int | None
         if f.derived and raw is None:  # absent: computed from its parts
             parts = [number(fmt.field(k)) for k in f.derived_from]
-            value = None if any(p is None for p in parts) else sum(parts)
+            value = None if any(p is None for p in parts) else sum(p for p in parts if p is not None)
         elif is_blank(raw) and not f.required and not f.derived:
             value = None
         else:

@@ -9,6 +9,7 @@ that need them, so `xlreport check` stays fast.
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import sys
@@ -182,7 +183,8 @@ def _printable_streams() -> None:
     """Whatever a message holds (a file name that is not UTF-8), printing it must not fail."""
     for stream in (sys.stdout, sys.stderr):
         try:
-            stream.reconfigure(errors="backslashreplace")
+            if isinstance(stream, io.TextIOWrapper):  # what sys.stdout is, unless replaced
+                stream.reconfigure(errors="backslashreplace")
         except (AttributeError, ValueError, OSError):  # not a text file, or already in use
             pass
 
@@ -281,7 +283,7 @@ def cmd_import(args) -> int:
         raise XlreportError("导入多个文件时请用 --out-dir 文件夹 指定输出位置（每个报告写成同名的 .json）")
     if args.out_dir and not Path(args.out_dir).is_dir():
         raise XlreportError(f"输出文件夹“{args.out_dir}”不存在，请先创建")
-    targets = {}
+    targets: dict[str, Path] = {}
     if args.out_dir:
         for name in files:
             target = Path(args.out_dir) / (Path(name).stem + ".json")
@@ -339,7 +341,7 @@ def cmd_render(args) -> int:
     print_notices(result.notices)
     if result.problems:
         print_problems(name, result.problems)
-    if rendered.blocked:
+    if rendered.path is None:  # blocked
         print(f"{name}：数据有错误，未生成报告。请改正后重新生成，"
               f"或加 --ignore-errors 照原样生成（报告中将照原样印出这些数字）")
         return EXIT_PROBLEMS

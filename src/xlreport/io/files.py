@@ -43,7 +43,7 @@ def free_name(target: Path) -> Path:
     return target if not target.exists() else numbered(target)
 
 
-def write_atomic(path: str | os.PathLike, write: Callable[[str], None], force: bool = False,
+def write_atomic(path: str | os.PathLike, write: Callable[[str], object], force: bool = False,
                  notify: Callable[[str], None] | None = None) -> Path:
     """Let `write(tmp_path)` produce the file beside the target, then rename it into place.
 

@@ -41,7 +41,7 @@ def guard_zip(p: Path, sheets: Collection[str]) -> None:
     try:
         with zipfile.ZipFile(p) as z:
             _guard_archive(p, z, sheets)
-    except (zipfile.BadZipFile, zlib.error, EOFError):
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError):  # NotImplementedError: zip version
         raise InputError(f"“{p.name}”已损坏（不完整的 .xlsx 文件），请重新保存或从备份恢复", code="damaged") from None
 
 

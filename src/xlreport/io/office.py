@@ -20,6 +20,7 @@ import os
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -132,9 +133,12 @@ def font_stand_ins(names) -> dict[str, str]:
 
 def run_in_own_group(cmd: list[str], env: dict[str, str], timeout: float) -> subprocess.CompletedProcess:
     """Run `cmd` in a process group of its own and kill the whole group when it ends, however it ends."""
-    own_group = ({"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP} if os.name == "nt"
-                 else {"start_new_session": True})  # also keeps Ctrl+C in the terminal away from it
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, **own_group)
+    if sys.platform == "win32":
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                                creationflags=subprocess.CREATE_NEW_PROCESS_GROUP)
+    else:  # a new session also keeps Ctrl+C in the terminal away from it
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                                start_new_session=True)
     try:
         stdout, stderr = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -150,7 +154,7 @@ def run_in_own_group(cmd: list[str], env: dict[str, str], timeout: float) -> sub
 
 def kill_group(proc: subprocess.Popen) -> None:
     """Kill every process of `proc`'s group (it leads one of its own), then reap `proc`."""
-    if os.name == "nt":
+    if sys.platform == "win32":
         subprocess.run(["taskkill", "/F", "/T", "/PID", str(proc.pid)], capture_output=True)
     else:
         try:

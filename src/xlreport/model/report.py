@@ -106,10 +106,12 @@ class CheckResult:
 
     @property
     def errors(self) -> list[Problem]:
+        """The problems of severity "error"."""
         return [p for p in self.problems if p.severity == "error"]
 
     @property
     def warnings(self) -> list[Problem]:
+        """The problems that are not errors (severity "warning")."""
         return [p for p in self.problems if p.severity != "error"]
 
     @property
@@ -119,6 +121,7 @@ class CheckResult:
 
     @property
     def notes(self) -> list[str]:
+        """What the importer of a published report could not read or inferred (Chinese)."""
         return list(self.report.notes)
 
     def to_dict(self) -> dict[str, Any]:

@@ -61,9 +61,9 @@ def _generic_office(office: str) -> bool:
 
 
 def contact_sentence(meta: dict[str, str]) -> str:
-    details = [(label, meta.get(name, "")) for name, label in
-               (("address", "地址"), ("postcode", "邮编"), ("phone", "电话"), ("email", "电子邮箱"))]
-    details = [f"{label}：{value}" for label, value in details if value.strip()]
+    pairs = [(label, meta.get(name, "")) for name, label in
+             (("address", "地址"), ("postcode", "邮编"), ("phone", "电话"), ("email", "电子邮箱"))]
+    details = [f"{label}：{value}" for label, value in pairs if value.strip()]
     office = meta.get("office", "").strip()
     agency = meta.get("agency", "").strip()
     if not office and not details:
@@ -92,7 +92,7 @@ def t3_outcomes(numbers: dict[str, Any], fmt: ReportFormat) -> dict[str, Any] | 
     out = {row: numbers.get(f"t3.{row}.total") for row in ("new", "carried_over", "total", "carried_forward")}
     for group in fmt.outcomes:
         values = [numbers.get(key) for key in group.keys]
-        out[group.key] = None if not values or any(v is None for v in values) else sum(values)
+        out[group.key] = None if not values or any(v is None for v in values) else sum(v for v in values if v is not None)
     return None if any(v is None for v in out.values()) else out
 
 

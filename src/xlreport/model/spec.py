@@ -17,6 +17,8 @@ Role = Literal["title", "header", "label", "value", "note"]
 Op = Literal["==", "<=", ">="]
 
 NUMERIC_TYPES = ("int", "signed", "decimal")
+# One sub-table of table 二: (title, value headers, [(item label, key prefix, value keys)]).
+SubTable = tuple[str, tuple[str, ...], list[tuple[str, str, tuple[str, ...]]]]
 
 
 @dataclass(frozen=True)
@@ -38,7 +40,7 @@ class Field:
     derived_rule: str = ""  # rule id that checks a published derived value
     derived_message: str = ""  # Chinese message of that check ({expected}, {actual})
     required: bool = True
-    choices: tuple[tuple[str, str], ...] = ()  # (stored value, label shown to people)
+    choices: tuple[tuple[str | bool, str], ...] = ()  # (stored value, label shown to people)
     unit: str = ""  # printed unit, e.g. 万元
     label: str = ""  # short label where the field stands alone (cover sheet, forms)
     place: str = ""  # the table or sheet: 表二, 表三, 表四, 封面, 上年数据 表三 …
@@ -47,10 +49,12 @@ class Field:
 
     @property
     def derived(self) -> bool:
+        """The value is the sum of other fields (`derived_from`), e.g. a 总计."""
         return bool(self.derived_from)
 
     @property
     def numeric(self) -> bool:
+        """The value is a number (int, signed or decimal)."""
         return self.type in NUMERIC_TYPES
 
 
@@ -73,6 +77,8 @@ class GridCell:
 
 @dataclass(frozen=True)
 class Table:
+    """An official table (表二, 表三, 表四) as a grid of cells with its merges and column widths."""
+
     id: str  # "t2", "t3", "t4"
     name: str  # 表二 … (sheet name and the name used in messages)
     heading: str  # the section heading the table belongs to
@@ -85,9 +91,11 @@ class Table:
     extras: tuple[str, ...] = ()  # keys of inputs that belong to the table but not to its grid
 
     def value_cells(self) -> list[GridCell]:
+        """The cells that hold values (each has a data key), in declaration order."""
         return [c for c in self.cells if c.role == "value"]
 
     def cell_for(self, key: str) -> GridCell:
+        """The cell of data key `key` (KeyError if the table has none)."""
         for c in self.cells:
             if c.key == key:
                 return c
@@ -96,6 +104,8 @@ class Table:
 
 @dataclass(frozen=True)
 class Term:
+    """One addend of a check: `coef` times the value of `key`."""
+
     key: str
     coef: int = 1
 
@@ -117,6 +127,7 @@ class Check:
 
     @property
     def keys(self) -> tuple[str, ...]:
+        """The data keys the check reads, each once, in order."""
         seen: dict[str, None] = {}
         for t in (*self.expected, *self.actual):
             seen.setdefault(t.key, None)
@@ -125,6 +136,8 @@ class Check:
 
 @dataclass(frozen=True)
 class Rule:
+    """A rule of the checker, named by its stable id (data-model.md: rule ids)."""
+
     id: str
     severity: Severity
     summary: str  # English, for the rule table of docs/rules.md
@@ -134,6 +147,8 @@ class Rule:
 
 @dataclass(frozen=True)
 class Section:
+    """A numbered section of the report (一 … 六) and the key of its free text, if any."""
+
     number: str  # 一 … 六
     heading: str
     text_key: str | None = None
@@ -152,6 +167,8 @@ class Group:
 
 @dataclass(frozen=True)
 class TextField:
+    """A free text of the report (text.* key) and the official heading it fills."""
+
     key: str
     label: str  # official heading or sub-heading it fills
     hint: str = ""
@@ -159,6 +176,9 @@ class TextField:
 
 @dataclass(frozen=True, eq=False)  # one object per version: identity is equality (and hashing is cheap)
 class ReportFormat:
+    """One official version of the report (V2019, V2021): its years, sections, texts,
+    tables, fields and checks, from which every output is derived."""
+
     version: str
     first_year: int
     last_year: int | None
@@ -185,18 +205,22 @@ class ReportFormat:
         self._index.update(index)
 
     def field(self, key: str) -> Field:
+        """The field of data key `key`, last year's fields included (KeyError if unknown)."""
         return self._index[key]
 
     def has(self, key: str) -> bool:
+        """Whether `key` is a field of this format."""
         return key in self._index
 
     def table(self, table_id: str) -> Table:
+        """The table with this id ("t2", "t3", "t4"; KeyError if none)."""
         for t in self.tables:
             if t.id == table_id:
                 return t
         raise KeyError(table_id)
 
     def covers(self, year: int) -> bool:
+        """Whether reports of `year` use this format."""
         return year >= self.first_year and (self.last_year is None or year <= self.last_year)
 
     @property
@@ -206,10 +230,12 @@ class ReportFormat:
 
     @property
     def meta_fields(self) -> tuple[Field, ...]:
+        """The cover's fields (meta.* keys)."""
         return tuple(f for f in self.fields if f.table == "meta")
 
     @property
     def input_fields(self) -> tuple[Field, ...]:
+        """The value fields a person fills in (not the derived totals)."""
         return tuple(f for f in self.value_fields if not f.derived)
 
     def all_checks(self) -> tuple[Check, ...]:
@@ -276,7 +302,7 @@ def matrix_cells(
 
 
 def sub_tables(
-    blocks: list[tuple[str, tuple[str, ...], list[tuple[str, str, tuple[str, ...]]]]],
+    blocks: list[SubTable],
     n_value_cols: int,
 ) -> tuple[list[GridCell], int]:
     """Table 二: stacked sub-tables, each a title row, a header row and item rows.

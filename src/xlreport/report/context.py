@@ -89,7 +89,11 @@ class Text(str):
     sub-texts hang off it as attributes (`text.overview.proactive`).
     """
 
-    def __new__(cls, value: str = "", heading: str = "", show_heading: bool = False):
+    paragraphs: list[str]
+    heading: str
+    show_heading: bool
+
+    def __new__(cls, value: str = "", heading: str = "", show_heading: bool = False) -> Text:
         obj = super().__new__(cls, value)
         obj.paragraphs = split_paragraphs(value)
         obj.heading = heading
@@ -186,8 +190,8 @@ def make_context(data: dict[str, Any], fmt: ReportFormat) -> tuple[dict[str, Any
         elif isinstance(raw, (int, float)) and not isinstance(raw, bool):
             meta[name] = format_number(raw)
         else:
-            text = clean(raw, f.where)
-            meta[name] = tidy_line(text) if f.type == "text" else text  # one line, as the reader makes it
+            value = clean(raw, f.where)
+            meta[name] = tidy_line(value) if f.type == "text" else value  # one line, as the reader makes it
 
     text = _texts(data, fmt, clean)
     sentences = {

@@ -74,7 +74,7 @@ def render_report(data: dict[str, Any], fmt: ReportFormat, output: str | os.Path
         raise OutputError(f"输出文件“{target.name}”应以 .docx（Word 文档）或 .html（网页）结尾")
     check_target(target, force)
     custom = template is not None
-    template_path = Path(template) if custom else default_template()
+    template_path = Path(template) if template is not None else default_template()
     if not custom and not template_path.exists():
         raise TemplateError(f"找不到内置的 Word 模板“{template_path}”，请重新安装 xlreport")
     tpl = open_template(template_path)

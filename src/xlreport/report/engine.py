@@ -18,14 +18,17 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from xlreport.errors import InputError, TemplateError
+
+if TYPE_CHECKING:
+    from xlreport.report.sandbox import TemplateEnvironment
 
 __all__ = ["environment", "open_template", "template_source"]
 
 
-def environment():
+def environment() -> TemplateEnvironment:
     """The sandboxed Jinja environment (one per process; it holds no per-report state)."""
     global _ENV
     if _ENV is None:
@@ -49,7 +52,7 @@ def environment():
     return _ENV
 
 
-_ENV = None
+_ENV: TemplateEnvironment | None = None
 _COMPILED: dict[str, Any] = {}
 _PATCHED: dict[str, str] = {}
 CACHE_SIZE = 32
@@ -92,7 +95,7 @@ def _template_class():
             try:
                 dst_xml = jinja_env.from_string(src_xml).render(context)
             except Exception as exc:
-                exc.xlreport_source = src_xml  # one line per paragraph: the message quotes the line of the error
+                setattr(exc, "xlreport_source", src_xml)  # one line per paragraph: the message quotes the line of the error
                 raise
             dst_xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", dst_xml)
             return self.resolve_listing(dst_xml)

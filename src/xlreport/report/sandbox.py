@@ -178,8 +178,8 @@ def _check_binop(operator: str, left: Any, right: Any) -> None:
 def _check_str_method(owner: str, name: str, args: tuple, kwargs: dict) -> tuple:
     """Methods of a string that can make it much longer; returns the arguments to use."""
     arg = args[0] if args else None
-    if name in ("center", "ljust", "rjust", "zfill") and _whole(arg) is not None:
-        _too_big(arg)
+    if name in ("center", "ljust", "rjust", "zfill") and (width := _whole(arg)) is not None:
+        _too_big(width)
     elif name == "expandtabs":
         size = _whole(arg if arg is not None else kwargs.get("tabsize", 8)) or 0
         _too_big(len(owner) + owner.count("\t") * size)
@@ -211,8 +211,8 @@ def _guard_filter(name: str, func):
 
     @functools.wraps(func)  # keeps jinja_pass_arg: Jinja still passes what the filter needs
     def guarded(*args: Any, **kwargs: Any) -> Any:
-        args = list(args)
-        value, rest = (args[skip], args[skip + 1:]) if len(args) > skip else (None, [])
+        arglist = list(args)
+        value, rest = (arglist[skip], arglist[skip + 1:]) if len(arglist) > skip else (None, [])
 
         def option(index: int, key: str, default: Any) -> Any:
             return rest[index] if len(rest) > index else kwargs.get(key, default)
@@ -232,7 +232,7 @@ def _guard_filter(name: str, func):
         elif name == "join" and value is not None:
             items = list(value)  # an iterator is read once, here
             _too_big(_text_weight(items) + weight(option(0, "d", "")) * len(items))
-            args[skip] = items
+            arglist[skip] = items
         elif name == "wordwrap":
             width = _whole(option(0, "width", 79)) or 79
             wrap = option(3, "wrapstring", None)
@@ -243,7 +243,7 @@ def _guard_filter(name: str, func):
                 raise Refused(f"“|{name}”的数目过大（不能超过 {MAX_RANGE:,}）")
         elif name == "sum" and not isinstance(option(1, "start", 0), (int, float)):
             raise Refused("“|sum”只能对数字求和")
-        return _sized(func(*args, **kwargs))
+        return _sized(func(*arglist, **kwargs))
 
     return guarded
 

@@ -86,6 +86,7 @@ VERTICAL = "writing-mode:vertical-rl;text-orientation:upright;letter-spacing:0"
 def _cell(cell: GridCell, table: Table, context: dict[str, Any], widths: list[float],
           vertical: bool = False) -> str:
     if cell.role == "value":
+        assert cell.key is not None, "a value cell has a key (spec.matrix_cells, sub_tables)"
         text = _lookup(context, cell.key)
         if f"{cell.key}_unit" in table.extras:  # V2019 采购总金额: 「251000元」
             text += _lookup(context, f"{cell.key}_unit")

@@ -109,7 +109,7 @@ def _write_failures(ws, f: Formats, layout: Layout, lines, counts: list[int], fi
         target = f'"#\'"&SUBSTITUTE(LEFT({where},FIND(" ",{where}&" ")-1),"!","\'!")'
         ws.write_formula(r, 3, f'=IF({k}>{total},"",HYPERLINK({target},{where}))', f.link,
                          cells_text(cells) if line else "")
-        ws.write_formula(r, 6, f'=IF({k}>{total},"",{pick(6)})', f.cell_center, counts[i] if line else "")
+        ws.write_formula(r, 6, f'=IF({k}>{total},"",{pick(6)})', f.cell_center, counts[i] if i is not None else "")
         ws.set_row(r, height)
     more = len(failing) - FAILS_SHOWN
     ws.merge_range(FAILS_MORE_ROW, 0, FAILS_MORE_ROW, 6, "", f.hint)
@@ -212,7 +212,7 @@ def write_checks(wb, ws, f: Formats, layout: Layout, fmt: ReportFormat, lines, d
 def conditional_formats(sheets, f: Formats, layout: Layout, fmt: ReportFormat, lines) -> None:
     """Failing cells turn red: a cell whose own value is bad, or that takes part in a failing check."""
     first = CHECK_HEADER_ROW + 1
-    by_sheet: dict[str, list[tuple[list[Pos], str]]] = {}
+    by_sheet: dict[str, list[tuple[list[Pos], str, str]]] = {}  # cells, condition, severity
     for i, line in enumerate(lines):
         if line.rule.startswith("value-"):
             continue

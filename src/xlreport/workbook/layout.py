@@ -157,7 +157,7 @@ def _layout(fmt: ReportFormat, revision: int) -> Layout:
         (f, f.key, f.label, cover_hints.get(f.key, "")) for f in fmt.meta_fields])
     forms[SHEET_OVERVIEW] = _form(SHEET_OVERVIEW, [
         (None, t.key, t.label, t.hint) for t in fmt.texts if t.key.startswith("text.overview")])
-    text_rows = [(None, t.key, t.label, t.hint) for t in fmt.texts if not t.key.startswith("text.overview")]
+    text_rows: list[tuple[Field | None, str, str, str]] = [(None, t.key, t.label, t.hint) for t in fmt.texts if not t.key.startswith("text.overview")]
     text_rows += [(f, f.key, f.label, "没有的填 0") for f in fmt.value_fields if f.table == "fee"]
     forms[SHEET_TEXT] = _form(SHEET_TEXT, text_rows)
     forms[SHEET_PREVIOUS] = _form(SHEET_PREVIOUS, [
@@ -174,6 +174,7 @@ def _layout(fmt: ReportFormat, revision: int) -> Layout:
         for c in table.cells:
             pos = Pos(table.name, origin.row + c.row, origin.col + c.col)
             if c.role == "value":
+                assert c.key is not None, "a value cell has a key (spec.matrix_cells, sub_tables)"
                 positions[c.key] = pos
             else:
                 labels.append((pos, c.text))

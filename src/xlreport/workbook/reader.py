@@ -17,7 +17,7 @@ import os
 import re
 import zipfile
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from xlreport.checks.values import NUMBER_TEXT
 from xlreport.model.report import CellError, TextNumber, Uncalculated
@@ -166,14 +166,15 @@ def _published_totals(fmt: ReportFormat, data: dict[str, Any], shown: dict[str, 
     replaced (the sheet unprotected and a figure typed over it, as in a real report whose
     表四 总计 read 0): then it is a published total, checked against its parts like one in
     a JSON file. An empty cell (a formula never calculated) is recomputed."""
-    def number(v: Any) -> bool:
+    def number(v: Any) -> TypeGuard[int | float]:
         return isinstance(v, (int, float)) and not isinstance(v, bool)
 
     for key, raw in shown.items():
         if not number(raw):
             continue
         parts = [data[k] if k in data else shown.get(k) for k in fmt.field(key).derived_from]
-        if all(number(v) for v in parts) and abs(raw - sum(parts)) <= 1e-9:
+        numbers = [v for v in parts if number(v)]
+        if len(numbers) == len(parts) and abs(raw - sum(numbers)) <= 1e-9:
             continue  # the formula's own result
         data[key] = int(raw) if isinstance(raw, float) and raw.is_integer() else raw
 

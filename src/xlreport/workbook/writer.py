@@ -189,6 +189,7 @@ TEXT_HINT = ("每格可写多段：在格内按 Alt+Enter（LibreOffice 中为 C
 def _validate(ws, first: Pos, last: Pos, field: Field, fmt: ReportFormat, hint: str = "") -> None:
     """Data validation with Chinese prompts; pasted values bypass it, the checks catch them."""
     what = field.where.split(" ", 1)[-1]
+    opts: dict[str, Any]  # XlsxWriter's data_validation options
     if field.key == "meta.year":
         top = fmt.last_year or LAST_YEAR
         opts = {"validate": "integer", "criteria": "between", "minimum": fmt.first_year, "maximum": top,
@@ -261,7 +262,7 @@ def _write_table(ws, f: Formats, layout: Layout, fmt: ReportFormat, table, data,
         ws.write_string(pos.row, 0, field.label, f.label)
         _write_value(ws, pos, _display(field, data.get(key)), _input_format(f, field))
         _validate(ws, pos, pos, field, fmt)
-    heights = {r: 30 if table.id != "t2" else 24 for r in range(origin.row, origin.row + table.n_rows)}
+    heights: dict[int, float] = {r: 30 if table.id != "t2" else 24 for r in range(origin.row, origin.row + table.n_rows)}
     if table.header_rows:
         heights[origin.row] = 24
         ws.repeat_rows(origin.row, origin.row + table.header_rows - 1)

@@ -47,7 +47,7 @@ def open_package(p: Path) -> zipfile.ZipFile:
     try:
         z = zipfile.ZipFile(p)
         infos = z.infolist()
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError):
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError):  # zip version, method
         raise InputError(f"“{p.name}”已损坏（不完整的 .docx 文件），请重新保存或从原件再导入", code="damaged") from None
     total = sum(i.file_size for i in infos)
     packed = max(1, sum(i.compress_size for i in infos))
@@ -72,7 +72,7 @@ def _xml(z: zipfile.ZipFile, name: str, p: Path):
         data = z.read(name)
     except KeyError:
         return None
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError):
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError):  # zip version, method
         raise InputError(f"“{p.name}”已损坏（部件 {name} 无法解压），请重新保存后再导入", code="damaged") from None
     try:
         return etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False))
@@ -120,7 +120,7 @@ def _flatten(parent):
 
 
 def _style_names(styles) -> dict[str, str]:
-    out = {}
+    out: dict[str, str] = {}
     if styles is None:
         return out
     for st in styles.iter(_w("style")):

@@ -55,7 +55,7 @@ def read_fees(text: str, where: str) -> FeeReading:
             none_said.append(sentence)
             continue
         after = s[start:]
-        found = [(m, after[:m.start()]) for m in _AMOUNT.finditer(after)]
+        found: list[tuple[re.Match[str] | None, str]] = [(m, after[:m.start()]) for m in _AMOUNT.finditer(after)]
         found = [(m, before) for m, before in found if not _RATE.search(before)]
         if len(found) > 1:  # 「收取信息处理费，合计Y元」: the total; several figures with no total: ambiguous
             found = [(m, before) for m, before in found if _TOTAL.search(before)]

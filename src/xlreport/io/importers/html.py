@@ -278,7 +278,8 @@ def read_mht(path: str | Path) -> Document:
         raise InputError(f"无法读取“{p}”：{exc.strerror}") from None
     for part in msg.walk():
         if part.get_content_type() == "text/html":
-            data = part.get_payload(decode=True) or b""
+            payload = part.get_payload(decode=True)  # bytes, or None when empty
+            data = payload if isinstance(payload, bytes) else b""
             charset = part.get_content_charset()
             if charset and b"charset" not in data[:4096].lower():
                 data = f'<meta charset="{charset}">'.encode("ascii", "ignore") + data

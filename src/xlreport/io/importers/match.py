@@ -34,7 +34,7 @@ from typing import Any
 from xlreport.model.report import Problem, problem
 from xlreport.errors import InputError
 from xlreport.model.formats import FORMATS, format_for_year
-from xlreport.model.spec import ReportFormat
+from xlreport.model.spec import ReportFormat, Section
 from xlreport.io.importers.document import Cell, Document, Paragraph, Table
 
 ACCEPT = 0.6  # a row label is taken when its score reaches this
@@ -188,7 +188,8 @@ _CACHE: dict[str, Any] = {}
 
 
 def _t3_rows(fmt: ReportFormat) -> list[RowSpec]:
-    out, seen = [], set()
+    out: list[RowSpec] = []
+    seen: set[str] = set()
     for f in fmt.fields:
         if f.table == "t3" and f.row:
             row_key = f.key[3:].rsplit(".", 1)[0]
@@ -358,14 +359,18 @@ def match_t3(table: Table, out: Imported, target: ReportFormat, state: dict | No
             out.notes.append(f"表三 第{table.index}张表第{r + 1}行“{labels[-1].text}”不是官方表格的行，未读入")
             continue
         obs = [lab for lab in context[: deepest + 1]]
-        if any(x is None for x in obs):  # a group label is missing: infer it from the official rows
-            obs_known = [x for x in obs if x is not None]
+        obs_known = [x for x in obs if x is not None]
+        leaf = obs[-1]
+        if leaf is None:  # the deepest label was undone by a shallower one after it in the row
+            out.notes.append(f"表三 第{table.index}张表第{r + 1}行“{' '.join(c.text for c in labels)}”"
+                             f"未能对应到官方表格的行，未读入")
+            continue
+        if len(obs_known) < len(obs):  # a group label is missing: infer it from the official rows
             candidates = [(_row_score(obs_known, _known_levels(s, obs)), s) for s in rows if len(s.path) == len(obs)]
         else:
-            candidates = [(_row_score(obs, s), s) for s in rows]
+            candidates = [(_row_score(obs_known, s), s) for s in rows]
         # numbering alone does not name a row whose words are quite different, unless the row
         # is the very next one in the official order (a garbled label in its expected place)
-        leaf = obs[-1]
         candidates = [(score + (0.02 if s.fmt is target else 0) + (0.03 if s.order > last_order else 0), s)
                       for score, s in candidates if score > 0 and
                       (not leaf.kind or similarity(leaf, s.path[-1]) >= 0.3 or s.order == last_order + 1)]
@@ -377,10 +382,10 @@ def match_t3(table: Table, out: Imported, target: ReportFormat, state: dict | No
         last_order = state["last_order"] = spec.order
         # named as messages name a row (formats/_build.row_label): the labels below the outermost group
         shown = [x.raw for x in (obs[1:] if len(obs) > 1 else obs) if x is not None]
-        printed = " ".join(shown) or obs[-1].raw
+        printed = " ".join(shown) or leaf.raw
         official = spec.fmt.field(f"t3.{spec.row_key}.{columns[0]}").row
-        if parse_label(official[-1]).short != obs[-1].short:
-            out.notes.append(f"表三 “{obs[-1].raw}”按官方的“{official[-1]}”读入（标签不完全相同）")
+        if parse_label(official[-1]).short != leaf.short:
+            out.notes.append(f"表三 “{leaf.raw}”按官方的“{official[-1]}”读入（标签不完全相同）")
         if spec.fmt is not target and spec.row_key not in target_rows:
             out.versions.setdefault("表三", {}).setdefault(spec.fmt.version, []).append(
                 (official[-1], place(r, f"表三 “{printed}”")))
@@ -529,7 +534,7 @@ def _t2_columns(specs: list[ItemSpec], headers: list[Label], n: int, out: Import
 def match_t4(table: Table, out: Imported, target: ReportFormat) -> bool:
     place = Place(table)
     t4 = target.table("t4")
-    keys = [c.key for c in sorted(t4.value_cells(), key=lambda c: c.col)]
+    keys = [c.key for c in sorted(t4.value_cells(), key=lambda c: c.col) if c.key is not None]
     best_row, best = None, -1
     rows = _rows(table)
     for r, cells in enumerate(rows):
@@ -743,8 +748,8 @@ def _split_sections(paragraphs: list[Paragraph], fmt: ReportFormat, out: Importe
         if in_overview and m:
             head, sep, body = text.partition("。")
             lab = _heading_label(head if sep or len(text) <= 30 else text[:20])
-            scored = sorted(((similarity(lab, sl), t) for t, sl in subs), key=lambda x: -x[0])
-            score, sub = scored[0]
+            sub_scored = sorted(((similarity(lab, sl), t) for t, sl in subs), key=lambda x: -x[0])
+            score, sub = sub_scored[0]
             if score >= LABEL_MIN and sub.key != current:  # (the same heading again is text: 「（一）主动公开方面…」)
                 current = sub.key
                 if score < 0.9:

@@ -453,7 +453,7 @@ def _lines(chars: list[dict], page: int) -> list[_Line]:
 
 def _assemble(pages: list[_Page]) -> list[Paragraph | Table]:
     """Reading order: per page, paragraphs and table parts by their top; parts continued across pages joined."""
-    items: list[tuple[int, float, object]] = []
+    items: list[tuple[int, float, _Part | Paragraph]] = []
     flush: set[int] = set()     # ids of paragraphs that are the first on their page and not indented
     runs_on: set[int] = set()   # ids of paragraphs that are the last on their page and end on a full line
     margins = _margins(pages)
@@ -467,10 +467,10 @@ def _assemble(pages: list[_Page]) -> list[Paragraph | Table]:
                 flush.add(id(para))
             if i == len(paras) - 1 and ends_full:
                 runs_on.add(id(para))
-    last_para = None
+    last_para: Paragraph | list[_Part] | None = None  # the last block, a table's parts included
     items.sort(key=lambda t: (t[0], t[1]))
     by_page = {pg.number: pg for pg in pages}
-    groups: list[object] = []   # Paragraph or list[_Part]
+    groups: list[Paragraph | list[_Part]] = []
     for _, _, item in items:
         if isinstance(item, _Part) and groups and isinstance(groups[-1], list) \
                 and _continues(groups[-1][-1], item, by_page):
@@ -485,8 +485,8 @@ def _assemble(pages: list[_Page]) -> list[Paragraph | Table]:
         if isinstance(g, list):
             n += 1
             blocks.append(_table(n, g))
-        elif blocks and isinstance(blocks[-1], Paragraph) and id(g) in flush and id(last_para) in runs_on \
-                and g.page == (last_para.page or 0) + 1:
+        elif blocks and isinstance(blocks[-1], Paragraph) and id(g) in flush and isinstance(last_para, Paragraph) \
+                and id(last_para) in runs_on and g.page == (last_para.page or 0) + 1:
             # a paragraph that runs on over the page break: the last line was full, the next is not indented
             blocks[-1] = last_para = Paragraph(join_lines([blocks[-1].text, g.text]), page=blocks[-1].page)
             if id(g) in runs_on:

@@ -5,11 +5,34 @@ format modules.
 
 from __future__ import annotations
 
-from xlreport.model.spec import Check, Field, GridCell, Group, Table, Term, matrix_cells, sub_tables
+from collections.abc import Sequence
+from typing import TypedDict
+
+from xlreport.model.spec import (
+    Check,
+    Field,
+    GridCell,
+    Group,
+    SubTable,
+    Table,
+    Term,
+    ValueType,
+    matrix_cells,
+    sub_tables,
+)
 
 # data-model.md §2.1 — identical in both versions.
-AGENCY_KINDS = (("government", "各级人民政府"), ("department", "政府部门"), ("other", "其他"))
-YES_NO = ((True, "是"), (False, "否"))
+AGENCY_KINDS: tuple[tuple[str | bool, str], ...] = (
+    ("government", "各级人民政府"), ("department", "政府部门"), ("other", "其他"))
+YES_NO: tuple[tuple[str | bool, str], ...] = ((True, "是"), (False, "否"))
+
+
+class _Labels(TypedDict, total=False):
+    """The printed labels of a field's place, passed on to `Field` as keywords."""
+
+    place: str
+    row: tuple[str, ...]
+    column: tuple[str, ...]
 
 
 def meta_fields() -> tuple[Field, ...]:
@@ -72,7 +95,7 @@ def table3(
         for i, col in enumerate(col_keys):
             key = f"t3.{row_key}.{col}"
             where = f"{name} “{rl}” {col_label[col]}"
-            labels = {"place": name, "row": path, "column": headers[label_cols + i]}
+            labels: _Labels = {"place": name, "row": path, "column": headers[label_cols + i]}
             if col == "total":
                 f = Field(key, "t3", where, derived_from=tuple(f"t3.{row_key}.{c}" for c in applicant_cols),
                           **labels, derived_rule="t3-row-sum",
@@ -164,7 +187,7 @@ def table4(
         for c, c_label in cols:
             key = f"t4.{group}.{c}"
             cells.append(GridCell(header_rows, col, "value", key=key))
-            labels = {"place": name, "column": headers[col]}
+            labels: _Labels = {"place": name, "column": headers[col]}
             col += 1
             if c == "total":
                 fields.append(Field(
@@ -183,10 +206,10 @@ def table4(
 def table2(
     name: str,
     heading: str,
-    blocks: list[tuple[str, tuple[str, ...], list[tuple[str, str, tuple[str, ...]]]]],
-    types: dict[str, str],
+    blocks: list[SubTable],
+    types: dict[str, ValueType],
     units: dict[str, str],
-    extras: list[Field] = (),
+    extras: Sequence[Field] = (),
 ) -> tuple[Table, list[Field]]:
     n_value_cols = max(len(headers) for _, headers, _ in blocks)
     cells, n_rows = sub_tables(blocks, n_value_cols)

@@ -8,7 +8,17 @@ modules reads as the official changelog.
 
 from __future__ import annotations
 
-from xlreport.model.spec import Check, Field, GridCell, ReportFormat, Section, Term, TextField
+from xlreport.model.spec import (
+    Check,
+    Field,
+    GridCell,
+    ReportFormat,
+    Section,
+    SubTable,
+    Term,
+    TextField,
+    ValueType,
+)
 from xlreport.model.formats._build import (
     meta_fields,
     outcome_groups,
@@ -47,7 +57,7 @@ TEXTS = (
 )
 
 # --- Table 二 (format.md §2.3) ---------------------------------------------
-T2_BLOCKS = [
+T2_BLOCKS: list[SubTable] = [
     ("第二十条第（一）项", ("本年新制作数量", "本年新公开数量", "对外公开总数量"), [
         ("规章", "t2.rules", ("made", "published", "public_total")),
         ("规范性文件", "t2.normative_docs", ("made", "published", "public_total")),
@@ -70,7 +80,7 @@ T2_BLOCKS = [
 T2_ITEMS = [("licensing", "行政许可"), ("other_services", "其他对外管理服务事项"), ("penalty", "行政处罚"),
             ("coercion", "行政强制"), ("fees", "行政事业性收费")]
 # 本年增/减 is signed: Hubei's template note says 减用负值表示，如-8.
-T2_TYPES = {**{f"t2.{item}.change": "signed" for item, _ in T2_ITEMS}, "t2.procurement.amount": "decimal"}
+T2_TYPES: dict[str, ValueType] = {**{f"t2.{item}.change": "signed" for item, _ in T2_ITEMS}, "t2.procurement.amount": "decimal"}
 T2_UNITS: dict[str, str] = {}
 # The printed header gives no unit for 采购总金额 and reports write 元 or 万元, so
 # the unit is an input of its own and is printed with the amount.

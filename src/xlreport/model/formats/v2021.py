@@ -8,7 +8,17 @@ modules reads as the official changelog.
 
 from __future__ import annotations
 
-from xlreport.model.spec import Check, Field, GridCell, ReportFormat, Section, Term, TextField
+from xlreport.model.spec import (
+    Check,
+    Field,
+    GridCell,
+    ReportFormat,
+    Section,
+    SubTable,
+    Term,
+    TextField,
+    ValueType,
+)
 from xlreport.model.formats._build import (
     meta_fields,
     outcome_groups,
@@ -46,7 +56,7 @@ TEXTS = (
 )
 
 # --- Table 二 (format.md §3.3) ---------------------------------------------
-T2_BLOCKS = [
+T2_BLOCKS: list[SubTable] = [
     ("第二十条第（一）项", ("本年制发件数", "本年废止件数", "现行有效件数"), [
         ("规章", "t2.rules", ("issued", "repealed", "in_force")),
         ("行政规范性文件", "t2.normative_docs", ("issued", "repealed", "in_force")),
@@ -62,7 +72,7 @@ T2_BLOCKS = [
         ("行政事业性收费", "t2.fees", ("amount",)),
     ]),
 ]
-T2_TYPES = {"t2.fees.amount": "decimal"}
+T2_TYPES: dict[str, ValueType] = {"t2.fees.amount": "decimal"}
 T2_UNITS = {"t2.fees.amount": "万元"}
 
 # --- Table 三 (format.md §2.4, §3.4) ----------------------------------------
