@@ -43,7 +43,7 @@ def read_fees(text: str, where: str) -> FeeReading:
     sentences = [s.strip() for s in _SENTENCE.findall(text) if FEE in s]
     if not sentences:
         return out
-    amounts: list[tuple[int | float, str]] = []
+    amounts: list[tuple[int | float | None, str]] = []  # None: a figure that cannot be told
     counts: list[tuple[int, str]] = []
     none_said: list[str] = []
     for sentence in sentences:
@@ -69,9 +69,10 @@ def read_fees(text: str, where: str) -> FeeReading:
         out.notes.append(f"“{where}”中关于信息处理费的说法不一致（“{_quote(none_said[0])}”“{shown}”），未读入；"
                          f"请核对后填写")
         return out
-    if amounts and None not in (values := {a for a, _ in amounts}) and len(values) == 1:  # said once, or alike
-        out.amount = amounts[0][0]
-        out.notes.append(f"信息处理费金额（{_shown(out.amount)} 元）是从“{where}”的文字“{_quote(amounts[0][1])}”中读出的，请核对")
+    first = amounts[0][0] if amounts else None
+    if first is not None and None not in (values := {a for a, _ in amounts}) and len(values) == 1:  # said once, or alike
+        out.amount = first
+        out.notes.append(f"信息处理费金额（{_shown(first)} 元）是从“{where}”的文字“{_quote(amounts[0][1])}”中读出的，请核对")
     elif amounts:
         out.notes.append(f"“{where}”中信息处理费的金额不止一处（“{shown}”），未读入；请核对后填写收取信息处理费的金额")
         return out
