@@ -134,3 +134,27 @@ def test_every_shell_goes_through_the_same_api_function(tmp_path, monkeypatch, c
     assert main(["demo", "-o", str(tmp_path / "demo")]) == 0
     assert len(calls) >= 5
     capsys.readouterr()
+
+
+def test_runtime_dependencies_are_the_ones_the_code_imports():
+    """Every third-party package the package imports is a declared dependency, and every
+    declared dependency is imported (pyproject.toml [project] dependencies)."""
+    import sys
+    import tomllib
+
+    declared = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
+    names = {d.split(";")[0].split("=")[0].split(">")[0].split("<")[0].split("[")[0].strip().lower() for d in declared}
+    module_of = {"xlsxwriter": "xlsxwriter", "python-calamine": "python_calamine", "python-docx": "docx",
+                 "jinja2": "jinja2", "docxtpl": "docxtpl", "xlwings": "xlwings", "pypdfium2": "pypdfium2",
+                 "lxml": "lxml"}
+    assert names == set(module_of)  # a new dependency: say here which module it brings
+    imported = set()
+    for path in MODULES:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                imported |= {a.name.split(".")[0] for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+                imported.add(node.module.split(".")[0])
+    third_party = {m for m in imported if m not in sys.stdlib_module_names and m not in ("xlreport", "__future__")}
+    # packaging: bundle.py falls back to pip's own copy when it is not installed
+    assert third_party - {"packaging", "pip"} == set(module_of.values())
