@@ -35,6 +35,7 @@ from xlreport.model.report import CheckResult, Problem, Report  # noqa: E402
 from xlreport.model.spec import ReportFormat  # noqa: E402
 
 __all__ = [
+    "Audited", "audit", "bundle", "copy_template",
     "BatchResult", "CheckResult", "FORMATS", "FileResult", "InputError", "MissingProgram", "OutputError", "TemplateError", "UsageError", "Problem", "Rendered",
     "Report", "ReportFormat", "V2019", "V2021", "Written", "XlreportError", "__version__", "attach_previous",
     "check", "check_file", "check_files", "export_json", "format_for_year", "formats", "load", "new_workbook",

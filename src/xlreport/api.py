@@ -397,6 +397,78 @@ def render_html(report_or_path: ReportLike, path: PathLike, fragment: bool = Fal
     return rendered
 
 
+def copy_template(path: PathLike, force: bool = False) -> Written:
+    """A copy of the built-in Word template, to restyle in Word or WPS and use with
+    `render_docx(…, template=…)`."""
+    from xlreport.io.files import write_bytes_atomic
+    from xlreport.report.docx import default_template
+
+    out = output_path("template", _path(path, "输出文件"), default_template())
+    written = write_bytes_atomic(out, default_template().read_bytes(), force)
+    return Written(Path(written), _moved(out, written))
+
+
+@dataclass
+class Audited:
+    """What `audit` read and found (`result`: the content of the audit workbook, as
+    `xlreport audit --json` prints it through `audit.gather.as_json`) and the workbook written."""
+
+    result: dict[str, Any]
+    path: Path | None = None
+
+    @property
+    def ok(self) -> bool:
+        """No error in the reports under review and every file read (exit code 0)."""
+        from xlreport.audit.gather import exit_code
+
+        return exit_code(self.result) == 0
+
+
+def audit(paths: Sequence[PathLike], output: PathLike | None = None, roster: PathLike | None = None,
+          year: int | None = None, previous_dirs: Sequence[PathLike] = (), force: bool = False,
+          progress: Callable[[int, int], None] | None = None) -> Audited:
+    """Read every report under `paths` (any kind `check` reads), check them, pair each agency's
+    consecutive years (`previous_dirs`: last year's reports, for comparison only), compare with
+    the `roster`, sum the figures of the year under review (default: the latest year read), and
+    write the audit workbook to `output` (.xlsx) when given (docs/audit.md)."""
+    from xlreport.audit.book import write_audit
+    from xlreport.audit.gather import audit as gather
+    from xlreport.io.files import check_target
+
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    names = [_path(p, "文件或文件夹") for p in paths]
+    previous = [_path(p, "上年报告所在的文件夹") for p in previous_dirs]
+    if output is not None:
+        output_path("audit", _path(output, "输出文件"), roster)
+        check_target(output, force)  # refused before the long part, not after
+    result = gather(names, roster=None if roster is None else _path(roster, "名单"), year=year,
+                    previous_dirs=tuple(previous), output=None if output is None else os.fspath(output),
+                    progress=progress)
+    if not result["reports"] and not result["comparison_only"]:
+        reasons = "；".join(f"{item['file']}：{item['reason']}" for item in result["not_read"][:3])
+        raise InputError(f"没有读到任何报告，未生成审查结果（{reasons}）", code="no-reports")
+    if not result["reports"]:
+        if year is None:
+            raise InputError(f"读到的 {len(result['comparison_only'])} 个报告都在上年报告的文件夹中（只用于逐年对比），"
+                             f"未生成审查结果；请同时给出本年度报告所在的文件夹（--previous-dir 只用于上年报告）", code="no-reports")
+        raise InputError(f"读到的 {len(result['comparison_only'])} 个报告中没有 {year} 年度的，未生成审查结果；"
+                         f"请核对审查年度（--year）", code="no-reports")
+    written = write_audit(output, result, force=force) if output is not None else None
+    return Audited(result, None if written is None else Path(written))
+
+
+def bundle(output: PathLike, platform: str = "win_amd64", pythons: Sequence[str] | None = None,
+           force: bool = False, progress: Callable[[str], None] | None = None):
+    """The offline installer for office PCs (a folder and its .zip): the wheels of xlreport and
+    of every dependency for `platform` and the Python versions, 安装.bat / install.sh and the
+    instructions (docs/excel.md). Needs the internet and xlreport's source."""
+    from xlreport.bundle import DEFAULT_PYTHONS, make_bundle
+
+    return make_bundle(_path(output, "输出文件夹"), platform=platform, pythons=tuple(pythons or DEFAULT_PYTHONS),
+                       force=force, progress=progress)
+
+
 def report_title(report: Report) -> str:
     """「<机关全称><年份>年政府信息公开工作年度报告」, as the report prints it."""
     from xlreport.report.context import build_context

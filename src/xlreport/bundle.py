@@ -55,6 +55,7 @@ import time
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from xlreport.errors import OutputError, XlreportError
 
@@ -496,7 +497,7 @@ def _zip_folder(folder: Path, target: Path, force: bool) -> Path:
 
 def make_bundle(output: str | os.PathLike, platform: str = DEFAULT_PLATFORM,
                 pythons: tuple[str, ...] | list[str] = DEFAULT_PYTHONS, force: bool = False,
-                progress=print) -> Bundle:
+                progress: Callable[[str], None] | None = None) -> Bundle:
     """Write the bundle folder `output` and `output`.zip. Nothing is left half-written."""
     start = time.perf_counter()
     folder = Path(output)
@@ -526,11 +527,13 @@ def make_bundle(output: str | os.PathLike, platform: str = DEFAULT_PLATFORM,
         wheels_dir.mkdir()
         with tempfile.TemporaryDirectory(prefix="xlreport-bundle-") as work:
             work_dir = Path(work)
-            progress("生成 xlreport 自身的安装包……")
+            if progress:
+                progress("生成 xlreport 自身的安装包……")
             own = build_own_wheel(work_dir / "own")
             all_wheels: list[Path] = []
             for v in pythons:
-                progress(f"下载 Python {v}（{platform}）所需的安装包……")
+                if progress:
+                    progress(f"下载 Python {v}（{platform}）所需的安装包……")
                 dest = work_dir / f"py{v}"
                 dest.mkdir()
                 wheels = resolve(own, dest, platform, v)

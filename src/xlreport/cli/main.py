@@ -366,21 +366,14 @@ def cmd_render(args) -> int:
 
 
 def cmd_template(args) -> int:
-    from xlreport.cli.console import warn
-    from xlreport.io.files import write_bytes_atomic
-    from xlreport.report.docx import default_template
-
-    out = api.output_path("template", args.output, default_template())
-    written = write_bytes_atomic(out, default_template().read_bytes(), args.force)
+    written = api.copy_template(args.output, force=args.force).path
     print(f"已复制内置模板：{shown(written)}。在 Word 或 WPS 中修改样式、加入发文机关署名等，"
           f"不要改动 {{{{ }}}} 和 {{% %}} 标记；然后用 xlreport render 文件 -o 报告.docx --template {written}")
     return EXIT_OK
 
 
 def cmd_bundle(args) -> int:
-    from xlreport.bundle import DEFAULT_PYTHONS, make_bundle
-
-    result = make_bundle(args.output, platform=args.platform, pythons=args.python or DEFAULT_PYTHONS, force=args.force)
+    result = api.bundle(args.output, platform=args.platform, pythons=args.python, force=args.force, progress=print)
     size = sum(p.stat().st_size for p in result.folder.rglob("*") if p.is_file())
     print(f"已生成离线安装包：{result.folder.resolve()}（{len(result.wheels)} 个程序包，{size / 2**20:.1f} MB，"
           f"用时 {result.seconds:.0f} 秒）和 {result.zip.resolve()}")
@@ -388,38 +381,21 @@ def cmd_bundle(args) -> int:
 
 
 def cmd_audit(args) -> int:
-    from xlreport.audit.gather import as_json, audit, counts_text, exit_code
+    from xlreport.audit.gather import as_json, counts_text
 
     _no_empty_names([*args.files, *args.previous_dir], "audit")
     if not args.output and not args.json:
         raise UsageError("命令用法有误：请用 -o 审查结果.xlsx 指定输出的工作簿（或加 --json 输出到屏幕）。"
-                            "请运行 xlreport audit --help 查看用法")
-    if args.output:
-        from xlreport.io.files import check_target
-
-        api.output_path("audit", args.output, args.roster)
-        check_target(args.output, args.force)  # refused before the long part, not after
+                         "请运行 xlreport audit --help 查看用法")
     show = sys.stderr.isatty()
     try:
-        result = audit(args.files, roster=args.roster, year=args.year, previous_dirs=tuple(args.previous_dir),
-                       output=args.output, progress=progress_bar if show else None)
+        audited = api.audit(args.files, output=args.output, roster=args.roster, year=args.year,
+                            previous_dirs=args.previous_dir, force=args.force,
+                            progress=progress_bar if show else None)
     finally:
         if show:
             print(file=sys.stderr)
-    if not result["reports"] and not result["comparison_only"]:
-        for item in result["not_read"]:
-            print(f"{item['file']}: 未读取：{item['reason']}", file=sys.stderr)
-        raise XlreportError("没有读到任何报告，未生成审查结果；请检查文件夹和文件（见上面列出的原因）")
-    if not result["reports"]:
-        if args.year is None:
-            raise XlreportError(f"读到的 {len(result['comparison_only'])} 个报告都在 --previous-dir 中（只用于逐年对比），"
-                                f"未生成审查结果；请同时给出本年度报告所在的文件夹")
-        raise XlreportError(f"读到的 {len(result['comparison_only'])} 个报告中没有 {args.year} 年度的，未生成审查结果；"
-                            f"请核对 --year")
-    if args.output:
-        from xlreport.audit.book import write_audit
-
-        written = write_audit(args.output, result, force=args.force)
+    result = audited.result
     if args.json:
         print(json.dumps(as_json(result), ensure_ascii=False, indent=1, allow_nan=False))
     reports = result["reports"]
@@ -427,13 +403,15 @@ def cmd_audit(args) -> int:
     others = f"另有 {len(result['comparison_only'])} 个报告只用于逐年对比；" if result["comparison_only"] else ""
     summary = (f"审查{year}的报告 {counts_text(reports)}；{others}"
                f"逐年对比 {len(result['pairs'])} 对；{len(result['not_read'])} 个文件未读取")
-    if args.output:
-        summary += f"。已生成审查结果：{shown(written)}"
+    if audited.path is not None:
+        summary += f"。已生成审查结果：{shown(audited.path)}"
     print(summary, file=sys.stderr if args.json else sys.stdout)
     for item in result["not_read"]:
         print(f"  未读取：{item['file']}：{item['reason']}", file=sys.stderr)
     for item in result["skipped"]:
         print(f"  不读取：{item['file']}：{item['reason']}", file=sys.stderr)
+    from xlreport.audit.gather import exit_code
+
     return exit_code(result)
 
 
