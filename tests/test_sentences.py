@@ -84,3 +84,16 @@ def test_review_parts_are_the_declared_ones():
 def test_overview_subheadings_follow_the_declaration(fmt, rule, shown):
     context = build_context({}, dataclasses.replace(fmt, overview_subheadings=rule))
     assert context["text"]["overview"].proactive.show_heading is shown
+
+
+def test_one_case_with_another_result_reads_as_a_sentence():
+    """「被申请行政复议1件，结果为其他」, not 「…1件，其他结果」 (a reviewer's wording)."""
+    from xlreport.checks.values import evaluate
+    from xlreport.model.formats import V2021
+    from xlreport.model.sentences import review_sentence
+
+    data = {f"t4.{g}.{c}": 0 for g in ("review", "suit_direct", "suit_after_review")
+            for c in ("upheld", "corrected", "other", "pending")}
+    data["t4.review.other"] = 1
+    text = review_sentence(evaluate(data, V2021).numbers, V2021)
+    assert "被申请行政复议1件，结果为其他" in text and "其他结果" not in text

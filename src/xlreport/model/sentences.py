@@ -101,6 +101,8 @@ def t3_outcomes(numbers: dict[str, Any], fmt: ReportFormat) -> dict[str, Any] | 
 OUTCOME_WORDS = {"other_handling": "作其他处理"}  # （六）其他处理: 「…，作其他处理1件」
 # One result part of table 四 that covers every case: 「…3件，结果均为维持」 (one case: 「，结果维持」)
 ALL_SAME = {"upheld": "结果均为维持", "corrected": "结果均为纠正", "other": "均为其他结果", "pending": "均尚未审结"}
+# one case: 「被申请行政复议1件，结果维持」, but 「…1件，结果为其他」 (not 「…1件，其他结果」)
+ONE_CASE = {"other": "结果为其他"}
 REVIEW = "review"  # 四's group of 行政复议; the other groups are 行政诉讼, told apart by their label's （…）
 
 
@@ -165,7 +167,7 @@ def review_sentence(numbers: dict[str, Any], fmt: ReportFormat) -> str:
         shown = [(key, label, value) for key, label, value in parts if value]
         if len(shown) == 1 and shown[0][2] == total:
             key, label, _ = shown[0]
-            return f"，{ALL_SAME[key] if total > 1 else label}"
+            return f"，{ALL_SAME[key] if total > 1 else ONE_CASE.get(key, label)}"
         return f"，其中{_listing([(label, value) for _, label, value in parts])}" if shown else ""
 
     def parts(chosen: list[Group]) -> list[tuple[str, str, Any]]:
