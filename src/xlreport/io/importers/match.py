@@ -96,7 +96,7 @@ def match_document(doc: Document, year_hint: int | None = None) -> Imported:
             continue
         kind = _classify(block)
         if kind == "t3":
-            match_t3(block, out, fmt, t3_state)
+            match_t3(block, out, fmt, t3_state, aligned=doc.kind != "text")
         elif kind == "t4":
             match_t4(block, out, fmt)
         elif kind == "t2":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from xlreport.io.importers.columns import Columns, Official
 from xlreport.io.importers.document import Table
 from xlreport.io.importers.labels import (
     ACCEPT,
@@ -14,7 +15,8 @@ from xlreport.io.importers.labels import (
     prepared,
     similarity,
 )
-from xlreport.io.importers.tables import Imported, Place, _is_value_like, _put, _rows
+from xlreport.io.importers.tables import Imported, Place, _put, unplaced
+from xlreport.io.importers.values import parse_value
 from xlreport.model.spec import ReportFormat
 
 
@@ -65,7 +67,18 @@ def _known_levels(spec: RowSpec, obs: list[Label | None]) -> RowSpec:
     return RowSpec(spec.fmt, spec.row_key, path, spec.order)
 
 
-def match_t3(table: Table, out: Imported, target: ReportFormat, state: dict | None = None) -> int:
+def t3_official(fmt: ReportFormat) -> Official:
+    """Table 三's value columns as the format declares them (自然人 … 总计)."""
+    fields = [fmt.field(f"t3.new.{c}") for c in _t3_columns(fmt)]
+    return Official(tuple(_t3_columns(fmt)), tuple(tuple(parse_label(x) for x in f.column[1:]) for f in fields))
+
+
+def _is_number(c) -> bool:
+    return bool(c.text.strip()) and parse_value(c.text).status == "number"
+
+
+def match_t3(table: Table, out: Imported, target: ReportFormat, state: dict | None = None,
+             aligned: bool = True) -> int:
     """Table 三's rows. `state` carries the group labels and the last row across the parts of
     a table split over pages (a part may start with 「2.没有现成信息…」 and no group label)."""
     rows = prepared()["rows"]
@@ -77,18 +90,34 @@ def match_t3(table: Table, out: Imported, target: ReportFormat, state: dict | No
     context: list[Label | None] = state.setdefault("context", [None, None, None])
     matched = 0
     last_order = state.get("last_order", -1)
-    for r, cells in enumerate(_rows(table)):
-        no_values = len(cells) < n + 1 or not any(c.text.strip() for c in cells[-n:])
-        if no_values or not any(_is_value_like(c) for c in cells[-n:]):
-            # a header row, or a group label on a line of its own (「（六）其他处理」 above 1. 2. 3.)
-            group = [parse_label(c.text) for c in cells if c.text.strip()]
+    grid = table.grid()
+    header_end = next((r for r, row in enumerate(grid) if any(c is not None and _is_number(c) for c in row)), len(grid))
+    cols = Columns.from_header(grid[:header_end], t3_official(target), aligned)
+    if cols is None:  # a part without a header: the columns of the part before, else the official order
+        cols = state.get("columns") or Columns.official_order(t3_official(target))
+    else:
+        state["columns"] = cols
+        out.notes.extend(f"表三 第{table.index}张表：{n}" for n in cols.header_notes())
+
+    def is_label(c) -> bool:
+        lab = parse_label(c.text)
+        return bool(lab.kind) or _level(lab, rows) >= 0
+
+    for r in range(header_end, len(grid)):
+        placed = cols.place(grid[r], is_label)
+        labels = placed.labels
+        if not labels:
+            continue
+        blank = placed.values is not None and not any(c is not None and c.text.strip() for c in placed.values.values())
+        if blank:
+            # a group label on a line of its own (「（六）其他处理」 above 1. 2. 3.), or a row printed blank
+            group = [parse_label(c.text) for c in labels]
             if len(group) == 1 and _is_group(group[0], rows):
                 level = _LEVEL[group[0].kind]
                 context[level:] = [group[0]] + [None] * (2 - level)
-            continue
-        values, labels = cells[-n:], [c for c in cells[:-n] if c.text.strip()]
-        if not labels:
-            continue
+                continue
+            if not any(is_label(c) for c in labels):
+                continue  # a header line below the first value
         parsed = [parse_label(c.text) for c in labels]
         deepest = -1
         for lab in parsed:
@@ -142,9 +171,13 @@ def match_t3(table: Table, out: Imported, target: ReportFormat, state: dict | No
         if f"t3.{row_key}.{columns[0]}" in out.cells and not add:
             out.notes.append(f"表三 “{printed}”出现了不止一次，只读入第一次")
             continue
-        for col, cell in zip(columns, values):
+        if placed.values is None:
+            unplaced(out, [f"t3.{row_key}.{col}" for col in columns], place(r, f"表三 “{printed}”"), placed.problem)
+            continue
+        out.notes.extend(f"{place(r, f'表三 “{printed}”')}：{note}" for note in placed.notes)
+        for col in columns:
             key = f"t3.{row_key}.{col}"
-            _put(out, key, cell, place(r, f"表三 “{printed}” {target.field(key).column[-1]}"), add)
+            _put(out, key, placed.values[col], place(r, f"表三 “{printed}” {target.field(key).column[-1]}"), add)
         for z in zeros.get("zero", ()):
             for col in columns:
                 key = f"t3.{z}.{col}"

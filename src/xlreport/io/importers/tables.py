@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from xlreport.io.importers.document import Cell, Table
@@ -58,6 +58,12 @@ def _is_value_like(c: Cell) -> bool:
     return parse_value(c.text).status != "text"
 
 
+# A total (a derived value) that the report printed blank. In the data (and the data file) it is "",
+# not absent: an absent total is computed from its parts (a workbook's formula), a printed blank one is
+# reported as value-missing (checks/values.evaluate). Only a workbook's own formulas are derived values.
+PRINTED_BLANK = ""
+
+
 def _put(out: Imported, key: str, cell: Cell | None, where: str, add: bool = False) -> None:
     v = parse_value(cell.text if cell else "")
     if add and isinstance(out.data.get(key), (int, float)) and isinstance(v.value, (int, float)):
@@ -66,6 +72,8 @@ def _put(out: Imported, key: str, cell: Cell | None, where: str, add: bool = Fal
         return
     out.cells[key] = where
     out.data[key] = v.value
+    if v.value is None and out.fmt.has(key) and out.fmt.field(key).derived:
+        out.data[key] = PRINTED_BLANK  # a total printed blank stays blank: it is reported, never computed
     unit = out.fmt.field(key).unit if out.fmt.has(key) else ""
     if v.unit and unit and v.unit != unit:  # 「73802895.90元」 under 本年收费金额（单位：万元）
         out.notes.append(f"{where}：写的单位是“{v.unit}”，表头的单位是“{unit}”，数值未换算，请核对")
@@ -111,3 +119,12 @@ def _classify(table: Table) -> str:
     return ""
 
 
+
+
+def unplaced(out: Imported, keys: list[str], where: str, why: str) -> None:
+    """A row whose cells cannot be placed under the header: one problem with its place, no guess."""
+    from xlreport.model.report import problem
+
+    p = problem("table-incomplete", keys, f"{where}：{why}，本行未读入；请核对该行是否多了或少了格"
+                                         f"（空白格、备注等），按官方表格的列填写", None)
+    out.problems.append(replace(p, cells=(where,)))
