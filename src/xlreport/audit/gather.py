@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from xlreport.errors import InputError, XlreportError, reason, shown
+from xlreport.model.spec import key_table
 
 VERDICT_ERRORS, VERDICT_WARNINGS, VERDICT_CLEAN, VERDICT_UNREADABLE = "未通过", "有警告", "通过", "无法读取"
 CROSS_YEAR_ONLY = ("text-repeated",)  # rules that need last year's report but no previous.* key
@@ -277,7 +278,7 @@ def cross_year(this: dict, last: dict) -> tuple[list[dict], list[str]]:
     from xlreport.model.formats import FORMATS
 
     fmt = FORMATS[this["format"]]
-    report = Report(this["path"], fmt, {k: v for k, v in this["data"].items() if not k.startswith("previous.")},
+    report = Report(this["path"], fmt, {k: v for k, v in this["data"].items() if key_table(k) != "previous"},
                     this["cells"])
     previous = Report(last["path"], FORMATS[last["format"]], dict(last["data"]), last["cells"])
     try:
@@ -285,7 +286,7 @@ def cross_year(this: dict, last: dict) -> tuple[list[dict], list[str]]:
     except InputError as exc:
         return [], [exc.message]
     found = [p for p in check(report.data, fmt, report.cells)
-             if p.rule in CROSS_YEAR_ONLY or any(k.startswith("previous.") for k in p.keys)]
+             if p.rule in CROSS_YEAR_ONLY or any(key_table(k) == "previous" for k in p.keys)]
     return [with_place(p.to_dict(), fmt) for p in found], warnings
 
 
@@ -570,7 +571,7 @@ def assemble(records: list[dict], not_read: list[dict], names: list[str], roster
             continue
         found, warnings = cross_year(this, last)
         warnings = [in_audit_terms(w) for w in warnings]
-        this["problems"] = [p for p in this["problems"] if not any(k.startswith("previous.") for k in p["keys"])]
+        this["problems"] = [p for p in this["problems"] if not any(key_table(k) == "previous" for k in p["keys"])]
         this["problems"] += found
         this["previous_file"] = last["file"]
         tally(this)

@@ -61,10 +61,11 @@ def check_text(data: dict[str, Any], fmt: ReportFormat, cells: dict[str, str] | 
 
 def overview_requirements(fmt: ReportFormat) -> list[tuple[Any, str, str]]:
     """(key or keys, label, message): the texts of 一 that must not be empty, per version."""
-    subs = [t for t in fmt.texts if t.key.startswith("text.overview.")]
+    overview = fmt.section("一")
+    subs = fmt.subheadings(overview)
     if fmt.overview_subheadings == "when-filled":  # the 试行 format asks only for an overview
-        keys = tuple(t.key for t in fmt.texts if t.key.startswith("text.overview"))
-        return [(keys, "一、总体情况", "“一、总体情况”没有内容，请综述本机关的政府信息公开工作")]
+        keys = tuple(t.key for t in fmt.texts if t.section == overview.number)
+        return [(keys, overview.heading, f"“{overview.heading}”没有内容，请综述本机关的政府信息公开工作")]
     return [(t.key, t.label, f"“一、总体情况”的“{t.label}”没有内容：{fmt.version} 版格式要求报告这一方面，请填写")
             for t in subs]
 

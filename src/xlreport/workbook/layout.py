@@ -156,8 +156,8 @@ def _layout(fmt: ReportFormat, revision: int) -> Layout:
     forms[SHEET_COVER] = _form(SHEET_COVER, [
         (f, f.key, f.label, cover_hints.get(f.key, "")) for f in fmt.meta_fields])
     forms[SHEET_OVERVIEW] = _form(SHEET_OVERVIEW, [
-        (None, t.key, t.label, t.hint) for t in fmt.texts if t.key.startswith("text.overview")])
-    text_rows: list[tuple[Field | None, str, str, str]] = [(None, t.key, t.label, t.hint) for t in fmt.texts if not t.key.startswith("text.overview")]
+        (None, t.key, t.label, t.hint) for t in fmt.texts if t.section == "一"])
+    text_rows: list[tuple[Field | None, str, str, str]] = [(None, t.key, t.label, t.hint) for t in fmt.texts if t.section != "一"]
     text_rows += [(f, f.key, f.label, "没有的填 0") for f in fmt.value_fields if f.table == "fee"]
     forms[SHEET_TEXT] = _form(SHEET_TEXT, text_rows)
     forms[SHEET_PREVIOUS] = _form(SHEET_PREVIOUS, [
