@@ -27,9 +27,6 @@ ALLOWED = {
     "model/spec.py": 1,
     # Python version numbers ("3.11") in the installer's scripts, not keys
     "bundle.py": 3,
-    # issue 17 rebuilds the importer's matching as a pipeline on Field's parts; the lead
-    # removes this exemption after that merge
-    "io/importers/match.py": None,
 }
 
 

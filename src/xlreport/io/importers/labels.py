@@ -138,7 +138,7 @@ def _t3_rows(fmt: ReportFormat) -> list[RowSpec]:
     seen: set[str] = set()
     for f in fmt.fields:
         if f.table == "t3" and f.row:
-            row_key = f.key[3:].rsplit(".", 1)[0]
+            row_key = ".".join(f.row_key)
             if row_key not in seen:
                 seen.add(row_key)
                 out.append(RowSpec(fmt, row_key, tuple(parse_label(x) for x in f.row), len(out)))
@@ -146,7 +146,7 @@ def _t3_rows(fmt: ReportFormat) -> list[RowSpec]:
 
 
 def _t3_columns(fmt: ReportFormat) -> list[str]:
-    return [f.key.rsplit(".", 1)[1] for f in fmt.fields if f.key.startswith("t3.new.")]
+    return [f.col_key for f in fmt.fields if f.table == "t3" and f.row_key == ("new",)]
 
 
 def _t2_items(fmt: ReportFormat) -> list[ItemSpec]:
@@ -154,7 +154,7 @@ def _t2_items(fmt: ReportFormat) -> list[ItemSpec]:
     for f in fmt.fields:
         if f.table != "t2" or len(f.row) != 2 or f.type == "choice":
             continue
-        prefix, col = f.key.rsplit(".", 1)
+        prefix, col = ".".join((f.table, *f.row_key)), f.col_key
         if prefix not in items:
             items[prefix] = ItemSpec(fmt, parse_label(f.row[0]), parse_label(f.row[1]), prefix, ())
         spec = items[prefix]

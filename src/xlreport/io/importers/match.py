@@ -38,7 +38,7 @@ from xlreport.io.importers.tables import Imported, _classify
 from xlreport.io.importers.values import Value, parse_value
 from xlreport.model.formats import FORMATS, format_for_year
 from xlreport.model.report import problem
-from xlreport.model.spec import ReportFormat
+from xlreport.model.spec import ReportFormat, key_table
 
 __all__ = ["HEADING_VARIANTS", "Imported", "Value", "agency_kind", "import_report", "match_document", "nfkc",
            "parse_label", "parse_value", "similarity", "text_place"]
@@ -149,7 +149,7 @@ def import_report(path: str | Path):
     doc = extract(path)
     result = match_document(doc)
     name = Path(path).name
-    has_tables = any(k.startswith(("t2.", "t3.", "t4.")) for k in result.data)
+    has_tables = any(key_table(k) in ("t2", "t3", "t4") for k in result.data)
     if not has_tables and "meta.year" not in result.data:
         raise InputError(f"“{name}”中既没有找到年度报告的表格，也没有找到报告年度，不像政府信息公开工作年度报告；"
                          f"请确认文件内容（扫描件或图片中的表格无法读取）")

@@ -54,7 +54,7 @@ def _split_sections(paragraphs: list[Paragraph], fmt: ReportFormat, out: Importe
     any other numbered line is text of the current section. `pages` gets the page of each text."""
     sections = _section_labels(fmt)
     order = [s.number for s in fmt.sections]
-    subs = [(t, _heading_label(t.label)) for t in fmt.texts if t.key.startswith("text.overview.")]
+    subs = [(t, _heading_label(t.label)) for t in fmt.texts if t.parent == "text.overview"]
     labels = {t.key: t.label for t in fmt.texts}
     pages = pages if pages is not None else {}
     found: dict[str, list[str]] = {}

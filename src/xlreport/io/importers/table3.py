@@ -17,7 +17,7 @@ from xlreport.io.importers.labels import (
 )
 from xlreport.io.importers.tables import Imported, Place, _put, unplaced
 from xlreport.io.importers.values import parse_value
-from xlreport.model.spec import ReportFormat
+from xlreport.model.spec import ReportFormat, split_key
 
 
 def _row_score(obs: list[Label], spec: RowSpec) -> float:
@@ -197,7 +197,7 @@ def _target_row(row_key: str, target_rows: list[str], out: Imported, official: t
         out.notes.append(f"表三 “{official[-1]}”只有一行（2019 版格式）：按 {out.fmt.version} 版的“{labels[-1]}”读入，"
                          f"“{'”“'.join(labels[:-1])}”按 0 计")
         return children[-1], {"zero": children[:-1]}
-    parent = row_key.rsplit(".", 1)[0]
+    parent = ".".join(split_key(row_key)[:-1])
     if parent in target_rows:  # V2021 sub-row in a V2019 table: summed into the single row
         return parent, {"sum": (parent,)}
     out.notes.append(f"表三 “{official[-1]}”在本年度的格式中没有对应的行，未读入")
