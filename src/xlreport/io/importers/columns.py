@@ -138,9 +138,11 @@ class Columns:
             c = row[col]
             if c is None or not c.text.strip():
                 continue
-            if c.col < self.first or (not _is_number_like(c) and is_label(c)):
-                return None  # a label cell reaching into the value columns, or a label in one
+            if c.col < self.first:
+                return None  # a label cell reaching into the value columns
             if col in self.grid:
+                if not _is_number_like(c) and is_label(c):
+                    return None  # a row label in a value column: the row does not line up
                 if c.col != col and self.grid.get(c.col) is not None and c.col >= self.first:
                     continue  # the same merged cell, already read at its first column
                 key = self.official.keys[self.grid[col]]
@@ -160,9 +162,10 @@ class Columns:
 
     def _place_sequence(self, cells: list[Cell], is_label) -> Placed:
         n_official = self.n
-        # labels: the leading cells up to the last one that is a row label, leaving room for the values
+        # labels: the cells up to the last one that is an official row label (a remark is none)
         end = -1
-        area = cells[: len(cells) - n_official] if len(cells) > n_official else cells[:1]
+        first_number = next((i for i, c in enumerate(cells) if _is_number_like(c)), len(cells))
+        area = cells[:first_number]  # labels come before the values
         for i, c in enumerate(area):
             if c.text.strip() and not _is_number_like(c) and is_label(c):
                 end = i

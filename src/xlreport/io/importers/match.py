@@ -90,15 +90,16 @@ def match_document(doc: Document, year_hint: int | None = None) -> Imported:
     caption = ""
     found = set()
     t3_state: dict = {}
+    t4_state: dict = {}
     for block in doc.blocks:
         if isinstance(block, Paragraph):
             caption = block.text
             continue
-        kind = _classify(block)
+        kind = _classify(block, expect_t3="last_order" in t3_state and not t3_state.get("done"))
         if kind == "t3":
-            match_t3(block, out, fmt, t3_state, aligned=doc.kind != "text")
+            match_t3(block, out, fmt, t3_state, doc.kind != "text", caption)
         elif kind == "t4":
-            match_t4(block, out, fmt)
+            match_t4(block, out, fmt, doc.kind != "text", caption, t4_state)
         elif kind == "t2":
             match_t2(block, out, fmt, caption if _SUB.search(nfkc(caption)) or "第二十条" in caption else "")
         else:

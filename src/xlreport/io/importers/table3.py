@@ -78,7 +78,7 @@ def _is_number(c) -> bool:
 
 
 def match_t3(table: Table, out: Imported, target: ReportFormat, state: dict | None = None,
-             aligned: bool = True) -> int:
+             aligned: bool = True, caption: str = "") -> int:
     """Table 三's rows. `state` carries the group labels and the last row across the parts of
     a table split over pages (a part may start with 「2.没有现成信息…」 and no group label)."""
     rows = prepared()["rows"]
@@ -90,6 +90,11 @@ def match_t3(table: Table, out: Imported, target: ReportFormat, state: dict | No
     context: list[Label | None] = state.setdefault("context", [None, None, None])
     matched = 0
     last_order = state.get("last_order", -1)
+    if caption and "last_order" in state:  # a group label printed as a heading over a part (「### （三）不予公开」)
+        head = parse_label(caption.lstrip("#").strip())
+        if _is_group(head, rows):
+            level = _LEVEL[head.kind]
+            context[level:] = [head] + [None] * (2 - level)
     grid = table.grid()
     header_end = next((r for r, row in enumerate(grid) if any(c is not None and _is_number(c) for c in row)), len(grid))
     cols = Columns.from_header(grid[:header_end], t3_official(target), aligned)
@@ -153,6 +158,7 @@ def match_t3(table: Table, out: Imported, target: ReportFormat, state: dict | No
             continue
         score, spec = max(candidates, key=lambda x: x[0])
         last_order = state["last_order"] = spec.order
+        state["done"] = spec.row_key == target_rows[-1] or state.get("done", False)
         # named as messages name a row (formats/_build.row_label): the labels below the outermost group
         shown = [x.raw for x in (obs[1:] if len(obs) > 1 else obs) if x is not None]
         printed = " ".join(shown) or leaf.raw

@@ -87,7 +87,9 @@ def _put(out: Imported, key: str, cell: Cell | None, where: str, add: bool = Fal
 # Which table is which
 
 
-def _classify(table: Table) -> str:
+def _classify(table: Table, expect_t3: bool = False) -> str:
+    """"t2", "t3", "t4" or "". `expect_t3`: table 三 has begun and is not finished (its next part
+    may be a one-row table under a heading)."""
     rows = prepared()["rows"]
     items = prepared()["items"]
     cells_text = "".join(c.text for c in table.cells)
@@ -99,8 +101,12 @@ def _classify(table: Table) -> str:
         texts = [c for c in cells if c.text.strip()]
         if not texts:
             continue
-        if len(cells) >= T4_VALUES and sum(parse_value(c.text).status == "number" for c in cells) >= 10:
-            long_numeric = True
+        if len(cells) >= T4_VALUES:
+            statuses = [parse_value(c.text).status for c in cells]
+            numbers = statuses.count("number")
+            # ten numbers, or table 四 printed with blanks for 0 (「5 |  |  | 2 | 7 | 8 |  |  | 1 | 9 …」)
+            if numbers >= 10 or (numbers and statuses.count("text") <= len(cells) - T4_VALUES):
+                long_numeric = True
         lab = parse_label(texts[0].text)
         # cheap tests only (this runs on every table): a numbered or official label on a
         # row as wide as table 三; an item label of table 二
@@ -108,8 +114,11 @@ def _classify(table: Table) -> str:
             t3_hits += 1
         if not lab.kind and len(lab.words) >= 2 and any(similarity(lab, i.label) >= 0.8 for i in items):
             t2_hits += 1
-    if t3_hits >= 3:
+    if t3_hits >= 3 or (t3_hits and expect_t3):
         return "t3"
+    if "结果维持" in cells_text and "尚未审结" in cells_text and any(
+            parse_value(c.text).status == "number" for c in table.cells):  # table 四, or one group's part
+        return "t4"
     if long_numeric and ("复议" in cells_text or "诉讼" in cells_text):
         return "t4"
     if t2_hits:
