@@ -222,7 +222,7 @@ def test_a_v2019_table_2_in_a_2022_report_is_a_format_version_problem():
     assert result.fmt.version == "2021"
     assert result.data["t2.licensing.decisions"] == 30  # the same meaning in both versions
     assert "t2.licensing.last_year" not in result.data
-    (p,) = result.problems
+    (p,) = [p for p in result.problems if p.rule != "table-incomplete"]  # (the text stops inside 表二)
     assert p.rule == "format-version" and "上一年项目数量" in p.message and "本年增/减" in p.message
     assert any("上一年项目数量（12）是 2019 版格式的项目" in n for n in result.notes)
 

@@ -43,6 +43,14 @@ def check(data: dict[str, Any], fmt: ReportFormat, cells: dict[str, str] | None 
     return problems
 
 
+def with_reading(read: list[Problem], found: list[Problem]) -> list[Problem]:
+    """The problems found while reading a report (`Report.problems`) and by the rules, together. A
+    value that a table-incomplete problem already names (a report cut off inside a table, a row whose
+    cells cannot be placed) is not reported again as blank, cell by cell."""
+    unread = {k for p in read if p.rule == "table-incomplete" for k in p.keys}
+    return read + [p for p in found if not (p.rule in ("value-missing", "text-missing") and unread.issuperset(p.keys))]
+
+
 def all_lines(fmt: ReportFormat, layout: Layout) -> list[Line]:
     """The 校验 sheet's lines, in its order: cover and choices, texts, values, cross-sums."""
     can_make_rules = layout.positions["meta.can_make_rules"].ref

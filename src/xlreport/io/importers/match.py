@@ -22,7 +22,7 @@ from xlreport.io.importers.cover import (
     _title_parts,
     agency_kind,
 )
-from xlreport.io.importers.document import Document, Paragraph
+from xlreport.io.importers.document import Document, Paragraph, Table
 from xlreport.io.importers.labels import nfkc, parse_label, similarity
 from xlreport.io.importers.sections import (
     _SUB,
@@ -124,7 +124,46 @@ def match_document(doc: Document, year_hint: int | None = None) -> Imported:
     for key, parts in texts.items():
         out.data[key] = "\n".join(parts)
         out.cells[key] = text_place(fmt, key, pages)
+    if _cut_inside_a_table(doc):
+        _truncated(out, fmt)
     return out
+
+
+def _cut_inside_a_table(doc: Document) -> bool:
+    """The text stops inside a table: the document ends with a table (at most a page footer or a
+    site's 「关闭窗口」 after it), where every report ends with the text of 五 and 六."""
+    tail = 0
+    for block in reversed(doc.blocks):
+        if isinstance(block, Table):
+            return bool(block.cells)
+        tail += 1
+        if tail > 3 or len(block.text) > 15:
+            return False
+    return False
+
+
+def _truncated(out: Imported, fmt: ReportFormat) -> None:
+    """One table-incomplete problem naming where a cut-off report stops, for every value and text
+    after it (not a value-missing line per cell)."""
+    last = next((k for k in reversed(out.cells) if fmt.has(k) and fmt.field(k).table in ("t2", "t3", "t4")), None)
+    tables = ("t2", "t3", "t4")
+    from_table = tables[tables.index(fmt.field(last).table):] if last else tables  # where it stops, and after
+    unread = [f.key for f in fmt.input_fields if f.required and f.table in from_table and f.key not in out.cells]
+    if not any(fmt.field(k).table == from_table[0] for k in unread):
+        return  # the last table is whole: a report (or a part of one) that ends there, not one cut inside a table
+    where = out.cells[last] if last else "表格开头"
+    tables = "、".join(dict.fromkeys(fmt.field(k).place for k in unread))
+    cut_in = fmt.field(last).table if last else "t2"
+    numbers = [s.number for s in fmt.sections]
+    after = numbers[next((i for i, s in enumerate(fmt.sections) if s.table == cut_in), 0) + 1:]
+    texts = [s.text_key for s in fmt.sections if s.number in after and s.text_key and not out.data.get(s.text_key)]
+    if "六" in after:  # the fee figures are read from 六
+        texts += [f.key for f in fmt.input_fields if f.table == "fee" and f.key not in out.data]
+    message = (f"报告在表格中中断：读到{where}为止，其后的 {len(unread)} 个数值（{tables}）和后面的正文都没有读到；"
+               f"请找到完整的报告（原件、完整的网页或附件）后重新检查")
+    p = problem("table-incomplete", [*unread, *texts], message)
+    out.problems.append(replace(p, cells=(where,)))
+    out.notes.append(message)
 
 
 def _version_problems(out: Imported, fmt: ReportFormat, year: int | None) -> None:
