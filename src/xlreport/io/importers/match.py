@@ -146,8 +146,8 @@ def _truncated(out: Imported, fmt: ReportFormat) -> None:
     """One table-incomplete problem naming where a cut-off report stops, for every value and text
     after it (not a value-missing line per cell)."""
     last = next((k for k in reversed(out.cells) if fmt.has(k) and fmt.field(k).table in ("t2", "t3", "t4")), None)
-    tables = ("t2", "t3", "t4")
-    from_table = tables[tables.index(fmt.field(last).table):] if last else tables  # where it stops, and after
+    order = ("t2", "t3", "t4")
+    from_table = order[order.index(fmt.field(last).table):] if last else order  # where it stops, and after
     unread = [f.key for f in fmt.input_fields if f.required and f.table in from_table and f.key not in out.cells]
     if not any(fmt.field(k).table == from_table[0] for k in unread):
         return  # the last table is whole: a report (or a part of one) that ends there, not one cut inside a table
