@@ -137,8 +137,9 @@ def _cut_inside_a_table(doc: Document) -> bool:
         if isinstance(block, Table):
             return bool(block.cells)
         tail += 1
-        if tail > 3 or len(block.text) > 15:
-            return False
+        text = nfkc(block.text).strip()
+        if tail > 3 or len(text) > 10 or "。" in text or _SUB.match(text) or re.match(r"^[一二三四五六七八九十]+、", text):
+            return False  # text of the report after the table (a heading, a sentence)
     return False
 
 

@@ -69,6 +69,7 @@ def _split_sections(paragraphs: list[Paragraph], fmt: ReportFormat, out: Importe
         if page is not None:
             pages.setdefault(key, page)
 
+    own: list[str] = []  # sub-headings of 一 of the report's own
     for p in paragraphs:
         text = p.text.strip()
         m = _HEADING.match(nfkc(text))
@@ -100,6 +101,8 @@ def _split_sections(paragraphs: list[Paragraph], fmt: ReportFormat, out: Importe
             lab = _heading_label(head if sep or len(text) <= 30 else text[:20])
             sub_scored = sorted(((similarity(lab, sl), t) for t, sl in subs), key=lambda x: -x[0])
             score, sub = sub_scored[0]
+            if score < LABEL_MIN and _same_topic(lab, subs):  # 「（五）及时回应关切，自觉接受监督」: 监督保障
+                score, sub = LABEL_MIN, subs[lab.number - 1][0]
             if score >= LABEL_MIN and sub.key != current:  # (the same heading again is text: 「（一）主动公开方面…」)
                 current = sub.key
                 if score < 0.9:
@@ -110,12 +113,28 @@ def _split_sections(paragraphs: list[Paragraph], fmt: ReportFormat, out: Importe
                     add(current, body, p.page)
                 continue
             if score < LABEL_MIN:
-                out.notes.append(f"“一、总体情况”的小标题“{head}”不是官方的五个小标题之一，其内容并入上一部分")
+                own.append(head)
         if current:
             add(current, text, p.page)
         elif current == "" and len(text) >= 15 and "。" in text:  # prose where the format keeps no text
             out.notes.append(f"“{heading}”中的文字“{text[:20]}…”不属于任何文字项，未读入")
+    if own:  # said once, not per sub-heading
+        out.notes.append(f"“一、总体情况”未按 {fmt.version} 版的五个方面分列：小标题“{'”“'.join(own)}”不是官方的小标题，"
+                         f"其内容并入其前的部分；请按官方的五个小标题（{'、'.join(t.label for t, _ in subs)}）分列")
     return found
+
+
+_GENERIC = re.compile("政府|信息|公开")  # words every sub-heading of 一 may share
+
+
+def _same_topic(lab: Label, subs: list) -> bool:
+    """A numbered sub-heading of 一 in the report's own words that shares a word (two characters
+    or more, not 政府/信息/公开) with the official sub-heading of its number: 「（五）…接受监督」."""
+    if lab.kind != "paren" or not 0 < lab.number <= len(subs):
+        return False
+    official = _GENERIC.sub("|", subs[lab.number - 1][1].words)
+    words = _GENERIC.sub("|", lab.words)
+    return any(official[i:i + 2] in words for i in range(len(official) - 1) if "|" not in official[i:i + 2])
 
 
 

@@ -72,10 +72,15 @@ def match_t2(table: Table, out: Imported, target: ReportFormat, caption: str) ->
             where = place(r, f"表二 {heading} “{texts[0].text}” {target.field(key).column[-1]}")
             _put(out, key, cell, where)
             unit = parse_value(cell.text).unit
-            if unit and target.has(f"{key}_unit"):  # V2019 采购总金额 printed with 元 or 万元
-                if unit in [v for v, _ in target.field(f"{key}_unit").choices]:
-                    out.data[f"{key}_unit"] = unit
-                    out.cells[f"{key}_unit"] = where
+            unit_key = target.field(key).unit_key
+            if unit and unit_key:  # V2019 采购总金额 printed with 元 or 万元
+                if unit in [v for v, _ in target.field(unit_key).choices]:
+                    out.data[unit_key] = unit
+                    out.cells[unit_key] = where
+            elif unit_key and out.data.get(key) == 0:  # an amount of 0 needs no unit
+                out.data[unit_key] = target.field(unit_key).choices[0][0]
+                out.cells[unit_key] = where
+                out.notes.append(f"{where}：金额为 0，没有写单位（0 不需要单位），单位按“{out.data[unit_key]}”记录")
     return matched
 
 

@@ -158,6 +158,8 @@ def match_t3(table: Table, out: Imported, target: ReportFormat, state: dict | No
             continue
         score, spec = max(candidates, key=lambda x: x[0])
         last_order = state["last_order"] = spec.order
+        if len(spec.path) == 1:  # a row of its own (一、 二、 四、): no group label carries down from it
+            context[:] = [None, None, None]
         state["done"] = spec.row_key == target_rows[-1] or state.get("done", False)
         # named as messages name a row (formats/_build.row_label): the labels below the outermost group
         shown = [x.raw for x in (obs[1:] if len(obs) > 1 else obs) if x is not None]
