@@ -71,10 +71,11 @@ def check(report_or_path: ReportLike, previous: ReportLike | None = None) -> Che
     Never raises on bad data (that is what the problems are); raises InputError when a
     file cannot be read at all."""
     from xlreport.checks import check as run_rules
+    from xlreport.io.files import is_published
 
     report = _report(report_or_path)
     notices = attach_previous(report, _report(previous, "上年报告")) if previous is not None else []
-    problems = report.problems + run_rules(report.data, report.fmt, report.cells)
+    problems = report.problems + run_rules(report.data, report.fmt, report.cells, is_published(report.path))
     return CheckResult(report, problems, notices)
 
 

@@ -30,10 +30,12 @@ from xlreport.model.spec import ReportFormat
 from xlreport.workbook.layout import Layout
 
 
-def check(data: dict[str, Any], fmt: ReportFormat, cells: dict[str, str] | None = None) -> list[Problem]:
+def check(data: dict[str, Any], fmt: ReportFormat, cells: dict[str, str] | None = None,
+          published: bool = False) -> list[Problem]:
     """Every problem of one report. `data` is the flat dict (meta.*, values, text.*, previous.*);
-    `cells` places each key (表三!E7, or a page and row of a published report)."""
-    problems = check_cover(data, fmt, cells)
+    `cells` places each key (表三!E7, or a page and row of a published report); `published`: the
+    report was read from a published file (no cover to fill in: a name not found is a notice)."""
+    problems = check_cover(data, fmt, cells, published)
     ev = evaluate(data, fmt, cells)
     problems += ev.problems
     problems += check_arithmetic(data, fmt, cells, ev.numbers)
