@@ -7,11 +7,11 @@ are read from ../shared (each name checked by hand against the file's title line
 from __future__ import annotations
 
 import pytest
-
 from conftest import SHARED
+
 from xlreport.io.importers.document import Document, Paragraph
-from xlreport.io.importers.name import NOT_FOUND, agency_kind, find_agency
 from xlreport.io.importers.match import match_document
+from xlreport.io.importers.name import NOT_FOUND, agency_kind, find_agency
 
 TAIL = ["一、总体情况", "2023年，我局认真贯彻落实《条例》。"]
 
@@ -188,6 +188,7 @@ def test_a_published_report_without_a_name_gets_a_notice_not_an_error(tmp_path):
 
 def test_rules_using_an_inferred_agency_kind_say_so():
     from factories import consistent_data
+
     from xlreport.checks import check
     from xlreport.model.formats import FORMATS
 

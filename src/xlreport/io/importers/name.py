@@ -20,9 +20,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
-from typing import Sequence
 
 NOT_FOUND = "未能识别机关名称"
 
@@ -44,7 +44,7 @@ _NOT_A_NAME = ("根据", "依据", "按照", "本报告", "现将", "关于", "�
 # Labels of a metadata table or a PDF's header fused with their value (「名称沭阳县…」, 「标题：…」).
 _LABEL = re.compile(r"^(?:文件名称|信息名称|文章标题|名称|标题|题名|主题|发布机构|发文机关|发文单位|信息来源|来源|"
                     r"生成日期|公开日期|发布日期|索引号)[:：]?")
-_COMMENT = re.compile(r"<!--.*?(?:-->|$)|<[^>]*>", re.S)
+_COMMENT = re.compile(r"<!--.*?(?:-->|$)|<[^>]*>", re.DOTALL)
 # A page's or file's title: the article's title joined to the site's name or a column name.
 _SEPARATORS = re.compile(r"\s*[_|｜]+\s*|\s+[-—–]+\s+|—{2}|-{2,}")
 _DUPLICATE = re.compile(r"\s*[(（]\d{1,3}[)）]$")  # 「…报告(1)」: a browser's second download
@@ -131,8 +131,8 @@ def _from_text(lines: Sequence[str]) -> tuple[str, int, int] | None:
 
 def _candidates(title: str) -> list[str]:
     """The parts of a page's or file's title that may be the report's title."""
-    title = re.sub(r"^Microsoft\s+Word\s*-\s*", "", title.strip(), flags=re.I)
-    title = _DUPLICATE.sub("", re.sub(r"\.(?:docx?|wps|pdf|txt|md|s?html?)$", "", title, flags=re.I))
+    title = re.sub(r"^Microsoft\s+Word\s*-\s*", "", title.strip(), flags=re.IGNORECASE)
+    title = _DUPLICATE.sub("", re.sub(r"\.(?:docx?|wps|pdf|txt|md|s?html?)$", "", title, flags=re.IGNORECASE))
     return [title] + [p for p in _SEPARATORS.split(title) if p and p != title]
 
 
@@ -178,9 +178,9 @@ def find_agency(lines: Sequence[str], titles: Sequence[tuple[str, str]] = (), fi
             if parts is not None:
                 note = (f"正文中没有报告标题，机关名称“{parts[0]}”取自{where}“{title.strip()}”，请核对",)
                 return AgencyName(parts[0], where, parts[1], -1, note)
-    return AgencyName(None, "", None, -1, (
-        f"{NOT_FOUND}：正文开头、网页或文档的标题和文件名中都没有“机关名称+年度+政府信息公开工作年度报告”"
-        f"这样的标题；请核对后在数据文件的“机关全称”（meta.agency）中填写",))
+    notice = (f"{NOT_FOUND}：正文开头、网页或文档的标题和文件名中都没有“机关名称+年度+政府信息公开工作年度报告”"
+              f"这样的标题；请核对后在数据文件的“机关全称”（meta.agency）中填写")
+    return AgencyName(None, "", None, -1, (notice,))
 
 
 def agency_kind(agency: str) -> tuple[str | None, bool | None]:
@@ -194,7 +194,7 @@ def agency_kind(agency: str) -> tuple[str | None, bool | None]:
     """
     if not agency:
         return None, None
-    place = agency[: -len("人民政府")] if agency.endswith("人民政府") else agency
+    place = agency.removesuffix("人民政府")
     if agency.endswith("人民政府") or re.search(r"(省|自治区|市|自治州|州|盟|区|县|旗|乡|镇|街道)$", agency):
         lower = re.search(r"(区|县|旗|乡|镇|街道|办事处)$", place)
         upper = re.search(r"(省|自治区|市|自治州|州|盟)$", place)
