@@ -7,6 +7,7 @@ gathered by `all_lines`) side by side:
 - arithmetic.py  the declared cross-sums and comparisons (t3-*, t4-sum, t2-*, the continuity rules)
 - text.py        text-missing, fee-consistency
 - figures.py     text-figures (Python only: patterns over free text)
+- prose.py       text-figures (维持, 信息处理费 statements), text-figures-twice (Python only)
 - repeated.py    text-repeated (Python only: needs last year's texts)
 - formula.py     the vocabulary of the formula forms (`Line`, ranges, blank tests)
 
@@ -22,6 +23,7 @@ from xlreport.checks.arithmetic import check_arithmetic, check_lines
 from xlreport.checks.cover import check_cover, cover_lines
 from xlreport.checks.figures import check_figures
 from xlreport.checks.formula import Line
+from xlreport.checks.prose import check_prose
 from xlreport.checks.repeated import check_repeated
 from xlreport.checks.text import check_text, text_lines
 from xlreport.checks.values import evaluate, value_lines
@@ -41,6 +43,7 @@ def check(data: dict[str, Any], fmt: ReportFormat, cells: dict[str, str] | None 
     problems += check_arithmetic(data, fmt, cells, ev.numbers)
     problems += check_text(data, fmt, cells)
     problems += check_figures(data, fmt, cells, ev.numbers)
+    problems += check_prose(data, fmt, cells, ev.numbers, published)
     problems += check_repeated(data, fmt, cells, ev.numbers)
     return problems
 
