@@ -65,17 +65,17 @@ def _upheld(data: dict[str, Any], fmt: ReportFormat, cells: dict[str, str] | Non
             review, suits = "复议" in before, "诉讼" in before or "起诉" in before
             groups = [g for g in fmt.review_groups if (g.key == "review" and (review or not suits))
                       or (g.key != "review" and (suits or not review))]
-            other = [(g, parts[i], numbers.get(k)) for g in groups for i, k in enumerate(g.keys) if i > 0]
-            if any(v is None for _, _, v in other):
+            other = [(g, parts[i], k, numbers.get(k)) for g in groups for i, k in enumerate(g.keys) if i > 0]
+            if any(v is None for *_, v in other):
                 continue  # a blank or unusable cell: value-missing says so
-            found = [(g, part, v) for g, part, v in other if v]
+            found = [(g, part, k, v) for g, part, k, v in other if v]
             if not found:
                 continue
-            said = "、".join(f"{g.label}“{part}”{number_text(v)} 件" for g, part, v in found)
+            said = "、".join(f"{g.label}“{part}”{number_text(v)} 件" for g, part, _, v in found)
             out.append(problem(
-                "text-figures", (key, *(g.keys[parts.index(part) + 1] for g, part, _ in found)),
+                "text-figures", (key, *(k for _, _, k, _ in found)),
                 f"“{label}”中写“{sentence.strip()[:40]}”，但{t4}中{said}：结果并非全部维持；"
-                f"请按{t4}改写这句话（或核对表格）", cells, expected=0, actual=sum(v for _, _, v in found)))
+                f"请按{t4}改写这句话（或核对表格）", cells, expected=0, actual=sum(v for *_, v in found)))
             break
     return out
 
