@@ -37,7 +37,7 @@ from typing import Any, Callable
 from xlreport.errors import InputError, XlreportError, reason, shown
 
 VERDICT_ERRORS, VERDICT_WARNINGS, VERDICT_CLEAN, VERDICT_UNREADABLE = "未通过", "有警告", "通过", "无法读取"
-CROSS_YEAR_ONLY = ("text-repeated",)  # rules that need last year's report but no previous.* key
+CROSS_YEAR_ONLY = ("text-repeated", "t2-public-total-continuity")  # rules that need last year's report but no previous.* key
 # Our own audit workbooks carry this custom document property (book.py writes it); those
 # of earlier versions are known by their title. Either marks a workbook never to read as a
 # report or a roster.

@@ -9,6 +9,7 @@ gathered by `all_lines`) side by side:
 - figures.py     text-figures (Python only: patterns over free text)
 - prose.py       text-figures (维持, 信息处理费 statements), text-figures-twice (Python only)
 - repeated.py    text-repeated (Python only: needs last year's texts)
+- crossyear.py   t2-public-total-continuity (V2019, Python only: needs last year's totals)
 - formula.py     the vocabulary of the formula forms (`Line`, ranges, blank tests)
 
 `check` never raises on bad data; every finding is a `Problem`. A rule that touches a
@@ -21,6 +22,7 @@ from typing import Any
 
 from xlreport.checks.arithmetic import check_arithmetic, check_lines
 from xlreport.checks.cover import check_cover, cover_lines
+from xlreport.checks.crossyear import check_public_total
 from xlreport.checks.figures import check_figures
 from xlreport.checks.formula import Line
 from xlreport.checks.prose import check_prose
@@ -45,6 +47,7 @@ def check(data: dict[str, Any], fmt: ReportFormat, cells: dict[str, str] | None 
     problems += check_figures(data, fmt, cells, ev.numbers)
     problems += check_prose(data, fmt, cells, ev.numbers, published)
     problems += check_repeated(data, fmt, cells, ev.numbers)
+    problems += check_public_total(data, fmt, cells, ev.numbers)
     return problems
 
 

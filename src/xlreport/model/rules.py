@@ -37,6 +37,10 @@ RULES: tuple[Rule, ...] = (
          "现行有效件数应等于上年现行有效件数加本年制发件数减本年废止件数"),
     Rule("t2-items-continuity", "warning", "V2019: 上一年项目数量 ≠ last year's 上一年项目数量 + 本年增/减",
          "上一年项目数量应等于上年报告的上一年项目数量加本年增/减"),
+    Rule("t2-public-total-continuity", "warning",
+         "V2019: 对外公开总数量 of 规章/规范性文件 grew over last year's by more than 本年新公开数量 (规章 0 → 7 with "
+         "nothing newly published); needs last year's report (`--previous`, or both years in `xlreport audit`)",
+         "对外公开总数量的增加不应超过本年新公开数量", native=False),
     Rule("format-version", "error", "the layout's version does not match the report year",
          "报告年度应与工作簿的格式版本一致"),
     Rule("meta-missing", "error", "`meta.agency` or `meta.year` is blank",
