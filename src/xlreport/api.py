@@ -75,7 +75,7 @@ def check(report_or_path: ReportLike, previous: ReportLike | None = None) -> Che
 
     report = _report(report_or_path)
     notices = attach_previous(report, _report(previous, "上年报告")) if previous is not None else []
-    problems = with_reading(report.problems, run_rules(report.data, report.fmt, report.cells))
+    problems = with_reading(report.problems, run_rules(report.data, report.fmt, report.cells, report.published))
     return CheckResult(report, problems, notices)
 
 

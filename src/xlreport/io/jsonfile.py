@@ -56,7 +56,10 @@ def read_json(path: Path) -> Report:
                          f"无法写入工作簿或报告；请在该处删除乱码或重新输入后保存", code="bad-json") from None
     fmt, data, problems = parse_document(doc, path.name)
     cells, carried = read_source(doc.get("source"), path.name)
-    return Report(str(path), fmt, data, cells, problems + carried)
+    report = Report(str(path), fmt, data, cells, problems + carried)
+    if isinstance(doc.get("source"), dict):
+        report.source = str(doc["source"].get("file") or "")
+    return report
 
 
 def read_source(source: Any, name: str) -> tuple[dict[str, str], list[Problem]]:
@@ -92,11 +95,10 @@ def source_of(report: Report) -> dict[str, Any] | None:
     the file's name, where each value was printed, and the problems found while reading it."""
     from xlreport.io.files import PUBLISHED
 
-    suffix = Path(report.path).suffix.lower()
-    if suffix not in PUBLISHED and not (suffix == ".json" and report.cells):
+    if Path(report.path).suffix.lower() not in PUBLISHED and not report.source:
         return None
     kept = [p.to_dict() for p in report.problems if p.rule != "unknown-key"]
-    return {"file": Path(report.path).name, "cells": dict(report.cells), "problems": kept}
+    return {"file": report.source or Path(report.path).name, "cells": dict(report.cells), "problems": kept}
 
 
 def _broken_character(doc: Any, where: str = "") -> str | None:

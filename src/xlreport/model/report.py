@@ -87,6 +87,15 @@ class Report:
     cells: dict[str, str] = field(default_factory=dict)  # key -> 表三!D7 (workbooks), printed place (published reports)
     problems: list[Problem] = field(default_factory=list)  # found while reading (unknown-key, format-version)
     notes: list[str] = field(default_factory=list)  # published reports: what the importer could not read or inferred
+    source: str = ""  # the published file it was read from (a data file written by `import` keeps it)
+
+    @property
+    def published(self) -> bool:
+        """Read from a published report (directly, or through the data file `import` wrote of it):
+        there is no cover to fill in."""
+        from xlreport.io.files import is_published
+
+        return bool(self.source) or is_published(self.path)
 
 
 @dataclass

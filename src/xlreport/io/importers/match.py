@@ -14,14 +14,9 @@ from dataclasses import replace
 from pathlib import Path
 
 from xlreport.errors import InputError
-from xlreport.io.importers.cover import (
-    _PERIOD,
-    _YEAR,
-    _contact,
-    _full_agency,
-    _title_parts,
-    agency_kind,
-)
+from xlreport.checks.cover import INFERRED
+from xlreport.io.importers.cover import _PERIOD, _YEAR, _contact
+from xlreport.io.importers.name import agency_kind, find_agency
 from xlreport.io.importers.document import Document, Paragraph, Table
 from xlreport.io.importers.labels import nfkc, parse_label, similarity
 from xlreport.io.importers.sections import (
@@ -46,10 +41,8 @@ __all__ = ["HEADING_VARIANTS", "Imported", "Value", "agency_kind", "import_repor
 
 def match_document(doc: Document, year_hint: int | None = None) -> Imported:
     paragraphs = doc.paragraphs
-    agency, year, title_at = _title_parts(paragraphs)
-    if not agency and doc.title:  # a web page whose article has no title line: the page's title
-        agency, year_in_title, _ = _title_parts([Paragraph(doc.title)])
-        year = year or year_in_title
+    name = find_agency([p.text for p in paragraphs], doc.titles, doc.path)
+    year, title_at = name.year, name.line
     period = None
     for p in paragraphs[:10]:
         m = _PERIOD.search(re.sub(r"\s+", "", nfkc(p.text)))
@@ -68,21 +61,17 @@ def match_document(doc: Document, year_hint: int | None = None) -> Imported:
     out.notes.extend(doc.notes)
     if year is None:
         out.notes.append("未能从标题或统计期限中读出报告年度，按 2021 版格式读取；请在数据文件中填写 meta.year")
-    if agency:
-        full = _full_agency(agency, paragraphs)
-        if re.search(r"(省|市|自治区|自治州|州|区|县|旗)$", full):
-            full += "人民政府"
-            out.notes.append(f"机关名称按标题“{agency}”推断为“{full}”")
-        out.data["meta.agency"] = full
-        out.cells["meta.agency"] = "标题"
-        kind, rules = agency_kind(full)
+    out.notes.extend(name.notes)
+    if name.name:
+        out.data["meta.agency"] = name.name
+        out.cells["meta.agency"] = name.source
+        kind, rules = agency_kind(name.name)
         if kind:
             out.data["meta.agency_kind"] = kind
             out.data["meta.can_make_rules"] = rules
+            out.cells["meta.agency_kind"] = out.cells["meta.can_make_rules"] = INFERRED
             out.notes.append(f"机关类型（{dict(fmt.field('meta.agency_kind').choices)[kind]}）和有规章制定权"
                              f"（{'是' if rules else '否'}）是按机关名称推断的，请核对")
-    else:
-        out.notes.append("未能从标题中读出机关名称")
     if year:
         out.data["meta.year"] = year
         out.cells["meta.year"] = "统计期限" if period else "标题"
