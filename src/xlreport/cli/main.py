@@ -315,9 +315,11 @@ def cmd_import(args) -> int:
             sys.stdout.write(dumps(report.data, report.fmt, source_of(report)))
         for p in report.problems:
             print(f"  注意：{p.message}", file=sys.stderr)
-        if args.explain:
-            for note in report.notes:
-                print(f"  说明：{note}", file=sys.stderr)
+        if args.explain:  # per table what was found, then each note with the stage that wrote it
+            from xlreport.io.importers.match import explain
+
+            for line in explain(report):
+                print(f"  说明：{line}", file=sys.stderr)
         elif report.notes:
             print(f"  有 {len(report.notes)} 条读入说明，加 --explain 查看", file=sys.stderr)
     return EXIT_UNREADABLE if failed or not_imported else EXIT_OK

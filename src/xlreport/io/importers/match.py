@@ -29,7 +29,7 @@ from xlreport.io.importers.sections import (
 from xlreport.io.importers.table2 import match_t2
 from xlreport.io.importers.table3 import match_t3
 from xlreport.io.importers.table4 import match_t4
-from xlreport.io.importers.tables import Imported, _classify
+from xlreport.io.importers.tables import Imported, _classify, tag
 from xlreport.io.importers.values import Value, parse_value
 from xlreport.model.formats import FORMATS, format_for_year
 from xlreport.model.report import problem
@@ -59,6 +59,7 @@ def match_document(doc: Document, year_hint: int | None = None) -> Imported:
     fmt = format_for_year(year) if year else FORMATS["2021"]
     out = Imported(fmt)
     out.notes.extend(doc.notes)
+    tag(out, STAGES["source"])
     if year is None:
         out.notes.append("未能从标题或统计期限中读出报告年度，按 2021 版格式读取；请在数据文件中填写 meta.year")
     out.notes.extend(name.notes)
@@ -72,6 +73,7 @@ def match_document(doc: Document, year_hint: int | None = None) -> Imported:
             out.cells["meta.agency_kind"] = out.cells["meta.can_make_rules"] = INFERRED
             out.notes.append(f"机关类型（{dict(fmt.field('meta.agency_kind').choices)[kind]}）和有规章制定权"
                              f"（{'是' if rules else '否'}）是按机关名称推断的，请核对")
+    tag(out, STAGES["cover"])
     if year:
         out.data["meta.year"] = year
         out.cells["meta.year"] = "统计期限" if period else "标题"
@@ -93,7 +95,9 @@ def match_document(doc: Document, year_hint: int | None = None) -> Imported:
             match_t2(block, out, fmt, caption if _SUB.search(nfkc(caption)) or "第二十条" in caption else "")
         else:
             out.notes.append(f"第{block.index}张表未能识别为表二、表三或表四，未读入")
+            tag(out, STAGES["tables"])
             continue
+        tag(out, fmt.table(kind).name)
         found.add(kind)
         caption = ""
     for tid in ("t2", "t3", "t4"):
@@ -105,17 +109,44 @@ def match_document(doc: Document, year_hint: int | None = None) -> Imported:
                          + ("等" if len(missing) > 5 else ""))
     _version_problems(out, fmt, year)
 
+    tag(out, STAGES["tables"])
+
     body = [p for i, p in enumerate(paragraphs) if i > title_at]
     _contact(body[:8], out)
+    tag(out, STAGES["cover"])
     pages: dict[str, int] = {}
     texts = _split_sections(body, fmt, out, pages)
+    tag(out, STAGES["sections"])
     _generated(texts, out, pages)
+    tag(out, STAGES["fees"])
     for key, parts in texts.items():
         out.data[key] = "\n".join(parts)
         out.cells[key] = text_place(fmt, key, pages)
     if _cut_inside_a_table(doc):
         _truncated(out, fmt)
+    tag(out, STAGES["tables"])
     return out
+
+
+# The stages of the pipeline as `import --explain` names them.
+STAGES = {"source": "来源", "cover": "封面和机关名称", "tables": "表格", "sections": "正文各部分", "fees": "信息处理费"}
+
+
+def explain(report) -> list[str]:
+    """What `import --explain` prints: per table, how many values were found, printed blank or not
+    found; then each note with the stage that wrote it (where a value was found or lost)."""
+    fmt = report.fmt
+    lines = []
+    for tid in ("t2", "t3", "t4"):
+        keys = [f.key for f in fmt.value_fields if f.table == tid and (f.required or f.derived)]
+        found = [k for k in keys if k in report.cells]
+        blank = [k for k in found if report.data.get(k) in (None, "")]
+        lines.append(f"{fmt.table(tid).name}：读入 {len(found)} 个数值（其中印为空白 {len(blank)} 个），"
+                     f"没有读到 {len(keys) - len(found)} 个")
+    stages = list(getattr(report, "note_stages", [])) + [""] * len(report.notes)
+    for note, stage in zip(report.notes, stages):
+        lines.append(f"{note}（{stage}）" if stage else note)
+    return lines
 
 
 def _cut_inside_a_table(doc: Document) -> bool:
@@ -185,4 +216,5 @@ def import_report(path: str | Path):
                          f"请确认文件内容（扫描件或图片中的表格无法读取）")
     report = Report(str(path), result.fmt, result.data, result.cells, result.problems)
     report.notes = result.notes
+    report.note_stages = result.stages
     return report

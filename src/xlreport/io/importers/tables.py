@@ -21,9 +21,15 @@ class Imported:
     data: dict[str, Any] = field(default_factory=dict)
     cells: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    stages: list[str] = field(default_factory=list)  # the stage that wrote each note (`--explain`)
     problems: list[Problem] = field(default_factory=list)
     # table → version → [(printed label, where)]: rows and columns of the other version
     versions: dict[str, dict[str, list[tuple[str, str]]]] = field(default_factory=dict)
+
+
+def tag(out: Imported, stage: str) -> None:
+    """The notes added since the last tag were written by `stage` (封面, 表三, 正文 …)."""
+    out.stages += [stage] * (len(out.notes) - len(out.stages))
 
 
 def _rows(table: Table) -> list[list[Cell]]:
