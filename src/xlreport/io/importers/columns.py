@@ -19,6 +19,7 @@ column would otherwise shift every value by one column):
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 from xlreport.io.importers.document import Cell
@@ -68,6 +69,12 @@ def _is_number_like(c: Cell) -> bool:
 
 def _kind(label: Label, official: Official, groups: dict[str, tuple[int, ...]]) -> tuple[str, float]:
     """("group"/"leaf"/"", score) of a header cell."""
+    return _kind_of(label, official)
+
+
+@functools.lru_cache(maxsize=4096)  # the same headers recur in every report
+def _kind_of(label: Label, official: Official) -> tuple[str, float]:
+    groups = official.groups()
     best_group = max((similarity(label, parse_label(w)) for w in groups), default=0.0) if label.words else 0.0
     best_leaf = max((similarity(label, p[-1]) for p in official.paths), default=0.0) if label.words else 0.0
     if best_group >= HEADER_MIN and best_group > best_leaf:

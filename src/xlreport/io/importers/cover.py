@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 
 from xlreport.io.importers.document import Paragraph
-from xlreport.io.importers.labels import nfkc
 from xlreport.io.importers.tables import Imported
 
 _YEAR = re.compile(r"(20\d\d)\s*年(?:度)?")

@@ -133,6 +133,7 @@ class ItemSpec:
 _CACHE: dict[str, Any] = {}
 
 
+@functools.lru_cache(maxsize=8)  # one per format version
 def _t3_rows(fmt: ReportFormat) -> list[RowSpec]:
     out: list[RowSpec] = []
     seen: set[str] = set()
@@ -145,6 +146,7 @@ def _t3_rows(fmt: ReportFormat) -> list[RowSpec]:
     return out
 
 
+@functools.lru_cache(maxsize=8)
 def _t3_columns(fmt: ReportFormat) -> list[str]:
     return [f.col_key for f in fmt.fields if f.table == "t3" and f.row_key == ("new",)]
 

@@ -13,12 +13,12 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
-from xlreport.errors import InputError
 from xlreport.checks.cover import INFERRED
+from xlreport.errors import InputError
 from xlreport.io.importers.cover import _PERIOD, _YEAR, _contact
-from xlreport.io.importers.name import agency_kind, find_agency
 from xlreport.io.importers.document import Document, Paragraph, Table
 from xlreport.io.importers.labels import nfkc, parse_label, similarity
+from xlreport.io.importers.name import agency_kind, find_agency
 from xlreport.io.importers.sections import (
     _SUB,
     HEADING_VARIANTS,

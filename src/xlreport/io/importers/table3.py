@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from xlreport.io.importers.columns import Columns, Official
 from xlreport.io.importers.document import Table
 from xlreport.io.importers.labels import (
@@ -67,6 +69,7 @@ def _known_levels(spec: RowSpec, obs: list[Label | None]) -> RowSpec:
     return RowSpec(spec.fmt, spec.row_key, path, spec.order)
 
 
+@functools.lru_cache(maxsize=8)  # one per format version
 def t3_official(fmt: ReportFormat) -> Official:
     """Table 三's value columns as the format declares them (自然人 … 总计)."""
     fields = [fmt.field(f"t3.new.{c}") for c in _t3_columns(fmt)]

@@ -8,6 +8,8 @@ group not yet read.
 
 from __future__ import annotations
 
+import functools
+
 from xlreport.io.importers.columns import Columns, Official
 from xlreport.io.importers.document import Table
 from xlreport.io.importers.labels import parse_label
@@ -24,6 +26,7 @@ def t4_fields(fmt: ReportFormat) -> list:
     return [fmt.field(k) for k in keys]
 
 
+@functools.lru_cache(maxsize=32)  # per format version and group
 def t4_official(fmt: ReportFormat, group: str = "") -> Official:
     """Table 四's value columns (all fifteen, or the five of one group) as the format declares them."""
     fields = [f for f in t4_fields(fmt) if not group or f.group == group]
