@@ -43,7 +43,7 @@ def check(data: dict[str, Any], fmt: ReportFormat, cells: dict[str, str] | None 
     ev = evaluate(data, fmt, cells)
     problems += ev.problems
     problems += check_arithmetic(data, fmt, cells, ev.numbers)
-    problems += check_text(data, fmt, cells)
+    problems += check_text(data, fmt, cells, published)
     problems += check_figures(data, fmt, cells, ev.numbers)
     problems += check_prose(data, fmt, cells, ev.numbers, published)
     problems += check_repeated(data, fmt, cells, ev.numbers)

@@ -92,3 +92,12 @@ def test_a_unit_in_a_count_cell_and_an_amount_of_zero_without_a_unit(tmp_path):
     assert result.report.data["t2.procurement.projects"] == 3
     assert any("去掉单位“笔”" in n for n in result.report.notes)
     assert not [p for p in result.problems if any(k.startswith("t2.procurement") for k in p.keys)]
+
+
+def test_a_published_report_with_its_own_sub_headings_gets_one_warning_not_five(tmp_path):
+    own = ["（一）突出重点，落实责任", "本局突出重点。", "（二）拓宽渠道，健全矩阵", "本局拓宽渠道。"]
+    path = tmp_path / "own.md"
+    path.write_text(report(markdown_t3(), overview=own), encoding="utf-8")
+    missing = [p for p in api.check(path).problems if p.rule == "text-missing" and p.keys[0].startswith("text.overview.")]
+    assert len(missing) == 1
+    assert "未按 2021 版的五个方面分列" in missing[0].message and missing[0].cells == ("正文 一、总体情况",)
