@@ -73,7 +73,7 @@ def test_a_blank_total_column_is_reported_and_kept_blank_in_the_data_file(tmp_pa
     assert main(["import", str(path), "-o", str(out), "--force", "--explain"]) == 0
     err = capsys.readouterr().err
     assert f"表三：读入 {len(T3_ROWS) * 7} 个数值（其中印为空白 {len(T3_ROWS)} 个），没有读到 0 个" in err
-    assert "表三 “一、本年新收政府信息公开申请数量” 总计（第1张表第4行）：空白（没有的应填 0）（表三）" in err
+    assert "表三 “一、本年新收政府信息公开申请数量” 总计（第1张表第4行）：空白（没有的应填 0）〔表三〕" in err
 
 
 def test_an_all_blank_row_is_printed_blank_not_missing():

@@ -145,7 +145,7 @@ def explain(report) -> list[str]:
                      f"没有读到 {len(keys) - len(found)} 个")
     stages = list(getattr(report, "note_stages", [])) + [""] * len(report.notes)
     for note, stage in zip(report.notes, stages):
-        lines.append(f"{note}（{stage}）" if stage else note)
+        lines.append(f"{note}〔{stage}〕" if stage else note)
     return lines
 
 
