@@ -32,6 +32,7 @@ _TITLES = (
     re.compile(rf"^(?P<agency>.*?){_YEAR}{_TITLE_WORDS}(?P<tail>.*)$"),
     re.compile(rf"^{_YEAR}(?P<agency>.+?){_TITLE_WORDS}(?P<tail>.*)$"),
     re.compile(rf"^(?P<agency>.+?){_TITLE_WORDS}[(（]{_YEAR}[)）](?P<tail>.*)$"),
+    re.compile(rf"^(?P<agency>.+?)(?:政府)?信息公开(?:工作)?{_YEAR}报告(?P<tail>.*)$"),  # 「某市政府信息公开工作2023年度报告」
 )
 # What may follow the title words on its line: nothing, or a bracketed note (（全文）, （2023年）).
 _TAIL = re.compile(r"^(?:[(（][^()（）]{0,12}[)）])?$")
@@ -76,7 +77,7 @@ class AgencyName:
 def _squeeze(text: str) -> str:
     """NFKC, markup and comments dropped, whitespace removed, quotes and brackets at the ends off."""
     text = _COMMENT.sub("", unicodedata.normalize("NFKC", text))
-    text = re.sub(r"\s+", "", text).strip("《》“”\"'「」『』【】.。,，:：;；")
+    text = re.sub(r"\s+", "", text).strip("#*《》“”\"'「」『』【】.。,，:：;；")  # also Markdown's # and ** marks
     return text
 
 
@@ -133,7 +134,8 @@ def _candidates(title: str) -> list[str]:
     """The parts of a page's or file's title that may be the report's title."""
     title = re.sub(r"^Microsoft\s+Word\s*-\s*", "", title.strip(), flags=re.IGNORECASE)
     title = _DUPLICATE.sub("", re.sub(r"\.(?:docx?|wps|pdf|txt|md|s?html?)$", "", title, flags=re.IGNORECASE))
-    return [title] + [p for p in _SEPARATORS.split(title) if p and p != title]
+    parts = [*_SEPARATORS.split(title), *re.split(r"(?<=报告)\s*[-—–_|｜]+\s*", title)]  # 「…报告-某市人民政府」
+    return list(dict.fromkeys(p for p in [title, *parts] if p))
 
 
 def file_title(file_name: str) -> str:
