@@ -183,6 +183,7 @@ def test_a_published_report_without_a_name_gets_a_notice_not_an_error(tmp_path):
     assert "meta.agency" not in result.report.data
     assert not [p for p in result.problems if p.rule == "meta-missing" and "meta.agency" in p.keys]
     assert any(n.startswith(NOT_FOUND) for n in result.notes)
+    assert [n for n in result.notices if n.startswith(NOT_FOUND)]  # printed as 「注意：…」, in --json "warnings"
     # the same report as a data file: the clerk can fill the name in, so it stays an error
     data_file = tmp_path / "report.json"
     write_json(data_file, result.report.data, result.report.fmt)
