@@ -26,16 +26,16 @@ from pathlib import PurePath
 
 NOT_FOUND = "未能识别机关名称"
 
-_TITLE_WORDS = r"(?:政府)?信息公开(?:工作)?年(?:度)?报告?"
+_TITLE_WORDS = r"(?:政府)?(?:信息|政务)公开(?:工作)?(?:年度?报告?|报告)"  # 年度报告, 年报, 工作报告
 _YEAR = r"(?P<year>20\d\d)年度?"
 _TITLES = (
     re.compile(rf"^(?P<agency>.*?){_YEAR}{_TITLE_WORDS}(?P<tail>.*)$"),
     re.compile(rf"^{_YEAR}(?P<agency>.+?){_TITLE_WORDS}(?P<tail>.*)$"),
     re.compile(rf"^(?P<agency>.+?){_TITLE_WORDS}[(（]{_YEAR}[)）](?P<tail>.*)$"),
-    re.compile(rf"^(?P<agency>.+?)(?:政府)?信息公开(?:工作)?{_YEAR}报告(?P<tail>.*)$"),  # 「某市政府信息公开工作2023年度报告」
+    re.compile(rf"^(?P<agency>.+?)(?:政府)?(?:信息|政务)公开(?:工作)?{_YEAR}报告(?P<tail>.*)$"),  # 「某市政府信息公开工作2023年度报告」
 )
-# What may follow the title words on its line: nothing, or a bracketed note (（全文）, （2023年）).
-_TAIL = re.compile(r"^(?:[(（][^()（）]{0,12}[)）])?$")
+# What may follow the title words on its line: nothing, a bracketed note (（全文）, （2023年）), a date.
+_TAIL = re.compile(r"^(?:[(（][^()（）]{0,12}[)）])?(?:(?:发布(?:日期|时间)?[:：]?)?\d{4}[-./年]\d{1,2}[-./月]\d{1,2}日?)?$")
 # A name is a run of Chinese characters (brackets and the middle dot of some names allowed).
 _NAME = re.compile(r"^[\u3007\u4e00-\u9fff·()（）]{2,40}$")
 # Words that make a line a sentence, a link text or a notice, never a name.
