@@ -4,6 +4,7 @@ newly published, against last year's report (`check --previous`, the pairs of `a
 from __future__ import annotations
 
 from factories import consistent_data
+
 from xlreport.io.jsonfile import write_json
 from xlreport.model.formats import V2019
 

@@ -31,11 +31,17 @@ TAIL = ["一、总体情况", "2023年，我局认真贯彻落实《条例》。
     (["首页 > 政务公开 > 年度报告", "某县某局2023年度政府信息公开工作年度报告", "发布时间：2024-01-20"],
      "某县某局", 2023),  # a saved page's breadcrumb before the title
     (["某县某局2023年度政府信息公开工作年度报告（全文）"], "某县某局", 2023),
+    (["某市政府信息公开工作2023年度报告"], "某市", 2023),  # the year inside the title words
+    (["# 某县某局2023年度政府信息公开工作年度报告"], "某县某局", 2023),  # a Markdown heading (PDF converters)
+    (["某县某局2023年度政府信息公开工作报告"], "某县某局", 2023),  # 工作报告
+    (["某县某局2023年政府信息公开年报"], "某县某局", 2023),
+    (["某县某局2023年度政府信息公开工作年度报告 2024-01-20"], "某县某局", 2023),  # the date on the title's line
+    (["**某县某局2023年度政府信息公开工作年度报告**"], "某县某局", 2023),
 ])
 def test_title_line_in_the_text(lines, name, year):
     found = find_agency(lines + TAIL)
     assert (found.name, found.year, found.source) == (name, year, "标题")
-    assert "报告" in lines[found.line]  # the body starts after the title's last line
+    assert "报" in lines[found.line]  # the body starts after the title's last line
 
 
 @pytest.mark.parametrize("line", [
@@ -97,6 +103,7 @@ def test_the_title_nearest_the_body_wins_over_a_list_of_other_reports():
     ((), "/下载/平潭综合实验区2022年度政府信息公开工作年度报告.txt", "平潭综合实验区", "文件名"),
     ((), "某县某局2023年度政府信息公开工作年度报告_某县人民政府门户网站.html", "某县某局", "文件名"),
     ((), "某县某局2023年度政府信息公开工作年度报告 (1).pdf", "某县某局", "文件名"),
+    ((("网页标题", "某县某局2023年度政府信息公开工作年度报告-某县人民政府"),), "", "某县某局", "网页标题"),
     ((("网页标题", "某县人民政府门户网站"),), "t20240308_87885.htm", None, ""),
     ((("PDF 文档属性中的标题", "untitled"),), "2023_report.pdf", None, ""),
 ])
@@ -179,6 +186,7 @@ def test_a_published_report_without_a_name_gets_a_notice_not_an_error(tmp_path):
     assert "meta.agency" not in result.report.data
     assert not [p for p in result.problems if p.rule == "meta-missing" and "meta.agency" in p.keys]
     assert any(n.startswith(NOT_FOUND) for n in result.notes)
+    assert [n for n in result.notices if n.startswith(NOT_FOUND)]  # printed as 「注意：…」, in --json "warnings"
     # the same report as a data file: the clerk can fill the name in, so it stays an error
     data_file = tmp_path / "report.json"
     write_json(data_file, result.report.data, result.report.fmt)

@@ -26,15 +26,16 @@ from pathlib import PurePath
 
 NOT_FOUND = "未能识别机关名称"
 
-_TITLE_WORDS = r"(?:政府)?信息公开(?:工作)?年(?:度)?报告?"
+_TITLE_WORDS = r"(?:政府)?(?:信息|政务)公开(?:工作)?(?:年度?报告?|报告)"  # 年度报告, 年报, 工作报告
 _YEAR = r"(?P<year>20\d\d)年度?"
 _TITLES = (
     re.compile(rf"^(?P<agency>.*?){_YEAR}{_TITLE_WORDS}(?P<tail>.*)$"),
     re.compile(rf"^{_YEAR}(?P<agency>.+?){_TITLE_WORDS}(?P<tail>.*)$"),
     re.compile(rf"^(?P<agency>.+?){_TITLE_WORDS}[(（]{_YEAR}[)）](?P<tail>.*)$"),
+    re.compile(rf"^(?P<agency>.+?)(?:政府)?(?:信息|政务)公开(?:工作)?{_YEAR}报告(?P<tail>.*)$"),  # 「某市政府信息公开工作2023年度报告」
 )
-# What may follow the title words on its line: nothing, or a bracketed note (（全文）, （2023年）).
-_TAIL = re.compile(r"^(?:[(（][^()（）]{0,12}[)）])?$")
+# What may follow the title words on its line: nothing, a bracketed note (（全文）, （2023年）), a date.
+_TAIL = re.compile(r"^(?:[(（][^()（）]{0,12}[)）])?(?:(?:发布(?:日期|时间)?[:：]?)?\d{4}[-./年]\d{1,2}[-./月]\d{1,2}日?)?$")
 # A name is a run of Chinese characters (brackets and the middle dot of some names allowed).
 _NAME = re.compile(r"^[\u3007\u4e00-\u9fff·()（）]{2,40}$")
 # Words that make a line a sentence, a link text or a notice, never a name.
@@ -76,7 +77,7 @@ class AgencyName:
 def _squeeze(text: str) -> str:
     """NFKC, markup and comments dropped, whitespace removed, quotes and brackets at the ends off."""
     text = _COMMENT.sub("", unicodedata.normalize("NFKC", text))
-    text = re.sub(r"\s+", "", text).strip("《》“”\"'「」『』【】.。,，:：;；")
+    text = re.sub(r"\s+", "", text).strip("#*《》“”\"'「」『』【】.。,，:：;；")  # also Markdown's # and ** marks
     return text
 
 
@@ -133,7 +134,8 @@ def _candidates(title: str) -> list[str]:
     """The parts of a page's or file's title that may be the report's title."""
     title = re.sub(r"^Microsoft\s+Word\s*-\s*", "", title.strip(), flags=re.IGNORECASE)
     title = _DUPLICATE.sub("", re.sub(r"\.(?:docx?|wps|pdf|txt|md|s?html?)$", "", title, flags=re.IGNORECASE))
-    return [title] + [p for p in _SEPARATORS.split(title) if p and p != title]
+    parts = [*_SEPARATORS.split(title), *re.split(r"(?<=报告)\s*[-—–_|｜]+\s*", title)]  # 「…报告-某市人民政府」
+    return list(dict.fromkeys(p for p in [title, *parts] if p))
 
 
 def file_title(file_name: str) -> str:
@@ -179,7 +181,7 @@ def find_agency(lines: Sequence[str], titles: Sequence[tuple[str, str]] = (), fi
                 note = (f"正文中没有报告标题，机关名称“{parts[0]}”取自{where}“{title.strip()}”，请核对",)
                 return AgencyName(parts[0], where, parts[1], -1, note)
     notice = (f"{NOT_FOUND}：正文开头、网页或文档的标题和文件名中都没有“机关名称+年度+政府信息公开工作年度报告”"
-              f"这样的标题；请核对后在数据文件的“机关全称”（meta.agency）中填写")
+              f"这样的标题，机关全称留空；请核对报告的来源，导入后在数据文件的“机关全称”（meta.agency）中填写")
     return AgencyName(None, "", None, -1, (notice,))
 
 
