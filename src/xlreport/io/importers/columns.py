@@ -29,7 +29,7 @@ from xlreport.io.importers.values import parse_value
 HEADER_MIN = 0.75  # a header cell is an official column header at this similarity
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # one object per format (and group): identity is equality, hashing is cheap
 class Official:
     """The value columns of a table as the format declares them."""
 
