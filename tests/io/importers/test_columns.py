@@ -7,7 +7,6 @@ with its place (table-incomplete), not guessed.
 from __future__ import annotations
 
 import html
-import shutil
 import subprocess
 from pathlib import Path
 

@@ -152,11 +152,9 @@ def explain(report) -> list[str]:
 def _cut_inside_a_table(doc: Document) -> bool:
     """The text stops inside a table: the document ends with a table (at most a page footer or a
     site's 「关闭窗口」 after it), where every report ends with the text of 五 and 六."""
-    tail = 0
-    for block in reversed(doc.blocks):
+    for tail, block in enumerate(reversed(doc.blocks), 1):
         if isinstance(block, Table):
             return bool(block.cells)
-        tail += 1
         text = nfkc(block.text).strip()
         if tail > 3 or len(text) > 10 or "。" in text or _SUB.match(text) or re.match(r"^[一二三四五六七八九十]+、", text):
             return False  # text of the report after the table (a heading, a sentence)

@@ -86,7 +86,6 @@ def match_t3(table: Table, out: Imported, target: ReportFormat, state: dict | No
     a table split over pages (a part may start with 「2.没有现成信息…」 and no group label)."""
     rows = prepared()["rows"]
     columns = _t3_columns(target)
-    n = len(columns)
     place = Place(table)
     target_rows = [r.row_key for r in _t3_rows(target)]
     state = state if state is not None else {}
