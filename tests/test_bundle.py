@@ -256,10 +256,10 @@ def test_refuses_bad_options(tmp_path, capsys, args, words):
 
 
 def test_refuses_without_source(tmp_path, monkeypatch, capsys):
-    fake = tmp_path / "site-packages" / "xlreport" / "__init__.py"
+    fake = tmp_path / "site-packages" / "xlreport" / "bundle.py"
     fake.parent.mkdir(parents=True)
     fake.write_text("")
-    monkeypatch.setattr(xlreport, "__file__", str(fake))
+    monkeypatch.setattr(xlreport.bundle, "__file__", str(fake))
     with pytest.raises(XlreportError, match="没有源代码"):
         source_root()
     assert main(["bundle", "-o", str(tmp_path / "b")]) == 2

@@ -24,15 +24,23 @@ from xlreport.checks.figures import check_figures
 from xlreport.checks.formula import Line
 from xlreport.checks.repeated import check_repeated
 from xlreport.checks.text import check_text, text_lines
-from xlreport.checks.values import evaluate, value_lines
+from xlreport.checks.values import value_lines
+from xlreport.model.numbers import evaluate
 from xlreport.model.report import Problem
 from xlreport.model.spec import ReportFormat
-from xlreport.workbook.layout import Layout
+from xlreport.model.layout import Layout
 
 
 def check(data: dict[str, Any], fmt: ReportFormat, cells: dict[str, str] | None = None) -> list[Problem]:
     """Every problem of one report. `data` is the flat dict (meta.*, values, text.*, previous.*);
     `cells` places each key (表三!E7, or a page and row of a published report)."""
+    return check_numbers(data, fmt, cells)[0]
+
+
+def check_numbers(data: dict[str, Any], fmt: ReportFormat, cells: dict[str, str] | None = None
+                  ) -> tuple[list[Problem], dict[str, float | int | None]]:
+    """Every problem of one report (as `check`) and its numbers as the rules read them
+    (`model.numbers.evaluate`), computed once for the check and what follows it."""
     problems = check_cover(data, fmt, cells)
     ev = evaluate(data, fmt, cells)
     problems += ev.problems
@@ -40,7 +48,7 @@ def check(data: dict[str, Any], fmt: ReportFormat, cells: dict[str, str] | None 
     problems += check_text(data, fmt, cells)
     problems += check_figures(data, fmt, cells, ev.numbers)
     problems += check_repeated(data, fmt, cells, ev.numbers)
-    return problems
+    return problems, ev.numbers
 
 
 def all_lines(fmt: ReportFormat, layout: Layout) -> list[Line]:

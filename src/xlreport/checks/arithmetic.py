@@ -11,7 +11,7 @@ from xlreport.checks.formula import Line
 from xlreport.model.report import Problem, jsonable, number_text, problem
 from xlreport.model.rules import RULE_BY_ID
 from xlreport.model.spec import Check, ReportFormat, Term
-from xlreport.workbook.layout import Layout
+from xlreport.model.layout import Layout
 
 
 def _total(terms, numbers) -> float | int:

@@ -11,7 +11,7 @@ from xlreport.checks.formula import Line, blank
 from xlreport.model.formats import FIRST_YEAR, format_for_year
 from xlreport.model.report import CellError, Problem, Uncalculated, is_blank, jsonable, problem, quote
 from xlreport.model.spec import ReportFormat
-from xlreport.workbook.layout import Layout
+from xlreport.model.layout import Layout
 
 LAST_YEAR = 2100  # a sanity bound for a typed year
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from xlreport.model.report import BLANK_CHARS
 from xlreport.model.rules import RULE_BY_ID
 from xlreport.model.spec import Check
-from xlreport.workbook.layout import Pos
+from xlreport.model.layout import Pos
 
 
 @dataclass(frozen=True)

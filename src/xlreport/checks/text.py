@@ -10,7 +10,7 @@ from typing import Any
 from xlreport.checks.formula import Line, blank, spaced
 from xlreport.model.report import BLANK_CHARS, Problem, is_blank, is_number, jsonable, number_text, problem
 from xlreport.model.spec import ReportFormat
-from xlreport.workbook.layout import Layout
+from xlreport.model.layout import Layout
 
 # Words that mean "nothing to report" in section 五 (common-errors.md E14).
 EMPTY_TEXT = {"", "无", "无。", "无.", "暂无", "暂无。", "无其他需要报告的事项。"}
