@@ -15,31 +15,26 @@ import json
 import os
 import re
 import resource
-import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
+import venv
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 
 
-def cpu_of(command: list[str]) -> float:
+# What the `xlreport` console script runs ([project.scripts] of pyproject.toml)
+ENTRY = "import sys; from xlreport.cli import main; sys.exit(main())"
+
+
+def cpu_of(command: list[str], env: dict[str, str]) -> float:
     """User + sys CPU seconds of one run of `command` (its output discarded)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False, env=env)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-
-
-def xlreport_command() -> list[str]:
-    """The installed console script next to this Python, else the same entry point."""
-    script = Path(sys.executable).with_name("xlreport")
-    if script.exists():
-        return [str(script)]
-    found = shutil.which("xlreport")
-    return [found] if found else [sys.executable, "-c", "import sys; from xlreport.cli import main; sys.exit(main())"]
 
 
 def import_times(command: list[str], env: dict[str, str]) -> list[tuple[int, int, str]]:
@@ -58,21 +53,35 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=30, help="runs of each command (default 30)")
     parser.add_argument("--top", type=int, default=15, help="slowest imports to list (0: none)")
+    parser.add_argument("--src", type=Path, default=REPO / "src",
+                        help="the source folder to run (default this one's); to compare with another commit: "
+                             "git archive COMMIT src | tar -x -C /tmp/before, then --src /tmp/before/src")
+    parser.add_argument("--python", type=Path, help="the interpreter to run (default: a fresh venv of this one)")
     args = parser.parse_args(argv)
 
-    sys.path.insert(0, str(REPO / "src"))
-    from xlreport.cli.demo import demo_document
-
+    data_file = REPO / "src" / "xlreport" / "data" / "demo_2020.json"  # the built-in sample, as a data file
     with tempfile.TemporaryDirectory() as tmp:
+        # a fresh virtual environment, as a user's: no .pth files of other packages at start-up
+        # (`check` of a data file imports no third-party package); --python: another interpreter
+        python = args.python
+        if python is None:
+            venv.create(Path(tmp) / "venv", with_pip=False)
+            python = Path(tmp) / "venv" / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
         data = Path(tmp) / "demo.json"
-        data.write_text(json.dumps(demo_document(), ensure_ascii=False), encoding="utf-8")
-        bare = [sys.executable, "-c", "pass"]
-        check = [*xlreport_command(), "check", str(data)]
-        subprocess.run(check, stdout=subprocess.DEVNULL, check=False)  # warm the file cache and .pyc
+        data.write_text(json.dumps(json.loads(data_file.read_text("utf-8")), ensure_ascii=False), encoding="utf-8")
+        # as installed by pip: the modules compiled once (.pyc), not at every start
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+        env["PYTHONPATH"] = str(args.src.resolve())
+        bare = [str(python), "-c", "pass"]
+        check = [str(python), "-c", ENTRY, "check", str(data)]
+        for _ in range(2):  # warm the file cache and compile the .pyc
+            subprocess.run(check, stdout=subprocess.DEVNULL, check=False, env=env)
+            subprocess.run(bare, check=False, env=env)
+        print(f"source: {args.src}; python: {'a fresh venv' if args.python is None else python}")
         times: dict[str, list[float]] = {"bare": [], "check": []}
         for _ in range(args.runs):
-            times["bare"].append(cpu_of(bare))
-            times["check"].append(cpu_of(check))
+            times["bare"].append(cpu_of(bare, env))
+            times["check"].append(cpu_of(check, env))
         bare_ms = statistics.median(times["bare"]) * 1000
         check_ms = statistics.median(times["check"]) * 1000
         print(f"runs: {args.runs} of each, CPU = user + sys of the process")
@@ -83,9 +92,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  ratio (medians): {check_ms / bare_ms:.2f}× (goal ≤ 3×)")
 
         if args.top:
-            env = dict(os.environ)
             found = import_times(check, env)
-            print(f"\nslowest imports of one `xlreport check` (python -X importtime), self time:")
+            print("\nslowest imports of one `xlreport check` (python -X importtime), self time:")
             for self_us, _, name in sorted(found, reverse=True)[:args.top]:
                 print(f"  {self_us / 1000:6.1f} ms  {name.strip()}")
             tops = [(cum, name.strip()) for _, cum, name in found if not name.startswith(" ")]

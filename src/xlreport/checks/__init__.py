@@ -16,7 +16,7 @@ blank or unusable value is not evaluated (the value itself is reported).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from xlreport.checks.arithmetic import check_arithmetic, check_lines
 from xlreport.checks.cover import check_cover, cover_lines
@@ -28,7 +28,9 @@ from xlreport.checks.values import value_lines
 from xlreport.model.numbers import evaluate
 from xlreport.model.report import Problem
 from xlreport.model.spec import ReportFormat
-from xlreport.model.layout import Layout
+
+if TYPE_CHECKING:  # the workbook's layout: only the formula forms use it, not `check`
+    from xlreport.model.layout import Layout
 
 
 def check(data: dict[str, Any], fmt: ReportFormat, cells: dict[str, str] | None = None) -> list[Problem]:

@@ -5,10 +5,14 @@ the totals a file leaves out); formula form: `value_tests` / `value_lines`.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from xlreport.checks.formula import Line, blank, ranges, sum_over
-from xlreport.model.layout import Layout
 from xlreport.model.numbers import MAX_ABS
 from xlreport.model.spec import Field, ReportFormat
+
+if TYPE_CHECKING:  # the workbook's layout: only the formula forms use it, not `check`
+    from xlreport.model.layout import Layout
 
 
 def value_tests(vtype: str, required: bool) -> dict[str, str]:
