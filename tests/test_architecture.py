@@ -174,19 +174,6 @@ def test_no_module_over_600_lines(path):
         assert lines <= MAX_LINES, f"{lines} lines: split the module (docs/developers.md)"
 
 
-def test_version_is_declared_once():
-    """`xlreport.__version__` is model/_version.py's, and pyproject.toml reads it from there."""
-    import tomllib
-
-    import xlreport
-    from xlreport.model import _version
-
-    assert xlreport.__version__ is _version.__version__
-    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
-    assert "version" in project["project"]["dynamic"]
-    assert project["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "xlreport.model._version.__version__"}
-
-
 def test_every_shell_goes_through_the_same_api_function(tmp_path, monkeypatch, capsys):
     """`check`, `render`, the Excel button and the demo call xlreport.api.check (one pipeline)."""
     import json
