@@ -162,9 +162,10 @@ def test_the_floor_test_catches_an_upward_import():
 
 
 MAX_LINES = 600
-# issue 17 splits the importer's two long modules (match.py into a pipeline, pdf.py);
-# the lead removes these exemptions after that merge
-LONG_FOR_NOW = {"io/importers/match.py", "io/importers/pdf.py"}
+# issue 17 splits the importer's two long modules (match.py into a pipeline, pdf.py), and
+# issue 18 item 2 (branch i18err) splits audit/gather.py; the lead removes these exemptions
+# after those merges
+LONG_FOR_NOW = {"io/importers/match.py", "io/importers/pdf.py", "audit/gather.py"}
 
 
 @pytest.mark.parametrize("path", MODULES, ids=lambda p: str(p.relative_to(SRC)))
