@@ -27,6 +27,8 @@ ALLOWED = {
     "model/spec.py": 1,
     # Python version numbers ("3.11") in the installer's scripts, not keys
     "bundle.py": 3,
+    # the decimals of a printed number ("12.5"), not a key
+    "checks/figures.py": 1,
 }
 
 

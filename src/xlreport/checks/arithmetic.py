@@ -5,14 +5,16 @@ cross-year continuity rules). Python form: `check_arithmetic`; formula form: `ch
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from xlreport.checks.cover import inferred
 from xlreport.checks.formula import Line
 from xlreport.model.report import Problem, jsonable, number_text, problem
 from xlreport.model.rules import RULE_BY_ID
 from xlreport.model.spec import Check, ReportFormat, Term
-from xlreport.workbook.layout import Layout
+
+if TYPE_CHECKING:  # the workbook's layout: only the formula forms use it, not `check`
+    from xlreport.model.layout import Layout
 
 
 def _total(terms, numbers) -> float | int:

@@ -431,7 +431,7 @@ def share_problem(text_key: str, q: Quoted, printed: str, label: str, numbers: d
     if not (isinstance(done, (int, float)) and isinstance(new, (int, float)) and isinstance(carried, (int, float))):
         return None
     totals = [done, new, new + carried]
-    decimals = len(printed) - printed.find(".") - 1 if "." in printed else 0  # digits after the point (not a key)
+    decimals = len(printed.partition(".")[2])
     said = float(printed)
     computed = [100 * q.figure / d for d in totals if d]
     if not computed or any(abs(said - c) <= 10 ** -decimals + 1e-9 for c in computed):

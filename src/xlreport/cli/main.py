@@ -146,7 +146,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
         if args.version:
-            from xlreport import __version__
+            from xlreport.model._version import __version__
 
             print(f"xlreport {__version__}")
             return EXIT_OK

@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from xlreport.checks.values import evaluate
+from xlreport.model.numbers import evaluate
 from xlreport.errors import InputError, reason
 from xlreport.io.files import write_bytes_atomic
 from xlreport.model.formats import FORMATS, format_for_year

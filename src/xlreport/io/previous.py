@@ -11,7 +11,7 @@ from typing import Any
 
 from xlreport.checks.crossyear import carried_totals
 from xlreport.checks.repeated import PREVIOUS_TEXT
-from xlreport.checks.values import evaluate
+from xlreport.model.numbers import evaluate
 from xlreport.errors import InputError
 from xlreport.model.report import Report
 from xlreport.model.spec import ReportFormat

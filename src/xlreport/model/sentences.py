@@ -6,7 +6,7 @@
 * `review_sentence`: the data paragraph of 四, from table 四;
 * `fee_sentence`: V2021 六, the 信息处理费 sentence ("" where the format has no fee).
 
-Only what happened is said. Every number comes from `checks.engine.evaluate(data,
+Only what happened is said. Every number comes from `model.numbers.evaluate(data,
 fmt).numbers`, the numbers the tables print, so the prose cannot contradict a
 table. The groups the sentences list are the format's declarations
 (`ReportFormat.outcomes` for 三, `review_groups` and `review_parts` for 四);

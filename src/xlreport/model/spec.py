@@ -25,7 +25,7 @@ def split_key(key: str) -> tuple[str, ...]:
     """The parts of a key written as text (data-model.md §2: dotted, lower-case ASCII):
     "meta.agency" → ("meta", "agency"). For keys read from files or declared as text, which
     need not be fields; a field's parts are its attributes (`Field.path`). The one place a
-    key's text is taken apart (tests/test_architecture.py)."""
+    key's text is taken apart (tests/model/test_key_parts.py)."""
     return tuple(key.split("."))
 
 

@@ -43,7 +43,7 @@ Template variables (the context of `build_context`)
     sentences.fee              V2021 六: 信息处理费 sentence ("" in V2019)
     sections                   list of {number, heading} (一 … 六)
 
-All numbers in the sentences come from `checks.engine.evaluate(data, fmt).numbers`,
+All numbers in the sentences come from `model.numbers.evaluate(data, fmt).numbers`,
 the same numbers the tables print, so the prose cannot contradict a table
 (sentences.py).
 
@@ -58,7 +58,7 @@ from typing import Any
 
 from xlreport.model.report import BLANK_CHARS, is_blank
 from xlreport.checks.text import EMPTY_TEXT
-from xlreport.checks.values import evaluate
+from xlreport.model.numbers import evaluate
 from xlreport.io.jsonfile import tidy_line
 from xlreport.model.spec import Field, ReportFormat
 from xlreport.model.sentences import (
@@ -161,10 +161,13 @@ def build_context(data: dict[str, Any], fmt: ReportFormat) -> dict[str, Any]:
     return make_context(data, fmt)[0]
 
 
-def make_context(data: dict[str, Any], fmt: ReportFormat) -> tuple[dict[str, Any], list[str]]:
-    """The context and the warnings (Chinese) of cleaning the user's texts."""
+def make_context(data: dict[str, Any], fmt: ReportFormat, numbers: dict[str, float | int | None] | None = None
+                 ) -> tuple[dict[str, Any], list[str]]:
+    """The context and the warnings (Chinese) of cleaning the user's texts. `numbers`: the
+    report's figures where the check computed them (`CheckResult.numbers`), else computed here."""
     clean = _Cleaner()
-    numbers = evaluate(data, fmt).numbers
+    if numbers is None:
+        numbers = evaluate(data, fmt).numbers
 
     flat: dict[str, Any] = {}
     for f in (*fmt.value_fields, *fmt.previous):

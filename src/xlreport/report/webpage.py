@@ -164,12 +164,14 @@ def body_html(context: dict[str, Any], fmt: ReportFormat) -> list[str]:
     return out
 
 
-def html_report(data: dict[str, Any], fmt: ReportFormat, fragment: bool = False) -> tuple[str, list[str]]:
-    """The web page (or, with `fragment`, the article body) and the warnings of the context."""
-    import xlreport
+def html_report(data: dict[str, Any], fmt: ReportFormat, fragment: bool = False,
+                numbers: dict[str, float | int | None] | None = None) -> tuple[str, list[str]]:
+    """The web page (or, with `fragment`, the article body) and the warnings of the context
+    (`numbers`: as for `context.make_context`)."""
+    from xlreport.model._version import __version__
     from xlreport.report.context import make_context
 
-    context, warnings = make_context(data, fmt)
+    context, warnings = make_context(data, fmt, numbers)
     body = "\n".join(body_html(context, fmt))
     if fragment:
         return f'<div style="{STYLE["article"]}">\n{body}\n</div>\n', warnings
@@ -180,7 +182,7 @@ def html_report(data: dict[str, Any], fmt: ReportFormat, fragment: bool = False)
         "<!DOCTYPE html>\n"
         '<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f'<meta name="generator" content="xlreport {_text(xlreport.__version__)}">\n'
+        f'<meta name="generator" content="xlreport {_text(__version__)}">\n'
         f"<title>{_text(context['title'])}</title>\n</head>\n"
         '<body style="margin:0;padding:16px;background:#fff">\n'
         f'<article style="{STYLE["article"]}">\n{title}\n{body}\n</article>\n</body>\n</html>\n'
@@ -189,12 +191,12 @@ def html_report(data: dict[str, Any], fmt: ReportFormat, fragment: bool = False)
 
 
 def render_html(data: dict[str, Any], fmt: ReportFormat, output: str | os.PathLike, force: bool = False,
-                fragment: bool = False):
+                fragment: bool = False, numbers: dict[str, float | int | None] | None = None):
     """Write the web page of `data` to `output` (atomically; no overwrite without force)."""
     from xlreport.io.files import write_bytes_atomic
     from xlreport.report.docx import RenderResult
 
     target = Path(output)
-    text, warnings = html_report(data, fmt, fragment)
+    text, warnings = html_report(data, fmt, fragment, numbers)
     path = write_bytes_atomic(target, text.encode("utf-8"), force)
     return RenderResult(path, [w.replace("无法写入 Word 的", "无法写入报告的") for w in warnings])

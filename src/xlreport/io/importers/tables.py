@@ -66,7 +66,7 @@ def _is_value_like(c: Cell) -> bool:
 
 # A total (a derived value) that the report printed blank. In the data (and the data file) it is "",
 # not absent: an absent total is computed from its parts (a workbook's formula), a printed blank one is
-# reported as value-missing (checks/values.evaluate). Only a workbook's own formulas are derived values.
+# reported as value-missing (model/numbers.evaluate). Only a workbook's own formulas are derived values.
 PRINTED_BLANK = ""
 
 

@@ -1,7 +1,8 @@
 """Where every key lives in the workbook — derived from the format declarations.
 
-The writer lays the sheets out from this, and the reader maps cells back to
-keys through it, so the two can never disagree. Positions are 0-based
+The writer lays the sheets out from this, the reader maps cells back to keys
+through it, and the checks' formula forms name cells by it, so none can disagree.
+Pure data, no I/O: it sits on the model floor (moved from workbook/ in 0.2). Positions are 0-based
 (row, col); `Pos.a1` gives the 表三!D7 form used in messages.
 """
 
