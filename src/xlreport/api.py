@@ -71,10 +71,11 @@ def check(report_or_path: ReportLike, previous: ReportLike | None = None) -> Che
     Never raises on bad data (that is what the problems are); raises InputError when a
     file cannot be read at all."""
     from xlreport.checks import check_numbers, with_reading
+    from xlreport.io.files import from_published
 
     report = _report(report_or_path)
     notices = attach_previous(report, _report(previous, "上年报告")) if previous is not None else []
-    published = report.published
+    published = from_published(report)
     found, numbers = check_numbers(report.data, report.fmt, report.cells, published)
     problems = with_reading(report.problems, found)
     if published and is_blank(report.data.get("meta.agency")):  # no cover error: a notice the reviewer sees

@@ -90,14 +90,6 @@ class Report:
     note_stages: list[str] = field(default_factory=list)  # the importer's stage that wrote each note
     source: str = ""  # the published file it was read from (a data file written by `import` keeps it)
 
-    @property
-    def published(self) -> bool:
-        """Read from a published report (directly, or through the data file `import` wrote of it):
-        there is no cover to fill in."""
-        from xlreport.io.files import is_published
-
-        return bool(self.source) or is_published(self.path)
-
 
 @dataclass
 class CheckResult:
