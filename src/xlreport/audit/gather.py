@@ -52,8 +52,8 @@ def audit_one(name: str) -> dict:
     """Read and check one file. A record: file, agency, year, format, verdict, errors,
     warnings, problems (with `where`), figures, notes, data and cells (for the pairs and
     totals; not part of the JSON output). A file that cannot be read gives `error`."""
-    from xlreport.checks import check
-    from xlreport.io.files import is_published
+    from xlreport.checks import check, with_reading
+    from xlreport.io.files import from_published
     from xlreport.io.readers import load_report
 
     file = shown(name)
@@ -66,7 +66,7 @@ def audit_one(name: str) -> dict:
     except Exception as exc:  # one broken file must not stop the batch
         return {"file": file, "path": name, "error": shown(f"无法读取（{type(exc).__name__}: {exc}）")}
     try:
-        problems = report.problems + check(report.data, report.fmt, report.cells, is_published(name))
+        problems = with_reading(report.problems, check(report.data, report.fmt, report.cells, from_published(report)))
         record = {"file": file, "path": name, "agency": _text(report.data.get("meta.agency")),
                   "year": _year(report.data.get("meta.year")), "format": report.fmt.version,
                   "problems": [with_place(p.to_dict(), report.fmt) for p in problems],
