@@ -74,10 +74,22 @@ class AgencyName:
     notes: tuple[str, ...] = ()
 
 
+_CN_DIGITS = {"〇": "0", "○": "0", "零": "0", "O": "0", "o": "0", "一": "1", "二": "2", "三": "3", "四": "4",
+              "五": "5", "六": "6", "七": "7", "八": "8", "九": "9"}
+# A year in Chinese numerals (「二〇二三年度」, 「二○二三年」, 「二零二三年」, 「二O二三年」).
+_CN_YEAR = re.compile(r"二[〇○零Oo][一二三四五六七八九〇○零Oo]{2}(?=\s*年)")
+
+
+def arabic_year(text: str) -> str:
+    """「二〇二三年」 → 「2023年」 (only a four-digit year written in Chinese numerals before 年)."""
+    return _CN_YEAR.sub(lambda m: "".join(_CN_DIGITS[c] for c in m.group()), text)
+
+
 def _squeeze(text: str) -> str:
-    """NFKC, markup and comments dropped, whitespace removed, quotes and brackets at the ends off."""
+    """NFKC, markup and comments dropped, whitespace removed, quotes and brackets at the ends off,
+    a year in Chinese numerals written in digits."""
     text = _COMMENT.sub("", unicodedata.normalize("NFKC", text))
-    text = re.sub(r"\s+", "", text).strip("#*《》“”\"'「」『』【】.。,，:：;；")  # also Markdown's # and ** marks
+    text = arabic_year(re.sub(r"\s+", "", text)).strip("#*《》“”\"'「」『』【】.。,，:：;；")  # also Markdown's # and ** marks
     return text
 
 
