@@ -5,10 +5,13 @@ of real pages (published-reports.md), each once read wrong or named wrong by the
 from __future__ import annotations
 
 import pytest
+from factories import consistent_data
 
 from xlreport.io.importers.document import Document, Paragraph
 from xlreport.io.importers.match import match_document
 from xlreport.io.importers.name import find_agency
+from xlreport.io.importers.text import parse_text
+from xlreport.model.formats import V2021
 
 TAIL = ["一、总体情况", "本年度，我局认真贯彻落实《条例》。"]
 
@@ -29,3 +32,33 @@ def test_a_2020_report_titled_in_chinese_numerals_is_read_in_the_2019_format():
                                      *(Paragraph(t) for t in TAIL)))
     out = match_document(doc)
     assert (out.data.get("meta.year"), out.fmt.version, out.data.get("meta.agency")) == (2020, "2019", "某县某局")
+
+
+# --------------------------------------------------------------------------- two reports in one file
+
+def _t3_text(data: dict) -> str:
+    rows = list(dict.fromkeys(f.row_key for f in V2021.fields if f.table == "t3" and f.row))
+    cols = [f.col_key for f in V2021.fields if f.table == "t3" and f.row_key == ("new",)]
+    lines = ["三、收到和处理政府信息公开申请情况",
+             "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和） | 申请人情况",
+             "| 自然人 | 法人或其他组织 | 总计",
+             "| | 商业企业 | 科研机构 | 社会公益组织 | 法律服务机构 | 其他 |"]
+    for r in rows:
+        key = "t3." + ".".join(r)
+        lines.append(" | ".join([*V2021.field(key + ".total").row, *(str(data[f"{key}.{c}"]) for c in cols)]))
+    return "\n".join(lines)
+
+
+def test_two_reports_in_one_file_with_different_figures_are_not_passed_silently():
+    first = consistent_data(V2021, seed=3, distinct=True, with_totals=True)
+    assert first["t3.new.total"]
+    second = {k: v * 2 if isinstance(v, int) else v for k, v in first.items()}  # another year's figures
+    text = "\n".join(["某县某局2023年度政府信息公开工作年度报告", *TAIL, _t3_text(first),
+                      "某县某局2022年度政府信息公开工作年度报告", *TAIL, _t3_text(second)])
+    out = match_document(parse_text(text))
+    assert out.data["t3.new.total"] == first["t3.new.total"]
+    twice = [p for p in out.problems if "又印了一次" in p.message]
+    assert len(twice) == 1 and twice[0].rule == "table-incomplete" and "第2张表" in twice[0].message
+    same = match_document(parse_text("\n".join(["某县某局2023年度政府信息公开工作年度报告", *TAIL,
+                                                _t3_text(first), _t3_text(first)])))
+    assert not [p for p in same.problems if "又印了一次" in p.message]  # printed twice alike: a note only
