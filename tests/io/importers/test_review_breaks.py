@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from factories import consistent_data
 
+from xlreport.cli.main import main
 from xlreport.io.importers.document import Document, Paragraph
 from xlreport.io.importers.match import match_document
 from xlreport.io.importers.name import find_agency
@@ -62,3 +63,40 @@ def test_two_reports_in_one_file_with_different_figures_are_not_passed_silently(
     same = match_document(parse_text("\n".join(["某县某局2023年度政府信息公开工作年度报告", *TAIL,
                                                 _t3_text(first), _t3_text(first)])))
     assert not [p for p in same.problems if "又印了一次" in p.message]  # printed twice alike: a note only
+
+
+# --------------------------------------------------------------------------- a file that is no report
+
+WORK_POINTS = """某市人民政府办公室关于印发某市2023年政务公开工作要点的通知
+各县（区）人民政府，市各委办局：
+现将《某市2023年政务公开工作要点》印发给你们，请结合实际认真贯彻落实。
+一、加强政策发布解读
+（一）做好政策文件公开。全年主动公开规范性文件不少于50件。
+二、推进重点领域信息公开
+三、强化政务公开平台建设
+"""
+BULLETIN = """某市2023年国民经济和社会发展统计公报
+一、综合
+全年全市地区生产总值 1234.5 亿元，比上年增长 5.2%。
+| 指标 | 单位 | 绝对数 | 比上年增长（%）
+| 地区生产总值 | 亿元 | 1234.5 | 5.2
+二、农业
+"""
+
+
+@pytest.mark.parametrize("text", [WORK_POINTS, BULLETIN], ids=["work-points", "bulletin"])
+def test_a_file_of_another_kind_with_a_year_is_refused_not_read_as_a_blank_report(tmp_path, capsys, text):
+    path = tmp_path / "doc.txt"
+    path.write_text(text, encoding="utf-8")
+    assert main(["check", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "“doc.txt”" in err and "不像政府信息公开工作年度报告" in err and "value-missing" not in err
+
+
+def test_a_report_whose_tables_are_images_is_still_read():
+    text = "某县某局2023年度政府信息公开工作年度报告\n一、总体情况\n本年度，我局认真贯彻落实《条例》。\n" \
+           "二、主动公开政府信息情况\n三、收到和处理政府信息公开申请情况\n"
+    path_free = parse_text(text)
+    assert match_document(path_free).data["meta.agency"] == "某县某局"
+    headings_only = text.replace("某县某局2023年度政府信息公开工作年度报告\n", "统计期限自2023年1月1日起至2023年12月31日止。\n")
+    assert any(k.startswith("text.") for k in match_document(parse_text(headings_only)).data)

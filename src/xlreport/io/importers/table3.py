@@ -208,8 +208,8 @@ def _printed_twice(out: Imported, told: set[int], index: int, keys: list[str], a
     from xlreport.model.report import problem
 
     first = [out.data.get(k) for k in keys]
-    if all(a == b or a in (None, "") and b in (None, "") for a, b in zip(first, again, strict=True)):
-        return
+    if all(b in (None, "") or a == b for a, b in zip(first, again, strict=True)):
+        return  # the same figures, or none (the rest of a label a page break cut: 「…公开出」 / 「版物」)
     shown = lambda vs: "、".join("空白" if v in (None, "") else str(v) for v in vs)  # noqa: E731
     p = problem("table-incomplete", keys,
                 f"{where}又印了一次，数值（{shown(again)}）与先读到的（{shown(first)}，{out.cells.get(keys[0], '')}）"
