@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from factories import consistent_data
 
+from xlreport import api
 from xlreport.cli.main import main
 from xlreport.io.importers.document import Document, Paragraph
 from xlreport.io.importers.match import match_document
@@ -100,3 +101,21 @@ def test_a_report_whose_tables_are_images_is_still_read():
     assert match_document(path_free).data["meta.agency"] == "某县某局"
     headings_only = text.replace("某县某局2023年度政府信息公开工作年度报告\n", "统计期限自2023年1月1日起至2023年12月31日止。\n")
     assert any(k.startswith("text.") for k in match_document(parse_text(headings_only)).data)
+
+
+# --------------------------------------------------------------------------- a row not read is not 0
+
+def test_a_row_that_could_not_be_placed_is_not_used_as_zero_by_the_prose_check(tmp_path):
+    data = consistent_data(V2021, seed=3, distinct=True, with_totals=True)
+    lines = _t3_text(data).splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("三、本年度办理结果 | （一）予以公开"))
+    lines[at] = lines[at].rsplit(" | ", 2)[0] + " | " + lines[at].rsplit(" | ", 1)[1]  # a PDF dropped a cell
+    text = "\n".join(["某县某局2023年度政府信息公开工作年度报告", "一、总体情况",
+                      f"（二）依申请公开。本年度予以公开{data['t3.granted.total']}件。", *lines,
+                      "五、存在的主要问题及改进情况", "信息发布的及时性有待提高。"])
+    path = tmp_path / "dropped.txt"
+    path.write_text(text, encoding="utf-8")
+    problems = api.check(path).problems
+    unplaced = [p for p in problems if p.rule == "table-incomplete"]
+    assert len(unplaced) == 1 and "（一）予以公开" in unplaced[0].message
+    assert not [p for p in problems if set(p.keys) & set(unplaced[0].keys) and p is not unplaced[0]]
