@@ -119,3 +119,33 @@ def test_a_row_that_could_not_be_placed_is_not_used_as_zero_by_the_prose_check(t
     unplaced = [p for p in problems if p.rule == "table-incomplete"]
     assert len(unplaced) == 1 and "（一）予以公开" in unplaced[0].message
     assert not [p for p in problems if set(p.keys) & set(unplaced[0].keys) and p is not unplaced[0]]
+
+
+# --------------------------------------------------------------------------- PDF text: labels on their own line
+
+def _t3_expected(data: dict) -> dict:
+    return {k: v for k, v in data.items() if k.startswith("t3.")}
+
+
+def _label_and_values(line: str) -> tuple[str, str]:
+    parts = line.split(" | ")
+    labels = [p for p in parts if not p.strip().isdigit()]
+    return " ".join(labels), " | ".join(parts[len(labels):])
+
+
+@pytest.mark.parametrize("layout", ["one-cell", "own-line"])
+def test_table_three_rows_from_pdf_text_labels_in_one_cell_or_on_their_own_line(layout):
+    data = consistent_data(V2021, seed=3, distinct=True, with_totals=True)
+    lines = []
+    for line in _t3_text(data).splitlines():
+        label, values = _label_and_values(line)
+        if not values:  # the headings and header rows
+            lines.append(line)
+        elif layout == "one-cell":  # 「三、本年度办理结果 （一）予以公开 | 5 | 0 | …」
+            lines.append(f"{label} | {values}")
+        else:  # 「（七）总计」 / 「5 | 0 | …」
+            lines += [label, values]
+    text = "\n".join(["某县某局2023年度政府信息公开工作年度报告", *TAIL, *lines, "五、存在的主要问题及改进情况", "无。"])
+    out = match_document(parse_text(text))
+    assert {k: v for k, v in out.data.items() if k.startswith("t3.")} == _t3_expected(data)
+    assert not out.problems

@@ -16,6 +16,7 @@ from xlreport.io.importers.labels import (
     parse_label,
     prepared,
     similarity,
+    split_numbered,
 )
 from xlreport.io.importers.tables import Imported, Place, _put, unplaced
 from xlreport.io.importers.values import parse_value
@@ -125,7 +126,7 @@ def match_t3(table: Table, out: Imported, target: ReportFormat, state: dict | No
                 continue
             if not any(is_label(c) for c in labels):
                 continue  # a header line below the first value
-        parsed = [parse_label(c.text) for c in labels]
+        parsed = [parse_label(part) for c in labels for part in split_numbered(c.text)]
         deepest = -1
         for lab in parsed:
             level = _level(lab, rows)
