@@ -183,7 +183,7 @@ def match_t3(table: Table, out: Imported, target: ReportFormat, state: dict | No
             out.notes.append(f"表三 “{printed}”出现了不止一次，只读入第一次")
             if placed.values is not None and table.index not in state.setdefault("twice", set()):
                 _printed_twice(out, state["twice"], table.index, [f"t3.{row_key}.{col}" for col in columns],
-                               [parse_value(placed.values[c].text if placed.values[c] else "").value for c in columns],
+                               [parse_value(cell.text if (cell := placed.values[c]) else "").value for c in columns],
                                place(r, f"表三 “{printed}”"))
             continue
         if placed.values is None:
@@ -211,7 +211,10 @@ def _printed_twice(out: Imported, told: set[int], index: int, keys: list[str], a
     first = [out.data.get(k) for k in keys]
     if all(b in (None, "") or a == b for a, b in zip(first, again, strict=True)):
         return  # the same figures, or none (the rest of a label a page break cut: 「…公开出」 / 「版物」)
-    shown = lambda vs: "、".join("空白" if v in (None, "") else str(v) for v in vs)  # noqa: E731
+
+    def shown(values: list) -> str:
+        return "、".join("空白" if v in (None, "") else str(v) for v in values)
+
     p = problem("table-incomplete", keys,
                 f"{where}又印了一次，数值（{shown(again)}）与先读到的（{shown(first)}，{out.cells.get(keys[0], '')}）"
                 f"不同：无法确定哪一个是本报告的数值，只读入了第一次的；如文件中有两份报告或两张表三，"
