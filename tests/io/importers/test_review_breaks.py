@@ -4,13 +4,16 @@ of real pages (published-reports.md), each once read wrong or named wrong by the
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from conftest import SHARED
 from factories import consistent_data
 
 from xlreport import api
 from xlreport.cli.main import main
 from xlreport.io.importers.document import Document, Paragraph
-from xlreport.io.importers.match import match_document
+from xlreport.io.importers.match import import_report, match_document
 from xlreport.io.importers.name import find_agency
 from xlreport.io.importers.text import parse_text
 from xlreport.model.formats import V2021
@@ -149,3 +152,23 @@ def test_table_three_rows_from_pdf_text_labels_in_one_cell_or_on_their_own_line(
     out = match_document(parse_text(text))
     assert {k: v for k, v in out.data.items() if k.startswith("t3.")} == _t3_expected(data)
     assert not out.problems
+
+
+# --------------------------------------------------------------------------- no year: the format by the tables
+
+@pytest.mark.parametrize("name", ["2019_pingtan_gwhbgs", "2020_pingtan_czj", "2022_pingtan_gaj"])
+def test_without_a_readable_year_the_format_is_that_of_the_tables_not_a_false_format_error(tmp_path, name):
+    source = SHARED / "fixtures" / "published" / f"{name}.txt"
+    if not source.is_file():
+        pytest.skip(f"the shared published reports are not beside the repository ({source})")
+    lines = source.read_text(encoding="utf-8").splitlines()
+    # the title and the statistics period printed without the year (a copy that lost its heading)
+    path = tmp_path / "report.txt"
+    path.write_text("\n".join(re.sub(r"20\d\d\s*年度?", "本年度", line) if i < 12 else line
+                              for i, line in enumerate(lines)), encoding="utf-8")
+    whole, cut = import_report(source), import_report(path)
+    assert "meta.year" not in cut.data
+    assert cut.fmt.version == whole.fmt.version
+    assert {k: v for k, v in cut.data.items() if k[:3] in ("t2.", "t3.", "t4.")} == \
+        {k: v for k, v in whole.data.items() if k[:3] in ("t2.", "t3.", "t4.")}
+    assert not [p for p in cut.problems if p.rule == "format-version"]
