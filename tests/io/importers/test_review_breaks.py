@@ -172,3 +172,22 @@ def test_without_a_readable_year_the_format_is_that_of_the_tables_not_a_false_fo
     assert {k: v for k, v in cut.data.items() if k[:3] in ("t2.", "t3.", "t4.")} == \
         {k: v for k, v in whole.data.items() if k[:3] in ("t2.", "t3.", "t4.")}
     assert not [p for p in cut.problems if p.rule == "format-version"]
+
+
+# --------------------------------------------------------------------------- names from a page's head
+
+@pytest.mark.parametrize("head,name", [
+    # a Hanweb page's metadata table before the article's title: never 「某县教育局某县教育局」
+    (["索引号：000014349/2024-00012", "发布机构：某县教育局", "某县教育局2023年政府信息公开工作年度报告"], "某县教育局"),
+    (["某县教育局", "某县教育局2023年政府信息公开工作年度报告"], "某县教育局"),  # a by-line over the title
+    # a PDF's cover: the title without a name, the agency on the line under it
+    (["2023年度政府信息公开工作年度报告", "某县教育局", "2024年1月20日"], "某县教育局"),
+    (["二〇二三年度政府信息公开工作年度报告", "（2024年1月20日）", "某县人民政府办公室"], "某县人民政府办公室"),
+])
+def test_the_name_from_the_head_of_a_page_or_a_pdf_cover(head, name):
+    found = find_agency([*head, *TAIL])
+    assert (found.name, found.year) == (name, 2023)
+
+
+def test_a_sentence_under_a_title_without_a_name_is_no_name():
+    assert find_agency(["2023年度政府信息公开工作年度报告", "本报告由某县教育局编制", *TAIL]).name is None

@@ -134,12 +134,32 @@ def _from_text(lines: Sequence[str]) -> tuple[str, int, int] | None:
             group = lines[i:i + n]
             if len(group) < n or n > 1 and any(len(_squeeze(x)) > MAX_TITLE_LINE or not _squeeze(x) for x in group):
                 break
+            if n > 1 and (title_parts(group[-1]) is not None or any(_LABEL.match(_squeeze(x)) for x in group)):
+                break  # a whole title on the last line, or a metadata line (「发布机构：某县教育局」) before it
             parts = title_parts("".join(group))
             if parts is not None:
                 found, step = (parts[0], parts[1], i + n - 1), n  # its lines are not read again
                 break
         i += step
-    return found
+    return found or _name_below_title(lines, end)
+
+
+# The end of an agency's name printed on its own line under a title without one (the 落款 of a PDF).
+_AGENCY_END = re.compile(r"(?:人民政府|政府|办公室|办公厅|委员会|局|厅|委|办|署|中心|院|街道办事处|街道|镇|乡)$")
+
+
+def _name_below_title(lines: Sequence[str], end: int) -> tuple[str, int, int] | None:
+    """「2023年度政府信息公开工作年度报告」 / 「某县教育局」: a title without a name, and the name on
+    one of the two lines under it (a PDF's cover or by-line), before the body."""
+    for i in range(end):
+        m = re.match(rf"^{_YEAR}{_TITLE_WORDS}$", _LABEL.sub("", _squeeze(lines[i])))
+        if not m:
+            continue
+        for j in range(i + 1, min(i + 3, end)):
+            below = _squeeze(lines[j])
+            if is_name(below) and _AGENCY_END.search(below) and len(below) <= MAX_TITLE_LINE:
+                return below, int(m.group("year")), j
+    return None
 
 
 def _candidates(title: str) -> list[str]:
