@@ -191,3 +191,13 @@ def test_the_name_from_the_head_of_a_page_or_a_pdf_cover(head, name):
 
 def test_a_sentence_under_a_title_without_a_name_is_no_name():
     assert find_agency(["2023年度政府信息公开工作年度报告", "本报告由某县教育局编制", *TAIL]).name is None
+
+
+# --------------------------------------------------------------------------- an amount in 元 under 万元
+
+@pytest.mark.parametrize("printed,amount", [("961716000元", 96171.6), ("96171.6万元", 96171.6), ("1,234.5", 1234.5)])
+def test_the_fee_amount_is_in_the_unit_of_its_column(printed, amount):
+    text = "\n".join(["某县某局2023年度政府信息公开工作年度报告", *TAIL, "二、主动公开政府信息情况", "第二十条第（八）项",
+                      "信息内容 | 本年收费金额（单位：万元）", f"行政事业性收费 | {printed}"])
+    out = match_document(parse_text(text))
+    assert out.data["t2.fees.amount"] == amount
