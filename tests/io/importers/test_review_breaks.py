@@ -201,3 +201,8 @@ def test_the_fee_amount_is_in_the_unit_of_its_column(printed, amount):
                       "信息内容 | 本年收费金额（单位：万元）", f"行政事业性收费 | {printed}"])
     out = match_document(parse_text(text))
     assert out.data["t2.fees.amount"] == amount
+
+
+def test_a_title_with_guanyu_before_the_year_gives_the_name():
+    found = find_agency(["某县某局关于2023年度政府信息公开工作年度报告", *TAIL])
+    assert (found.name, found.year) == ("某县某局", 2023)

@@ -102,7 +102,7 @@ def title_parts(text: str) -> tuple[str, int] | None:
         m = pattern.match(text)
         if not m or not _TAIL.match(m.group("tail")):
             continue
-        agency = m.group("agency").strip("《》“”")
+        agency = m.group("agency").strip("《》“”").removesuffix("关于")  # 「某县某局关于2023年度…报告」
         if agency.endswith("人民"):  # 「某市人民政府信息公开工作年度报告（2023年）」: 政府 is the name's
             agency += "政府"
         if is_name(agency):
