@@ -458,6 +458,14 @@ def audit(paths: Sequence[PathLike], output: PathLike | None = None, roster: Pat
     return Audited(result, None if written is None else Path(written))
 
 
+def read_roster(path: PathLike) -> list[str]:
+    """The unit names of a roster: the first column of an .xlsx, or one name a line of a .txt
+    (as `audit --roster` and `accounts --roster` read it)."""
+    from xlreport.audit.gather import read_roster as read
+
+    return read(_path(path, "名单"))
+
+
 def bundle(output: PathLike, platform: str = "win_amd64", pythons: Sequence[str] | None = None,
            force: bool = False, progress: Callable[[str], None] | None = None):
     """The offline installer for office PCs (a folder and its .zip): the wheels of xlreport and

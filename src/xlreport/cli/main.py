@@ -137,6 +137,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("demo", help="用示例数据演示全过程")
     p.add_argument("-o", "--output", metavar="DIR", help="输出文件夹（默认新建 xlreport-demo）")
+
+    from xlreport.cli.server import add_parsers
+
+    add_parsers(sub)  # serve, accounts: the submission desk
     return parser
 
 
@@ -422,7 +426,14 @@ def cmd_demo(args) -> int:
 
 
 COMMANDS = {"check": cmd_check, "new": cmd_new, "upgrade": cmd_upgrade, "export": cmd_export, "import": cmd_import, "render": cmd_render,
-            "template": cmd_template, "demo": cmd_demo, "bundle": cmd_bundle, "audit": cmd_audit}
+            "template": cmd_template, "demo": cmd_demo, "bundle": cmd_bundle, "audit": cmd_audit,
+            "serve": lambda args: _server("cmd_serve", args), "accounts": lambda args: _server("cmd_accounts", args)}
+
+
+def _server(name: str, args) -> int:
+    from xlreport.cli import server
+
+    return getattr(server, name)(args)
 
 
 if __name__ == "__main__":  # pragma: no cover
