@@ -7,7 +7,6 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from pathlib import Path
 
 import xlreport
 from xlreport.server.client import Client

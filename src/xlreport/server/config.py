@@ -81,7 +81,7 @@ def secret_key(data: Path) -> str:
 
 def build_settings(options: Options) -> dict[str, Any]:
     """Every Django setting the desk needs, as keyword arguments of settings.configure."""
-    here = Path(__file__).parent
+    Path(__file__).parent
     return {
         "DEBUG": False,
         "SECRET_KEY": secret_key(options.data),

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import ensure_csrf_cookie
 
 from xlreport.server.desk import service, throttle
-from xlreport.server.desk.access import answer, client_ip, endpoint, own_report, refusal
+from xlreport.server.desk.access import answer, client_ip, endpoint, own_report
 from xlreport.server.desk.models import Account, Action, Report
 from xlreport.server.desk.service import Refused
 
@@ -145,7 +145,7 @@ def upload_too_large(request: HttpRequest) -> Refused | None:
     except ValueError:
         length = 0
     if length > limit + 64 * 1024:  # the multipart envelope around the file
-        return Refused(413, f"上传的文件超过上限 {service.size_text(limit)}；请上传填报工作簿本身（通常不到 1 MB）",
+        return Refused(413, f"上传的文件超过上传上限 {service.size_text(limit)}；请上传填报工作簿本身（通常不到 1 MB）",
                        "too-large")
     return None
 
