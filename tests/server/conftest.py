@@ -14,7 +14,7 @@ from desk_helpers import Service, demo_document, drop_postgres_database, new_pos
 @pytest.fixture
 def clean_json(tmp_path) -> Path:
     """The demo's 2020 data file: no errors."""
-    path = tmp_path / "demo-2020.json"
+    path = tmp_path / "2020年报表.json"
     path.write_text(json.dumps(demo_document(), ensure_ascii=False), "utf-8")
     return path
 
@@ -24,7 +24,7 @@ def error_json(tmp_path) -> Path:
     """The demo's data with 表三's 自然人 新收 7 too high: the row sum and the balance fail."""
     doc = demo_document()
     doc["values"]["t3.new.natural_person"] += 7
-    path = tmp_path / "demo-2020-有误.json"
+    path = tmp_path / "2020年报表-有误.json"
     path.write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
     return path
 

@@ -150,7 +150,7 @@ def test_sqlite_runs_in_wal_mode(desk):
 ENGLISH = re.compile(r"[A-Za-z]{3,}")
 # What may stay in Latin letters on a page: names of programs and file kinds, user names and files.
 ALLOWED = {"xlreport", "Excel", "WPS", "LibreOffice", "Word", "PDF", "CSV", "CSRF", "xlsx", "xlsm", "json",
-           "docx", "pdf", "html", "htm", "txt", "md", "demo"}
+           "docx", "pdf", "html", "htm", "txt", "md"}
 
 
 def visible_text(html: str) -> str:
