@@ -144,7 +144,12 @@ def build_settings(options: Options) -> dict[str, Any]:
             "version": 1,
             "disable_existing_loggers": False,
             "handlers": {"console": {"class": "logging.StreamHandler"}},
-            "loggers": {"django": {"handlers": ["console"], "level": "ERROR"}},
+            "loggers": {
+                "django": {"handlers": ["console"], "level": "ERROR"},
+                "xlreport.server": {"handlers": ["console"], "level": "ERROR"},
+                # "Task queue depth is N": requests waiting for a thread, normal under a burst
+                "waitress.queue": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+            },
         },
     }
 
