@@ -6,7 +6,8 @@ Starts `xlreport serve` on a temporary data folder (SQLite unless --database), m
 per unit, writes each unit a filled workbook (the demo's figures, its own name on the cover), then
 runs `--clerks` clerks at once: each takes units in turn, logs in, uploads the workbook `--rounds`
 times (each upload is checked by the server) and submits the last version. Printed: per upload
-the server's own time (its Server-Timing header) and the time the clerk waited, p50/p95/max;
+the server's own time (its Server-Timing header) and the time the clerk waited, p50/p95/max, and
+the time a login took;
 throughput of the whole burst (uploads per second, and the wall time of all units); the server's
 peak memory (VmHWM of its process). Every loop is bounded; nothing leaves the loopback; asserts
 nothing except that every request succeeded.
@@ -93,6 +94,7 @@ def main() -> None:
             base = found.group(1)
             server_ms: list[float] = []
             waited_ms: list[float] = []
+            login_ms: list[float] = []
             failures: list[str] = []
             lock = threading.Lock()
             queue = list(range(len(rows)))
@@ -104,7 +106,10 @@ def main() -> None:
                             return
                         i = queue.pop(0)
                     c = Client(base)
+                    t = time.perf_counter()
                     login = c.login(rows[i][1], rows[i][2])
+                    with lock:
+                        login_ms.append((time.perf_counter() - t) * 1000)
                     if login.status != 200:
                         failures.append(f"login {login.status}")
                         continue
@@ -144,6 +149,8 @@ def main() -> None:
               f"p95 {percentile(server_ms, 95):.0f} ms, max {max(server_ms):.0f} ms")
         print(f"upload+check, clerk waited: p50 {statistics.median(waited_ms):.0f} ms, "
               f"p95 {percentile(waited_ms, 95):.0f} ms, max {max(waited_ms):.0f} ms")
+        print(f"log in (salted PBKDF2, as Django hashes), clerk waited: p50 {statistics.median(login_ms):.0f} ms, "
+              f"p95 {percentile(login_ms, 95):.0f} ms")
         print(f"throughput: {n / wall:.1f} uploads/s; all {len(rows)} units (log in, {args.rounds} uploads, submit) "
               f"in {wall:.1f} s")
         print(f"server peak memory: {memory:.0f} MB" if memory else "server peak memory: not measured (no /proc)")
