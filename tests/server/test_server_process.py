@@ -133,3 +133,36 @@ def test_accounts_add_new_units_keep_passwords_and_reset(tmp_path):
                                               "-o", str(tmp_path / "账号4.xlsx")), capture_output=True, text=True)
     assert unknown.returncode == 2 and "没有“丁局”" in unknown.stderr
     assert not (tmp_path / "账号4.xlsx").exists()
+
+
+def test_behind_an_https_proxy(tmp_path, new_service):
+    """--https: the proxy's X-Forwarded-Proto makes the request secure (secure cookies, the CSRF
+    origin check against --origin) and X-Forwarded-For is the address in the log."""
+    import http.cookiejar
+
+    class AsThroughTheProxy(http.cookiejar.DefaultCookiePolicy):
+        def return_ok_secure(self, cookie, request):  # the proxy would speak HTTPS to the browser
+            return True
+
+    service = new_service(tmp_path, None, "--https", "--origin", "https://nianbao.test")
+    c = service.client()
+    c.cookies.set_policy(AsThroughTheProxy())
+    user = service.unit_user()
+    proxied = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "10.8.0.7", "Referer": "https://nianbao.test/",
+               "Origin": "https://nianbao.test"}
+    token = c.get("/api/csrf").json()["csrfToken"]
+    body = json.dumps({"username": user, "password": service.passwords[user]}).encode()
+    answer = c.request("POST", "/api/login", body, "application/json", headers={**proxied, "X-CSRFToken": token})
+    assert answer.status == 200, answer.body
+    assert "Secure" in answer.headers["set-cookie"]
+    forged = {**proxied, "Referer": "https://elsewhere.test/", "Origin": "https://elsewhere.test"}
+    other = c.request("POST", "/api/login", body, "application/json", headers={**forged, "X-CSRFToken": token})
+    assert other.status == 403 and other.json()["code"] == "csrf"
+    reviewer = service.client()
+    reviewer.cookies.set_policy(AsThroughTheProxy())
+    reviewer.get("/api/csrf")
+    login = json.dumps({"username": "shenhe", "password": service.passwords["shenhe"]}).encode()
+    assert reviewer.request("POST", "/api/login", login, "application/json",
+                            headers={**proxied, "X-CSRFToken": reviewer.cookie("csrftoken") or ""}).status == 200
+    log = reviewer.request("GET", "/api/actions.csv", headers=proxied).body.decode("utf-8-sig")
+    assert any(line.endswith(",10.8.0.7") and f",{user}," in line and ",登录," in line for line in log.splitlines())

@@ -48,15 +48,15 @@ class Client:
         return next((c.value for c in self.cookies if c.name == name), None)
 
     def request(self, method: str, path: str, body: bytes | None = None, content_type: str | None = None,
-                csrf: bool = True) -> Answer:
-        headers = {}
+                csrf: bool = True, headers: dict[str, str] | None = None) -> Answer:
+        headers = dict(headers or {})
         if content_type:
             headers["Content-Type"] = content_type
         if method != "GET" and csrf:
             if self.cookie("csrftoken") is None:
                 self.request("GET", "/api/csrf")
             headers["X-CSRFToken"] = self.cookie("csrftoken") or ""
-            headers["Referer"] = self.base + "/"
+            headers.setdefault("Referer", self.base + "/")
         req = urllib.request.Request(self.base + path, data=body, method=method, headers=headers)
         try:
             with self.opener.open(req, timeout=self.timeout) as response:

@@ -31,7 +31,7 @@ class Options:
     database: str | None = None  # None: SQLite in the data folder
     upload_limit: int = DEFAULT_UPLOAD_LIMIT
     year: int | None = None  # the reporting year shown to the units; None: from today's date
-    https: bool = False  # behind the office's HTTPS reverse proxy: secure cookies
+    https: bool = False  # behind the office's HTTPS reverse proxy on this machine: secure cookies
     origins: tuple[str, ...] = ()  # the addresses people type (for the CSRF origin check behind a proxy)
 
 
@@ -130,7 +130,6 @@ def build_settings(options: Options) -> dict[str, Any]:
         "CSRF_COOKIE_SECURE": options.https,
         "CSRF_TRUSTED_ORIGINS": list(options.origins),
         "CSRF_FAILURE_VIEW": "xlreport.server.desk.errors.csrf_failure",
-        "SECURE_PROXY_SSL_HEADER": ("HTTP_X_FORWARDED_PROTO", "https") if options.https else None,
         "SECURE_CONTENT_TYPE_NOSNIFF": True,
         "SECURE_REFERRER_POLICY": "same-origin",
         "X_FRAME_OPTIONS": "DENY",

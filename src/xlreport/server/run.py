@@ -25,7 +25,11 @@ def make_server(options: Options, host: str, port: int, threads: int) -> Any:
     from waitress.server import create_server
 
     app = get_wsgi_application()
-    return create_server(app, host=host, port=port, threads=threads, ident="xlreport",
+    # Behind the office's HTTPS proxy on this machine: its X-Forwarded-Proto/-For are believed
+    # (the scheme for secure cookies and the CSRF check, the clerk's address for the log).
+    proxy = {"trusted_proxy": "127.0.0.1", "trusted_proxy_count": 1,
+             "trusted_proxy_headers": {"x-forwarded-proto", "x-forwarded-for"}} if options.https else {}
+    return create_server(app, host=host, port=port, threads=threads, ident="xlreport", **proxy,
                          # the view refuses bodies over the limit with the limit said in Chinese; waitress
                          # itself only stops bodies no upload form sends (4 times the limit and more)
                          max_request_body_size=4 * options.upload_limit + 64 * 1024 * 1024,
