@@ -111,7 +111,12 @@ def test_submit_then_next_year_workbook_carries_it(service, clean_json, tmp_path
     before = xlreport.load(tmp_path / "empty.xlsx").data
     assert before["meta.agency"] == "测试县财政局" and before["meta.year"] == 2021
     assert not [k for k, v in before.items() if k.startswith("previous.") and v is not None]
+    draft = c.upload(clean_json).json()
+    (tmp_path / "from-draft.xlsx").write_bytes(c.get("/api/workbook?year=2021").body)
+    # nothing submitted of 2020 yet: the latest upload is carried in (data-model.md §6)
+    assert xlreport.load(tmp_path / "from-draft.xlsx").data["meta.address"] == xlreport.load(clean_json).data["meta.address"]
     report = c.upload(clean_json).json()
+    assert report["version"] == draft["version"] + 1
     submitted = c.post_json(f"/api/reports/{report['id']}/submit")
     assert submitted.status == 200 and submitted.json()["status"] == "submitted"
     assert submitted.json()["submitted_at"]

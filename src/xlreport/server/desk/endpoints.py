@@ -135,8 +135,9 @@ def api_workbook(request: HttpRequest, account: Account) -> HttpResponse:
     return attachment(content, name, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
-def upload_too_large(request: HttpRequest) -> Refused | None:
-    """The body's declared length beyond the limit: refused before it is read."""
+def refuse_too_large(request: HttpRequest) -> None:
+    """The body's declared length beyond the limit: refused (413) without parsing it. The body is
+    read to its end first (waitress has it already), so the client gets the answer, not a reset."""
     from django.conf import settings
 
     limit = int(settings.XLREPORT_UPLOAD_LIMIT)
@@ -145,9 +146,10 @@ def upload_too_large(request: HttpRequest) -> Refused | None:
     except ValueError:
         length = 0
     if length > limit + 64 * 1024:  # the multipart envelope around the file
-        return Refused(413, f"上传的文件超过上传上限 {service.size_text(limit)}；请上传填报工作簿本身（通常不到 1 MB）",
-                       "too-large")
-    return None
+        for _ in iter(lambda: request.read(1024 * 1024), b""):
+            pass
+        raise Refused(413, f"上传的文件超过上传上限 {service.size_text(limit)}；请上传填报工作簿本身（通常不到 1 MB）",
+                      "too-large")
 
 
 @endpoint(("GET", "POST"), role=Account.UNIT)
@@ -156,9 +158,7 @@ def api_reports(request: HttpRequest, account: Account) -> HttpResponse:
     if request.method == "GET":
         rows = Report.objects.filter(unit=account.unit).select_related("unit", "file", "uploaded_by")
         return answer({"reports": [report_json(r) for r in rows]})
-    too_large = upload_too_large(request)
-    if too_large is not None:
-        raise too_large
+    refuse_too_large(request)
     upload = request.FILES.get("file")
     if upload is None:
         raise Refused(400, "没有收到文件：请在表单字段 file 中上传工作簿或报告", "no-file")

@@ -18,7 +18,7 @@ from xlreport import api
 from xlreport.errors import XlreportError
 from xlreport.server.desk import service
 from xlreport.server.desk.access import account_of, client_ip, own_report
-from xlreport.server.desk.endpoints import try_login, upload_too_large
+from xlreport.server.desk.endpoints import refuse_too_large, try_login
 from xlreport.server.desk.models import Account, Action, Report
 from xlreport.server.desk.service import Refused
 
@@ -98,9 +98,7 @@ def upload_page(request: HttpRequest) -> HttpResponse:
         return HttpResponseRedirect("/unit/")
     assert account.unit is not None
     try:
-        too_large = upload_too_large(request)
-        if too_large is not None:
-            raise too_large
+        refuse_too_large(request)
         upload = request.FILES.get("file")
         if upload is None:
             raise Refused(400, "请先选择要上传的文件", "no-file")

@@ -60,11 +60,12 @@ def size_text(size: int) -> str:
 
 
 def previous_report(unit: Unit, year: int) -> Report | None:
-    """Last year's report of the unit as `--previous` uses it: the approved version, else the
-    latest submitted one."""
+    """Last year's report of the unit as `--previous` uses it (data-model.md §6): the approved
+    version of year-1, else the last one submitted (whatever its verdict since), else the latest upload."""
     last = Report.objects.filter(unit=unit, year=year - 1)
     return (last.filter(status=Report.APPROVED).order_by("-version").first()
-            or last.filter(status=Report.SUBMITTED).order_by("-version").first())
+            or last.filter(submitted_at__isnull=False).order_by("-version").first()
+            or last.order_by("-version").first())
 
 
 def problem_json(problem: Any, report: Any) -> dict[str, Any]:
