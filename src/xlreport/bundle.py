@@ -142,12 +142,12 @@ def needed_wheels(wheels: list[Path], platform: str, python: str, root: str = "x
     todo: list[tuple[str, frozenset[str]]] = [(_canon(root), frozenset(extras))]
     seen: set[tuple[str, frozenset[str]]] = set()
     while todo:
-        name, extras = todo.pop()
-        if (name, extras) in seen or name not in by_name:
+        name, asked = todo.pop()
+        if (name, asked) in seen or name not in by_name:
             continue
-        seen.add((name, extras))
+        seen.add((name, asked))
         for req in _requires(by_name[name]):
-            if req.marker is None or any(req.marker.evaluate({**env, "extra": e}) for e in {"", *extras}):
+            if req.marker is None or any(req.marker.evaluate({**env, "extra": e}) for e in {"", *asked}):
                 todo.append((_canon(req.name), frozenset(req.extras)))
     names = {name for name, _ in seen}
     return [w for name, w in sorted(by_name.items()) if name in names]
