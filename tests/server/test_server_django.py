@@ -42,10 +42,10 @@ def people(desk):
     return made
 
 
-def client(enforce_csrf: bool = True):
+def client(enforce_csrf: bool = True, raise_errors: bool = True):
     from django.test import Client
 
-    return Client(enforce_csrf_checks=enforce_csrf)
+    return Client(enforce_csrf_checks=enforce_csrf, raise_request_exception=raise_errors)
 
 
 def api_login(c, username: str, password: str = PASSWORD):
@@ -241,3 +241,20 @@ def test_the_office_page_and_the_log_export(people, clean_json):
     assert "导出操作记录" in page and not english_words(page, people["r"], people["a"], people["b"])
     log = c.get("/api/actions.csv")
     assert log.status_code == 200 and log.content.startswith("\ufeff时间".encode())
+
+
+def test_a_bug_is_one_chinese_line_and_the_service_goes_on(people, monkeypatch, clean_json):
+    from xlreport.server.desk import pages, service
+
+    c = client(enforce_csrf=False, raise_errors=False)
+    c.post("/login/", {"username": people["a"], "password": PASSWORD})
+    monkeypatch.setattr(service, "workbook", lambda *args: 1 / 0)
+    answer = c.get("/api/workbook?year=2020")
+    assert answer.status_code == 500 and answer.json()["code"] == "internal" and "服务器内部错误" in answer.json()["error"]
+    with open(clean_json, "rb") as f:
+        where = c.post("/upload/", {"file": f})["Location"]
+    monkeypatch.setattr(pages, "_tables", lambda report: 1 / 0)
+    page = c.get(where)
+    assert page.status_code == 500 and "服务器内部错误" in page.content.decode() and not english_words(page.content.decode())
+    monkeypatch.undo()
+    assert c.get(where).status_code == 200
