@@ -37,7 +37,7 @@ from typing import Any, Callable
 from xlreport.errors import InputError, XlreportError, reason, shown
 
 VERDICT_ERRORS, VERDICT_WARNINGS, VERDICT_CLEAN, VERDICT_UNREADABLE = "未通过", "有警告", "通过", "无法读取"
-CROSS_YEAR_ONLY = ("text-repeated",)  # rules that need last year's report but no previous.* key
+CROSS_YEAR_ONLY = ("text-repeated", "t2-public-total-continuity")  # rules that need last year's report but no previous.* key
 # Our own audit workbooks carry this custom document property (book.py writes it); those
 # of earlier versions are known by their title. Either marks a workbook never to read as a
 # report or a roster.
@@ -52,6 +52,7 @@ def audit_one(name: str) -> dict:
     warnings, problems (with `where`), figures, notes, data and cells (for the pairs and
     totals; not part of the JSON output). A file that cannot be read gives `error`."""
     from xlreport.checks import check
+    from xlreport.io.files import is_published
     from xlreport.io.readers import load_report
 
     file = shown(name)
@@ -64,7 +65,7 @@ def audit_one(name: str) -> dict:
     except Exception as exc:  # one broken file must not stop the batch
         return {"file": file, "path": name, "error": shown(f"无法读取（{type(exc).__name__}: {exc}）")}
     try:
-        problems = report.problems + check(report.data, report.fmt, report.cells)
+        problems = report.problems + check(report.data, report.fmt, report.cells, is_published(name))
         record = {"file": file, "path": name, "agency": _text(report.data.get("meta.agency")),
                   "year": _year(report.data.get("meta.year")), "format": report.fmt.version,
                   "problems": [with_place(p.to_dict(), report.fmt) for p in problems],
@@ -194,8 +195,11 @@ def name_key(name: str) -> str:
 
 def variant_key(name: str) -> str:
     """The name with the usual short forms spelled out: 政府 → 人民政府, 人民政府办 → 人民政府办公室
-    (「区政府办」 and 「区人民政府办公室」 give the same key). Used only where it fits one report."""
+    (「区政府办」 and 「区人民政府办公室」 give the same key), a place alone → its 人民政府 (the importer
+    keeps 「宿迁市」 as its title prints it). Used only where it fits one report."""
     key = re.sub(r"(?<!人民)政府", "人民政府", name_key(name))
+    if re.search(r"(省|市|自治区|自治州|州|盟|区|县|旗)$", key):  # a report titled by its place alone (「宿迁市」)
+        key += "人民政府"
     return re.sub(r"人民政府办(?!公)", "人民政府办公室", key)
 
 
@@ -373,7 +377,7 @@ def roster_rows(roster: list[str], records: list[dict], year: int | None) -> lis
     groups: dict[str, list[dict]] = {}
     for r in records:
         if r.get("year") == year and r.get("agency"):
-            groups.setdefault(name_key(r["agency"]), []).append(r)
+            groups.setdefault(variant_key(r["agency"]), []).append(r)  # 「宿迁市」 and 「宿迁市人民政府」: one unit
     agencies = list(groups.values())
     matches, missing, extra = match_names(roster, [g[0]["agency"] for g in agencies], suffix=True)
     rows = [{"kind": "未报送", "unit": roster[i], "agency": None, "file": None,
@@ -383,7 +387,7 @@ def roster_rows(roster: list[str], records: list[dict], year: int | None) -> lis
               "note": "报告的机关不在名单中（或名单中有同名的多个单位），请核对"} for j in extra for r in agencies[j]]
     for i, j, variant in matches:
         group = agencies[j]
-        if variant:
+        if variant and not any(name_key(r["agency"]) == name_key(roster[i]) for r in group):
             short = variant_key(roster[i]) == variant_key(group[0]["agency"])
             rows.append({"kind": "名称不一致", "unit": roster[i], "agency": group[0]["agency"], "file": group[0]["file"],
                          "note": "按简称与全称对应，请核对报告中的机关全称" if short else
@@ -403,7 +407,7 @@ def one_per_agency(records: list[dict]) -> tuple[list[dict], list[dict]]:
     counted = []
     for r in sorted(records, key=lambda r: r["file"]):
         if r.get("agency") and r.get("year"):
-            groups.setdefault((name_key(r["agency"]), r["year"]), []).append(r)
+            groups.setdefault((variant_key(r["agency"]), r["year"]), []).append(r)
         else:
             counted.append(r)
     duplicates = []
