@@ -13,7 +13,7 @@ import openpyxl
 import pytest
 
 from xlreport.audit.gather import match_names, roster_rows, variant_key
-from xlreport.checks.values import evaluate
+from xlreport.model.numbers import evaluate
 from xlreport.cli.main import main
 from xlreport.io.jsonfile import dumps
 from xlreport.io.readers import load_report

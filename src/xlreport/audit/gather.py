@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from xlreport.errors import InputError, XlreportError, reason, shown
+from xlreport.model.spec import key_table
 
 VERDICT_ERRORS, VERDICT_WARNINGS, VERDICT_CLEAN, VERDICT_UNREADABLE = "未通过", "有警告", "通过", "无法读取"
 CROSS_YEAR_ONLY = ("text-repeated", "t2-public-total-continuity")  # rules that need last year's report but no previous.* key
@@ -138,7 +139,7 @@ def figure_keys(fmt) -> dict[str, tuple[str, ...]]:
 
 
 def key_figures(data: dict, fmt) -> dict[str, float | int | None]:
-    from xlreport.checks.values import evaluate
+    from xlreport.model.numbers import evaluate
 
     numbers = evaluate(data, fmt).numbers
     sums: dict[str, float | int | None] = {}
@@ -161,7 +162,7 @@ def figure_notes(data: dict, fmt) -> dict[str, str]:
     行政复议 总计 printed 0, parts 11): a note 「总计印为 0，各项合计 11」. The figure itself
     stays as printed (sortable); the note goes beside it."""
     from xlreport.checks.arithmetic import run_check
-    from xlreport.checks.values import evaluate
+    from xlreport.model.numbers import evaluate
     from xlreport.model.report import number_text
 
     numbers = evaluate(data, fmt).numbers
@@ -281,7 +282,7 @@ def cross_year(this: dict, last: dict) -> tuple[list[dict], list[str]]:
     from xlreport.model.formats import FORMATS
 
     fmt = FORMATS[this["format"]]
-    report = Report(this["path"], fmt, {k: v for k, v in this["data"].items() if not k.startswith("previous.")},
+    report = Report(this["path"], fmt, {k: v for k, v in this["data"].items() if key_table(k) != "previous"},
                     this["cells"])
     previous = Report(last["path"], FORMATS[last["format"]], dict(last["data"]), last["cells"])
     try:
@@ -289,7 +290,7 @@ def cross_year(this: dict, last: dict) -> tuple[list[dict], list[str]]:
     except InputError as exc:
         return [], [exc.message]
     found = [p for p in check(report.data, fmt, report.cells)
-             if p.rule in CROSS_YEAR_ONLY or any(k.startswith("previous.") for k in p.keys)]
+             if p.rule in CROSS_YEAR_ONLY or any(key_table(k) == "previous" for k in p.keys)]
     return [with_place(p.to_dict(), fmt) for p in found], warnings
 
 
@@ -309,7 +310,7 @@ def read_roster(path: str | os.PathLike) -> list[str]:
 
         import io
 
-        from xlreport.workbook.layout import SHEET_MARKER
+        from xlreport.model.layout import SHEET_MARKER
 
         if is_audit_workbook(p):
             raise InputError(f"“{p.name}”是 xlreport audit 生成的审查结果，不是名单；请用 --roster 指定应报送单位名单"
@@ -429,7 +430,7 @@ def totals(records: list[dict]) -> list[dict]:
     a published total counts as printed, else its parts), and the checks run on the sum.
     `records`: one report per agency and year (one_per_agency)."""
     from xlreport.checks import check
-    from xlreport.checks.values import evaluate
+    from xlreport.model.numbers import evaluate
     from xlreport.model.formats import FORMATS
 
     groups: dict[tuple[int, str], list[dict]] = {}
@@ -559,7 +560,7 @@ def assemble(records: list[dict], not_read: list[dict], names: list[str], roster
     """The audit as plain data: the reports of the year under review (`year`, default the latest
     year read; the others and those of `previous_dirs` only serve as last year's), their pairs,
     the roster and totals (one report per agency and year)."""
-    from xlreport import __version__
+    from xlreport.model._version import __version__
 
     review_year = year if year is not None else max(
         (r["year"] for r in records if r.get("year") and not r.get("comparison_only")), default=None)
@@ -574,7 +575,7 @@ def assemble(records: list[dict], not_read: list[dict], names: list[str], roster
             continue
         found, warnings = cross_year(this, last)
         warnings = [in_audit_terms(w) for w in warnings]
-        this["problems"] = [p for p in this["problems"] if not any(k.startswith("previous.") for k in p["keys"])]
+        this["problems"] = [p for p in this["problems"] if not any(key_table(k) == "previous" for k in p["keys"])]
         this["problems"] += found
         this["previous_file"] = last["file"]
         tally(this)
