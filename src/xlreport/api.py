@@ -466,15 +466,24 @@ def audit(paths: Sequence[PathLike], output: PathLike | None = None, roster: Pat
     return Audited(result, None if written is None else Path(written))
 
 
+def read_roster(path: PathLike) -> list[str]:
+    """The unit names of a roster: the first column of an .xlsx, or one name a line of a .txt
+    (as `audit --roster` and `accounts --roster` read it)."""
+    from xlreport.audit.gather import read_roster as read
+
+    return read(_path(path, "名单"))
+
+
 def bundle(output: PathLike, platform: str = "win_amd64", pythons: Sequence[str] | None = None,
-           force: bool = False, progress: Callable[[str], None] | None = None):
+           force: bool = False, progress: Callable[[str], None] | None = None, server: bool = False):
     """The offline installer for office PCs (a folder and its .zip): the wheels of xlreport and
     of every dependency for `platform` and the Python versions, 安装.bat / install.sh and the
-    instructions (docs/excel.md). Needs the internet and xlreport's source."""
+    instructions (docs/excel.md); with `server` also `xlreport[server]` (the submission desk).
+    Needs the internet and xlreport's source."""
     from xlreport.bundle import DEFAULT_PYTHONS, make_bundle
 
     return make_bundle(_path(output, "输出文件夹"), platform=platform, pythons=tuple(pythons or DEFAULT_PYTHONS),
-                       force=force, progress=progress)
+                       force=force, progress=progress, server=server)
 
 
 def report_title(report: Report) -> str:

@@ -124,6 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
                    "Linux 用 manylinux2014_x86_64")
     p.add_argument("--python", nargs="+", metavar="X.Y", default=None,
                    help="目标电脑上的 Python 版本，可写多个；默认 3.11 3.12 3.13 3.14")
+    p.add_argument("--server", action="store_true", help="同时包含报送服务（xlreport serve）所需的组件，供服务器离线安装")
     p.add_argument("--force", action="store_true", help="覆盖已存在的文件夹和 .zip")
 
     p = sub.add_parser("audit", help="审查一批报告：写成一个审查结果工作簿（汇总、问题清单、逐年对比、未报送、合计）")
@@ -138,6 +139,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("demo", help="用示例数据演示全过程")
     p.add_argument("-o", "--output", metavar="DIR", help="输出文件夹（默认新建 xlreport-demo）")
+
+    from xlreport.cli.server import add_parsers
+
+    add_parsers(sub)  # serve, accounts: the submission desk
     return parser
 
 
@@ -376,7 +381,8 @@ def cmd_template(args) -> int:
 
 
 def cmd_bundle(args) -> int:
-    result = api.bundle(args.output, platform=args.platform, pythons=args.python, force=args.force, progress=print)
+    result = api.bundle(args.output, platform=args.platform, pythons=args.python, force=args.force, progress=print,
+                        server=args.server)
     size = sum(p.stat().st_size for p in result.folder.rglob("*") if p.is_file())
     print(f"已生成离线安装包：{result.folder.resolve()}（{len(result.wheels)} 个程序包，{size / 2**20:.1f} MB，"
           f"用时 {result.seconds:.0f} 秒）和 {result.zip.resolve()}")
@@ -425,7 +431,14 @@ def cmd_demo(args) -> int:
 
 
 COMMANDS = {"check": cmd_check, "new": cmd_new, "upgrade": cmd_upgrade, "export": cmd_export, "import": cmd_import, "render": cmd_render,
-            "template": cmd_template, "demo": cmd_demo, "bundle": cmd_bundle, "audit": cmd_audit}
+            "template": cmd_template, "demo": cmd_demo, "bundle": cmd_bundle, "audit": cmd_audit,
+            "serve": lambda args: _server("cmd_serve", args), "accounts": lambda args: _server("cmd_accounts", args)}
+
+
+def _server(name: str, args) -> int:
+    from xlreport.cli import server
+
+    return getattr(server, name)(args)
 
 
 if __name__ == "__main__":  # pragma: no cover
