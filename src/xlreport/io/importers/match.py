@@ -45,8 +45,9 @@ def match_document(doc: Document, year_hint: int | None = None) -> Imported:
         return out
     # No year to choose the format by, and the tables are printed in the other version: read them in
     # the version whose rows and columns they have (fewer labels of the other one), and say so.
-    other = _match(doc, year_hint, FORMATS["2019" if out.fmt.version == "2021" else "2021"])
-    if _other_version_labels(other) >= _other_version_labels(out):
+    readings = [out, *(_match(doc, year_hint, fmt) for fmt in FORMATS.values() if fmt is not out.fmt)]
+    other = min(readings, key=_other_version_labels)  # the first (the default format) where equal
+    if other is out:
         return out
     other.notes.append(f"表格是 {other.fmt.version} 版格式的样式（表二的栏目、表三的行），已按 {other.fmt.version} 版格式读取")
     tag(other, STAGES["tables"])
