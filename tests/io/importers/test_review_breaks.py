@@ -206,3 +206,11 @@ def test_the_fee_amount_is_in_the_unit_of_its_column(printed, amount):
 def test_a_title_with_guanyu_before_the_year_gives_the_name():
     found = find_agency(["某县某局关于2023年度政府信息公开工作年度报告", *TAIL])
     assert (found.name, found.year) == ("某县某局", 2023)
+
+
+def test_cells_separated_by_the_full_width_bar_are_read():
+    data = consistent_data(V2021, seed=3, distinct=True, with_totals=True)
+    text = "\n".join(["某县某局2023年度政府信息公开工作年度报告", *TAIL, _t3_text(data).replace(" | ", "｜"),
+                      "五、存在的主要问题及改进情况", "无。"])
+    out = match_document(parse_text(text))
+    assert {k: v for k, v in out.data.items() if k.startswith("t3.")} == _t3_expected(data)

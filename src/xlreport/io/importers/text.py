@@ -59,6 +59,8 @@ def _is_row(line: str) -> bool:
 
 def parse_text(text: str, path: str = "") -> Document:
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if sum("｜" in line for line in lines) >= 3:  # cells separated by the full-width bar (a copy through a Chinese IME)
+        lines = [line.replace("｜", "|") for line in lines]
     notes: list[str] = []
     if lines and lines[0].lstrip("\ufeff").startswith("SOURCE:"):
         notes.append("来源说明：" + lines[0].split(":", 1)[1].strip())
