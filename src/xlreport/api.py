@@ -411,10 +411,12 @@ def copy_template(path: PathLike, force: bool = False) -> Written:
 @dataclass
 class Audited:
     """What `audit` read and found (`result`: the content of the audit workbook, as
-    `xlreport audit --json` prints it through `audit.gather.as_json`) and the workbook written."""
+    `xlreport audit --json` prints it through `audit.gather.as_json`), the workbook written
+    and the 审查意见 letters written (`feedback`)."""
 
     result: dict[str, Any]
     path: Path | None = None
+    feedback: list[Path] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -426,11 +428,14 @@ class Audited:
 
 def audit(paths: Sequence[PathLike], output: PathLike | None = None, roster: PathLike | None = None,
           year: int | None = None, previous_dirs: Sequence[PathLike] = (), force: bool = False,
-          progress: Callable[[int, int], None] | None = None) -> Audited:
+          progress: Callable[[int, int], None] | None = None, feedback: PathLike | None = None,
+          signer: str | None = None) -> Audited:
     """Read every report under `paths` (any kind `check` reads), check them, pair each agency's
     consecutive years (`previous_dirs`: last year's reports, for comparison only), compare with
     the `roster`, sum the figures of the year under review (default: the latest year read), and
-    write the audit workbook to `output` (.xlsx) when given (docs/audit.md)."""
+    write the audit workbook to `output` (.xlsx) when given, and one 审查意见 .docx per reviewed
+    unit into the folder `feedback` when given (signed by `signer`; docs/audit.md)."""
+    from xlreport.audit import feedback as letters
     from xlreport.audit.book import write_audit
     from xlreport.audit.gather import audit as gather
     from xlreport.io.files import check_target
@@ -442,6 +447,8 @@ def audit(paths: Sequence[PathLike], output: PathLike | None = None, roster: Pat
     if output is not None:
         output_path("audit", _path(output, "输出文件"), roster)
         check_target(output, force)  # refused before the long part, not after
+    if feedback is not None:
+        letters.prepare_folder(_path(feedback, "审查意见文件夹"))
     result = gather(names, roster=None if roster is None else _path(roster, "名单"), year=year,
                     previous_dirs=tuple(previous), output=None if output is None else os.fspath(output),
                     progress=progress)
@@ -454,8 +461,75 @@ def audit(paths: Sequence[PathLike], output: PathLike | None = None, roster: Pat
                              f"未生成审查结果；请同时给出本年度报告所在的文件夹（--previous-dir 只用于上年报告）", code="no-reports")
         raise InputError(f"读到的 {len(result['comparison_only'])} 个报告中没有 {year} 年度的，未生成审查结果；"
                          f"请核对审查年度（--year）", code="no-reports")
+    made = letters.named_letters(letters.reviews(result), signer) if feedback is not None else []
+    if feedback is not None:
+        letters.refuse_taken(made, feedback, force)  # before the workbook: all written or none
     written = write_audit(output, result, force=force) if output is not None else None
-    return Audited(result, None if written is None else Path(written))
+    sent = letters.write_letters(made, feedback, force) if feedback is not None else []
+    return Audited(result, None if written is None else Path(written), sent)
+
+
+def feedback_reviews(audited: Audited) -> list:
+    """The 审查意见 of an audit, one `audit.feedback.UnitReview` per reviewed unit (its agency,
+    year, files, verdict and findings with their places and what to do)."""
+    from xlreport.audit.feedback import reviews
+
+    if not isinstance(audited, Audited):
+        raise UsageError(f"audited 应是 audit() 的结果（Audited），而不是 {type(audited).__name__}")
+    return reviews(audited.result)
+
+
+def feedback_docx(audited: Audited, unit: str, signer: str | None = None) -> bytes:
+    """The 审查意见 letter (.docx bytes) of one reviewed unit of an audit, found by its name
+    (spaces, full-width letters and a place prefix do not matter). InputError when no reviewed
+    unit has that name."""
+    from xlreport.audit.feedback import feedback_docx as letter, find_review
+
+    return letter(find_review(feedback_reviews(audited), unit), signer)
+
+
+def feedback_zip(audited: Audited, signer: str | None = None, only_problems: bool = False) -> bytes:
+    """Every 审查意见 letter of an audit in one .zip (bytes; 「<机关>2024年政府信息公开工作年度报告审查意见.docx」
+    each); with `only_problems` only the units whose verdict is not 通过."""
+    from xlreport.audit.feedback import VERDICT_CLEAN, feedback_zip as pack
+
+    items = feedback_reviews(audited)
+    return pack([r for r in items if not only_problems or r.verdict != VERDICT_CLEAN], signer)
+
+
+@dataclass
+class Package:
+    """The publication package (`publish_package`): the zip's bytes, one entry per report given
+    (`report.package.PackageEntry`: the files it got, those missing and why) and where it was written."""
+
+    data: bytes
+    entries: list = field(default_factory=list)
+    path: Path | None = None
+
+
+def publish_package(reports: Sequence[ReportLike], year: int | None = None, out: PathLike | None = None,
+                    pdf: bool | None = None, force: bool = False) -> Package:
+    """The approved reports as the files the government site publishes, in one .zip: for each its
+    Word file, its self-contained web page and (where LibreOffice is installed; `pdf=True`
+    requires it, `pdf=False` leaves it out) its PDF, named 「<机关>2024年政府信息公开工作年度报告.docx」
+    etc., with 发布清单.txt naming what is missing and why (a report with errors, or not of
+    `year`, gets no files). Written atomically to `out` (.zip) when given."""
+    from xlreport.io.files import check_target, write_bytes_atomic
+    from xlreport.report.package import build_package
+
+    if isinstance(reports, (str, os.PathLike, Report)):
+        reports = [reports]
+    if not isinstance(reports, (list, tuple)):
+        raise UsageError(f"reports 应是报告或报告文件路径的列表，而不是 {type(reports).__name__}")
+    if year is not None and (isinstance(year, bool) or not isinstance(year, int)):
+        raise UsageError(f"报告年度应是整数年份，如 2024，而不是 {year!r}")
+    target = None
+    if out is not None:
+        target = output_path("publish", _path(out, "输出文件"), *(r for r in reports if not isinstance(r, Report)))
+        check_target(target, force)
+    data, entries = build_package([_report(r) for r in reports], year=year, pdf=pdf)
+    written = write_bytes_atomic(target, data, force) if target is not None else None
+    return Package(data, entries, None if written is None else Path(written))
 
 
 def bundle(output: PathLike, platform: str = "win_amd64", pythons: Sequence[str] | None = None,

@@ -133,6 +133,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--previous-dir", action="append", default=[], metavar="DIR",
                    help="上一年度报告所在的文件夹（只用于逐年对比，不列入汇总和合计）")
     p.add_argument("--json", action="store_true", help="同时把审查结果以 JSON 输出到屏幕（供程序使用）")
+    p.add_argument("--feedback", metavar="DIR", help="同时为每个被审查单位写一份审查意见（Word 文件）到该文件夹")
+    p.add_argument("--signer", metavar="名称", help="审查意见的落款（如 某县人民政府办公室）")
     p.add_argument("--force", action="store_true", help="覆盖已存在的文件")
 
     p = sub.add_parser("demo", help="用示例数据演示全过程")
@@ -384,14 +386,16 @@ def cmd_audit(args) -> int:
     from xlreport.audit.gather import as_json, counts_text
 
     _no_empty_names([*args.files, *args.previous_dir], "audit")
-    if not args.output and not args.json:
-        raise UsageError("命令用法有误：请用 -o 审查结果.xlsx 指定输出的工作簿（或加 --json 输出到屏幕）。"
-                         "请运行 xlreport audit --help 查看用法")
+    if not args.output and not args.json and not args.feedback:
+        raise UsageError("命令用法有误：请用 -o 审查结果.xlsx 指定输出的工作簿（或加 --json 输出到屏幕，"
+                         "或用 --feedback 文件夹 写审查意见）。请运行 xlreport audit --help 查看用法")
+    if args.signer is not None and not args.feedback:
+        raise UsageError("命令用法有误：--signer 是审查意见的落款，只和 --feedback 一起使用")
     show = sys.stderr.isatty()
     try:
         audited = api.audit(args.files, output=args.output, roster=args.roster, year=args.year,
                             previous_dirs=args.previous_dir, force=args.force,
-                            progress=progress_bar if show else None)
+                            progress=progress_bar if show else None, feedback=args.feedback, signer=args.signer)
     finally:
         if show:
             print(file=sys.stderr)
@@ -405,6 +409,8 @@ def cmd_audit(args) -> int:
                f"逐年对比 {len(result['pairs'])} 对；{len(result['not_read'])} 个文件未读取")
     if audited.path is not None:
         summary += f"。已生成审查结果：{shown(audited.path)}"
+    if args.feedback:
+        summary += f"。已写审查意见 {len(audited.feedback)} 份：{shown(args.feedback)}"
     print(summary, file=sys.stderr if args.json else sys.stdout)
     for item in result["not_read"]:
         print(f"  未读取：{item['file']}：{item['reason']}", file=sys.stderr)
