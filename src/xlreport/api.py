@@ -9,6 +9,8 @@ Each function does its job once here; the command line, the Excel button and
 functions, and the demo call these and only print. Nothing here prints: what a
 person must know is returned (`notices`), and what cannot be done raises an
 `XlreportError` (InputError, OutputError, …) with a Chinese message and a stable `code`.
+Over 500 lines: one short function per job of every shell, up to the reviewer's letters and
+the publication package; the work itself is in the modules they call.
 """
 
 from __future__ import annotations
