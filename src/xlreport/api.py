@@ -19,11 +19,14 @@ import os
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any, Callable, Sequence, Union, overload
+from typing import TYPE_CHECKING, Any, Callable, Sequence, Union, overload
 
 from xlreport.errors import InputError, MissingProgram, OutputError, UsageError, XlreportError, reason, shown
 from xlreport.model.report import CheckResult, Problem, Report, has_errors
 from xlreport.model.spec import ReportFormat
+
+if TYPE_CHECKING:
+    from xlreport.audit.results import AuditedReport, AuditResult, ReadFailure
 
 PathLike = Union[str, os.PathLike]
 ReportLike = Union[Report, PathLike]
@@ -92,6 +95,8 @@ class FileResult:
     error: str | None = None  # why the file could not be read (or checked)
     not_checked: bool = False  # a file of another kind, or a folder that cannot be opened
     error_code: str | None = None  # the stable code of that error (docs/api.md)
+    # the report as read (check_file; None in a batch's results, which cross process boundaries)
+    report: Report | None = field(default=None, repr=False, compare=False)
 
     @property
     def ok(self) -> bool:
@@ -147,7 +152,14 @@ def check_file(path: PathLike, previous: Report | None = None) -> FileResult:
     except Exception as exc:  # a bug must not stop a batch either; say which file
         return FileResult(file, report.fmt.version, error=shown(f"程序内部错误（{type(exc).__name__}: {exc}），"
                                                                 f"请把这个文件发给维护人员"))
-    return FileResult(file, report.fmt.version, result.problems, result.notices, list(report.notes))
+    return FileResult(file, report.fmt.version, result.problems, result.notices, list(report.notes), report=report)
+
+
+def _batch_file(path: str, previous: Report | None = None) -> FileResult:
+    """check_file for a batch: without the report (each result crosses process boundaries)."""
+    result = check_file(path, previous)
+    result.report = None
+    return result
 
 
 def not_checked(path: PathLike, why: str) -> FileResult:
@@ -172,7 +184,7 @@ def check_files(paths: Sequence[PathLike], previous: ReportLike | None = None,
     last = _report(previous, "上年报告") if previous is not None else None
     found = find_reports(names)
     to_check = [name for name, why in found.entries if why is None]
-    checked = iter(run_many(partial(check_file, previous=last), to_check, progress))
+    checked = iter(run_many(partial(_batch_file, previous=last), to_check, progress))
     results = [not_checked(name, why) if why else next(checked) for name, why in found.entries]
     return BatchResult(results, found.ignored)
 
@@ -412,20 +424,39 @@ def copy_template(path: PathLike, force: bool = False) -> Written:
 
 @dataclass
 class Audited:
-    """What `audit` read and found (`result`: the content of the audit workbook, as
-    `xlreport audit --json` prints it through `audit.gather.as_json`), the workbook written
-    and the 审查意见 letters written (`feedback`)."""
+    """What `audit` read and found (`result`: the content of the audit workbook, an
+    `audit.results.AuditResult`; `result.to_dict()` is what `xlreport audit --json` prints),
+    the workbook written and the 审查意见 letters written (`feedback`)."""
 
-    result: dict[str, Any]
+    result: AuditResult
     path: Path | None = None
     feedback: list[Path] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         """No error in the reports under review and every file read (exit code 0)."""
-        from xlreport.audit.gather import exit_code
+        return self.result.exit_code == 0
 
-        return exit_code(self.result) == 0
+
+def _audit_file(path: str) -> AuditedReport | ReadFailure:
+    """One file of the audit (in a worker process): read and checked by check_file, then
+    the audit's record of it (its key figures and numbers)."""
+    from xlreport.audit.gather import audited
+    from xlreport.audit.results import ReadFailure
+
+    result = check_file(path)
+    if result.error is not None or result.report is None:
+        return ReadFailure(result.file, result.error or "", result.error_code)
+    try:
+        return audited(result.file, result.report, result.problems)
+    except Exception as exc:  # a bug must not stop the batch; say which file
+        return ReadFailure(result.file, shown(f"程序内部错误（{type(exc).__name__}: {exc}），请把这个文件发给维护人员"))
+
+
+def _run_audit(files: list[str], progress: Callable[[int, int], None] | None) -> list[AuditedReport | ReadFailure]:
+    from xlreport.batch import run_many
+
+    return run_many(_audit_file, files, progress)
 
 
 def audit(paths: Sequence[PathLike], output: PathLike | None = None, roster: PathLike | None = None,
@@ -451,17 +482,17 @@ def audit(paths: Sequence[PathLike], output: PathLike | None = None, roster: Pat
         check_target(output, force)  # refused before the long part, not after
     if feedback is not None:
         letters.prepare_folder(_path(feedback, "审查意见文件夹"))
-    result = gather(names, roster=None if roster is None else _path(roster, "名单"), year=year,
+    result = gather(names, _run_audit, roster=None if roster is None else _path(roster, "名单"), year=year,
                     previous_dirs=tuple(previous), output=None if output is None else os.fspath(output),
                     progress=progress)
-    if not result["reports"] and not result["comparison_only"]:
-        reasons = "；".join(f"{item['file']}：{item['reason']}" for item in result["not_read"][:3])
+    if not result.reports and not result.comparison_only:
+        reasons = "；".join(f"{item.file}：{item.reason}" for item in result.not_read[:3])
         raise InputError(f"没有读到任何报告，未生成审查结果（{reasons}）", code="no-reports")
-    if not result["reports"]:
+    if not result.reports:
         if year is None:
-            raise InputError(f"读到的 {len(result['comparison_only'])} 个报告都在上年报告的文件夹中（只用于逐年对比），"
+            raise InputError(f"读到的 {len(result.comparison_only)} 个报告都在上年报告的文件夹中（只用于逐年对比），"
                              f"未生成审查结果；请同时给出本年度报告所在的文件夹（--previous-dir 只用于上年报告）", code="no-reports")
-        raise InputError(f"读到的 {len(result['comparison_only'])} 个报告中没有 {year} 年度的，未生成审查结果；"
+        raise InputError(f"读到的 {len(result.comparison_only)} 个报告中没有 {year} 年度的，未生成审查结果；"
                          f"请核对审查年度（--year）", code="no-reports")
     made = letters.named_letters(letters.reviews(result), signer) if feedback is not None else []
     if feedback is not None:

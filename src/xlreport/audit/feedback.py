@@ -22,14 +22,15 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Iterable
 
+from xlreport.audit.names import match_names, name_key
+from xlreport.audit.results import VERDICT_CLEAN, VERDICT_ERRORS, VERDICT_WARNINGS, AuditedReport, AuditResult, PlacedProblem
 from xlreport.errors import OutputError
 from xlreport.io.files import check_target, safe_file_name, write_bytes_atomic
 
 __all__ = ["Finding", "UnitReview", "reviews", "feedback_docx", "feedback_name", "feedback_zip", "named_letters", "write_letters"]
 
-VERDICT_ERRORS, VERDICT_WARNINGS, VERDICT_CLEAN = "未通过", "有警告", "通过"
 UNKNOWN_AGENCY = "未能识别机关"
 
 
@@ -97,10 +98,10 @@ def action_words(rule: str, severity: str, message: str = "") -> str:
     return f"{need}{step}"
 
 
-def finding(problem: dict[str, Any], file: str = "") -> Finding:
-    """A Finding from a problem of the audit (`rule`, `severity`, `where`, `message`)."""
-    return Finding(problem["severity"], problem["rule"], place_words(problem.get("where") or ""),
-                   problem["message"], action_words(problem["rule"], problem["severity"], problem["message"]), file)
+def finding(problem: PlacedProblem, file: str = "") -> Finding:
+    """A Finding from a problem of the audit (with its place)."""
+    return Finding(problem.severity, problem.rule, place_words(problem.where), problem.message,
+                   action_words(problem.rule, problem.severity, problem.message), file)
 
 
 def _worst(verdicts: Iterable[str]) -> str:
@@ -108,31 +109,28 @@ def _worst(verdicts: Iterable[str]) -> str:
     return next((v for v in (VERDICT_ERRORS, VERDICT_WARNINGS) if v in found), VERDICT_CLEAN)
 
 
-def reviews(result: dict[str, Any]) -> list[UnitReview]:
+def reviews(result: AuditResult) -> list[UnitReview]:
     """One UnitReview per reviewed unit of an audit (the reports of the year under review;
     several reports of one unit and year make one letter; a report whose agency was not
     found is a letter of its own, named after its file)."""
-    from xlreport.audit.gather import name_key
-
-    groups: dict[tuple, list[dict[str, Any]]] = {}
-    for r in result["reports"]:
-        key = (name_key(r["agency"]), r.get("year")) if r.get("agency") else ("", r["file"])
+    groups: dict[tuple, list[AuditedReport]] = {}
+    for r in result.reports:
+        key = (name_key(r.agency), r.year) if r.agency else ("", r.file)
         groups.setdefault(key, []).append(r)
     out = []
     for members in groups.values():
         several = len(members) > 1
         out.append(UnitReview(
-            agency=members[0].get("agency"), year=members[0].get("year"), files=[r["file"] for r in members],
-            verdict=_worst(r["verdict"] for r in members),
-            findings=[finding(p, r["file"] if several else "") for r in members for p in r["problems"]],
-            previous_files=[r["previous_file"] for r in members if r.get("previous_file")]))
+            agency=members[0].agency, year=members[0].year, files=[r.file for r in members],
+            verdict=_worst(r.verdict for r in members),
+            findings=[finding(p, r.file if several else "") for r in members for p in r.problems],
+            previous_files=[r.previous_file for r in members if r.previous_file]))
     return out
 
 
 def find_review(items: list[UnitReview], unit: str) -> UnitReview:
     """The review of `unit`, matched as the roster is (spaces, full-width letters, 政府/人民政府
     and a place prefix do not matter). InputError when none or several fit."""
-    from xlreport.audit.gather import match_names
     from xlreport.errors import InputError
 
     named = [r for r in items if r.agency]

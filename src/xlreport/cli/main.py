@@ -383,8 +383,6 @@ def cmd_bundle(args) -> int:
 
 
 def cmd_audit(args) -> int:
-    from xlreport.audit.gather import as_json, counts_text
-
     _no_empty_names([*args.files, *args.previous_dir], "audit")
     if not args.output and not args.json and not args.feedback:
         raise UsageError("命令用法有误：请用 -o 审查结果.xlsx 指定输出的工作簿（或加 --json 输出到屏幕，"
@@ -401,24 +399,21 @@ def cmd_audit(args) -> int:
             print(file=sys.stderr)
     result = audited.result
     if args.json:
-        print(json.dumps(as_json(result), ensure_ascii=False, indent=1, allow_nan=False))
-    reports = result["reports"]
-    year = f" {result['year']} 年度" if result["year"] else ""
-    others = f"另有 {len(result['comparison_only'])} 个报告只用于逐年对比；" if result["comparison_only"] else ""
-    summary = (f"审查{year}的报告 {counts_text(reports)}；{others}"
-               f"逐年对比 {len(result['pairs'])} 对；{len(result['not_read'])} 个文件未读取")
+        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=1, allow_nan=False))
+    year = f" {result.year} 年度" if result.year else ""
+    others = f"另有 {len(result.comparison_only)} 个报告只用于逐年对比；" if result.comparison_only else ""
+    summary = (f"审查{year}的报告 {result.counts_text()}；{others}"
+               f"逐年对比 {len(result.pairs)} 对；{len(result.not_read)} 个文件未读取")
     if audited.path is not None:
         summary += f"。已生成审查结果：{shown(audited.path)}"
     if args.feedback:
         summary += f"。已写审查意见 {len(audited.feedback)} 份：{shown(args.feedback)}"
     print(summary, file=sys.stderr if args.json else sys.stdout)
-    for item in result["not_read"]:
-        print(f"  未读取：{item['file']}：{item['reason']}", file=sys.stderr)
-    for item in result["skipped"]:
-        print(f"  不读取：{item['file']}：{item['reason']}", file=sys.stderr)
-    from xlreport.audit.gather import exit_code
-
-    return exit_code(result)
+    for item in result.not_read:
+        print(f"  未读取：{item.file}：{item.reason}", file=sys.stderr)
+    for skip in result.skipped:
+        print(f"  不读取：{skip.file}：{skip.reason}", file=sys.stderr)
+    return result.exit_code
 
 
 def cmd_demo(args) -> int:
