@@ -18,6 +18,8 @@ from xlreport.audit.results import (
     VERDICT_ERRORS,
     VERDICT_UNREADABLE,
     VERDICT_WARNINGS,
+    UNKNOWN_AGENCY,
+    AuditedReport,
     AuditResult,
     Tally,
 )
@@ -143,6 +145,9 @@ def cover(ws, styles: Styles, result: AuditResult) -> None:
         ("逐年对比", f"{len(pairs)} 对（同一机关相邻两年的报告，自动按机关名称配对）"),
         ("未读取的文件", f"{len(result.not_read)} 个（见下表）" if result.not_read else "无"),
     ]
+    if result.not_reports:
+        lines.append(("不是报告的文件", f"{len(result.not_reports)} 个（文件夹中的文本文件等，读取后不像年度报告，"
+                                      f"见下表；不影响审查结论）"))
     if result.comparison_only:
         lines.append(("只用于对比的报告", f"{len(result.comparison_only)} 个（其他年度或上年度文件夹中的报告）"))
     if result.skipped:
@@ -153,8 +158,10 @@ def cover(ws, styles: Styles, result: AuditResult) -> None:
         lines.append(("按约定不读取", f"{result.ignored} 个（Office 锁定文件 ~$*、隐藏文件、Thumbs.db、desktop.ini）"))
     if result.roster is not None:
         missing = sum(1 for x in result.roster.rows if x.kind == "未报送")
+        unnamed = sum(1 for x in result.roster.rows if x.kind == UNKNOWN_AGENCY)
         lines.append(("名单", f"{result.roster.file}：{result.roster.units} 个单位，"
-                             f"{result.roster_year} 年度未报送 {missing} 个（见“未报送”）"))
+                             f"{result.roster_year} 年度未报送 {missing} 个（见“未报送”）"
+                             + (f"；另有 {unnamed} 个报告{UNKNOWN_AGENCY}名称" if unnamed else "")))
     lines += [
         ("汇总", "每个报告一行：结论、错误和警告数、主要数字；可筛选、排序，行按结论着色（红：未通过，橙：有警告，绿：通过）"),
         ("问题清单", "每个问题一行：机关、规则、级别、位置（工作簿为工作表!单元格，已发布的报告为页、表、行）、应为、实际、说明"),
@@ -178,6 +185,16 @@ def cover(ws, styles: Styles, result: AuditResult) -> None:
             row += 1
             put(ws, row, 0, item.file, styles.cell(VERDICT_UNREADABLE))
             put(ws, row, 1, item.reason, styles.cell(VERDICT_UNREADABLE, wrap=True))
+        row += 2
+    if result.not_reports:
+        ws.write_string(row, 0, "不是报告的文件（文件夹中的文本文件、保存网页时附带的文件等，已读取，不列入审查）",
+                        f.table_status)
+        row += 1
+        header(ws, styles, row, [("文件", 24), ("原因", 110)])
+        for item in result.not_reports:
+            row += 1
+            put(ws, row, 0, item.file, f.cell)
+            put(ws, row, 1, item.reason, f.cell)
         row += 2
     if result.comparison_only:
         ws.write_string(row, 0, "只用于逐年对比的报告（其他年度或上年度文件夹中的，不列入汇总、问题清单和合计）", f.table_status)
@@ -215,9 +232,19 @@ def summary_columns() -> tuple[list[tuple[str, float]], list[str]]:
     for name, label in FIGURES:
         columns.append((label, 10 if name not in SHARES else 9))
         kinds.append("share" if name in SHARES else "money" if name == "fee" else "number")
-    columns += [("文件", 30), ("上年报告（逐年对比）", 24), ("说明", 30)]
-    kinds += ["text", "text", "text"]
+    columns += [("文件", 30), ("上年报告（逐年对比）", 24), ("说明", 30), *((label, 16) for label in CONTACT_COLUMNS)]
+    kinds += ["text", "text", "text", *(["text"] * len(CONTACT_COLUMNS))]
     return columns, kinds
+
+
+CONTACT_COLUMNS = ("联系机构", "联系电话", "电子邮箱", "通讯地址")
+
+
+def contact_values(r: AuditedReport) -> list[str | None]:
+    """The unit's contact details as the 汇总 columns of CONTACT_COLUMNS (address with its postcode)."""
+    c = r.contact
+    address = "，".join(x for x in (c.get("address"), f"邮编 {c['postcode']}" if c.get("postcode") else None) if x)
+    return [c.get("office"), c.get("phone"), c.get("email"), address or None]
 
 
 def summary(ws, styles: Styles, result: AuditResult) -> None:
@@ -230,14 +257,14 @@ def summary(ws, styles: Styles, result: AuditResult) -> None:
                         + ([f"从已发布的报告读入，{len(r.notes)} 条读入说明"] if r.notes else []))
         comments.append(figure_notes)
         tally = r.tally
-        rows.append((tally.verdict, [r.agency or "（未填写机关）", r.year, r.format, tally.verdict, tally.errors,
+        rows.append((tally.verdict, [r.agency or UNKNOWN_AGENCY, r.year, r.format, tally.verdict, tally.errors,
                                      tally.warnings, *(r.figures.get(name) for name, _ in FIGURES), r.file,
-                                     r.previous_file, note]))
+                                     r.previous_file, note, *contact_values(r)]))
     for item in result.not_read:
         rows.append((VERDICT_UNREADABLE, [None, None, None, VERDICT_UNREADABLE, None, None,
                                           *([None] * len(FIGURES)), item.file, None, item.reason]))
     listing(ws, styles, columns, rows, kinds=kinds)
-    first_figure = len(columns) - len(FIGURES) - 3
+    first_figure = 6  # after 机关 年度 格式 结论 错误 警告
     for row, figure_notes in enumerate(comments, start=1):
         for c, (name, _) in enumerate(FIGURES, start=first_figure):
             if name in figure_notes:
@@ -294,7 +321,7 @@ def years(ws, styles: Styles, result: AuditResult) -> None:
         for name, both in notes.items():
             for text, label in ((both.last, "上年"), (both.this, "本年")):
                 if text:
-                    detail += f"\n注意：{label}{FIGURE_LABELS[name]}{text}（表中照印出的数字列出）"
+                    detail += f"\n注意：{label}“{FIGURE_LABELS[name]}”：{text}（表中照印出的数字列出）"
         agency = p.agency if not p.by_variant else f"{p.agency}（上年：{p.last_agency}）"
         values = [agency, p.last_year, p.year, verdict, detail, p.file, p.last_file]
         for name in COMPARED:
@@ -328,7 +355,7 @@ def _round(value: float) -> float:
 def roster(ws, styles: Styles, result: AuditResult) -> None:
     columns = [("类别", 12), ("名单中的单位", 34), ("报告中的机关", 34), ("文件", 40), ("说明", 50)]
     verdicts = {"未报送": VERDICT_ERRORS, "名单外": VERDICT_WARNINGS, "名称不一致": VERDICT_WARNINGS,
-                "多份报告": VERDICT_WARNINGS}
+                "多份报告": VERDICT_WARNINGS, UNKNOWN_AGENCY: VERDICT_WARNINGS}
     rows = [(verdicts[x.kind], [x.kind, x.unit, x.agency, x.file, x.note])
             for x in (result.roster.rows if result.roster else [])]
     end = listing(ws, styles, columns, rows)

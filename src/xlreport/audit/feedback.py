@@ -25,13 +25,20 @@ from pathlib import Path
 from typing import Iterable
 
 from xlreport.audit.names import match_names, name_key
-from xlreport.audit.results import VERDICT_CLEAN, VERDICT_ERRORS, VERDICT_WARNINGS, AuditedReport, AuditResult, PlacedProblem
+from xlreport.audit.results import (
+    UNKNOWN_AGENCY,
+    VERDICT_CLEAN,
+    VERDICT_ERRORS,
+    VERDICT_WARNINGS,
+    AuditedReport,
+    AuditResult,
+    PlacedProblem,
+)
 from xlreport.errors import OutputError
 from xlreport.io.files import check_target, safe_file_name, write_bytes_atomic
 
 __all__ = ["Finding", "UnitReview", "reviews", "feedback_docx", "feedback_name", "feedback_zip", "named_letters", "write_letters"]
 
-UNKNOWN_AGENCY = "未能识别机关"
 
 
 @dataclass

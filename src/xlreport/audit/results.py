@@ -17,8 +17,10 @@ from xlreport.io.jsonfile import _plain
 from xlreport.model.report import Problem
 
 VERDICT_ERRORS, VERDICT_WARNINGS, VERDICT_CLEAN, VERDICT_UNREADABLE = "未通过", "有警告", "通过", "无法读取"
+UNKNOWN_AGENCY = "未能识别机关"  # a report whose agency's name was not found (importer: 未能识别机关名称)
 
 Number = float | int | None
+CONTACT = ("office", "address", "postcode", "phone", "email")  # the cover's contact keys, meta.<key>
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,12 @@ class AuditedReport:
         return Tally.of(self.problems)
 
     @property
+    def contact(self) -> dict[str, str]:
+        """The unit's contact details from the cover (联系机构, 地址, 邮编, 电话, 邮箱), as filled."""
+        return {key: str(self.data[f"meta.{key}"]).strip() for key in CONTACT
+                if isinstance(self.data.get(f"meta.{key}"), (str, int)) and str(self.data[f"meta.{key}"]).strip()}
+
+    @property
     def errors(self) -> int:
         return self.tally.errors
 
@@ -96,7 +104,7 @@ class AuditedReport:
             "problems": [p.to_dict() for p in self.problems], "figures": dict(self.figures),
             "figure_notes": dict(self.figure_notes), "notes": list(self.notes),
             "errors": tally.errors, "warnings": tally.warnings, "verdict": tally.verdict,
-            "comparison_only": self.comparison_only}
+            "comparison_only": self.comparison_only, "contact": self.contact}
         if self.previous_file is not None:
             out["previous_file"] = self.previous_file
         return out
@@ -279,6 +287,7 @@ class AuditResult:
     duplicates: list[Duplicate]
     roster: Roster | None
     totals: list[Total]
+    not_reports: list[NotRead] = field(default_factory=list)  # files found in folders, read, not reports (no exit 2)
 
     @property
     def roster_year(self) -> int | None:
@@ -309,7 +318,8 @@ class AuditResult:
             "inputs": list(self.inputs), "previous_dirs": list(self.previous_dirs), "year": self.year,
             "year_given": self.year_given, "roster_year": self.roster_year,
             "reports": [r.to_dict() for r in self.reports], "comparison_only": list(self.comparison_only),
-            "not_read": [n.to_dict() for n in self.not_read], "ignored": self.ignored,
+            "not_read": [n.to_dict() for n in self.not_read], "not_reports": [n.to_dict() for n in self.not_reports],
+            "ignored": self.ignored,
             "skipped": [s.to_dict() for s in self.skipped], "pairs": [p.to_dict() for p in self.pairs],
             "pair_notes": list(self.pair_notes), "duplicates": [d.to_dict() for d in self.duplicates],
             "roster": None if self.roster is None else self.roster.to_dict(),

@@ -403,7 +403,8 @@ def cmd_audit(args) -> int:
     year = f" {result.year} 年度" if result.year else ""
     others = f"另有 {len(result.comparison_only)} 个报告只用于逐年对比；" if result.comparison_only else ""
     summary = (f"审查{year}的报告 {result.counts_text()}；{others}"
-               f"逐年对比 {len(result.pairs)} 对；{len(result.not_read)} 个文件未读取")
+               f"逐年对比 {len(result.pairs)} 对；{len(result.not_read)} 个文件未读取"
+               + (f"；{len(result.not_reports)} 个文件不是报告" if result.not_reports else ""))
     if audited.path is not None:
         summary += f"。已生成审查结果：{shown(audited.path)}"
     if args.feedback:
@@ -411,6 +412,8 @@ def cmd_audit(args) -> int:
     print(summary, file=sys.stderr if args.json else sys.stdout)
     for item in result.not_read:
         print(f"  未读取：{item.file}：{item.reason}", file=sys.stderr)
+    for item in result.not_reports:
+        print(f"  不是报告：{item.file}：{item.reason}", file=sys.stderr)
     for skip in result.skipped:
         print(f"  不读取：{skip.file}：{skip.reason}", file=sys.stderr)
     return result.exit_code
