@@ -65,7 +65,7 @@ def test_folder_of_data_files(json_folder, tmp_path, capsys):
     code, stdout, _ = run(["audit", json_folder, "-o", out23, "--year", "2023"], capsys)
     assert code == 1  # Hongze 2023 has errors
     book, book23 = sheets(out), sheets(out23)
-    assert list(book) == ["说明", "汇总", "问题清单", "逐年对比", "合计"]
+    assert list(book) == ["说明", "汇总", "问题清单", "逐年对比", "历年", "合计"]
     summary = table(book["汇总"]) + table(book23["汇总"])
     assert sorted((r["机关"], r["年度"]) for r in summary) == sorted(
         (load_report(json_folder / n).data["meta.agency"], int(n[:4])) for n in names(".json"))

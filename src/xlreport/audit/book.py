@@ -38,7 +38,7 @@ from xlreport.workbook.styles import (
     Formats,
 )
 
-SHEETS = ("说明", "汇总", "问题清单", "逐年对比", "未报送", "合计")
+SHEETS = ("说明", "汇总", "问题清单", "逐年对比", "历年", "未报送", "合计")
 SEVERITY = {"error": "错误", "warning": "警告"}
 FILLS = {VERDICT_ERRORS: (BAD_FILL, BAD_FONT), VERDICT_WARNINGS: (WARN_FILL, WARN_FONT),
          VERDICT_CLEAN: (GOOD_FILL, GOOD_FONT), VERDICT_UNREADABLE: (DERIVED_FILL, "#000000"), None: (None, None)}
@@ -81,6 +81,7 @@ def write_audit(path: str | os.PathLike, result: AuditResult, force: bool = Fals
         summary(wb.add_worksheet("汇总"), styles, result)
         problems(wb.add_worksheet("问题清单"), styles, result)
         years(wb.add_worksheet("逐年对比"), styles, result)
+        series(wb.add_worksheet("历年"), styles, result)
         if result.roster is not None:
             roster(wb.add_worksheet("未报送"), styles, result)
         totals(wb.add_worksheet("合计"), styles, result)
@@ -166,6 +167,8 @@ def cover(ws, styles: Styles, result: AuditResult) -> None:
         ("汇总", "每个报告一行：结论、错误和警告数、主要数字；可筛选、排序，行按结论着色（红：未通过，橙：有警告，绿：通过）"),
         ("问题清单", "每个问题一行：机关、规则、级别、位置（工作簿为工作表!单元格，已发布的报告为页、表、行）、应为、实际、说明"),
         ("逐年对比", "同一机关相邻两年的主要数字并列及变化；跨年度校验（上年结转、现行有效件数、内容雷同）的结果"),
+        ("历年", "读到的每个报告按单位和年度排列（含只用于对比的往年报告；单位按逐年对比配对，改过名称的也在一起），"
+               "筛选“单位”即可看到一个单位的全部年度"),
         ("合计", "同一年度全部报告逐项相加（按格式版本；同一机关同一年度只计一份），并对合计数运行同样的校验"),
         ("数字说明", "印出的总计与其各项之和不符时，汇总和逐年对比中照印出的数字列出，在单元格批注和“说明”列中注明各项合计"),
         ("内容雷同", "规则 text-repeated：去掉格式标题、自动生成的句子和套话、数字记作 #，本年某部分文字的五字片段有 80% "
@@ -350,6 +353,22 @@ def years(ws, styles: Styles, result: AuditResult) -> None:
 
 def _round(value: float) -> float:
     return round(value, 6) if isinstance(value, float) else value
+
+
+def series(ws, styles: Styles, result: AuditResult) -> None:
+    """历年: every report read, by unit and year (a unit's whole series; filter on 单位)."""
+    columns = [("单位", 28), ("年度", 7), ("报告中的机关", 28), ("审查", 10), ("结论", 9), ("错误", 6), ("警告", 6),
+               *((FIGURE_LABELS[name], 10) for name in COMPARED), ("文件", 36)]
+    kinds = ["text", "year", "text", "code", "code", "int", "int", *(["number"] * len(COMPARED)), "text"]
+    rows = [(e.verdict, [e.unit, e.year, e.agency or UNKNOWN_AGENCY, "本次审查" if e.under_review else "只用于对比",
+                         e.verdict, e.errors, e.warnings, *(e.figures.get(name) for name in COMPARED), e.file])
+            for e in result.series]
+    listing(ws, styles, columns, rows, kinds=kinds)
+    ws.set_row(0, 32)
+    ws.set_paper(A3)
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(0)
 
 
 def roster(ws, styles: Styles, result: AuditResult) -> None:

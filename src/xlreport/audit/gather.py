@@ -28,6 +28,7 @@ from typing import Any, Callable, Sequence
 from xlreport.audit.figures import COMPARED, Number, figure_notes, key_figures
 from xlreport.audit.names import match_names, name_key
 from xlreport.audit.results import (
+    UNKNOWN_AGENCY,
     AuditedReport,
     AuditResult,
     Duplicate,
@@ -36,6 +37,7 @@ from xlreport.audit.results import (
     PlacedProblem,
     ReadFailure,
     Roster,
+    SeriesEntry,
     Side,
     Skipped,
     Total,
@@ -386,6 +388,7 @@ def assemble(records: list[AuditedReport], not_read: list[NotRead], names: list[
     reviewed = [r for r in records if not r.comparison_only]
     pair_list, pair_notes = pair_reports(records)
     pairs = [pair(this, last, variant) for this, last, variant in pair_list if not this.comparison_only]
+    series = unit_series(records, [(this, last) for this, last, _ in pair_list])
     counted, duplicates = one_per_agency(reviewed)
     reviewed.sort(key=lambda r: (-(r.year or 0), name_key(r.agency or ""), r.file))
     now = _dt.datetime.now().astimezone()
@@ -398,4 +401,38 @@ def assemble(records: list[AuditedReport], not_read: list[NotRead], names: list[
         skipped=skipped or [], pairs=pairs, pair_notes=pair_notes, duplicates=duplicates,
         roster=None if roster is None else Roster(shown(roster_file or ""), len(roster),
                                                   roster_rows(roster, reviewed, review_year)),
-        totals=totals(counted))
+        totals=totals(counted), series=series)
+
+
+def unit_series(records: list[AuditedReport], links: list[tuple[AuditedReport, AuditedReport]]) -> list[SeriesEntry]:
+    """Every report read, grouped into units through the pairs (this year's report and last
+    year's of one agency are one unit, whatever their names) and named after the latest
+    report's agency; sorted by unit and year. A report without an agency is a unit of its own."""
+    parent = list(range(len(records)))
+    index = {id(r): i for i, r in enumerate(records)}
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for this, last in links:
+        parent[root(index[id(this)])] = root(index[id(last)])
+    for i, r in enumerate(records):  # the same name in other years (not consecutive) is the same unit too
+        for j in range(i):
+            if r.agency and records[j].agency and name_key(r.agency) == name_key(records[j].agency or ""):
+                parent[root(i)] = root(j)
+                break
+    groups: dict[int, list[AuditedReport]] = {}
+    for i, r in enumerate(records):
+        groups.setdefault(root(i), []).append(r)
+    out = []
+    for members in groups.values():
+        members.sort(key=lambda r: (r.year or 0, r.file))
+        named = [r for r in members if r.agency]
+        unit = named[-1].agency if named else f"{UNKNOWN_AGENCY}（{members[0].file}）"
+        out += [SeriesEntry(unit or "", r.year, r.agency, r.file, r.format, r.verdict, r.errors, r.warnings,
+                            dict(r.figures), not r.comparison_only) for r in members]
+    out.sort(key=lambda e: (name_key(e.unit), e.year or 0, e.file))
+    return out

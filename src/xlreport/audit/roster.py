@@ -143,10 +143,10 @@ def unit_in_file_name(units: list[str], path: str) -> int | None:
     """The one roster unit (index in `units`) whose name — or, without its place prefix, the
     rest of it down to a place (「淮安市洪泽区人民政府」 → 「洪泽区人民政府」) — is in the file's name
     (「洪泽区人民政府2024年报.pdf」); None when none or several fit."""
-    stem = name_key(Path(path).stem)
+    stem = variant_key(Path(path).stem)
     fits = []
     for i, unit in enumerate(units):
-        key = name_key(unit)
+        key = variant_key(unit)
         forms = {key, *(key[k + 1:] for k, c in enumerate(key) if c in PLACE_ENDS
                         and any(d in PLACE_ENDS for d in key[k + 1:]))}
         found = [f for f in forms if len(f) >= 3 and f in stem]

@@ -135,6 +135,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="同时把审查结果以 JSON 输出到屏幕（供程序使用）")
     p.add_argument("--feedback", metavar="DIR", help="同时为每个被审查单位写一份审查意见（Word 文件）到该文件夹")
     p.add_argument("--signer", metavar="名称", help="审查意见的落款（如 某县人民政府办公室）")
+    p.add_argument("--unit", metavar="单位", help="在屏幕上列出该单位读到的全部年度（结论、错误、警告和主要数字）")
     p.add_argument("--force", action="store_true", help="覆盖已存在的文件")
 
     p = sub.add_parser("demo", help="用示例数据演示全过程")
@@ -410,6 +411,8 @@ def cmd_audit(args) -> int:
     if args.feedback:
         summary += f"。已写审查意见 {len(audited.feedback)} 份：{shown(args.feedback)}"
     print(summary, file=sys.stderr if args.json else sys.stdout)
+    if args.unit is not None:
+        print_series(result, args.unit, sys.stderr if args.json else sys.stdout)
     for item in result.not_read:
         print(f"  未读取：{item.file}：{item.reason}", file=sys.stderr)
     for item in result.not_reports:
@@ -417,6 +420,25 @@ def cmd_audit(args) -> int:
     for skip in result.skipped:
         print(f"  不读取：{skip.file}：{skip.reason}", file=sys.stderr)
     return result.exit_code
+
+
+def print_series(result, unit: str, out) -> None:
+    """`audit --unit NAME`: the unit's whole series, one line a year (to stdout; with --json to stderr)."""
+    from xlreport.audit.book import FIGURE_LABELS
+    from xlreport.audit.figures import COMPARED
+    from xlreport.model.report import number_text
+
+    entries = result.series_of(unit)
+    if not entries:
+        print(f"读到的报告中没有“{shown(unit)}”的报告（或有多个单位与之对应），请核对单位名称", file=sys.stderr)
+        return
+    print(f"{entries[0].unit} 历年（{len(entries)} 份报告）：", file=out)
+    for e in entries:
+        figures = "，".join(f"{FIGURE_LABELS[k]} {number_text(e.figures[k])}" for k in COMPARED
+                           if e.figures.get(k) is not None)
+        review = "" if e.under_review else "（只用于对比）"
+        print(f"  {e.year or '年度未知'} 年{review}：{e.verdict}，错误 {e.errors}，警告 {e.warnings}；{figures}；{e.file}",
+              file=out)
 
 
 def cmd_demo(args) -> int:
