@@ -419,11 +419,12 @@ def unit_series(records: list[AuditedReport], links: list[tuple[AuditedReport, A
 
     for this, last in links:
         parent[root(index[id(this)])] = root(index[id(last)])
+    first: dict[str, int] = {}
     for i, r in enumerate(records):  # the same name in other years (not consecutive) is the same unit too
-        for j in range(i):
-            if r.agency and records[j].agency and name_key(r.agency) == name_key(records[j].agency or ""):
+        if r.agency:
+            j = first.setdefault(name_key(r.agency), i)
+            if j != i:
                 parent[root(i)] = root(j)
-                break
     groups: dict[int, list[AuditedReport]] = {}
     for i, r in enumerate(records):
         groups.setdefault(root(i), []).append(r)
