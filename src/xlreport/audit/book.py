@@ -272,6 +272,11 @@ def summary(ws, styles: Styles, result: AuditResult) -> None:
         for c, (name, _) in enumerate(FIGURES, start=first_figure):
             if name in figure_notes:
                 ws.write_comment(row, c, f"{FIGURE_LABELS[name]}：{figure_notes[name]}（此处照印出的数字列出）")
+    wide_list(ws)
+
+
+def wide_list(ws) -> None:
+    """A wide list prints on A3 landscape, one page wide, its header on every page."""
     ws.set_row(0, 32)
     ws.set_paper(A3)
     ws.set_landscape()
@@ -364,11 +369,7 @@ def series(ws, styles: Styles, result: AuditResult) -> None:
                          e.verdict, e.errors, e.warnings, *(e.figures.get(name) for name in COMPARED), e.file])
             for e in result.series]
     listing(ws, styles, columns, rows, kinds=kinds)
-    ws.set_row(0, 32)
-    ws.set_paper(A3)
-    ws.set_landscape()
-    ws.fit_to_pages(1, 0)
-    ws.repeat_rows(0)
+    wide_list(ws)
 
 
 def roster(ws, styles: Styles, result: AuditResult) -> None:
