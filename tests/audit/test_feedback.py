@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import zipfile
 
 import pytest
@@ -106,6 +107,15 @@ def test_command_writes_letters_and_refuses_to_overwrite(folder, tmp_path, capsy
     assert not out.exists()  # refused before the workbook too: all or nothing
     assert main(["audit", str(folder), "-o", str(out), "--feedback", str(letters), "--force"]) == 1
     assert out.exists() and (letters / names[0]).read_bytes() != before  # rewritten (its date and time)
+
+
+def test_letters_in_the_audited_folder_are_not_read_as_reports(folder, capsys):
+    letters = folder / "审查意见"
+    assert main(["audit", str(folder), "--feedback", str(letters)]) == 1
+    capsys.readouterr()
+    assert main(["audit", str(folder), "--json", "--feedback", str(letters), "--force"]) == 1  # not 2
+    skipped = json.loads(capsys.readouterr().out)["skipped"]
+    assert len(skipped) == 2 and all("审查意见" in s["reason"] for s in skipped)
 
 
 def test_feedback_folder_that_is_a_file_is_refused_before_reading(folder, tmp_path, capsys):

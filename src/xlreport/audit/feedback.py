@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Iterable
 
 from xlreport.audit.names import match_names, name_key
+from xlreport.audit.roster import AUDIT_MARKER
 from xlreport.audit.results import (
     UNKNOWN_AGENCY,
     VERDICT_CLEAN,
@@ -228,7 +229,8 @@ def feedback_docx(review: UnitReview, signer: str | None = None, day: _dt.date |
     props = doc.core_properties
     props.title = _clean(f"关于{report_title}的审查意见")[:250]
     props.author = props.last_modified_by = _clean(signer or "")[:250]
-    props.comments = props.keywords = props.subject = props.category = ""
+    props.comments = props.subject = props.category = ""
+    props.keywords = AUDIT_MARKER  # never read as a report by a later audit of the same folder
     now = _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0, tzinfo=None)
     props.created = props.modified = now
     props.revision = 1

@@ -259,10 +259,11 @@ def audit(names: list[str], run: Runner, roster: str | None = None, year: int | 
     if output:
         entries = [e for e in entries if not (os.path.isfile(e[0]) and same_file(e[0], output))]
     skipped = []
-    for e in [e for e in entries if e[1] is None and Path(e[0]).suffix.lower() in (".xlsx", ".xlsm")]:
-        if is_audit_workbook(e[0]):
+    for e in [e for e in entries if e[1] is None and Path(e[0]).suffix.lower() in (".xlsx", ".xlsm", ".docx")]:
+        if is_audit_workbook(e[0]):  # our audit workbooks, and our 审查意见 letters (feedback.py marks them)
             entries.remove(e)
-            skipped.append(Skipped(shown(e[0]), "xlreport audit 生成的审查结果，不是报告，不读取"))
+            what = "审查意见" if Path(e[0]).suffix.lower() == ".docx" else "审查结果"
+            skipped.append(Skipped(shown(e[0]), f"xlreport audit 生成的{what}，不是报告，不读取"))
     results = iter(run([n for n, why, _ in entries if why is None], progress))
     records, not_read = [], []
     not_reports: list[NotRead] = []
