@@ -16,6 +16,7 @@ User text (agency names, messages that quote a report) only ever becomes text ru
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import io
 import os
 import re
@@ -37,6 +38,7 @@ from xlreport.audit.results import (
 )
 from xlreport.errors import OutputError
 from xlreport.io.files import check_target, safe_file_name, write_bytes_atomic
+from xlreport.report.layout import STYLES
 
 __all__ = ["Finding", "UnitReview", "reviews", "feedback_docx", "feedback_name", "feedback_zip", "named_letters", "write_letters"]
 
@@ -180,19 +182,14 @@ def feedback_docx(review: UnitReview, signer: str | None = None, day: _dt.date |
     """The 审查意见 letter of one unit as .docx bytes."""
     from docx import Document
 
-    from xlreport.report.docx import default_template
-
     day = day or _dt.date.today()
-    doc = Document(str(default_template()))
-    body = doc.element.body
-    for child in list(body):
-        if not child.tag.endswith("}sectPr"):
-            body.remove(child)
+    doc = Document(io.BytesIO(_letter_base()))
     year = f"{review.year}年" if review.year else ""
     report_title = f"{review.agency or ''}{year}政府信息公开工作年度报告"
 
     def par(style: str, text: str, indent: bool = True, align: str | None = None) -> None:
-        p = doc.add_paragraph(_clean(text), style=style)
+        p = doc.add_paragraph(_clean(text))
+        p._p.get_or_add_pPr().style = STYLE_IDS[style]  # by id: python-docx's lookup by name is slow
         if not indent:
             p.paragraph_format.first_line_indent = 0
         if align is not None:
@@ -209,16 +206,12 @@ def feedback_docx(review: UnitReview, signer: str | None = None, day: _dt.date |
     par("报告正文", f"审查的文件：{files}" + (f"；上年报告：{previous}。" if previous else "。"), align="left")
     par("一级标题", "一、审查结论")
     par("报告正文", verdict_words(review))
-    par("一级标题", "二、需要更正的问题")
-    if review.errors:
-        _findings_table(doc, review.errors)
-    else:
-        par("报告正文", "无。")
-    par("一级标题", "三、需要核对的问题")
-    if review.warnings:
-        _findings_table(doc, review.warnings)
-    else:
-        par("报告正文", "无。")
+    for heading, findings in (("二、需要更正的问题", review.errors), ("三、需要核对的问题", review.warnings)):
+        par("一级标题", heading)
+        if findings:
+            _findings_table(doc, findings)
+        else:
+            par("报告正文", "无。")
     if review.findings:
         par("报告正文", "“位置”指报告中的页码、表格、行和列（工作簿则为工作表和单元格）。"
                        "更正时请同时核对正文中引用的数字与表格是否一致。")
@@ -234,6 +227,27 @@ def feedback_docx(review: UnitReview, signer: str | None = None, day: _dt.date |
     now = _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0, tzinfo=None)
     props.created = props.modified = now
     props.revision = 1
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()
+
+
+# The report's paragraph styles (report/layout.py STYLES) by the names Word shows
+STYLE_IDS = {name: style_id for style_id, name, *_ in STYLES.values()}
+
+
+@functools.lru_cache(maxsize=1)
+def _letter_base() -> bytes:
+    """The report's Word template with its body emptied (styles, page set-up, page numbers kept)."""
+    from docx import Document
+
+    from xlreport.report.docx import default_template
+
+    doc = Document(str(default_template()))
+    body = doc.element.body
+    for child in list(body):
+        if not child.tag.endswith("}sectPr"):
+            body.remove(child)
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()
@@ -264,7 +278,7 @@ def _findings_table(doc, findings: list[Finding]) -> None:
         for j, (cell, text) in enumerate(zip(cells, values)):
             cell.width = Mm(COLUMNS[j][1])
             paragraph = cell.paragraphs[0]
-            paragraph.style = doc.styles["表格文字"]
+            paragraph._p.get_or_add_pPr().style = STYLE_IDS["表格文字"]
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER if i == 0 or j == 0 else WD_ALIGN_PARAGRAPH.LEFT
             paragraph.add_run(_clean(text)).bold = i == 0
     header = table.rows[0]._tr.get_or_add_trPr()  # the header row repeats on every page
