@@ -26,7 +26,9 @@ from xlreport.model.report import CheckResult, Problem, Report, has_errors
 from xlreport.model.spec import ReportFormat
 
 if TYPE_CHECKING:
+    from xlreport.audit.feedback import UnitReview
     from xlreport.audit.results import AuditedReport, AuditResult, ReadFailure
+    from xlreport.report.package import PackageEntry
 
 PathLike = Union[str, os.PathLike]
 ReportLike = Union[Report, PathLike]
@@ -502,7 +504,7 @@ def audit(paths: Sequence[PathLike], output: PathLike | None = None, roster: Pat
     return Audited(result, None if written is None else Path(written), sent)
 
 
-def feedback_reviews(audited: Audited) -> list:
+def feedback_reviews(audited: Audited) -> list[UnitReview]:
     """The 审查意见 of an audit, one `audit.feedback.UnitReview` per reviewed unit (its agency,
     year, files, verdict and findings with their places and what to do)."""
     from xlreport.audit.feedback import reviews
@@ -536,7 +538,7 @@ class Package:
     (`report.package.PackageEntry`: the files it got, those missing and why) and where it was written."""
 
     data: bytes
-    entries: list = field(default_factory=list)
+    entries: list[PackageEntry] = field(default_factory=list)
     path: Path | None = None
 
 
@@ -554,13 +556,22 @@ def publish_package(reports: Sequence[ReportLike], year: int | None = None, out:
         reports = [reports]
     if not isinstance(reports, (list, tuple)):
         raise UsageError(f"reports 应是报告或报告文件路径的列表，而不是 {type(reports).__name__}")
+    for r in reports:
+        if not isinstance(r, Report):
+            _path(r, "报告")
     if year is not None and (isinstance(year, bool) or not isinstance(year, int)):
         raise UsageError(f"报告年度应是整数年份，如 2024，而不是 {year!r}")
     target = None
     if out is not None:
         target = output_path("publish", _path(out, "输出文件"), *(r for r in reports if not isinstance(r, Report)))
         check_target(target, force)
-    data, entries = build_package([_report(r) for r in reports], year=year, pdf=pdf)
+    loaded, unreadable = [], []
+    for r in reports:  # one file that cannot be read costs only its own entry (said in the manifest)
+        try:
+            loaded.append(_report(r))
+        except InputError as exc:
+            unreadable.append((shown(os.fspath(r)) if not isinstance(r, Report) else r.path, shown(exc.message)))
+    data, entries = build_package(loaded, year=year, pdf=pdf, unreadable=unreadable)
     written = write_bytes_atomic(target, data, force) if target is not None else None
     return Package(data, entries, None if written is None else Path(written))
 

@@ -105,3 +105,15 @@ def test_package_with_libreoffice_has_the_pdfs(reports, soffice):
     for title in (TITLE_A, TITLE_B):
         assert files[f"{title}.pdf"].startswith(b"%PDF")
     assert all(not any(what == "PDF" for what, _ in e.missing) for e in package.entries)
+
+
+def test_a_file_that_cannot_be_read_costs_only_its_own_entry(reports, tmp_path, monkeypatch):
+    no_libreoffice(monkeypatch)
+    broken = tmp_path / "坏.json"
+    broken.write_text("{", encoding="utf-8")
+    package = api.publish_package([broken, reports[0]], year=2024)
+    assert sorted(members(package.data)) == sorted([MANIFEST_NAME, f"{TITLE_A}.docx", f"{TITLE_A}.html"])
+    manifest = members(package.data)[MANIFEST_NAME].decode("utf-8-sig")
+    assert "坏.json" in manifest and "缺少Word 文件：无法读取" in manifest
+    with pytest.raises(api.UsageError):
+        api.publish_package([reports[0], 3])

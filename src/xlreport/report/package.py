@@ -25,6 +25,7 @@ __all__ = ["PackageEntry", "build_package", "MANIFEST_NAME"]
 
 MANIFEST_NAME = "发布清单.txt"
 KINDS = (("docx", "Word 文件"), ("html", "网页"), ("pdf", "PDF"))
+PDF_BATCH = 20  # Word files per LibreOffice run: start-up paid once a batch, each run well inside its time limit
 
 
 @dataclass
@@ -46,11 +47,13 @@ def _year(report: Report) -> int | None:
 
 
 def build_package(reports: list[Report], year: int | None = None, pdf: bool | None = None,
-                  problems: Callable[[Report], list] | None = None) -> tuple[bytes, list[PackageEntry]]:
+                  problems: Callable[[Report], list] | None = None,
+                  unreadable: list[tuple[str, str]] | None = None) -> tuple[bytes, list[PackageEntry]]:
     """The package as zip bytes, and its entries. `pdf`: None where LibreOffice is installed,
     True always (MissingProgram when it is not), False never. `problems(report)` gives the
     report's problems (default: its check); a report with errors gets no files. A report of
-    another year than `year` is left out, said in the manifest."""
+    another year than `year` is left out, and so is each of `unreadable` (file, why): both
+    said in the manifest."""
     from xlreport.checks import check
     from xlreport.io.office import find_soffice
     from xlreport.report.context import build_context
@@ -65,7 +68,8 @@ def build_package(reports: list[Report], year: int | None = None, pdf: bool | No
     no_pdf_reason = None if find_soffice() is not None else "本机未安装 LibreOffice，未生成 PDF；请在装有 LibreOffice 的电脑上生成，或由 Word/WPS 另存为 PDF"
     if not want_pdf:
         no_pdf_reason = "按要求未生成 PDF"
-    entries: list[PackageEntry] = []
+    entries = [PackageEntry(source, None, None, missing=[(what, f"无法读取：{why}") for _, what in KINDS])
+               for source, why in unreadable or ()]
     taken: set[str] = set()
     with tempfile.TemporaryDirectory(prefix="xlreport-publish-") as tmp:
         folder = Path(tmp)
@@ -115,16 +119,18 @@ def _pdfs(docxs: list[tuple[PackageEntry, Path, str]], folder: Path) -> list[tup
         return []
     out_dir = folder / "pdf"
     out_dir.mkdir()
-    try:
-        converted = convert_many([d for _, d, _ in docxs], "pdf", out_dir)
-    except XlreportError:
-        converted = []
-        for entry, docx, _ in docxs:
-            try:
-                converted += convert_many([docx], "pdf", out_dir)
-            except XlreportError as exc:
-                converted.append(out_dir / "-")
-                entry.missing.append(("PDF", f"转换失败（{shown(exc.message)}）"))
+    converted: list[Path] = []
+    for start in range(0, len(docxs), PDF_BATCH):
+        batch = docxs[start:start + PDF_BATCH]
+        try:
+            converted += convert_many([d for _, d, _ in batch], "pdf", out_dir)
+        except XlreportError:
+            for entry, docx, _ in batch:
+                try:
+                    converted += convert_many([docx], "pdf", out_dir)
+                except XlreportError as exc:
+                    converted.append(out_dir / "-")
+                    entry.missing.append(("PDF", f"转换失败（{shown(exc.message)}）"))
     members = []
     for (entry, docx, name), pdf in zip(docxs, converted):
         if pdf.is_file():
