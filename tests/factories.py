@@ -107,3 +107,14 @@ def render_file(src, out, pdf=False, template=None, force=False, previous=None, 
 
     return cmd_render(Namespace(file=str(src), output=str(out), pdf=pdf, template=template, force=force,
                                 previous=previous, ignore_errors=ignore_errors, fragment=fragment))
+
+
+def zip_version_raised(data: bytes, version: int = 64) -> bytes:
+    """`data` (a zip) with every central-directory entry asking for zip `version` (64: 6.4),
+    which Python's zipfile refuses with NotImplementedError (a fuzz test of tests/io/importers/test_extract_fuzz.py found it)."""
+    b = bytearray(data)
+    i = b.find(b"PK\x01\x02")
+    while i >= 0:
+        b[i + 6:i + 8] = version.to_bytes(2, "little")
+        i = b.find(b"PK\x01\x02", i + 4)
+    return bytes(b)
