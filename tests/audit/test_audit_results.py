@@ -9,7 +9,14 @@ import pytest
 
 import xlreport
 from xlreport import api
-from xlreport.audit.results import AuditedReport, AuditResult, NotRead, Pair, Tally, Total
+from xlreport.audit.results import (
+    AuditedReport,
+    AuditResult,
+    NotRead,
+    Pair,
+    Tally,
+    Total,
+)
 from xlreport.model.report import Problem
 
 # The public field names of `xlreport audit --json` (docs/audit.md)
@@ -36,10 +43,10 @@ def folder(fixtures_dir, tmp_path):
 
 
 def test_each_file_is_read_and_checked_once_through_the_api(folder, monkeypatch):
-    import xlreport.checks  # noqa: F401  (the rule engine and attach_previous evaluate on their own: bound first)
-    import xlreport.checks.values as values
+    import xlreport.checks
     import xlreport.io.previous  # noqa: F401
-    import xlreport.io.readers as readers
+    from xlreport.checks import values
+    from xlreport.io import readers
 
     checked, loaded, evaluated = [], [], []
     real_check_file, real_load, real_evaluate = api.check_file, readers.load_report, values.evaluate

@@ -36,7 +36,7 @@ from xlreport.audit.results import (
     AuditResult,
     PlacedProblem,
 )
-from xlreport.errors import OutputError
+from xlreport.errors import Exists
 from xlreport.io.files import check_target, safe_file_name, write_bytes_atomic
 from xlreport.report.layout import STYLES
 
@@ -141,12 +141,12 @@ def reviews(result: AuditResult) -> list[UnitReview]:
 def find_review(items: list[UnitReview], unit: str) -> UnitReview:
     """The review of `unit`, matched as the roster is (spaces, full-width letters, 政府/人民政府
     and a place prefix do not matter). InputError when none or several fit."""
-    from xlreport.errors import InputError
+    from xlreport.errors import UnknownUnit
 
     named = [r for r in items if r.agency]
     matches, _, _ = match_names([unit], [r.agency or "" for r in named], suffix=True)
     if not matches:
-        raise InputError(f"审查的报告中没有“{unit}”的报告（或有多个单位与之对应），请核对单位名称", code="unknown-unit")
+        raise UnknownUnit(f"审查的报告中没有“{unit}”的报告（或有多个单位与之对应），请核对单位名称")
     return named[matches[0][1]]
 
 
@@ -326,7 +326,7 @@ def prepare_folder(folder: str | os.PathLike) -> Path:
     of that name, or a parent folder that does not exist (the folder itself is created)."""
     target = Path(folder)
     if target.exists() and not target.is_dir():
-        raise OutputError(f"“{target}”已存在且不是文件夹；审查意见请写到一个文件夹中", code="exists")
+        raise Exists(f"“{target}”已存在且不是文件夹；审查意见请写到一个文件夹中")
     if not target.exists():
         check_target(target)  # its parent exists and is writable
     return target
@@ -339,8 +339,8 @@ def refuse_taken(letters: list[tuple[str, bytes]], folder: str | os.PathLike, fo
     if not force:
         taken = [name for name, _ in letters if (target / name).exists()]
         if taken:
-            raise OutputError(f"审查意见文件夹“{target}”中已有“{taken[0]}”等 {len(taken)} 个文件，未写入任何审查意见；"
-                              f"如需覆盖请加 --force，或换一个文件夹", code="exists")
+            raise Exists(f"审查意见文件夹“{target}”中已有“{taken[0]}”等 {len(taken)} 个文件，未写入任何审查意见；"
+                         f"如需覆盖请选择覆盖已有文件，或换一个文件夹")
     return target
 
 

@@ -10,8 +10,9 @@ total's verdict, the console's and the 说明 sheet's counts and the exit code a
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any
 
 from xlreport.io.jsonfile import _plain
 from xlreport.model.report import Problem

@@ -29,15 +29,15 @@ def read_roster(path: str | os.PathLike) -> list[str]:
         raise InputError(f"找不到名单文件“{p}”，请检查路径")
     suffix = p.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        from python_calamine import CalamineWorkbook
-
         import io
+
+        from python_calamine import CalamineWorkbook
 
         from xlreport.workbook.layout import SHEET_MARKER
 
         if is_audit_workbook(p):
-            raise InputError(f"“{p.name}”是 xlreport audit 生成的审查结果，不是名单；请用 --roster 指定应报送单位名单"
-                             f"（.xlsx 第一列为单位名称，或 .txt 每行一个单位）")
+            raise InputError(f"“{p.name}”是 xlreport audit 生成的审查结果，不是名单；应报送单位名单应是"
+                             f" .xlsx（第一列为单位名称）或 .txt（每行一个单位）")
         try:
             book = CalamineWorkbook.from_filelike(io.BytesIO(p.read_bytes()))
             sheet_names = list(book.sheet_names)
@@ -47,8 +47,8 @@ def read_roster(path: str | os.PathLike) -> list[str]:
                 raise
             raise InputError(f"无法打开名单“{p.name}”：文件已损坏或不是 Excel 工作簿") from None
         if SHEET_MARKER in sheet_names:
-            raise InputError(f"“{p.name}”是年度报告工作簿，不是名单；请把它放在审查的文件夹中，"
-                             f"用 --roster 指定应报送单位名单（.xlsx 第一列为单位名称，或 .txt 每行一个单位）")
+            raise InputError(f"“{p.name}”是年度报告工作簿，不是名单；请把它放在审查的文件夹中；"
+                             f"应报送单位名单应是 .xlsx（第一列为单位名称）或 .txt（每行一个单位）")
         names = [_cell_name(row[0]) for row in rows if row]
     elif suffix == ".txt":
         raw = p.read_bytes()
