@@ -12,7 +12,13 @@ them to the API's runner; `assemble` then puts the records together in this proc
   t3-carry-continuity, t2-*-continuity, text-repeated);
 * the roster (roster.py): units with no report for the year, reports from units not on it;
 * totals (`totals`): every numeric key summed over the reports of a year, per format
-  version, and the same checks run on the sum.
+  version (amounts in one unit), and the same checks run on the sum;
+* each unit's series (`unit_series`): every report read, by unit (linked through the
+  pairs) and year.
+
+A reviewer's folder is read as it is (`maybe_reports`): the .txt/.md in it and the files
+in a saved page's folder are read, and those that are not reports are listed apart
+(`not_reports`), not failing the run.
 
 The result (`AuditResult`) is written as a workbook by book.py and as JSON by `--json`.
 """
