@@ -1,8 +1,8 @@
 """Benchmark: the reviewer's outputs for the service. `python bench/review.py [--units N] [--published M]`.
 
-1. `api.feedback_zip`: the 审查意见 letters of N units (half with a planted error, half clean),
+1. `audit.feedback.feedback_zip`: the 审查意见 letters of N units (half with a planted error, half clean),
    after `api.audit` of their data files;
-2. `api.publish_package` of M reports, without PDF and with PDF (where LibreOffice is installed:
+2. `report.package.publish_package` of M reports, without PDF and with PDF (where LibreOffice is installed:
    one LibreOffice run converts every Word file).
 
 Prints wall times and sizes; asserts nothing.
@@ -21,9 +21,11 @@ sys.path.insert(0, str(REPO / "tests"))
 
 from factories import consistent_data  # noqa: E402
 from xlreport import api  # noqa: E402
+from xlreport.audit.feedback import feedback_zip  # noqa: E402
 from xlreport.io.jsonfile import dumps  # noqa: E402
 from xlreport.io.office import find_soffice  # noqa: E402
 from xlreport.model.formats import format_for_year  # noqa: E402
+from xlreport.report.package import publish_package  # noqa: E402
 
 
 def make(folder: Path, n: int) -> list[Path]:
@@ -52,7 +54,7 @@ def main() -> None:
         audited = api.audit([folder])
         audit_s = time.perf_counter() - t
         t = time.perf_counter()
-        letters = api.feedback_zip(audited)
+        letters = feedback_zip(audited.result)
         print(f"{args.units} units: audit {audit_s:.1f} s; feedback_zip {time.perf_counter() - t:.1f} s, "
               f"{len(letters) // 1024} KB")
         clean = paths[::2][:args.published]  # the reports without errors
@@ -61,7 +63,7 @@ def main() -> None:
                 print("publish_package with PDF: LibreOffice not installed, not measured")
                 continue
             t = time.perf_counter()
-            package = api.publish_package(clean, year=2024, pdf=pdf)
+            package = publish_package(clean, year=2024, pdf=pdf)
             print(f"publish_package of {len(clean)} reports {'with' if pdf is None else 'without'} PDF: "
                   f"{time.perf_counter() - t:.1f} s, {len(package.data) // 1024} KB")
 

@@ -11,8 +11,7 @@ person must know is returned (`notices`), and what cannot be done raises an
 `XlreportError` (InputError, OutputError, …) with a Chinese message and a stable `code`.
 
 Over 500 lines: one short function per job of the command line, and the batch jobs
-(check_files, import_files, audit) beside check_file, whose FileResult they share; the
-reviewer's letters and the publication package call their modules.
+(check_files, import_files, audit) beside check_file, whose FileResult they share.
 """
 
 from __future__ import annotations
@@ -39,9 +38,7 @@ from xlreport.model.report import CheckResult, Problem, Report, has_errors
 from xlreport.model.spec import ReportFormat
 
 if TYPE_CHECKING:
-    from xlreport.audit.feedback import UnitReview
     from xlreport.audit.results import AuditedReport, AuditResult, ReadFailure
-    from xlreport.report.package import PackageEntry
 
 PathLike = Union[str, os.PathLike]
 ReportLike = Union[Report, PathLike]
@@ -571,78 +568,6 @@ def audit(paths: Sequence[PathLike], output: PathLike | None = None, roster: Pat
     written = write_audit(output, result, force=force) if output is not None else None
     sent = letters.write_letters(made, feedback, force) if feedback is not None else []
     return Audited(result, None if written is None else Path(written), sent)
-
-
-def feedback_reviews(audited: Audited) -> list[UnitReview]:
-    """The 审查意见 of an audit, one `audit.feedback.UnitReview` per reviewed unit (its agency,
-    year, files, verdict and findings with their places and what to do)."""
-    from xlreport.audit.feedback import reviews
-
-    if not isinstance(audited, Audited):
-        raise UsageError(f"audited 应是 audit() 的结果（Audited），而不是 {type(audited).__name__}")
-    return reviews(audited.result)
-
-
-def feedback_docx(audited: Audited, unit: str, signer: str | None = None) -> bytes:
-    """The 审查意见 letter (.docx bytes) of one reviewed unit of an audit, found by its name
-    (spaces, full-width letters and a place prefix do not matter). InputError when no reviewed
-    unit has that name."""
-    from xlreport.audit.feedback import feedback_docx as letter, find_review
-
-    return letter(find_review(feedback_reviews(audited), unit), signer)
-
-
-def feedback_zip(audited: Audited, signer: str | None = None, only_problems: bool = False) -> bytes:
-    """Every 审查意见 letter of an audit in one .zip (bytes; 「<机关>2024年政府信息公开工作年度报告审查意见.docx」
-    each); with `only_problems` only the units whose verdict is not 通过."""
-    from xlreport.audit.feedback import VERDICT_CLEAN, feedback_zip as pack
-
-    items = feedback_reviews(audited)
-    return pack([r for r in items if not only_problems or r.verdict != VERDICT_CLEAN], signer)
-
-
-@dataclass
-class Package:
-    """The publication package (`publish_package`): the zip's bytes, one entry per report given
-    (`report.package.PackageEntry`: the files it got, those missing and why) and where it was written."""
-
-    data: bytes
-    entries: list[PackageEntry] = field(default_factory=list)
-    path: Path | None = None
-
-
-def publish_package(reports: Sequence[ReportLike], year: int | None = None, out: PathLike | None = None,
-                    pdf: bool | None = None, force: bool = False) -> Package:
-    """The approved reports as the files the government site publishes, in one .zip: for each its
-    Word file, its self-contained web page and (where LibreOffice is installed; `pdf=True`
-    requires it, `pdf=False` leaves it out) its PDF, named 「<机关>2024年政府信息公开工作年度报告.docx」
-    etc., with 发布清单.txt naming what is missing and why (a report with errors, or not of
-    `year`, gets no files). Written atomically to `out` (.zip) when given."""
-    from xlreport.io.files import check_target, write_bytes_atomic
-    from xlreport.report.package import build_package
-
-    if isinstance(reports, (str, os.PathLike, Report)):
-        reports = [reports]
-    if not isinstance(reports, (list, tuple)):
-        raise UsageError(f"reports 应是报告或报告文件路径的列表，而不是 {type(reports).__name__}")
-    for r in reports:
-        if not isinstance(r, Report):
-            _path(r, "报告")
-    if year is not None and (isinstance(year, bool) or not isinstance(year, int)):
-        raise UsageError(f"报告年度应是整数年份，如 2024，而不是 {year!r}")
-    target = None
-    if out is not None:
-        target = output_path("publish", _path(out, "输出文件"), *(r for r in reports if not isinstance(r, Report)))
-        check_target(target, force)
-    loaded, unreadable = [], []
-    for r in reports:  # one file that cannot be read costs only its own entry (said in the manifest)
-        try:
-            loaded.append(_report(r))
-        except InputError as exc:
-            unreadable.append((shown(os.fspath(r)) if not isinstance(r, Report) else r.path, shown(exc.message)))
-    data, entries = build_package(loaded, year=year, pdf=pdf, unreadable=unreadable)
-    written = write_bytes_atomic(target, data, force) if target is not None else None
-    return Package(data, entries, None if written is None else Path(written))
 
 
 def bundle(output: PathLike, platform: str = "win_amd64", pythons: Sequence[str] | None = None,

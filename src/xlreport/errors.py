@@ -102,7 +102,7 @@ class NoReports(InputError):
 
 
 class UnknownUnit(InputError):
-    """No reviewed unit of an audit has the name asked for (api.feedback_docx)."""
+    """No reviewed unit of an audit has the name asked for (audit.feedback.unit_feedback)."""
 
     code = "unknown-unit"
 

@@ -1,4 +1,4 @@
-"""审查意见 letters (`audit --feedback DIR`, api.feedback_docx / feedback_zip): one per reviewed unit,
+"""审查意见 letters (`audit --feedback DIR`, audit.feedback.unit_feedback / feedback_zip): one per reviewed unit,
 with its planted problems in words, their places and what to do, and the verdict."""
 
 from __future__ import annotations
@@ -17,9 +17,13 @@ from xlreport.audit.feedback import (
     UnitReview,
     feedback_docx,
     feedback_name,
+    feedback_zip,
     place_words,
+    reviews,
+    unit_feedback,
 )
 from xlreport.cli.main import main
+from xlreport.errors import UnknownUnit
 from xlreport.io.files import safe_file_name
 from xlreport.io.jsonfile import dumps
 from xlreport.model.formats import format_for_year
@@ -58,7 +62,7 @@ def text_of(data: bytes) -> tuple[list[str], list[list[str]]]:
 
 def test_letter_states_unit_year_problems_places_and_verdict(folder):
     audited = api.audit([folder])
-    letter = api.feedback_docx(audited, "某市甲局")
+    letter = unit_feedback(audited.result, "某市甲局")
     paragraphs, rows = text_of(letter)
     assert paragraphs[0] == "关于某市甲局2024年政府信息公开工作年度报告的审查意见"
     assert "某市甲局：" in paragraphs
@@ -75,22 +79,22 @@ def test_letter_states_unit_year_problems_places_and_verdict(folder):
 
 def test_clean_unit_gets_a_passing_letter_and_zip_holds_one_per_unit(folder):
     audited = api.audit([folder])
-    paragraphs, rows = text_of(api.feedback_docx(audited, "某市 乙局"))  # spaces do not matter
+    paragraphs, rows = text_of(unit_feedback(audited.result, "某市 乙局"))  # spaces do not matter
     assert any(p.startswith("审查结论：通过") for p in paragraphs) and rows == []
-    with zipfile.ZipFile(io.BytesIO(api.feedback_zip(audited))) as z:
+    with zipfile.ZipFile(io.BytesIO(feedback_zip(audited.result))) as z:
         assert sorted(z.namelist()) == ["某市乙局2024年政府信息公开工作年度报告审查意见.docx",
                                         "某市甲局2024年政府信息公开工作年度报告审查意见.docx"]
         assert "未通过" in "".join(text_of(z.read(z.namelist()[0]))[0] + text_of(z.read(z.namelist()[1]))[0])
-    with zipfile.ZipFile(io.BytesIO(api.feedback_zip(audited, only_problems=True))) as z:
+    with zipfile.ZipFile(io.BytesIO(feedback_zip(audited.result, only_problems=True))) as z:
         assert z.namelist() == ["某市甲局2024年政府信息公开工作年度报告审查意见.docx"]
 
 
 def test_unit_found_without_its_place_prefix_and_unknown_unit_refused(tmp_path):
     write_report(tmp_path, "c.json", "淮安市洪泽区人民政府")
     audited = api.audit([tmp_path])
-    assert text_of(api.feedback_docx(audited, "洪泽区政府"))[0][1] == "淮安市洪泽区人民政府："
-    with pytest.raises(api.InputError) as exc:
-        api.feedback_docx(audited, "某县某局")
+    assert text_of(unit_feedback(audited.result, "洪泽区政府"))[0][1] == "淮安市洪泽区人民政府："
+    with pytest.raises(UnknownUnit) as exc:
+        unit_feedback(audited.result, "某县某局")
     assert exc.value.code == "unknown-unit" and "某县某局" in exc.value.message
 
 
@@ -132,7 +136,7 @@ def test_signer_without_feedback_is_a_usage_error(folder, capsys):
 
 def test_two_reports_of_one_unit_make_one_letter_naming_each_file(folder):
     write_report(folder, "a2.json", "某市甲局")
-    review = next(r for r in api.feedback_reviews(api.audit([folder])) if r.agency == "某市甲局")
+    review = next(r for r in reviews(api.audit([folder]).result) if r.agency == "某市甲局")
     assert sorted(review.files) == sorted([str(folder / "a.json"), str(folder / "a2.json")])
     _, rows = text_of(feedback_docx(review))
     assert all(r[1].startswith(("a.json：", "a2.json：")) for r in rows[1:] if r[0] != "序号")
@@ -163,7 +167,7 @@ def test_letter_converts_to_pdf(folder, tmp_path, soffice):
     from xlreport.io.office import convert
 
     letter = tmp_path / "意见.docx"
-    letter.write_bytes(api.feedback_docx(api.audit([folder]), "某市甲局"))
+    letter.write_bytes(unit_feedback(api.audit([folder]).result, "某市甲局"))
     pdf = pypdfium2.PdfDocument(convert(letter, "pdf", tmp_path))
     text = "".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf)))
     assert "某市甲局" in text and "审查结论" in text

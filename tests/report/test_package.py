@@ -1,4 +1,4 @@
-"""The publication package (api.publish_package): per approved report its .docx, .html and, where
+"""The publication package (report.package.publish_package): per approved report its .docx, .html and, where
 LibreOffice is installed, .pdf, named after the report's title, zipped with 发布清单.txt."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from factories import consistent_data
 from xlreport import api
 from xlreport.io.jsonfile import dumps
 from xlreport.model.formats import format_for_year
-from xlreport.report.package import MANIFEST_NAME
+from xlreport.report.package import MANIFEST_NAME, publish_package
 
 FMT = format_for_year(2024)
 TITLE_A = "某市甲局2024年政府信息公开工作年度报告"
@@ -54,7 +54,7 @@ def members(data: bytes) -> dict[str, bytes]:
 def test_package_without_libreoffice_says_why_pdf_is_missing(reports, tmp_path, monkeypatch):
     no_libreoffice(monkeypatch)
     out = tmp_path / "发布包.zip"
-    package = api.publish_package(reports, year=2024, out=out)
+    package = publish_package(reports, year=2024, out=out)
     assert package.path == out and out.read_bytes() == package.data
     files = members(package.data)
     assert sorted(files) == sorted([MANIFEST_NAME, f"{TITLE_A}.docx", f"{TITLE_A}.html",
@@ -74,7 +74,7 @@ def test_package_without_libreoffice_says_why_pdf_is_missing(reports, tmp_path, 
 def test_pdf_required_without_libreoffice_is_refused(reports, monkeypatch):
     no_libreoffice(monkeypatch)
     with pytest.raises(api.MissingProgram):
-        api.publish_package(reports, pdf=True)
+        publish_package(reports, pdf=True)
 
 
 def test_package_refuses_existing_and_wrong_output_before_rendering(reports, tmp_path, monkeypatch):
@@ -82,17 +82,17 @@ def test_package_refuses_existing_and_wrong_output_before_rendering(reports, tmp
     out.write_bytes(b"old")
     monkeypatch.setattr("xlreport.report.package.build_package", lambda *a, **k: pytest.fail("rendered"))
     with pytest.raises(api.OutputError) as exc:
-        api.publish_package(reports, out=out)
+        publish_package(reports, out=out)
     assert exc.value.code == "exists" and out.read_bytes() == b"old"
     with pytest.raises(api.OutputError) as exc:
-        api.publish_package(reports, out=tmp_path / "包.docx")
+        publish_package(reports, out=tmp_path / "包.docx")
     assert exc.value.code == "wrong-extension"
 
 
 def test_same_title_twice_gets_distinct_names(tmp_path, monkeypatch):
     no_libreoffice(monkeypatch)
     paths = [write_report(tmp_path, "x.json", "某市/甲局"), write_report(tmp_path, "y.json", "某市/甲局")]
-    names = sorted(members(api.publish_package(paths, pdf=False).data))
+    names = sorted(members(publish_package(paths, pdf=False).data))
     assert names == sorted([MANIFEST_NAME, "某市_甲局2024年政府信息公开工作年度报告.docx",
                             "某市_甲局2024年政府信息公开工作年度报告.html",
                             "某市_甲局2024年政府信息公开工作年度报告(2).docx",
@@ -100,7 +100,7 @@ def test_same_title_twice_gets_distinct_names(tmp_path, monkeypatch):
 
 
 def test_package_with_libreoffice_has_the_pdfs(reports, soffice):
-    package = api.publish_package(reports[:2], year=2024)
+    package = publish_package(reports[:2], year=2024)
     files = members(package.data)
     for title in (TITLE_A, TITLE_B):
         assert files[f"{title}.pdf"].startswith(b"%PDF")
@@ -111,9 +111,9 @@ def test_a_file_that_cannot_be_read_costs_only_its_own_entry(reports, tmp_path, 
     no_libreoffice(monkeypatch)
     broken = tmp_path / "坏.json"
     broken.write_text("{", encoding="utf-8")
-    package = api.publish_package([broken, reports[0]], year=2024)
+    package = publish_package([broken, reports[0]], year=2024)
     assert sorted(members(package.data)) == sorted([MANIFEST_NAME, f"{TITLE_A}.docx", f"{TITLE_A}.html"])
     manifest = members(package.data)[MANIFEST_NAME].decode("utf-8-sig")
     assert "坏.json" in manifest and "缺少Word 文件：无法读取" in manifest
     with pytest.raises(api.UsageError):
-        api.publish_package([reports[0], 3])
+        publish_package([reports[0], 3])

@@ -10,6 +10,8 @@ the template. A docxtpl template of its own would add a generated file without g
 is a list of variable length written by code, and no clerk edits its layout.
 
 The letter is made from `UnitReview` (plain data); `reviews(result)` derives them from an audit.
+For the service: `feedback_zip(result)` (every letter, zipped) and `unit_feedback(result, unit)`
+(one unit's letter), on the `AuditResult` of `xlreport.api.audit`.
 User text (agency names, messages that quote a report) only ever becomes text runs, never markup.
 """
 
@@ -40,7 +42,8 @@ from xlreport.errors import Exists
 from xlreport.io.files import check_target, safe_file_name, write_bytes_atomic
 from xlreport.report.layout import STYLES
 
-__all__ = ["Finding", "UnitReview", "reviews", "feedback_docx", "feedback_name", "feedback_zip", "named_letters", "write_letters"]
+__all__ = ["Finding", "UnitReview", "feedback_docx", "feedback_name", "feedback_zip", "named_letters", "reviews",
+           "unit_feedback", "write_letters"]
 
 
 
@@ -312,13 +315,23 @@ def named_letters(items: list[UnitReview], signer: str | None = None,
     return out
 
 
-def feedback_zip(items: list[UnitReview], signer: str | None = None, day: _dt.date | None = None) -> bytes:
-    """Every letter in one .zip (UTF-8 file names), as bytes."""
+def feedback_zip(result: AuditResult, signer: str | None = None, only_problems: bool = False,
+                 day: _dt.date | None = None) -> bytes:
+    """Every letter of an audit in one .zip (bytes; UTF-8 file names 「<机关>2024年政府信息公开工作
+    年度报告审查意见.docx」); with `only_problems` only the units whose verdict is not 通过."""
+    items = [r for r in reviews(result) if not only_problems or r.verdict != VERDICT_CLEAN]
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
         for name, data in named_letters(items, signer, day):
             z.writestr(name, data)
     return buffer.getvalue()
+
+
+def unit_feedback(result: AuditResult, unit: str, signer: str | None = None) -> bytes:
+    """The letter (.docx bytes) of one reviewed unit of an audit, found by its name (spaces,
+    full-width letters, 政府/人民政府 and a place prefix do not matter); UnknownUnit when no
+    reviewed unit, or more than one, fits."""
+    return feedback_docx(find_review(reviews(result), unit), signer)
 
 
 def prepare_folder(folder: str | os.PathLike) -> Path:

@@ -11,17 +11,18 @@ from __future__ import annotations
 
 import datetime as _dt
 import io
+import os
 import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Sequence
 
-from xlreport.errors import XlreportError, shown
+from xlreport.errors import XlreportError, reason, shown
 from xlreport.io.files import safe_file_name
 from xlreport.model.report import Report, has_errors
 
-__all__ = ["PackageEntry", "build_package", "MANIFEST_NAME"]
+__all__ = ["MANIFEST_NAME", "Package", "PackageEntry", "build_package", "publish_package"]
 
 MANIFEST_NAME = "发布清单.txt"
 KINDS = (("docx", "Word 文件"), ("html", "网页"), ("pdf", "PDF"))
@@ -178,6 +179,54 @@ def _zip(members: list[tuple[str, Path]], entries: list[PackageEntry]) -> bytes:
         for name, path in members:
             z.write(path, name)
     return buffer.getvalue()
+
+
+@dataclass
+class Package:
+    """The publication package: the zip's bytes, one entry per report given (the files it got,
+    those missing and why) and where it was written (when it was)."""
+
+    data: bytes
+    entries: list[PackageEntry] = field(default_factory=list)
+    path: Path | None = None
+
+
+def publish_package(reports: Sequence[Report | str | os.PathLike], year: int | None = None,
+                    out: str | os.PathLike | None = None, pdf: bool | None = None, force: bool = False) -> Package:
+    """The approved reports as the files the government site publishes, in one .zip: for each its
+    Word file, its self-contained web page and (where LibreOffice is installed; `pdf=True`
+    requires it, `pdf=False` leaves it out) its PDF, named 「<机关>2024年政府信息公开工作年度报告.docx」
+    etc., with 发布清单.txt naming what is missing and why (a report with errors, or not of
+    `year`, or a file that cannot be read gets no files: only its own entry says so). Written
+    atomically to `out` (.zip) when given, refused before anything is rendered when it exists
+    (without `force`) or is one of the inputs."""
+    from xlreport.errors import InputError, UsageError
+    from xlreport.io.files import OUTPUT_KINDS, check_output, check_target, write_bytes_atomic
+    from xlreport.io.readers import load_report
+
+    if isinstance(reports, (str, os.PathLike, Report)):
+        reports = [reports]
+    if not isinstance(reports, (list, tuple)) or not all(
+            isinstance(r, Report) or (isinstance(r, (str, os.PathLike)) and os.fspath(r)) for r in reports):
+        raise UsageError("reports 应是报告（Report）或报告文件路径的列表")
+    if year is not None and (isinstance(year, bool) or not isinstance(year, int)):
+        raise UsageError(f"报告年度应是整数年份，如 2024，而不是 {year!r}")
+    target = None
+    if out is not None:
+        suffixes, what = OUTPUT_KINDS["publish"]
+        target = check_target(check_output(out, suffixes, what, tuple(r for r in reports if not isinstance(r, Report))),
+                              force)
+    loaded, unreadable = [], []
+    for r in reports:
+        try:
+            loaded.append(r if isinstance(r, Report) else load_report(os.fspath(r)))
+        except InputError as exc:
+            unreadable.append((shown(os.fspath(r)), shown(exc.message)))
+        except OSError as exc:
+            unreadable.append((shown(os.fspath(r)), f"无法读取（{reason(exc, '读取')}）"))
+    data, entries = build_package(loaded, year=year, pdf=pdf, unreadable=unreadable)
+    written = write_bytes_atomic(target, data, force) if target is not None else None
+    return Package(data, entries, None if written is None else Path(written))
 
 
 def package_name(year: int | None) -> str:
