@@ -221,9 +221,12 @@ UNIT_FACTORS = {"万元": 1, "元": 1 / 10_000}
 
 
 def amount_units(fmt: ReportFormat) -> dict[str, str]:
-    """Amount keys whose unit is a choice of its own (元 or 万元): amount key -> unit key."""
-    return {f.key[:-len("_unit")]: f.key for f in fmt.input_fields
-            if f.type == "choice" and f.key.endswith("_unit") and fmt.has(f.key[:-len("_unit")])}
+    """Amount keys whose unit is a choice of its own (元 or 万元, printed in the column beside the
+    amount: 「采购总金额单位」 beside 「采购总金额」): amount key -> unit key."""
+    units = [u for u in fmt.input_fields if u.type == "choice" and {c for c, _ in u.choices} == set(UNIT_FACTORS)]
+    return {f.key: u.key for u in units for f in fmt.value_fields
+            if f.numeric and f.table == u.table and f.row == u.row and u.column and f.column
+            and u.column[-1] == f"{f.column[-1]}单位"}
 
 
 def in_total_unit(r: AuditedReport, key: str, units: dict[str, str]) -> Number:
@@ -282,7 +285,7 @@ def audit(names: list[str], run: Runner, roster: str | None = None, year: int | 
         if isinstance(record, ReadFailure):
             (not_reports if maybe else not_read).append(
                 NotRead(record.file, in_audit_terms(record.reason), read=True, code=record.code))
-        elif maybe and not any(k.startswith(("t2.", "t3.", "t4.")) for k in record.data):
+        elif maybe and not has_tables(record):
             not_reports.append(NotRead(record.file, f"“{Path(name).name}”中没有找到年度报告的表格（表二、表三、表四），"
                                                     f"不像政府信息公开工作年度报告", read=True))
         else:
@@ -293,6 +296,14 @@ def audit(names: list[str], run: Runner, roster: str | None = None, year: int | 
                       previous_dirs=list(previous_dirs), ignored=ignored, skipped=skipped)
     result.not_reports = not_reports
     return result
+
+
+def has_tables(record: AuditedReport) -> bool:
+    """Whether a report read holds any value of the tables 二, 三 or 四."""
+    from xlreport.model.formats import FORMATS
+
+    fmt = FORMATS[record.format]
+    return any(fmt.has(k) and fmt.field(k).table in ("t2", "t3", "t4") for k in record.data)
 
 
 def _key(name: str) -> str:

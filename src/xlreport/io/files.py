@@ -115,7 +115,8 @@ def safe_file_name(stem: str, suffix: str = "") -> str:
     while len(text.encode("utf-8")) > NAME_BYTES:
         text = text[:-1]
     text = text.rstrip(". ") or "_"
-    if text.split(".")[0].lower() in _WINDOWS_DEVICES:
+    first = text.lower()
+    if (first[:first.find(".")] if "." in first else first) in _WINDOWS_DEVICES:
         text = "_" + text
     return text + suffix
 
