@@ -93,6 +93,8 @@ def test_unit_found_without_its_place_prefix_and_unknown_unit_refused(tmp_path):
     write_report(tmp_path, "c.json", "淮安市洪泽区人民政府")
     audited = api.audit([tmp_path])
     assert text_of(unit_feedback(audited.result, "洪泽区政府"))[0][1] == "淮安市洪泽区人民政府："
+    by_file = unit_feedback(audited.result, str(tmp_path / "c.json"))  # the service knows the file it stored
+    assert text_of(by_file)[0][1] == "淮安市洪泽区人民政府："
     with pytest.raises(UnknownUnit) as exc:
         unit_feedback(audited.result, "某县某局")
     assert exc.value.code == "unknown-unit" and "某县某局" in exc.value.message

@@ -142,10 +142,14 @@ def reviews(result: AuditResult) -> list[UnitReview]:
 
 
 def find_review(items: list[UnitReview], unit: str) -> UnitReview:
-    """The review of `unit`, matched as the roster is (spaces, full-width letters, 政府/人民政府
-    and a place prefix do not matter). InputError when none or several fit."""
+    """The review of `unit` — a unit's name, matched as the roster is (spaces, full-width letters,
+    政府/人民政府 and a place prefix do not matter), or one of the files reviewed, as the audit
+    shows it (`AuditedReport.file`). UnknownUnit when none or several fit."""
     from xlreport.errors import UnknownUnit
 
+    by_file = [r for r in items if unit in r.files]  # the service knows the file it stored for a unit
+    if len(by_file) == 1:
+        return by_file[0]
     named = [r for r in items if r.agency]
     matches, _, _ = match_names([unit], [r.agency or "" for r in named], suffix=True)
     if not matches:
@@ -329,8 +333,8 @@ def feedback_zip(result: AuditResult, signer: str | None = None, only_problems: 
 
 def unit_feedback(result: AuditResult, unit: str, signer: str | None = None) -> bytes:
     """The letter (.docx bytes) of one reviewed unit of an audit, found by its name (spaces,
-    full-width letters, 政府/人民政府 and a place prefix do not matter); UnknownUnit when no
-    reviewed unit, or more than one, fits."""
+    full-width letters, 政府/人民政府 and a place prefix do not matter) or by one of its files as
+    the audit names it; UnknownUnit when no reviewed unit, or more than one, fits."""
     return feedback_docx(find_review(reviews(result), unit), signer)
 
 
