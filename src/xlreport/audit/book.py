@@ -156,7 +156,7 @@ def cover(ws, styles: Styles, result: AuditResult) -> None:
     if result.left_out_of_totals:
         lines.append(("未计入合计", f"{len(result.left_out_of_totals)} 个（同一机关同一年度的第二份及以后的报告，见下表）"))
     if result.ignored:
-        lines.append(("按约定不读取", f"{result.ignored} 个（Office 锁定文件 ~$*、隐藏文件、Thumbs.db、desktop.ini）"))
+        lines.append(("按约定不读取", f"{result.ignored} 个（Office 锁定文件 ~$*、隐藏文件、Thumbs.db、desktop.ini，保存网页时附带的图片、样式和脚本）"))
     if result.roster is not None:
         missing = sum(1 for x in result.roster.rows if x.kind == "未报送")
         unnamed = sum(1 for x in result.roster.rows if x.kind == UNKNOWN_AGENCY)
