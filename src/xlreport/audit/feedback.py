@@ -134,7 +134,8 @@ def reviews(result: AuditResult) -> list[UnitReview]:
     for members in groups.values():
         several = len(members) > 1
         out.append(UnitReview(
-            agency=members[0].agency, year=members[0].year, files=[r.file for r in members],
+            agency=max((r.agency or "" for r in members), key=len) or None,  # the fullest name the unit used
+            year=members[0].year, files=[r.file for r in members],
             verdict=_worst(r.verdict for r in members),
             findings=[finding(p, r.file if several else "") for r in members for p in r.problems],
             previous_files=[r.previous_file for r in members if r.previous_file]))
