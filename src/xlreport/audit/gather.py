@@ -42,7 +42,7 @@ from xlreport.audit.results import (
     TotalValue,
 )
 from xlreport.audit.roster import is_audit_workbook, read_roster, roster_rows
-from xlreport.errors import InputError, shown
+from xlreport.errors import InputError, reworded, shown
 from xlreport.model.report import Problem, Report
 from xlreport.model.spec import ReportFormat
 
@@ -285,9 +285,7 @@ AUDIT_TERMS = (
 
 
 def in_audit_terms(message: str) -> str:
-    for theirs, ours in AUDIT_TERMS:
-        message = message.replace(theirs, ours)
-    return message
+    return reworded(message, AUDIT_TERMS)
 
 
 def assemble(records: list[AuditedReport], not_read: list[NotRead], names: list[str],
