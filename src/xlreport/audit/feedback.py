@@ -362,6 +362,15 @@ def refuse_taken(letters: list[tuple[str, bytes]], folder: str | os.PathLike, fo
     return target
 
 
+def planned(result: AuditResult, folder: str | os.PathLike, signer: str | None = None,
+            force: bool = False) -> list[tuple[str, bytes]]:
+    """Every letter of an audit, made and checked against the folder (Exists when one is there
+    and `force` is not given) before anything of the audit is written: all or none."""
+    letters = named_letters(reviews(result), signer)
+    refuse_taken(letters, folder, force)
+    return letters
+
+
 def write_letters(letters: list[tuple[str, bytes]], folder: str | os.PathLike, force: bool = False) -> list[Path]:
     """Write the letters into `folder` (created if missing): all or none refused, each file atomically."""
     target = refuse_taken(letters, folder, force)
