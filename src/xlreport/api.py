@@ -22,18 +22,8 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence, Union, overload
 
-from xlreport.errors import (
-    InputError,
-    MissingProgram,
-    NoReports,
-    OutputError,
-    UnsupportedType,
-    UsageError,
-    WrongExtension,
-    XlreportError,
-    reason,
-    shown,
-)
+from xlreport.errors import (InputError, MissingProgram, NoReports, OutputError, UnsupportedType, UsageError,
+                             WrongExtension, XlreportError, reason, shown)
 from xlreport.model.report import CheckResult, Problem, Report, has_errors, is_blank
 from xlreport.model.spec import ReportFormat
 
@@ -87,14 +77,14 @@ def check(report_or_path: ReportLike, previous: ReportLike | None = None) -> Che
 
     Never raises on bad data (that is what the problems are); raises InputError when a
     file cannot be read at all."""
-    from xlreport.checks import check_numbers
-    from xlreport.io.files import is_published
+    from xlreport.checks import check_numbers, with_reading
+    from xlreport.io.files import from_published
 
     report = _report(report_or_path)
     notices = attach_previous(report, _report(previous, "上年报告")) if previous is not None else []
-    published = is_published(report.path)
+    published = from_published(report)
     found, numbers = check_numbers(report.data, report.fmt, report.cells, published)
-    problems = report.problems + found
+    problems = with_reading(report.problems, found)
     if published and is_blank(report.data.get("meta.agency")):  # no cover error: a notice the reviewer sees
         from xlreport.io.importers.name import NOT_FOUND
 
@@ -387,7 +377,7 @@ def export_json(report_or_path: ReportLike, path: PathLike | None = None, force:
     """The report as a JSON data file (data-model.md §3): written to `path`, or returned as
     text when `path` is None. Refused when the report has keys outside the contract (they
     would be lost)."""
-    from xlreport.io.jsonfile import dumps, write_json
+    from xlreport.io.jsonfile import dumps, source_of, write_json
 
     if path is not None:
         output_path("export", _path(path, "输出文件"), None if isinstance(report_or_path, Report) else report_or_path)
@@ -397,8 +387,8 @@ def export_json(report_or_path: ReportLike, path: PathLike | None = None, force:
         keys = "、".join(k for p in unknown for k in p.keys)
         raise InputError(f"“{Path(report.path).name}”中有约定以外的项目：{keys}；请改正后再导出")
     if path is None:
-        return dumps(report.data, report.fmt)
-    written = write_json(path, report.data, report.fmt, force=force)
+        return dumps(report.data, report.fmt, source_of(report))
+    written = write_json(path, report.data, report.fmt, force=force, source=source_of(report))
     return Written(Path(written), _moved(path, written))
 
 
@@ -575,15 +565,24 @@ def audit(paths: Sequence[PathLike], output: PathLike | None = None, roster: Pat
     return Audited(result, None if written is None else Path(written), sent)
 
 
+def read_roster(path: PathLike) -> list[str]:
+    """The unit names of a roster: the first column of an .xlsx, or one name a line of a .txt
+    (as `audit --roster` and `accounts --roster` read it)."""
+    from xlreport.audit.roster import read_roster as read
+
+    return read(_path(path, "名单"))
+
+
 def bundle(output: PathLike, platform: str = "win_amd64", pythons: Sequence[str] | None = None,
-           force: bool = False, progress: Callable[[str], None] | None = None):
+           force: bool = False, progress: Callable[[str], None] | None = None, server: bool = False):
     """The offline installer for office PCs (a folder and its .zip): the wheels of xlreport and
     of every dependency for `platform` and the Python versions, 安装.bat / install.sh and the
-    instructions (docs/excel.md). Needs the internet and xlreport's source."""
+    instructions (docs/excel.md); with `server` also `xlreport[server]` (the submission desk).
+    Needs the internet and xlreport's source."""
     from xlreport.bundle import DEFAULT_PYTHONS, make_bundle
 
     return make_bundle(_path(output, "输出文件夹"), platform=platform, pythons=tuple(pythons or DEFAULT_PYTHONS),
-                       force=force, progress=progress)
+                       force=force, progress=progress, server=server)
 
 
 def report_title(report: Report) -> str:
