@@ -87,14 +87,14 @@ def check(report_or_path: ReportLike, previous: ReportLike | None = None) -> Che
 
     Never raises on bad data (that is what the problems are); raises InputError when a
     file cannot be read at all."""
-    from xlreport.checks import check_numbers
-    from xlreport.io.files import is_published
+    from xlreport.checks import check_numbers, with_reading
+    from xlreport.io.files import from_published
 
     report = _report(report_or_path)
     notices = attach_previous(report, _report(previous, "上年报告")) if previous is not None else []
-    published = is_published(report.path)
+    published = from_published(report)
     found, numbers = check_numbers(report.data, report.fmt, report.cells, published)
-    problems = report.problems + found
+    problems = with_reading(report.problems, found)
     if published and is_blank(report.data.get("meta.agency")):  # no cover error: a notice the reviewer sees
         from xlreport.io.importers.name import NOT_FOUND
 
@@ -167,12 +167,8 @@ def check_file(path: PathLike, previous: Report | None = None) -> FileResult:
     file = shown(name)  # printable and valid in JSON, whatever the name's encoding
     try:
         report = load(name)
-    except XlreportError as exc:
-        return FileResult(file, error=shown(exc.message), error_code=exc.code)
-    except OSError as exc:
-        return FileResult(file, error=f"无法读取（{reason(exc, '读取')}）", error_code="unreadable")
     except Exception as exc:  # one broken file must not stop a batch
-        return FileResult(file, error=shown(f"无法读取（{type(exc).__name__}: {exc}）"))
+        return _failed(file, exc, "无法读取")
     try:
         result = check(report, previous)
     except XlreportError as exc:
@@ -182,6 +178,16 @@ def check_file(path: PathLike, previous: Report | None = None) -> FileResult:
                                                                 f"请把这个文件发给维护人员"))
     return FileResult(file, report.fmt.version, result.problems, result.notices, list(report.notes), report=report,
                       numbers=result.numbers)
+
+
+def _failed(file: str, exc: Exception, what: str = "") -> FileResult:
+    """The FileResult of a file that could not be read (or checked): the error's message and code;
+    an OSError's reason in Chinese; anything else a bug (`what` says where), naming the file."""
+    if isinstance(exc, (XlreportError, OSError)):
+        return FileResult(file, error=shown(exc.message) if isinstance(exc, XlreportError) else
+                          f"无法读取（{reason(exc, '读取')}）", error_code=getattr(exc, "code", "unreadable"))
+    return FileResult(file, error=shown(f"{what or '程序内部错误'}（{type(exc).__name__}: {exc}）"
+                                        + ("" if what else "，请把这个文件发给维护人员")))
 
 
 def _batch_file(path: str, previous: Report | None = None) -> FileResult:
@@ -241,7 +247,7 @@ def import_files(paths: Sequence[PathLike] | PathLike, out_dir: PathLike, force:
     targets: dict[str, Path] = {}
     for name, why in found.entries:
         if why is None:
-            target = _import_target(name, folder)
+            target = folder / (Path(name).stem + ".json")
             if target in targets.values():
                 raise UsageError(f"“{shown(Path(name).name)}”与另一个文件同名，输出都会是“{target.name}”；请分开导入")
             targets[name] = output_path("export", target, *names)
@@ -250,24 +256,16 @@ def import_files(paths: Sequence[PathLike] | PathLike, out_dir: PathLike, force:
     return BatchResult([not_checked(name, why) if why else next(done) for name, why in found.entries], found.ignored)
 
 
-def _import_target(name: str, folder: Path) -> Path:
-    return folder / (Path(name).stem + ".json")
-
-
 def _import_file(name: str, out_dir: str, force: bool = False) -> FileResult:
     """One file of import_files (in a worker process): read, then written as a data file."""
     file = shown(name)
     try:
         report = load(name)
-        written = export_json(report, _import_target(name, Path(out_dir)), force=force)
-    except XlreportError as exc:
-        return FileResult(file, error=shown(exc.message), error_code=exc.code)
-    except OSError as exc:
-        return FileResult(file, error=f"无法读取（{reason(exc, '读取')}）", error_code="unreadable")
-    except Exception as exc:  # one broken file must not stop a batch; say which file
-        return FileResult(file, error=shown(f"程序内部错误（{type(exc).__name__}: {exc}），请把这个文件发给维护人员"))
+        written = export_json(report, Path(out_dir) / (Path(name).stem + ".json"), force=force)
+    except Exception as exc:  # one broken file must not stop a batch
+        return _failed(file, exc)
     return FileResult(file, report.fmt.version, list(report.problems), list(written.notices), list(report.notes),
-                      output=written.path)
+                      output=written.path, report=report)
 
 
 # ---------------------------------------------------------------------------
@@ -387,7 +385,7 @@ def export_json(report_or_path: ReportLike, path: PathLike | None = None, force:
     """The report as a JSON data file (data-model.md §3): written to `path`, or returned as
     text when `path` is None. Refused when the report has keys outside the contract (they
     would be lost)."""
-    from xlreport.io.jsonfile import dumps, write_json
+    from xlreport.io.jsonfile import dumps, source_of, write_json
 
     if path is not None:
         output_path("export", _path(path, "输出文件"), None if isinstance(report_or_path, Report) else report_or_path)
@@ -397,8 +395,8 @@ def export_json(report_or_path: ReportLike, path: PathLike | None = None, force:
         keys = "、".join(k for p in unknown for k in p.keys)
         raise InputError(f"“{Path(report.path).name}”中有约定以外的项目：{keys}；请改正后再导出")
     if path is None:
-        return dumps(report.data, report.fmt)
-    written = write_json(path, report.data, report.fmt, force=force)
+        return dumps(report.data, report.fmt, source_of(report))
+    written = write_json(path, report.data, report.fmt, force=force, source=source_of(report))
     return Written(Path(written), _moved(path, written))
 
 
@@ -527,13 +525,8 @@ def _audit_file(path: str) -> AuditedReport | ReadFailure:
     try:
         return audited(result.file, result.report, result.problems, result.numbers or {})
     except Exception as exc:  # a bug must not stop the batch; say which file
-        return ReadFailure(result.file, shown(f"程序内部错误（{type(exc).__name__}: {exc}），请把这个文件发给维护人员"))
-
-
-def _run_audit(files: list[str], progress: Callable[[int, int], None] | None) -> list[AuditedReport | ReadFailure]:
-    from xlreport.batch import run_many
-
-    return run_many(_audit_file, files, progress)
+        failed = _failed(result.file, exc)
+        return ReadFailure(failed.file, failed.error or "", failed.error_code)
 
 
 def audit(paths: Sequence[PathLike], output: PathLike | None = None, roster: PathLike | None = None,
@@ -545,6 +538,7 @@ def audit(paths: Sequence[PathLike], output: PathLike | None = None, roster: Pat
     write the audit workbook to `output` (.xlsx) when given (docs/audit.md)."""
     from xlreport.audit.book import write_audit
     from xlreport.audit.gather import audit as gather
+    from xlreport.batch import run_many
     from xlreport.io.files import check_target
 
     if isinstance(paths, (str, os.PathLike)):
@@ -554,7 +548,7 @@ def audit(paths: Sequence[PathLike], output: PathLike | None = None, roster: Pat
     if output is not None:
         output_path("audit", _path(output, "输出文件"), roster)
         check_target(output, force)  # refused before the long part, not after
-    result = gather(names, _run_audit, roster=None if roster is None else _path(roster, "名单"), year=year,
+    result = gather(names, partial(run_many, _audit_file), roster=None if roster is None else _path(roster, "名单"), year=year,
                     previous_dirs=tuple(previous), output=None if output is None else os.fspath(output),
                     progress=progress)
     if not result.reports and not result.comparison_only:
@@ -570,15 +564,24 @@ def audit(paths: Sequence[PathLike], output: PathLike | None = None, roster: Pat
     return Audited(result, None if written is None else Path(written))
 
 
+def read_roster(path: PathLike) -> list[str]:
+    """The unit names of a roster: the first column of an .xlsx, or one name a line of a .txt
+    (as `audit --roster` and `accounts --roster` read it)."""
+    from xlreport.audit.gather import read_roster as read
+
+    return read(_path(path, "名单"))
+
+
 def bundle(output: PathLike, platform: str = "win_amd64", pythons: Sequence[str] | None = None,
-           force: bool = False, progress: Callable[[str], None] | None = None):
+           force: bool = False, progress: Callable[[str], None] | None = None, server: bool = False):
     """The offline installer for office PCs (a folder and its .zip): the wheels of xlreport and
     of every dependency for `platform` and the Python versions, 安装.bat / install.sh and the
-    instructions (docs/excel.md). Needs the internet and xlreport's source."""
+    instructions (docs/excel.md); with `server` also `xlreport[server]` (the submission desk).
+    Needs the internet and xlreport's source."""
     from xlreport.bundle import DEFAULT_PYTHONS, make_bundle
 
     return make_bundle(_path(output, "输出文件夹"), platform=platform, pythons=tuple(pythons or DEFAULT_PYTHONS),
-                       force=force, progress=progress)
+                       force=force, progress=progress, server=server)
 
 
 def report_title(report: Report) -> str:

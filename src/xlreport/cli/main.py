@@ -124,6 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
                    "Linux 用 manylinux2014_x86_64")
     p.add_argument("--python", nargs="+", metavar="X.Y", default=None,
                    help="目标电脑上的 Python 版本，可写多个；默认 3.11 3.12 3.13 3.14")
+    p.add_argument("--server", action="store_true", help="同时包含报送服务（xlreport serve）所需的组件，供服务器离线安装")
     p.add_argument("--force", action="store_true", help="覆盖已存在的文件夹和 .zip")
 
     p = sub.add_parser("audit", help="审查一批报告：写成一个审查结果工作簿（汇总、问题清单、逐年对比、未报送、合计）")
@@ -138,6 +139,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("demo", help="用示例数据演示全过程")
     p.add_argument("-o", "--output", metavar="DIR", help="输出文件夹（默认新建 xlreport-demo）")
+
+    from xlreport.cli.server import add_parsers
+
+    add_parsers(sub)  # serve, accounts: the submission desk
     return parser
 
 
@@ -261,7 +266,7 @@ def cmd_export(args) -> int:
 def cmd_import(args) -> int:
     from xlreport.batch import find_published
     from xlreport.io.files import check_target
-    from xlreport.io.jsonfile import dumps
+    from xlreport.io.jsonfile import dumps, source_of
 
     if args.out_dir:
         if not Path(args.out_dir).is_dir():
@@ -291,7 +296,8 @@ def cmd_import(args) -> int:
                 print_notices(r.notices, sys.stderr)
                 print(f"已导入：{r.file} → {shown(r.output or '')}（{r.format} 版格式，{_values_in(r.output)} 个数值，"
                       f"{len(r.notes)} 条读入说明）", file=sys.stderr)
-                _explain(r.problems, r.notes, args.explain)
+                if r.report is not None:
+                    _explain(r.report, args.explain)
         return EXIT_UNREADABLE if failed or any(r.not_checked for r in batch) else EXIT_OK
     found = find_published(args.files)
     _refuse_named(args.files, found.entries)
@@ -312,8 +318,8 @@ def cmd_import(args) -> int:
         print(f"已导入：{files[0]} → {shown(written.path)}（{report.fmt.version} 版格式，{_values_in(written.path)} 个数值，"
               f"{len(report.notes)} 条读入说明）", file=sys.stderr)
     else:
-        sys.stdout.write(dumps(report.data, report.fmt))
-    _explain(report.problems, report.notes, args.explain)
+        sys.stdout.write(dumps(report.data, report.fmt, source_of(report)))
+    _explain(report, args.explain)
     return EXIT_UNREADABLE if len(found.entries) > 1 else EXIT_OK
 
 
@@ -336,14 +342,16 @@ def _values_in(path) -> int:
     return sum(1 for k, v in (doc.get("values") or {}).items() if v is not None and key_table(k) in ("t2", "t3", "t4"))
 
 
-def _explain(problems, notes: list[str], explain: bool) -> None:
-    for p in problems:
+def _explain(report, explain: bool) -> None:
+    for p in report.problems:
         print(f"  注意：{p.message}", file=sys.stderr)
-    if explain:
-        for note in notes:
-            print(f"  说明：{note}", file=sys.stderr)
-    elif notes:
-        print(f"  有 {len(notes)} 条读入说明，加 --explain 查看", file=sys.stderr)
+    if explain:  # per table what was found, then each note with the stage that wrote it
+        from xlreport.io.importers.match import explain as explained
+
+        for line in explained(report):
+            print(f"  说明：{line}", file=sys.stderr)
+    elif report.notes:
+        print(f"  有 {len(report.notes)} 条读入说明，加 --explain 查看", file=sys.stderr)
 
 
 def cmd_render(args) -> int:
@@ -397,7 +405,8 @@ def cmd_template(args) -> int:
 
 
 def cmd_bundle(args) -> int:
-    result = api.bundle(args.output, platform=args.platform, pythons=args.python, force=args.force, progress=print)
+    result = api.bundle(args.output, platform=args.platform, pythons=args.python, force=args.force, progress=print,
+                        server=args.server)
     size = sum(p.stat().st_size for p in result.folder.rglob("*") if p.is_file())
     print(f"已生成离线安装包：{result.folder.resolve()}（{len(result.wheels)} 个程序包，{size / 2**20:.1f} MB，"
           f"用时 {result.seconds:.0f} 秒）和 {result.zip.resolve()}")
@@ -441,7 +450,14 @@ def cmd_demo(args) -> int:
 
 
 COMMANDS = {"check": cmd_check, "new": cmd_new, "upgrade": cmd_upgrade, "export": cmd_export, "import": cmd_import, "render": cmd_render,
-            "template": cmd_template, "demo": cmd_demo, "bundle": cmd_bundle, "audit": cmd_audit}
+            "template": cmd_template, "demo": cmd_demo, "bundle": cmd_bundle, "audit": cmd_audit,
+            "serve": lambda args: _server("cmd_serve", args), "accounts": lambda args: _server("cmd_accounts", args)}
+
+
+def _server(name: str, args) -> int:
+    from xlreport.cli import server
+
+    return getattr(server, name)(args)
 
 
 if __name__ == "__main__":  # pragma: no cover
