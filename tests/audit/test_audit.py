@@ -12,7 +12,9 @@ import shutil
 import openpyxl
 import pytest
 
-from xlreport.audit.gather import match_names, roster_rows, variant_key
+from xlreport.audit.names import match_names, variant_key
+from xlreport.audit.results import AuditedReport
+from xlreport.audit.roster import roster_rows
 from xlreport.model.numbers import evaluate
 from xlreport.cli.main import main
 from xlreport.io.jsonfile import dumps
@@ -157,9 +159,11 @@ def test_roster_missing_and_extra_units(json_folder, tmp_path, capsys):
 
 def test_roster_without_a_year_names_no_year():
     # no --year and no report with a year (found by the type checker: the year may be None)
-    rows = roster_rows(["宿迁市人民政府"], [{"file": "a.json", "agency": "泗阳县人民政府", "year": 2023}], None)
-    assert [r["kind"] for r in rows] == ["未报送"]
-    assert "None" not in rows[0]["note"] and "年度" not in rows[0]["note"], rows[0]["note"]
+    report = AuditedReport(file="a.json", path="a.json", agency="泗阳县人民政府", year=2023, format="2021",
+                           problems=[], figures={}, figure_notes={}, notes=[])
+    rows = roster_rows(["宿迁市人民政府"], [report], None)
+    assert [r.kind for r in rows] == ["未报送"]
+    assert "None" not in rows[0].note and "年度" not in rows[0].note, rows[0].note
 
 
 def test_roster_as_a_workbook_and_year(json_folder, tmp_path, capsys):

@@ -18,7 +18,7 @@ from typing import Sequence
 
 from xlreport import api
 from xlreport.batch import Stopped
-from xlreport.cli.console import print_batch, print_notices, print_problems, progress_bar
+from xlreport.cli.console import in_cli_terms, print_batch, print_notices, print_problems, progress_bar
 from xlreport.errors import UsageError, XlreportError, reason, shown
 from xlreport.model.spec import key_table
 
@@ -160,7 +160,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_UNREADABLE
         return COMMANDS[args.command](args)
     except XlreportError as exc:
-        print(f"错误：{shown(exc.message)}", file=sys.stderr)
+        print(f"错误：{shown(in_cli_terms(exc.message))}", file=sys.stderr)
         return EXIT_UNREADABLE
     except OSError as exc:  # a file the commands did not expect to fail (disk full, no permission)
         if os.environ.get("XLREPORT_DEBUG"):
@@ -264,70 +264,94 @@ def cmd_export(args) -> int:
 
 
 def cmd_import(args) -> int:
-    from xlreport.batch import find_reports
-    from xlreport.io.files import PUBLISHED, check_target
+    from xlreport.batch import find_published
+    from xlreport.io.files import check_target
     from xlreport.io.jsonfile import dumps, source_of
 
-    if args.out_dir and not Path(args.out_dir).is_dir():
-        raise XlreportError(f"输出文件夹“{args.out_dir}”不存在，请先创建")
-    found = find_reports(args.files)
-    files, not_imported = [], []
-    for name, why in found.entries:
-        if why is None and Path(name).suffix.lower() not in PUBLISHED:
-            why = f"“{Path(name).name}”不是已发布的报告：可导入 {'、'.join(PUBLISHED)} 文件"
-        if why is None:
-            files.append(name)
-        elif name in args.files:  # named: the person meant it
-            raise XlreportError(why)
-        else:
-            not_imported.append((name, why))
-    for name, why in not_imported:  # nothing left out without a word
-        print(f"{shown(name)}: 未导入：{shown(why)}", file=sys.stderr)
+    if args.out_dir:
+        if not Path(args.out_dir).is_dir():
+            raise XlreportError(f"输出文件夹“{args.out_dir}”不存在，请先创建")
+        _refuse_named(args.files, find_published(args.files).entries)
+        show = sys.stderr.isatty()
+        try:
+            batch = api.import_files(args.files, args.out_dir, force=args.force, progress=progress_bar if show else None)
+        finally:
+            if show:
+                print(file=sys.stderr)
+        if not any(r.output for r in batch) and not any(r.error and not r.not_checked for r in batch):
+            _print_not_imported(batch)
+            raise XlreportError("没有找到可导入的已发布报告（.html/.docx/.pdf/.doc/.wps/.txt）")
+        read = [r for r in batch if not r.not_checked]
+        if len(read) == 1 and read[0].error is not None:  # one report, and it cannot be read
+            _print_not_imported(batch)
+            raise XlreportError(read[0].error)
+        failed = 0
+        for r in batch:
+            if r.not_checked:
+                print(f"{r.file}: 未导入：{r.error}", file=sys.stderr)
+            elif r.error is not None:
+                failed += 1
+                print(f"{r.file}: 无法导入：{r.error}", file=sys.stderr)
+            else:
+                print_notices(r.notices, sys.stderr)
+                print(f"已导入：{r.file} → {shown(r.output or '')}（{r.format} 版格式，{_values_in(r.output)} 个数值，"
+                      f"{len(r.notes)} 条读入说明）", file=sys.stderr)
+                if r.report is not None:
+                    _explain(r.report, args.explain)
+        return EXIT_UNREADABLE if failed or any(r.not_checked for r in batch) else EXIT_OK
+    found = find_published(args.files)
+    _refuse_named(args.files, found.entries)
+    for name, why in found.entries:  # nothing left out without a word
+        if why is not None:
+            print(f"{shown(name)}: 未导入：{shown(why)}", file=sys.stderr)
+    files = [name for name, why in found.entries if why is None]
     if not files:
         raise XlreportError("没有找到可导入的已发布报告（.html/.docx/.pdf/.doc/.wps/.txt）")
-    if len(files) > 1 and not args.out_dir:
+    if len(files) > 1:
         raise XlreportError("导入多个文件时请用 --out-dir 文件夹 指定输出位置（每个报告写成同名的 .json）")
-    if args.out_dir and not Path(args.out_dir).is_dir():
-        raise XlreportError(f"输出文件夹“{args.out_dir}”不存在，请先创建")
-    targets: dict[str, Path] = {}
-    if args.out_dir:
-        for name in files:
-            target = Path(args.out_dir) / (Path(name).stem + ".json")
-            if target in targets.values():
-                raise XlreportError(f"“{Path(name).name}”与另一个文件同名，输出都会是“{target.name}”；请分开导入")
-            targets[name] = target
-    elif args.output:
-        targets[files[0]] = Path(args.output)
-    for target in targets.values():  # refuse before reading anything: nothing half-done
-        check_target(target, args.force)
-    failed = 0
-    for name in files:
-        try:
-            report = api.load(name)
-        except XlreportError as exc:
-            if len(files) == 1:
-                raise
-            failed += 1
-            print(f"{name}: 无法导入：{exc.message}", file=sys.stderr)
-            continue
-        n_values = sum(1 for k, v in report.data.items() if v is not None and key_table(k) in ("t2", "t3", "t4"))
-        if name in targets:
-            written = api.export_json(report, targets[name], force=args.force)
-            print_notices(written.notices, sys.stderr)
-            print(f"已导入：{name} → {shown(written.path)}（{report.fmt.version} 版格式，{n_values} 个数值，"
-                  f"{len(report.notes)} 条读入说明）", file=sys.stderr)
-        else:
-            sys.stdout.write(dumps(report.data, report.fmt, source_of(report)))
-        for p in report.problems:
-            print(f"  注意：{p.message}", file=sys.stderr)
-        if args.explain:  # per table what was found, then each note with the stage that wrote it
-            from xlreport.io.importers.match import explain
+    if args.output:
+        check_target(args.output, args.force)  # refuse before reading anything: nothing half-done
+    report = api.load(files[0])
+    if args.output:
+        written = api.export_json(report, args.output, force=args.force)
+        print_notices(written.notices, sys.stderr)
+        print(f"已导入：{files[0]} → {shown(written.path)}（{report.fmt.version} 版格式，{_values_in(written.path)} 个数值，"
+              f"{len(report.notes)} 条读入说明）", file=sys.stderr)
+    else:
+        sys.stdout.write(dumps(report.data, report.fmt, source_of(report)))
+    _explain(report, args.explain)
+    return EXIT_UNREADABLE if len(found.entries) > 1 else EXIT_OK
 
-            for line in explain(report):
-                print(f"  说明：{line}", file=sys.stderr)
-        elif report.notes:
-            print(f"  有 {len(report.notes)} 条读入说明，加 --explain 查看", file=sys.stderr)
-    return EXIT_UNREADABLE if failed or not_imported else EXIT_OK
+
+def _refuse_named(named: Sequence[str], entries: list[tuple[str, str | None]]) -> None:
+    """A file named on the command line that is not a published report: the person meant it."""
+    for name, why in entries:
+        if why is not None and name in named:
+            raise XlreportError(why)
+
+
+def _print_not_imported(batch: api.BatchResult) -> None:
+    for r in batch:
+        if r.not_checked:
+            print(f"{r.file}: 未导入：{r.error}", file=sys.stderr)
+
+
+def _values_in(path) -> int:
+    """How many table values a data file written by import holds."""
+    doc = json.loads(Path(path).read_text(encoding="utf-8"))
+    return sum(1 for k, v in (doc.get("values") or {}).items() if v is not None and key_table(k) in ("t2", "t3", "t4"))
+
+
+def _explain(report, explain: bool) -> None:
+    for p in report.problems:
+        print(f"  注意：{p.message}", file=sys.stderr)
+    if explain:  # per table what was found, then each note with the stage that wrote it
+        from xlreport.io.importers.match import explain as explained
+
+        for line in explained(report):
+            print(f"  说明：{line}", file=sys.stderr)
+    elif report.notes:
+        print(f"  有 {len(report.notes)} 条读入说明，加 --explain 查看", file=sys.stderr)
 
 
 def cmd_render(args) -> int:
@@ -390,8 +414,6 @@ def cmd_bundle(args) -> int:
 
 
 def cmd_audit(args) -> int:
-    from xlreport.audit.gather import as_json, counts_text
-
     _no_empty_names([*args.files, *args.previous_dir], "audit")
     if not args.output and not args.json:
         raise UsageError("命令用法有误：请用 -o 审查结果.xlsx 指定输出的工作簿（或加 --json 输出到屏幕）。"
@@ -406,22 +428,19 @@ def cmd_audit(args) -> int:
             print(file=sys.stderr)
     result = audited.result
     if args.json:
-        print(json.dumps(as_json(result), ensure_ascii=False, indent=1, allow_nan=False))
-    reports = result["reports"]
-    year = f" {result['year']} 年度" if result["year"] else ""
-    others = f"另有 {len(result['comparison_only'])} 个报告只用于逐年对比；" if result["comparison_only"] else ""
-    summary = (f"审查{year}的报告 {counts_text(reports)}；{others}"
-               f"逐年对比 {len(result['pairs'])} 对；{len(result['not_read'])} 个文件未读取")
+        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=1, allow_nan=False))
+    year = f" {result.year} 年度" if result.year else ""
+    others = f"另有 {len(result.comparison_only)} 个报告只用于逐年对比；" if result.comparison_only else ""
+    summary = (f"审查{year}的报告 {result.counts_text()}；{others}"
+               f"逐年对比 {len(result.pairs)} 对；{len(result.not_read)} 个文件未读取")
     if audited.path is not None:
         summary += f"。已生成审查结果：{shown(audited.path)}"
     print(summary, file=sys.stderr if args.json else sys.stdout)
-    for item in result["not_read"]:
-        print(f"  未读取：{item['file']}：{item['reason']}", file=sys.stderr)
-    for item in result["skipped"]:
-        print(f"  不读取：{item['file']}：{item['reason']}", file=sys.stderr)
-    from xlreport.audit.gather import exit_code
-
-    return exit_code(result)
+    for item in result.not_read:
+        print(f"  未读取：{item.file}：{item.reason}", file=sys.stderr)
+    for skip in result.skipped:
+        print(f"  不读取：{skip.file}：{skip.reason}", file=sys.stderr)
+    return result.exit_code
 
 
 def cmd_demo(args) -> int:
