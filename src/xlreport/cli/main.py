@@ -299,7 +299,8 @@ def cmd_import(args) -> int:
                 print_notices(r.notices, sys.stderr)
                 print(f"已导入：{r.file} → {shown(r.output or '')}（{r.format} 版格式，{_values_in(r.output)} 个数值，"
                       f"{len(r.notes)} 条读入说明）", file=sys.stderr)
-                _explain(r.problems, r.notes, args.explain)
+                if r.report is not None:
+                    _explain(r.report, args.explain)
         return EXIT_UNREADABLE if failed or any(r.not_checked for r in batch) else EXIT_OK
     found = find_published(args.files)
     _refuse_named(args.files, found.entries)
@@ -321,7 +322,7 @@ def cmd_import(args) -> int:
               f"{len(report.notes)} 条读入说明）", file=sys.stderr)
     else:
         sys.stdout.write(dumps(report.data, report.fmt, source_of(report)))
-    _explain(report.problems, report.notes, args.explain, report)
+    _explain(report, args.explain)
     return EXIT_UNREADABLE if len(found.entries) > 1 else EXIT_OK
 
 
@@ -344,16 +345,16 @@ def _values_in(path) -> int:
     return sum(1 for k, v in (doc.get("values") or {}).items() if v is not None and key_table(k) in ("t2", "t3", "t4"))
 
 
-def _explain(problems, notes: list[str], explain: bool, report=None) -> None:
-    for p in problems:
+def _explain(report, explain: bool) -> None:
+    for p in report.problems:
         print(f"  注意：{p.message}", file=sys.stderr)
-    if explain:  # with the report: per table what was found, then each note with the stage that wrote it
-        from xlreport.io.importers.match import explain as stages
+    if explain:  # per table what was found, then each note with the stage that wrote it
+        from xlreport.io.importers.match import explain as explained
 
-        for note in stages(report) if report is not None else notes:
-            print(f"  说明：{note}", file=sys.stderr)
-    elif notes:
-        print(f"  有 {len(notes)} 条读入说明，加 --explain 查看", file=sys.stderr)
+        for line in explained(report):
+            print(f"  说明：{line}", file=sys.stderr)
+    elif report.notes:
+        print(f"  有 {len(report.notes)} 条读入说明，加 --explain 查看", file=sys.stderr)
 
 
 def cmd_render(args) -> int:
