@@ -101,6 +101,12 @@ class NoReports(InputError):
     code = "no-reports"
 
 
+class UnknownUnit(InputError):
+    """No reviewed unit of an audit has the name asked for (audit.feedback.unit_feedback)."""
+
+    code = "unknown-unit"
+
+
 class TemplateError(InputError):
     """A custom Word template cannot be used (broken tags, unknown variables, refused expressions)."""
 
@@ -146,7 +152,7 @@ class ProgramFailed(XlreportError):
 # Every kind, by its code (docs/api.md lists them)
 KINDS: dict[str, type[XlreportError]] = {cls.code: cls for cls in (
     XlreportError, UsageError, InputError, NotFound, Unreadable, UnsupportedType, DamagedFile, TooLarge, BadJson,
-    NotAReport, NotXlreport, LayoutChanged, NoReports, TemplateError, OutputError, Exists, WrongExtension,
+    NotAReport, NotXlreport, LayoutChanged, NoReports, UnknownUnit, TemplateError, OutputError, Exists, WrongExtension,
     SameAsInput, MissingProgram, ProgramFailed)}
 
 

@@ -22,9 +22,9 @@ from xlreport.model.report import Problem
 # The public field names of `xlreport audit --json` (docs/audit.md)
 TOP = {"xlreport", "generated", "generated_text", "inputs", "previous_dirs", "year", "year_given", "roster_year",
        "reports", "comparison_only", "not_read", "ignored", "skipped", "pairs", "pair_notes", "duplicates",
-       "roster", "totals", "left_out_of_totals"}
+       "roster", "totals", "left_out_of_totals", "not_reports", "series"}
 REPORT = {"file", "agency", "year", "format", "problems", "figures", "figure_notes", "notes", "errors", "warnings",
-          "verdict", "comparison_only"}
+          "verdict", "comparison_only", "contact"}
 PROBLEM = {"rule", "severity", "keys", "cells", "expected", "actual", "message", "where"}
 PAIR = {"agency", "last_agency", "by_variant", "year", "last_year", "file", "last_file", "problems", "warnings",
         "verdict", "figures", "figure_notes"}

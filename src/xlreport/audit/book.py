@@ -18,6 +18,8 @@ from xlreport.audit.results import (
     VERDICT_ERRORS,
     VERDICT_UNREADABLE,
     VERDICT_WARNINGS,
+    UNKNOWN_AGENCY,
+    AuditedReport,
     AuditResult,
     Tally,
 )
@@ -37,7 +39,7 @@ from xlreport.workbook.styles import (
     Formats,
 )
 
-SHEETS = ("说明", "汇总", "问题清单", "逐年对比", "未报送", "合计")
+SHEETS = ("说明", "汇总", "问题清单", "逐年对比", "历年", "未报送", "合计")
 FILLS = {VERDICT_ERRORS: (BAD_FILL, BAD_FONT), VERDICT_WARNINGS: (WARN_FILL, WARN_FONT),
          VERDICT_CLEAN: (GOOD_FILL, GOOD_FONT), VERDICT_UNREADABLE: (DERIVED_FILL, "#000000"), None: (None, None)}
 NUMBER_FORMATS = {"text": "@", "code": "@", "year": "0", "int": "0", "number": "General", "share": "0.0%",
@@ -79,6 +81,7 @@ def write_audit(path: str | os.PathLike, result: AuditResult, force: bool = Fals
         summary(wb.add_worksheet("汇总"), styles, result)
         problems(wb.add_worksheet("问题清单"), styles, result)
         years(wb.add_worksheet("逐年对比"), styles, result)
+        series(wb.add_worksheet("历年"), styles, result)
         if result.roster is not None:
             roster(wb.add_worksheet("未报送"), styles, result)
         totals(wb.add_worksheet("合计"), styles, result)
@@ -143,6 +146,9 @@ def cover(ws, styles: Styles, result: AuditResult) -> None:
         ("逐年对比", f"{len(pairs)} 对（同一机关相邻两年的报告，自动按机关名称配对）"),
         ("未读取的文件", f"{len(result.not_read)} 个（见下表）" if result.not_read else "无"),
     ]
+    if result.not_reports:
+        lines.append(("不是报告的文件", f"{len(result.not_reports)} 个（文件夹中的文本文件等，读取后不像年度报告，"
+                                      f"见下表；不影响审查结论）"))
     if result.comparison_only:
         lines.append(("只用于对比的报告", f"{len(result.comparison_only)} 个（其他年度或上年度文件夹中的报告）"))
     if result.skipped:
@@ -150,15 +156,19 @@ def cover(ws, styles: Styles, result: AuditResult) -> None:
     if result.left_out_of_totals:
         lines.append(("未计入合计", f"{len(result.left_out_of_totals)} 个（同一机关同一年度的第二份及以后的报告，见下表）"))
     if result.ignored:
-        lines.append(("按约定不读取", f"{result.ignored} 个（Office 锁定文件 ~$*、隐藏文件、Thumbs.db、desktop.ini）"))
+        lines.append(("按约定不读取", f"{result.ignored} 个（Office 锁定文件 ~$*、隐藏文件、Thumbs.db、desktop.ini，保存网页时附带的图片、样式和脚本）"))
     if result.roster is not None:
         missing = sum(1 for x in result.roster.rows if x.kind == "未报送")
+        unnamed = sum(1 for x in result.roster.rows if x.kind == UNKNOWN_AGENCY)
         lines.append(("名单", f"{result.roster.file}：{result.roster.units} 个单位，"
-                             f"{result.roster_year} 年度未报送 {missing} 个（见“未报送”）"))
+                             f"{result.roster_year} 年度未报送 {missing} 个（见“未报送”）"
+                             + (f"；另有 {unnamed} 个报告{UNKNOWN_AGENCY}名称" if unnamed else "")))
     lines += [
         ("汇总", "每个报告一行：结论、错误和警告数、主要数字；可筛选、排序，行按结论着色（红：未通过，橙：有警告，绿：通过）"),
         ("问题清单", "每个问题一行：机关、规则、级别、位置（工作簿为工作表!单元格，已发布的报告为页、表、行）、应为、实际、说明"),
         ("逐年对比", "同一机关相邻两年的主要数字并列及变化；跨年度校验（上年结转、现行有效件数、内容雷同）的结果"),
+        ("历年", "读到的每个报告按单位和年度排列（含只用于对比的往年报告；单位按逐年对比配对，改过名称的也在一起），"
+               "筛选“单位”即可看到一个单位的全部年度"),
         ("合计", "同一年度全部报告逐项相加（按格式版本；同一机关同一年度只计一份），并对合计数运行同样的校验"),
         ("数字说明", "印出的总计与其各项之和不符时，汇总和逐年对比中照印出的数字列出，在单元格批注和“说明”列中注明各项合计"),
         ("内容雷同", "规则 text-repeated：去掉格式标题、自动生成的句子和套话、数字记作 #，本年某部分文字的五字片段有 80% "
@@ -178,6 +188,16 @@ def cover(ws, styles: Styles, result: AuditResult) -> None:
             row += 1
             put(ws, row, 0, item.file, styles.cell(VERDICT_UNREADABLE))
             put(ws, row, 1, item.reason, styles.cell(VERDICT_UNREADABLE, wrap=True))
+        row += 2
+    if result.not_reports:
+        ws.write_string(row, 0, "不是报告的文件（文件夹中的文本文件、保存网页时附带的文件等，已读取，不列入审查）",
+                        f.table_status)
+        row += 1
+        header(ws, styles, row, [("文件", 24), ("原因", 110)])
+        for item in result.not_reports:
+            row += 1
+            put(ws, row, 0, item.file, f.cell)
+            put(ws, row, 1, item.reason, f.cell)
         row += 2
     if result.comparison_only:
         ws.write_string(row, 0, "只用于逐年对比的报告（其他年度或上年度文件夹中的，不列入汇总、问题清单和合计）", f.table_status)
@@ -215,9 +235,19 @@ def summary_columns() -> tuple[list[tuple[str, float]], list[str]]:
     for name, label in FIGURES:
         columns.append((label, 10 if name not in SHARES else 9))
         kinds.append("share" if name in SHARES else "money" if name == "fee" else "number")
-    columns += [("文件", 30), ("上年报告（逐年对比）", 24), ("说明", 30)]
-    kinds += ["text", "text", "text"]
+    columns += [("文件", 30), ("上年报告（逐年对比）", 24), ("说明", 30), *((label, 16) for label in CONTACT_COLUMNS)]
+    kinds += ["text", "text", "text", *(["text"] * len(CONTACT_COLUMNS))]
     return columns, kinds
+
+
+CONTACT_COLUMNS = ("联系机构", "联系电话", "电子邮箱", "通讯地址")
+
+
+def contact_values(r: AuditedReport) -> list[str | None]:
+    """The unit's contact details as the 汇总 columns of CONTACT_COLUMNS (address with its postcode)."""
+    c = r.contact
+    address = "，".join(x for x in (c.get("address"), f"邮编 {c['postcode']}" if c.get("postcode") else None) if x)
+    return [c.get("office"), c.get("phone"), c.get("email"), address or None]
 
 
 def summary(ws, styles: Styles, result: AuditResult) -> None:
@@ -230,18 +260,23 @@ def summary(ws, styles: Styles, result: AuditResult) -> None:
                         + ([f"从已发布的报告读入，{len(r.notes)} 条读入说明"] if r.notes else []))
         comments.append(figure_notes)
         tally = r.tally
-        rows.append((tally.verdict, [r.agency or "（未填写机关）", r.year, r.format, tally.verdict, tally.errors,
+        rows.append((tally.verdict, [r.agency or UNKNOWN_AGENCY, r.year, r.format, tally.verdict, tally.errors,
                                      tally.warnings, *(r.figures.get(name) for name, _ in FIGURES), r.file,
-                                     r.previous_file, note]))
+                                     r.previous_file, note, *contact_values(r)]))
     for item in result.not_read:
         rows.append((VERDICT_UNREADABLE, [None, None, None, VERDICT_UNREADABLE, None, None,
                                           *([None] * len(FIGURES)), item.file, None, item.reason]))
     listing(ws, styles, columns, rows, kinds=kinds)
-    first_figure = len(columns) - len(FIGURES) - 3
+    first_figure = 6  # after 机关 年度 格式 结论 错误 警告
     for row, figure_notes in enumerate(comments, start=1):
         for c, (name, _) in enumerate(FIGURES, start=first_figure):
             if name in figure_notes:
                 ws.write_comment(row, c, f"{FIGURE_LABELS[name]}：{figure_notes[name]}（此处照印出的数字列出）")
+    wide_list(ws)
+
+
+def wide_list(ws) -> None:
+    """A wide list prints on A3 landscape, one page wide, its header on every page."""
     ws.set_row(0, 32)
     ws.set_paper(A3)
     ws.set_landscape()
@@ -294,7 +329,7 @@ def years(ws, styles: Styles, result: AuditResult) -> None:
         for name, both in notes.items():
             for text, label in ((both.last, "上年"), (both.this, "本年")):
                 if text:
-                    detail += f"\n注意：{label}{FIGURE_LABELS[name]}{text}（表中照印出的数字列出）"
+                    detail += f"\n注意：{label}“{FIGURE_LABELS[name]}”：{text}（表中照印出的数字列出）"
         agency = p.agency if not p.by_variant else f"{p.agency}（上年：{p.last_agency}）"
         values = [agency, p.last_year, p.year, verdict, detail, p.file, p.last_file]
         for name in COMPARED:
@@ -325,10 +360,22 @@ def _round(value: float) -> float:
     return round(value, 6) if isinstance(value, float) else value
 
 
+def series(ws, styles: Styles, result: AuditResult) -> None:
+    """历年: every report read, by unit and year (a unit's whole series; filter on 单位)."""
+    columns = [("单位", 28), ("年度", 7), ("报告中的机关", 28), ("审查", 10), ("结论", 9), ("错误", 6), ("警告", 6),
+               *((FIGURE_LABELS[name], 10) for name in COMPARED), ("文件", 36)]
+    kinds = ["text", "year", "text", "code", "code", "int", "int", *(["number"] * len(COMPARED)), "text"]
+    rows = [(e.verdict, [e.unit, e.year, e.agency or UNKNOWN_AGENCY, "本次审查" if e.under_review else "只用于对比",
+                         e.verdict, e.errors, e.warnings, *(e.figures.get(name) for name in COMPARED), e.file])
+            for e in result.series]
+    listing(ws, styles, columns, rows, kinds=kinds)
+    wide_list(ws)
+
+
 def roster(ws, styles: Styles, result: AuditResult) -> None:
     columns = [("类别", 12), ("名单中的单位", 34), ("报告中的机关", 34), ("文件", 40), ("说明", 50)]
     verdicts = {"未报送": VERDICT_ERRORS, "名单外": VERDICT_WARNINGS, "名称不一致": VERDICT_WARNINGS,
-                "多份报告": VERDICT_WARNINGS}
+                "多份报告": VERDICT_WARNINGS, UNKNOWN_AGENCY: VERDICT_WARNINGS}
     rows = [(verdicts[x.kind], [x.kind, x.unit, x.agency, x.file, x.note])
             for x in (result.roster.rows if result.roster else [])]
     end = listing(ws, styles, columns, rows)

@@ -12,7 +12,13 @@ them to the API's runner; `assemble` then puts the records together in this proc
   t3-carry-continuity, t2-*-continuity, text-repeated);
 * the roster (roster.py): units with no report for the year, reports from units not on it;
 * totals (`totals`): every numeric key summed over the reports of a year, per format
-  version, and the same checks run on the sum.
+  version (amounts in one unit), and the same checks run on the sum;
+* each unit's series (`unit_series`): every report read, by unit (linked through the
+  pairs) and year.
+
+A reviewer's folder is read as it is (`maybe_reports`): the .txt/.md in it and the files
+in a saved page's folder are read, and those that are not reports are listed apart
+(`not_reports`), not failing the run.
 
 The result (`AuditResult`) is written as a workbook by book.py and as JSON by `--json`.
 """
@@ -25,9 +31,10 @@ import os
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from xlreport.audit.figures import COMPARED, figure_notes, key_figures
+from xlreport.audit.figures import COMPARED, Number, figure_notes, key_figures
 from xlreport.audit.names import match_names, name_key, variant_key
 from xlreport.audit.results import (
+    UNKNOWN_AGENCY,
     AuditedReport,
     AuditResult,
     Duplicate,
@@ -36,6 +43,7 @@ from xlreport.audit.results import (
     PlacedProblem,
     ReadFailure,
     Roster,
+    SeriesEntry,
     Side,
     Skipped,
     Total,
@@ -104,7 +112,7 @@ def pair_reports(records: list[AuditedReport]) -> tuple[list[tuple[AuditedReport
         if year - 1 not in by_year:
             continue
         this, last = by_year[year], by_year[year - 1]
-        matches, left, _ = match_names([r.agency or "" for r in this], [r.agency or "" for r in last])
+        matches, left, _ = match_names([r.agency or "" for r in this], [r.agency or "" for r in last], suffix=True)
         pairs += [(this[i], last[j], variant) for i, j, variant in matches]
         last_keys = {name_key(r.agency or "") for r in last}
         for i in left:
@@ -157,7 +165,7 @@ def one_per_agency(records: list[AuditedReport]) -> tuple[list[AuditedReport], l
     counted = []
     for r in sorted(records, key=lambda r: r.file):
         if r.agency and r.year:
-            groups.setdefault((variant_key(r.agency), r.year), []).append(r)
+            groups.setdefault((variant_key(r.agency), r.year), []).append(r)  # 「宿迁市」 = 「宿迁市人民政府」
         else:
             counted.append(r)
     duplicates = []
@@ -185,20 +193,47 @@ def totals(records: list[AuditedReport]) -> list[Total]:
     for (year, version), members in sorted(groups.items()):
         fmt = FORMATS[version]
         fields = [f for f in fmt.value_fields if f.numeric]
+        units = amount_units(fmt)
         sums: dict[str, list] = {f.key: [] for f in fields}
         for r in members:
             for f in fields:
-                v = r.numbers.get(f.key)
+                v = in_total_unit(r, f.key, units)
                 if v is not None and math.isfinite(v):
                     sums[f.key].append(v)
         values = {k: _sum(v) for k, v in sums.items() if v}
-        data = {**values, "meta.agency": f"{len(members)} 个报告合计", "meta.year": year,
+        data = {**values, **{unit: TOTAL_UNIT for unit in units.values()},
+                "meta.agency": f"{len(members)} 个报告合计", "meta.year": year,
                 "meta.can_make_rules": any(r.data.get("meta.can_make_rules") is True for r in members)}
         problems = [with_place(p, fmt) for p in check(data, fmt) if not p.rule.startswith(DROPPED_ON_TOTALS)]
         out.append(Total(year, version, len(members), problems,
-                         [TotalValue(f.key, f.place or f.table, f.where, values.get(f.key), len(sums[f.key]),
-                                     len(members) - len(sums[f.key])) for f in fields]))
+                         [TotalValue(f.key, f.place or f.table,
+                                     f.where + (f"（{TOTAL_UNIT}，以元填报的已换算）" if f.key in units else ""),
+                                     values.get(f.key), len(sums[f.key]), len(members) - len(sums[f.key]))
+                          for f in fields]))
     return out
+
+
+TOTAL_UNIT = "万元"  # amounts whose unit is chosen per report (V2019 采购总金额) are summed in 万元
+UNIT_FACTORS = {"万元": 1, "元": 1 / 10_000}
+
+
+def amount_units(fmt: ReportFormat) -> dict[str, str]:
+    """Amount keys whose unit is a choice of its own (元 or 万元, printed in the column beside the
+    amount: 「采购总金额单位」 beside 「采购总金额」): amount key -> unit key."""
+    units = [u for u in fmt.input_fields if u.type == "choice" and {c for c, _ in u.choices} == set(UNIT_FACTORS)]
+    return {f.key: u.key for u in units for f in fmt.value_fields
+            if f.numeric and f.table == u.table and f.row == u.row and u.column and f.column
+            and u.column[-1] == f"{f.column[-1]}单位"}
+
+
+def in_total_unit(r: AuditedReport, key: str, units: dict[str, str]) -> Number:
+    """The report's value of `key` for the sum: an amount with a unit of its own in TOTAL_UNIT
+    (None, so counted as missing, where the unit was not chosen)."""
+    value = r.numbers.get(key)
+    if key not in units or value is None:
+        return value
+    factor = UNIT_FACTORS.get(str(r.data.get(units[key]) or "").strip())
+    return None if factor is None else round(value * factor, 6)
 
 
 def _sum(values: list) -> int | float:
@@ -225,29 +260,93 @@ def audit(names: list[str], run: Runner, roster: str | None = None, year: int | 
     entries = [(n, why, False) for n, why in found.entries]
     if found_previous:
         entries += [(n, why, True) for n, why in found_previous.entries]
+    entries, tentative, resources = maybe_reports(entries)
     entries = distinct(entries)
     if output:
         entries = [e for e in entries if not (os.path.isfile(e[0]) and same_file(e[0], output))]
     skipped = []
-    for e in [e for e in entries if e[1] is None and Path(e[0]).suffix.lower() in (".xlsx", ".xlsm")]:
-        if is_audit_workbook(e[0]):
+    for e in [e for e in entries if e[1] is None and Path(e[0]).suffix.lower() in (".xlsx", ".xlsm", ".docx")]:
+        if is_audit_workbook(e[0]):  # our audit workbooks, and our 审查意见 letters (feedback.py marks them)
             entries.remove(e)
-            skipped.append(Skipped(shown(e[0]), "xlreport audit 生成的审查结果，不是报告，不读取"))
+            what = "审查意见" if Path(e[0]).suffix.lower() == ".docx" else "审查结果"
+            skipped.append(Skipped(shown(e[0]), f"xlreport audit 生成的{what}，不是报告，不读取"))
     results = iter(run([n for n, why, _ in entries if why is None], progress))
     records, not_read = [], []
+    not_reports: list[NotRead] = []
     for name, why, comparison_only in entries:
         if why is not None:
             not_read.append(NotRead(shown(name), in_audit_terms(shown(why)), read=False))
             continue
         record = next(results)
+        maybe = _key(name) in tentative
         if isinstance(record, ReadFailure):
-            not_read.append(NotRead(record.file, in_audit_terms(record.reason), read=True, code=record.code))
+            (not_reports if maybe else not_read).append(
+                NotRead(record.file, in_audit_terms(record.reason), read=True, code=record.code))
+        elif maybe and not has_tables(record):
+            not_reports.append(NotRead(record.file, f"“{Path(name).name}”中没有找到年度报告的表格（表二、表三、表四），"
+                                                    f"不像政府信息公开工作年度报告", read=True))
         else:
             record.comparison_only = comparison_only
             records.append(record)
-    ignored = found.ignored + (found_previous.ignored if found_previous else 0)
-    return assemble(records, not_read, names=list(names), roster=roster_names, roster_file=roster, year=year,
-                    previous_dirs=list(previous_dirs), ignored=ignored, skipped=skipped)
+    ignored = found.ignored + (found_previous.ignored if found_previous else 0) + resources
+    result = assemble(records, not_read, names=list(names), roster=roster_names, roster_file=roster, year=year,
+                      previous_dirs=list(previous_dirs), ignored=ignored, skipped=skipped)
+    result.not_reports = not_reports
+    return result
+
+
+def has_tables(record: AuditedReport) -> bool:
+    """Whether a report read holds any value of the tables 二, 三 or 四."""
+    from xlreport.model.formats import FORMATS
+
+    fmt = FORMATS[record.format]
+    return any(fmt.has(k) and fmt.field(k).table in ("t2", "t3", "t4") for k in record.data)
+
+
+def _key(name: str) -> str:
+    return os.path.normcase(os.path.realpath(name))
+
+
+def maybe_reports(entries: list[tuple[str, str | None, bool]]) -> tuple[list[tuple[str, str | None, bool]], set[str], int]:
+    """What a reviewer's folder holds, made readable: a .txt/.md found in a folder (which `check`
+    leaves alone: usually notes) is read, and so is a report-kind file inside the folder of a
+    saved web page (「报告_files/」); both are reports only if they read as one (`tentative`:
+    their keys; otherwise they are listed as not reports, without failing the run). The other
+    files of a saved page's folder (images, styles, scripts) are left out and counted.
+    Returns (entries, tentative, resources left out)."""
+    from xlreport.io.files import IN_FOLDER_TEXT
+
+    named = {_key(n) for n, why, _ in entries if why is None and Path(n).suffix.lower() in (".txt", ".md")}
+    out, tentative, resources = [], set(), 0
+    for name, why, comparison_only in entries:
+        in_page = page_resource(name)
+        if why is not None and (why.endswith(IN_FOLDER_TEXT) or in_page) and os.path.isfile(name):
+            if in_page and not why.endswith(IN_FOLDER_TEXT):
+                resources += 1
+                continue
+            why = None
+            if _key(name) not in named:
+                tentative.add(_key(name))
+        elif why is None and in_page:
+            tentative.add(_key(name))
+        out.append((name, why, comparison_only))
+    return out, tentative, resources
+
+
+SAVED_PAGE_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml", ".mht", ".mhtml")
+
+
+def page_resource(name: str) -> bool:
+    """Whether a file lies in the folder a browser saves beside a web page (「报告_files/」, or
+    「报告.files/」) next to that page."""
+    path = Path(name)
+    for folder in path.parents:
+        for end in ("_files", ".files"):
+            if folder.name.endswith(end) and len(folder.name) > len(end):
+                stem = folder.name[:-len(end)]
+                if any((folder.parent / f"{stem}{suffix}").is_file() for suffix in SAVED_PAGE_SUFFIXES):
+                    return True
+    return False
 
 
 def distinct(entries: list[tuple[str, str | None, bool]]) -> list[tuple[str, str | None, bool]]:
@@ -302,6 +401,7 @@ def assemble(records: list[AuditedReport], not_read: list[NotRead], names: list[
     reviewed = [r for r in records if not r.comparison_only]
     pair_list, pair_notes = pair_reports(records)
     pairs = [pair(this, last, variant) for this, last, variant in pair_list if not this.comparison_only]
+    series = unit_series(records, [(this, last) for this, last, _ in pair_list])
     counted, duplicates = one_per_agency(reviewed)
     reviewed.sort(key=lambda r: (-(r.year or 0), name_key(r.agency or ""), r.file))
     now = _dt.datetime.now().astimezone()
@@ -314,4 +414,41 @@ def assemble(records: list[AuditedReport], not_read: list[NotRead], names: list[
         skipped=skipped or [], pairs=pairs, pair_notes=pair_notes, duplicates=duplicates,
         roster=None if roster is None else Roster(shown(roster_file or ""), len(roster),
                                                   roster_rows(roster, reviewed, review_year)),
-        totals=totals(counted))
+        totals=totals(counted), series=series)
+
+
+def unit_series(records: list[AuditedReport], links: list[tuple[AuditedReport, AuditedReport]]) -> list[SeriesEntry]:
+    """Every report read, grouped into units through the pairs (this year's report and last
+    year's of one agency are one unit, whatever their names) and named after the latest
+    year's agency (the fullest of its names: 「宿迁市人民政府」 over 「宿迁市」); sorted by unit and
+    year. A report without an agency is a unit of its own."""
+    parent = list(range(len(records)))
+    index = {id(r): i for i, r in enumerate(records)}
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for this, last in links:
+        parent[root(index[id(this)])] = root(index[id(last)])
+    first: dict[str, int] = {}
+    for i, r in enumerate(records):  # the same name in other years (not consecutive) is the same unit too
+        if r.agency:
+            j = first.setdefault(variant_key(r.agency), i)
+            if j != i:
+                parent[root(i)] = root(j)
+    groups: dict[int, list[AuditedReport]] = {}
+    for i, r in enumerate(records):
+        groups.setdefault(root(i), []).append(r)
+    out = []
+    for members in groups.values():
+        members.sort(key=lambda r: (r.year or 0, r.file))
+        named = [r for r in members if r.agency]
+        latest = [r.agency or "" for r in named if r.year == named[-1].year] if named else []
+        unit = max(latest, key=len) if latest else f"{UNKNOWN_AGENCY}（{members[0].file}）"  # the fullest name
+        out += [SeriesEntry(unit or "", r.year, r.agency, r.file, r.format, r.verdict, r.errors, r.warnings,
+                            dict(r.figures), not r.comparison_only) for r in members]
+    out.sort(key=lambda e: (name_key(e.unit), e.year or 0, e.file))
+    return out

@@ -27,9 +27,9 @@ def variant_key(name: str) -> str:
 def match_names(left: list[str], right: list[str],
                 suffix: bool = False) -> tuple[list[tuple[int, int, bool]], list[int], list[int]]:
     """Match two lists of names one to one: the same name first, then the same variant where
-    exactly one name on each side has it; with `suffix` (the roster), then a left name whose
-    variant ends exactly one right name's variant after a place prefix (「洪泽区政府」 for
-    「淮安市洪泽区人民政府」), where no other left name ends that right name. Returns
+    exactly one name on each side has it; with `suffix` (the roster, the pairs), then names
+    whose variants differ only by a place prefix on either side (「洪泽区政府」 and
+    「淮安市洪泽区人民政府」), where exactly one name on each side fits. Returns
     (matches (i, j, not the same name), left unmatched, right unmatched); a name that
     appears more than once on a side is not matched."""
     matches: list[tuple[int, int, bool]] = []
@@ -48,7 +48,7 @@ def match_names(left: list[str], right: list[str],
                 free_l.discard(ls[0])
                 free_r.discard(rs[0])
     if suffix:
-        fits = {i: [j for j in sorted(free_r) if is_place_suffix(variant_key(left[i]), variant_key(right[j]))]
+        fits = {i: [j for j in sorted(free_r) if prefixed(variant_key(left[i]), variant_key(right[j]))]
                 for i in sorted(free_l)}
         owners: dict[int, list[int]] = {}
         for i, js in fits.items():
@@ -65,3 +65,8 @@ def match_names(left: list[str], right: list[str],
 def is_place_suffix(short: str, full: str) -> bool:
     """Whether `full` is `short` with a place prefix: 「淮安市」+「洪泽区人民政府」."""
     return len(short) >= 3 and len(full) > len(short) and full.endswith(short) and full[-len(short) - 1] in PLACE_ENDS
+
+
+def prefixed(a: str, b: str) -> bool:
+    """Whether one of two names is the other with a place prefix (either way round)."""
+    return is_place_suffix(a, b) or is_place_suffix(b, a)

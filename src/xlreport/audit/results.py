@@ -18,8 +18,10 @@ from xlreport.io.jsonfile import _plain
 from xlreport.model.report import Problem
 
 VERDICT_ERRORS, VERDICT_WARNINGS, VERDICT_CLEAN, VERDICT_UNREADABLE = "未通过", "有警告", "通过", "无法读取"
+UNKNOWN_AGENCY = "未能识别机关"  # a report whose agency's name was not found (importer: 未能识别机关名称)
 
 Number = float | int | None
+CONTACT = ("office", "address", "postcode", "phone", "email")  # the cover's contact keys, meta.<key>
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,12 @@ class AuditedReport:
         return Tally.of(self.problems)
 
     @property
+    def contact(self) -> dict[str, str]:
+        """The unit's contact details from the cover (联系机构, 地址, 邮编, 电话, 邮箱), as filled."""
+        return {key: str(self.data[f"meta.{key}"]).strip() for key in CONTACT
+                if isinstance(self.data.get(f"meta.{key}"), (str, int)) and str(self.data[f"meta.{key}"]).strip()}
+
+    @property
     def errors(self) -> int:
         return self.tally.errors
 
@@ -97,7 +105,7 @@ class AuditedReport:
             "problems": [p.to_dict() for p in self.problems], "figures": dict(self.figures),
             "figure_notes": dict(self.figure_notes), "notes": list(self.notes),
             "errors": tally.errors, "warnings": tally.warnings, "verdict": tally.verdict,
-            "comparison_only": self.comparison_only}
+            "comparison_only": self.comparison_only, "contact": self.contact}
         if self.previous_file is not None:
             out["previous_file"] = self.previous_file
         return out
@@ -258,6 +266,28 @@ class Total:
 
 
 @dataclass
+class SeriesEntry:
+    """One year of a unit's series (历年): every report read of the agency, this year's and the
+    earlier ones, linked through the pairs (so a unit whose name changed stays one series)."""
+
+    unit: str  # the series' name: the agency as its latest report names it
+    year: int | None
+    agency: str | None  # as this year's report names it
+    file: str
+    format: str
+    verdict: str
+    errors: int
+    warnings: int
+    figures: dict[str, Number]
+    under_review: bool  # of the year under review (else read for the comparison only)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"unit": self.unit, "year": self.year, "agency": self.agency, "file": self.file,
+                "format": self.format, "verdict": self.verdict, "errors": self.errors, "warnings": self.warnings,
+                "figures": dict(self.figures), "under_review": self.under_review}
+
+
+@dataclass
 class AuditResult:
     """Everything the audit read and found: the content of the audit workbook."""
 
@@ -278,6 +308,21 @@ class AuditResult:
     duplicates: list[Duplicate]
     roster: Roster | None
     totals: list[Total]
+    not_reports: list[NotRead] = field(default_factory=list)  # files found in folders, read, not reports (no exit 2)
+    series: list[SeriesEntry] = field(default_factory=list)  # every report read, by unit and year (历年)
+
+    def series_of(self, unit: str) -> list[SeriesEntry]:
+        """One unit's series, found by its name as the roster is matched (spaces, 政府/人民政府, a
+        place prefix do not matter; the name of any year counts); [] when none or several fit."""
+        from xlreport.audit.names import match_names, name_key
+
+        names: dict[str, set[str]] = {}
+        for e in self.series:
+            names.setdefault(e.unit, {e.unit}).add(e.agency or e.unit)
+        fits = [u for u, known in names.items() if any(name_key(n) == name_key(unit) for n in known)]
+        if len(fits) != 1:
+            fits = [u for u, known in names.items() if any(match_names([unit], [n], suffix=True)[0] for n in known)]
+        return [e for e in self.series if e.unit == fits[0]] if len(fits) == 1 else []
 
     @property
     def roster_year(self) -> int | None:
@@ -300,6 +345,7 @@ class AuditResult:
         return (f"{len(verdicts)} 个：{verdicts.count(VERDICT_ERRORS)} 个{VERDICT_ERRORS}，"
                 f"{verdicts.count(VERDICT_WARNINGS)} 个{VERDICT_WARNINGS}，{verdicts.count(VERDICT_CLEAN)} 个{VERDICT_CLEAN}")
 
+
     def to_dict(self) -> dict[str, Any]:
         """The object of `xlreport audit --json`: the same content as the workbook, without each
         report's raw data."""
@@ -308,9 +354,11 @@ class AuditResult:
             "inputs": list(self.inputs), "previous_dirs": list(self.previous_dirs), "year": self.year,
             "year_given": self.year_given, "roster_year": self.roster_year,
             "reports": [r.to_dict() for r in self.reports], "comparison_only": list(self.comparison_only),
-            "not_read": [n.to_dict() for n in self.not_read], "ignored": self.ignored,
+            "not_read": [n.to_dict() for n in self.not_read], "not_reports": [n.to_dict() for n in self.not_reports],
+            "ignored": self.ignored,
             "skipped": [s.to_dict() for s in self.skipped], "pairs": [p.to_dict() for p in self.pairs],
             "pair_notes": list(self.pair_notes), "duplicates": [d.to_dict() for d in self.duplicates],
             "roster": None if self.roster is None else self.roster.to_dict(),
+            "series": [e.to_dict() for e in self.series],
             "totals": [t.to_dict() for t in self.totals], "left_out_of_totals": self.left_out_of_totals,
         }

@@ -9,8 +9,8 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from xlreport.audit.names import match_names, name_key, variant_key
-from xlreport.audit.results import AuditedReport, RosterRow
+from xlreport.audit.names import PLACE_ENDS, is_place_suffix, match_names, name_key, variant_key
+from xlreport.audit.results import UNKNOWN_AGENCY, AuditedReport, RosterRow
 from xlreport.errors import InputError
 
 # Our own audit workbooks carry this custom document property (book.py writes it); those
@@ -104,9 +104,23 @@ def roster_rows(roster: list[str], records: list[AuditedReport], year: int | Non
             groups.setdefault(variant_key(r.agency), []).append(r)  # 「宿迁市」 and 「宿迁市人民政府」: one unit
     agencies = list(groups.values())
     matches, missing, extra = match_names(roster, [g[0].agency or "" for g in agencies], suffix=True)
+    unnamed = [r for r in records if not r.agency and r.year in (year, None)]
+    by_file, rows = {}, []
+    for r in unnamed:  # a report whose agency was not found: its file name may still name a roster unit
+        i = unit_in_file_name([roster[i] for i in missing], r.path)
+        unit = None if i is None else missing[i]
+        if unit is not None and unit not in by_file:
+            by_file[unit] = r
+            rows.append(RosterRow(UNKNOWN_AGENCY, roster[unit], None, r.file,
+                                  f"报告中未能识别机关名称，按文件名对应名单中的“{roster[unit]}”；请核对，"
+                                  f"并请该单位在报告标题中写明机关全称"))
+        else:
+            rows.append(RosterRow(UNKNOWN_AGENCY, None, None, r.file,
+                                  "报告中未能识别机关名称，无法与名单对应；名单中“未报送”的单位可能有一个就是它，"
+                                  "请核对，并请该单位在报告标题中写明机关全称"))
     rows = [RosterRow("未报送", roster[i], None, None,
                       f"名单中有，未找到 {year} 年度的报告" if year is not None else "名单中有，未找到其报告")
-            for i in missing]
+            for i in missing if i not in by_file] + rows
     rows += [RosterRow("名单外", None, r.agency, r.file, "报告的机关不在名单中（或名单中有同名的多个单位），请核对")
              for j in extra for r in agencies[j]]
     for i, j, variant in matches:
@@ -114,10 +128,32 @@ def roster_rows(roster: list[str], records: list[AuditedReport], year: int | Non
         first = group[0]
         if variant and not any(name_key(r.agency or "") == name_key(roster[i]) for r in group):
             short = variant_key(roster[i]) == variant_key(first.agency or "")
+            roster_short = is_place_suffix(variant_key(roster[i]), variant_key(first.agency or ""))
             rows.append(RosterRow("名称不一致", roster[i], first.agency, first.file,
                                   "按简称与全称对应，请核对报告中的机关全称" if short else
-                                  "名单中的名称没有地名前缀，按报告中机关全称的末尾对应，请核对"))
+                                  "名单中的名称没有地名前缀，按报告中机关全称的末尾对应，请核对" if roster_short else
+                                  "报告中的机关名称没有地名前缀，按名单中名称的末尾对应，请核对报告中的机关全称"))
         if len(group) > 1:
             rows.append(RosterRow("多份报告", roster[i], first.agency, "；".join(r.file for r in group),
                                   f"报送了 {len(group)} 份，请核对（合计只计入第一份：{first.file}）"))
     return rows
+
+
+def unit_in_file_name(units: list[str], path: str) -> int | None:
+    """The one roster unit (index in `units`) whose name — or, without its place prefix, the
+    rest of it down to a place (「淮安市洪泽区人民政府」 → 「洪泽区人民政府」) — is in the file's name
+    (「洪泽区人民政府2024年报.pdf」); None when none or several fit."""
+    stem = variant_key(Path(path).stem)
+    fits = []
+    for i, unit in enumerate(units):
+        key = variant_key(unit)
+        forms = {key, *(key[k + 1:] for k, c in enumerate(key) if c in PLACE_ENDS
+                        and any(d in PLACE_ENDS for d in key[k + 1:]))}
+        found = [f for f in forms if len(f) >= 3 and f in stem]
+        if found:
+            fits.append((i, max(len(f) for f in found)))
+    if not fits:
+        return None
+    longest = max(n for _, n in fits)
+    best = [i for i, n in fits if n == longest]
+    return best[0] if len(best) == 1 else None

@@ -105,6 +105,26 @@ def write_bytes_atomic(path: str | os.PathLike, data: bytes, force: bool = False
     return write_atomic(path, write, force, notify)
 
 
+_UNSAFE_IN_NAMES = str.maketrans({c: "_" for c in '\\/:*?"<>|'})
+_WINDOWS_DEVICES = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
+NAME_BYTES = 200  # a file name's stem at most (UTF-8 bytes; file systems allow 255 with the suffix)
+
+
+def safe_file_name(stem: str, suffix: str = "") -> str:
+    """`stem` + `suffix` as a file name valid on Windows, macOS and Linux: the characters
+    Windows forbids (\\ / : * ? " < > |) and control characters become 「_」, no leading or
+    trailing dots or spaces, no device name (CON, NUL …), at most NAME_BYTES bytes of stem."""
+    text = "".join("_" if ord(c) < 32 or 0xD800 <= ord(c) < 0xE000 else c for c in stem.translate(_UNSAFE_IN_NAMES))
+    text = " ".join(text.split()).strip(". ")
+    while len(text.encode("utf-8")) > NAME_BYTES:
+        text = text[:-1]
+    text = text.rstrip(". ") or "_"
+    first = text.lower()
+    if (first[:first.find(".")] if "." in first else first) in _WINDOWS_DEVICES:
+        text = "_" + text
+    return text + suffix
+
+
 # --- which files are reports ---------------------------------------------------
 # A folder check lists every file it finds: checked, or not checked with a reason.
 # READABLE are the suffixes data.load_report reads; a reader for a new kind (the
@@ -216,6 +236,7 @@ OUTPUT_KINDS = {
     "render": ((".docx", ".html", ".htm"), "Word 报告或网页"),
     "template": ((".docx",), "Word 模板"),
     "audit": ((".xlsx",), "审查结果工作簿"),
+    "publish": ((".zip",), "发布包"),
 }
 
 
