@@ -53,7 +53,9 @@ RULES: tuple[Rule, ...] = (
     Rule("text-missing", "warning",
          "一 has no text (V2021: any of its five sub-topics （一）–（五） is empty, one instance each; V2019: 一 and "
          "its sub-texts are all empty); 五 is empty or only 「无」; V2021 六 says nothing about 信息处理费; the report "
-         "of a government (各级人民政府) has none of 考核, 评议, 追究 in any text (条例 第五十条: 工作考核、社会评议和责任追究结果)",
+         "of a government (各级人民政府) has none of 考核, 评议, 追究 in any text (条例 第五十条: 工作考核、社会评议和责任追究结果). "
+         "A warning, except three instances that are errors (`render` refuses them without --ignore-errors): "
+         "一 empty in all its parts, 五 empty or only 「无」, and 六 printing nothing at all (no text and, V2021, no fee figures)",
          "一及其各分项应有内容；五应写明问题和改进；2021 版六应说明信息处理费；各级人民政府应报告工作考核、社会评议和责任追究结果"),
     Rule("text-figures", "warning",
          "a figure quoted in the clerk's own text (受理/答复/结转 …件, 予以公开 …件 and the other outcome "

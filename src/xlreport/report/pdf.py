@@ -65,7 +65,7 @@ def convert_keeping_groups(sources: list[Path], folder: str | os.PathLike) -> li
     run per pass), splitting a table before every group of rows that would fall on two
     pages and converting that copy again (see the module docstring). Returns the PDFs."""
     current = list(sources)
-    pdfs = office.convert_many(current, PDF_EXPORT, Path(folder))
+    pdfs = _convert(current, Path(folder))
     pending = list(range(len(current)))
     for attempt in range(1, 10):
         todo: dict[int, tuple[tuple[int, int], Path]] = {}
@@ -79,7 +79,7 @@ def convert_keeping_groups(sources: list[Path], folder: str | os.PathLike) -> li
                 todo[i] = split, fixed
         if not todo:
             break
-        outs = office.convert_many([fixed for _, fixed in todo.values()], PDF_EXPORT, passdir)
+        outs = _convert([fixed for _, fixed in todo.values()], passdir)
         pending = []
         for (i, (split, fixed)), out in zip(todo.items(), outs):
             if split_group(fixed, out) == (split[0] + 1, _header_count(fixed, split[0] + 1)):
@@ -87,6 +87,12 @@ def convert_keeping_groups(sources: list[Path], folder: str | os.PathLike) -> li
             current[i], pdfs[i] = fixed, out
             pending.append(i)
     return pdfs
+
+
+def _convert(sources: list[Path], folder: Path) -> list[Path]:
+    if len(sources) == 1:
+        return [office.convert(sources[0], PDF_EXPORT, folder)]
+    return office.convert_many(sources, PDF_EXPORT, folder)
 
 
 # --- groups of rows ------------------------------------------------------------
