@@ -36,6 +36,7 @@ class Line:
     not_applicable: str = ""  # formula: TRUE when the check does not apply
     check: Check | None = None  # the declaration behind an arithmetic line
     level: str = ""  # the severity of this line where it is not its rule's (text-missing: an empty 一, 五, 六)
+    first: str = ""  # value lines: formula of the position (row × 1000 + column) of the first failing cell
 
     @property
     def severity(self) -> str:

@@ -76,6 +76,18 @@ RULES: tuple[Rule, ...] = (
 
 RULE_BY_ID = {r.id: r for r in RULES}
 
+# A short Chinese name of every rule, shown beside its id on the 校验 sheet.
+RULE_NAMES = {
+    "value-missing": "未填写", "value-not-integer": "不是整数", "value-negative": "负数",
+    "t3-balance": "表三收支平衡", "t3-results-sum": "表三办理结果合计", "t3-row-sum": "表三申请人合计",
+    "t4-sum": "表四合计", "t2-stock-negative": "表二项目数为负", "t2-published-exceeds-total": "表二新公开多于总数",
+    "t2-rules-authority": "无规章制定权", "t3-carry-continuity": "上年结转衔接", "t2-in-force-continuity": "现行有效件数衔接",
+    "t2-items-continuity": "项目数量衔接", "format-version": "格式版本", "meta-missing": "封面未填",
+    "meta-invalid": "封面无效", "value-not-choice": "不在选项中", "fee-consistency": "信息处理费",
+    "text-missing": "正文缺项", "text-figures": "正文数字", "unknown-key": "未知项目", "text-repeated": "正文雷同",
+}
+assert set(RULE_NAMES) == set(RULE_BY_ID)
+
 
 def severity(rule_id: str) -> str:
     return RULE_BY_ID[rule_id].severity
