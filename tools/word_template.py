@@ -265,8 +265,9 @@ def _keep_together(doc_table, table: Table) -> None:
     repeat). Only 「三、本年度办理结果」, which spans 20–22 rows, continues on the
     next page without its text.
 
-    Done with "keep with next" on the cell paragraphs, which Word, WPS and
-    LibreOffice all honour for table rows.
+    Done with "keep with next" on the cell paragraphs, which Word and WPS honour
+    for table rows. LibreOffice does not: report/pdf.py measures its PDF and splits
+    the table before a group that it would break.
     """
     value_rows = {c.row for c in table.cells if c.role == "value"}
     grouped = {r for c in table.cells if c.role == "label" and 1 < c.rowspan <= SMALL_TABLE_ROWS
