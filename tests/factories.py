@@ -121,3 +121,14 @@ def with_texts(src, target):
                    "text.other": "无其他需要报告的事项。", **doc.get("text", {})}
     Path(target).write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
     return Path(target)
+
+
+def zip_version_raised(data: bytes, version: int = 64) -> bytes:
+    """`data` (a zip) with every central-directory entry asking for zip `version` (64: 6.4),
+    which Python's zipfile refuses with NotImplementedError (a fuzz test of tests/io/importers/test_extract_fuzz.py found it)."""
+    b = bytearray(data)
+    i = b.find(b"PK\x01\x02")
+    while i >= 0:
+        b[i + 6:i + 8] = version.to_bytes(2, "little")
+        i = b.find(b"PK\x01\x02", i + 4)
+    return bytes(b)

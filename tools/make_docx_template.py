@@ -7,7 +7,7 @@
 
 The work is done by `tools/word_template.py`'s `build_template`; see its docstring
 for what comes from where. Commit the regenerated file together with any change
-to the formats or to word_template.py (tests/test_word_template.py enforces it).
+to the formats or to word_template.py (tests/report/test_word_template.py enforces it).
 """
 
 from __future__ import annotations

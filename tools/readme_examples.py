@@ -3,7 +3,7 @@
     python tools/readme_examples.py          # updates the files in place
 
 The commands run in a copy of the shared fixtures folder (../shared/fixtures/reports), as
-tests/test_readme_examples.py runs them; an example that ends in a `…` line keeps
+tests/project/test_readme_examples.py runs them; an example that ends in a `…` line keeps
 as many lines as it showed before.
 """
 

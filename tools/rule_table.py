@@ -1,7 +1,7 @@
 """Parts of the documentation generated from the declarations (run `python tools/rule_table.py`).
 
 docs/rules.md keeps each generated part between `<!-- NAME:start -->` and
-`<!-- NAME:end -->`; a test (tests/test_docs.py) fails when the committed file is out of date.
+`<!-- NAME:end -->`; a test (tests/project/test_docs.py) fails when the committed file is out of date.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 
 A developer tool, not part of the installed package: `tools/make_docx_template.py`
 calls `build_template()`; the generated file is
-committed, and `tests/test_word_template.py` fails when the committed file no
+committed, and `tests/report/test_word_template.py` fails when the committed file no
 longer matches what this module would generate (`template_parts()` gives the
 normalised XML that is compared).
 

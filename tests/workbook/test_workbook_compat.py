@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from conftest import REPO
 from xlreport.checks import check
 from xlreport.cli.main import main
 from xlreport.io.readers import load_report
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "v0_1_0"
+FIXTURES = REPO / "tests" / "fixtures" / "v0_1_0"
 BOOKS = ["blank-2020.xlsx", "blank-2024.xlsx", "filled-2020.xlsx", "filled-2024.xlsx", "filled-2024.xlsm"]
 
 

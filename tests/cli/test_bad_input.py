@@ -111,7 +111,7 @@ def _many_members(tmp, good):
 
 
 def _zip_version(tmp, good):
-    from test_extract_fuzz import zip_version_raised
+    from factories import zip_version_raised
 
     (tmp / "v.xlsx").write_bytes(zip_version_raised(good.read_bytes()))
     return tmp / "v.xlsx"

@@ -213,8 +213,8 @@ def test_items_continuity_v2019():
 def test_every_rule_has_a_failing_case():
     planted = {rule for rule, *_ in CASES} | {"t3-carry-continuity", "t2-in-force-continuity",
                                               "t2-items-continuity", "unknown-key",
-                                              "text-figures",  # text-figures: tests/test_prose.py
-                                              "text-repeated"}  # text-repeated: tests/test_audit_text.py
+                                              "text-figures",  # text-figures: tests/checks/test_prose.py
+                                              "text-repeated"}  # text-repeated: tests/checks/test_audit_text.py
     assert planted == {r.id for r in RULES}
 
 

@@ -17,14 +17,13 @@ from pathlib import Path
 
 import pytest
 
+from conftest import REPO, SHARED
 from xlreport.checks.values import evaluate
 from xlreport.io.jsonfile import parse_document
 from xlreport.cli.demo import demo_document
 from xlreport.model.formats import V2019, V2021
 from xlreport.model.spec import ReportFormat
 
-REPO = Path(__file__).resolve().parents[1]
-SHARED = Path(__file__).resolve().parents[2] / "shared"
 FIXTURES = SHARED / "fixtures" / "reports"
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 

@@ -18,6 +18,7 @@ import pytest
 import xlwings as xw
 from python_calamine import CalamineWorkbook
 
+from conftest import REPO
 from factories import consistent_data
 from xlreport import excel
 from xlreport.checks import check
@@ -446,7 +447,7 @@ def test_message_lists_errors_before_warnings():
 # boundaries
 
 
-SRC = Path(__file__).resolve().parents[1] / "src" / "xlreport"
+SRC = REPO / "src" / "xlreport"
 
 
 def test_only_excel_py_imports_xlwings_and_nothing_imports_excel_py():

@@ -18,7 +18,7 @@ from oletools.olevba import decompress_stream
 from xlreport.workbook.vba import compress, decompress
 
 # quickstart.xlsm was saved by Excel; quickstart_standalone.xlsm re-written by xlwings'
-# release tooling (tests/test_vba_reference.py): Excel's compressor, and another one.
+# release tooling (tests/workbook/vba/test_vba_reference.py): Excel's compressor, and another one.
 REFERENCE_XLSM = {name: Path(xlwings.__file__).parent / f"{name}.xlsm" for name in ("quickstart", "quickstart_standalone")}
 
 # MS-OVBA 3.2.1 No Compression Example, 3.2.2 Normal Compression Example and

@@ -4,10 +4,10 @@ stays short and names the two set-up commands, and every link between the files 
 import re
 from pathlib import Path
 
+from conftest import REPO
 from rule_table import DEFAULT, render
 from xlreport.model.rules import RULES
 
-REPO = Path(__file__).resolve().parents[1]
 README = REPO / "README.md"
 RULES_DOC = REPO / DEFAULT  # docs/rules.md, where the generated rule table lives
 DOCS = sorted((REPO / "docs").glob("*.md"))

@@ -31,6 +31,7 @@ import pytest
 from oletools.olevba import VBA_Parser
 from python_calamine import CalamineWorkbook
 
+from conftest import REPO
 from factories import consistent_data
 from xlreport import excel
 from xlreport.workbook import macros
@@ -42,7 +43,6 @@ from xlreport.workbook.layout import SHEET_CHECKS, SHEET_COVER, SHEET_MARKER, wo
 from xlreport.workbook.reader import read_workbook
 from xlreport.workbook.writer import write_workbook
 
-REPO = Path(__file__).resolve().parents[1]
 OUR_BAS = REPO / "src" / "xlreport" / "workbook" / "vba" / "src" / "xlreport.bas"
 XLWINGS_VERSION = importlib.metadata.version("xlwings")
 NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}

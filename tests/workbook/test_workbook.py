@@ -9,6 +9,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from conftest import REPO
 from factories import consistent_data, edited_copy
 from xlreport.checks import check
 from xlreport.cli.main import main
@@ -21,7 +22,6 @@ from xlreport.workbook.reader import read_workbook
 from xlreport.workbook.writer import write_workbook
 
 FORMATS = [V2019, V2021]
-REPO = Path(__file__).resolve().parents[1]
 
 
 def full_data(fmt, seed=1):

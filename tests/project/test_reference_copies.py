@@ -35,7 +35,7 @@ def test_a_skip_fails_the_run_when_skips_are_forbidden(tmp_path):
     import sys
     from pathlib import Path
 
-    shutil.copy(Path(__file__).with_name("conftest.py"), tmp_path / "conftest.py")
+    shutil.copy(Path(__file__).parents[1] / "conftest.py", tmp_path / "conftest.py")
     (tmp_path / "test_one.py").write_text(
         "import pytest\n\ndef test_skipped():\n    pytest.skip('absent')\n\ndef test_ok():\n    assert 1 + 1 == 2\n",
         encoding="utf-8")

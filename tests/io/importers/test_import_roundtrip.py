@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import REPO
 from factories import consistent_data
 from import_helpers import extract_docx
 
@@ -20,7 +21,7 @@ from xlreport.model.formats import FORMATS
 from xlreport.io.importers.match import match_document
 from xlreport.report.docx import render_report
 
-DEMO = Path(__file__).resolve().parents[1] / "src" / "xlreport" / "data" / "demo_2020.json"
+DEMO = REPO / "src" / "xlreport" / "data" / "demo_2020.json"
 
 
 def source_data(version: str) -> dict:

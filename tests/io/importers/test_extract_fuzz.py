@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from xlreport.errors import InputError
 from xlreport.io.importers import Document, extract
 
+from factories import zip_version_raised
 from test_extract_pdf import minimal_pdf
 
 FUZZ = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -81,17 +82,6 @@ def test_damaged_docx_reads_or_fails_cleanly(tmp_path, edits, cut):
     data = mutate(DOCX, edits)
     p.write_bytes(data[: max(8, len(data) * (100 - cut) // 100)] if cut > 90 else data)
     assert outcome(p) in ("ok", "error")
-
-
-def zip_version_raised(data: bytes, version: int = 64) -> bytes:
-    """`data` (a zip) with every central-directory entry asking for zip `version` (64: 6.4),
-    which Python's zipfile refuses with NotImplementedError (the fuzz test above found it)."""
-    b = bytearray(data)
-    i = b.find(b"PK\x01\x02")
-    while i >= 0:
-        b[i + 6:i + 8] = version.to_bytes(2, "little")
-        i = b.find(b"PK\x01\x02", i + 4)
-    return bytes(b)
 
 
 def test_docx_of_an_unsupported_zip_version_fails_cleanly(tmp_path):
