@@ -47,7 +47,7 @@ def phone_picture(fmt, data, tmp: Path) -> None:
         raise SystemExit("Chromium is not installed")
     page, _ = html_report(data, fmt)
     heading = next(s.heading for s in fmt.sections if s.number == "三")
-    page = re.sub(r"(</h1>).*?(<h2 [^>]*>" + re.escape(heading) + ")", r"\1\n\2", page, flags=re.S)
+    page = re.sub(r"(</h1>).*?(<h2 [^>]*>" + re.escape(heading) + ")", r"\1\n\2", page, flags=re.DOTALL)
     path = tmp / "phone.html"
     path.write_text(page, "utf-8")
     shot = DOCS / "report-phone.png"

@@ -33,7 +33,7 @@ def pdf(tmp_path_factory):
 
 def test_pdf_is_tagged(pdf):
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
-    assert re.search(r"^Tagged:\s+yes", info, re.M)
+    assert re.search(r"^Tagged:\s+yes", info, re.MULTILINE)
     raw = pdf.read_bytes()
     assert b"/StructTreeRoot" in raw and b"/MarkInfo" in raw
 

@@ -38,7 +38,8 @@ from xlreport.io.files import check_target, write_atomic
 from xlreport.io import office
 from xlreport.report.docx import RenderResult
 
-__all__ = ["convert_pdf", "document_fonts", "font_substitutions", "PDF_EXPORT", "convert_keeping_groups", "split_group", "break_before"]
+__all__ = ["PDF_EXPORT", "break_before", "convert_keeping_groups", "convert_pdf", "document_fonts", "font_substitutions",
+           "split_group"]
 
 # LibreOffice's PDF export with tags (the JSON filter options of LibreOffice ≥ 7.4).
 PDF_EXPORT = 'pdf:writer_pdf_Export:{"UseTaggedPDF":{"type":"boolean","value":"true"}}'

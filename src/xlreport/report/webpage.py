@@ -134,8 +134,8 @@ def table_html(table: Table, context: dict[str, Any]) -> str:
     cols = "".join(f'<col style="width:{w:g}%">' for w in widths)
     least = _min_width(table, context, widths, vertical)
     out = [f'<div style="{STYLE["wrap"]}">',
-           f'<table border="1" cellspacing="0" cellpadding="3" data-table="{table.id}" '
-           f'style="{STYLE["table"]};min-width:{least}px">',
+           (f'<table border="1" cellspacing="0" cellpadding="3" data-table="{table.id}" '
+            f'style="{STYLE["table"]};min-width:{least}px">'),
            f"<colgroup>{cols}</colgroup>", "<tbody>"]
     for r in range(table.n_rows):
         cells = "".join(_cell(c, table, context, widths, c.col in vertical and c.colspan == 1)
