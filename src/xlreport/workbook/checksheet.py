@@ -121,7 +121,7 @@ def _write_failures(ws, f: Formats, layout: Layout, lines, counts: list[int], fi
         ws.merge_range(r, 3, r, 5, "", f.link)
         cells = line_cells(layout, line) if line else []
         # 表三!E7 表三!E8 … -> the link #'表三'!E7; a value line links to its first failing cell (in 实际)
-        where = f'IF(LEFT({pick(0)},6)="value-",{pick(4)},{pick(CELLS_COL)})'
+        where = f'IF(AND(LEFT({pick(0)},6)="value-",ISTEXT({pick(4)})),{pick(4)},{pick(CELLS_COL)})'
         target = f'"#\'"&SUBSTITUTE(LEFT({where},FIND(" ",{where}&" ")-1),"!","\'!")'
         ws.write_formula(r, 3, f'=IF({k}>{total},"",HYPERLINK({target},{where}))', f.link,
                          (first_failing(layout, line, problems) if line.first else cells_text(cells)) if line else "")
