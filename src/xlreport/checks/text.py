@@ -6,12 +6,15 @@ Python form: `check_text`; formula form: `text_lines`.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from xlreport.checks.cover import inferred
 from xlreport.checks.formula import Line, blank, spaced
 from xlreport.model.report import BLANK_CHARS, Problem, is_blank, is_number, jsonable, number_text, problem
 from xlreport.model.spec import ReportFormat
-from xlreport.workbook.layout import Layout
+
+if TYPE_CHECKING:  # the workbook's layout: only the formula forms use it, not `check`
+    from xlreport.model.layout import Layout
 
 # Words that mean "nothing to report" in section 五 (common-errors.md E14).
 EMPTY_TEXT = {"", "无", "无。", "无.", "暂无", "暂无。", "无其他需要报告的事项。"}
@@ -33,13 +36,17 @@ def _empty(data: dict[str, Any], keys) -> bool:
     return all(not isinstance(data.get(k), str) or is_blank(data.get(k)) for k in keys)
 
 
-def check_text(data: dict[str, Any], fmt: ReportFormat, cells: dict[str, str] | None) -> list[Problem]:
+def check_text(data: dict[str, Any], fmt: ReportFormat, cells: dict[str, str] | None,
+               published: bool = False) -> list[Problem]:
     out = []
     # 一、总体情况 must say something (30号: 不能遗漏): nothing in any of its parts is an error;
     # where the format prints the five sub-headings always (V2021), each needs its text.
+    own = own_subheadings(data, fmt, cells) if published else None
     whole, *parts = overview_requirements(fmt)
     if _empty(data, whole[0]):
         out.append(replace(problem("text-missing", whole[0], whole[2], cells), severity=ERROR))
+    elif own is not None:  # a published report that wrote 一 under its own sub-headings: said once
+        out.append(own)
     else:
         out.extend(problem("text-missing", (key,), message, cells)
                    for key, _, message in parts if _empty(data, (key,)))
@@ -57,6 +64,8 @@ def check_text(data: dict[str, Any], fmt: ReportFormat, cells: dict[str, str] | 
         keys, message = accountability_requirement(fmt)
         texts = [data.get(k) for k in keys[1:]]
         if not any(isinstance(t, str) and word in t for t in texts for word in ACCOUNTABILITY_WORDS):
+            if inferred("meta.agency_kind", cells):
+                message += "（机关类型是按机关名称推断的，报告中没有写明；如本机关不是人民政府，请在数据文件的“机关类型”中更正）"
             out.append(problem("text-missing", keys, message, cells))
     if fmt.has("fee.count"):
         other = data.get("text.other")
@@ -78,12 +87,32 @@ def check_text(data: dict[str, Any], fmt: ReportFormat, cells: dict[str, str] | 
     return out
 
 
+def own_subheadings(data: dict[str, Any], fmt: ReportFormat, cells: dict[str, str] | None) -> Problem | None:
+    """One text-missing problem for a published V2021 report whose 一 has text but none under the
+    five official sub-headings (it used its own): 「未按 2021 版的五个方面分列」, not five 「没有内容」."""
+    overview = fmt.section("一")
+    subs = fmt.subheadings(overview)
+    if fmt.overview_subheadings == "when-filled" or not subs or not overview.text_key:
+        return None
+    text = data.get(overview.text_key)
+    if not isinstance(text, str) or is_blank(text) or any(isinstance(data.get(t.key), str) and not is_blank(data.get(t.key))
+                                                          for t in subs):
+        return None
+    labels = "、".join(t.label for t in subs)
+    found = problem("text-missing", [t.key for t in subs],
+                    f"“一、总体情况”未按 {fmt.version} 版的五个方面分列（报告用了自己的小标题，或没有小标题）："
+                    f"请按官方的五个小标题（{labels}）分别写明", None)
+    where = (cells or {}).get(overview.text_key)
+    return replace(found, cells=(where,)) if where else found
+
+
 def overview_requirements(fmt: ReportFormat) -> list[tuple[Any, str, str]]:
     """(keys, label, message): first all the texts of 一 (all empty: an error), then, where the
     format prints its five sub-headings always (V2021), each of them (empty: a warning)."""
-    subs = [t for t in fmt.texts if t.key.startswith("text.overview.")]
-    keys = tuple(t.key for t in fmt.texts if t.key.startswith("text.overview"))
-    whole = (keys, "一、总体情况", "“一、总体情况”没有任何内容，请综述本机关的政府信息公开工作"
+    overview = fmt.section("一")
+    subs = fmt.subheadings(overview)
+    keys = tuple(t.key for t in fmt.texts if t.section == overview.number)
+    whole = (keys, overview.heading, f"“{overview.heading}”没有任何内容，请综述本机关的政府信息公开工作"
              + ("并填写其各方面" if fmt.overview_subheadings != "when-filled" else ""))
     if fmt.overview_subheadings == "when-filled":  # the 试行 format asks only for an overview
         return [whole]

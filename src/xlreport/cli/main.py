@@ -20,6 +20,7 @@ from xlreport import api
 from xlreport.batch import Stopped
 from xlreport.cli.console import print_batch, print_notices, print_problems, progress_bar
 from xlreport.errors import UsageError, XlreportError, reason, shown
+from xlreport.model.spec import key_table
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_UNREADABLE = 0, 1, 2
 
@@ -145,7 +146,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
         if args.version:
-            from xlreport import __version__
+            from xlreport.model._version import __version__
 
             print(f"xlreport {__version__}")
             return EXIT_OK
@@ -260,7 +261,7 @@ def cmd_export(args) -> int:
 def cmd_import(args) -> int:
     from xlreport.batch import find_reports
     from xlreport.io.files import PUBLISHED, check_target
-    from xlreport.io.jsonfile import dumps
+    from xlreport.io.jsonfile import dumps, source_of
 
     if args.out_dir and not Path(args.out_dir).is_dir():
         raise XlreportError(f"输出文件夹“{args.out_dir}”不存在，请先创建")
@@ -304,19 +305,21 @@ def cmd_import(args) -> int:
             failed += 1
             print(f"{name}: 无法导入：{exc.message}", file=sys.stderr)
             continue
-        n_values = sum(1 for k, v in report.data.items() if v is not None and k.startswith(("t2.", "t3.", "t4.")))
+        n_values = sum(1 for k, v in report.data.items() if v is not None and key_table(k) in ("t2", "t3", "t4"))
         if name in targets:
             written = api.export_json(report, targets[name], force=args.force)
             print_notices(written.notices, sys.stderr)
             print(f"已导入：{name} → {shown(written.path)}（{report.fmt.version} 版格式，{n_values} 个数值，"
                   f"{len(report.notes)} 条读入说明）", file=sys.stderr)
         else:
-            sys.stdout.write(dumps(report.data, report.fmt))
+            sys.stdout.write(dumps(report.data, report.fmt, source_of(report)))
         for p in report.problems:
             print(f"  注意：{p.message}", file=sys.stderr)
-        if args.explain:
-            for note in report.notes:
-                print(f"  说明：{note}", file=sys.stderr)
+        if args.explain:  # per table what was found, then each note with the stage that wrote it
+            from xlreport.io.importers.match import explain
+
+            for line in explain(report):
+                print(f"  说明：{line}", file=sys.stderr)
         elif report.notes:
             print(f"  有 {len(report.notes)} 条读入说明，加 --explain 查看", file=sys.stderr)
     return EXIT_UNREADABLE if failed or not_imported else EXIT_OK

@@ -4,12 +4,14 @@ half-written file, never an overwrite without --force)."""
 from __future__ import annotations
 
 import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from xlreport.errors import OutputError, os_error_of, reason, shown
+
+if TYPE_CHECKING:
+    from xlreport.model.report import Report
 
 
 def check_target(path: str | os.PathLike, force: bool = False) -> Path:
@@ -53,6 +55,8 @@ def write_atomic(path: str | os.PathLike, write: Callable[[str], object], force:
     Returns the path actually written.
     """
     target = check_target(path, force)
+    import tempfile  # here, not at import: `check` writes nothing
+
     try:
         # the temporary file keeps the suffix: some writers look at it (XlsxWriter: .xlsm for macros)
         fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.tmp-", suffix=target.suffix, dir=target.parent)
@@ -109,6 +113,17 @@ DATA_SUFFIXES = (".json", ".xlsx", ".xlsm")  # our own data files and workbooks
 PUBLISHED = (".html", ".htm", ".docx", ".pdf", ".doc", ".wps", ".txt", ".md")  # published reports (importers)
 TEXT_SUFFIXES = (".txt", ".md")  # read when named; in folders they are usually notes, not reports
 READABLE = DATA_SUFFIXES + PUBLISHED
+
+
+def is_published(path: str | os.PathLike) -> bool:
+    """Whether `path` is a published report (read by the importers), not a data file or workbook."""
+    return Path(path).suffix.lower() in PUBLISHED
+
+
+def from_published(report: Report) -> bool:
+    """Whether a Report was read from a published report, directly or through the data file `import`
+    wrote of it (its "source"): there is no cover to fill in."""
+    return bool(report.source) or is_published(report.path)
 _SAVE_AS = "；如果它是由 xlreport 工作簿另存的，请"
 NOT_READABLE = {
     ".xls": "是旧版 Excel 格式（.xls）" + _SAVE_AS + "在 Excel、WPS 或 LibreOffice 中“另存为”Excel 工作簿（.xlsx）后再检查",

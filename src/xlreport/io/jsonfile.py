@@ -13,15 +13,15 @@ import re
 from pathlib import Path
 from typing import Any
 
-from xlreport.checks.values import evaluate
+from xlreport.model.numbers import evaluate
 from xlreport.errors import InputError, reason
 from xlreport.io.files import write_bytes_atomic
 from xlreport.model.formats import FORMATS, format_for_year
 from xlreport.model.report import Problem, Report, problem
-from xlreport.model.spec import ReportFormat
+from xlreport.model.spec import ReportFormat, key_table, split_key
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
-SECTIONS = ("format", "meta", "values", "text", "previous")
+SECTIONS = ("format", "meta", "values", "text", "previous", "source")
 MAX_JSON_BYTES = 20 * 1024 * 1024  # a real data file is ~10 KB
 
 
@@ -55,7 +55,50 @@ def read_json(path: Path) -> Report:
         raise InputError(f"“{path.name}”中{where}有不完整的字符（半个表情符号等，常见于被截断的文字），"
                          f"无法写入工作簿或报告；请在该处删除乱码或重新输入后保存", code="bad-json") from None
     fmt, data, problems = parse_document(doc, path.name)
-    return Report(str(path), fmt, data, {}, problems)
+    cells, carried = read_source(doc.get("source"), path.name)
+    report = Report(str(path), fmt, data, cells, problems + carried)
+    if isinstance(doc.get("source"), dict):
+        report.source = str(doc["source"].get("file") or "")
+    return report
+
+
+def read_source(source: Any, name: str) -> tuple[dict[str, str], list[Problem]]:
+    """The optional "source" section that `import` writes for a published report: where each value
+    was printed (`cells`) and what the reading found (`problems`: format-version, table-incomplete),
+    so that `check` of the data file gives the same problems, at the same places, as `check` of the
+    published file."""
+    from xlreport.model.rules import RULE_BY_ID
+
+    if source is None:
+        return {}, []
+    bad = InputError(f"“{name}”中的“source”部分（已发布报告的读入记录）格式不对；请重新用 xlreport import 导入，"
+                     f"或删除该部分", code="bad-json")
+    if not isinstance(source, dict):
+        raise bad
+    cells = source.get("cells") or {}
+    problems = source.get("problems") or []
+    if not isinstance(cells, dict) or not isinstance(problems, list) or \
+            not all(isinstance(k, str) and isinstance(v, str) for k, v in cells.items()):
+        raise bad
+    carried = []
+    for p in problems:
+        if not isinstance(p, dict) or p.get("rule") not in RULE_BY_ID or not isinstance(p.get("message"), str) \
+                or not all(isinstance(x, str) for x in (*p.get("keys", ()), *p.get("cells", ()))):
+            raise bad
+        carried.append(Problem(p["rule"], RULE_BY_ID[p["rule"]].severity, tuple(p.get("keys", ())), p["message"],
+                               tuple(p.get("cells", ())), p.get("expected"), p.get("actual")))
+    return dict(cells), carried
+
+
+def source_of(report: Report) -> dict[str, Any] | None:
+    """The "source" section for a report read from a published file (or a data file that has one):
+    the file's name, where each value was printed, and the problems found while reading it."""
+    from xlreport.io.files import PUBLISHED
+
+    if Path(report.path).suffix.lower() not in PUBLISHED and not report.source:
+        return None
+    kept = [p.to_dict() for p in report.problems if p.rule != "unknown-key"]
+    return {"file": report.source or Path(report.path).name, "cells": dict(report.cells), "problems": kept}
 
 
 def _broken_character(doc: Any, where: str = "") -> str | None:
@@ -118,9 +161,10 @@ def parse_document(doc: Any, name: str) -> tuple[ReportFormat, dict[str, Any], l
 
     meta = {}
     for key, value in (sections.get("meta") or {}).items():
-        full = key if key.startswith("meta.") else f"meta.{key}"
+        full = key if key_table(key) == "meta" else f"meta.{key}"
         if full in meta:
-            raise InputError(f"“{name}”的 meta 中“{full.removeprefix('meta.')}”写了两次（{key} 和 {full}），请只保留一个", code="bad-json")
+            short = ".".join(split_key(full)[1:])
+            raise InputError(f"“{name}”的 meta 中“{short}”写了两次（{key} 和 {full}），请只保留一个", code="bad-json")
         if isinstance(value, (int, float)) and not isinstance(value, bool) and full not in ("meta.year",):
             value = _number_as_text(value)  # a phone or post code written as a number
         meta[full] = value
@@ -142,10 +186,10 @@ def parse_document(doc: Any, name: str) -> tuple[ReportFormat, dict[str, Any], l
             data[key] = str(value)
         else:
             raise InputError(f"“{name}”中文字项“{key}”应是字符串，而不是{_kind(value)}", code="bad-json")
-    for section, prefix_ok in (("values", lambda k: not k.startswith(("meta.", "previous.", "text."))),
-                               ("previous", lambda k: k.startswith("previous."))):
+    for section, tables_ok in (("values", lambda t: t not in ("meta", "previous", "text")),
+                               ("previous", lambda t: t == "previous")):
         for key, value in (sections.get(section) or {}).items():
-            if not (prefix_ok(key) and fmt.has(key)):
+            if not (tables_ok(key_table(key)) and fmt.has(key)):
                 problems.append(problem("unknown-key", [key], _unknown_value_message(key, section, fmt)))
                 continue
             if isinstance(value, (dict, list)):
@@ -178,9 +222,9 @@ def _number_as_text(value: Any) -> Any:
 
 
 def _unknown_value_message(key: str, section: str, fmt: ReportFormat) -> str:
-    if fmt.has(key) or key.startswith(("meta.", "text.")):  # a real key in the wrong section
-        right = "meta" if key.startswith("meta.") else "text" if key.startswith("text.") else \
-            "previous" if key.startswith("previous.") else "values"
+    table = key_table(key)
+    if fmt.has(key) or table in ("meta", "text"):  # a real key in the wrong section
+        right = table if table in ("meta", "text", "previous") else "values"
         return f"“{key}”应放在数据文件的“{right}”部分，而不是“{section}”部分"
     for other in FORMATS.values():
         if other is not fmt and other.has(key):
@@ -210,7 +254,7 @@ def _kind(value: Any) -> str:
 
 def document(data: dict[str, Any], fmt: ReportFormat, with_derived: bool = True) -> dict[str, Any]:
     """The data-file document for a flat dict, in the order of the format declaration."""
-    meta = {f.key.removeprefix("meta."): data[f.key] for f in fmt.meta_fields if data.get(f.key) is not None}
+    meta = {f.name: data[f.key] for f in fmt.meta_fields if data.get(f.key) is not None}
     numbers = evaluate(data, fmt).numbers if with_derived else {}
     values = {}
     for f in fmt.value_fields:
@@ -242,13 +286,17 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def dumps(data: dict[str, Any], fmt: ReportFormat) -> str:
-    return json.dumps(document(data, fmt), ensure_ascii=False, indent=1, allow_nan=False) + "\n"
+def dumps(data: dict[str, Any], fmt: ReportFormat, source: dict[str, Any] | None = None) -> str:
+    doc = document(data, fmt)
+    if source:
+        doc["source"] = source
+    return json.dumps(doc, ensure_ascii=False, indent=1, allow_nan=False) + "\n"
 
 
-def write_json(path: str | os.PathLike, data: dict[str, Any], fmt: ReportFormat, force: bool = False) -> Path:
+def write_json(path: str | os.PathLike, data: dict[str, Any], fmt: ReportFormat, force: bool = False,
+               source: dict[str, Any] | None = None) -> Path:
     """Write the data file atomically; returns the path written (another name when the target is
     held open by another program on Windows: see files.write_atomic)."""
-    return write_bytes_atomic(path, dumps(data, fmt).encode("utf-8"), force)
+    return write_bytes_atomic(path, dumps(data, fmt, source).encode("utf-8"), force)
 
 
