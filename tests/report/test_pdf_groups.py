@@ -16,7 +16,7 @@ import pytest
 from conftest import soffice_or_skip
 from test_word_support import distinct
 
-from xlreport.checks.values import evaluate
+from xlreport.model.numbers import evaluate
 from xlreport.model.formats import V2019, V2021
 from xlreport.report.docx import render_report
 from xlreport.report.pdf import break_before, convert_keeping_groups

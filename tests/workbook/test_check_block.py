@@ -12,7 +12,7 @@ from factories import consistent_data
 from xlreport.model.formats import V2019, V2021
 from xlreport.model.rules import RULE_NAMES
 from xlreport.workbook.checksheet import FAILS_FIRST_ROW, FAILS_SHOWN
-from xlreport.workbook.layout import SHEET_CHECKS, workbook_layout
+from xlreport.model.layout import SHEET_CHECKS, workbook_layout
 from xlreport.workbook.writer import write_workbook
 
 

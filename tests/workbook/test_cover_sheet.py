@@ -13,7 +13,7 @@ from factories import consistent_data
 
 from xlreport.io import office
 from xlreport.model.formats import V2019, V2021
-from xlreport.workbook.layout import SHEET_COVER, workbook_layout
+from xlreport.model.layout import SHEET_COVER, workbook_layout
 from xlreport.workbook.writer import write_workbook
 
 

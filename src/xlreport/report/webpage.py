@@ -101,15 +101,20 @@ def _widths(table: Table) -> list[float]:
 VERTICAL = "writing-mode:vertical-rl;text-orientation:upright;letter-spacing:0"
 
 
+def _figure(cell: GridCell, fmt: ReportFormat, context: dict[str, Any]) -> str:
+    """What a value cell prints."""
+    assert cell.key is not None, "a value cell has a key (spec.matrix_cells, sub_tables)"
+    field = fmt.field(cell.key)
+    text = _lookup(context, field)
+    if field.unit_key:  # V2019 采购总金额: 「251000元」
+        text += _lookup(context, fmt.field(field.unit_key))
+    return text
+
+
 def _cell(cell: GridCell, fmt: ReportFormat, context: dict[str, Any], widths: list[float],
           vertical: bool = False) -> str:
     if cell.role == "value":
-        assert cell.key is not None, "a value cell has a key (spec.matrix_cells, sub_tables)"
-        field = fmt.field(cell.key)
-        text = _lookup(context, field)
-        if field.unit_key:  # V2019 采购总金额: 「251000元」
-            text += _lookup(context, fmt.field(field.unit_key))
-        content = _text(text)
+        content = _text(_figure(cell, fmt, context))
         extra = ";white-space:nowrap"  # a figure is never broken over lines
     else:
         content = "<br>".join(_text(line) for line in cell.text.split("\n"))
@@ -133,7 +138,7 @@ def table_html(table: Table, fmt: ReportFormat, context: dict[str, Any]) -> str:
     for cell in table.cells:
         rows[cell.row].append(cell)
     cols = "".join(f'<col style="width:{w:g}%">' for w in widths)
-    least = _min_width(table, context, widths, vertical)
+    least = _min_width(table, fmt, context, widths, vertical)
     out = [f'<div style="{STYLE["wrap"]}">',
            (f'<table border="1" cellspacing="0" cellpadding="3" data-table="{table.id}" '
             f'style="{STYLE["table"]};min-width:{least}px">'),
@@ -146,15 +151,14 @@ def table_html(table: Table, fmt: ReportFormat, context: dict[str, Any]) -> str:
     return "\n".join(out)
 
 
-def _min_width(table: Table, context: dict[str, Any], widths: list[float], vertical: set[int]) -> int:
+def _min_width(table: Table, fmt: ReportFormat, context: dict[str, Any], widths: list[float],
+               vertical: set[int]) -> int:
     """The least width (px) at which every figure fits its column on one line and every
     one-character label column holds its character: the table scrolls below it."""
     need: dict[int, float] = {}
     for cell in table.cells:
-        if cell.role == "value" and cell.key is not None:
-            text = _lookup(context, cell.key) + (_lookup(context, f"{cell.key}_unit")
-                                                 if f"{cell.key}_unit" in table.extras else "")
-            px = sum(TABLE_PX if ord(ch) > 0x2000 else 0.62 * TABLE_PX for ch in text)
+        if cell.role == "value":
+            px = sum(TABLE_PX if ord(ch) > 0x2000 else 0.62 * TABLE_PX for ch in _figure(cell, fmt, context))
         elif cell.col in vertical and cell.colspan == 1:
             px = TABLE_PX
         else:
