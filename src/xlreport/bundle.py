@@ -57,7 +57,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from xlreport.errors import OutputError, XlreportError
+from xlreport.errors import Exists, OutputError, XlreportError
 
 __all__ = ["make_bundle", "missing_requirements", "needed_wheels", "source_root", "DEFAULT_PYTHONS", "DEFAULT_PLATFORM"]
 
@@ -131,22 +131,23 @@ def _requires(path: Path):
             yield Requirement(line.split(":", 1)[1].strip())
 
 
-def needed_wheels(wheels: list[Path], platform: str, python: str, root: str = "xlreport") -> list[Path]:
+def needed_wheels(wheels: list[Path], platform: str, python: str, root: str = "xlreport",
+                  extras: tuple[str, ...] = ()) -> list[Path]:
     """The wheels the target installs for `root`: requirements followed with the target's markers
     (and the extras asked for), so that a package pip fetched for this machine's markers only is
     not pinned in the target's requirements file."""
     _, parse_wheel_filename, _ = _packaging()
     env = target_environment(platform, python)
     by_name = {_canon(str(parse_wheel_filename(w.name)[0])): w for w in wheels}
-    todo: list[tuple[str, frozenset[str]]] = [(_canon(root), frozenset())]
+    todo: list[tuple[str, frozenset[str]]] = [(_canon(root), frozenset(extras))]
     seen: set[tuple[str, frozenset[str]]] = set()
     while todo:
-        name, extras = todo.pop()
-        if (name, extras) in seen or name not in by_name:
+        name, asked = todo.pop()
+        if (name, asked) in seen or name not in by_name:
             continue
-        seen.add((name, extras))
+        seen.add((name, asked))
         for req in _requires(by_name[name]):
-            if req.marker is None or any(req.marker.evaluate({**env, "extra": e}) for e in {"", *extras}):
+            if req.marker is None or any(req.marker.evaluate({**env, "extra": e}) for e in {"", *asked}):
                 todo.append((_canon(req.name), frozenset(req.extras)))
     names = {name for name, _ in seen}
     return [w for name, w in sorted(by_name.items()) if name in names]
@@ -198,7 +199,7 @@ def _run(cmd: list[str], what: str, target: str = "") -> None:
         detail = " | ".join(lines[-3:])[:600]
         if target and "No matching distribution found" in detail:
             raise XlreportError(f"{what}失败：PyPI 上没有适用于 {target} 的安装包（{detail}）；"
-                                "请检查 --platform 和 --python 的写法（如 win_amd64、3.11）")
+                                "请检查目标平台和 Python 版本的写法（如 win_amd64、3.11）")
         raise XlreportError(f"{what}失败（{detail}）；请检查网络连接（生成安装包需要访问 PyPI），或稍后重试")
 
 
@@ -232,15 +233,16 @@ def _download(requirements: list[str], dest: Path, platform: str, python: str) -
     _run(cmd + requirements, f"下载 Python {python}（{platform}）所需的安装包", f"{platform}、Python {python}")
 
 
-def resolve(own_wheel: Path, dest: Path, platform: str, python: str) -> list[Path]:
-    """Every wheel xlreport needs on the target, downloaded into dest (a fresh folder)."""
+def resolve(own_wheel: Path, dest: Path, platform: str, python: str, extras: tuple[str, ...] = ()) -> list[Path]:
+    """Every wheel xlreport (with `extras`, e.g. server) needs on the target, downloaded into dest
+    (a fresh folder)."""
     shutil.copy2(own_wheel, dest / own_wheel.name)
-    _download([str(own_wheel.resolve())], dest, platform, python)
+    _download([str(own_wheel.resolve()) + (f"[{','.join(extras)}]" if extras else "")], dest, platform, python)
     for _ in range(5):  # markers pip evaluated for this machine instead of the target
         wheels = sorted(dest.glob("*.whl"))
         missing = missing_requirements(wheels, platform, python)
         if not missing:
-            return needed_wheels(wheels, platform, python)
+            return needed_wheels(wheels, platform, python, extras=extras)
         _download(missing, dest, platform, python)
     raise XlreportError(f"无法为 {platform}、Python {python} 找齐所需的安装包：{'、'.join(missing)}")
 
@@ -411,8 +413,17 @@ def _version_key(v: str) -> tuple[int, ...]:
     return tuple(int(x) for x in v.split("."))
 
 
-def instructions(pythons: list[str], platform: str, dll: str | None) -> str:
-    """使用说明.txt: for the clerk and the IT office."""
+SERVER_NOTE = [
+    "",
+    "附：报送服务（本安装包含 xlreport[server]）",
+    "  安装后即可在服务器上运行报送服务：先用 xlreport accounts --roster 名单.xlsx -o 账号.xlsx 建账号，",
+    "  再运行 xlreport serve --data 数据文件夹（默认只本机可访问，对内网开放加 --host 0.0.0.0）。",
+    "  安装为开机自动运行的服务、HTTPS、备份：见 xlreport 源代码中的 docs/server.md。",
+]
+
+
+def instructions(pythons: list[str], platform: str, dll: str | None, server: bool = False) -> str:
+    """使用说明.txt: for the clerk and the IT office (and, with `server`, the desk's server)."""
     windows = platform.startswith("win")
     wanted = "、".join(pythons)
     lines = [
@@ -470,6 +481,8 @@ def instructions(pythons: list[str], platform: str, dll: str | None) -> str:
             "四、Linux 上没有 Excel：用 WPS 或 LibreOffice 打开 report.xlsx 填报（校验表的公式不需要宏），",
             "  再用 ~/xlreport/bin/xlreport render 报表.xlsx -o 报告.docx 生成 Word 报告。",
         ]
+    if server:
+        lines += SERVER_NOTE
     return "\r\n".join(lines) + "\r\n"
 
 
@@ -495,8 +508,9 @@ def _zip_folder(folder: Path, target: Path, force: bool) -> Path:
 
 def make_bundle(output: str | os.PathLike, platform: str = DEFAULT_PLATFORM,
                 pythons: tuple[str, ...] | list[str] = DEFAULT_PYTHONS, force: bool = False,
-                progress: Callable[[str], None] | None = None) -> Bundle:
-    """Write the bundle folder `output` and `output`.zip. Nothing is left half-written."""
+                progress: Callable[[str], None] | None = None, server: bool = False) -> Bundle:
+    """Write the bundle folder `output` and `output`.zip (with `server`: also the submission desk's
+    extra, xlreport[server]). Nothing is left half-written."""
     start = time.perf_counter()
     folder = Path(output)
     archive = folder.with_name(folder.name + ".zip")
@@ -509,11 +523,11 @@ def make_bundle(output: str | os.PathLike, platform: str = DEFAULT_PLATFORM,
     if not re.fullmatch(r"[A-Za-z0-9_.]+", platform):
         raise XlreportError(f"平台“{platform}”的写法不对，应写成 win_amd64、manylinux2014_x86_64 这样的平台标记")
     if folder.exists() and not force:
-        raise OutputError(f"“{folder}”已存在，未覆盖；如需覆盖请加 --force，或换一个文件夹名")
+        raise Exists(f"“{folder}”已存在，未覆盖；如需覆盖请选择覆盖已有文件，或换一个文件夹名")
     if folder.exists() and not folder.is_dir():
         raise OutputError(f"“{folder}”是一个文件，不是文件夹；请换一个名字")
     if archive.exists() and not force:
-        raise OutputError(f"文件“{archive}”已存在，未覆盖；如需覆盖请加 --force，或换一个名字")
+        raise Exists(f"文件“{archive}”已存在，未覆盖；如需覆盖请选择覆盖已有文件，或换一个名字")
     parent = folder.resolve().parent
     if not parent.is_dir():
         raise OutputError(f"输出文件夹“{parent}”不存在，请先创建该文件夹或换一个位置")
@@ -534,7 +548,7 @@ def make_bundle(output: str | os.PathLike, platform: str = DEFAULT_PLATFORM,
                     progress(f"下载 Python {v}（{platform}）所需的安装包……")
                 dest = work_dir / f"py{v}"
                 dest.mkdir()
-                wheels = resolve(own, dest, platform, v)
+                wheels = resolve(own, dest, platform, v, extras=("server",) if server else ())
                 (tmp / f"requirements-{v}.txt").write_text(requirements_text(wheels, v, platform), "utf-8",
                                                            newline="\n")
                 for w in wheels:
@@ -545,11 +559,11 @@ def make_bundle(output: str | os.PathLike, platform: str = DEFAULT_PLATFORM,
         if platform.startswith("win"):
             if dll is None:
                 raise XlreportError(f"{platform} 的 xlwings 安装包中没有 xlwings64-*.dll，校验表上的 Python 函数将无法使用；"
-                                    "请用 --platform win_amd64 生成")
+                                    "请以目标平台 win_amd64 生成")
             (tmp / "安装.bat").write_bytes(windows_script(pythons, dll).replace("\n", "\r\n").encode("gbk"))
         (tmp / "install.sh").write_text(linux_script(pythons), "utf-8", newline="\n")
         (tmp / "install.sh").chmod(0o755)
-        (tmp / "使用说明.txt").write_bytes(b"\xef\xbb\xbf" + instructions(pythons, platform, dll).encode("utf-8"))
+        (tmp / "使用说明.txt").write_bytes(b"\xef\xbb\xbf" + instructions(pythons, platform, dll, server).encode("utf-8"))
         for name in WORKBOOKS:
             shutil.copy2(root / "templates" / name, tmp / name)
         for path in [tmp, *tmp.rglob("*")]:  # mkdtemp made it private

@@ -265,3 +265,23 @@ def test_refuses_without_source(tmp_path, monkeypatch, capsys):
     assert main(["bundle", "-o", str(tmp_path / "b")]) == 2
     assert "pip install -e ." in capsys.readouterr().err
     assert not (tmp_path / "b").exists()
+
+
+def test_server_bundle_follows_the_server_extra(tmp_path, monkeypatch):
+    """`bundle --server`: the target also installs xlreport[server] (the desk's Django, waitress …)."""
+    from xlreport import bundle as bundle_module
+
+    wheels = [fake_wheel(tmp_path, "xlreport", "1", "alpha>=1", 'django>=5.2; extra == "server"'),
+              fake_wheel(tmp_path, "alpha", "1.5"), fake_wheel(tmp_path, "django", "5.2", "asgiref")]
+    wheels.append(fake_wheel(tmp_path, "asgiref", "3"))
+    names = lambda ws: sorted(w.name.split("-")[0] for w in ws)  # noqa: E731
+    assert names(needed_wheels(wheels, "win_amd64", "3.11")) == ["alpha", "xlreport"]
+    assert names(needed_wheels(wheels, "win_amd64", "3.11", extras=("server",))) == \
+        ["alpha", "asgiref", "django", "xlreport"]
+    asked = {}
+    monkeypatch.setattr(bundle_module, "make_bundle", lambda *a, **kw: asked.update(kw) or (_ for _ in ()).throw(
+        XlreportError("stopped here")))
+    assert main(["bundle", "-o", str(tmp_path / "b"), "--server"]) == 2
+    assert asked["server"] is True
+    assert "报送服务" in bundle_module.instructions(["3.11"], "win_amd64", None, server=True)
+    assert "报送服务" not in bundle_module.instructions(["3.11"], "win_amd64", None)

@@ -74,7 +74,7 @@ def test_no_import_cycle():
 def test_nothing_below_the_shells_imports_them():
     """The command line, the Excel module and the API sit on top: no library module imports them."""
     shells = {"xlreport.cli", "xlreport.cli.main", "xlreport.cli.demo", "xlreport.excel"}
-    low = {n for n in NAMES if not n.startswith(("xlreport.cli", "xlreport.excel", "xlreport.api"))
+    low = {n for n in NAMES if not n.startswith(("xlreport.cli", "xlreport.excel", "xlreport.api", "xlreport.server"))
            and n not in ("xlreport", "xlreport.__main__")}
     offenders = {n: imports_of(NAMES[n]) & (shells | {"xlreport.api"}) for n in low}
     assert {n: s for n, s in offenders.items() if s} == {}
@@ -221,13 +221,25 @@ def test_runtime_dependencies_are_the_ones_the_code_imports():
                  "jinja2": "jinja2", "docxtpl": "docxtpl", "xlwings": "xlwings", "pypdfium2": "pypdfium2",
                  "lxml": "lxml"}
     assert names == set(module_of)  # a new dependency: say here which module it brings
-    imported = set()
-    for path in MODULES:
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Import):
-                imported |= {a.name.split(".")[0] for a in node.names}
-            elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
-                imported.add(node.module.split(".")[0])
-    third_party = {m for m in imported if m not in sys.stdlib_module_names and m not in ("xlreport", "__future__")}
+    # The submission desk (xlreport.server, and the commands that start it) imports the
+    # optional extra `server` instead; nothing else may.
+    extra = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]["optional-dependencies"]
+    server_modules = {"django": "django", "waitress": "waitress", "whitenoise": "whitenoise", "psycopg": "psycopg"}
+    # argon2-cffi is loaded by Django's Argon2 hasher, which server/hashers.py names (not imported by us)
+    loaded_by_django = {"argon2-cffi"}
+    assert {d.split(">")[0].split("[")[0].strip().lower() for d in extra["server"]} == set(server_modules) | loaded_by_django
+
+    def third_party(paths) -> set[str]:
+        imported = set()
+        for path in paths:
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.Import):
+                    imported |= {a.name.split(".")[0] for a in node.names}
+                elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+                    imported.add(node.module.split(".")[0])
+        return {m for m in imported if m not in sys.stdlib_module_names and m not in ("xlreport", "__future__")}
+
+    desk = [p for p in MODULES if "server" in p.relative_to(SRC).with_suffix("").parts]
     # packaging: bundle.py falls back to pip's own copy when it is not installed
-    assert third_party - {"packaging", "pip"} == set(module_of.values())
+    assert third_party(set(MODULES) - set(desk)) - {"packaging", "pip"} == set(module_of.values())
+    assert third_party(desk) - set(module_of.values()) == set(server_modules.values())

@@ -14,7 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from xlreport.checks.cover import INFERRED
-from xlreport.errors import InputError
+from xlreport.errors import NotAReport
 from xlreport.io.importers.cover import _PERIOD, _YEAR, _contact
 from xlreport.io.importers.document import Document, Paragraph, Table
 from xlreport.io.importers.labels import nfkc, parse_label, similarity
@@ -210,7 +210,7 @@ def import_report(path: str | Path):
     name = Path(path).name
     has_tables = any(key_table(k) in ("t2", "t3", "t4") for k in result.data)
     if not has_tables and "meta.year" not in result.data:
-        raise InputError(f"“{name}”中既没有找到年度报告的表格，也没有找到报告年度，不像政府信息公开工作年度报告；"
+        raise NotAReport(f"“{name}”中既没有找到年度报告的表格，也没有找到报告年度，不像政府信息公开工作年度报告；"
                          f"请确认文件内容（扫描件或图片中的表格无法读取）")
     report = Report(str(path), result.fmt, result.data, result.cells, result.problems)
     report.notes = result.notes

@@ -1,0 +1,225 @@
+"""The HTTP API (docs/http-api.md): JSON, the session cookie, the CSRF token in X-CSRFToken."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+from urllib.parse import quote
+
+from django.contrib.auth import authenticate, login, logout
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.utils import timezone
+from django.views.decorators.csrf import ensure_csrf_cookie
+
+from xlreport.server.desk import service, throttle
+from xlreport.server.desk.access import answer, client_ip, endpoint, own_report
+from xlreport.server.desk.models import Account, Action, Report
+from xlreport.server.desk.service import Refused
+
+
+def _time(moment: Any) -> str | None:
+    return None if moment is None else timezone.localtime(moment).isoformat(timespec="seconds")
+
+
+def report_json(report: Report) -> dict[str, Any]:
+    """A version as the API gives it (POST /api/reports, GET /api/reports/{id})."""
+    return {
+        "id": report.pk, "unit": report.unit.name, "year": report.year, "version": report.version,
+        "status": report.status, "status_text": report.get_status_display(),
+        "ok": report.ok, "errors": report.errors, "warnings": report.warnings,
+        "problems": report.problems, "notices": report.notices,
+        "filename": report.filename, "format": report.format, "agency": report.agency,
+        "sha256": report.file_id, "size": report.file.size,
+        "uploaded_at": _time(report.uploaded_at),
+        "uploaded_by": report.uploaded_by.username if report.uploaded_by else None,
+        "submitted_at": _time(report.submitted_at), "reviewed_at": _time(report.reviewed_at),
+        "comment": report.comment,
+    }
+
+
+def attachment(content: bytes, filename: str, content_type: str, inline: bool = False) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    ascii_name = "report" + (filename[filename.rfind("."):] if "." in filename else "")
+    response["Content-Disposition"] = (f"{'inline' if inline else 'attachment'}; filename=\"{ascii_name}\"; "
+                                       f"filename*=UTF-8''{quote(filename)}")
+    return response
+
+
+def me_json(account: Account) -> dict[str, Any]:
+    return {"user": account.user.username, "role": account.role,
+            "unit": account.unit.name if account.unit else None}
+
+
+@endpoint(("GET",), login=False)
+def health(request: HttpRequest) -> HttpResponse:
+    return answer({"ok": True})
+
+
+@ensure_csrf_cookie
+@endpoint(("GET",), login=False)
+def csrf(request: HttpRequest) -> HttpResponse:
+    return answer({"csrfToken": get_token(request)})
+
+
+def _body(request: HttpRequest) -> dict[str, Any]:
+    if request.content_type == "application/json":
+        try:
+            data = json.loads(request.body or b"{}")
+        except (ValueError, UnicodeDecodeError):
+            raise Refused(400, "请求内容不是有效的 JSON", "bad-json") from None
+        if not isinstance(data, dict):
+            raise Refused(400, "请求内容应是 JSON 对象", "bad-json")
+        return data
+    return dict(request.POST.items())
+
+
+def try_login(request: HttpRequest, username: str, password: str) -> Account:
+    """Log in with the throttle: a locked name is refused before its password is tried."""
+    if not username or not password:
+        raise Refused(400, "请填写用户名和密码", "login")
+    until = throttle.locked_until(username)
+    ip = client_ip(request)
+    if until is not None:
+        raise Refused(429, throttle.locked_message(until), "locked")
+    user = authenticate(request, username=username, password=password)
+    account = None if user is None else Account.objects.select_related("unit").filter(user=user).first()
+    if user is None or account is None:
+        left, until = throttle.failed(username)
+        Action.objects.create(username=username[:150], verb="locked" if until else "login-failed", ip=ip)
+        if until is not None:
+            raise Refused(429, throttle.locked_message(until), "locked")
+        raise Refused(401, f"用户名或密码不正确；再错 {left} 次账号将锁定 15 分钟", "login")
+    throttle.succeeded(username)
+    login(request, user)
+    Action.objects.create(user=user, username=user.username, unit=account.unit, verb="login", ip=ip)
+    return account
+
+
+@endpoint(("POST",), login=False)
+def api_login(request: HttpRequest) -> HttpResponse:
+    data = _body(request)
+    account = try_login(request, str(data.get("username") or "").strip(), str(data.get("password") or ""))
+    return answer(me_json(account))
+
+
+@endpoint(("POST",), login=False)
+def api_logout(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        Action.objects.create(user=request.user, username=request.user.get_username(), verb="logout",
+                              ip=client_ip(request))
+    logout(request)
+    return answer({"ok": True})
+
+
+@endpoint(("GET",))
+def me(request: HttpRequest, account: Account) -> HttpResponse:
+    return answer({**me_json(account), "year": service.reporting_year()})
+
+
+def _year(request: HttpRequest) -> int:
+    raw = request.GET.get("year") or ""
+    if not raw:
+        return service.reporting_year()
+    if not raw.isdigit():
+        raise Refused(400, f"year 应是年份，如 2024，而不是“{raw}”", "usage")
+    return int(raw)
+
+
+@endpoint(("GET",), role=Account.UNIT)
+def api_workbook(request: HttpRequest, account: Account) -> HttpResponse:
+    assert account.unit is not None
+    content, name = service.workbook(account.unit, _year(request))
+    return attachment(content, name, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+def refuse_too_large(request: HttpRequest) -> None:
+    """The body's declared length beyond the limit: refused (413) without parsing it. The body is
+    read to its end first (waitress has it already), so the client gets the answer, not a reset."""
+    from django.conf import settings
+
+    limit = int(settings.XLREPORT_UPLOAD_LIMIT)
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length > limit + 64 * 1024:  # the multipart envelope around the file
+        for _ in iter(lambda: request.read(1024 * 1024), b""):
+            pass
+        raise Refused(413, f"上传的文件超过上传上限 {service.size_text(limit)}；请上传填报工作簿本身（通常不到 1 MB）",
+                      "too-large")
+
+
+@endpoint(("GET", "POST"), role=Account.UNIT)
+def api_reports(request: HttpRequest, account: Account) -> HttpResponse:
+    assert account.unit is not None
+    if request.method == "GET":
+        rows = Report.objects.filter(unit=account.unit).select_related("unit", "file", "uploaded_by")
+        return answer({"reports": [report_json(r) for r in rows]})
+    refuse_too_large(request)
+    upload = request.FILES.get("file")
+    if upload is None:
+        raise Refused(400, "没有收到文件：请在表单字段 file 中上传工作簿或报告", "no-file")
+    report = service.accept_upload(account.unit, request.user, upload, client_ip(request))
+    return answer(report_json(report), status=201)
+
+
+@endpoint(("GET",))
+def api_report(request: HttpRequest, account: Account, report_id: int) -> HttpResponse:
+    return answer(report_json(own_report(account, report_id)))
+
+
+CONTENT_TYPES = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+    "html": "text/html; charset=utf-8",
+}
+
+
+@endpoint(("GET",))
+def api_file(request: HttpRequest, account: Account, report_id: int) -> HttpResponse:
+    report = own_report(account, report_id)
+    return attachment(report.file.path.read_bytes(), report.filename, "application/octet-stream")
+
+
+@endpoint(("GET",))
+def api_render(request: HttpRequest, account: Account, report_id: int, kind: str) -> HttpResponse:
+    report = own_report(account, report_id)
+    content, name = service.render(report, kind)
+    response = attachment(content, name, CONTENT_TYPES[kind], inline=kind == "html" and "download" not in request.GET)
+    if kind == "html":  # our own page, user text escaped; still: no script, no outside request
+        response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox"
+    return response
+
+
+@endpoint(("POST",), role=Account.UNIT)
+def api_submit(request: HttpRequest, account: Account, report_id: int) -> HttpResponse:
+    report = own_report(account, report_id)
+    return answer(report_json(service.submit(report, request.user, client_ip(request))))
+
+
+ACTION_COLUMNS = ["时间", "用户名", "单位", "操作", "报告编号", "年度", "版本", "详情", "IP 地址"]
+
+
+def actions_csv() -> bytes:
+    """The action log as CSV (UTF-8 with BOM, so Excel and WPS open it in Chinese)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(ACTION_COLUMNS)
+    rows = Action.objects.select_related("unit", "report").order_by("at", "id")
+    for a in rows.iterator():
+        cells = [_time(a.at), a.username, a.unit.name if a.unit else "", a.get_verb_display(),
+                 a.report_id or "", a.report.year if a.report else "", a.report.version if a.report else "",
+                 a.detail, a.ip]
+        writer.writerow(["'" + c if isinstance(c, str) and c[:1] in ("=", "+", "-", "@") else c for c in cells])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+@endpoint(("GET",), role=Account.REVIEWER)
+def api_actions(request: HttpRequest, account: Account) -> HttpResponse:
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    return attachment(actions_csv(), f"操作记录-{stamp}.csv", "text/csv; charset=utf-8")
+
+

@@ -1,0 +1,186 @@
+"""The web pages: 登录, the unit's page, a report's page, the office's page.
+
+Server-rendered Chinese pages with plain forms: every action works without JavaScript. The
+report's page shows the three tables as the report prints them (the format's own grid cells),
+each problem's cells marked (red: error, orange: warning), the problems linking to them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from xlreport import api
+from xlreport.errors import XlreportError
+from xlreport.server.desk import service
+from xlreport.server.desk.access import account_of, client_ip, own_report
+from xlreport.server.desk.endpoints import refuse_too_large, try_login
+from xlreport.server.desk.models import Account, Action, Report
+from xlreport.server.desk.service import Refused
+
+
+def _page(request: HttpRequest, template: str, status: int = 200, **context: Any) -> HttpResponse:
+    return render(request, f"desk/{template}", context, status=status)
+
+
+def error_page(request: HttpRequest, status: int, message: str) -> HttpResponse:
+    return _page(request, "error.html", status=status, status_code=status, message=message)
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    account = account_of(request)
+    if account is None:
+        return HttpResponseRedirect("/login/")
+    return HttpResponseRedirect("/office/" if account.role == Account.REVIEWER else "/unit/")
+
+
+def login_page(request: HttpRequest) -> HttpResponse:
+    target = request.GET.get("next") or request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = "/"
+    if request.method == "POST":
+        username = request.POST.get("username", "").strip()
+        try:
+            try_login(request, username, request.POST.get("password", ""))
+        except Refused as exc:
+            return _page(request, "login.html", status=exc.status, message=exc.message, username=username, next=target)
+        return HttpResponseRedirect(target)
+    return _page(request, "login.html", next=target)
+
+
+def logout_page(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        if request.user.is_authenticated:
+            Action.objects.create(user=request.user, username=request.user.get_username(), verb="logout",
+                                  ip=client_ip(request))
+        logout(request)
+    return HttpResponseRedirect("/login/")
+
+
+def _login_required(request: HttpRequest, role: str | None = None) -> Account | HttpResponse:
+    account = account_of(request)
+    if account is None:
+        return HttpResponseRedirect(f"/login/?next={request.path}")
+    if role is not None and account.role != role:
+        return error_page(request, 403, "这个页面只供" + ("政务公开办的审核人员" if role == Account.REVIEWER else "填报单位") + "使用")
+    return account
+
+
+def unit_page(request: HttpRequest) -> HttpResponse:
+    account = _login_required(request, Account.UNIT)
+    if isinstance(account, HttpResponse):
+        return account
+    assert account.unit is not None
+    year = service.reporting_year()
+    reports = list(Report.objects.filter(unit=account.unit).select_related("uploaded_by"))
+    this_year = [r for r in reports if r.year == year]
+    # the year's status is its latest version's (data-model.md §6); a returned version's comment stays in view
+    returned = next((r for r in this_year if r.status == Report.RETURNED), None)
+    return _page(request, "unit.html", account=account, unit=account.unit, year=year, reports=reports,
+                 latest=this_year[0] if this_year else None, returned=returned,
+                 limit=service.size_text(int(_setting("XLREPORT_UPLOAD_LIMIT"))))
+
+
+def _setting(name: str) -> Any:
+    from django.conf import settings
+
+    return getattr(settings, name)
+
+
+def upload_page(request: HttpRequest) -> HttpResponse:
+    account = _login_required(request, Account.UNIT)
+    if isinstance(account, HttpResponse):
+        return account
+    if request.method != "POST":
+        return HttpResponseRedirect("/unit/")
+    assert account.unit is not None
+    try:
+        refuse_too_large(request)
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise Refused(400, "请先选择要上传的文件", "no-file")
+        report = service.accept_upload(account.unit, request.user, upload, client_ip(request))
+    except Refused as exc:
+        return error_page(request, exc.status, exc.message)
+    return HttpResponseRedirect(f"/reports/{report.pk}/")
+
+
+def _tables(report: Report) -> tuple[list[dict[str, Any]], str]:
+    """The report's tables as rows of cells with each problem's cells marked, or why not."""
+    try:
+        loaded = api.load(report.file.path)
+    except XlreportError as exc:
+        return [], exc.message
+    marks: dict[str, str] = {}
+    for p in report.problems:
+        for key in p.get("keys", []):
+            if marks.get(key) != "error":
+                marks[key] = p["severity"]
+    tables = []
+    for table in loaded.fmt.tables:
+        rows: list[list[dict[str, Any]]] = [[] for _ in range(table.n_rows)]
+        for cell in sorted(table.cells, key=lambda c: (c.row, c.col)):
+            entry: dict[str, Any] = {"rowspan": cell.rowspan, "colspan": cell.colspan, "role": cell.role,
+                                     "lines": cell.text.split("\n")}
+            if cell.role == "value" and cell.key:
+                value = loaded.data.get(cell.key)
+                entry.update(key=cell.key, lines=["" if value is None else str(value)], mark=marks.get(cell.key, ""),
+                             where=loaded.fmt.field(cell.key).where if loaded.fmt.has(cell.key) else "")
+            rows[cell.row].append(entry)
+        tables.append({"id": table.id, "name": table.name, "heading": table.heading, "rows": rows})
+    return tables, ""
+
+
+def report_page(request: HttpRequest, report_id: int) -> HttpResponse:
+    account = _login_required(request)
+    if isinstance(account, HttpResponse):
+        return account
+    try:
+        report = own_report(account, report_id)
+    except Refused as exc:
+        return error_page(request, exc.status, exc.message)
+    tables, unreadable = _tables(report)
+    in_tables = {cell.get("key") for t in tables for row in t["rows"] for cell in row}
+    problems = [{**p, "anchor": next((k for k in p.get("keys", []) if k in in_tables), "")} for p in report.problems]
+    return _page(request, "report.html", account=account, report=report, tables=tables, unreadable=unreadable,
+                 problems=problems, can_submit=account.role == Account.UNIT and report.status == Report.DRAFT,
+                 message=MESSAGES.get(request.GET.get("m", ""), ""))
+
+
+MESSAGES = {
+    "submitted": "已提交。政务公开办审核后，结果会显示在本页和单位首页。",
+    "has-errors": "这一版报告还有错误，不能提交：请按下面的问题清单改正工作簿后重新上传，再提交。",
+    "not-draft": "这一版报告已经提交过，不能再次提交；如需修改请上传新的版本。",
+}
+
+
+def submit_page(request: HttpRequest, report_id: int) -> HttpResponse:
+    account = _login_required(request, Account.UNIT)
+    if isinstance(account, HttpResponse):
+        return account
+    if request.method != "POST":
+        return HttpResponseRedirect(f"/reports/{report_id}/")
+    try:
+        service.submit(own_report(account, report_id), request.user, client_ip(request))
+    except Refused as exc:
+        if exc.code == "not-found":
+            return error_page(request, exc.status, exc.message)
+        return HttpResponseRedirect(f"/reports/{report_id}/?m={exc.code}")
+    return HttpResponseRedirect(f"/reports/{report_id}/?m=submitted")
+
+
+def office_page(request: HttpRequest) -> HttpResponse:
+    account = _login_required(request, Account.REVIEWER)
+    if isinstance(account, HttpResponse):
+        return account
+    actions = list(Action.objects.select_related("unit")[:50])
+    return _page(request, "office.html", account=account, actions=actions, year=service.reporting_year())
+
+
+def admin_login(request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+    """The admin site logs in through the throttled login page."""
+    return HttpResponseRedirect(f"/login/?next={request.GET.get('next', '/admin/')}")

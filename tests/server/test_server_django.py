@@ -1,0 +1,320 @@
+"""The desk in this process with Django's test client (SQLite): login throttling, session expiry,
+CSRF, hashed passwords, the pages (Chinese, usable without JavaScript), the error pages."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from pathlib import Path
+
+import pytest
+
+PASSWORD = "Zx9-correct-horse"
+
+
+@pytest.fixture(scope="module")
+def desk(tmp_path_factory):
+    """Django configured once for this process: a data folder of its own, SQLite, year 2020 (the demo data's)."""
+    from xlreport.server.config import Options, migrate, setup
+
+    data = tmp_path_factory.mktemp("desk-inprocess")
+    setup(Options(data=data, year=2020, upload_limit=1024 * 1024))
+    migrate()
+    return data
+
+
+@pytest.fixture
+def people(desk):
+    """Two units and a reviewer with fresh names (the database lives for the module)."""
+    import secrets
+
+    from django.contrib.auth.models import User
+
+    from xlreport.server.desk.models import Account, Unit
+
+    tag = f"{secrets.randbelow(10**8):08d}"  # digits: no Latin word on the pages
+    made = {}
+    for key, unit_name in (("a", f"甲局{tag}"), ("b", f"乙局{tag}"), ("r", None)):
+        unit = Unit.objects.create(name=unit_name) if unit_name else None
+        user = User.objects.create_user(username=f"{key}{tag}", password=PASSWORD)
+        Account.objects.create(user=user, role="unit" if unit else "reviewer", unit=unit)
+        made[key] = user.username
+    return made
+
+
+def client(enforce_csrf: bool = True, raise_errors: bool = True):
+    from django.test import Client
+
+    return Client(enforce_csrf_checks=enforce_csrf, raise_request_exception=raise_errors)
+
+
+def api_login(c, username: str, password: str = PASSWORD):
+    c.get("/api/csrf")
+    return c.post("/api/login", {"username": username, "password": password}, content_type="application/json",
+                  HTTP_X_CSRFTOKEN=c.cookies["csrftoken"].value)
+
+
+def test_ten_wrong_passwords_lock_the_account_for_15_minutes(people, monkeypatch):
+    from xlreport.server.desk import throttle
+
+    start = datetime.datetime(2027, 1, 20, 2, 0, tzinfo=datetime.timezone.utc)
+    clock = [start]
+    monkeypatch.setattr(throttle, "now", lambda: clock[0])
+    c = client()
+    user = people["a"]
+    for i in range(9):
+        answer = api_login(c, user, "wrong")
+        assert answer.status_code == 401 and f"再错 {9 - i} 次" in answer.json()["error"]
+    locked = api_login(c, user, "wrong")
+    assert locked.status_code == 429
+    assert locked.json()["code"] == "locked"
+    assert "已锁定 15 分钟" in locked.json()["error"] and "10:15" in locked.json()["error"]  # Beijing time
+    clock[0] = start + datetime.timedelta(minutes=14)
+    refused = api_login(c, user)  # the right password, while locked
+    assert refused.status_code == 429 and "已锁定" in refused.json()["error"]
+    assert api_login(client(), people["b"]).status_code == 200  # another account is not affected
+    clock[0] = start + datetime.timedelta(minutes=15, seconds=1)
+    assert api_login(c, user).status_code == 200
+
+
+def test_wrong_passwords_spread_over_more_than_15_minutes_do_not_lock(people, monkeypatch):
+    from xlreport.server.desk import throttle
+
+    start = datetime.datetime(2027, 1, 20, 2, 0, tzinfo=datetime.timezone.utc)
+    clock = [start]
+    monkeypatch.setattr(throttle, "now", lambda: clock[0])
+    c = client()
+    for i in range(9):
+        assert api_login(c, people["a"], "wrong").status_code == 401
+    clock[0] = start + datetime.timedelta(minutes=16)
+    assert api_login(c, people["a"], "wrong").status_code == 401  # a new window: 1 of 10
+    assert api_login(c, people["a"]).status_code == 200
+
+
+def test_the_page_login_says_locked_in_chinese(people, monkeypatch):
+    from xlreport.server.desk import throttle
+
+    c = client(enforce_csrf=False)
+    for _ in range(10):
+        page = c.post("/login/", {"username": people["b"], "password": "wrong"})
+    assert page.status_code == 429
+    assert "账号已锁定 15 分钟" in page.content.decode("utf-8")
+    throttle.succeeded(people["b"])
+
+
+def test_sessions_expire(people):
+    from django.conf import settings
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    assert settings.SESSION_COOKIE_AGE == 8 * 3600 and settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
+    c = client()
+    assert api_login(c, people["a"]).status_code == 200
+    assert c.get("/api/me").status_code == 200
+    Session.objects.filter(session_key=c.session.session_key).update(expire_date=timezone.now() - datetime.timedelta(seconds=1))
+    answer = c.get("/api/me")
+    assert answer.status_code == 401 and "登录已过期" in answer.json()["error"]
+    assert c.get("/unit/").status_code == 302  # the page sends it to 登录
+
+
+def test_csrf_is_enforced_on_the_api_and_the_pages(people):
+    c = client()
+    answer = c.post("/api/login", {"username": people["a"], "password": PASSWORD}, content_type="application/json")
+    assert answer.status_code == 403 and answer.json()["code"] == "csrf" and "CSRF" in answer.json()["error"]
+    page = c.post("/login/", {"username": people["a"], "password": PASSWORD})
+    assert page.status_code == 403 and "页面已过期" in page.content.decode("utf-8")
+    assert api_login(c, people["a"]).status_code == 200
+
+
+def test_passwords_are_stored_hashed_and_never_in_the_database(people, desk):
+    from django.contrib.auth.models import User
+    from django.db import connection
+
+    user = User.objects.get(username=people["a"])
+    # Argon2id with OWASP's minimum parameters (server/hashers.py), not Django's 1,000,000-round PBKDF2
+    assert user.password.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$") and PASSWORD not in user.password
+    connection.close()  # everything on disk
+    for f in Path(desk).glob("xlreport.sqlite3*"):
+        assert PASSWORD.encode() not in f.read_bytes()
+
+
+def test_an_older_pbkdf2_hash_still_logs_in_and_is_rewritten_as_argon2id(people, desk):
+    from django.contrib.auth import authenticate
+    from django.contrib.auth.hashers import make_password
+    from django.contrib.auth.models import User
+
+    user = User.objects.get(username=people["a"])
+    user.password = make_password(PASSWORD, hasher="pbkdf2_sha256")
+    user.save()
+    assert authenticate(username=people["a"], password=PASSWORD) is not None
+    user.refresh_from_db()
+    assert user.password.startswith("argon2$argon2id$")
+
+
+def test_sqlite_runs_in_wal_mode(desk):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA journal_mode")
+        assert cursor.fetchone()[0] == "wal"
+        cursor.execute("PRAGMA synchronous")
+        assert cursor.fetchone()[0] == 2  # FULL
+
+
+ENGLISH = re.compile(r"[A-Za-z]{3,}")
+# What may stay in Latin letters on a page: names of programs and file kinds, user names and files.
+ALLOWED = {"xlreport", "Excel", "WPS", "LibreOffice", "Word", "PDF", "CSV", "CSRF", "xlsx", "xlsm", "json",
+           "docx", "pdf", "html", "htm", "txt", "md"}
+
+
+def visible_text(html: str) -> str:
+    html = re.sub(r"(?s)<(script|style|head)\b.*?</\1>", " ", html)
+    html = re.sub(r"(?s)<[^>]+>", " ", html)
+    return html
+
+
+def english_words(html: str, *allowed: str) -> set[str]:
+    return {w for w in ENGLISH.findall(visible_text(html)) if w not in ALLOWED and w not in allowed}
+
+
+def test_the_unit_pages_work_without_javascript(people, clean_json, error_json):
+    c = client(enforce_csrf=False)
+    assert c.get("/").status_code == 302
+    login = c.get("/login/")
+    assert "用户名" in login.content.decode() and not english_words(login.content.decode())
+    assert c.post("/login/", {"username": people["a"], "password": PASSWORD}).status_code == 302
+    home = c.get("/unit/").content.decode()
+    assert "未报送" in home and "下载今年的工作簿" in home and not english_words(home, people["a"])
+    with open(error_json, "rb") as f:
+        uploaded = c.post("/upload/", {"file": f})
+    assert uploaded.status_code == 302
+    page = c.get(uploaded["Location"]).content.decode()
+    assert "发现 <strong>2</strong> 处错误" in page
+    marked = re.findall(r'class="value mark-error" id="k-([^"]+)"', page)
+    assert "t3.new.natural_person" in marked and "t3.new.total" in marked
+    assert 'href="#k-t3.new.natural_person"' in page  # the problem links to its cell
+    assert "disabled" in page  # 提交 is disabled with errors
+    assert not english_words(page, people["a"])
+    refused = c.post(uploaded["Location"] + "submit")
+    assert "不能提交" in c.get(refused["Location"]).content.decode()
+    with open(clean_json, "rb") as f:
+        clean = c.post("/upload/", {"file": f})
+    assert "检查通过" in c.get(clean["Location"]).content.decode()
+    done = c.post(clean["Location"] + "submit")
+    assert "已提交" in c.get(done["Location"]).content.decode()
+    home = c.get("/unit/").content.decode()
+    assert "第 2 版已提交" in home and error_json.name in home
+
+
+def test_another_units_report_page_is_not_found(people, clean_json):
+    a, b = client(enforce_csrf=False), client(enforce_csrf=False)
+    a.post("/login/", {"username": people["a"], "password": PASSWORD})
+    b.post("/login/", {"username": people["b"], "password": PASSWORD})
+    with open(clean_json, "rb") as f:
+        where = a.post("/upload/", {"file": f})["Location"]
+    page = b.get(where)
+    assert page.status_code == 404 and "不是本单位的报告" in page.content.decode()
+    assert b.post(where + "submit").status_code == 404
+    assert b.get("/office/").status_code == 403
+    assert "只供政务公开办" in b.get("/office/").content.decode()
+
+
+def test_the_upload_limit_is_said_in_chinese(people):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    c = client(enforce_csrf=False)
+    c.post("/login/", {"username": people["a"], "password": PASSWORD})
+    big = SimpleUploadedFile("大文件.xlsx", b"0" * (1024 * 1024 + 1))
+    page = c.post("/upload/", {"file": big})
+    assert page.status_code == 413 and "超过上传上限 1 MB" in page.content.decode()
+
+
+def test_the_error_pages_are_chinese(people):
+    c = client()
+    for path in ("/nothing/", "/reports/99999/"):
+        page = c.get(path, follow=True)
+        text = page.content.decode()
+        assert not english_words(text), english_words(text)
+    missing = c.get("/nothing/")
+    assert missing.status_code == 404 and "没有这个页面" in missing.content.decode()
+
+
+def test_the_admin_site_logs_in_through_the_throttled_page_and_is_chinese(people):
+    from django.conf import settings
+
+    assert settings.LANGUAGE_CODE == "zh-hans"
+    c = client()
+    assert c.get("/admin/login/?next=/admin/")["Location"].startswith("/login/?next=/admin/")
+    assert c.get("/admin/")["Location"].startswith("/admin/login/")
+
+
+def test_the_office_page_and_the_log_export(people, clean_json):
+    c = client(enforce_csrf=False)
+    c.post("/login/", {"username": people["r"], "password": PASSWORD})
+    page = c.get("/office/").content.decode()
+    assert "导出操作记录" in page and not english_words(page, people["r"], people["a"], people["b"])
+    log = c.get("/api/actions.csv")
+    assert log.status_code == 200 and log.content.startswith("\ufeff时间".encode())
+
+
+def test_a_bug_is_one_chinese_line_and_the_service_goes_on(people, monkeypatch, clean_json):
+    from xlreport.server.desk import pages, service
+
+    c = client(enforce_csrf=False, raise_errors=False)
+    c.post("/login/", {"username": people["a"], "password": PASSWORD})
+    monkeypatch.setattr(service, "workbook", lambda *args: 1 / 0)
+    answer = c.get("/api/workbook?year=2020")
+    assert answer.status_code == 500 and answer.json()["code"] == "internal" and "服务器内部错误" in answer.json()["error"]
+    with open(clean_json, "rb") as f:
+        where = c.post("/upload/", {"file": f})["Location"]
+    monkeypatch.setattr(pages, "_tables", lambda report: 1 / 0)
+    page = c.get(where)
+    assert page.status_code == 500 and "服务器内部错误" in page.content.decode() and not english_words(page.content.decode())
+    monkeypatch.undo()
+    assert c.get(where).status_code == 200
+
+
+def test_a_returned_report_shows_the_comment(people, clean_json):
+    from django.contrib.auth.models import User
+    from django.utils import timezone
+
+    from xlreport.server.desk.models import Report
+
+    c = client(enforce_csrf=False)
+    c.post("/login/", {"username": people["a"], "password": PASSWORD})
+    with open(clean_json, "rb") as f:
+        where = c.post("/upload/", {"file": f})["Location"]
+    report_id = int(where.strip("/").split("/")[-1])
+    assert c.post(where + "submit").status_code == 302
+    Report.objects.filter(pk=report_id).update(status=Report.RETURNED, comment="表三的<b>说明</b>请补充",
+                                               reviewed_at=timezone.now(),
+                                               reviewed_by=User.objects.get(username=people["r"]))
+    answer = c.get(f"/api/reports/{report_id}").json()
+    assert answer["status"] == "returned" and answer["status_text"] == "已退回"
+    assert answer["comment"] == "表三的<b>说明</b>请补充"
+    page = c.get(where).content.decode()
+    assert "审核意见" in page and "表三的&lt;b&gt;说明&lt;/b&gt;请补充" in page  # the comment is text, never markup
+    home = c.get("/unit/").content.decode()
+    assert "已退回" in home and "请按意见修改工作簿后重新上传" in home
+
+
+def test_leftovers_of_a_killed_service_are_swept(tmp_path):
+    import os
+    import time
+
+    from xlreport.server.storage import sweep
+
+    (tmp_path / "tmp" / "tmpabc").mkdir(parents=True)
+    (tmp_path / "tmp" / "tmpabc" / "报表.xlsx").write_bytes(b"half")
+    (tmp_path / "files" / "ab").mkdir(parents=True)
+    part = tmp_path / "files" / "ab" / ".part-x1"
+    part.write_bytes(b"half")
+    kept = tmp_path / "files" / "ab" / ("ab" + "0" * 62 + ".xlsx")
+    kept.write_bytes(b"whole")
+    fresh = tmp_path / "tmp" / "now-uploading"
+    fresh.write_bytes(b"busy")
+    old = time.time() - 7200
+    for p in (tmp_path / "tmp" / "tmpabc", part, kept):
+        os.utime(p, (old, old))
+    assert sweep(tmp_path) == 2
+    assert kept.exists() and fresh.exists() and not part.exists() and not (tmp_path / "tmp" / "tmpabc").exists()

@@ -1,0 +1,180 @@
+"""The real `xlreport serve` process: kill -9 during uploads loses no acknowledged upload, SIGTERM
+stops it cleanly, it binds 127.0.0.1 unless told otherwise, the online backup, and
+`xlreport accounts` (new units added, existing passwords kept, --reset)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import threading
+import time
+
+import pytest
+
+from desk_helpers import demo_document, run_accounts, xlreport_command
+from xlreport.cli.main import build_parser
+
+
+def numbered_upload(doc: dict, n: int) -> bytes:
+    """A distinct, clean data file: the demo with 说明 numbered."""
+    changed = json.loads(json.dumps(doc))
+    changed["text"]["text.other"] = f"第 {n} 次上传。"
+    return json.dumps(changed, ensure_ascii=False).encode("utf-8")
+
+
+@pytest.mark.parametrize("db", ["sqlite", "postgres"])
+def test_kill_9_during_uploads_loses_no_acknowledged_upload(tmp_path, new_service, db, request):
+    database = None if db == "sqlite" else request.getfixturevalue("postgres_database_once")
+    service = new_service(tmp_path, database)
+    doc = demo_document()
+    acknowledged: list[tuple[int, bytes]] = []
+    lock = threading.Lock()
+    stop = threading.Event()
+
+    def clerk(k: int) -> None:
+        c = service.client(service.unit_user(k % 2))
+        for n in range(k * 1000, k * 1000 + 200):  # bounded
+            if stop.is_set():
+                return
+            content = numbered_upload(doc, n)
+            try:
+                answer = c.upload(content=content, filename=f"第{n}次.json")
+            except OSError:  # the service died under this request: not acknowledged
+                return
+            if answer.status == 201:
+                with lock:
+                    acknowledged.append((answer.json()["id"], content))
+
+    clerks = [threading.Thread(target=clerk, args=(k,)) for k in range(4)]
+    for t in clerks:
+        t.start()
+    deadline = time.monotonic() + 120
+    while len(acknowledged) < 12 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    service.kill()  # SIGKILL, mid-upload
+    stop.set()
+    for t in clerks:
+        t.join(timeout=60)
+    assert len(acknowledged) >= 12
+    service.output.clear()
+    service.start()  # the same data folder (and database)
+    clients = {k: service.client(service.unit_user(k)) for k in (0, 1)}
+    for report_id, content in acknowledged:
+        got = [c.get(f"/api/reports/{report_id}/file") for c in clients.values()]
+        assert [a.body for a in got if a.status == 200] == [content]
+    if database is None:
+        with sqlite3.connect(service.data / "xlreport.sqlite3") as db_file:
+            assert db_file.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert service.stop() == 0
+
+
+def test_sigterm_stops_the_service_cleanly(tmp_path, new_service):
+    service = new_service(tmp_path)
+    assert service.output[0].startswith("报送服务已启动：http://127.0.0.1:")
+    assert service.client().get("/api/health").status == 200
+    assert service.stop() == 0
+    assert "报送服务已停止" in "".join(service.output)
+
+
+def test_serve_binds_loopback_unless_told():
+    args = build_parser().parse_args(["serve"])
+    assert args.host == "127.0.0.1" and args.port == 8000 and args.max_upload_mb == 50
+
+
+def test_oversized_upload_is_refused_with_the_limit_said(tmp_path, new_service):
+    service = new_service(tmp_path, None, "--max-upload-mb", "1")
+    c = service.client(service.unit_user())
+    answer = c.upload(content=b"PK" + b"\0" * (2 * 1024 * 1024), filename="很大的工作簿.xlsx")
+    assert answer.status == 413 and answer.json()["code"] == "too-large"
+    assert "超过上传上限 1 MB" in answer.json()["error"]
+    assert c.get("/api/health").status == 200
+
+
+def test_backup_while_the_service_runs(tmp_path, new_service, clean_json):
+    service = new_service(tmp_path)
+    c = service.client(service.unit_user())
+    report = c.upload(clean_json).json()
+    target = tmp_path / "备份"
+    done = subprocess.run(xlreport_command("serve", "--data", str(service.data), "--backup", str(target)),
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "数据库已备份" in done.stdout
+    with sqlite3.connect(target / "xlreport.sqlite3") as copy:
+        assert copy.execute("SELECT count(*) FROM desk_report WHERE id = ?", (report["id"],)).fetchone()[0] == 1
+    stored = list((target / "files").rglob(f"{report['sha256']}*"))
+    assert len(stored) == 1 and stored[0].read_bytes() == clean_json.read_bytes()
+    again = subprocess.run(xlreport_command("serve", "--data", str(service.data), "--backup", str(target)),
+                           capture_output=True, text=True, timeout=120)
+    assert again.returncode == 2 and "不是空的" in again.stderr  # never over an earlier backup
+    # the copy serves: the backup is a data folder
+    service.stop()
+    service.data = target
+    service.output.clear()
+    service.start()
+    assert service.client(service.unit_user()).get(f"/api/reports/{report['id']}/file").body == clean_json.read_bytes()
+
+
+def test_accounts_add_new_units_keep_passwords_and_reset(tmp_path):
+    data = tmp_path / "data"
+    roster = tmp_path / "名单.txt"
+    roster.write_text("甲局\n乙局\n", "utf-8")
+    first = run_accounts(data, tmp_path / "账号1.xlsx", "--roster", str(roster), "--reviewer", "shenhe")
+    assert set(first) == {"dw0001", "dw0002", "shenhe"} and all(len(p) == 12 for p in first.values())
+    roster.write_text("甲局\n乙局\n丙局\n", "utf-8")
+    second = run_accounts(data, tmp_path / "账号2.xlsx", "--roster", str(roster))
+    assert second["dw0001"] == second["dw0002"] == "（已有账号，密码未变）" and len(second["dw0003"]) == 12
+    reset = run_accounts(data, tmp_path / "账号3.xlsx", "--reset", "乙局")
+    assert set(reset) == {"dw0002"} and reset["dw0002"] != first["dw0002"]
+    refused = subprocess.run(xlreport_command("accounts", "--data", str(data), "--roster", str(roster),
+                                              "-o", str(tmp_path / "账号3.xlsx")), capture_output=True, text=True)
+    assert refused.returncode == 2 and "已存在" in refused.stderr
+    unknown = subprocess.run(xlreport_command("accounts", "--data", str(data), "--reset", "丁局",
+                                              "-o", str(tmp_path / "账号4.xlsx")), capture_output=True, text=True)
+    assert unknown.returncode == 2 and "没有“丁局”" in unknown.stderr
+    assert not (tmp_path / "账号4.xlsx").exists()
+
+
+def test_behind_an_https_proxy(tmp_path, new_service):
+    """--https: the proxy's X-Forwarded-Proto makes the request secure (secure cookies, the CSRF
+    origin check against --origin) and X-Forwarded-For is the address in the log."""
+    import http.cookiejar
+
+    class AsThroughTheProxy(http.cookiejar.DefaultCookiePolicy):
+        def return_ok_secure(self, cookie, request):  # the proxy would speak HTTPS to the browser
+            return True
+
+    service = new_service(tmp_path, None, "--https", "--origin", "https://nianbao.test")
+    c = service.client()
+    c.cookies.set_policy(AsThroughTheProxy())
+    user = service.unit_user()
+    proxied = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "10.8.0.7", "Referer": "https://nianbao.test/",
+               "Origin": "https://nianbao.test"}
+    token = c.get("/api/csrf").json()["csrfToken"]
+    body = json.dumps({"username": user, "password": service.passwords[user]}).encode()
+    answer = c.request("POST", "/api/login", body, "application/json", headers={**proxied, "X-CSRFToken": token})
+    assert answer.status == 200, answer.body
+    assert "Secure" in answer.headers["set-cookie"]
+    forged = {**proxied, "Referer": "https://elsewhere.test/", "Origin": "https://elsewhere.test"}
+    other = c.request("POST", "/api/login", body, "application/json", headers={**forged, "X-CSRFToken": token})
+    assert other.status == 403 and other.json()["code"] == "csrf"
+    reviewer = service.client()
+    reviewer.cookies.set_policy(AsThroughTheProxy())
+    reviewer.get("/api/csrf")
+    login = json.dumps({"username": "shenhe", "password": service.passwords["shenhe"]}).encode()
+    assert reviewer.request("POST", "/api/login", login, "application/json",
+                            headers={**proxied, "X-CSRFToken": reviewer.cookie("csrftoken") or ""}).status == 200
+    log = reviewer.request("GET", "/api/actions.csv", headers=proxied).body.decode("utf-8-sig")
+    assert any(line.endswith(",10.8.0.7") and f",{user}," in line and ",登录," in line for line in log.splitlines())
+
+
+def test_a_wrong_database_is_one_chinese_line(tmp_path):
+    wrong = subprocess.run(xlreport_command("serve", "--data", str(tmp_path / "d"), "--database", "mysql://x/y"),
+                           capture_output=True, text=True, timeout=120)
+    assert wrong.returncode == 2 and "--database 应是 postgresql://" in wrong.stderr
+    assert not (tmp_path / "d").exists()
+    unreachable = subprocess.run(xlreport_command("serve", "--data", str(tmp_path / "d"), "--database",
+                                                  "postgresql://nobody:secret@127.0.0.1:9/nothing"),
+                                 capture_output=True, text=True, timeout=120)
+    assert unreachable.returncode == 2 and unreachable.stderr.startswith("错误：无法打开PostgreSQL 数据库")
+    assert "Traceback" not in unreachable.stderr and "secret" not in unreachable.stderr
