@@ -157,3 +157,18 @@ def test_the_pairs_run_the_public_total_continuity_rule(tmp_path):
     (tmp_path / "2020.json").write_text(dumps(this, V2019), encoding="utf-8")
     [pair] = api.audit([tmp_path]).result.pairs
     assert [p.rule for p in pair.problems if p.rule == "t2-public-total-continuity"] == ["t2-public-total-continuity"]
+
+
+def test_several_reports_name_the_same_counted_file_on_the_cover_and_the_roster(tmp_path):
+    # 「宿迁市」 (title by place) sorts before 「宿迁市人民政府」 by name, but its file after by file name:
+    # the 未报送 sheet's 多份报告 row and 说明's list must name the same report as counted in 合计.
+    write(tmp_path, "b.json", "宿迁市")
+    write(tmp_path, "a.json", "宿迁市人民政府")
+    roster = tmp_path / "名单.txt"
+    roster.write_text("宿迁市人民政府\n", encoding="utf-8")
+    result = api.audit([tmp_path], roster=roster).result
+    [duplicate] = result.duplicates
+    [row] = result.roster.rows
+    assert row.kind == "多份报告"
+    assert duplicate.counted.endswith("a.json")
+    assert row.note.endswith(f"合计只计入第一份：{duplicate.counted}）")
