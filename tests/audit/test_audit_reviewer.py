@@ -172,3 +172,18 @@ def test_several_reports_name_the_same_counted_file_on_the_cover_and_the_roster(
     assert row.kind == "多份报告"
     assert duplicate.counted.endswith("a.json")
     assert row.note.endswith(f"合计只计入第一份：{duplicate.counted}）")
+
+
+def test_the_summary_shows_the_import_notes_it_counts(fixtures_dir, tmp_path):
+    # 汇总's 说明 says 「n 条读入说明」: the reviewer must be able to read them in the workbook
+    # (a cell comment), not only through another command.
+    out = tmp_path / "审查结果.xlsx"
+    main(["audit", str(fixtures_dir / "2024_hongze_qzf.txt"), "-o", str(out)])
+    [report] = api.audit([fixtures_dir / "2024_hongze_qzf.txt"]).result.reports
+    assert report.notes
+    ws = openpyxl.load_workbook(out)["汇总"]
+    header = [c.value for c in ws[1]]
+    cell = ws.cell(2, header.index("说明") + 1)
+    assert f"{len(report.notes)} 条读入说明" in cell.value
+    assert cell.comment is not None
+    assert all(note in cell.comment.text for note in report.notes)
