@@ -187,3 +187,13 @@ def test_the_summary_shows_the_import_notes_it_counts(fixtures_dir, tmp_path):
     assert f"{len(report.notes)} 条读入说明" in cell.value
     assert cell.comment is not None
     assert all(note in cell.comment.text for note in report.notes)
+
+
+def test_an_inferred_agency_kind_is_placed_on_the_cover_not_named_as_a_place(fixtures_dir):
+    # The importer marks the inferred 机关类型 with 「按机关名称推断」 in place of a cell; the
+    # 位置 column must still name a place (the cover's 机关类型), saying it was inferred.
+    [report] = api.audit([fixtures_dir / "2023_hongze_qzf.txt"]).result.reports
+    [p] = [p for p in report.problems if "meta.agency_kind" in p.keys]
+    parts = p.where.split("；")
+    assert "按机关名称推断" not in parts
+    assert f"{format_for_year(2023).field('meta.agency_kind').where}（按机关名称推断）" in parts
