@@ -197,3 +197,14 @@ def test_an_inferred_agency_kind_is_placed_on_the_cover_not_named_as_a_place(fix
     parts = p.where.split("；")
     assert "按机关名称推断" not in parts
     assert f"{format_for_year(2023).field('meta.agency_kind').where}（按机关名称推断）" in parts
+
+
+def test_a_unit_that_cannot_be_paired_gets_one_note_naming_its_files(tmp_path):
+    # Three copies of one unit's report (json, pdf, txt) make one 未配对 line, not three.
+    write(tmp_path, "2023.json", "某县甲局", 2023)
+    for name in ("a.json", "b.json", "c.json"):
+        write(tmp_path, name, "某县甲局", 2024)
+    result = api.audit([tmp_path]).result
+    assert result.pairs == []
+    [note] = result.pair_notes
+    assert all(name in note for name in ("a.json", "b.json", "c.json"))

@@ -121,10 +121,13 @@ def pair_reports(records: list[AuditedReport]) -> tuple[list[tuple[AuditedReport
         matches, left, _ = match_names([r.agency or "" for r in this], [r.agency or "" for r in last], suffix=True)
         pairs += [(this[i], last[j], variant) for i, j, variant in matches]
         last_keys = {name_key(r.agency or "") for r in last}
+        unpaired: dict[str, list[AuditedReport]] = {}  # one note per agency, naming all its files
         for i in left:
             if name_key(this[i].agency or "") in last_keys:
-                notes.append(f"“{this[i].agency}”{year} 年或 {year - 1} 年有不止一份报告，无法确定哪两份逐年对比："
-                             f"{this[i].file}")
+                unpaired.setdefault(name_key(this[i].agency or ""), []).append(this[i])
+        for group in unpaired.values():
+            notes.append(f"“{group[0].agency}”{year} 年或 {year - 1} 年有不止一份报告，无法确定哪两份逐年对比："
+                         + "；".join(r.file for r in group))
     return pairs, notes
 
 
