@@ -227,10 +227,13 @@ def feedback_docx(review: UnitReview, signer: str | None = None, day: _dt.date |
     if review.findings:
         par("报告正文", "“位置”指报告中的页码、表格、行和列（工作簿则为工作表和单元格）。"
                        "更正时请同时核对正文中引用的数字与表格是否一致。")
+    closing_from = len(doc.paragraphs) - 1  # the last line of text: the date never stands alone on a page
     par("报告正文", "")
     if signer:
         par("报告正文", signer, indent=False, align="right")
     par("报告正文", date_words(day), indent=False, align="right")
+    for kept in doc.paragraphs[closing_from:-1]:
+        kept.paragraph_format.keep_with_next = True
     props = doc.core_properties
     props.title = _clean(f"关于{report_title}的审查意见")[:250]
     props.author = props.last_modified_by = _clean(signer or "")[:250]
