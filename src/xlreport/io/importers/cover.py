@@ -14,7 +14,8 @@ _PERIOD = re.compile(r"自\s*(20\d\d)\s*年\s*1\s*月\s*1\s*日[^。；]{0,6}?�
 # 意见，请与…联系。通讯地址：…；邮编：…；电话：…。」
 _CONTACT = re.compile(r"如对本报告有(?:任何)?疑问[^，,。（(]{0,8}?[，,]?请与(?P<who>[^（(。]+?)联系"
                       r"(?:[（(](?P<details>[^）)]*)[）)]|[。：:]?(?P<after>[^。]*))")
-_CONTACT_FIELDS = {"地址": "meta.address", "通讯地址": "meta.address", "联系地址": "meta.address", "邮编": "meta.postcode", "邮政编码": "meta.postcode",
+_CONTACT_FIELDS = {"地址": "meta.address", "通讯地址": "meta.address", "联系地址": "meta.address",
+                   "邮编": "meta.postcode", "邮政编码": "meta.postcode",
                    "电话": "meta.phone", "联系电话": "meta.phone", "电子邮箱": "meta.email", "邮箱": "meta.email"}
 
 
