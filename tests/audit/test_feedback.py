@@ -193,3 +193,15 @@ def test_a_unit_titled_by_its_place_alone_gets_one_letter_under_its_fullest_name
     [review] = reviews(api.audit([tmp_path]).result)
     assert review.agency == "宿迁市人民政府" and len(review.files) == 2
     assert feedback_name(review) == "宿迁市人民政府2024年政府信息公开工作年度报告审查意见.docx"
+
+
+def test_letter_for_a_report_without_a_title_asks_for_one(fixtures_dir):
+    # A published report whose agency could not be found (no title line, no page or file title)
+    # has no problem saying so — only an import note — so the letter itself must tell the unit.
+    report = fixtures_dir.parent / "published" / "2022_pingtan_gaj.txt"
+    audited = api.audit([report])
+    [review] = reviews(audited.result)
+    assert not review.agency
+    paragraphs, _ = text_of(feedback_docx(review))
+    asks = [p for p in paragraphs if "未能识别机关名称" in p]
+    assert asks and "2022年政府信息公开工作年度报告" in asks[0] and "标题" in asks[0]

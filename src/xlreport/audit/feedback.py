@@ -214,6 +214,10 @@ def feedback_docx(review: UnitReview, signer: str | None = None, day: _dt.date |
     par("报告正文", f"审查的文件：{files}" + (f"；上年报告：{previous}。" if previous else "。"), align="left")
     par("一级标题", "一、审查结论")
     par("报告正文", verdict_words(review))
+    if not review.agency:  # a published report's missing title is only an import note: say it here
+        par("报告正文", f"报告中未能识别机关名称（正文开头、网页或文档的标题和文件名中都没有报告标题）。"
+                       f"请在报告开头写明标题“（机关全称）{year}政府信息公开工作年度报告”，以便核对和归档"
+                       f"（工作簿或数据文件请填写封面的“机关全称”）。")
     for heading, findings in (("二、需要更正的问题", review.errors), ("三、需要核对的问题", review.warnings)):
         par("一级标题", heading)
         if findings:
