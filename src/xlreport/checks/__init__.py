@@ -64,9 +64,12 @@ def check_numbers(data: dict[str, Any], fmt: ReportFormat, cells: dict[str, str]
 def with_reading(read: list[Problem], found: list[Problem]) -> list[Problem]:
     """The problems found while reading a report (`Report.problems`) and by the rules, together. A
     value that a table-incomplete problem already names (a report cut off inside a table, a row whose
-    cells cannot be placed) is not reported again as blank, cell by cell."""
+    cells cannot be placed) is not reported again as blank, cell by cell, nor used as 0 by another rule
+    (「正文写予以公开1191件，与表三总计（0）不一致」 over a row that was not read): what depends on it is
+    not known, and the table-incomplete problem says so."""
     unread = {k for p in read if p.rule == "table-incomplete" for k in p.keys}
-    return read + [p for p in found if not (p.rule in ("value-missing", "text-missing") and unread.issuperset(p.keys))]
+    return read + [p for p in found if not (p.rule in ("value-missing", "text-missing") and unread.issuperset(p.keys)
+                                            or p.rule not in ("value-missing", "text-missing") and unread & set(p.keys))]
 
 
 def all_lines(fmt: ReportFormat, layout: Layout) -> list[Line]:
