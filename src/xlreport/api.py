@@ -9,6 +9,9 @@ Each function does its job once here; the command line, the Excel button and
 functions, and the demo call these and only print. Nothing here prints: what a
 person must know is returned (`notices`), and what cannot be done raises an
 `XlreportError` (InputError, OutputError, …) with a Chinese message and a stable `code`.
+
+Over 500 lines: one short function per job of the command line, and the batch jobs
+(check_files, import_files, audit) beside check_file, whose FileResult they share.
 """
 
 from __future__ import annotations
@@ -17,11 +20,25 @@ import os
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any, Callable, Sequence, Union, overload
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence, Union, overload
 
-from xlreport.errors import InputError, MissingProgram, OutputError, UsageError, XlreportError, reason, shown
+from xlreport.errors import (
+    InputError,
+    MissingProgram,
+    NoReports,
+    OutputError,
+    UnsupportedType,
+    UsageError,
+    WrongExtension,
+    XlreportError,
+    reason,
+    shown,
+)
 from xlreport.model.report import CheckResult, Problem, Report, has_errors
 from xlreport.model.spec import ReportFormat
+
+if TYPE_CHECKING:
+    from xlreport.audit.results import AuditedReport, AuditResult, ReadFailure
 
 PathLike = Union[str, os.PathLike]
 ReportLike = Union[Report, PathLike]
@@ -90,6 +107,9 @@ class FileResult:
     error: str | None = None  # why the file could not be read (or checked)
     not_checked: bool = False  # a file of another kind, or a folder that cannot be opened
     error_code: str | None = None  # the stable code of that error (docs/api.md)
+    output: Path | None = None  # the data file written (import_files)
+    # the report as read (check_file; None in a batch's results, which cross process boundaries)
+    report: Report | None = field(default=None, repr=False, compare=False)
 
     @property
     def ok(self) -> bool:
@@ -114,11 +134,18 @@ class FileResult:
 
 @dataclass
 class BatchResult:
-    """The files of `check_files`, in order, and how many were left out on purpose
-    (Office lock files, hidden files: files.ignored_on_purpose)."""
+    """The files of `check_files` or `import_files`, in order (`len()` and iteration go over
+    them), and how many were left out on purpose (Office lock files, hidden files:
+    files.ignored_on_purpose)."""
 
     results: list[FileResult]
     ignored: int = 0
+
+    def __len__(self) -> int:
+        return len(self.results)
+
+    def __iter__(self) -> Iterator[FileResult]:
+        return iter(self.results)
 
     @property
     def ok(self) -> bool:
@@ -145,7 +172,14 @@ def check_file(path: PathLike, previous: Report | None = None) -> FileResult:
     except Exception as exc:  # a bug must not stop a batch either; say which file
         return FileResult(file, report.fmt.version, error=shown(f"程序内部错误（{type(exc).__name__}: {exc}），"
                                                                 f"请把这个文件发给维护人员"))
-    return FileResult(file, report.fmt.version, result.problems, result.notices, list(report.notes))
+    return FileResult(file, report.fmt.version, result.problems, result.notices, list(report.notes), report=report)
+
+
+def _batch_file(path: str, previous: Report | None = None) -> FileResult:
+    """check_file for a batch: without the report (each result crosses process boundaries)."""
+    result = check_file(path, previous)
+    result.report = None
+    return result
 
 
 def not_checked(path: PathLike, why: str) -> FileResult:
@@ -160,19 +194,71 @@ def check_files(paths: Sequence[PathLike], previous: ReportLike | None = None,
     `previous` (last year's report) applies to every file."""
     from xlreport.batch import find_reports, run_many
 
-    if isinstance(paths, (str, os.PathLike)):  # one path given alone
-        paths = [paths]
-    if not isinstance(paths, (list, tuple)):
-        raise UsageError(f"paths 应是文件或文件夹路径的列表，而不是 {type(paths).__name__}")
-    names = [_path(p, "文件或文件夹") for p in paths]
+    names = _paths(paths)
     if progress is not None and not callable(progress):
         raise UsageError("progress 应是一个函数 progress(已完成数, 总数)，或 None")
     last = _report(previous, "上年报告") if previous is not None else None
     found = find_reports(names)
     to_check = [name for name, why in found.entries if why is None]
-    checked = iter(run_many(partial(check_file, previous=last), to_check, progress))
+    checked = iter(run_many(partial(_batch_file, previous=last), to_check, progress))
     results = [not_checked(name, why) if why else next(checked) for name, why in found.entries]
     return BatchResult(results, found.ignored)
+
+
+def _paths(paths: Sequence[PathLike] | PathLike) -> list[str]:
+    if isinstance(paths, (str, os.PathLike)):  # one path given alone
+        paths = [paths]
+    if not isinstance(paths, (list, tuple)):
+        raise UsageError(f"paths 应是文件或文件夹路径的列表，而不是 {type(paths).__name__}")
+    return [_path(p, "文件或文件夹") for p in paths]
+
+
+def import_files(paths: Sequence[PathLike] | PathLike, out_dir: PathLike, force: bool = False,
+                 progress: Callable[[int, int], None] | None = None) -> BatchResult:
+    """Read published reports (files and folders, searched recursively) and write each as a data
+    file `out_dir/<name>.json`: every file found is imported (`FileResult.output`, with what was
+    noticed while reading in `problems` and `notes`), could not be read (`error`) or is listed as
+    not imported with the reason (`not_checked`: not a published report). Refused before anything is
+    read when `out_dir` is not a folder, when two reports would have one data file's name, or when a
+    data file exists and `force` is not given. Large batches use every core, as check_files."""
+    from xlreport.batch import find_published, run_many
+    from xlreport.io.files import check_target
+
+    names = _paths(paths)
+    folder = Path(_path(out_dir, "输出文件夹"))
+    if not folder.is_dir():
+        raise OutputError(f"输出文件夹“{shown(folder)}”不存在，请先创建")
+    found = find_published(names)
+    targets: dict[str, Path] = {}
+    for name, why in found.entries:
+        if why is None:
+            target = _import_target(name, folder)
+            if target in targets.values():
+                raise UsageError(f"“{shown(Path(name).name)}”与另一个文件同名，输出都会是“{target.name}”；请分开导入")
+            targets[name] = output_path("export", target, *names)
+            check_target(target, force)  # refuse before reading anything: nothing half-done
+    done = iter(run_many(partial(_import_file, out_dir=str(folder), force=force), list(targets), progress))
+    return BatchResult([not_checked(name, why) if why else next(done) for name, why in found.entries], found.ignored)
+
+
+def _import_target(name: str, folder: Path) -> Path:
+    return folder / (Path(name).stem + ".json")
+
+
+def _import_file(name: str, out_dir: str, force: bool = False) -> FileResult:
+    """One file of import_files (in a worker process): read, then written as a data file."""
+    file = shown(name)
+    try:
+        report = load(name)
+        written = export_json(report, _import_target(name, Path(out_dir)), force=force)
+    except XlreportError as exc:
+        return FileResult(file, error=shown(exc.message), error_code=exc.code)
+    except OSError as exc:
+        return FileResult(file, error=f"无法读取（{reason(exc, '读取')}）", error_code="unreadable")
+    except Exception as exc:  # one broken file must not stop a batch; say which file
+        return FileResult(file, error=shown(f"程序内部错误（{type(exc).__name__}: {exc}），请把这个文件发给维护人员"))
+    return FileResult(file, report.fmt.version, list(report.problems), list(written.notices), list(report.notes),
+                      output=written.path)
 
 
 # ---------------------------------------------------------------------------
@@ -243,8 +329,8 @@ def new_workbook(path: PathLike, year: int, agency: str | None = None, data: Rep
             raise InputError(f"数据文件“{name}”中有约定以外的项目：{keys}；请改正后再生成")
         their_year = source.data.get("meta.year")
         if isinstance(their_year, int) and their_year != year:
-            raise InputError(f"数据文件“{name}”是 {their_year} 年度的数据，与 --year {year} 不一致；"
-                             f"请核对年度（上一年的报告请用 --previous）")
+            raise InputError(f"数据文件“{name}”是 {their_year} 年度的数据，与报告年度 {year} 不一致；"
+                             f"请核对年度（上一年的报告请作为上年报告给出）")
         values.update(source.data)
         computed = evaluate({k: v for k, v in values.items() if not (fmt.has(k) and fmt.field(k).derived)},
                             fmt).numbers
@@ -275,12 +361,10 @@ def upgrade_workbook(old: PathLike, path: PathLike, force: bool = False) -> Writ
     report = load(old)
     suffix = Path(_path(old)).suffix.lower()
     if suffix not in (".xlsx", ".xlsm"):
-        raise InputError(f"“{Path(old).name}”不是工作簿：只有 xlreport 生成的工作簿（.xlsx/.xlsm）需要升级",
-                         code="unsupported-type")
+        raise UnsupportedType(f"“{Path(old).name}”不是工作簿：只有 xlreport 生成的工作簿（.xlsx/.xlsm）需要升级")
     year = report.data.get("meta.year")
     if not isinstance(year, int) or isinstance(year, bool):
-        raise InputError(f"“{Path(old).name}”的封面“报告年度”没有填写有效年份，无法确定格式版本；请先填写报告年度",
-                         code="input")
+        raise InputError(f"“{Path(old).name}”的封面“报告年度”没有填写有效年份，无法确定格式版本；请先填写报告年度")
     return new_workbook(path, year, data=report, macros=suffix == ".xlsm", force=force)
 
 
@@ -350,8 +434,7 @@ def render_docx(report_or_path: ReportLike, path: PathLike, template: PathLike |
     target = output_path("render", _path(path, "输出文件"), None if isinstance(report_or_path, Report) else report_or_path,
                          template, None if isinstance(previous, Report) else previous)
     if target.suffix.lower() != ".docx":
-        raise OutputError(f"Word 报告应以 .docx 结尾，而不是“{target.name}”；网页请用 render_html",
-                          code="wrong-extension")
+        raise WrongExtension(f"Word 报告应以 .docx 结尾，而不是“{target.name}”；网页请用 render_html")
     result, blocked = _render(report_or_path, previous, ignore_errors)
     rendered = Rendered(result, notices=list(result.notices))
     if blocked:
@@ -361,7 +444,7 @@ def render_docx(report_or_path: ReportLike, path: PathLike, template: PathLike |
         check_target(pdf_target, force)
         if find_soffice() is None:  # fail before writing anything
             raise MissingProgram("未找到 LibreOffice（soffice），无法转换为 PDF；请安装 LibreOffice，"
-                                "或去掉 --pdf 只生成 Word 文件")
+                                "或不转换 PDF、只生成 Word 文件")
     report = result.report
     docx = render_report(report.data, report.fmt, target, template=template, force=force)
     rendered.path = Path(docx.path)
@@ -384,8 +467,7 @@ def render_html(report_or_path: ReportLike, path: PathLike, fragment: bool = Fal
     target = output_path("render", _path(path, "输出文件"), None if isinstance(report_or_path, Report) else report_or_path,
                          None if isinstance(previous, Report) else previous)
     if target.suffix.lower() not in HTML_SUFFIXES:
-        raise OutputError(f"网页应以 .html 结尾，而不是“{target.name}”；Word 报告请用 render_docx",
-                          code="wrong-extension")
+        raise WrongExtension(f"网页应以 .html 结尾，而不是“{target.name}”；Word 报告请用 render_docx")
     result, blocked = _render(report_or_path, previous, ignore_errors)
     rendered = Rendered(result, notices=list(result.notices))
     if blocked:
@@ -410,27 +492,51 @@ def copy_template(path: PathLike, force: bool = False) -> Written:
 
 @dataclass
 class Audited:
-    """What `audit` read and found (`result`: the content of the audit workbook, as
-    `xlreport audit --json` prints it through `audit.gather.as_json`) and the workbook written."""
+    """What `audit` read and found (`result`: the content of the audit workbook, an
+    `audit.results.AuditResult`; `result.to_dict()` is what `xlreport audit --json` prints),
+    the workbook written and the 审查意见 letters written (`feedback`)."""
 
-    result: dict[str, Any]
+    result: AuditResult
     path: Path | None = None
+    feedback: list[Path] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         """No error in the reports under review and every file read (exit code 0)."""
-        from xlreport.audit.gather import exit_code
+        return self.result.exit_code == 0
 
-        return exit_code(self.result) == 0
+
+def _audit_file(path: str) -> AuditedReport | ReadFailure:
+    """One file of the audit (in a worker process): read and checked by check_file, then
+    the audit's record of it (its key figures and numbers)."""
+    from xlreport.audit.gather import audited
+    from xlreport.audit.results import ReadFailure
+
+    result = check_file(path)
+    if result.error is not None or result.report is None:
+        return ReadFailure(result.file, result.error or "", result.error_code)
+    try:
+        return audited(result.file, result.report, result.problems)
+    except Exception as exc:  # a bug must not stop the batch; say which file
+        return ReadFailure(result.file, shown(f"程序内部错误（{type(exc).__name__}: {exc}），请把这个文件发给维护人员"))
+
+
+def _run_audit(files: list[str], progress: Callable[[int, int], None] | None) -> list[AuditedReport | ReadFailure]:
+    from xlreport.batch import run_many
+
+    return run_many(_audit_file, files, progress)
 
 
 def audit(paths: Sequence[PathLike], output: PathLike | None = None, roster: PathLike | None = None,
           year: int | None = None, previous_dirs: Sequence[PathLike] = (), force: bool = False,
-          progress: Callable[[int, int], None] | None = None) -> Audited:
+          progress: Callable[[int, int], None] | None = None, feedback: PathLike | None = None,
+          signer: str | None = None) -> Audited:
     """Read every report under `paths` (any kind `check` reads), check them, pair each agency's
     consecutive years (`previous_dirs`: last year's reports, for comparison only), compare with
     the `roster`, sum the figures of the year under review (default: the latest year read), and
-    write the audit workbook to `output` (.xlsx) when given (docs/audit.md)."""
+    write the audit workbook to `output` (.xlsx) when given, and one 审查意见 .docx per reviewed
+    unit into the folder `feedback` when given (signed by `signer`; docs/audit.md)."""
+    from xlreport.audit import feedback as letters
     from xlreport.audit.book import write_audit
     from xlreport.audit.gather import audit as gather
     from xlreport.io.files import check_target
@@ -442,20 +548,26 @@ def audit(paths: Sequence[PathLike], output: PathLike | None = None, roster: Pat
     if output is not None:
         output_path("audit", _path(output, "输出文件"), roster)
         check_target(output, force)  # refused before the long part, not after
-    result = gather(names, roster=None if roster is None else _path(roster, "名单"), year=year,
+    if feedback is not None:
+        letters.prepare_folder(_path(feedback, "审查意见文件夹"))
+    result = gather(names, _run_audit, roster=None if roster is None else _path(roster, "名单"), year=year,
                     previous_dirs=tuple(previous), output=None if output is None else os.fspath(output),
                     progress=progress)
-    if not result["reports"] and not result["comparison_only"]:
-        reasons = "；".join(f"{item['file']}：{item['reason']}" for item in result["not_read"][:3])
-        raise InputError(f"没有读到任何报告，未生成审查结果（{reasons}）", code="no-reports")
-    if not result["reports"]:
+    if not result.reports and not result.comparison_only:
+        reasons = "；".join(f"{item.file}：{item.reason}" for item in (result.not_read + result.not_reports)[:3])
+        raise NoReports(f"没有读到任何报告，未生成审查结果（{reasons}）")
+    if not result.reports:
         if year is None:
-            raise InputError(f"读到的 {len(result['comparison_only'])} 个报告都在上年报告的文件夹中（只用于逐年对比），"
-                             f"未生成审查结果；请同时给出本年度报告所在的文件夹（--previous-dir 只用于上年报告）", code="no-reports")
-        raise InputError(f"读到的 {len(result['comparison_only'])} 个报告中没有 {year} 年度的，未生成审查结果；"
-                         f"请核对审查年度（--year）", code="no-reports")
+            raise NoReports(f"读到的 {len(result.comparison_only)} 个报告都在上年报告的文件夹中（只用于逐年对比），"
+                             f"未生成审查结果；请同时给出本年度报告所在的文件夹（上年报告的文件夹只用于逐年对比）")
+        raise NoReports(f"读到的 {len(result.comparison_only)} 个报告中没有 {year} 年度的，未生成审查结果；"
+                         f"请核对审查年度")
+    made = letters.named_letters(letters.reviews(result), signer) if feedback is not None else []
+    if feedback is not None:
+        letters.refuse_taken(made, feedback, force)  # before the workbook: all written or none
     written = write_audit(output, result, force=force) if output is not None else None
-    return Audited(result, None if written is None else Path(written))
+    sent = letters.write_letters(made, feedback, force) if feedback is not None else []
+    return Audited(result, None if written is None else Path(written), sent)
 
 
 def read_roster(path: PathLike) -> list[str]:

@@ -37,6 +37,18 @@ def find_reports(names: Sequence[str | os.PathLike]) -> Found:
     return out
 
 
+def find_published(names: Sequence[str | os.PathLike]) -> Found:
+    """As find_reports, for `import`: a file that is not a published report (a workbook, a data
+    file) gets its reason."""
+    from xlreport.io.files import PUBLISHED
+
+    found = find_reports(names)
+    found.entries = [(name, why if why is not None or Path(name).suffix.lower() in PUBLISHED else
+                      f"“{Path(name).name}”不是已发布的报告：可导入 {'、'.join(PUBLISHED)} 文件")
+                     for name, why in found.entries]
+    return found
+
+
 class Stopped(BaseException):
     """SIGTERM or SIGHUP arrived during a batch. A BaseException, so that no `except
     Exception` swallows it on its way out; the pool is terminated on the way."""

@@ -57,7 +57,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from xlreport.errors import OutputError, XlreportError
+from xlreport.errors import Exists, OutputError, XlreportError
 
 __all__ = ["make_bundle", "missing_requirements", "needed_wheels", "source_root", "DEFAULT_PYTHONS", "DEFAULT_PLATFORM"]
 
@@ -201,7 +201,7 @@ def _run(cmd: list[str], what: str, target: str = "") -> None:
         detail = " | ".join(lines[-3:])[:600]
         if target and "No matching distribution found" in detail:
             raise XlreportError(f"{what}失败：PyPI 上没有适用于 {target} 的安装包（{detail}）；"
-                                "请检查 --platform 和 --python 的写法（如 win_amd64、3.11）")
+                                "请检查目标平台和 Python 版本的写法（如 win_amd64、3.11）")
         raise XlreportError(f"{what}失败（{detail}）；请检查网络连接（生成安装包需要访问 PyPI），或稍后重试")
 
 
@@ -525,11 +525,11 @@ def make_bundle(output: str | os.PathLike, platform: str = DEFAULT_PLATFORM,
     if not re.fullmatch(r"[A-Za-z0-9_.]+", platform):
         raise XlreportError(f"平台“{platform}”的写法不对，应写成 win_amd64、manylinux2014_x86_64 这样的平台标记")
     if folder.exists() and not force:
-        raise OutputError(f"“{folder}”已存在，未覆盖；如需覆盖请加 --force，或换一个文件夹名")
+        raise Exists(f"“{folder}”已存在，未覆盖；如需覆盖请选择覆盖已有文件，或换一个文件夹名")
     if folder.exists() and not folder.is_dir():
         raise OutputError(f"“{folder}”是一个文件，不是文件夹；请换一个名字")
     if archive.exists() and not force:
-        raise OutputError(f"文件“{archive}”已存在，未覆盖；如需覆盖请加 --force，或换一个名字")
+        raise Exists(f"文件“{archive}”已存在，未覆盖；如需覆盖请选择覆盖已有文件，或换一个名字")
     parent = folder.resolve().parent
     if not parent.is_dir():
         raise OutputError(f"输出文件夹“{parent}”不存在，请先创建该文件夹或换一个位置")
@@ -561,7 +561,7 @@ def make_bundle(output: str | os.PathLike, platform: str = DEFAULT_PLATFORM,
         if platform.startswith("win"):
             if dll is None:
                 raise XlreportError(f"{platform} 的 xlwings 安装包中没有 xlwings64-*.dll，校验表上的 Python 函数将无法使用；"
-                                    "请用 --platform win_amd64 生成")
+                                    "请以目标平台 win_amd64 生成")
             (tmp / "安装.bat").write_bytes(windows_script(pythons, dll).replace("\n", "\r\n").encode("gbk"))
         (tmp / "install.sh").write_text(linux_script(pythons), "utf-8", newline="\n")
         (tmp / "install.sh").chmod(0o755)

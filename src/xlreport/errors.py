@@ -14,15 +14,15 @@ import re
 
 class XlreportError(Exception):
     """Carries a one-line Chinese reason for the user (`message`; the CLI exits with 2) and a
-    stable `code` for programs (docs/api.md lists them): the class's own, or a finer one
-    given where it is raised (e.g. InputError code "not-found")."""
+    stable `code` for programs (docs/api.md lists them). Each kind of error is a class that
+    carries its code (`DamagedFile.code == "damaged"`); raise the kind, not a code."""
 
     code = "error"
 
     def __init__(self, message: str, code: str | None = None):
         super().__init__(message)
         self.message = message
-        if code is not None:
+        if code is not None:  # kept for callers of earlier releases; new code raises the kind
             self.code = code
 
 
@@ -38,6 +38,75 @@ class InputError(XlreportError):
     code = "input"
 
 
+class NotFound(InputError):
+    """The file (or template, roster) does not exist."""
+
+    code = "not-found"
+
+
+class Unreadable(InputError):
+    """The file exists but cannot be read (permissions, a disk error)."""
+
+    code = "unreadable"
+
+
+class UnsupportedType(InputError):
+    """A file of a kind that is not a report (.xls, a picture, a Word file given as a workbook)
+    or not what the job needs."""
+
+    code = "unsupported-type"
+
+
+class DamagedFile(InputError):
+    """A damaged or truncated file (workbook, .docx, .pdf, web page), an empty one, or one
+    that is not what its name says."""
+
+    code = "damaged"
+
+
+class TooLarge(InputError):
+    """A file beyond the guards: archive size, ratio or parts (a zip bomb), pages, cells, bytes."""
+
+    code = "too-large"
+
+
+class BadJson(InputError):
+    """A data file that is not valid JSON, not UTF-8, or not of the contract's shape."""
+
+    code = "bad-json"
+
+
+class NotAReport(InputError):
+    """A file that was read but holds no annual report (no tables and no year; no text layer)."""
+
+    code = "not-a-report"
+
+
+class NotXlreport(NotAReport):
+    """A workbook not made by xlreport (no marker, or a damaged one)."""
+
+    code = "not-xlreport"
+
+
+class LayoutChanged(InputError):
+    """A workbook whose structure was changed (a sheet renamed, rows inserted, a label
+    overwritten), or made by another release with another layout."""
+
+    code = "layout-changed"
+
+
+class NoReports(InputError):
+    """The audit found no report of the year under review."""
+
+    code = "no-reports"
+
+
+class UnknownUnit(InputError):
+    """No reviewed unit of an audit has the name asked for (audit.feedback.unit_feedback)."""
+
+    code = "unknown-unit"
+
+
 class TemplateError(InputError):
     """A custom Word template cannot be used (broken tags, unknown variables, refused expressions)."""
 
@@ -45,15 +114,53 @@ class TemplateError(InputError):
 
 
 class OutputError(XlreportError):
-    """An output cannot be written (exists without --force, folder missing or read-only)."""
+    """An output cannot be written (folder missing or read-only, disk full)."""
 
     code = "output"
+
+
+class Exists(OutputError):
+    """The output exists and overwriting it was not asked for."""
+
+    code = "exists"
+
+
+class WrongExtension(OutputError):
+    """The output's extension does not fit what is written."""
+
+    code = "wrong-extension"
+
+
+class SameAsInput(OutputError):
+    """The output is one of the inputs: writing it would destroy the input."""
+
+    code = "same-as-input"
 
 
 class MissingProgram(XlreportError):
     """A program the job needs is not installed (LibreOffice for PDF and .doc, Gnumeric, xlwings)."""
 
     code = "missing-program"
+
+
+class ProgramFailed(XlreportError):
+    """A program the job runs (LibreOffice, Gnumeric) failed or took too long."""
+
+    code = "program-failed"
+
+
+# Every kind, by its code (docs/api.md lists them)
+KINDS: dict[str, type[XlreportError]] = {cls.code: cls for cls in (
+    XlreportError, UsageError, InputError, NotFound, Unreadable, UnsupportedType, DamagedFile, TooLarge, BadJson,
+    NotAReport, NotXlreport, LayoutChanged, NoReports, UnknownUnit, TemplateError, OutputError, Exists, WrongExtension,
+    SameAsInput, MissingProgram, ProgramFailed)}
+
+
+def read_error(path: str | os.PathLike, exc: OSError) -> InputError:
+    """The error for a file that could not be read: NotFound, or Unreadable with the reason in Chinese."""
+    if isinstance(exc, FileNotFoundError):
+        return NotFound(f"找不到文件“{shown(path)}”，请检查路径")
+    return Unreadable(f"无法读取“{shown(path)}”（{reason(exc, '读取')}），请检查文件和它的权限")
 
 
 REASONS = {
@@ -73,6 +180,18 @@ REASONS = {
     errno.EIO: "磁盘读写错误（设备可能有故障）",
     errno.EFBIG: "文件太大",
     errno.EINVAL: "文件名或路径无效",
+    errno.ELOOP: "路径中的链接绕成了圈",
+    errno.ENXIO: "设备不存在或未连接",
+    errno.ENODEV: "设备不存在或未连接",
+    errno.EXDEV: "不能跨磁盘移动文件",
+    errno.ENOTEMPTY: "文件夹不是空的",
+    errno.ESPIPE: "这不是普通文件（管道或设备）",
+    errno.EPIPE: "接收输出的程序已关闭",
+    errno.ENOMEM: "内存不足",
+    errno.EAGAIN: "资源暂时不可用，请稍后重试",
+    errno.EINTR: "操作被中断，请重试",
+    errno.ETIMEDOUT: "操作超时（网络磁盘可能断开）",
+    errno.ESTALE: "网络磁盘上的文件已失效，请重新连接",
 }
 
 
@@ -83,7 +202,8 @@ def reason(exc: BaseException, doing: str = "") -> str:
     code = getattr(err, "errno", None)
     if code in REASONS:
         return REASONS[code].format(doing=doing)
-    return f"系统错误：{getattr(err, 'strerror', None) or err}"  # rare: the system's own words
+    # rare: the number, never the system's own words (English on most systems)
+    return f"系统错误（错误号 {code}）" if isinstance(code, int) else "系统错误"
 
 
 def os_error_of(exc: BaseException | None) -> OSError | None:

@@ -12,7 +12,9 @@ import shutil
 import openpyxl
 import pytest
 
-from xlreport.audit.gather import match_names, roster_rows, variant_key
+from xlreport.audit.names import match_names, variant_key
+from xlreport.audit.results import AuditedReport
+from xlreport.audit.roster import roster_rows
 from xlreport.checks.values import evaluate
 from xlreport.cli.main import main
 from xlreport.io.jsonfile import dumps
@@ -63,7 +65,7 @@ def test_folder_of_data_files(json_folder, tmp_path, capsys):
     code, stdout, _ = run(["audit", json_folder, "-o", out23, "--year", "2023"], capsys)
     assert code == 1  # Hongze 2023 has errors
     book, book23 = sheets(out), sheets(out23)
-    assert list(book) == ["说明", "汇总", "问题清单", "逐年对比", "合计"]
+    assert list(book) == ["说明", "汇总", "问题清单", "逐年对比", "历年", "合计"]
     summary = table(book["汇总"]) + table(book23["汇总"])
     assert sorted((r["机关"], r["年度"]) for r in summary) == sorted(
         (load_report(json_folder / n).data["meta.agency"], int(n[:4])) for n in names(".json"))
@@ -157,9 +159,11 @@ def test_roster_missing_and_extra_units(json_folder, tmp_path, capsys):
 
 def test_roster_without_a_year_names_no_year():
     # no --year and no report with a year (found by the type checker: the year may be None)
-    rows = roster_rows(["宿迁市人民政府"], [{"file": "a.json", "agency": "泗阳县人民政府", "year": 2023}], None)
-    assert [r["kind"] for r in rows] == ["未报送"]
-    assert "None" not in rows[0]["note"] and "年度" not in rows[0]["note"], rows[0]["note"]
+    report = AuditedReport(file="a.json", path="a.json", agency="泗阳县人民政府", year=2023, format="2021",
+                           problems=[], figures={}, figure_notes={}, notes=[])
+    rows = roster_rows(["宿迁市人民政府"], [report], None)
+    assert [r.kind for r in rows] == ["未报送"]
+    assert "None" not in rows[0].note and "年度" not in rows[0].note, rows[0].note
 
 
 def test_roster_as_a_workbook_and_year(json_folder, tmp_path, capsys):
@@ -336,11 +340,17 @@ def test_a_text_file_named_and_in_the_folder_is_read_once(fixtures_dir, json_fol
     assert sum(r["file"].endswith("2024_suqian_city.txt") for r in result["reports"]) == 1
 
 
-def test_a_text_file_in_a_folder_says_what_to_do_in_audit_terms(fixtures_dir, json_folder, capsys):
-    shutil.copy(fixtures_dir / "2024_suqian_city.txt", json_folder / "说明.txt")
-    _, result = audit_json(["audit", json_folder], capsys)
-    [item] = result["not_read"]
-    assert "xlreport check" not in item["reason"] and "单独写出它的文件名" in item["reason"]
+def test_text_files_in_a_folder_are_read_and_notes_listed_without_failing(fixtures_dir, json_folder, capsys):
+    # issue 17 item 8: the audit reads a .txt/.md in a folder (check leaves them alone); one that is
+    # not a report is listed with its reason and does not set exit code 2
+    (json_folder / "2024_suqian_city.json").unlink()
+    shutil.copy(fixtures_dir / "2024_suqian_city.txt", json_folder / "宿迁.txt")
+    (json_folder / "说明.md").write_text("# 说明\n\n本文件夹存放各单位报送的年度报告。\n", encoding="utf-8")
+    code, result = audit_json(["audit", json_folder], capsys)
+    assert code == 0 and result["not_read"] == []
+    assert [r["agency"] for r in result["reports"] if r["file"].endswith("宿迁.txt")] == ["宿迁市人民政府"]
+    [item] = result["not_reports"]
+    assert item["file"].endswith("说明.md") and "不像政府信息公开工作年度报告" in item["reason"]
 
 
 def test_two_reports_of_one_agency_and_year(fixtures_dir, json_folder, tmp_path, capsys):
@@ -394,7 +404,7 @@ def test_printed_total_that_contradicts_its_parts_is_marked(json_folder, tmp_pat
     row = next(r for r in ws.iter_rows(min_row=3) if r[0].value and "洪泽" in r[0].value)
     marked = [c for c in row if c.comment is not None]
     assert [c.value for c in marked] == [0, 0] and "各项合计 11" in marked[0].comment.text  # 行政复议, 行政诉讼
-    assert "上年行政复议总计印为 0，各项合计 11" in row[4].value
+    assert "上年“行政复议”：总计印为 0，各项合计 11" in row[4].value
 
 
 def test_earlier_audit_workbooks_are_skipped(json_folder, tmp_path, capsys):

@@ -467,17 +467,20 @@ def test_output_must_be_docx(tmp_path):
 
 
 def test_failure_leaves_no_files(tmp_path, monkeypatch):
+    import errno
+
     import docxtpl
 
     def broken_save(self, filename, *a, **kw):
         Path(filename).write_bytes(b"half")
-        raise OSError("disk full")
+        raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(docxtpl.DocxTemplate, "save", broken_save)
     fmt, data = demo()
     with pytest.raises(OutputError) as exc:
         word.render_report(data, fmt, tmp_path / "r.docx")
-    assert "disk full" in exc.value.message and "原文件未改动" in exc.value.message
+    assert "磁盘已满" in exc.value.message and "原文件未改动" in exc.value.message
+    assert "No space" not in exc.value.message  # the reason in Chinese, never the system's English
     assert list(tmp_path.iterdir()) == []
 
 

@@ -36,7 +36,7 @@ def check_cover(data: dict[str, Any], fmt: ReportFormat, cells: dict[str, str] |
         out.append(problem(
             "format-version", ["meta.year"],
             f"报告年度为 {year} 年，应使用 {right} 版格式，但本文件是 {fmt.version} 版格式（{fmt.source}），"
-            f"请用 xlreport new --year {year} 生成正确版本的工作簿后重新填写",
+            f"请按 {year} 年度重新生成工作簿（xlreport new）后重新填写",
             cells, expected=right, actual=fmt.version))
     for f in fmt.meta_fields:
         raw = data.get(f.key)

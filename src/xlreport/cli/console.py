@@ -22,10 +22,33 @@ def print_problems(name: str, problems) -> None:
     print(f"{name}: {verdict}（{errors} 个错误，{warnings} 个警告）")
 
 
+# The library's messages name no command-line option (they serve the API and the Excel button
+# too); where the advice is an option, the command line says it in its own terms.
+CLI_TERMS = (
+    ("如需覆盖请选择覆盖已有文件", "如需覆盖请加 --force"),
+    ("或不转换 PDF、只生成 Word 文件", "或去掉 --pdf 只生成 Word 文件"),
+    ("请核对上年报告是否是本机关上一年的报告", "请核对 --previous 是否是本机关上一年的报告"),
+    ("请改用填好的上年报告", "请用填好的上年报告作为 --previous"),
+    ("请作为上年报告给出", "请用 --previous"),
+    ("（上年报告的文件夹只用于逐年对比）", "（--previous-dir 只用于上年报告）"),
+    ("请核对审查年度", "请核对审查年度（--year）"),
+    ("请检查目标平台和 Python 版本的写法", "请检查 --platform 和 --python 的写法"),
+    ("请以目标平台 win_amd64 生成", "请用 --platform win_amd64 生成"),
+    ("应报送单位名单应是 ", "请用 --roster 指定应报送单位名单："),
+)
+
+
+def in_cli_terms(message: str) -> str:
+    """A library message with the command line's options where its advice is one."""
+    for theirs, ours in CLI_TERMS:
+        message = message.replace(theirs, ours)
+    return message
+
+
 def print_notices(notices: Iterable[str], stream=None) -> None:
     """Each distinct notice once, as 「注意：…」 (the same one may hold for every file of a batch)."""
     for notice in dict.fromkeys(notices):
-        print(f"注意：{notice}", file=stream or sys.stdout)
+        print(f"注意：{in_cli_terms(notice)}", file=stream or sys.stdout)
 
 
 def warn(message: str) -> None:

@@ -18,7 +18,7 @@ from typing import Sequence
 
 from xlreport import api
 from xlreport.batch import Stopped
-from xlreport.cli.console import print_batch, print_notices, print_problems, progress_bar
+from xlreport.cli.console import in_cli_terms, print_batch, print_notices, print_problems, progress_bar
 from xlreport.errors import UsageError, XlreportError, reason, shown
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_UNREADABLE = 0, 1, 2
@@ -134,6 +134,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--previous-dir", action="append", default=[], metavar="DIR",
                    help="上一年度报告所在的文件夹（只用于逐年对比，不列入汇总和合计）")
     p.add_argument("--json", action="store_true", help="同时把审查结果以 JSON 输出到屏幕（供程序使用）")
+    p.add_argument("--feedback", metavar="DIR", help="同时为每个被审查单位写一份审查意见（Word 文件）到该文件夹")
+    p.add_argument("--signer", metavar="名称", help="审查意见的落款（如 某县人民政府办公室）")
+    p.add_argument("--unit", metavar="单位", help="在屏幕上列出该单位读到的全部年度（结论、错误、警告和主要数字）")
     p.add_argument("--force", action="store_true", help="覆盖已存在的文件")
 
     p = sub.add_parser("demo", help="用示例数据演示全过程")
@@ -159,7 +162,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_UNREADABLE
         return COMMANDS[args.command](args)
     except XlreportError as exc:
-        print(f"错误：{shown(exc.message)}", file=sys.stderr)
+        print(f"错误：{shown(in_cli_terms(exc.message))}", file=sys.stderr)
         return EXIT_UNREADABLE
     except OSError as exc:  # a file the commands did not expect to fail (disk full, no permission)
         if os.environ.get("XLREPORT_DEBUG"):
@@ -263,68 +266,91 @@ def cmd_export(args) -> int:
 
 
 def cmd_import(args) -> int:
-    from xlreport.batch import find_reports
-    from xlreport.io.files import PUBLISHED, check_target
+    from xlreport.batch import find_published
+    from xlreport.io.files import check_target
     from xlreport.io.jsonfile import dumps
 
-    if args.out_dir and not Path(args.out_dir).is_dir():
-        raise XlreportError(f"输出文件夹“{args.out_dir}”不存在，请先创建")
-    found = find_reports(args.files)
-    files, not_imported = [], []
-    for name, why in found.entries:
-        if why is None and Path(name).suffix.lower() not in PUBLISHED:
-            why = f"“{Path(name).name}”不是已发布的报告：可导入 {'、'.join(PUBLISHED)} 文件"
-        if why is None:
-            files.append(name)
-        elif name in args.files:  # named: the person meant it
-            raise XlreportError(why)
-        else:
-            not_imported.append((name, why))
-    for name, why in not_imported:  # nothing left out without a word
-        print(f"{shown(name)}: 未导入：{shown(why)}", file=sys.stderr)
+    if args.out_dir:
+        if not Path(args.out_dir).is_dir():
+            raise XlreportError(f"输出文件夹“{args.out_dir}”不存在，请先创建")
+        _refuse_named(args.files, find_published(args.files).entries)
+        show = sys.stderr.isatty()
+        try:
+            batch = api.import_files(args.files, args.out_dir, force=args.force, progress=progress_bar if show else None)
+        finally:
+            if show:
+                print(file=sys.stderr)
+        if not any(r.output for r in batch) and not any(r.error and not r.not_checked for r in batch):
+            _print_not_imported(batch)
+            raise XlreportError("没有找到可导入的已发布报告（.html/.docx/.pdf/.doc/.wps/.txt）")
+        read = [r for r in batch if not r.not_checked]
+        if len(read) == 1 and read[0].error is not None:  # one report, and it cannot be read
+            _print_not_imported(batch)
+            raise XlreportError(read[0].error)
+        failed = 0
+        for r in batch:
+            if r.not_checked:
+                print(f"{r.file}: 未导入：{r.error}", file=sys.stderr)
+            elif r.error is not None:
+                failed += 1
+                print(f"{r.file}: 无法导入：{r.error}", file=sys.stderr)
+            else:
+                print_notices(r.notices, sys.stderr)
+                print(f"已导入：{r.file} → {shown(r.output or '')}（{r.format} 版格式，{_values_in(r.output)} 个数值，"
+                      f"{len(r.notes)} 条读入说明）", file=sys.stderr)
+                _explain(r.problems, r.notes, args.explain)
+        return EXIT_UNREADABLE if failed or any(r.not_checked for r in batch) else EXIT_OK
+    found = find_published(args.files)
+    _refuse_named(args.files, found.entries)
+    for name, why in found.entries:  # nothing left out without a word
+        if why is not None:
+            print(f"{shown(name)}: 未导入：{shown(why)}", file=sys.stderr)
+    files = [name for name, why in found.entries if why is None]
     if not files:
         raise XlreportError("没有找到可导入的已发布报告（.html/.docx/.pdf/.doc/.wps/.txt）")
-    if len(files) > 1 and not args.out_dir:
+    if len(files) > 1:
         raise XlreportError("导入多个文件时请用 --out-dir 文件夹 指定输出位置（每个报告写成同名的 .json）")
-    if args.out_dir and not Path(args.out_dir).is_dir():
-        raise XlreportError(f"输出文件夹“{args.out_dir}”不存在，请先创建")
-    targets: dict[str, Path] = {}
-    if args.out_dir:
-        for name in files:
-            target = Path(args.out_dir) / (Path(name).stem + ".json")
-            if target in targets.values():
-                raise XlreportError(f"“{Path(name).name}”与另一个文件同名，输出都会是“{target.name}”；请分开导入")
-            targets[name] = target
-    elif args.output:
-        targets[files[0]] = Path(args.output)
-    for target in targets.values():  # refuse before reading anything: nothing half-done
-        check_target(target, args.force)
-    failed = 0
-    for name in files:
-        try:
-            report = api.load(name)
-        except XlreportError as exc:
-            if len(files) == 1:
-                raise
-            failed += 1
-            print(f"{name}: 无法导入：{exc.message}", file=sys.stderr)
-            continue
-        n_values = sum(1 for k, v in report.data.items() if v is not None and k.startswith(("t2.", "t3.", "t4.")))
-        if name in targets:
-            written = api.export_json(report, targets[name], force=args.force)
-            print_notices(written.notices, sys.stderr)
-            print(f"已导入：{name} → {shown(written.path)}（{report.fmt.version} 版格式，{n_values} 个数值，"
-                  f"{len(report.notes)} 条读入说明）", file=sys.stderr)
-        else:
-            sys.stdout.write(dumps(report.data, report.fmt))
-        for p in report.problems:
-            print(f"  注意：{p.message}", file=sys.stderr)
-        if args.explain:
-            for note in report.notes:
-                print(f"  说明：{note}", file=sys.stderr)
-        elif report.notes:
-            print(f"  有 {len(report.notes)} 条读入说明，加 --explain 查看", file=sys.stderr)
-    return EXIT_UNREADABLE if failed or not_imported else EXIT_OK
+    if args.output:
+        check_target(args.output, args.force)  # refuse before reading anything: nothing half-done
+    report = api.load(files[0])
+    if args.output:
+        written = api.export_json(report, args.output, force=args.force)
+        print_notices(written.notices, sys.stderr)
+        print(f"已导入：{files[0]} → {shown(written.path)}（{report.fmt.version} 版格式，{_values_in(written.path)} 个数值，"
+              f"{len(report.notes)} 条读入说明）", file=sys.stderr)
+    else:
+        sys.stdout.write(dumps(report.data, report.fmt))
+    _explain(report.problems, report.notes, args.explain)
+    return EXIT_UNREADABLE if len(found.entries) > 1 else EXIT_OK
+
+
+def _refuse_named(named: Sequence[str], entries: list[tuple[str, str | None]]) -> None:
+    """A file named on the command line that is not a published report: the person meant it."""
+    for name, why in entries:
+        if why is not None and name in named:
+            raise XlreportError(why)
+
+
+def _print_not_imported(batch: api.BatchResult) -> None:
+    for r in batch:
+        if r.not_checked:
+            print(f"{r.file}: 未导入：{r.error}", file=sys.stderr)
+
+
+def _values_in(path) -> int:
+    """How many table values a data file written by import holds."""
+    doc = json.loads(Path(path).read_text(encoding="utf-8"))
+    return sum(1 for k, v in (doc.get("values") or {}).items() if v is not None and k.startswith(("t2.", "t3.", "t4.")))
+
+
+def _explain(problems, notes: list[str], explain: bool) -> None:
+    for p in problems:
+        print(f"  注意：{p.message}", file=sys.stderr)
+    if explain:
+        for note in notes:
+            print(f"  说明：{note}", file=sys.stderr)
+    elif notes:
+        print(f"  有 {len(notes)} 条读入说明，加 --explain 查看", file=sys.stderr)
 
 
 def cmd_render(args) -> int:
@@ -387,38 +413,61 @@ def cmd_bundle(args) -> int:
 
 
 def cmd_audit(args) -> int:
-    from xlreport.audit.gather import as_json, counts_text
-
     _no_empty_names([*args.files, *args.previous_dir], "audit")
-    if not args.output and not args.json:
-        raise UsageError("命令用法有误：请用 -o 审查结果.xlsx 指定输出的工作簿（或加 --json 输出到屏幕）。"
-                         "请运行 xlreport audit --help 查看用法")
+    if not args.output and not args.json and not args.feedback:
+        raise UsageError("命令用法有误：请用 -o 审查结果.xlsx 指定输出的工作簿（或加 --json 输出到屏幕，"
+                         "或用 --feedback 文件夹 写审查意见）。请运行 xlreport audit --help 查看用法")
+    if args.signer is not None and not args.feedback:
+        raise UsageError("命令用法有误：--signer 是审查意见的落款，只和 --feedback 一起使用")
     show = sys.stderr.isatty()
     try:
         audited = api.audit(args.files, output=args.output, roster=args.roster, year=args.year,
                             previous_dirs=args.previous_dir, force=args.force,
-                            progress=progress_bar if show else None)
+                            progress=progress_bar if show else None, feedback=args.feedback, signer=args.signer)
     finally:
         if show:
             print(file=sys.stderr)
     result = audited.result
     if args.json:
-        print(json.dumps(as_json(result), ensure_ascii=False, indent=1, allow_nan=False))
-    reports = result["reports"]
-    year = f" {result['year']} 年度" if result["year"] else ""
-    others = f"另有 {len(result['comparison_only'])} 个报告只用于逐年对比；" if result["comparison_only"] else ""
-    summary = (f"审查{year}的报告 {counts_text(reports)}；{others}"
-               f"逐年对比 {len(result['pairs'])} 对；{len(result['not_read'])} 个文件未读取")
+        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=1, allow_nan=False))
+    year = f" {result.year} 年度" if result.year else ""
+    others = f"另有 {len(result.comparison_only)} 个报告只用于逐年对比；" if result.comparison_only else ""
+    summary = (f"审查{year}的报告 {result.counts_text()}；{others}"
+               f"逐年对比 {len(result.pairs)} 对；{len(result.not_read)} 个文件未读取"
+               + (f"；{len(result.not_reports)} 个文件不是报告" if result.not_reports else ""))
     if audited.path is not None:
         summary += f"。已生成审查结果：{shown(audited.path)}"
+    if args.feedback:
+        summary += f"。已写审查意见 {len(audited.feedback)} 份：{shown(args.feedback)}"
     print(summary, file=sys.stderr if args.json else sys.stdout)
-    for item in result["not_read"]:
-        print(f"  未读取：{item['file']}：{item['reason']}", file=sys.stderr)
-    for item in result["skipped"]:
-        print(f"  不读取：{item['file']}：{item['reason']}", file=sys.stderr)
-    from xlreport.audit.gather import exit_code
+    if args.unit is not None:
+        print_series(result, args.unit, sys.stderr if args.json else sys.stdout)
+    for item in result.not_read:
+        print(f"  未读取：{item.file}：{item.reason}", file=sys.stderr)
+    for item in result.not_reports:
+        print(f"  不是报告：{item.file}：{item.reason}", file=sys.stderr)
+    for skip in result.skipped:
+        print(f"  不读取：{skip.file}：{skip.reason}", file=sys.stderr)
+    return result.exit_code
 
-    return exit_code(result)
+
+def print_series(result, unit: str, out) -> None:
+    """`audit --unit NAME`: the unit's whole series, one line a year (to stdout; with --json to stderr)."""
+    from xlreport.audit.book import FIGURE_LABELS
+    from xlreport.audit.figures import COMPARED
+    from xlreport.model.report import number_text
+
+    entries = result.series_of(unit)
+    if not entries:
+        print(f"读到的报告中没有“{shown(unit)}”的报告（或有多个单位与之对应），请核对单位名称", file=sys.stderr)
+        return
+    print(f"{entries[0].unit} 历年（{len(entries)} 份报告）：", file=out)
+    for e in entries:
+        figures = "，".join(f"{FIGURE_LABELS[k]} {number_text(e.figures[k])}" for k in COMPARED
+                           if e.figures.get(k) is not None)
+        review = "" if e.under_review else "（只用于对比）"
+        print(f"  {e.year or '年度未知'} 年{review}：{e.verdict}，错误 {e.errors}，警告 {e.warnings}；{figures}；{e.file}",
+              file=out)
 
 
 def cmd_demo(args) -> int:

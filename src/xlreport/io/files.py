@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from xlreport.errors import OutputError, os_error_of, reason, shown
+from xlreport.errors import Exists, OutputError, SameAsInput, WrongExtension, os_error_of, reason
 
 
 def check_target(path: str | os.PathLike, force: bool = False) -> Path:
@@ -18,7 +18,7 @@ def check_target(path: str | os.PathLike, force: bool = False) -> Path:
     if target.is_dir():
         raise OutputError(f"输出路径“{target}”是一个文件夹，请给出文件名")
     if target.exists() and not force:
-        raise OutputError(f"文件“{target}”已存在，未覆盖；如需覆盖请加 --force，或换一个文件名", code="exists")
+        raise Exists(f"文件“{target}”已存在，未覆盖；如需覆盖请选择覆盖已有文件，或换一个文件名")
     folder = target.parent
     if not folder.is_dir():
         raise OutputError(f"输出文件夹“{folder}”不存在，请先创建该文件夹或换一个位置")
@@ -69,7 +69,7 @@ def write_atomic(path: str | os.PathLike, write: Callable[[str], object], force:
             raise OutputError(f"写入“{target}”失败（{reason(err, '写入')}），原文件未改动") from None
         _usual_permissions(tmp)
         if target.exists() and not force:  # appeared while we were writing
-            raise OutputError(f"文件“{target}”已存在，未覆盖；如需覆盖请加 --force，或换一个文件名", code="exists")
+            raise Exists(f"文件“{target}”已存在，未覆盖；如需覆盖请选择覆盖已有文件，或换一个文件名")
         try:
             os.replace(tmp, target)
         except PermissionError:  # e.g. the file is open in Word or Excel on Windows
@@ -99,6 +99,26 @@ def write_bytes_atomic(path: str | os.PathLike, data: bytes, force: bool = False
             fh.write(data)
 
     return write_atomic(path, write, force, notify)
+
+
+_UNSAFE_IN_NAMES = str.maketrans({c: "_" for c in '\\/:*?"<>|'})
+_WINDOWS_DEVICES = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
+NAME_BYTES = 200  # a file name's stem at most (UTF-8 bytes; file systems allow 255 with the suffix)
+
+
+def safe_file_name(stem: str, suffix: str = "") -> str:
+    """`stem` + `suffix` as a file name valid on Windows, macOS and Linux: the characters
+    Windows forbids (\\ / : * ? " < > |) and control characters become 「_」, no leading or
+    trailing dots or spaces, no device name (CON, NUL …), at most NAME_BYTES bytes of stem."""
+    text = "".join("_" if ord(c) < 32 or 0xD800 <= ord(c) < 0xE000 else c for c in stem.translate(_UNSAFE_IN_NAMES))
+    text = " ".join(text.split()).strip(". ")
+    while len(text.encode("utf-8")) > NAME_BYTES:
+        text = text[:-1]
+    text = text.rstrip(". ") or "_"
+    first = text.lower()
+    if (first[:first.find(".")] if "." in first else first) in _WINDOWS_DEVICES:
+        text = "_" + text
+    return text + suffix
 
 
 # --- which files are reports ---------------------------------------------------
@@ -196,11 +216,12 @@ def walk(folder: str | os.PathLike) -> Found:
 # wb.xlsx --force` would replace the workbook with JSON).
 OUTPUT_KINDS = {
     "new": ((".xlsx",), "不带宏的工作簿"),
-    "new --macros": ((".xlsm",), "带宏的工作簿（--macros）"),
+    "new --macros": ((".xlsm",), "带宏的工作簿（.xlsm）"),
     "export": ((".json",), "数据文件"),
     "render": ((".docx", ".html", ".htm"), "Word 报告或网页"),
     "template": ((".docx",), "Word 模板"),
     "audit": ((".xlsx",), "审查结果工作簿"),
+    "publish": ((".zip",), "发布包"),
 }
 
 
@@ -211,10 +232,10 @@ def check_output(output: str | os.PathLike, suffixes: tuple[str, ...], what: str
     the inputs (a template, last year's workbook)."""
     out = Path(output)
     if out.suffix.lower() not in suffixes:
-        raise OutputError(f"输出文件应以 {' 或 '.join(suffixes)} 结尾（{what}），而不是“{out.name}”；请改正文件名", code="wrong-extension")
+        raise WrongExtension(f"输出文件应以 {' 或 '.join(suffixes)} 结尾（{what}），而不是“{out.name}”；请改正文件名")
     for source in inputs:
         if source is not None and same_file(source, out):
-            raise OutputError(f"输出文件“{out.name}”就是输入文件“{source}”，写入会毁掉输入；请换一个输出文件名", code="same-as-input")
+            raise SameAsInput(f"输出文件“{out.name}”就是输入文件“{source}”，写入会毁掉输入；请换一个输出文件名")
     return out
 
 

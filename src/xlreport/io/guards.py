@@ -13,7 +13,7 @@ import zlib
 from collections.abc import Collection
 from pathlib import Path
 
-from xlreport.errors import InputError, reason
+from xlreport.errors import DamagedFile, TooLarge, Unreadable, UnsupportedType, reason
 
 # Zip limits for reading (a real workbook is ~50 KB with ~20 members). The size and
 # ratio limits apply to the parts that are unpacked and parsed (the XML); pictures and
@@ -31,40 +31,40 @@ def guard_zip(p: Path, sheets: Collection[str]) -> None:
         with open(p, "rb") as fh:
             head = fh.read(8)
     except OSError as exc:
-        raise InputError(f"无法读取“{p}”（{reason(exc, '读取')}），请检查文件的权限", code="unreadable") from None
+        raise Unreadable(f"无法读取“{p}”（{reason(exc, '读取')}），请检查文件的权限") from None
     if not head:
-        raise InputError(f"“{p.name}”是空文件，不是工作簿", code="damaged")
+        raise DamagedFile(f"“{p.name}”是空文件，不是工作簿")
     if head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise InputError(f"“{p.name}”是旧版 .xls 格式或设置了打开密码；请去掉密码，并在 Excel 或 WPS 中“另存为”.xlsx 后再检查", code="unsupported-type")
+        raise UnsupportedType(f"“{p.name}”是旧版 .xls 格式或设置了打开密码；请去掉密码，并在 Excel 或 WPS 中“另存为”.xlsx 后再检查")
     if not head.startswith(b"PK"):
-        raise InputError(f"“{p.name}”不是 Excel 工作簿（文件内容不是 .xlsx 格式），请检查文件", code="damaged")
+        raise DamagedFile(f"“{p.name}”不是 Excel 工作簿（文件内容不是 .xlsx 格式），请检查文件")
     try:
         with zipfile.ZipFile(p) as z:
             _guard_archive(p, z, sheets)
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError):  # NotImplementedError: zip version
-        raise InputError(f"“{p.name}”已损坏（不完整的 .xlsx 文件），请重新保存或从备份恢复", code="damaged") from None
+        raise DamagedFile(f"“{p.name}”已损坏（不完整的 .xlsx 文件），请重新保存或从备份恢复") from None
 
 
 def _guard_archive(p: Path, z: zipfile.ZipFile, sheets: Collection[str]) -> None:
     infos = z.infolist()
     names = {i.filename for i in infos}
     if len(infos) > MAX_MEMBERS:
-        raise InputError(f"“{p.name}”包含 {len(infos)} 个部件，不像年度报告工作簿，拒绝读取", code="too-large")
+        raise TooLarge(f"“{p.name}”包含 {len(infos)} 个部件，不像年度报告工作簿，拒绝读取")
     named = _book_parts(z)
     parsed = [i for i in infos if not i.filename.startswith(NOT_PARSED) or i.filename in named]
     total = sum(i.file_size for i in parsed)
     packed = max(1, sum(i.compress_size for i in parsed))
     if total > MAX_UNCOMPRESSED:
-        raise InputError(f"“{p.name}”的表格部分（图片除外）解压后有 {total // 1024 // 1024} MB，超过 "
+        raise TooLarge(f"“{p.name}”的表格部分（图片除外）解压后有 {total // 1024 // 1024} MB，超过 "
                          f"{MAX_UNCOMPRESSED // 1024 // 1024} MB 的上限（年度报告不到 1 MB），"
-                         f"可能是恶意构造的文件（压缩炸弹），拒绝读取", code="too-large")
+                         f"可能是恶意构造的文件（压缩炸弹），拒绝读取")
     if total / packed > MAX_RATIO:
-        raise InputError(f"“{p.name}”的表格部分压缩比为 {total // packed}:1，超过 {MAX_RATIO}:1 的上限"
-                         f"（正常工作簿不到 20:1），可能是恶意构造的文件（压缩炸弹），拒绝读取", code="too-large")
+        raise TooLarge(f"“{p.name}”的表格部分压缩比为 {total // packed}:1，超过 {MAX_RATIO}:1 的上限"
+                         f"（正常工作簿不到 20:1），可能是恶意构造的文件（压缩炸弹），拒绝读取")
     if "xl/workbook.xml" not in names:
         if "word/document.xml" in names:
-            raise InputError(f"“{p.name}”是 Word 文档，不是工作簿，请检查文件", code="unsupported-type")
-        raise InputError(f"“{p.name}”不是 Excel 工作簿，请检查文件", code="damaged")
+            raise UnsupportedType(f"“{p.name}”是 Word 文档，不是工作簿，请检查文件")
+        raise DamagedFile(f"“{p.name}”不是 Excel 工作簿，请检查文件")
     _guard_extents(p, z, sheets)
 
 
@@ -121,8 +121,8 @@ def _guard_extents(p: Path, z: zipfile.ZipFile, sheets: Collection[str]) -> None
             continue  # the reader reports the missing part
         far = _far_value(xml)
         if far:
-            raise InputError(f"“{p.name}”的工作表“{sheet}”在表格范围以外很远处有内容（{far.group(1).decode()}），"
-                             f"不像年度报告工作簿；请删除表格以外的内容后再检查", code="too-large")
+            raise TooLarge(f"“{p.name}”的工作表“{sheet}”在表格范围以外很远处有内容（{far.group(1).decode()}），"
+                             f"不像年度报告工作簿；请删除表格以外的内容后再检查")
 
 
 def sheet_members(z: zipfile.ZipFile) -> dict[str, str]:

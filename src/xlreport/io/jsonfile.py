@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from xlreport.checks.values import evaluate
-from xlreport.errors import InputError, reason
+from xlreport.errors import BadJson, TooLarge, Unreadable, reason
 from xlreport.io.files import write_bytes_atomic
 from xlreport.model.formats import FORMATS, format_for_year
 from xlreport.model.report import Problem, Report, problem
@@ -29,31 +29,31 @@ def read_json(path: Path) -> Report:
     try:
         size = path.stat().st_size
         if size > MAX_JSON_BYTES:
-            raise InputError(f"“{path.name}”有 {size // 1024 // 1024} MB，不像年度报告数据文件（通常只有几十 KB）", code="too-large")
+            raise TooLarge(f"“{path.name}”有 {size // 1024 // 1024} MB，不像年度报告数据文件（通常只有几十 KB）")
         raw = path.read_bytes()
     except OSError as exc:
-        raise InputError(f"无法读取“{path}”（{reason(exc, '读取')}），请检查文件的权限", code="unreadable") from None
+        raise Unreadable(f"无法读取“{path}”（{reason(exc, '读取')}），请检查文件的权限") from None
     if not raw.strip():
-        raise InputError(f"“{path.name}”是空文件，不是年度报告数据文件", code="bad-json")
+        raise BadJson(f"“{path.name}”是空文件，不是年度报告数据文件")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise InputError(f"“{path.name}”不是 UTF-8 编码，请用 UTF-8 编码保存 JSON 数据文件", code="bad-json") from None
+        raise BadJson(f"“{path.name}”不是 UTF-8 编码，请用 UTF-8 编码保存 JSON 数据文件") from None
     try:
         doc = json.loads(text, object_pairs_hook=_no_duplicates)
     except json.JSONDecodeError as exc:
-        raise InputError(f"“{path.name}”不是有效的 JSON：第 {exc.lineno} 行第 {exc.colno} 列附近有错误，"
-                         f"请检查引号、逗号和括号是否成对", code="bad-json") from None
+        raise BadJson(f"“{path.name}”不是有效的 JSON：第 {exc.lineno} 行第 {exc.colno} 列附近有错误，"
+                         f"请检查引号、逗号和括号是否成对") from None
     except DuplicateKey as exc:
-        raise InputError(f"“{path.name}”中“{exc.key}”出现了不止一次（{exc.values}），无法确定用哪一个；请只保留一个", code="bad-json") from None
+        raise BadJson(f"“{path.name}”中“{exc.key}”出现了不止一次（{exc.values}），无法确定用哪一个；请只保留一个") from None
     except RecursionError:
-        raise InputError(f"“{path.name}”嵌套层数过多，不是年度报告数据文件", code="bad-json") from None
+        raise BadJson(f"“{path.name}”嵌套层数过多，不是年度报告数据文件") from None
     except ValueError:  # e.g. an integer of thousands of digits
-        raise InputError(f"“{path.name}”中有位数过多的数字，不是年度报告数据文件", code="bad-json") from None
+        raise BadJson(f"“{path.name}”中有位数过多的数字，不是年度报告数据文件") from None
     where = _broken_character(doc)
     if where is not None:
-        raise InputError(f"“{path.name}”中{where}有不完整的字符（半个表情符号等，常见于被截断的文字），"
-                         f"无法写入工作簿或报告；请在该处删除乱码或重新输入后保存", code="bad-json") from None
+        raise BadJson(f"“{path.name}”中{where}有不完整的字符（半个表情符号等，常见于被截断的文字），"
+                         f"无法写入工作簿或报告；请在该处删除乱码或重新输入后保存") from None
     fmt, data, problems = parse_document(doc, path.name)
     return Report(str(path), fmt, data, {}, problems)
 
@@ -104,7 +104,7 @@ def _short(value: Any) -> str:
 def parse_document(doc: Any, name: str) -> tuple[ReportFormat, dict[str, Any], list[Problem]]:
     """Strictly read a data-file document into (format, flat dict, unknown-key problems)."""
     if not isinstance(doc, dict):
-        raise InputError(f"“{name}”的内容应是一个 JSON 对象（{{\"meta\": …, \"values\": …}}），而不是{_kind(doc)}", code="bad-json")
+        raise BadJson(f"“{name}”的内容应是一个 JSON 对象（{{\"meta\": …, \"values\": …}}），而不是{_kind(doc)}")
     problems: list[Problem] = []
     sections = {}
     for key, value in doc.items():
@@ -113,14 +113,14 @@ def parse_document(doc: Any, name: str) -> tuple[ReportFormat, dict[str, Any], l
                                     f"顶层只能有 {', '.join(SECTIONS)}"))
             continue
         if key != "format" and value is not None and not isinstance(value, dict):
-            raise InputError(f"“{name}”中的“{key}”应是一个 JSON 对象，而不是{_kind(value)}", code="bad-json")
+            raise BadJson(f"“{name}”中的“{key}”应是一个 JSON 对象，而不是{_kind(value)}")
         sections[key] = value if value is not None else ({} if key != "format" else None)
 
     meta = {}
     for key, value in (sections.get("meta") or {}).items():
         full = key if key.startswith("meta.") else f"meta.{key}"
         if full in meta:
-            raise InputError(f"“{name}”的 meta 中“{full.removeprefix('meta.')}”写了两次（{key} 和 {full}），请只保留一个", code="bad-json")
+            raise BadJson(f"“{name}”的 meta 中“{full.removeprefix('meta.')}”写了两次（{key} 和 {full}），请只保留一个")
         if isinstance(value, (int, float)) and not isinstance(value, bool) and full not in ("meta.year",):
             value = _number_as_text(value)  # a phone or post code written as a number
         meta[full] = value
@@ -141,7 +141,7 @@ def parse_document(doc: Any, name: str) -> tuple[ReportFormat, dict[str, Any], l
         elif isinstance(value, (int, float)) and not isinstance(value, bool):
             data[key] = str(value)
         else:
-            raise InputError(f"“{name}”中文字项“{key}”应是字符串，而不是{_kind(value)}", code="bad-json")
+            raise BadJson(f"“{name}”中文字项“{key}”应是字符串，而不是{_kind(value)}")
     for section, prefix_ok in (("values", lambda k: not k.startswith(("meta.", "previous.", "text."))),
                                ("previous", lambda k: k.startswith("previous."))):
         for key, value in (sections.get(section) or {}).items():
@@ -149,7 +149,7 @@ def parse_document(doc: Any, name: str) -> tuple[ReportFormat, dict[str, Any], l
                 problems.append(problem("unknown-key", [key], _unknown_value_message(key, section, fmt)))
                 continue
             if isinstance(value, (dict, list)):
-                raise InputError(f"“{name}”中“{key}”的值应是数字，而不是{_kind(value)}", code="bad-json")
+                raise BadJson(f"“{name}”中“{key}”的值应是数字，而不是{_kind(value)}")
             data[key] = value
     return fmt, data, problems
 
@@ -192,7 +192,7 @@ def _choose_format(declared: Any, year: Any, values: dict, name: str) -> ReportF
     if declared is not None:
         if str(declared) not in FORMATS:
             allowed = " 或 ".join(f'"{v}"' for v in FORMATS)
-            raise InputError(f"“{name}”中的 format 为“{declared}”，只能是 {allowed}", code="bad-json")
+            raise BadJson(f"“{name}”中的 format 为“{declared}”，只能是 {allowed}")
         return FORMATS[str(declared)]
     if isinstance(year, int) and not isinstance(year, bool):
         return format_for_year(year)
@@ -201,7 +201,7 @@ def _choose_format(declared: Any, year: Any, values: dict, name: str) -> ReportF
         others = [o for o in FORMATS.values() if o is not fmt]
         if any(fmt.has(k) and not any(o.has(k) for o in others) for k in values):
             return fmt
-    raise InputError(f"“{name}”没有 format，也没有有效的 meta.year，无法确定格式版本；请填写报告年度", code="bad-json")
+    raise BadJson(f"“{name}”没有 format，也没有有效的 meta.year，无法确定格式版本；请填写报告年度")
 
 
 def _kind(value: Any) -> str:

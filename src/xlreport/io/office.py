@@ -24,7 +24,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from xlreport.errors import MissingProgram, XlreportError
+from xlreport.errors import MissingProgram, ProgramFailed
 
 RECALC_PROFILE = """<?xml version="1.0" encoding="UTF-8"?>
 <oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
@@ -72,7 +72,7 @@ def convert_many(sources: list, target_format: str, outdir: str | os.PathLike,
     """Convert several files in one LibreOffice run (start-up is most of the cost)."""
     soffice = find_soffice()
     if soffice is None:
-        raise MissingProgram("未找到 LibreOffice（soffice），无法转换；请安装 LibreOffice，或去掉 --pdf 只生成 Word 文件")
+        raise MissingProgram("未找到 LibreOffice（soffice），无法转换；请安装 LibreOffice，或不转换 PDF、只生成 Word 文件")
     sources = [Path(s).resolve() for s in sources]
     outdir = Path(outdir).resolve()
     with tempfile.TemporaryDirectory(prefix="xlreport-lo-") as tmp:
@@ -91,7 +91,7 @@ def convert_many(sources: list, target_format: str, outdir: str | os.PathLike,
         if result.returncode != 0 or failed:
             detail = (result.stderr or result.stdout).strip().splitlines()
             names = "、".join(o.name for o in failed) or sources[0].name
-            raise XlreportError(f"LibreOffice 转换“{names}”失败：{detail[-1] if detail else '无输出'}")
+            raise ProgramFailed(f"LibreOffice 转换“{names}”失败：{detail[-1] if detail else '无输出'}")
         return outs
 
 
@@ -143,7 +143,7 @@ def run_in_own_group(cmd: list[str], env: dict[str, str], timeout: float) -> sub
         stdout, stderr = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
         kill_group(proc)
-        raise XlreportError(f"LibreOffice 转换超时（{timeout:g} 秒），已停止 LibreOffice；"
+        raise ProgramFailed(f"LibreOffice 转换超时（{timeout:g} 秒），已停止 LibreOffice；"
                             f"请关闭其他程序后重试，或在 Word/WPS 中另存为 PDF") from None
     except BaseException:  # KeyboardInterrupt, or anything else: the group goes, the exception goes on
         kill_group(proc)
@@ -194,8 +194,8 @@ def recalculate_gnumeric(source: str | os.PathLike, target: str | os.PathLike, t
     try:
         result = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired:
-        raise XlreportError(f"Gnumeric 重新计算超时（{timeout:.0f} 秒）") from None
+        raise ProgramFailed(f"Gnumeric 重新计算超时（{timeout:.0f} 秒）") from None
     if result.returncode != 0 or not target.exists():
         detail = (result.stderr or result.stdout).strip().splitlines()
-        raise XlreportError(f"Gnumeric 重新计算“{Path(source).name}”失败：{detail[-1] if detail else '无输出'}")
+        raise ProgramFailed(f"Gnumeric 重新计算“{Path(source).name}”失败：{detail[-1] if detail else '无输出'}")
     return target

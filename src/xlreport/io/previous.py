@@ -47,7 +47,7 @@ def previous_warnings(data: dict[str, Any], fmt: ReportFormat, last: Report, nam
             and _agency(this_agency) != _agency(last_agency)):
         this = f"“{Path(name).name}”" if name else "本报告"
         out.append(f"上年数据“{last_name}”是“{last_agency.strip()}”的报告，与{this}的机关"
-                   f"“{this_agency.strip()}”不同；请核对 --previous 是否是本机关上一年的报告")
+                   f"“{this_agency.strip()}”不同；请核对上年报告是否是本机关上一年的报告")
     sources = [f.key.removeprefix("previous.") for f in fmt.previous]
     inputs = [k for k in sources if last.fmt.has(k) and not last.fmt.field(k).derived]  # the figures typed in
     if given is None:
@@ -55,7 +55,7 @@ def previous_warnings(data: dict[str, Any], fmt: ReportFormat, last: Report, nam
     missing = [k for k in inputs if f"previous.{k}" not in given]
     if inputs and not given:
         out.append(f"上年数据“{last_name}”中没有填写数字（是空白的工作簿或数据文件？），跨年度校验未进行；"
-                   f"请用填好的上年报告作为 --previous")
+                   f"请改用填好的上年报告")
     elif missing:
         out.append(f"上年数据“{last_name}”中有 {len(missing)} 项数字未填写或不是数字，"
                    f"与这些数字有关的跨年度校验未进行")

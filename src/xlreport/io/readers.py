@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 from typing import Callable
 
-from xlreport.errors import InputError, reason
+from xlreport.errors import InputError, NotFound, UnsupportedType, reason
 from xlreport.io.files import PUBLISHED, not_readable_reason
 from xlreport.model.report import Report
 
@@ -37,7 +37,7 @@ def load_report(path: str | os.PathLike) -> Report:
     """Read a JSON data file, an xlreport workbook or a published report; raise InputError if it cannot be read."""
     p = Path(path)
     if not p.exists():
-        raise InputError(f"找不到文件“{p}”，请检查路径", code="not-found")
+        raise NotFound(f"找不到文件“{p}”，请检查路径")
     if p.is_dir():
         try:
             os.listdir(p)
@@ -46,5 +46,5 @@ def load_report(path: str | os.PathLike) -> Report:
         raise InputError(f"“{p}”是一个文件夹，其中没有可检查的数据文件（.json）、工作簿（.xlsx/.xlsm）或已发布的报告")
     read = reader_for(p)
     if read is None:
-        raise InputError(not_readable_reason(p), code="unsupported-type")  # the reasons for every other kind live beside READABLE
+        raise UnsupportedType(not_readable_reason(p))  # the reasons for every other kind live beside READABLE
     return read(p)

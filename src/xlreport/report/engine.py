@@ -20,7 +20,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from xlreport.errors import InputError, TemplateError
+from xlreport.errors import NotFound, TemplateError
 
 if TYPE_CHECKING:
     from xlreport.report.sandbox import TemplateEnvironment
@@ -105,7 +105,7 @@ def _template_class():
 
 def open_template(path: Path):
     if not path.exists():
-        raise InputError(f"找不到模板“{path}”，请检查路径", code="not-found")
+        raise NotFound(f"找不到模板“{path}”，请检查路径")
     if path.is_dir():
         raise TemplateError(f"模板“{path}”是一个文件夹，请给出 Word 模板文件（.docx）")
     cls = _template_class()

@@ -21,7 +21,7 @@ from typing import Any, TypeGuard
 
 from xlreport.checks.values import NUMBER_TEXT
 from xlreport.model.report import CellError, TextNumber, Uncalculated
-from xlreport.errors import InputError
+from xlreport.errors import DamagedFile, LayoutChanged, NotXlreport
 from xlreport.model.report import Report
 from xlreport.io.jsonfile import tidy_line
 from xlreport.io.guards import guard_zip, sheet_members, xml_unescape
@@ -51,15 +51,15 @@ def read_workbook(path: str | os.PathLike) -> Report:
     except BaseException as exc:  # calamine's own errors, or a Rust panic (a BaseException)
         if isinstance(exc, (KeyboardInterrupt, SystemExit)):
             raise
-        raise InputError(f"无法打开工作簿“{p.name}”：文件已损坏或不是 Excel 工作簿（{type(exc).__name__}）", code="damaged") from None
+        raise DamagedFile(f"无法打开工作簿“{p.name}”：文件已损坏或不是 Excel 工作簿（{type(exc).__name__}）") from None
     names = list(book.sheet_names)
     if SHEET_MARKER not in names:
-        raise InputError(f"“{p.name}”不是用 xlreport 生成的工作簿（缺少标记），请用 xlreport new 生成工作簿后填写", code="not-xlreport")
+        raise NotXlreport(f"“{p.name}”不是用 xlreport 生成的工作簿（缺少标记），请用 xlreport new 生成工作簿后填写")
     marker = _grid(book, SHEET_MARKER, p)
     layout = layout_from_marker(marker, p.name)
     missing = [s for s in layout.sheets if s not in names]
     if missing:
-        raise InputError(f"“{p.name}”缺少工作表“{'”“'.join(missing)}”（可能被删除或改名），无法读取；请恢复原工作表名称", code="layout-changed")
+        raise LayoutChanged(f"“{p.name}”缺少工作表“{'”“'.join(missing)}”（可能被删除或改名），无法读取；请恢复原工作表名称")
     grids = {s: _grid(book, s, p) for s in layout.sheets if s not in (SHEET_MARKER, SHEET_CHECKS)}
     report = report_from_grids(str(p), layout, grids)
     _explain_blanks(p, layout, report.data)
@@ -120,11 +120,11 @@ def layout_from_marker(marker: list[list[Any]], name: str) -> Layout:
     """The layout a workbook was made with, from its `_xlreport` sheet's values."""
     tag, version = _at(marker, 0, 0), _at(marker, 0, 1)
     if tag != MARKER_TAG or version not in FORMATS:
-        raise InputError(f"“{name}”的 xlreport 标记已损坏，无法确定格式版本，请用 xlreport new 重新生成工作簿", code="not-xlreport")
+        raise NotXlreport(f"“{name}”的 xlreport 标记已损坏，无法确定格式版本，请用 xlreport new 重新生成工作簿")
     layout = known_layouts(FORMATS[version]).get(_at(marker, 1, 1))  # any released layout
     if layout is None:
-        raise InputError(f"“{name}”由另一版本的 xlreport 生成（{_at(marker, 2, 1) or '未知版本'}），表格布局不同；"
-                         f"请用生成它的 xlreport 版本导出数据（xlreport export），再用 xlreport new --data 生成新工作簿", code="layout-changed")
+        raise LayoutChanged(f"“{name}”由另一版本的 xlreport 生成（{_at(marker, 2, 1) or '未知版本'}），表格布局不同；"
+                         f"请用生成它的 xlreport 版本导出数据（xlreport export），再用导出的数据文件生成新工作簿（xlreport new）")
     return layout
 
 
@@ -138,8 +138,8 @@ def report_from_grids(path: str, layout: Layout, grids: dict[str, list[list[Any]
         found = _at(grids[pos.sheet], pos.row, pos.col)
         # a header may be written broken onto two lines (fit_header)
         if str(found if found is not None else "").strip().replace("\n", "") != text:
-            raise InputError(f"“{name}”的表格结构被改动：{pos.a1} 应为“{text}”，实际为“{_short(found)}”"
-                             f"（可能插入或删除了行列）；请撤销改动，或用 xlreport new 重新生成工作簿", code="layout-changed")
+            raise LayoutChanged(f"“{name}”的表格结构被改动：{pos.a1} 应为“{text}”，实际为“{_short(found)}”"
+                             f"（可能插入或删除了行列）；请撤销改动，或用 xlreport new 重新生成工作簿")
     data: dict[str, Any] = {}
     shown: dict[str, Any] = {}  # what the derived cells show
     for key, pos in layout.positions.items():
@@ -186,7 +186,7 @@ def _grid(book, sheet: str, p: Path) -> list[list[Any]]:
     except BaseException as exc:  # as above: calamine's errors and panics
         if isinstance(exc, (KeyboardInterrupt, SystemExit)):
             raise
-        raise InputError(f"无法读取“{p.name}”的工作表“{sheet}”（{type(exc).__name__}）", code="damaged") from None
+        raise DamagedFile(f"无法读取“{p.name}”的工作表“{sheet}”（{type(exc).__name__}）") from None
     return rows
 
 

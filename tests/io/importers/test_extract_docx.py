@@ -199,11 +199,12 @@ def test_doc_and_wps_are_read_through_libreoffice(tmp_path):
 
 
 def test_doc_without_libreoffice_says_what_to_do(tmp_path, monkeypatch):
+    from xlreport.errors import MissingProgram
     from xlreport.io import office
     f = tmp_path / "old.doc"
     f.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 1024)
     monkeypatch.setattr(office, "find_soffice", lambda: None)
-    with pytest.raises(InputError, match="需要 LibreOffice.*另存为.*docx"):
+    with pytest.raises(MissingProgram, match="需要 LibreOffice.*另存为.*docx"):  # the program is missing, not the file wrong
         extract(f)
 
 

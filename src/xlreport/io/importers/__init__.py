@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 from pathlib import Path
 
-from xlreport.errors import InputError
+from xlreport.errors import DamagedFile, NotFound, UnsupportedType, read_error
 from xlreport.io.importers.document import Cell, Document, Paragraph, Table
 
 __all__ = ["Cell", "Document", "Paragraph", "Table", "extract", "sniff"]
@@ -26,15 +26,15 @@ DAMAGED_WHEN_NOT = {".pdf": ("PDF", "PDF"), ".docx": ("Word", "Word .docx 格式
 
 
 def sniff(path: str | Path) -> str:
-    """The reader for a file: "pdf", "docx", "doc", "html", "mht" or "text". Raises InputError for other kinds."""
+    """The reader for a file: "pdf", "docx", "doc", "html", "mht" or "text". Raises UnsupportedType for other kinds."""
     p = Path(path)
     try:
         with open(p, "rb") as fh:
             head = fh.read(8192)
     except OSError as exc:
-        raise InputError(f"无法读取“{p}”：{exc.strerror}") from None
+        raise read_error(p, exc) from None
     if not head.strip():
-        raise InputError(f"“{p.name}”是空文件，没有可导入的内容")
+        raise DamagedFile(f"“{p.name}”是空文件，没有可导入的内容")
     suffix = p.suffix.lower()
     low = head.lower()
     if b"%PDF-" in head[:1024]:
@@ -51,16 +51,15 @@ def sniff(path: str | Path) -> str:
         return "html"
     if suffix in DAMAGED_WHEN_NOT:  # named as a kind we read, but its content is not that kind
         kind, content = DAMAGED_WHEN_NOT[suffix]
-        raise InputError(f"“{p.name}”已损坏或不是 {kind} 文件（文件内容{_content(head)}不是 {content}），"
-                         f"请重新下载或另存后再导入",
-                         code="damaged")
+        raise DamagedFile(f"“{p.name}”已损坏或不是 {kind} 文件（文件内容{_content(head)}不是 {content}），"
+                         f"请重新下载或另存后再导入")
     if suffix in TEXT_SUFFIXES or suffix in HTML_SUFFIXES or suffix in LEGACY_SUFFIXES or not suffix:
         return "text"
     if suffix in (".xlsx", ".xlsm", ".xls", ".et"):
-        raise InputError(f"“{p.name}”是 Excel 工作簿，不是发布的报告；工作簿请直接用 xlreport check 检查")
+        raise UnsupportedType(f"“{p.name}”是 Excel 工作簿，不是发布的报告；工作簿请直接用 xlreport check 检查")
     if suffix in (".jpg", ".jpeg", ".png", ".gif", ".bmp", ".tif", ".tiff", ".webp"):
-        raise InputError(f"“{p.name}”是图片，无法读取其中的文字；请找到报告的网页、Word 或 PDF 版本")
-    raise InputError(f"“{p.name}”不是能导入的报告格式（支持网页 .html/.htm、Word .docx/.doc、WPS .wps、PDF 和文本 .txt）")
+        raise UnsupportedType(f"“{p.name}”是图片，无法读取其中的文字；请找到报告的网页、Word 或 PDF 版本")
+    raise UnsupportedType(f"“{p.name}”不是能导入的报告格式（支持网页 .html/.htm、Word .docx/.doc、WPS .wps、PDF 和文本 .txt）")
 
 
 def _content(head: bytes) -> str:
@@ -76,9 +75,9 @@ def extract(path: str | Path) -> Document:
     """Read a published report (web page, Word/WPS, PDF, plain text) into a Document."""
     p = Path(path)
     if not p.exists():
-        raise InputError(f"找不到文件“{p}”")
+        raise NotFound(f"找不到文件“{p}”，请检查路径")
     if p.is_dir():
-        raise InputError(f"“{p}”是文件夹，不是报告文件")
+        raise UnsupportedType(f"“{p}”是文件夹，不是报告文件")
     kind = sniff(p)
     if kind == "pdf":
         from xlreport.io.importers.pdf import read_pdf
@@ -108,4 +107,4 @@ def _read_text(p: Path) -> Document:
         reader = getattr(module, "read_text", None)
         if reader is not None:
             return reader(p)
-    raise InputError(f"“{p.name}”是纯文本，本版本还不能导入纯文本报告；请使用网页、Word 或 PDF 版本")
+    raise UnsupportedType(f"“{p.name}”是纯文本，本版本还不能导入纯文本报告；请使用网页、Word 或 PDF 版本")

@@ -17,7 +17,7 @@ import zipfile
 import zlib
 from pathlib import Path
 
-from xlreport.errors import InputError
+from xlreport.errors import DamagedFile, TooLarge, UnsupportedType, read_error
 from xlreport.io.guards import MAX_MEMBERS, MAX_RATIO, MAX_UNCOMPRESSED
 from xlreport.io.importers.document import Cell, Document, Paragraph, Table
 from xlreport.io.importers.normalize import clean
@@ -39,30 +39,30 @@ def open_package(p: Path) -> zipfile.ZipFile:
         with open(p, "rb") as fh:
             head = fh.read(8)
     except OSError as exc:
-        raise InputError(f"无法读取“{p}”：{exc.strerror}") from None
+        raise read_error(p, exc) from None
     if not head:
-        raise InputError(f"“{p.name}”是空文件，不是 Word 文档")
+        raise DamagedFile(f"“{p.name}”是空文件，不是 Word 文档")
     if not head.startswith(b"PK"):
-        raise InputError(f"“{p.name}”不是 .docx 格式的 Word 文档，请在 Word 或 WPS 中“另存为”.docx 后再导入")
+        raise DamagedFile(f"“{p.name}”不是 .docx 格式的 Word 文档，请在 Word 或 WPS 中“另存为”.docx 后再导入")
     try:
         z = zipfile.ZipFile(p)
         infos = z.infolist()
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError):  # zip version, method
-        raise InputError(f"“{p.name}”已损坏（不完整的 .docx 文件），请重新保存或从原件再导入", code="damaged") from None
+        raise DamagedFile(f"“{p.name}”已损坏（不完整的 .docx 文件），请重新保存或从原件再导入") from None
     total = sum(i.file_size for i in infos)
     packed = max(1, sum(i.compress_size for i in infos))
     if len(infos) > MAX_MEMBERS or total > MAX_UNCOMPRESSED * 4 or total / packed > MAX_RATIO:
         z.close()
-        raise InputError(f"“{p.name}”解压后有 {total // 1024 // 1024} MB、{len(infos)} 个部件，异常（可能是恶意文件），拒绝读取")
+        raise TooLarge(f"“{p.name}”解压后有 {total // 1024 // 1024} MB、{len(infos)} 个部件，异常（可能是恶意构造的文件：压缩炸弹），拒绝读取")
     names = {i.filename for i in infos}
     if "word/document.xml" not in names:
         z.close()
         if "xl/workbook.xml" in names:
-            raise InputError(f"“{p.name}”是 Excel 工作簿，不是 Word 文档；工作簿请用 xlreport check 检查")
-        raise InputError(f"“{p.name}”不是 Word 文档（缺少正文部件），请检查文件", code="damaged")
+            raise UnsupportedType(f"“{p.name}”是 Excel 工作簿，不是 Word 文档；工作簿请用 xlreport check 检查")
+        raise DamagedFile(f"“{p.name}”不是 Word 文档（缺少正文部件），请检查文件")
     if z.getinfo("word/document.xml").file_size > MAX_PART:
         z.close()
-        raise InputError(f"“{p.name}”的正文超过 30 MB，不像年度报告，拒绝读取")
+        raise TooLarge(f"“{p.name}”的正文超过 30 MB，不像年度报告，拒绝读取")
     return z
 
 
@@ -73,11 +73,11 @@ def _xml(z: zipfile.ZipFile, name: str, p: Path):
     except KeyError:
         return None
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError):  # zip version, method
-        raise InputError(f"“{p.name}”已损坏（部件 {name} 无法解压），请重新保存后再导入", code="damaged") from None
+        raise DamagedFile(f"“{p.name}”已损坏（部件 {name} 无法解压），请重新保存后再导入") from None
     try:
         return etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False))
     except etree.XMLSyntaxError:
-        raise InputError(f"“{p.name}”已损坏（部件 {name} 不是有效的 XML），请重新保存后再导入", code="damaged") from None
+        raise DamagedFile(f"“{p.name}”已损坏（部件 {name} 不是有效的 XML），请重新保存后再导入") from None
 
 
 def read_docx(path: str | Path) -> Document:
@@ -90,7 +90,7 @@ def read_docx(path: str | Path) -> Document:
         core = _xml(z, "docProps/core.xml", p)
     body = doc.find(_w("body")) if doc is not None else None
     if body is None:
-        raise InputError(f"“{p.name}”不是有效的 Word 文档（没有正文），请检查文件")
+        raise DamagedFile(f"“{p.name}”不是有效的 Word 文档（没有正文），请检查文件")
     blocks: list[Paragraph | Table] = []
     for el in _flatten(body):
         if el.tag == _w("p"):

@@ -21,7 +21,7 @@ import codecs
 import re
 from pathlib import Path
 
-from xlreport.errors import InputError
+from xlreport.errors import DamagedFile, TooLarge, read_error
 from xlreport.io.importers.document import Cell, Document, Paragraph, Table
 from xlreport.io.importers.normalize import clean
 
@@ -69,21 +69,21 @@ def read_html(path: str | Path, data: bytes | None = None) -> Document:
     if data is None:
         try:
             if p.stat().st_size > MAX_BYTES:
-                raise InputError(f"“{p.name}”有 {p.stat().st_size // 1024 // 1024} MB，不像年度报告网页，拒绝读取")
+                raise TooLarge(f"“{p.name}”有 {p.stat().st_size // 1024 // 1024} MB，不像年度报告网页，拒绝读取")
             data = p.read_bytes()
         except OSError as exc:
-            raise InputError(f"无法读取“{p}”：{exc.strerror}") from None
+            raise read_error(p, exc) from None
     if len(data) > MAX_BYTES:
-        raise InputError(f"“{p.name}”有 {len(data) // 1024 // 1024} MB，不像年度报告网页，拒绝读取")
+        raise TooLarge(f"“{p.name}”有 {len(data) // 1024 // 1024} MB，不像年度报告网页，拒绝读取")
     text = _XML_DECL.sub("", decode(data))
     if not text.strip():
-        raise InputError(f"“{p.name}”是空文件，不是网页")
+        raise DamagedFile(f"“{p.name}”是空文件，不是网页")
     import lxml.etree
     import lxml.html
     try:
         root = lxml.html.document_fromstring(text)
     except (lxml.etree.ParserError, ValueError):
-        raise InputError(f"“{p.name}”无法作为网页读取，请在浏览器中打开后“另存为”网页再导入") from None
+        raise DamagedFile(f"“{p.name}”无法作为网页读取，请在浏览器中打开后“另存为”网页再导入") from None
     reader = _Reader()
     body = root.find("body")
     reader.walk(body if body is not None else root)
@@ -143,7 +143,7 @@ class _Reader:
             if table is not None:
                 self.cells += len(table.cells)
                 if self.cells > MAX_CELLS:
-                    raise InputError("网页中的表格过大（超过 20 万个单元格），不像年度报告，拒绝读取")
+                    raise TooLarge("网页中的表格过大（超过 20 万个单元格），不像年度报告，拒绝读取")
                 self.blocks.append(table)
             self._tail(el)
             return
@@ -272,10 +272,10 @@ def read_mht(path: str | Path) -> Document:
     p = Path(path)
     try:
         if p.stat().st_size > MAX_BYTES:
-            raise InputError(f"“{p.name}”有 {p.stat().st_size // 1024 // 1024} MB，不像年度报告网页，拒绝读取")
+            raise TooLarge(f"“{p.name}”有 {p.stat().st_size // 1024 // 1024} MB，不像年度报告网页，拒绝读取")
         msg = email.message_from_bytes(p.read_bytes(), policy=email.policy.compat32)
     except OSError as exc:
-        raise InputError(f"无法读取“{p}”：{exc.strerror}") from None
+        raise read_error(p, exc) from None
     for part in msg.walk():
         if part.get_content_type() == "text/html":
             payload = part.get_payload(decode=True)  # bytes, or None when empty
@@ -284,4 +284,4 @@ def read_mht(path: str | Path) -> Document:
             if charset and b"charset" not in data[:4096].lower():
                 data = f'<meta charset="{charset}">'.encode("ascii", "ignore") + data
             return read_html(p, data=data)
-    raise InputError(f"“{p.name}”是单文件网页（.mht），但其中没有网页正文，请在浏览器中打开后“另存为”.html 再导入")
+    raise DamagedFile(f"“{p.name}”是单文件网页（.mht），但其中没有网页正文，请在浏览器中打开后“另存为”.html 再导入")

@@ -13,7 +13,7 @@ import tempfile
 from dataclasses import replace
 from pathlib import Path
 
-from xlreport.errors import InputError, XlreportError
+from xlreport.errors import DamagedFile, MissingProgram, TooLarge, XlreportError, read_error
 from xlreport.io import office
 from xlreport.io.importers.document import Document
 from xlreport.io.importers.docx import read_docx
@@ -26,13 +26,13 @@ def read_legacy(path: str | Path) -> Document:
     try:
         size = p.stat().st_size
     except OSError as exc:
-        raise InputError(f"无法读取“{p}”：{exc.strerror}") from None
+        raise read_error(p, exc) from None
     if size == 0:
-        raise InputError(f"“{p.name}”是空文件，不是 Word 文档")
+        raise DamagedFile(f"“{p.name}”是空文件，不是 Word 文档")
     if size > MAX_BYTES:
-        raise InputError(f"“{p.name}”有 {size // 1024 // 1024} MB，不像年度报告，拒绝读取")
+        raise TooLarge(f"“{p.name}”有 {size // 1024 // 1024} MB，不像年度报告，拒绝读取")
     if office.find_soffice() is None:
-        raise InputError(f"读取“{p.name}”（旧版 Word/WPS 格式）需要 LibreOffice；请安装 LibreOffice，"
+        raise MissingProgram(f"读取“{p.name}”（旧版 Word/WPS 格式）需要 LibreOffice；请安装 LibreOffice，"
                          "或在 Word/WPS 中把它“另存为”.docx 后再导入")
     with tempfile.TemporaryDirectory(prefix="xlreport-doc-") as tmp:
         # LibreOffice picks its filter by content, but a Kingsoft .wps is a Word 97 file: name it so.
@@ -52,7 +52,7 @@ def read_legacy(path: str | Path) -> Document:
         try:
             converted = office.convert(src, "docx:MS Word 2007 XML", out, timeout=120, infilter=infilter)
         except XlreportError:
-            raise InputError(f"LibreOffice 无法打开“{p.name}”（文件可能已损坏或设置了密码）；"
+            raise DamagedFile(f"LibreOffice 无法打开“{p.name}”（文件可能已损坏或设置了密码）；"
                              "请在 Word/WPS 中打开并“另存为”.docx 后再导入") from None
         doc = read_docx(converted)
     return replace(doc, path=str(p), kind="doc")

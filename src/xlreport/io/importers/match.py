@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from xlreport.model.report import Problem, problem
-from xlreport.errors import InputError
+from xlreport.errors import NotAReport
 from xlreport.model.formats import FORMATS, format_for_year
 from xlreport.model.spec import ReportFormat, Section
 from xlreport.io.importers.document import Cell, Document, Paragraph, Table
@@ -979,7 +979,7 @@ def import_report(path: str | Path):
     name = Path(path).name
     has_tables = any(k.startswith(("t2.", "t3.", "t4.")) for k in result.data)
     if not has_tables and "meta.year" not in result.data:
-        raise InputError(f"“{name}”中既没有找到年度报告的表格，也没有找到报告年度，不像政府信息公开工作年度报告；"
+        raise NotAReport(f"“{name}”中既没有找到年度报告的表格，也没有找到报告年度，不像政府信息公开工作年度报告；"
                          f"请确认文件内容（扫描件或图片中的表格无法读取）")
     report = Report(str(path), result.fmt, result.data, result.cells, result.problems)
     report.notes = result.notes

@@ -30,7 +30,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from xlreport.errors import InputError
+from xlreport.errors import DamagedFile, InputError, MissingProgram, NotAReport, TooLarge, UnsupportedType, read_error
 from xlreport.io.importers.document import Cell, Document, Paragraph, Table
 from xlreport.io.importers.normalize import _wide, clean, join_lines
 
@@ -90,19 +90,19 @@ def read_pdf(path: str | Path) -> Document:
     try:
         import pypdfium2 as pdfium
     except ImportError:  # pragma: no cover - declared dependency
-        raise InputError("读取 PDF 需要 pypdfium2；请运行 pip install pypdfium2 后重试") from None
+        raise MissingProgram("读取 PDF 需要 pypdfium2；请运行 pip install pypdfium2 后重试") from None
     try:
         pdf = pdfium.PdfDocument(str(p))
     except pdfium.PdfiumError as exc:
         if getattr(exc, "err_code", None) == 4:   # FPDF_ERR_PASSWORD
-            raise InputError(f"“{p.name}”设置了打开密码；请去掉密码后再导入") from None
-        raise InputError(f"“{p.name}”已损坏（不是完整的 PDF 文件），请重新下载或另存后再导入", code="damaged") from None
+            raise UnsupportedType(f"“{p.name}”设置了打开密码；请去掉密码后再导入") from None
+        raise DamagedFile(f"“{p.name}”已损坏（不是完整的 PDF 文件），请重新下载或另存后再导入") from None
     try:
         n = len(pdf)
         if n == 0:
-            raise InputError(f"“{p.name}”没有页面，不是有效的 PDF 文件")
+            raise DamagedFile(f"“{p.name}”没有页面，不是有效的 PDF 文件")
         if n > MAX_PAGES:
-            raise InputError(f"“{p.name}”有 {n} 页，不像年度报告（通常不超过 20 页），拒绝读取")
+            raise TooLarge(f"“{p.name}”有 {n} 页，不像年度报告（通常不超过 20 页），拒绝读取")
         try:
             title = clean(pdf.get_metadata_dict().get("Title") or "")
         except Exception:  # a damaged information dictionary is no reason to refuse the text
@@ -112,7 +112,7 @@ def read_pdf(path: str | Path) -> Document:
         except InputError:
             raise
         except Exception as exc:
-            raise InputError(f"“{p.name}”已损坏，无法读取（{type(exc).__name__}），请重新下载或另存后再导入", code="damaged") from None
+            raise DamagedFile(f"“{p.name}”已损坏，无法读取（{type(exc).__name__}），请重新下载或另存后再导入") from None
     finally:
         pdf.close()
     return build_document(p, prims, title)
@@ -123,7 +123,7 @@ def build_document(p: Path, prims: list[PagePrimitives], title: str = "") -> Doc
     pages = [_read_page(pr) for pr in prims]
     has_text = [pg for pg in pages if pg.lines or pg.parts]
     if not has_text:
-        raise InputError(f"“{p.name}”没有文字层（可能是扫描件或图片），无法可靠读取；请找到原始的 Word 或网页版本，"
+        raise NotAReport(f"“{p.name}”没有文字层（可能是扫描件或图片），无法可靠读取；请找到原始的 Word 或网页版本，"
                          "或先用 OCR 软件转成文字后再导入")
     notes = tuple(f"第{pg.number}页没有文字（可能是扫描图片），未读取" for pg in pages if pg not in has_text)
     return Document(path=str(p), kind="pdf", blocks=tuple(_assemble(pages)), title=title, notes=notes)
@@ -135,13 +135,13 @@ def _guard(p: Path) -> None:
         with open(p, "rb") as fh:
             head = fh.read(1024)
     except OSError as exc:
-        raise InputError(f"无法读取“{p}”：{exc.strerror}") from None
+        raise read_error(p, exc) from None
     if not head:
-        raise InputError(f"“{p.name}”是空文件，不是 PDF")
+        raise DamagedFile(f"“{p.name}”是空文件，不是 PDF")
     if b"%PDF-" not in head:
-        raise InputError(f"“{p.name}”不是 PDF 文件（文件内容不是 PDF 格式），请检查文件")
+        raise DamagedFile(f"“{p.name}”不是 PDF 文件（文件内容不是 PDF 格式），请检查文件")
     if size > MAX_BYTES:
-        raise InputError(f"“{p.name}”有 {size // 1024 // 1024} MB，不像年度报告，拒绝读取")
+        raise TooLarge(f"“{p.name}”有 {size // 1024 // 1024} MB，不像年度报告，拒绝读取")
 
 
 # ---------------------------------------------------------------- PDFium primitives

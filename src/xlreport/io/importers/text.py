@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from xlreport.errors import InputError
+from xlreport.errors import DamagedFile, TooLarge, read_error
 from xlreport.io.importers.document import Cell, Document, Paragraph, Table
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -25,14 +25,14 @@ def read_text(path: str | Path) -> Document:
     p = Path(path)
     try:
         if p.stat().st_size > MAX_BYTES:
-            raise InputError(f"“{p.name}”有 {p.stat().st_size // 1024 // 1024} MB，不像年度报告的文本")
+            raise TooLarge(f"“{p.name}”有 {p.stat().st_size // 1024 // 1024} MB，不像年度报告的文本")
         raw = p.read_bytes()
     except OSError as exc:
-        raise InputError(f"无法读取“{p}”：{exc.strerror}") from None
+        raise read_error(p, exc) from None
     if not raw.strip():
-        raise InputError(f"“{p.name}”是空文件，不是年度报告")
+        raise DamagedFile(f"“{p.name}”是空文件，不是年度报告")
     if b"\x00" in raw[:4096]:
-        raise InputError(f"“{p.name}”不是文本文件（含有二进制内容），请确认文件类型")
+        raise DamagedFile(f"“{p.name}”不是文本文件（含有二进制内容），请确认文件类型")
     text = decode(raw, p.name)
     return parse_text(text, str(p))
 
@@ -43,7 +43,7 @@ def decode(raw: bytes, name: str) -> str:
             return raw.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise InputError(f"“{name}”的文字编码无法识别，请用 UTF-8 编码保存后再导入")
+    raise DamagedFile(f"“{name}”的文字编码无法识别，请用 UTF-8 编码保存后再导入")
 
 
 def _clean(text: str) -> str:
