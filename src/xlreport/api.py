@@ -34,7 +34,7 @@ from xlreport.errors import (
     reason,
     shown,
 )
-from xlreport.model.report import CheckResult, Problem, Report, has_errors
+from xlreport.model.report import CheckResult, Problem, Report, has_errors, is_blank
 from xlreport.model.spec import ReportFormat
 
 if TYPE_CHECKING:
@@ -88,10 +88,16 @@ def check(report_or_path: ReportLike, previous: ReportLike | None = None) -> Che
     Never raises on bad data (that is what the problems are); raises InputError when a
     file cannot be read at all."""
     from xlreport.checks import check as run_rules
+    from xlreport.io.files import is_published
 
     report = _report(report_or_path)
     notices = attach_previous(report, _report(previous, "上年报告")) if previous is not None else []
-    problems = report.problems + run_rules(report.data, report.fmt, report.cells)
+    published = is_published(report.path)
+    problems = report.problems + run_rules(report.data, report.fmt, report.cells, published)
+    if published and is_blank(report.data.get("meta.agency")):  # no cover error: a notice the reviewer sees
+        from xlreport.io.importers.name import NOT_FOUND
+
+        notices.append(next((n for n in report.notes if n.startswith(NOT_FOUND)), NOT_FOUND))
     return CheckResult(report, problems, notices)
 
 

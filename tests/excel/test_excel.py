@@ -123,7 +123,7 @@ class FakeBook:
 
 def full_data(fmt):
     data = consistent_data(fmt, 3, with_totals=False)
-    data["text.other"] = "本年度未收取信息处理费。"
+    data["text.other"] = "本年度没有其他需要报告的事项。"  # the fee sentence is generated from fee.*
     return data
 
 

@@ -54,7 +54,7 @@ N_SHEETS = len(workbook_layout(V2021).sheets) + 1  # + xlwings.conf
 
 def filled(fmt):
     data = consistent_data(fmt, 7)
-    data["text.other"] = "本年度未收取信息处理费。"
+    data["text.other"] = "本年度没有其他需要报告的事项。"  # the fee sentence is generated from fee.*
     return data
 
 

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from xlreport.audit.figures import COMPARED, Number, figure_notes, key_figures
-from xlreport.audit.names import match_names, name_key
+from xlreport.audit.names import match_names, name_key, variant_key
 from xlreport.audit.results import (
     UNKNOWN_AGENCY,
     AuditedReport,
@@ -54,7 +54,7 @@ from xlreport.errors import InputError, shown
 from xlreport.model.report import Problem, Report
 from xlreport.model.spec import ReportFormat
 
-CROSS_YEAR_ONLY = ("text-repeated",)  # rules that need last year's report but no previous.* key
+CROSS_YEAR_ONLY = ("text-repeated", "t2-public-total-continuity")  # rules that need last year's report but no previous.* key
 DROPPED_ON_TOTALS = ("text-", "meta-")  # the sum has no text and no cover of its own
 
 # `run(files, progress)`: each file read and checked (api.check_file, then `audited`), in order
@@ -168,7 +168,7 @@ def one_per_agency(records: list[AuditedReport]) -> tuple[list[AuditedReport], l
     counted = []
     for r in sorted(records, key=lambda r: r.file):
         if r.agency and r.year:
-            groups.setdefault((name_key(r.agency), r.year), []).append(r)
+            groups.setdefault((variant_key(r.agency), r.year), []).append(r)
         else:
             counted.append(r)
     duplicates = []

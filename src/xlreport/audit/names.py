@@ -16,8 +16,11 @@ def name_key(name: str) -> str:
 
 def variant_key(name: str) -> str:
     """The name with the usual short forms spelled out: 政府 → 人民政府, 人民政府办 → 人民政府办公室
-    (「区政府办」 and 「区人民政府办公室」 give the same key). Used only where it fits one report."""
+    (「区政府办」 and 「区人民政府办公室」 give the same key), a place alone → its 人民政府 (the importer
+    keeps 「宿迁市」 as its title prints it). Used only where it fits one report."""
     key = re.sub(r"(?<!人民)政府", "人民政府", name_key(name))
+    if re.search(r"(省|市|自治区|自治州|州|盟|区|县|旗)$", key):  # a report titled by its place alone (「宿迁市」)
+        key += "人民政府"
     return re.sub(r"人民政府办(?!公)", "人民政府办公室", key)
 
 

@@ -101,7 +101,7 @@ def roster_rows(roster: list[str], records: list[AuditedReport], year: int | Non
     groups: dict[str, list[AuditedReport]] = {}
     for r in records:
         if r.year == year and r.agency:
-            groups.setdefault(name_key(r.agency), []).append(r)
+            groups.setdefault(variant_key(r.agency), []).append(r)  # 「宿迁市」 and 「宿迁市人民政府」: one unit
     agencies = list(groups.values())
     matches, missing, extra = match_names(roster, [g[0].agency or "" for g in agencies], suffix=True)
     unnamed = [r for r in records if not r.agency and r.year in (year, None)]
@@ -126,7 +126,7 @@ def roster_rows(roster: list[str], records: list[AuditedReport], year: int | Non
     for i, j, variant in matches:
         group = agencies[j]
         first = group[0]
-        if variant:
+        if variant and not any(name_key(r.agency or "") == name_key(roster[i]) for r in group):
             short = variant_key(roster[i]) == variant_key(first.agency or "")
             roster_short = is_place_suffix(variant_key(roster[i]), variant_key(first.agency or ""))
             rows.append(RosterRow("名称不一致", roster[i], first.agency, first.file,

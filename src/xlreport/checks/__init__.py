@@ -7,7 +7,9 @@ gathered by `all_lines`) side by side:
 - arithmetic.py  the declared cross-sums and comparisons (t3-*, t4-sum, t2-*, the continuity rules)
 - text.py        text-missing, fee-consistency
 - figures.py     text-figures (Python only: patterns over free text)
+- prose.py       text-figures (维持, 信息处理费 statements), text-figures-twice (Python only)
 - repeated.py    text-repeated (Python only: needs last year's texts)
+- crossyear.py   t2-public-total-continuity (V2019, Python only: needs last year's totals)
 - formula.py     the vocabulary of the formula forms (`Line`, ranges, blank tests)
 
 `check` never raises on bad data; every finding is a `Problem`. A rule that touches a
@@ -20,8 +22,10 @@ from typing import Any
 
 from xlreport.checks.arithmetic import check_arithmetic, check_lines
 from xlreport.checks.cover import check_cover, cover_lines
+from xlreport.checks.crossyear import check_public_total
 from xlreport.checks.figures import check_figures
 from xlreport.checks.formula import Line
+from xlreport.checks.prose import check_prose
 from xlreport.checks.repeated import check_repeated
 from xlreport.checks.text import check_text, text_lines
 from xlreport.checks.values import evaluate, value_lines
@@ -30,16 +34,20 @@ from xlreport.model.spec import ReportFormat
 from xlreport.workbook.layout import Layout
 
 
-def check(data: dict[str, Any], fmt: ReportFormat, cells: dict[str, str] | None = None) -> list[Problem]:
+def check(data: dict[str, Any], fmt: ReportFormat, cells: dict[str, str] | None = None,
+          published: bool = False) -> list[Problem]:
     """Every problem of one report. `data` is the flat dict (meta.*, values, text.*, previous.*);
-    `cells` places each key (表三!E7, or a page and row of a published report)."""
-    problems = check_cover(data, fmt, cells)
+    `cells` places each key (表三!E7, or a page and row of a published report); `published`: the
+    report was read from a published file (no cover to fill in: a name not found is a notice)."""
+    problems = check_cover(data, fmt, cells, published)
     ev = evaluate(data, fmt, cells)
     problems += ev.problems
     problems += check_arithmetic(data, fmt, cells, ev.numbers)
     problems += check_text(data, fmt, cells)
     problems += check_figures(data, fmt, cells, ev.numbers)
+    problems += check_prose(data, fmt, cells, ev.numbers, published)
     problems += check_repeated(data, fmt, cells, ev.numbers)
+    problems += check_public_total(data, fmt, cells, ev.numbers)
     return problems
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from xlreport.checks.cover import inferred
 from xlreport.checks.formula import Line
 from xlreport.model.report import Problem, jsonable, number_text, problem
 from xlreport.model.rules import RULE_BY_ID
@@ -39,6 +40,9 @@ def check_arithmetic(data: dict[str, Any], fmt: ReportFormat, cells: dict[str, s
         ok, expected, actual = run_check(c, numbers, can_make_rules)
         if ok is False:
             message = c.message.format(expected=number_text(expected), actual=number_text(actual))
+            if c.unless_can_make_rules and inferred("meta.can_make_rules", cells):
+                message += ("（本机关“有规章制定权”为“否”是按机关名称推断的，报告中没有写明；"
+                            "如本机关有规章制定权，请在数据文件的“有规章制定权”中更正）")
             out.append(problem(c.rule, c.keys, message, cells, expected=jsonable(expected), actual=jsonable(actual)))
     return out
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from xlreport.checks.cover import inferred
 from xlreport.checks.formula import Line, blank, spaced
 from xlreport.model.report import BLANK_CHARS, Problem, is_blank, is_number, jsonable, number_text, problem
 from xlreport.model.spec import ReportFormat
@@ -38,6 +39,8 @@ def check_text(data: dict[str, Any], fmt: ReportFormat, cells: dict[str, str] | 
         keys, message = accountability_requirement(fmt)
         texts = [data.get(k) for k in keys[1:]]
         if not any(isinstance(t, str) and word in t for t in texts for word in ACCOUNTABILITY_WORDS):
+            if inferred("meta.agency_kind", cells):
+                message += "（机关类型是按机关名称推断的，报告中没有写明；如本机关不是人民政府，请在数据文件的“机关类型”中更正）"
             out.append(problem("text-missing", keys, message, cells))
     if fmt.has("fee.count"):
         other = data.get("text.other")

@@ -9,6 +9,7 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
+from xlreport.checks.crossyear import carried_totals
 from xlreport.checks.repeated import PREVIOUS_TEXT
 from xlreport.checks.values import evaluate
 from xlreport.errors import InputError
@@ -76,6 +77,7 @@ def attach_previous(report: Report, last: Report) -> list[str]:
     report.data.update(given)
     report.data.update({PREVIOUS_TEXT + t.key: last.data[t.key] for t in last.fmt.texts
                         if isinstance(last.data.get(t.key), str)})
+    report.data.update(carried_totals(evaluate(last.data, last.fmt).numbers, last.fmt, report.fmt))
     return previous_warnings(report.data, report.fmt, last, report.path, given)
 
 
