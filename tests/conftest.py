@@ -11,6 +11,9 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))  # the developer generators
 
+# The submission desk's fixtures (tests/server): the running service, its accounts, sample reports.
+pytest_plugins = ["desk_helpers"]
+
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 FIXTURES = SHARED / "fixtures" / "reports"

@@ -42,10 +42,10 @@ def people(desk):
     return made
 
 
-def client(enforce_csrf: bool = True):
+def client(enforce_csrf: bool = True, raise_errors: bool = True):
     from django.test import Client
 
-    return Client(enforce_csrf_checks=enforce_csrf)
+    return Client(enforce_csrf_checks=enforce_csrf, raise_request_exception=raise_errors)
 
 
 def api_login(c, username: str, password: str = PASSWORD):
@@ -241,3 +241,66 @@ def test_the_office_page_and_the_log_export(people, clean_json):
     assert "导出操作记录" in page and not english_words(page, people["r"], people["a"], people["b"])
     log = c.get("/api/actions.csv")
     assert log.status_code == 200 and log.content.startswith("\ufeff时间".encode())
+
+
+def test_a_bug_is_one_chinese_line_and_the_service_goes_on(people, monkeypatch, clean_json):
+    from xlreport.server.desk import pages, service
+
+    c = client(enforce_csrf=False, raise_errors=False)
+    c.post("/login/", {"username": people["a"], "password": PASSWORD})
+    monkeypatch.setattr(service, "workbook", lambda *args: 1 / 0)
+    answer = c.get("/api/workbook?year=2020")
+    assert answer.status_code == 500 and answer.json()["code"] == "internal" and "服务器内部错误" in answer.json()["error"]
+    with open(clean_json, "rb") as f:
+        where = c.post("/upload/", {"file": f})["Location"]
+    monkeypatch.setattr(pages, "_tables", lambda report: 1 / 0)
+    page = c.get(where)
+    assert page.status_code == 500 and "服务器内部错误" in page.content.decode() and not english_words(page.content.decode())
+    monkeypatch.undo()
+    assert c.get(where).status_code == 200
+
+
+def test_a_returned_report_shows_the_comment(people, clean_json):
+    from django.contrib.auth.models import User
+    from django.utils import timezone
+
+    from xlreport.server.desk.models import Report
+
+    c = client(enforce_csrf=False)
+    c.post("/login/", {"username": people["a"], "password": PASSWORD})
+    with open(clean_json, "rb") as f:
+        where = c.post("/upload/", {"file": f})["Location"]
+    report_id = int(where.strip("/").split("/")[-1])
+    assert c.post(where + "submit").status_code == 302
+    Report.objects.filter(pk=report_id).update(status=Report.RETURNED, comment="表三的<b>说明</b>请补充",
+                                               reviewed_at=timezone.now(),
+                                               reviewed_by=User.objects.get(username=people["r"]))
+    answer = c.get(f"/api/reports/{report_id}").json()
+    assert answer["status"] == "returned" and answer["status_text"] == "已退回"
+    assert answer["comment"] == "表三的<b>说明</b>请补充"
+    page = c.get(where).content.decode()
+    assert "审核意见" in page and "表三的&lt;b&gt;说明&lt;/b&gt;请补充" in page  # the comment is text, never markup
+    home = c.get("/unit/").content.decode()
+    assert "已退回" in home and "请按意见修改工作簿后重新上传" in home
+
+
+def test_leftovers_of_a_killed_service_are_swept(tmp_path):
+    import os
+    import time
+
+    from xlreport.server.storage import sweep
+
+    (tmp_path / "tmp" / "tmpabc").mkdir(parents=True)
+    (tmp_path / "tmp" / "tmpabc" / "报表.xlsx").write_bytes(b"half")
+    (tmp_path / "files" / "ab").mkdir(parents=True)
+    part = tmp_path / "files" / "ab" / ".part-x1"
+    part.write_bytes(b"half")
+    kept = tmp_path / "files" / "ab" / ("ab" + "0" * 62 + ".xlsx")
+    kept.write_bytes(b"whole")
+    fresh = tmp_path / "tmp" / "now-uploading"
+    fresh.write_bytes(b"busy")
+    old = time.time() - 7200
+    for p in (tmp_path / "tmp" / "tmpabc", part, kept):
+        os.utime(p, (old, old))
+    assert sweep(tmp_path) == 2
+    assert kept.exists() and fresh.exists() and not part.exists() and not (tmp_path / "tmp" / "tmpabc").exists()

@@ -166,3 +166,15 @@ def test_behind_an_https_proxy(tmp_path, new_service):
                             headers={**proxied, "X-CSRFToken": reviewer.cookie("csrftoken") or ""}).status == 200
     log = reviewer.request("GET", "/api/actions.csv", headers=proxied).body.decode("utf-8-sig")
     assert any(line.endswith(",10.8.0.7") and f",{user}," in line and ",登录," in line for line in log.splitlines())
+
+
+def test_a_wrong_database_is_one_chinese_line(tmp_path):
+    wrong = subprocess.run(xlreport_command("serve", "--data", str(tmp_path / "d"), "--database", "mysql://x/y"),
+                           capture_output=True, text=True, timeout=120)
+    assert wrong.returncode == 2 and "--database 应是 postgresql://" in wrong.stderr
+    assert not (tmp_path / "d").exists()
+    unreachable = subprocess.run(xlreport_command("serve", "--data", str(tmp_path / "d"), "--database",
+                                                  "postgresql://nobody:secret@127.0.0.1:9/nothing"),
+                                 capture_output=True, text=True, timeout=120)
+    assert unreachable.returncode == 2 and unreachable.stderr.startswith("错误：无法打开PostgreSQL 数据库")
+    assert "Traceback" not in unreachable.stderr and "secret" not in unreachable.stderr

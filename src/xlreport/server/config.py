@@ -166,6 +166,7 @@ def setup(options: Options) -> None:
         if _configured != options:
             raise RuntimeError("the desk is already configured in this process with other options")
         return
+    database_settings(options)  # a wrong --database is refused before anything is created
     data = options.data
     if data.exists() and not data.is_dir():
         raise UsageError(f"数据文件夹“{data}”是一个文件，不是文件夹；请用 --data 给出一个文件夹")
@@ -179,8 +180,15 @@ def setup(options: Options) -> None:
 def migrate() -> None:
     """Create or update the tables (run at every start; nothing to do when up to date)."""
     from django.core.management import call_command
+    from django.db.utils import OperationalError
 
-    call_command("migrate", interactive=False, verbosity=0)
+    try:
+        call_command("migrate", interactive=False, verbosity=0)
+    except OperationalError as exc:  # PostgreSQL unreachable, wrong password, a locked or read-only SQLite file
+        where = "PostgreSQL 数据库" if _configured and _configured.database else "数据文件夹中的 SQLite 数据库"
+        detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise UsageError(f"无法打开{where}（{detail}）；请检查 --database 的地址、用户名和密码，"
+                         f"以及数据库服务是否已启动、数据文件夹是否可写") from None
 
 
 def data_folder(value: str | os.PathLike | None) -> Path:

@@ -21,6 +21,9 @@ def make_server(options: Options, host: str, port: int, threads: int) -> Any:
     """The configured WSGI app in a waitress server (bound, not yet serving)."""
     setup(options)
     migrate()
+    from xlreport.server.storage import sweep
+
+    sweep(options.data)  # what a killed service left behind (never a stored file)
     from django.core.wsgi import get_wsgi_application
     from waitress.server import create_server
 

@@ -38,12 +38,18 @@ def _write_chunks(path: Path, chunks: Iterable[bytes], mode: int = 0o600, replac
                 out.write(chunk)
             out.flush()
             os.fsync(out.fileno())
-        os.chmod(tmp, mode)
+        if os.name != "nt":  # (a read-only file could not be removed on Windows)
+            os.chmod(tmp, mode)
         if replace:
             os.replace(tmp, path)
+        elif os.name == "nt":
+            try:
+                os.rename(tmp, path)  # Windows refuses to rename over an existing file
+            except FileExistsError:  # content-addressed: it is the same bytes
+                os.unlink(tmp)
         else:
             try:
-                os.link(tmp, path)  # never over an existing file (content-addressed: it is the same bytes)
+                os.link(tmp, path)  # never over an existing file
             except FileExistsError:
                 pass
             os.unlink(tmp)
@@ -85,3 +91,26 @@ def store(root: Path, source: Path, sha: str, suffix: str) -> Path:
     with open(source, "rb") as src:
         _write_chunks(target, iter(lambda: src.read(CHUNK), b""), mode=0o400)
     return target
+
+
+def sweep(root: Path, older_than: float = 3600) -> int:
+    """Remove what a killed process left behind: temporary uploads (tmp/) and half-written
+    files (files/**/.part-*) older than an hour. Returns how many were removed."""
+    import shutil
+    import time
+
+    limit = time.time() - older_than
+    removed = 0
+    leftovers = [*(root / "tmp").glob("*"), *(root / "files").glob("*/.part-*")]
+    for path in leftovers:
+        try:
+            if path.lstat().st_mtime >= limit:
+                continue
+            if path.is_dir():
+                shutil.rmtree(path)
+            else:
+                path.unlink()
+            removed += 1
+        except OSError:
+            pass
+    return removed

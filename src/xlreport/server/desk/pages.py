@@ -78,9 +78,10 @@ def unit_page(request: HttpRequest) -> HttpResponse:
     year = service.reporting_year()
     reports = list(Report.objects.filter(unit=account.unit).select_related("uploaded_by"))
     this_year = [r for r in reports if r.year == year]
-    submitted = next((r for r in this_year if r.status != Report.DRAFT), None)
+    # the year's status is its latest version's (data-model.md §6); a returned version's comment stays in view
+    returned = next((r for r in this_year if r.status == Report.RETURNED), None)
     return _page(request, "unit.html", account=account, unit=account.unit, year=year, reports=reports,
-                 latest=this_year[0] if this_year else None, submitted=submitted,
+                 latest=this_year[0] if this_year else None, returned=returned,
                  limit=service.size_text(int(_setting("XLREPORT_UPLOAD_LIMIT"))))
 
 
