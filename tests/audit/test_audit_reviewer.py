@@ -141,3 +141,19 @@ def test_notes_in_a_folder_do_not_fail_the_run(tmp_path, name, capsys):
     result = json.loads(capsys.readouterr().out)
     assert [n["file"].rsplit("/", 1)[-1] for n in result["not_reports"]] == [name] and result["not_read"] == []
     assert "没有找到年度报告的表格" in result["not_reports"][0]["reason"]  # it has a year, but no table
+
+
+def test_the_pairs_run_the_public_total_continuity_rule(tmp_path):
+    # i17names' cross-year rule (V2019 对外公开总数量 growing with nothing newly published) runs on the pairs
+    from xlreport.model.formats import V2019
+
+    last = consistent_data(V2019, 1)
+    this = consistent_data(V2019, 1)
+    last.update({"meta.year": 2019, "meta.agency": "某县甲局", "t2.rules.public_total": 0})
+    this.update({"meta.year": 2020, "meta.agency": "某县甲局", "t2.rules.public_total": 7, "t2.rules.published": 0,
+                 "t2.rules.made": 0})
+    this["meta.can_make_rules"] = last["meta.can_make_rules"] = True
+    (tmp_path / "2019.json").write_text(dumps(last, V2019), encoding="utf-8")
+    (tmp_path / "2020.json").write_text(dumps(this, V2019), encoding="utf-8")
+    [pair] = api.audit([tmp_path]).result.pairs
+    assert [p.rule for p in pair.problems if p.rule == "t2-public-total-continuity"] == ["t2-public-total-continuity"]

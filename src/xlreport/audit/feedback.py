@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from xlreport.audit.names import match_names, name_key
+from xlreport.audit.names import match_names, variant_key
 from xlreport.audit.roster import AUDIT_MARKER
 from xlreport.audit.results import (
     UNKNOWN_AGENCY,
@@ -128,7 +128,7 @@ def reviews(result: AuditResult) -> list[UnitReview]:
     found is a letter of its own, named after its file)."""
     groups: dict[tuple, list[AuditedReport]] = {}
     for r in result.reports:
-        key = (name_key(r.agency), r.year) if r.agency else ("", r.file)
+        key = (variant_key(r.agency), r.year) if r.agency else ("", r.file)
         groups.setdefault(key, []).append(r)
     out = []
     for members in groups.values():

@@ -168,7 +168,7 @@ def one_per_agency(records: list[AuditedReport]) -> tuple[list[AuditedReport], l
     counted = []
     for r in sorted(records, key=lambda r: r.file):
         if r.agency and r.year:
-            groups.setdefault((variant_key(r.agency), r.year), []).append(r)
+            groups.setdefault((variant_key(r.agency), r.year), []).append(r)  # 「宿迁市」 = 「宿迁市人民政府」
         else:
             counted.append(r)
     duplicates = []
@@ -440,7 +440,7 @@ def unit_series(records: list[AuditedReport], links: list[tuple[AuditedReport, A
     first: dict[str, int] = {}
     for i, r in enumerate(records):  # the same name in other years (not consecutive) is the same unit too
         if r.agency:
-            j = first.setdefault(name_key(r.agency), i)
+            j = first.setdefault(variant_key(r.agency), i)
             if j != i:
                 parent[root(i)] = root(j)
     groups: dict[int, list[AuditedReport]] = {}
