@@ -6,22 +6,14 @@ published reports — every visible word Chinese."""
 from __future__ import annotations
 
 import io
-import json
 import re
 import zipfile
 
 import pytest
 
-from desk_helpers import UNITS, demo_document
+from desk_helpers import UNITS
 from test_server_browser import browser, english  # noqa: F401 (the fixture)
-
-
-def data_file(folder, name: str, agency: str, year: int):
-    doc = demo_document()
-    doc["meta"]["agency"], doc["meta"]["year"] = agency, year
-    path = folder / name
-    path.write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
-    return path
+from test_server_review import data_file
 
 
 def roster_units(page) -> list[str]:
