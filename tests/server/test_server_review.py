@@ -178,6 +178,9 @@ def test_accounts_adds_units_and_imports_a_folder(service, tmp_path):
     assert done.returncode == 0, done.stderr
     assert "已导入：教育局.json → 新增县教育局" in done.stdout and "未导入：说明.docx" in done.stdout
     assert units(office, 2018)["新增县教育局"]["status"] == "已通过"
+    again = subprocess.run(xlreport_command("accounts", "--data", str(service.data), *db, "--import", str(folder),
+                                            "--year", "2018"), capture_output=True, text=True, timeout=300)
+    assert again.returncode == 2 and "未重复导入" in again.stdout  # nothing loaded twice, and said so
     bad = subprocess.run(xlreport_command("accounts", "--data", str(service.data), *db, "--import", str(folder)),
                          capture_output=True, text=True, timeout=300)
     assert bad.returncode == 2 and "--year" in bad.stderr and "Traceback" not in bad.stderr

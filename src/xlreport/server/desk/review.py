@@ -212,7 +212,8 @@ def import_files(files: list[tuple[Path, str]], year: int, user: User | None = N
     agency on the report (else the file's name) matched to the roster by name (spaces, full-width
     letters, 政府/人民政府 and a place prefix do not matter). Each is kept as the unit's approved
     report of that year (it was published), so next year's workbook and the audit carry it. Files
-    not matched, not read, of another year or naming a unit twice are listed, never skipped silently."""
+    not matched, not read, of another year, naming a unit twice or already stored for the unit are
+    listed with why, never skipped silently."""
     from xlreport.audit.names import match_names
 
     done = Imported()
@@ -245,6 +246,9 @@ def import_files(files: list[tuple[Path, str]], year: int, user: User | None = N
         suffix = path.suffix.lower()
         with open(path, "rb") as stream:
             sha = storage.sha256_of(stream)
+        if Report.objects.filter(unit=unit, year=year, file_id=sha).exists():
+            done.not_loaded.append((shown_name, f"这个文件已是“{unit.name}”{year} 年度的报告（已导入或已上传过），未重复导入"))
+            continue
         storage.store(data_root(), path, sha, suffix)  # durable before the row below
         with transaction.atomic():
             Unit.objects.select_for_update().filter(pk=unit.pk).first()
