@@ -87,18 +87,19 @@ def check(report_or_path: ReportLike, previous: ReportLike | None = None) -> Che
 
     Never raises on bad data (that is what the problems are); raises InputError when a
     file cannot be read at all."""
-    from xlreport.checks import check as run_rules
+    from xlreport.checks import check_numbers
     from xlreport.io.files import is_published
 
     report = _report(report_or_path)
     notices = attach_previous(report, _report(previous, "上年报告")) if previous is not None else []
     published = is_published(report.path)
-    problems = report.problems + run_rules(report.data, report.fmt, report.cells, published)
+    found, numbers = check_numbers(report.data, report.fmt, report.cells, published)
+    problems = report.problems + found
     if published and is_blank(report.data.get("meta.agency")):  # no cover error: a notice the reviewer sees
         from xlreport.io.importers.name import NOT_FOUND
 
         notices.append(next((n for n in report.notes if n.startswith(NOT_FOUND)), NOT_FOUND))
-    return CheckResult(report, problems, notices)
+    return CheckResult(report, problems, notices, numbers)
 
 
 @dataclass
@@ -116,6 +117,7 @@ class FileResult:
     output: Path | None = None  # the data file written (import_files)
     # the report as read (check_file; None in a batch's results, which cross process boundaries)
     report: Report | None = field(default=None, repr=False, compare=False)
+    numbers: dict[str, Any] | None = field(default=None, repr=False, compare=False)  # as the check computed them
 
     @property
     def ok(self) -> bool:
@@ -178,13 +180,14 @@ def check_file(path: PathLike, previous: Report | None = None) -> FileResult:
     except Exception as exc:  # a bug must not stop a batch either; say which file
         return FileResult(file, report.fmt.version, error=shown(f"程序内部错误（{type(exc).__name__}: {exc}），"
                                                                 f"请把这个文件发给维护人员"))
-    return FileResult(file, report.fmt.version, result.problems, result.notices, list(report.notes), report=report)
+    return FileResult(file, report.fmt.version, result.problems, result.notices, list(report.notes), report=report,
+                      numbers=result.numbers)
 
 
 def _batch_file(path: str, previous: Report | None = None) -> FileResult:
     """check_file for a batch: without the report (each result crosses process boundaries)."""
     result = check_file(path, previous)
-    result.report = None
+    result.report = result.numbers = None
     return result
 
 
@@ -306,7 +309,7 @@ def new_workbook(path: PathLike, year: int, agency: str | None = None, data: Rep
     the 生成报告 button and the Python functions when `macros`), prefilled from a data
     file or report (`data`) and from last year's report (`previous`)."""
     from xlreport.checks.cover import LAST_YEAR, year_not_covered
-    from xlreport.checks.values import evaluate
+    from xlreport.model.numbers import evaluate
     from xlreport.io.previous import prefill_from_previous
     from xlreport.model.formats import FIRST_YEAR, format_for_year
     from xlreport.workbook.writer import write_workbook
@@ -452,7 +455,7 @@ def render_docx(report_or_path: ReportLike, path: PathLike, template: PathLike |
             raise MissingProgram("未找到 LibreOffice（soffice），无法转换为 PDF；请安装 LibreOffice，"
                                 "或不转换 PDF、只生成 Word 文件")
     report = result.report
-    docx = render_report(report.data, report.fmt, target, template=template, force=force)
+    docx = render_report(report.data, report.fmt, target, template=template, force=force, numbers=result.numbers)
     rendered.path = Path(docx.path)
     rendered.notices += list(docx.warnings)
     rendered.renamed += _moved(target, docx.path)
@@ -478,7 +481,8 @@ def render_html(report_or_path: ReportLike, path: PathLike, fragment: bool = Fal
     rendered = Rendered(result, notices=list(result.notices))
     if blocked:
         return rendered
-    page = write_page(result.report.data, result.report.fmt, target, force=force, fragment=fragment)
+    page = write_page(result.report.data, result.report.fmt, target, force=force, fragment=fragment,
+                      numbers=result.numbers)
     rendered.path = Path(page.path)
     rendered.notices += list(page.warnings)
     rendered.renamed += _moved(target, page.path)
@@ -522,7 +526,7 @@ def _audit_file(path: str) -> AuditedReport | ReadFailure:
     if result.error is not None or result.report is None:
         return ReadFailure(result.file, result.error or "", result.error_code)
     try:
-        return audited(result.file, result.report, result.problems)
+        return audited(result.file, result.report, result.problems, result.numbers or {})
     except Exception as exc:  # a bug must not stop the batch; say which file
         return ReadFailure(result.file, shown(f"程序内部错误（{type(exc).__name__}: {exc}），请把这个文件发给维护人员"))
 

@@ -156,6 +156,13 @@ KINDS: dict[str, type[XlreportError]] = {cls.code: cls for cls in (
     SameAsInput, MissingProgram, ProgramFailed)}
 
 
+def reworded(message: str, terms: tuple[tuple[str, str], ...]) -> str:
+    """A message with some phrases said in a shell's own terms (the audit's, the command line's)."""
+    for theirs, ours in terms:
+        message = message.replace(theirs, ours)
+    return message
+
+
 def read_error(path: str | os.PathLike, exc: OSError) -> InputError:
     """The error for a file that could not be read: NotFound, or Unreadable with the reason in Chinese."""
     if isinstance(exc, FileNotFoundError):

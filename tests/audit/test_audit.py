@@ -15,7 +15,7 @@ import pytest
 from xlreport.audit.names import match_names, variant_key
 from xlreport.audit.results import AuditedReport
 from xlreport.audit.roster import roster_rows
-from xlreport.checks.values import evaluate
+from xlreport.model.numbers import evaluate
 from xlreport.cli.main import main
 from xlreport.io.jsonfile import dumps
 from xlreport.io.readers import load_report

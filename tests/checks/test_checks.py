@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from factories import consistent_data, derived_closure
 from xlreport.checks import check
-from xlreport.checks.values import evaluate
+from xlreport.model.numbers import evaluate
 from xlreport.model.formats import V2019, V2021
 from xlreport.model.rules import RULES
 

@@ -10,7 +10,7 @@ from factories import consistent_data
 
 from xlreport.checks import check
 from xlreport.checks.figures import normalise_figures
-from xlreport.checks.values import evaluate
+from xlreport.model.numbers import evaluate
 from xlreport.model.formats import V2019, V2021
 
 WRONG = 987654

@@ -23,7 +23,7 @@ from factories import consistent_data
 from xlreport import excel
 from xlreport.checks import check
 from xlreport.model.formats import V2019, V2021
-from xlreport.workbook.layout import SHEET_MARKER, workbook_layout
+from xlreport.model.layout import SHEET_MARKER, workbook_layout
 from xlreport.workbook.macros import sheet_extent, udf_sheets
 from xlreport.workbook.reader import read_workbook
 from xlreport.workbook.writer import write_workbook

@@ -39,7 +39,7 @@ from xlreport.cli.main import main
 from xlreport.io.jsonfile import document
 from xlreport.model.formats import V2019, V2021
 from xlreport.workbook.vba import module_from_file_text
-from xlreport.workbook.layout import SHEET_CHECKS, SHEET_COVER, SHEET_MARKER, workbook_layout
+from xlreport.model.layout import SHEET_CHECKS, SHEET_COVER, SHEET_MARKER, workbook_layout
 from xlreport.workbook.reader import read_workbook
 from xlreport.workbook.writer import write_workbook
 

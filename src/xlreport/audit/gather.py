@@ -50,9 +50,9 @@ from xlreport.audit.results import (
     TotalValue,
 )
 from xlreport.audit.roster import is_audit_workbook, read_roster, roster_rows
-from xlreport.errors import InputError, shown
+from xlreport.errors import InputError, reworded, shown
 from xlreport.model.report import Problem, Report
-from xlreport.model.spec import ReportFormat
+from xlreport.model.spec import ReportFormat, key_table
 
 CROSS_YEAR_ONLY = ("text-repeated", "t2-public-total-continuity")  # rules that need last year's report but no previous.* key
 DROPPED_ON_TOTALS = ("text-", "meta-")  # the sum has no text and no cover of its own
@@ -63,12 +63,9 @@ Runner = Callable[[list[str], Callable[[int, int], None] | None], Sequence[Audit
 
 # --- one file -----------------------------------------------------------------
 
-def audited(file: str, report: Report, problems: list[Problem]) -> AuditedReport:
-    """The audit's record of one report read and checked (api.check_file): its numbers are
-    computed here once, for the key figures, their notes and the totals."""
-    from xlreport.checks.values import evaluate
-
-    numbers = evaluate(report.data, report.fmt).numbers
+def audited(file: str, report: Report, problems: list[Problem], numbers: dict[str, Any]) -> AuditedReport:
+    """The audit's record of one report read and checked (api.check_file): its numbers, as the
+    check computed them, serve the key figures, their notes and the totals."""
     return AuditedReport(
         file=file, path=report.path, agency=_text(report.data.get("meta.agency")),
         year=_year(report.data.get("meta.year")), format=report.fmt.version,
@@ -133,7 +130,7 @@ def cross_year(this: AuditedReport, last: AuditedReport) -> tuple[list[PlacedPro
     from xlreport.model.formats import FORMATS
 
     fmt = FORMATS[this.format]
-    report = Report(this.path, fmt, {k: v for k, v in this.data.items() if not k.startswith("previous.")},
+    report = Report(this.path, fmt, {k: v for k, v in this.data.items() if key_table(k) != "previous"},
                     dict(this.cells))
     previous = Report(last.path, FORMATS[last.format], dict(last.data), dict(last.cells))
     try:
@@ -141,7 +138,7 @@ def cross_year(this: AuditedReport, last: AuditedReport) -> tuple[list[PlacedPro
     except InputError as exc:
         return [], [exc.message]
     found = [p for p in check(report.data, fmt, report.cells)
-             if p.rule in CROSS_YEAR_ONLY or any(k.startswith("previous.") for k in p.keys)]
+             if p.rule in CROSS_YEAR_ONLY or any(key_table(k) == "previous" for k in p.keys)]
     return [with_place(p, fmt) for p in found], warnings
 
 
@@ -149,7 +146,7 @@ def pair(this: AuditedReport, last: AuditedReport, variant: bool) -> Pair:
     """Run the cross-year checks of a pair; this year's record takes their findings in place of
     those it had from its own previous.* keys."""
     found, warnings = cross_year(this, last)
-    this.problems = [p for p in this.problems if not any(k.startswith("previous.") for k in p.keys)] + found
+    this.problems = [p for p in this.problems if not any(key_table(k) == "previous" for k in p.keys)] + found
     this.previous_file = last.file
     notes = {k: Side(last.figure_notes.get(k), this.figure_notes.get(k))
              for k in COMPARED if k in last.figure_notes or k in this.figure_notes}
@@ -384,9 +381,7 @@ AUDIT_TERMS = (
 
 
 def in_audit_terms(message: str) -> str:
-    for theirs, ours in AUDIT_TERMS:
-        message = message.replace(theirs, ours)
-    return message
+    return reworded(message, AUDIT_TERMS)
 
 
 def assemble(records: list[AuditedReport], not_read: list[NotRead], names: list[str],
@@ -396,7 +391,7 @@ def assemble(records: list[AuditedReport], not_read: list[NotRead], names: list[
     """The audit: the reports of the year under review (`year`, default the latest year read; the
     others and those of `previous_dirs` only serve as last year's), their pairs, the roster and
     totals (one report per agency and year)."""
-    from xlreport import __version__
+    from xlreport.model._version import __version__
 
     review_year = year if year is not None else max(
         (r.year for r in records if r.year and not r.comparison_only), default=None)

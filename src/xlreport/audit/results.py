@@ -11,7 +11,7 @@ total's verdict, the console's and the 说明 sheet's counts and the exit code a
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from xlreport.io.jsonfile import _plain
@@ -145,7 +145,7 @@ class Skipped:
     reason: str
 
     def to_dict(self) -> dict[str, Any]:
-        return {"file": self.file, "reason": self.reason}
+        return asdict(self)
 
 
 @dataclass
@@ -156,7 +156,7 @@ class Side:
     this: Any = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"last": self.last, "this": self.this}
+        return asdict(self)
 
 
 @dataclass
@@ -199,8 +199,7 @@ class Duplicate:
     left_out: list[str]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"agency": self.agency, "year": self.year, "files": list(self.files), "counted": self.counted,
-                "left_out": list(self.left_out)}
+        return asdict(self)
 
 
 @dataclass
@@ -215,7 +214,7 @@ class RosterRow:
     note: str
 
     def to_dict(self) -> dict[str, Any]:
-        return {"kind": self.kind, "unit": self.unit, "agency": self.agency, "file": self.file, "note": self.note}
+        return asdict(self)
 
 
 @dataclass
@@ -240,8 +239,7 @@ class TotalValue:
     missing: int
 
     def to_dict(self) -> dict[str, Any]:
-        return {"key": self.key, "table": self.table, "where": self.where, "total": self.total,
-                "counted": self.counted, "missing": self.missing}
+        return asdict(self)
 
 
 @dataclass

@@ -33,7 +33,7 @@ def read_roster(path: str | os.PathLike) -> list[str]:
 
         from python_calamine import CalamineWorkbook
 
-        from xlreport.workbook.layout import SHEET_MARKER
+        from xlreport.model.layout import SHEET_MARKER
 
         if is_audit_workbook(p):
             raise InputError(f"“{p.name}”是 xlreport audit 生成的审查结果，不是名单；应报送单位名单应是"

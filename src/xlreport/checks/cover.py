@@ -5,13 +5,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from xlreport.checks.formula import Line, blank
 from xlreport.model.formats import FIRST_YEAR, format_for_year
 from xlreport.model.report import CellError, Problem, Uncalculated, is_blank, jsonable, problem, quote
 from xlreport.model.spec import ReportFormat
-from xlreport.workbook.layout import Layout
+
+if TYPE_CHECKING:  # the workbook's layout: only the formula forms use it, not `check`
+    from xlreport.model.layout import Layout
 
 LAST_YEAR = 2100  # a sanity bound for a typed year
 # The place of meta.agency_kind / meta.can_make_rules when the importer inferred them from the

@@ -140,15 +140,12 @@ def _word(label: str) -> str:
     return re.sub(r"（[^）]*）$", "", label).strip()
 
 
-def _rows(table) -> dict[str, tuple[str, ...]]:
-    """Row key → label path (outer to inner), from the grid's label cells."""
+def _rows(fmt: ReportFormat) -> dict[str, tuple[str, ...]]:
+    """Table 三's rows: row name (new, denied.state_secret …) → label path (outer to inner)."""
     out: dict[str, tuple[str, ...]] = {}
-    for v in table.value_cells():
-        row = v.key.rsplit(".", 1)[0].split(".", 1)[1]
-        if row not in out:
-            labels = sorted((c for c in table.cells if c.role == "label" and c.row <= v.row < c.row + c.rowspan),
-                            key=lambda c: c.col)
-            out[row] = tuple(c.text for c in labels)
+    for f in fmt.fields:
+        if f.table == "t3":
+            out.setdefault(".".join(f.row_key), f.row)
     return out
 
 
@@ -163,7 +160,7 @@ def _columns(table) -> dict[str, tuple[str, ...]]:
 def meanings(fmt: ReportFormat) -> Figures:
     """The vocabulary of `fmt`, derived from its declarations."""
     t3, t4 = fmt.table("t3"), fmt.table("t4")
-    rows = _rows(t3)
+    rows = _rows(fmt)
     name3 = t3.name
 
     def row_name(row: str) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import sys
 from typing import Iterable
 
-SEVERITY_LABEL = {"error": "错误", "warning": "警告"}
+from xlreport.model.rules import SEVERITY_LABEL
 
 
 def print_problems(name: str, problems) -> None:
@@ -40,9 +40,9 @@ CLI_TERMS = (
 
 def in_cli_terms(message: str) -> str:
     """A library message with the command line's options where its advice is one."""
-    for theirs, ours in CLI_TERMS:
-        message = message.replace(theirs, ours)
-    return message
+    from xlreport.errors import reworded
+
+    return reworded(message, CLI_TERMS)
 
 
 def print_notices(notices: Iterable[str], stream=None) -> None:

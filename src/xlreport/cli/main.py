@@ -20,6 +20,7 @@ from xlreport import api
 from xlreport.batch import Stopped
 from xlreport.cli.console import in_cli_terms, print_batch, print_notices, print_problems, progress_bar
 from xlreport.errors import UsageError, XlreportError, reason, shown
+from xlreport.model.spec import key_table
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_UNREADABLE = 0, 1, 2
 
@@ -153,7 +154,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
         if args.version:
-            from xlreport import __version__
+            from xlreport.model._version import __version__
 
             print(f"xlreport {__version__}")
             return EXIT_OK
@@ -340,7 +341,7 @@ def _print_not_imported(batch: api.BatchResult) -> None:
 def _values_in(path) -> int:
     """How many table values a data file written by import holds."""
     doc = json.loads(Path(path).read_text(encoding="utf-8"))
-    return sum(1 for k, v in (doc.get("values") or {}).items() if v is not None and k.startswith(("t2.", "t3.", "t4.")))
+    return sum(1 for k, v in (doc.get("values") or {}).items() if v is not None and key_table(k) in ("t2", "t3", "t4"))
 
 
 def _explain(problems, notes: list[str], explain: bool) -> None:

@@ -4,7 +4,6 @@ half-written file, never an overwrite without --force)."""
 from __future__ import annotations
 
 import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -53,6 +52,8 @@ def write_atomic(path: str | os.PathLike, write: Callable[[str], object], force:
     Returns the path actually written.
     """
     target = check_target(path, force)
+    import tempfile  # here, not at import: `check` writes nothing
+
     try:
         # the temporary file keeps the suffix: some writers look at it (XlsxWriter: .xlsm for macros)
         fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.tmp-", suffix=target.suffix, dir=target.parent)

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from xlreport.model.spec import Rule
 
+# How people read a severity (the console, the 校验 sheet, the Excel pane, the audit workbook).
+SEVERITY_LABEL = {"error": "错误", "warning": "警告"}
+
 RULES: tuple[Rule, ...] = (
     Rule("value-missing", "error", "an input (or a published total) is blank",
          "输入格不能为空（没有的填 0）"),

@@ -857,7 +857,7 @@ def _drop_sentence(parts: list[str], is_it) -> tuple[list[str], Any]:
 
 
 def _generated(texts: dict[str, list[str]], out: Imported, pages: dict[str, int] | None = None) -> None:
-    from xlreport.checks.values import evaluate
+    from xlreport.model.numbers import evaluate
     from xlreport.io.importers.fees import read_fees
     from xlreport.model.sentences import on_request_sentence
 
