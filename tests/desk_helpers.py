@@ -1,7 +1,7 @@
 """Helpers and fixtures of the submission desk's tests (tests/server): the real `xlreport serve` on
 127.0.0.1 (SQLite, or PostgreSQL where XLREPORT_TEST_POSTGRES names a server: .ci/postgres starts
-one), its accounts, and the built-in demo data. tests/conftest.py loads it as a plugin (pytest_plugins),
-so its fixtures are there for every test; a conftest.py in tests/server would take the module name
+one), its accounts, and the built-in demo data. tests/conftest.py imports its fixtures, so they are
+there for every test; a conftest.py in tests/server would take the module name
 `conftest` from tests/conftest.py, which other folders' tests import."""
 
 from __future__ import annotations
