@@ -87,14 +87,14 @@ def check(report_or_path: ReportLike, previous: ReportLike | None = None) -> Che
 
     Never raises on bad data (that is what the problems are); raises InputError when a
     file cannot be read at all."""
-    from xlreport.checks import check_numbers
-    from xlreport.io.files import is_published
+    from xlreport.checks import check_numbers, with_reading
+    from xlreport.io.files import from_published
 
     report = _report(report_or_path)
     notices = attach_previous(report, _report(previous, "上年报告")) if previous is not None else []
-    published = is_published(report.path)
+    published = from_published(report)
     found, numbers = check_numbers(report.data, report.fmt, report.cells, published)
-    problems = report.problems + found
+    problems = with_reading(report.problems, found)
     if published and is_blank(report.data.get("meta.agency")):  # no cover error: a notice the reviewer sees
         from xlreport.io.importers.name import NOT_FOUND
 
@@ -387,7 +387,7 @@ def export_json(report_or_path: ReportLike, path: PathLike | None = None, force:
     """The report as a JSON data file (data-model.md §3): written to `path`, or returned as
     text when `path` is None. Refused when the report has keys outside the contract (they
     would be lost)."""
-    from xlreport.io.jsonfile import dumps, write_json
+    from xlreport.io.jsonfile import dumps, source_of, write_json
 
     if path is not None:
         output_path("export", _path(path, "输出文件"), None if isinstance(report_or_path, Report) else report_or_path)
@@ -397,8 +397,8 @@ def export_json(report_or_path: ReportLike, path: PathLike | None = None, force:
         keys = "、".join(k for p in unknown for k in p.keys)
         raise InputError(f"“{Path(report.path).name}”中有约定以外的项目：{keys}；请改正后再导出")
     if path is None:
-        return dumps(report.data, report.fmt)
-    written = write_json(path, report.data, report.fmt, force=force)
+        return dumps(report.data, report.fmt, source_of(report))
+    written = write_json(path, report.data, report.fmt, force=force, source=source_of(report))
     return Written(Path(written), _moved(path, written))
 
 

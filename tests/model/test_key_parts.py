@@ -29,9 +29,6 @@ ALLOWED = {
     "bundle.py": 3,
     # the decimals of a printed number ("12.5"), not a key
     "checks/figures.py": 1,
-    # issue 17 rebuilds the importer's matching as a pipeline on Field's parts; the lead
-    # removes this exemption after that merge
-    "io/importers/match.py": None,
 }
 
 

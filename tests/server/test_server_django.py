@@ -131,10 +131,24 @@ def test_passwords_are_stored_hashed_and_never_in_the_database(people, desk):
     from django.db import connection
 
     user = User.objects.get(username=people["a"])
-    assert user.password.startswith("pbkdf2_sha256$") and PASSWORD not in user.password
+    # Argon2id with OWASP's minimum parameters (server/hashers.py), not Django's 1,000,000-round PBKDF2
+    assert user.password.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$") and PASSWORD not in user.password
     connection.close()  # everything on disk
     for f in Path(desk).glob("xlreport.sqlite3*"):
         assert PASSWORD.encode() not in f.read_bytes()
+
+
+def test_an_older_pbkdf2_hash_still_logs_in_and_is_rewritten_as_argon2id(people, desk):
+    from django.contrib.auth import authenticate
+    from django.contrib.auth.hashers import make_password
+    from django.contrib.auth.models import User
+
+    user = User.objects.get(username=people["a"])
+    user.password = make_password(PASSWORD, hasher="pbkdf2_sha256")
+    user.save()
+    assert authenticate(username=people["a"], password=PASSWORD) is not None
+    user.refresh_from_db()
+    assert user.password.startswith("argon2$argon2id$")
 
 
 def test_sqlite_runs_in_wal_mode(desk):

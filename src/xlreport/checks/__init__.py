@@ -53,12 +53,20 @@ def check_numbers(data: dict[str, Any], fmt: ReportFormat, cells: dict[str, str]
     ev = evaluate(data, fmt, cells)
     problems += ev.problems
     problems += check_arithmetic(data, fmt, cells, ev.numbers)
-    problems += check_text(data, fmt, cells)
+    problems += check_text(data, fmt, cells, published)
     problems += check_figures(data, fmt, cells, ev.numbers)
     problems += check_prose(data, fmt, cells, ev.numbers, published)
     problems += check_repeated(data, fmt, cells, ev.numbers)
     problems += check_public_total(data, fmt, cells, ev.numbers)
     return problems, ev.numbers
+
+
+def with_reading(read: list[Problem], found: list[Problem]) -> list[Problem]:
+    """The problems found while reading a report (`Report.problems`) and by the rules, together. A
+    value that a table-incomplete problem already names (a report cut off inside a table, a row whose
+    cells cannot be placed) is not reported again as blank, cell by cell."""
+    unread = {k for p in read if p.rule == "table-incomplete" for k in p.keys}
+    return read + [p for p in found if not (p.rule in ("value-missing", "text-missing") and unread.issuperset(p.keys))]
 
 
 def all_lines(fmt: ReportFormat, layout: Layout) -> list[Line]:

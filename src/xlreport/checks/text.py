@@ -5,6 +5,7 @@ Python form: `check_text`; formula form: `text_lines`.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from xlreport.checks.cover import inferred
@@ -25,11 +26,15 @@ ACCOUNTABILITY_WORDS = ("考核", "评议", "追究")
 GOVERNMENT = "government"  # meta.agency_kind of 各级人民政府
 
 
-def check_text(data: dict[str, Any], fmt: ReportFormat, cells: dict[str, str] | None) -> list[Problem]:
+def check_text(data: dict[str, Any], fmt: ReportFormat, cells: dict[str, str] | None,
+               published: bool = False) -> list[Problem]:
     out = []
     # 一、总体情况 must say something (30号: 不能遗漏). Where the format prints the five
     # sub-headings always (V2021), each needs its text; else (V2019) some text in 一.
-    for key, label, message in overview_requirements(fmt):
+    own = own_subheadings(data, fmt, cells) if published else None
+    if own is not None:  # a published report that wrote 一 under its own sub-headings: said once
+        out.append(own)
+    for key, label, message in overview_requirements(fmt) if own is None else ():
         keys = key if isinstance(key, tuple) else (key,)
         if all(not isinstance(data.get(k), str) or is_blank(data.get(k)) for k in keys):
             out.append(problem("text-missing", keys, message, cells))
@@ -62,6 +67,25 @@ def check_text(data: dict[str, Any], fmt: ReportFormat, cells: dict[str, str] | 
                                f"信息处理费申请件数为 {number_text(count)}，金额为 {number_text(amount)} 元：件数为 0 时金额应为 0，"
                                f"件数大于 0 时金额应大于 0，请核对", cells, expected=jsonable(count), actual=jsonable(amount)))
     return out
+
+
+def own_subheadings(data: dict[str, Any], fmt: ReportFormat, cells: dict[str, str] | None) -> Problem | None:
+    """One text-missing problem for a published V2021 report whose 一 has text but none under the
+    five official sub-headings (it used its own): 「未按 2021 版的五个方面分列」, not five 「没有内容」."""
+    overview = fmt.section("一")
+    subs = fmt.subheadings(overview)
+    if fmt.overview_subheadings == "when-filled" or not subs or not overview.text_key:
+        return None
+    text = data.get(overview.text_key)
+    if not isinstance(text, str) or is_blank(text) or any(isinstance(data.get(t.key), str) and not is_blank(data.get(t.key))
+                                                          for t in subs):
+        return None
+    labels = "、".join(t.label for t in subs)
+    found = problem("text-missing", [t.key for t in subs],
+                    f"“一、总体情况”未按 {fmt.version} 版的五个方面分列（报告用了自己的小标题，或没有小标题）："
+                    f"请按官方的五个小标题（{labels}）分别写明", None)
+    where = (cells or {}).get(overview.text_key)
+    return replace(found, cells=(where,)) if where else found
 
 
 def overview_requirements(fmt: ReportFormat) -> list[tuple[Any, str, str]]:

@@ -269,7 +269,7 @@ def cmd_export(args) -> int:
 def cmd_import(args) -> int:
     from xlreport.batch import find_published
     from xlreport.io.files import check_target
-    from xlreport.io.jsonfile import dumps
+    from xlreport.io.jsonfile import dumps, source_of
 
     if args.out_dir:
         if not Path(args.out_dir).is_dir():
@@ -320,7 +320,7 @@ def cmd_import(args) -> int:
         print(f"已导入：{files[0]} → {shown(written.path)}（{report.fmt.version} 版格式，{_values_in(written.path)} 个数值，"
               f"{len(report.notes)} 条读入说明）", file=sys.stderr)
     else:
-        sys.stdout.write(dumps(report.data, report.fmt))
+        sys.stdout.write(dumps(report.data, report.fmt, source_of(report)))
     _explain(report.problems, report.notes, args.explain)
     return EXIT_UNREADABLE if len(found.entries) > 1 else EXIT_OK
 

@@ -6,9 +6,12 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from xlreport.errors import Exists, OutputError, SameAsInput, WrongExtension, os_error_of, reason
+
+if TYPE_CHECKING:
+    from xlreport.model.report import Report
 
 
 def check_target(path: str | os.PathLike, force: bool = False) -> Path:
@@ -135,6 +138,12 @@ READABLE = DATA_SUFFIXES + PUBLISHED
 def is_published(path: str | os.PathLike) -> bool:
     """Whether `path` is a published report (read by the importers), not a data file or workbook."""
     return Path(path).suffix.lower() in PUBLISHED
+
+
+def from_published(report: Report) -> bool:
+    """Whether a Report was read from a published report, directly or through the data file `import`
+    wrote of it (its "source"): there is no cover to fill in."""
+    return bool(report.source) or is_published(report.path)
 _SAVE_AS = "；如果它是由 xlreport 工作簿另存的，请"
 NOT_READABLE = {
     ".xls": "是旧版 Excel 格式（.xls）" + _SAVE_AS + "在 Excel、WPS 或 LibreOffice 中“另存为”Excel 工作簿（.xlsx）后再检查",

@@ -21,7 +21,7 @@ from xlreport.model.report import Problem, Report, problem
 from xlreport.model.spec import ReportFormat, key_table, split_key
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
-SECTIONS = ("format", "meta", "values", "text", "previous")
+SECTIONS = ("format", "meta", "values", "text", "previous", "source")
 MAX_JSON_BYTES = 20 * 1024 * 1024  # a real data file is ~10 KB
 
 
@@ -55,7 +55,50 @@ def read_json(path: Path) -> Report:
         raise BadJson(f"“{path.name}”中{where}有不完整的字符（半个表情符号等，常见于被截断的文字），"
                          f"无法写入工作簿或报告；请在该处删除乱码或重新输入后保存") from None
     fmt, data, problems = parse_document(doc, path.name)
-    return Report(str(path), fmt, data, {}, problems)
+    cells, carried = read_source(doc.get("source"), path.name)
+    report = Report(str(path), fmt, data, cells, problems + carried)
+    if isinstance(doc.get("source"), dict):
+        report.source = str(doc["source"].get("file") or "")
+    return report
+
+
+def read_source(source: Any, name: str) -> tuple[dict[str, str], list[Problem]]:
+    """The optional "source" section that `import` writes for a published report: where each value
+    was printed (`cells`) and what the reading found (`problems`: format-version, table-incomplete),
+    so that `check` of the data file gives the same problems, at the same places, as `check` of the
+    published file."""
+    from xlreport.model.rules import RULE_BY_ID
+
+    if source is None:
+        return {}, []
+    bad = BadJson(f"“{name}”中的“source”部分（已发布报告的读入记录）格式不对；请重新用 xlreport import 导入，"
+                  f"或删除该部分")
+    if not isinstance(source, dict):
+        raise bad
+    cells = source.get("cells") or {}
+    problems = source.get("problems") or []
+    if not isinstance(cells, dict) or not isinstance(problems, list) or \
+            not all(isinstance(k, str) and isinstance(v, str) for k, v in cells.items()):
+        raise bad
+    carried = []
+    for p in problems:
+        if not isinstance(p, dict) or p.get("rule") not in RULE_BY_ID or not isinstance(p.get("message"), str) \
+                or not all(isinstance(x, str) for x in (*p.get("keys", ()), *p.get("cells", ()))):
+            raise bad
+        carried.append(Problem(p["rule"], RULE_BY_ID[p["rule"]].severity, tuple(p.get("keys", ())), p["message"],
+                               tuple(p.get("cells", ())), p.get("expected"), p.get("actual")))
+    return dict(cells), carried
+
+
+def source_of(report: Report) -> dict[str, Any] | None:
+    """The "source" section for a report read from a published file (or a data file that has one):
+    the file's name, where each value was printed, and the problems found while reading it."""
+    from xlreport.io.files import PUBLISHED
+
+    if Path(report.path).suffix.lower() not in PUBLISHED and not report.source:
+        return None
+    kept = [p.to_dict() for p in report.problems if p.rule != "unknown-key"]
+    return {"file": report.source or Path(report.path).name, "cells": dict(report.cells), "problems": kept}
 
 
 def _broken_character(doc: Any, where: str = "") -> str | None:
@@ -243,13 +286,17 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def dumps(data: dict[str, Any], fmt: ReportFormat) -> str:
-    return json.dumps(document(data, fmt), ensure_ascii=False, indent=1, allow_nan=False) + "\n"
+def dumps(data: dict[str, Any], fmt: ReportFormat, source: dict[str, Any] | None = None) -> str:
+    doc = document(data, fmt)
+    if source:
+        doc["source"] = source
+    return json.dumps(doc, ensure_ascii=False, indent=1, allow_nan=False) + "\n"
 
 
-def write_json(path: str | os.PathLike, data: dict[str, Any], fmt: ReportFormat, force: bool = False) -> Path:
+def write_json(path: str | os.PathLike, data: dict[str, Any], fmt: ReportFormat, force: bool = False,
+               source: dict[str, Any] | None = None) -> Path:
     """Write the data file atomically; returns the path written (another name when the target is
     held open by another program on Windows: see files.write_atomic)."""
-    return write_bytes_atomic(path, dumps(data, fmt).encode("utf-8"), force)
+    return write_bytes_atomic(path, dumps(data, fmt, source).encode("utf-8"), force)
 
 

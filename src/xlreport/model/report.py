@@ -87,6 +87,8 @@ class Report:
     cells: dict[str, str] = field(default_factory=dict)  # key -> 表三!D7 (workbooks), printed place (published reports)
     problems: list[Problem] = field(default_factory=list)  # found while reading (unknown-key, format-version)
     notes: list[str] = field(default_factory=list)  # published reports: what the importer could not read or inferred
+    note_stages: list[str] = field(default_factory=list)  # the importer's stage that wrote each note
+    source: str = ""  # the published file it was read from (a data file written by `import` keeps it)
 
 
 @dataclass

@@ -17,6 +17,11 @@ from urllib.parse import unquote, urlsplit
 
 from xlreport.errors import UsageError
 
+PASSWORD_HASHERS = [  # the names only: server/hashers.py imports Django, which setup() configures first
+    "xlreport.server.hashers.DeskArgon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",  # accounts made before 0.2's Argon2id
+]
+
 DEFAULT_DATA = "xlreport-data"
 DEFAULT_UPLOAD_LIMIT = 50 * 1024 * 1024  # bytes (docs/server.md)
 SESSION_HOURS = 8  # a session ends after 8 hours, or when the browser is closed
@@ -114,6 +119,7 @@ def build_settings(options: Options) -> dict[str, Any]:
         }],
         "DATABASES": {"default": database_settings(options)},
         "DEFAULT_AUTO_FIELD": "django.db.models.BigAutoField",
+        "PASSWORD_HASHERS": PASSWORD_HASHERS,  # Argon2id (server/hashers.py)
         "LANGUAGE_CODE": "zh-hans",
         "USE_I18N": True,
         "TIME_ZONE": "Asia/Shanghai",

@@ -64,7 +64,8 @@ def table_three(draw):
             kind = draw(st.sampled_from(["plain"] * 6 + ["blank", "note", "unit"]))
             if kind == "blank":
                 cells.append(draw(st.sampled_from(BLANKS)))
-                expected[f"t3.{row_key}.{col}"] = None
+                # a total printed blank stays blank ("", reported as value-missing), never computed
+                expected[f"t3.{row_key}.{col}"] = "" if V2021.field(f"t3.{row_key}.{col}").derived else None
             else:
                 text = str(value) + ("（含上年结转1件）" if kind == "note" else "件" if kind == "unit" else "")
                 cells.append(text)
@@ -86,7 +87,7 @@ def test_generated_tables_import_or_say_what_they_could_not_read(case):
         else:  # not read: the notes say which printed row
             assert any(printed[row_key] in note for note in result.notes), (row_key, printed[row_key], result.notes)
     for key, value in expected.items():
-        if value is None and key in result.cells:
+        if value in (None, "") and key in result.cells:
             assert any(result.cells[key] in note and ("空白" in note) for note in result.notes)
     read = sum(1 for row_key, _ in ROWS if f"t3.{row_key}.natural_person" in result.cells)
     assert read >= len(ROWS) - 2  # the variations of real pages are read, not merely reported

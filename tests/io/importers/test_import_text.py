@@ -225,7 +225,7 @@ def test_a_v2019_table_2_in_a_2022_report_is_a_format_version_problem():
     assert result.fmt.version == "2021"
     assert result.data["t2.licensing.decisions"] == 30  # the same meaning in both versions
     assert "t2.licensing.last_year" not in result.data
-    (p,) = result.problems
+    (p,) = [p for p in result.problems if p.rule != "table-incomplete"]  # (the text stops inside 表二)
     assert p.rule == "format-version" and "上一年项目数量" in p.message and "本年增/减" in p.message
     assert any("上一年项目数量（12）是 2019 版格式的项目" in n for n in result.notes)
 
@@ -271,7 +271,8 @@ def test_a_table_split_over_pages_continues_its_groups():
     result = match_document(parse_text(text, "x.txt"))
     assert result.data["t3.unable.needs_creation.natural_person"] == 4  # not （三）2. nor （五）2.
     assert result.data["t3.denied.prohibited_by_law.natural_person"] == 2
-    assert "第2张表第1行" in result.cells["t3.unable.needs_creation.total"]
+    # the page footer between two rows does not split the table (issue 17): still its first table
+    assert f"第1张表第{cut + 1}行" in result.cells["t3.unable.needs_creation.total"]
 
 
 def test_v2021_rows_in_a_2020_report_are_summed_and_reported():

@@ -17,7 +17,10 @@ from dataclasses import dataclass, field
 FEE = "信息处理费"
 _SENTENCE = re.compile(r"[^。；;！!？?\n]+")
 _YEAR = re.compile(r"20\d\d年(度)?")
-_NONE = re.compile(r"(未|没有|无|不)(发生)?(收取|收费|征收)(任何|过)?[^\d]{0,10}信息处理费")
+_NONE = re.compile(r"(未|没有|无|不)(发生|产生)?(收取|收费|征收)?(任何|过)?[^\d]{0,10}信息(公开)?处理费")
+# 「未发生收费情况」: no fee of any kind (in 六, where nothing else is charged)
+_NO_CHARGE = re.compile(r"(未|没有|无)(发生|产生)?(任何)?(收费|收取费用)(的)?(情况|行为|事项)")
+_FEE_WORDS = re.compile(r"信息(公开)?处理费")
 _AMOUNT = re.compile(r"(\d+(?:\.\d+)?)(万)?元")
 _RATE = re.compile(r"(每|标准|按)[^,，]{0,4}$")          # 「每件100元」「收费标准为100元」: a rate, not a total
 _TOTAL = re.compile(r"(信息处理费|合计|共计|总计|共|累计|总额|金额)(为|是|了)?$")
@@ -40,7 +43,8 @@ def _number(text: str, wan: bool) -> int | float:
 def read_fees(text: str, where: str) -> FeeReading:
     """The fee figures stated in `text` (六's prose); `where` names it in the notes."""
     out = FeeReading()
-    sentences = [s.strip() for s in _SENTENCE.findall(text) if FEE in s]
+    sentences = [s.strip() for s in _SENTENCE.findall(text)
+                 if _FEE_WORDS.search(s) or (_NO_CHARGE.search(s) and not re.search(r"\d+(件|元)", s))]
     if not sentences:
         return out
     amounts: list[tuple[int | float | None, str]] = []  # None: a figure that cannot be told
@@ -49,11 +53,12 @@ def read_fees(text: str, where: str) -> FeeReading:
     for sentence in sentences:
         s = _YEAR.sub("", re.sub(r"\s+", "", unicodedata.normalize("NFKC", sentence)))
         s = re.sub(r"(?<=\d)[,，](?=\d{3}(?!\d))", "", s)
-        start = s.index(FEE)
         # 「本年度未收取信息处理费」, in a clause without a figure (not 「对3件申请未收取信息处理费」)
-        if any(_NONE.search(c) and not re.search(r"\d", c) for c in re.split(r"[,，:：]", s)):
+        if any((_NONE.search(c) or _NO_CHARGE.search(c)) and not re.search(r"\d", c) for c in re.split(r"[,，:：]", s)):
             none_said.append(sentence)
             continue
+        s = _FEE_WORDS.sub(FEE, s)
+        start = s.index(FEE)
         after = s[start:]
         found: list[tuple[re.Match[str] | None, str]] = [(m, after[:m.start()]) for m in _AMOUNT.finditer(after)]
         found = [(m, before) for m, before in found if not _RATE.search(before)]
@@ -63,7 +68,11 @@ def read_fees(text: str, where: str) -> FeeReading:
                 found = found[:2] if found else [(None, "")] * 2
         for m, _ in found:
             amounts.append((_number(m.group(1), bool(m.group(2))) if m else None, sentence))
-        counts += [(int(m.group(1)), sentence) for m in _COUNT.finditer(s)]
+        found_counts = [(int(m.group(1)), sentence) for m in _COUNT.finditer(s)]
+        if not found_counts and len(found) == 1:  # 「共计380元，其中民政局1件」: the parts' counts add up
+            parts = [int(n) for clause in re.findall(r"其中[^。；]*", s) for n in re.findall(r"(\d+)件", clause)]
+            found_counts = [(sum(parts), sentence)] if parts else []
+        counts += found_counts
     shown = "”“".join(dict.fromkeys(s for _, s in amounts) or sentences)
     if none_said and amounts and {a for a, _ in amounts} != {0}:  # 「未收取」 and a figure elsewhere
         out.notes.append(f"“{where}”中关于信息处理费的说法不一致（“{_quote(none_said[0])}”“{shown}”），未读入；"

@@ -19,6 +19,9 @@ from xlreport.io.importers.document import Cell, Document, Paragraph, Table
 MAX_BYTES = 20 * 1024 * 1024
 _SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _SPACES = re.compile(r"[\s\u3000\xa0]+")
+_MD_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")  # Markdown 「### 三、…」 from a PDF converter
+# a page footer or header that a PDF's text keeps between table rows: 「— 1 —」, 「- 3 -」, 「第 1 页」, 「1/5」
+_PAGE_NUMBER = re.compile(r"^[\s\-—–－―_·•]*(第\s*)?\d{1,4}(\s*页)?(\s*[/／]\s*\d{1,4}|\s*共\s*\d{1,4}\s*页)?[\s\-—–－―_·•]*$")
 
 
 def read_text(path: str | Path) -> Document:
@@ -68,16 +71,36 @@ def parse_text(text: str, path: str = "") -> Document:
             blocks.append(_table(pending, len([b for b in blocks if isinstance(b, Table)]) + 1))
             pending.clear()
 
-    for line in lines:
+    footers = 0
+    for i, line in enumerate(lines):
         if _is_row(line) and line.strip():
             pending.append(line)
             continue
+        if pending and (not line.strip() or _PAGE_NUMBER.match(line)) and _row_follows(lines, i):
+            footers += bool(line.strip())  # a blank line or a page footer between two rows of one table
+            continue
         flush()
-        if line.strip():
+        if _PAGE_NUMBER.match(line) and line.strip():
+            footers += 1
+            continue
+        heading = _MD_HEADING.match(line)
+        if heading:
+            blocks.append(Paragraph(_clean(heading.group(2)), style=f"h{len(heading.group(1))}"))
+        elif line.strip():
             blocks.append(Paragraph(_clean(line)))
     flush()
+    if footers:
+        notes.append(f"文中有 {footers} 处页码（如“— 1 —”），已略去")
     title = next((b.text for b in blocks if isinstance(b, Paragraph)), "")
     return Document(path, "text", tuple(blocks), title=title, notes=tuple(notes))
+
+
+def _row_follows(lines: list[str], i: int) -> bool:
+    """Whether the next line that is neither blank nor a page footer is a table row."""
+    for line in lines[i + 1:]:
+        if line.strip() and not _PAGE_NUMBER.match(line):
+            return _is_row(line)
+    return False
 
 
 def _table(lines: list[str], index: int) -> Table:

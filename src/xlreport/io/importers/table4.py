@@ -1,0 +1,95 @@
+"""Importer: table 四, the fifteen values of 行政复议 and 行政诉讼.
+
+The values are placed under their printed headers (columns.py). Table 四 also comes in parts: a PDF
+converter's Markdown often prints one table per group (行政复议 / 未经复议直接起诉 / 复议后起诉, five
+columns each); a part's group is named by its header or the heading above it, else it is the next
+group not yet read.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from xlreport.io.importers.columns import Columns, Official
+from xlreport.io.importers.document import Table
+from xlreport.io.importers.labels import parse_label
+from xlreport.io.importers.tables import Imported, Place, _put, unplaced
+from xlreport.io.importers.values import parse_value
+from xlreport.model.spec import ReportFormat
+
+GROUP_WORDS = (("suit_after_review", ("复议后起诉",)), ("suit_direct", ("未经复议", "直接起诉")), ("review", ("行政复议",)))
+
+
+def t4_fields(fmt: ReportFormat) -> list:
+    t4 = fmt.table("t4")
+    keys = [c.key for c in sorted(t4.value_cells(), key=lambda c: c.col) if c.key is not None]
+    return [fmt.field(k) for k in keys]
+
+
+@functools.lru_cache(maxsize=32)  # per format version and group
+def t4_official(fmt: ReportFormat, group: str = "") -> Official:
+    """Table 四's value columns (all fifteen, or the five of one group) as the format declares them."""
+    fields = [f for f in t4_fields(fmt) if not group or f.group == group]
+    paths = tuple(tuple(parse_label(x) for x in (f.column if not group else f.column[-1:])) for f in fields)
+    return Official(tuple(f.key for f in fields), paths)
+
+
+def _is_number(c) -> bool:
+    return bool(c.text.strip()) and parse_value(c.text).status == "number"
+
+
+def _part_group(words: str, state: dict, fmt: ReportFormat) -> str | None:
+    for group, marks in GROUP_WORDS:
+        if any(m in words for m in marks) and group not in state.setdefault("t4_parts", []):
+            return group
+    groups = list(dict.fromkeys(f.group for f in t4_fields(fmt)))
+    return next((g for g in groups if g not in state.setdefault("t4_parts", [])), None)
+
+
+def match_t4(table: Table, out: Imported, target: ReportFormat, aligned: bool = True, caption: str = "",
+             state: dict | None = None) -> bool:
+    place = Place(table)
+    state = state if state is not None else {}
+    grid = table.grid()
+    best_row, best = None, 0
+    for r, row in enumerate(grid):
+        numbers = len({id(c) for c in row if c is not None and _is_number(c)})
+        if numbers > best:
+            best_row, best = r, numbers
+    if best_row is None:
+        return False
+    header = grid[:best_row]
+    full = t4_official(target)
+    cols = Columns.from_header(header, full, aligned)
+    width = len({id(c) for c in grid[best_row] if c is not None})
+    group = ""
+    if cols is None and width < len(full.keys):  # one group's part (five columns)
+        words = caption + "".join(c.text for row in header for c in row if c is not None)
+        found = _part_group(words, state, target)
+        if found is None:
+            out.notes.append(f"表四 第{table.index}张表：表四的三组（行政复议、未经复议直接起诉、复议后起诉）都已读入，本表未读入")
+            return False
+        group = found
+        state["t4_parts"].append(group)
+        official = t4_official(target, group)
+        cols = Columns.from_header(header, official, aligned) or Columns.official_order(official)
+    elif cols is None:
+        cols = Columns.official_order(full)
+    out.notes.extend(f"表四 第{table.index}张表：{n}" for n in cols.header_notes())
+    keys = list(cols.official.keys)
+    placed = cols.place(grid[best_row], lambda c: True)
+    heading = f"表四 {target.field(keys[0]).column[0]}" if group else "表四"
+    if placed.values is None:
+        unplaced(out, keys, place(best_row, heading), placed.problem)
+        return True
+    for extra in placed.labels:
+        out.notes.append(f"表四 数据行开头的“{extra.text}”不是数值列，未读入")
+    out.notes.extend(f"{place(best_row, heading)}：{note}" for note in placed.notes)
+    for key in keys:
+        _put(out, key, placed.values[key], place(best_row, f"表四 {' '.join(target.field(key).column)}"))
+    for r, row in enumerate(grid):
+        if r > best_row and any(c is not None and _is_number(c) for c in row):
+            cells = [c for i, c in enumerate(row) if c is not None and (i == 0 or row[i - 1] is not c)]
+            out.notes.append(f"表四 第{table.index}张表第{r + 1}行（数据行之后）未读入："
+                             f"{' | '.join(c.text for c in cells)[:60]}")
+    return True

@@ -1,0 +1,146 @@
+"""Blank is not zero and not computed (issue 17 item 2), a truncated report (item 5), nothing lost
+between commands (item 6): on reports built from the patterns of real pages."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import FIXTURES
+from factories import consistent_data
+
+from xlreport import api
+from xlreport.cli.main import main
+from xlreport.io.importers.match import match_document
+from xlreport.io.importers.text import parse_text
+from xlreport.model.formats import V2021
+
+DATA = consistent_data(V2021, seed=5, distinct=True, with_totals=True)
+T3_COLS = [f.col_key for f in V2021.fields if f.table == "t3" and f.row_key == ("new",)]
+T3_ROWS = list(dict.fromkeys(f.row_key for f in V2021.fields if f.table == "t3" and f.row))
+T4_KEYS = [c.key for c in sorted(V2021.table("t4").value_cells(), key=lambda c: c.col) if c.key]
+
+
+def t3_key(row_key, col) -> str:
+    return "t3." + ".".join(row_key) + "." + col
+
+
+def report_text(t3_cell=lambda key: str(DATA[key]), t4_lines=None, stop_after_row: int | None = None) -> str:
+    lines = ["某市某局2022年政府信息公开工作年度报告", "一、总体情况", "本局认真落实条例。",
+             "三、收到和处理政府信息公开申请情况",
+             "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和） | 申请人情况",
+             "| 自然人 | 法人或其他组织 | 总计", "| | 商业企业 | 科研机构 | 社会公益组织 | 法律服务机构 | 其他 |"]
+    for i, r in enumerate(T3_ROWS):
+        labels = list(V2021.field(t3_key(r, "total")).row)
+        lines.append(" | ".join(labels + [t3_cell(t3_key(r, c)) for c in T3_COLS]))
+        if stop_after_row is not None and i == stop_after_row:
+            return "\n".join(lines) + "\n"
+    lines += ["四、政府信息公开行政复议、行政诉讼情况"]
+    lines += t4_lines if t4_lines is not None else [
+        "行政复议 | 行政诉讼", "结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 | 未经复议直接起诉 | 复议后起诉",
+        "| | | | | " + " | ".join(["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"] * 2),
+        " | ".join(str(DATA[k]) for k in T4_KEYS)]
+    lines += ["五、存在的主要问题及改进情况", "公开内容还不够全面，下一步将加强培训。",
+              "六、其他需要报告的事项", "本年度未收取信息处理费。"]
+    return "\n".join(lines) + "\n"
+
+
+def problems_of(result) -> list[tuple]:
+    return sorted((p.rule, p.keys, p.message, p.cells) for p in result.problems)
+
+
+# --------------------------------------------------------------------------- item 2
+
+
+def test_a_blank_total_column_is_reported_and_kept_blank_in_the_data_file(tmp_path, capsys):
+    path = tmp_path / "blank_totals.txt"
+    path.write_text(report_text(lambda key: "" if key.endswith(".total") else str(DATA[key])), encoding="utf-8")
+    result = api.check(path)
+    missing = [p for p in result.problems if p.rule == "value-missing"]
+    totals = [t3_key(r, "total") for r in T3_ROWS]
+    # every blank total, nothing else of table 三 (the report has no table 二: those are missing too)
+    assert sorted(k for p in missing for k in p.keys if k.startswith("t3.")) == sorted(totals)
+    first = next(p for p in missing if p.keys == ("t3.new.total",))
+    assert first.cells == ("表三 “一、本年新收政府信息公开申请数量” 总计（第1张表第4行）",)
+    assert not [p for p in result.problems if p.rule == "t3-row-sum"]  # a blank total is not computed
+    # import keeps it blank ("": printed blank) instead of writing a computed total
+    out = tmp_path / "blank_totals.json"
+    assert main(["import", str(path), "-o", str(out)]) == 0
+    values = json.loads(out.read_text(encoding="utf-8"))["values"]
+    assert all(values[k] == "" for k in totals)
+    assert problems_of(api.check(out)) == problems_of(result)  # and check of the data file says the same
+    # --explain shows, per table, what was found and printed blank, and the stage of each note
+    capsys.readouterr()
+    assert main(["import", str(path), "-o", str(out), "--force", "--explain"]) == 0
+    err = capsys.readouterr().err
+    assert f"表三：读入 {len(T3_ROWS) * 7} 个数值（其中印为空白 {len(T3_ROWS)} 个），没有读到 0 个" in err
+    assert "表三 “一、本年新收政府信息公开申请数量” 总计（第1张表第4行）：空白（没有的应填 0）〔表三〕" in err
+
+
+def test_an_all_blank_row_is_printed_blank_not_missing():
+    text = report_text(lambda key: "" if key.startswith("t3.partly_granted.") else str(DATA[key]))
+    result = match_document(parse_text(text, "x.txt"))
+    keys = [t3_key(("partly_granted",), c) for c in T3_COLS]
+    assert all(k in result.cells for k in keys)  # read, as printed: blank
+    assert [result.data[k] for k in keys] == [None] * 6 + [""]
+    assert any("部分公开" in n and "空白（没有的应填 0）" in n for n in result.notes)
+    assert not any("没有在表格中找到" in n for n in result.notes)
+
+
+def test_table_four_printed_with_blanks_for_zero_is_recognised():
+    printed = ["5", "", "", "2", "7", "8", "", "", "1", "9", "", "", "", "", ""]
+    lines = ["行政复议 | 行政诉讼", "结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 | 未经复议直接起诉 | 复议后起诉",
+             "| | | | | " + " | ".join(["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"] * 2),
+             " | ".join(printed)]
+    result = match_document(parse_text(report_text(t4_lines=lines), "x.txt"))
+    got = [result.data.get(k, "absent") for k in T4_KEYS]
+    assert got == [5, None, None, 2, 7, 8, None, None, 1, 9, None, None, None, None, ""]
+
+
+def test_table_four_in_three_markdown_tables_under_headings():
+    head = "| 结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 |\n|---|---|---|---|---|"
+    groups = [("### 行政复议", T4_KEYS[:5]), ("### 行政诉讼（未经复议直接起诉）", T4_KEYS[5:10]),
+              ("### 行政诉讼（复议后起诉）", T4_KEYS[10:])]
+    lines = []
+    for heading, keys in groups:
+        lines += [heading, head, "| " + " | ".join(str(DATA[k]) for k in keys) + " |"]
+    result = match_document(parse_text(report_text(t4_lines=lines), "x.md"))
+    assert {k: result.data.get(k) for k in T4_KEYS} == {k: DATA[k] for k in T4_KEYS}
+
+
+# --------------------------------------------------------------------------- item 5
+
+
+def test_a_report_cut_off_inside_table_three_is_one_problem_naming_where_it_stops(tmp_path):
+    path = tmp_path / "cut.txt"
+    path.write_text(report_text(stop_after_row=13), encoding="utf-8")  # stops after （四）无法提供 2.
+    result = api.check(path)
+    cut = [p for p in result.problems if p.rule == "table-incomplete"]
+    assert len(cut) == 1
+    assert "没有现成信息需要另行制作" in cut[0].cells[0] and "第1张表第17行" in cut[0].cells[0]
+    assert "报告在表格中中断" in cut[0].message and "表三、表四" in cut[0].message
+    # no line per missing cell of 表三 or 表四, nor for 五 and 六 (the report has no table 二: that is missing)
+    assert not [p for p in result.problems if p.rule in ("value-missing", "text-missing")
+                and any(k.startswith(("t3.", "t4.", "fee.", "text.problems", "text.other")) for k in p.keys)]
+
+
+# --------------------------------------------------------------------------- item 6
+
+
+def test_check_of_a_published_file_and_of_its_data_file_give_the_same_problems(tmp_path):
+    published = FIXTURES / "2023_hongze_qzf.txt"  # its 表三 has the V2019 row （六）其他处理: format-version
+    direct = api.check(published)
+    assert any(p.rule == "format-version" for p in direct.problems)
+    out = tmp_path / "hz.json"
+    assert main(["import", str(published), "-o", str(out)]) == 0
+    assert problems_of(api.check(out)) == problems_of(direct)
+
+
+def test_audit_reports_a_blank_total_column_too(tmp_path):
+    from xlreport.audit.gather import audit_one
+
+    path = tmp_path / "blank_totals.txt"
+    path.write_text(report_text(lambda key: "" if key.endswith(".total") else str(DATA[key])), encoding="utf-8")
+    record = audit_one(str(path))
+    missing = {k for p in record["problems"] if p["rule"] == "value-missing" for k in p["keys"]}
+    assert {t3_key(r, "total") for r in T3_ROWS} <= missing
+    assert not [p for p in record["problems"] if p["rule"] == "t3-row-sum"]
