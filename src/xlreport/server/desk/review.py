@@ -272,7 +272,7 @@ def import_folder(folder: str | os.PathLike, year: int) -> Imported:
     """`xlreport accounts --import FOLDER --year Y`: every file under the folder."""
     root = Path(folder)
     if not root.is_dir():
-        raise Refused(400, f"找不到文件夹“{root}”，请检查 --import 的路径", "usage")
+        raise Refused(400, f"找不到文件夹“{root}”，请检查上年报告所在文件夹的路径", "usage")
     files = [(p, str(p.relative_to(root))) for p in sorted(root.rglob("*")) if p.is_file()]
     if not files:
         raise Refused(400, f"文件夹“{root}”中没有文件；请把上年已发布的报告放进去", "usage")
