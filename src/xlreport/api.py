@@ -167,12 +167,8 @@ def check_file(path: PathLike, previous: Report | None = None) -> FileResult:
     file = shown(name)  # printable and valid in JSON, whatever the name's encoding
     try:
         report = load(name)
-    except XlreportError as exc:
-        return FileResult(file, error=shown(exc.message), error_code=exc.code)
-    except OSError as exc:
-        return FileResult(file, error=f"无法读取（{reason(exc, '读取')}）", error_code="unreadable")
     except Exception as exc:  # one broken file must not stop a batch
-        return FileResult(file, error=shown(f"无法读取（{type(exc).__name__}: {exc}）"))
+        return _failed(file, exc, "无法读取")
     try:
         result = check(report, previous)
     except XlreportError as exc:
@@ -182,6 +178,16 @@ def check_file(path: PathLike, previous: Report | None = None) -> FileResult:
                                                                 f"请把这个文件发给维护人员"))
     return FileResult(file, report.fmt.version, result.problems, result.notices, list(report.notes), report=report,
                       numbers=result.numbers)
+
+
+def _failed(file: str, exc: Exception, what: str = "") -> FileResult:
+    """The FileResult of a file that could not be read (or checked): the error's message and code;
+    an OSError's reason in Chinese; anything else a bug (`what` says where), naming the file."""
+    if isinstance(exc, (XlreportError, OSError)):
+        return FileResult(file, error=shown(exc.message) if isinstance(exc, XlreportError) else
+                          f"无法读取（{reason(exc, '读取')}）", error_code=getattr(exc, "code", "unreadable"))
+    return FileResult(file, error=shown(f"{what or '程序内部错误'}（{type(exc).__name__}: {exc}）"
+                                        + ("" if what else "，请把这个文件发给维护人员")))
 
 
 def _batch_file(path: str, previous: Report | None = None) -> FileResult:
@@ -241,7 +247,7 @@ def import_files(paths: Sequence[PathLike] | PathLike, out_dir: PathLike, force:
     targets: dict[str, Path] = {}
     for name, why in found.entries:
         if why is None:
-            target = _import_target(name, folder)
+            target = folder / (Path(name).stem + ".json")
             if target in targets.values():
                 raise UsageError(f"“{shown(Path(name).name)}”与另一个文件同名，输出都会是“{target.name}”；请分开导入")
             targets[name] = output_path("export", target, *names)
@@ -250,24 +256,16 @@ def import_files(paths: Sequence[PathLike] | PathLike, out_dir: PathLike, force:
     return BatchResult([not_checked(name, why) if why else next(done) for name, why in found.entries], found.ignored)
 
 
-def _import_target(name: str, folder: Path) -> Path:
-    return folder / (Path(name).stem + ".json")
-
-
 def _import_file(name: str, out_dir: str, force: bool = False) -> FileResult:
     """One file of import_files (in a worker process): read, then written as a data file."""
     file = shown(name)
     try:
         report = load(name)
-        written = export_json(report, _import_target(name, Path(out_dir)), force=force)
-    except XlreportError as exc:
-        return FileResult(file, error=shown(exc.message), error_code=exc.code)
-    except OSError as exc:
-        return FileResult(file, error=f"无法读取（{reason(exc, '读取')}）", error_code="unreadable")
-    except Exception as exc:  # one broken file must not stop a batch; say which file
-        return FileResult(file, error=shown(f"程序内部错误（{type(exc).__name__}: {exc}），请把这个文件发给维护人员"))
+        written = export_json(report, Path(out_dir) / (Path(name).stem + ".json"), force=force)
+    except Exception as exc:  # one broken file must not stop a batch
+        return _failed(file, exc)
     return FileResult(file, report.fmt.version, list(report.problems), list(written.notices), list(report.notes),
-                      output=written.path)
+                      output=written.path, report=report)
 
 
 # ---------------------------------------------------------------------------
@@ -503,12 +501,11 @@ def copy_template(path: PathLike, force: bool = False) -> Written:
 @dataclass
 class Audited:
     """What `audit` read and found (`result`: the content of the audit workbook, an
-    `audit.results.AuditResult`; `result.to_dict()` is what `xlreport audit --json` prints),
-    the workbook written and the 审查意见 letters written (`feedback`)."""
+    `audit.results.AuditResult`; `result.to_dict()` is what `xlreport audit --json` prints)
+    and the workbook written."""
 
     result: AuditResult
     path: Path | None = None
-    feedback: list[Path] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -528,27 +525,20 @@ def _audit_file(path: str) -> AuditedReport | ReadFailure:
     try:
         return audited(result.file, result.report, result.problems, result.numbers or {})
     except Exception as exc:  # a bug must not stop the batch; say which file
-        return ReadFailure(result.file, shown(f"程序内部错误（{type(exc).__name__}: {exc}），请把这个文件发给维护人员"))
-
-
-def _run_audit(files: list[str], progress: Callable[[int, int], None] | None) -> list[AuditedReport | ReadFailure]:
-    from xlreport.batch import run_many
-
-    return run_many(_audit_file, files, progress)
+        failed = _failed(result.file, exc)
+        return ReadFailure(failed.file, failed.error or "", failed.error_code)
 
 
 def audit(paths: Sequence[PathLike], output: PathLike | None = None, roster: PathLike | None = None,
           year: int | None = None, previous_dirs: Sequence[PathLike] = (), force: bool = False,
-          progress: Callable[[int, int], None] | None = None, feedback: PathLike | None = None,
-          signer: str | None = None) -> Audited:
+          progress: Callable[[int, int], None] | None = None) -> Audited:
     """Read every report under `paths` (any kind `check` reads), check them, pair each agency's
     consecutive years (`previous_dirs`: last year's reports, for comparison only), compare with
     the `roster`, sum the figures of the year under review (default: the latest year read), and
-    write the audit workbook to `output` (.xlsx) when given, and one 审查意见 .docx per reviewed
-    unit into the folder `feedback` when given (signed by `signer`; docs/audit.md)."""
-    from xlreport.audit import feedback as letters
+    write the audit workbook to `output` (.xlsx) when given (docs/audit.md)."""
     from xlreport.audit.book import write_audit
     from xlreport.audit.gather import audit as gather
+    from xlreport.batch import run_many
     from xlreport.io.files import check_target
 
     if isinstance(paths, (str, os.PathLike)):
@@ -558,13 +548,11 @@ def audit(paths: Sequence[PathLike], output: PathLike | None = None, roster: Pat
     if output is not None:
         output_path("audit", _path(output, "输出文件"), roster)
         check_target(output, force)  # refused before the long part, not after
-    if feedback is not None:
-        letters.prepare_folder(_path(feedback, "审查意见文件夹"))
-    result = gather(names, _run_audit, roster=None if roster is None else _path(roster, "名单"), year=year,
+    result = gather(names, partial(run_many, _audit_file), roster=None if roster is None else _path(roster, "名单"), year=year,
                     previous_dirs=tuple(previous), output=None if output is None else os.fspath(output),
                     progress=progress)
     if not result.reports and not result.comparison_only:
-        reasons = "；".join(f"{item.file}：{item.reason}" for item in (result.not_read + result.not_reports)[:3])
+        reasons = "；".join(f"{item.file}：{item.reason}" for item in result.not_read[:3])
         raise NoReports(f"没有读到任何报告，未生成审查结果（{reasons}）")
     if not result.reports:
         if year is None:
@@ -572,12 +560,8 @@ def audit(paths: Sequence[PathLike], output: PathLike | None = None, roster: Pat
                              f"未生成审查结果；请同时给出本年度报告所在的文件夹（上年报告的文件夹只用于逐年对比）")
         raise NoReports(f"读到的 {len(result.comparison_only)} 个报告中没有 {year} 年度的，未生成审查结果；"
                          f"请核对审查年度")
-    made = letters.named_letters(letters.reviews(result), signer) if feedback is not None else []
-    if feedback is not None:
-        letters.refuse_taken(made, feedback, force)  # before the workbook: all written or none
     written = write_audit(output, result, force=force) if output is not None else None
-    sent = letters.write_letters(made, feedback, force) if feedback is not None else []
-    return Audited(result, None if written is None else Path(written), sent)
+    return Audited(result, None if written is None else Path(written))
 
 
 def read_roster(path: PathLike) -> list[str]:
