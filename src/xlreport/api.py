@@ -22,18 +22,8 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence, Union, overload
 
-from xlreport.errors import (
-    InputError,
-    MissingProgram,
-    NoReports,
-    OutputError,
-    UnsupportedType,
-    UsageError,
-    WrongExtension,
-    XlreportError,
-    reason,
-    shown,
-)
+from xlreport.errors import (InputError, MissingProgram, NoReports, OutputError, UnsupportedType, UsageError,
+                             WrongExtension, XlreportError, reason, shown)
 from xlreport.model.report import CheckResult, Problem, Report, has_errors, is_blank
 from xlreport.model.spec import ReportFormat
 
@@ -500,12 +490,12 @@ def copy_template(path: PathLike, force: bool = False) -> Written:
 
 @dataclass
 class Audited:
-    """What `audit` read and found (`result`: the content of the audit workbook, an
-    `audit.results.AuditResult`; `result.to_dict()` is what `xlreport audit --json` prints)
-    and the workbook written."""
+    """What `audit` read and found (`result`, an `audit.results.AuditResult`; `result.to_dict()` is
+    `xlreport audit --json`), the workbook written and the 审查意见 letters written (`feedback`)."""
 
     result: AuditResult
     path: Path | None = None
+    feedback: list[Path] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -531,11 +521,12 @@ def _audit_file(path: str) -> AuditedReport | ReadFailure:
 
 def audit(paths: Sequence[PathLike], output: PathLike | None = None, roster: PathLike | None = None,
           year: int | None = None, previous_dirs: Sequence[PathLike] = (), force: bool = False,
-          progress: Callable[[int, int], None] | None = None) -> Audited:
-    """Read every report under `paths` (any kind `check` reads), check them, pair each agency's
-    consecutive years (`previous_dirs`: last year's reports, for comparison only), compare with
-    the `roster`, sum the figures of the year under review (default: the latest year read), and
-    write the audit workbook to `output` (.xlsx) when given (docs/audit.md)."""
+          progress: Callable[[int, int], None] | None = None, feedback: PathLike | None = None,
+          signer: str | None = None) -> Audited:
+    """Read and check every report under `paths` (any kind `check` reads), pair each agency's consecutive
+    years (`previous_dirs`: last year's, for comparison only), compare with the `roster`, sum the year under
+    review (default: the latest read); write the workbook to `output` and the 审查意见 into `feedback`."""
+    from xlreport.audit import feedback as letters
     from xlreport.audit.book import write_audit
     from xlreport.audit.gather import audit as gather
     from xlreport.batch import run_many
@@ -548,6 +539,8 @@ def audit(paths: Sequence[PathLike], output: PathLike | None = None, roster: Pat
     if output is not None:
         output_path("audit", _path(output, "输出文件"), roster)
         check_target(output, force)  # refused before the long part, not after
+    if feedback is not None:
+        letters.prepare_folder(_path(feedback, "审查意见文件夹"))
     result = gather(names, partial(run_many, _audit_file), roster=None if roster is None else _path(roster, "名单"), year=year,
                     previous_dirs=tuple(previous), output=None if output is None else os.fspath(output),
                     progress=progress)
@@ -560,14 +553,16 @@ def audit(paths: Sequence[PathLike], output: PathLike | None = None, roster: Pat
                              f"未生成审查结果；请同时给出本年度报告所在的文件夹（上年报告的文件夹只用于逐年对比）")
         raise NoReports(f"读到的 {len(result.comparison_only)} 个报告中没有 {year} 年度的，未生成审查结果；"
                          f"请核对审查年度")
+    made = letters.planned(result, feedback, signer, force) if feedback is not None else []  # all or none
     written = write_audit(output, result, force=force) if output is not None else None
-    return Audited(result, None if written is None else Path(written))
+    sent = letters.write_letters(made, feedback, force) if feedback is not None else []
+    return Audited(result, None if written is None else Path(written), sent)
 
 
 def read_roster(path: PathLike) -> list[str]:
     """The unit names of a roster: the first column of an .xlsx, or one name a line of a .txt
     (as `audit --roster` and `accounts --roster` read it)."""
-    from xlreport.audit.gather import read_roster as read
+    from xlreport.audit.roster import read_roster as read
 
     return read(_path(path, "名单"))
 

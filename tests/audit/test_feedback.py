@@ -173,3 +173,11 @@ def test_letter_converts_to_pdf(folder, tmp_path, soffice):
     pdf = pypdfium2.PdfDocument(convert(letter, "pdf", tmp_path))
     text = "".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf)))
     assert "某市甲局" in text and "审查结论" in text
+
+
+def test_a_unit_titled_by_its_place_alone_gets_one_letter_under_its_fullest_name(tmp_path):
+    write_report(tmp_path, "a.json", "宿迁市")
+    write_report(tmp_path, "b.json", "宿迁市人民政府")
+    [review] = reviews(api.audit([tmp_path]).result)
+    assert review.agency == "宿迁市人民政府" and len(review.files) == 2
+    assert feedback_name(review) == "宿迁市人民政府2024年政府信息公开工作年度报告审查意见.docx"

@@ -134,7 +134,8 @@ def reviews(result: AuditResult) -> list[UnitReview]:
     for members in groups.values():
         several = len(members) > 1
         out.append(UnitReview(
-            agency=members[0].agency, year=members[0].year, files=[r.file for r in members],
+            agency=max((r.agency or "" for r in members), key=len) or None,  # the fullest name the unit used
+            year=members[0].year, files=[r.file for r in members],
             verdict=_worst(r.verdict for r in members),
             findings=[finding(p, r.file if several else "") for r in members for p in r.problems],
             previous_files=[r.previous_file for r in members if r.previous_file]))
@@ -359,6 +360,15 @@ def refuse_taken(letters: list[tuple[str, bytes]], folder: str | os.PathLike, fo
             raise Exists(f"审查意见文件夹“{target}”中已有“{taken[0]}”等 {len(taken)} 个文件，未写入任何审查意见；"
                          f"如需覆盖请选择覆盖已有文件，或换一个文件夹")
     return target
+
+
+def planned(result: AuditResult, folder: str | os.PathLike, signer: str | None = None,
+            force: bool = False) -> list[tuple[str, bytes]]:
+    """Every letter of an audit, made and checked against the folder (Exists when one is there
+    and `force` is not given) before anything of the audit is written: all or none."""
+    letters = named_letters(reviews(result), signer)
+    refuse_taken(letters, folder, force)
+    return letters
 
 
 def write_letters(letters: list[tuple[str, bytes]], folder: str | os.PathLike, force: bool = False) -> list[Path]:

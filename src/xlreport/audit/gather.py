@@ -420,7 +420,8 @@ def assemble(records: list[AuditedReport], not_read: list[NotRead], names: list[
 def unit_series(records: list[AuditedReport], links: list[tuple[AuditedReport, AuditedReport]]) -> list[SeriesEntry]:
     """Every report read, grouped into units through the pairs (this year's report and last
     year's of one agency are one unit, whatever their names) and named after the latest
-    report's agency; sorted by unit and year. A report without an agency is a unit of its own."""
+    year's agency (the fullest of its names: 「宿迁市人民政府」 over 「宿迁市」); sorted by unit and
+    year. A report without an agency is a unit of its own."""
     parent = list(range(len(records)))
     index = {id(r): i for i, r in enumerate(records)}
 
@@ -445,7 +446,8 @@ def unit_series(records: list[AuditedReport], links: list[tuple[AuditedReport, A
     for members in groups.values():
         members.sort(key=lambda r: (r.year or 0, r.file))
         named = [r for r in members if r.agency]
-        unit = named[-1].agency if named else f"{UNKNOWN_AGENCY}（{members[0].file}）"
+        latest = [r.agency or "" for r in named if r.year == named[-1].year] if named else []
+        unit = max(latest, key=len) if latest else f"{UNKNOWN_AGENCY}（{members[0].file}）"  # the fullest name
         out += [SeriesEntry(unit or "", r.year, r.agency, r.file, r.format, r.verdict, r.errors, r.warnings,
                             dict(r.figures), not r.comparison_only) for r in members]
     out.sort(key=lambda e: (name_key(e.unit), e.year or 0, e.file))
