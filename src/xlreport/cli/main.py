@@ -135,6 +135,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--previous-dir", action="append", default=[], metavar="DIR",
                    help="上一年度报告所在的文件夹（只用于逐年对比，不列入汇总和合计）")
     p.add_argument("--json", action="store_true", help="同时把审查结果以 JSON 输出到屏幕（供程序使用）")
+    p.add_argument("--feedback", metavar="DIR", help="同时为每个被审查单位写一份审查意见（Word 文件）到该文件夹")
+    p.add_argument("--signer", metavar="名称", help="审查意见的落款（如 某县人民政府办公室）")
+    p.add_argument("--unit", metavar="单位", help="在屏幕上列出该单位读到的全部年度（结论、错误、警告和主要数字）")
     p.add_argument("--force", action="store_true", help="覆盖已存在的文件")
 
     p = sub.add_parser("demo", help="用示例数据演示全过程")
@@ -415,14 +418,16 @@ def cmd_bundle(args) -> int:
 
 def cmd_audit(args) -> int:
     _no_empty_names([*args.files, *args.previous_dir], "audit")
-    if not args.output and not args.json:
-        raise UsageError("命令用法有误：请用 -o 审查结果.xlsx 指定输出的工作簿（或加 --json 输出到屏幕）。"
-                         "请运行 xlreport audit --help 查看用法")
+    if not args.output and not args.json and not args.feedback:
+        raise UsageError("命令用法有误：请用 -o 审查结果.xlsx 指定输出的工作簿（或加 --json 输出到屏幕，"
+                         "或用 --feedback 文件夹 写审查意见）。请运行 xlreport audit --help 查看用法")
+    if args.signer is not None and not args.feedback:
+        raise UsageError("命令用法有误：--signer 是审查意见的落款，只和 --feedback 一起使用")
     show = sys.stderr.isatty()
     try:
         audited = api.audit(args.files, output=args.output, roster=args.roster, year=args.year,
                             previous_dirs=args.previous_dir, force=args.force,
-                            progress=progress_bar if show else None)
+                            progress=progress_bar if show else None, feedback=args.feedback, signer=args.signer)
     finally:
         if show:
             print(file=sys.stderr)
@@ -432,15 +437,41 @@ def cmd_audit(args) -> int:
     year = f" {result.year} 年度" if result.year else ""
     others = f"另有 {len(result.comparison_only)} 个报告只用于逐年对比；" if result.comparison_only else ""
     summary = (f"审查{year}的报告 {result.counts_text()}；{others}"
-               f"逐年对比 {len(result.pairs)} 对；{len(result.not_read)} 个文件未读取")
+               f"逐年对比 {len(result.pairs)} 对；{len(result.not_read)} 个文件未读取"
+               + (f"；{len(result.not_reports)} 个文件不是报告" if result.not_reports else ""))
     if audited.path is not None:
         summary += f"。已生成审查结果：{shown(audited.path)}"
+    if args.feedback:
+        summary += f"。已写审查意见 {len(audited.feedback)} 份：{shown(args.feedback)}"
     print(summary, file=sys.stderr if args.json else sys.stdout)
+    if args.unit is not None:
+        print_series(result, args.unit, sys.stderr if args.json else sys.stdout)
     for item in result.not_read:
         print(f"  未读取：{item.file}：{item.reason}", file=sys.stderr)
+    for item in result.not_reports:
+        print(f"  不是报告：{item.file}：{item.reason}", file=sys.stderr)
     for skip in result.skipped:
         print(f"  不读取：{skip.file}：{skip.reason}", file=sys.stderr)
     return result.exit_code
+
+
+def print_series(result, unit: str, out) -> None:
+    """`audit --unit NAME`: the unit's whole series, one line a year (to stdout; with --json to stderr)."""
+    from xlreport.audit.book import FIGURE_LABELS
+    from xlreport.audit.figures import COMPARED
+    from xlreport.model.report import number_text
+
+    entries = result.series_of(unit)
+    if not entries:
+        print(f"读到的报告中没有“{shown(unit)}”的报告（或有多个单位与之对应），请核对单位名称", file=sys.stderr)
+        return
+    print(f"{entries[0].unit} 历年（{len(entries)} 份报告）：", file=out)
+    for e in entries:
+        figures = "，".join(f"{FIGURE_LABELS[k]} {number_text(e.figures[k])}" for k in COMPARED
+                           if e.figures.get(k) is not None)
+        review = "" if e.under_review else "（只用于对比）"
+        print(f"  {e.year or '年度未知'} 年{review}：{e.verdict}，错误 {e.errors}，警告 {e.warnings}；{figures}；{e.file}",
+              file=out)
 
 
 def cmd_demo(args) -> int:
