@@ -71,7 +71,8 @@ def read_source(source: Any, name: str) -> tuple[dict[str, str], list[Problem]]:
 
     if source is None:
         return {}, []
-    bad = BadJson(f"“{name}”中的“source”部分（已发布报告的读入记录）格式不对；请重新导入该报告，或删除该部分")
+    bad = BadJson(f"“{name}”中的“source”部分（已发布报告的读入记录）格式不对；请重新用 xlreport import 导入，"
+                  f"或删除该部分")
     if not isinstance(source, dict):
         raise bad
     cells = source.get("cells") or {}
