@@ -545,7 +545,7 @@ def audit(paths: Sequence[PathLike], output: PathLike | None = None, roster: Pat
                     previous_dirs=tuple(previous), output=None if output is None else os.fspath(output),
                     progress=progress)
     if not result.reports and not result.comparison_only:
-        reasons = "；".join(f"{item.file}：{item.reason}" for item in result.not_read[:3])
+        reasons = "；".join(f"{item.file}：{item.reason}" for item in (result.not_read + result.not_reports)[:3])
         raise NoReports(f"没有读到任何报告，未生成审查结果（{reasons}）")
     if not result.reports:
         if year is None:
