@@ -70,7 +70,9 @@ def with_reading(read: list[Problem], found: list[Problem]) -> list[Problem]:
 
 
 def all_lines(fmt: ReportFormat, layout: Layout) -> list[Line]:
-    """The 校验 sheet's lines, in its order: cover and choices, texts, values, cross-sums."""
+    """The 校验 sheet's lines, in its order: errors before warnings (as the CLI and the button
+    list them), each in the order cover and choices, texts, values, cross-sums."""
     can_make_rules = layout.positions["meta.can_make_rules"].ref
-    return (cover_lines(fmt, layout) + text_lines(fmt, layout) + value_lines(fmt, layout)
-            + check_lines(fmt, layout, can_make_rules))
+    lines = (cover_lines(fmt, layout) + text_lines(fmt, layout) + value_lines(fmt, layout)
+             + check_lines(fmt, layout, can_make_rules))
+    return sorted(lines, key=lambda line: line.severity != "error")

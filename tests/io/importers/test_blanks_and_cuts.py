@@ -138,7 +138,7 @@ def test_check_of_a_published_file_and_of_its_data_file_give_the_same_problems(t
 def test_audit_reports_a_blank_total_column_too(tmp_path):
     path = tmp_path / "blank_totals.txt"
     path.write_text(report_text(lambda key: "" if key.endswith(".total") else str(DATA[key])), encoding="utf-8")
-    [record] = api.audit([str(path)]).result.reports  # the typed audit (the record's problems as objects)
+    (record,) = api.audit([path]).result.reports
     missing = {k for p in record.problems if p.rule == "value-missing" for k in p.keys}
     assert {t3_key(r, "total") for r in T3_ROWS} <= missing
     assert not [p for p in record.problems if p.rule == "t3-row-sum"]
