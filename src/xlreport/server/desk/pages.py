@@ -80,7 +80,10 @@ def unit_page(request: HttpRequest) -> HttpResponse:
     this_year = [r for r in reports if r.year == year]
     # the year's status is its latest version's (data-model.md §6); a returned version's comment stays in view
     returned = next((r for r in this_year if r.status == Report.RETURNED), None)
+    newest = max(reports, key=lambda r: r.pk, default=None)  # the last upload, whatever its year
+    other_year = newest if newest is not None and newest.year != year else None
     return _page(request, "unit.html", account=account, unit=account.unit, year=year, reports=reports,
+                 other_year=other_year, year_notice=service.other_year_notice(other_year.year, year) if other_year else "",
                  latest=this_year[0] if this_year else None, returned=returned,
                  limit=service.size_text(int(_setting("XLREPORT_UPLOAD_LIMIT"))))
 
@@ -149,6 +152,7 @@ def report_page(request: HttpRequest, report_id: int) -> HttpResponse:
     return _page(request, "report.html", account=account, report=report, tables=tables, unreadable=unreadable,
                  problems=problems, can_submit=account.role == Account.UNIT and report.status == Report.DRAFT,
                  can_review=account.role == Account.REVIEWER and report.status == Report.SUBMITTED,
+                 year_notice=service.other_year_notice(report.year) if account.role == Account.UNIT else "",
                  history=Report.objects.filter(unit=report.unit).select_related("reviewed_by"),
                  message=MESSAGES.get(request.GET.get("m", ""), ""))
 
