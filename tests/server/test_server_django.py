@@ -355,3 +355,37 @@ def test_an_upload_of_another_year_is_kept_and_said_to_be_of_that_year(people, t
     assert same_year["year"] == 2020 and same_year["year_notice"] == ""
     assert said not in visible_text(c.get(f"/reports/{same_year['id']}/").content.decode())
     assert said not in visible_text(c.get("/unit/").content.decode())  # the last upload is of 2020
+
+
+def test_a_submit_that_had_to_log_in_again_says_it_was_not_done(people, clean_json):
+    """提交 clicked after the session expired goes through 登录 (?next=) and comes back as a GET:
+    the report is still a draft and the page must say so, not show 草稿 without a word."""
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    c = client()  # CSRF enforced, as in a browser: the token comes from the pages' forms
+    token = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+    login = c.get("/login/").content.decode()
+    assert c.post("/login/", {"username": people["a"], "password": PASSWORD,
+                              "csrfmiddlewaretoken": token.search(login).group(1)}).status_code == 302
+    home = c.get("/unit/").content.decode()
+    with open(clean_json, "rb") as f:
+        uploaded = c.post("/upload/", {"file": f, "csrfmiddlewaretoken": token.search(home).group(1)})
+    page = c.get(uploaded["Location"]).content.decode()
+    Session.objects.filter(session_key=c.session.session_key).update(expire_date=timezone.now() - datetime.timedelta(seconds=1))
+    sent = c.post(uploaded["Location"] + "submit", {"csrfmiddlewaretoken": token.search(page).group(1)})
+    assert sent.status_code == 302 and sent["Location"].startswith("/login/?next=")
+    login = c.get(sent["Location"]).content.decode()
+    back = c.post(sent["Location"], {"username": people["a"], "password": PASSWORD, "next": uploaded["Location"] + "submit",
+                                     "csrfmiddlewaretoken": token.search(login).group(1)}, follow=True)
+    shown = visible_text(back.content.decode())
+    assert "草稿" in shown and "这一版还没有提交" in shown and "再点一次“提交”" in shown
+    from xlreport.server.desk.models import Report
+
+    report = Report.objects.get(pk=int(uploaded["Location"].strip("/").rsplit("/", 1)[1]))
+    assert report.status == Report.DRAFT
+    submitted = c.post(uploaded["Location"] + "submit", {"csrfmiddlewaretoken": token.search(back.content.decode()).group(1)},
+                       follow=True)
+    shown = visible_text(submitted.content.decode())
+    assert "已提交。" in shown and "这一版还没有提交" not in shown
+    assert "这一版还没有提交" not in visible_text(c.get(uploaded["Location"] + "submit", follow=True).content.decode())

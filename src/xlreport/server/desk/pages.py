@@ -154,12 +154,19 @@ def report_page(request: HttpRequest, report_id: int) -> HttpResponse:
                  can_review=account.role == Account.REVIEWER and report.status == Report.SUBMITTED,
                  year_notice=service.other_year_notice(report.year) if account.role == Account.UNIT else "",
                  history=Report.objects.filter(unit=report.unit).select_related("reviewed_by"),
-                 message=MESSAGES.get(request.GET.get("m", ""), ""))
+                 message=_message(request.GET.get("m", ""), report))
+
+
+def _message(code: str, report: Report) -> str:
+    if code == "not-sent" and report.status != Report.DRAFT:
+        return ""  # a later 提交 went through: nothing to say
+    return MESSAGES.get(code, "")
 
 
 MESSAGES = {
     "submitted": "已提交。政务公开办审核后，结果会显示在本页和单位首页。",
     "has-errors": "这一版报告还有错误，不能提交：请按下面的问题清单改正工作簿后重新上传，再提交。",
+    "not-sent": "这一版还没有提交（提交前登录已过期，重新登录后提交没有完成）：请核对后再点一次“提交”。",
     "not-draft": "这一版报告已经提交过，不能再次提交；如需修改请上传新的版本。",
     "returned": "已退回。单位会在本单位页面看到“已退回”和审核意见。",
     "approved": "已通过。这份报告将列入发布包。",
@@ -172,8 +179,8 @@ def submit_page(request: HttpRequest, report_id: int) -> HttpResponse:
     account = _login_required(request, Account.UNIT)
     if isinstance(account, HttpResponse):
         return account
-    if request.method != "POST":
-        return HttpResponseRedirect(f"/reports/{report_id}/")
+    if request.method != "POST":  # 提交 that had to log in first comes back from 登录 (?next=) as a GET
+        return HttpResponseRedirect(f"/reports/{report_id}/?m=not-sent")
     try:
         service.submit(own_report(account, report_id), request.user, client_ip(request))
     except Refused as exc:
