@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from xlreport.errors import OutputError, os_error_of, reason, shown
+from xlreport.errors import OutputError, os_error_of, reason
 
 
 def check_target(path: str | os.PathLike, force: bool = False) -> Path:

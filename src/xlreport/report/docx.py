@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from xlreport.errors import InputError, OutputError, TemplateError, XlreportError
+from xlreport.errors import OutputError, TemplateError
 from xlreport.io.files import check_target, write_atomic
 from xlreport.model.spec import ReportFormat
 from xlreport.report.context import make_context

@@ -34,7 +34,7 @@ from typing import Any
 from xlreport.model.report import Problem, problem
 from xlreport.errors import InputError
 from xlreport.model.formats import FORMATS, format_for_year
-from xlreport.model.spec import ReportFormat, Section
+from xlreport.model.spec import ReportFormat
 from xlreport.io.importers.document import Cell, Document, Paragraph, Table
 
 ACCEPT = 0.6  # a row label is taken when its score reaches this

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import unicodedata
 
 # str.split() treats NBSP, U+3000 and the other Unicode spaces as whitespace; add the zero-width ones.
