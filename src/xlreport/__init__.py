@@ -10,15 +10,25 @@ are thin layers over these names:
 
 __version__ = "0.1.0"
 
-from xlreport.api import (
+import importlib
+
+# The subpackage xlreport/audit/ is loaded first: loading a subpackage sets the attribute of its
+# name on this package, so loaded later it would replace the function `audit` imported below.
+importlib.import_module("xlreport.audit")
+
+from xlreport.api import (  # noqa: E402
+    Audited,
     BatchResult,
     FileResult,
     Rendered,
     Written,
     attach_previous,
+    audit,
+    bundle,
     check,
     check_file,
     check_files,
+    copy_template,
     export_json,
     formats,
     load,
