@@ -14,7 +14,7 @@ person must know is returned (`notices`), and what cannot be done raises an
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from typing import Any, Callable, Sequence, Union, overload
@@ -73,7 +73,10 @@ def check(report_or_path: ReportLike, previous: ReportLike | None = None) -> Che
     from xlreport.checks import check as run_rules
 
     report = _report(report_or_path)
-    notices = attach_previous(report, _report(previous, "上年报告")) if previous is not None else []
+    notices: list[str] = []
+    if previous is not None:  # last year's figures and texts go into a copy: the caller's Report stays as it was
+        report = replace(report, data=dict(report.data))
+        notices = attach_previous(report, _report(previous, "上年报告"))
     problems = report.problems + run_rules(report.data, report.fmt, report.cells)
     return CheckResult(report, problems, notices)
 
