@@ -152,7 +152,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not args.command:
             build_parser().print_help()
             return EXIT_UNREADABLE
-        return COMMANDS[args.command](args)
+        code = COMMANDS[args.command](args)
+        sys.stdout.flush()  # a closed pipe shows here, not in Python's own English message at exit
+        return code
+    except BrokenPipeError:  # the reader of our output went away (… | head): stop quietly, like other tools
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError, AttributeError):  # stdout is not a file
+            pass
+        return EXIT_UNREADABLE
     except XlreportError as exc:
         print(f"错误：{shown(exc.message)}", file=sys.stderr)
         return EXIT_UNREADABLE
@@ -167,9 +175,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_UNREADABLE
     except Stopped as exc:
         print(f"已停止：收到终止信号（{exc.name}），校验未完成；所有工作进程均已结束。", file=sys.stderr)
-        return EXIT_UNREADABLE
-    except BrokenPipeError:  # the reader of our output went away (… | head): stop quietly
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_UNREADABLE
     except Exception as exc:  # a bug: one line for the clerk, the traceback on request
         if os.environ.get("XLREPORT_DEBUG"):
