@@ -150,6 +150,15 @@ def _render(tpl, context: dict[str, Any], name: str, version: str, custom: bool 
                          f"请检查该处 {{{{ }}}} 和 {{% %}} 中的计算") from None
 
 
+CORE_PROPERTY_MAX = 255  # characters python-docx accepts in a core property (the text keeps the name whole)
+
+
+def _property(value: Any) -> str:
+    """`value` as a core property: cut to CORE_PROPERTY_MAX characters, the cut marked with …"""
+    text = "" if value is None else str(value)
+    return text if len(text) <= CORE_PROPERTY_MAX else text[:CORE_PROPERTY_MAX - 1] + "…"
+
+
 def _properties(doc, context: dict[str, Any]) -> None:
     """The finished report's document properties (docProps/core.xml; LibreOffice
     carries title and author into the PDF): its title, the agency as author, the
@@ -157,8 +166,8 @@ def _properties(doc, context: dict[str, Any]) -> None:
     import datetime as dt
 
     props = doc.core_properties
-    agency = context["meta"]["agency"]
-    props.title = context["title"]
+    agency = _property(context["meta"]["agency"])
+    props.title = _property(context["title"])
     props.author = props.last_modified_by = agency
     props.created = props.modified = dt.datetime.now(dt.timezone.utc).replace(microsecond=0, tzinfo=None)
     props.comments = props.keywords = props.subject = props.category = ""
