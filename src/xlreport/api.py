@@ -332,6 +332,11 @@ class Rendered:
         return self.path is None
 
 
+def _input_paths(*inputs: ReportLike | None) -> tuple[PathLike, ...]:
+    """The files a command reads (a Report: the file it was read from), which no output may be."""
+    return tuple(x.path if isinstance(x, Report) else x for x in inputs if x is not None)
+
+
 def _render(report_or_path: ReportLike, previous: ReportLike | None, ignore_errors: bool) -> tuple[CheckResult, bool]:
     result = check(report_or_path, previous)
     return result, bool(result.errors) and not ignore_errors
@@ -350,11 +355,15 @@ def render_docx(report_or_path: ReportLike, path: PathLike, template: PathLike |
 
     if template is not None:
         _path(template, "Word 模板")
-    target = output_path("render", _path(path, "输出文件"), None if isinstance(report_or_path, Report) else report_or_path,
-                         template, None if isinstance(previous, Report) else previous)
+    inputs = _input_paths(report_or_path, template, previous)
+    target = output_path("render", _path(path, "输出文件"), *inputs)
     if target.suffix.lower() != ".docx":
         raise OutputError(f"Word 报告应以 .docx 结尾，而不是“{target.name}”；网页请用 render_html",
                           code="wrong-extension")
+    if pdf:  # the PDF beside it is an output too: never one of the inputs, with or without force
+        from xlreport.io.files import check_output
+
+        check_output(target.with_suffix(".pdf"), (".pdf",), "PDF", inputs)
     result, blocked = _render(report_or_path, previous, ignore_errors)
     rendered = Rendered(result, notices=list(result.notices))
     if blocked:
@@ -384,8 +393,7 @@ def render_html(report_or_path: ReportLike, path: PathLike, fragment: bool = Fal
     site (or with `fragment` only the article body for pasting into a CMS editor)."""
     from xlreport.report.webpage import HTML_SUFFIXES, render_html as write_page
 
-    target = output_path("render", _path(path, "输出文件"), None if isinstance(report_or_path, Report) else report_or_path,
-                         None if isinstance(previous, Report) else previous)
+    target = output_path("render", _path(path, "输出文件"), *_input_paths(report_or_path, previous))
     if target.suffix.lower() not in HTML_SUFFIXES:
         raise OutputError(f"网页应以 .html 结尾，而不是“{target.name}”；Word 报告请用 render_docx",
                           code="wrong-extension")
@@ -443,7 +451,13 @@ def audit(paths: Sequence[PathLike], output: PathLike | None = None, roster: Pat
     names = [_path(p, "文件或文件夹") for p in paths]
     previous = [_path(p, "上年报告所在的文件夹") for p in previous_dirs]
     if output is not None:
+        from xlreport.audit.gather import is_audit_workbook
+        from xlreport.batch import find_reports
+        from xlreport.io.files import not_an_input, same_file
+
         output_path("audit", _path(output, "输出文件"), roster)
+        reviewed = [name for name, _ in find_reports([*names, *previous]).entries if same_file(name, output)]
+        not_an_input(output, [name for name in reviewed if not is_audit_workbook(name)])  # an earlier audit: no report
         check_target(output, force)  # refused before the long part, not after
     result = gather(names, roster=None if roster is None else _path(roster, "名单"), year=year,
                     previous_dirs=tuple(previous), output=None if output is None else os.fspath(output),

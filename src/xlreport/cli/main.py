@@ -264,7 +264,7 @@ def cmd_export(args) -> int:
 
 def cmd_import(args) -> int:
     from xlreport.batch import find_reports
-    from xlreport.io.files import PUBLISHED, check_target
+    from xlreport.io.files import PUBLISHED, check_target, not_an_input
     from xlreport.io.jsonfile import dumps
 
     if args.out_dir and not Path(args.out_dir).is_dir():
@@ -298,6 +298,7 @@ def cmd_import(args) -> int:
     elif args.output:
         targets[files[0]] = Path(args.output)
     for target in targets.values():  # refuse before reading anything: nothing half-done
+        not_an_input(target, files)  # with or without --force
         check_target(target, args.force)
     failed = 0
     for name in files:

@@ -7,7 +7,7 @@ import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable
 
 from xlreport.errors import OutputError, os_error_of, reason
 
@@ -212,10 +212,16 @@ def check_output(output: str | os.PathLike, suffixes: tuple[str, ...], what: str
     out = Path(output)
     if out.suffix.lower() not in suffixes:
         raise OutputError(f"输出文件应以 {' 或 '.join(suffixes)} 结尾（{what}），而不是“{out.name}”；请改正文件名", code="wrong-extension")
+    not_an_input(out, inputs)
+    return out
+
+
+def not_an_input(output: str | os.PathLike, inputs: Iterable[str | os.PathLike | None]) -> None:
+    """Refuse (OutputError, same-as-input) an output that is one of the inputs, before anything is read."""
+    out = Path(output)
     for source in inputs:
         if source is not None and same_file(source, out):
             raise OutputError(f"输出文件“{out.name}”就是输入文件“{source}”，写入会毁掉输入；请换一个输出文件名", code="same-as-input")
-    return out
 
 
 def same_file(a: str | os.PathLike, b: str | os.PathLike) -> bool:
