@@ -4,12 +4,34 @@ half-written file, never an overwrite without --force)."""
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from xlreport.errors import OutputError, os_error_of, reason
+from xlreport.errors import InputError, OutputError, os_error_of, reason
+
+
+def regular_file(path: str | os.PathLike, what: str = "文件", limit: int | None = None) -> Path:
+    """`path`, refused (InputError) unless it is a regular file of at most `limit` bytes: every reader
+    calls this before opening, since a named pipe hangs a reader and a device (/dev/zero) never ends."""
+    p = Path(path)
+    try:
+        st = p.stat()
+    except FileNotFoundError:
+        raise InputError(f"找不到{what}“{p}”，请检查路径", code="not-found") from None
+    except OSError as exc:
+        raise InputError(f"无法读取“{p}”（{reason(exc, '读取')}），请检查文件的权限", code="unreadable") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise InputError(f"“{p}”是一个文件夹，请给出{what}")
+    if not stat.S_ISREG(st.st_mode):
+        raise InputError(f"“{p.name}”不是普通文件（是命名管道、设备或套接字），无法读取；请给出{what}本身",
+                         code="unsupported-type")
+    if limit is not None and st.st_size > limit:
+        raise InputError(f"“{p.name}”有 {st.st_size // 2**20} MB，超过{what}的上限 {limit // 2**20} MB，拒绝读取",
+                         code="too-large")
+    return p
 
 
 def check_target(path: str | os.PathLike, force: bool = False) -> Path:

@@ -79,7 +79,9 @@ def extract(path: str | Path) -> Document:
         raise InputError(f"找不到文件“{p}”")
     if p.is_dir():
         raise InputError(f"“{p}”是文件夹，不是报告文件")
-    kind = sniff(p)
+    from xlreport.io.files import regular_file
+
+    kind = sniff(regular_file(p, "报告文件"))  # each reader guards the size
     if kind == "pdf":
         from xlreport.io.importers.pdf import read_pdf
         return read_pdf(p)
