@@ -76,8 +76,9 @@ def write_atomic(path: str | os.PathLike, write: Callable[[str], object], force:
     """
     target = check_target(path, force)
     try:
-        # the temporary file keeps the suffix: some writers look at it (XlsxWriter: .xlsm for macros)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.tmp-", suffix=target.suffix, dir=target.parent)
+        # the temporary file keeps the suffix: some writers look at it (XlsxWriter: .xlsm for macros); its
+        # name keeps only the start of the target's, so a name near the system's limit (255 bytes) fits too
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.stem[:20]}.tmp-", suffix=target.suffix, dir=target.parent)
         os.close(fd)
     except OSError as exc:
         raise OutputError(f"无法在“{target.parent}”中写入文件（{reason(exc, '写入')}），请换一个位置") from None
