@@ -54,6 +54,9 @@ def read_workbook(path: str | os.PathLike) -> Report:
         raise InputError(f"无法打开工作簿“{p.name}”：文件已损坏或不是 Excel 工作簿（{type(exc).__name__}）", code="damaged") from None
     names = list(book.sheet_names)
     if SHEET_MARKER not in names:
+        if {"汇总", "问题清单"} <= set(names):  # the sheets of audit/book.py's workbook
+            raise InputError(f"“{p.name}”是 xlreport audit 生成的审查结果，不是年度报告，不用检查；"
+                             f"检查报告请给出报告文件或只放报告的文件夹", code="not-xlreport")
         raise InputError(f"“{p.name}”不是用 xlreport 生成的工作簿（缺少标记），请用 xlreport new 生成工作簿后填写", code="not-xlreport")
     marker = _grid(book, SHEET_MARKER, p)
     layout = layout_from_marker(marker, p.name)
