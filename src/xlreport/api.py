@@ -139,15 +139,14 @@ def check_file(path: PathLike, previous: Report | None = None) -> FileResult:
         return FileResult(file, error=shown(exc.message), error_code=exc.code)
     except OSError as exc:
         return FileResult(file, error=f"无法读取（{reason(exc, '读取')}）", error_code="unreadable")
-    except Exception as exc:  # one broken file must not stop a batch
-        return FileResult(file, error=shown(f"无法读取（{type(exc).__name__}: {exc}）"))
+    except Exception:  # one broken file must not stop a batch
+        return FileResult(file, error="无法读取（文件已损坏或内容异常，程序未能处理），请把这个文件发给维护人员")
     try:
         result = check(report, previous)
     except XlreportError as exc:
         return FileResult(file, report.fmt.version, error=shown(exc.message), error_code=exc.code)
-    except Exception as exc:  # a bug must not stop a batch either; say which file
-        return FileResult(file, report.fmt.version, error=shown(f"程序内部错误（{type(exc).__name__}: {exc}），"
-                                                                f"请把这个文件发给维护人员"))
+    except Exception:  # a bug must not stop a batch either; say which file
+        return FileResult(file, report.fmt.version, error="程序内部错误，请把这个文件发给维护人员")
     return FileResult(file, report.fmt.version, result.problems, result.notices, list(report.notes))
 
 

@@ -176,11 +176,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Stopped as exc:
         print(f"已停止：收到终止信号（{exc.name}），校验未完成；所有工作进程均已结束。", file=sys.stderr)
         return EXIT_UNREADABLE
-    except Exception as exc:  # a bug: one line for the clerk, the traceback on request
+    except Exception:  # a bug: one line for the clerk, the traceback on request
         if os.environ.get("XLREPORT_DEBUG"):
             raise
-        print(shown(f"错误：程序内部错误（{type(exc).__name__}: {exc}），请把这条信息和文件发给维护人员；"
-                    f"设置环境变量 XLREPORT_DEBUG=1 可查看详情"), file=sys.stderr)
+        print("错误：程序内部错误，请把这条信息和文件发给维护人员；设置环境变量 XLREPORT_DEBUG=1 后重新运行可查看详情",
+              file=sys.stderr)
         return EXIT_UNREADABLE
 
 

@@ -51,7 +51,7 @@ def read_workbook(path: str | os.PathLike) -> Report:
     except BaseException as exc:  # calamine's own errors, or a Rust panic (a BaseException)
         if isinstance(exc, (KeyboardInterrupt, SystemExit)):
             raise
-        raise InputError(f"无法打开工作簿“{p.name}”：文件已损坏或不是 Excel 工作簿（{type(exc).__name__}）", code="damaged") from None
+        raise InputError(f"无法打开工作簿“{p.name}”：文件已损坏或不是 Excel 工作簿", code="damaged") from None
     names = list(book.sheet_names)
     if SHEET_MARKER not in names:
         if {"汇总", "问题清单"} <= set(names):  # the sheets of audit/book.py's workbook
@@ -189,7 +189,7 @@ def _grid(book, sheet: str, p: Path) -> list[list[Any]]:
     except BaseException as exc:  # as above: calamine's errors and panics
         if isinstance(exc, (KeyboardInterrupt, SystemExit)):
             raise
-        raise InputError(f"无法读取“{p.name}”的工作表“{sheet}”（{type(exc).__name__}）", code="damaged") from None
+        raise InputError(f"无法读取“{p.name}”的工作表“{sheet}”，文件已损坏", code="damaged") from None
     return rows
 
 
