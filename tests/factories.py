@@ -64,7 +64,7 @@ def consistent_data(fmt: ReportFormat, seed: int = 0, with_totals: bool = False,
         for item in ("normative_docs",):
             data[f"t2.{item}.public_total"] = data[f"t2.{item}.published"] + data[f"t2.{item}.made"] + 1
     if with_totals:
-        from xlreport.checks.values import evaluate
+        from xlreport.model.numbers import evaluate
 
         numbers = evaluate(data, fmt).numbers
         for f in fmt.value_fields:

@@ -30,7 +30,7 @@ Where things come from
 * Tables: `fmt.tables[*].cells` — one Word table cell per GridCell, merged with
   python-docx `cell.merge` (rowspan/colspan), label text from `GridCell.text`,
   value cells hold `{{ <data key> }}` (the key is also the Jinja lookup path).
-  A value whose table lists `<key>_unit` among its extras prints the unit after
+  A value whose field names a `unit_key` (an input of its table) prints the unit after
   it (V2019 采购总金额, e.g. 「251000元」).
 * Styles: GB/T 9704-2012 公文 layout, named paragraph styles (below) with the
   east-Asian font in `w:rFonts/@w:eastAsia` and `w:lang/@w:eastAsia="zh-CN"`.
@@ -52,7 +52,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
 from xlreport.model.formats import FORMATS
-from xlreport.model.spec import GridCell, ReportFormat, Table
+from xlreport.model.spec import GridCell, ReportFormat, Section, Table
 from xlreport.report.layout import (
     CELL_MARGIN_TWIPS,
     FOOTER_MM,
@@ -202,8 +202,8 @@ def _cell_text(cell: GridCell, table: Table, fmt: ReportFormat) -> str:
     if cell.role != "value":
         return cell.text
     text = "{{ " + cell.key + " }}"
-    unit_key = f"{cell.key}_unit"
-    if unit_key in table.extras:
+    unit_key = fmt.field(cell.key).unit_key
+    if unit_key:
         text += "{{ " + unit_key + " }}"
     return text
 
@@ -525,20 +525,14 @@ def _content(b: _Builder) -> None:
 
     def heading(number: str) -> Callable[[ReportFormat], None]:
         def emit(fmt: ReportFormat) -> None:
-            b.par("h1", next(s.heading for s in fmt.sections if s.number == number))
+            b.par("h1", fmt.section(number).heading)
         return emit
 
     def section_heading(number: str) -> None:
-        b.versioned(lambda f: next(s.heading for s in f.sections if s.number == number), heading(number))
+        b.versioned(lambda f: f.section(number).heading, heading(number))
 
-    # 一、总体情况: opening text, then the five sub-headings with their texts.
-    section_heading("一")
-    b.lines("text.overview.paragraphs")
-
-    def subs(fmt: ReportFormat) -> None:
-        for text in fmt.texts:
-            if not text.key.startswith("text.overview."):
-                continue
+    def subheadings(fmt: ReportFormat, section: Section) -> None:
+        for text in fmt.subheadings(section):
             b.control(f"if {text.key}.show_heading")
             b.par("h2", text.label)
             b.control("endif")
@@ -546,24 +540,31 @@ def _content(b: _Builder) -> None:
                 b.par("body", "{{ sentences.on_request }}")
             b.lines(f"{text.key}.paragraphs")
 
-    b.versioned(lambda f: tuple((t.key, t.label) for t in f.texts if t.key.startswith("text.overview.")), subs)
-
-    for number, table_id in (("二", "t2"), ("三", "t3"), ("四", "t4")):
+    # The outline as the formats declare it (ReportFormat.outline): each section's heading, its
+    # own text, its sub-headings with theirs, its table; the generated sentences where they belong.
+    numbers = [s.number for s in b.formats[0].sections]
+    assert all([s.number for s in f.sections] == numbers for f in b.formats), "one outline numbering"
+    for number in numbers:
+        section = b.formats[0].section(number)
         section_heading(number)
-        if table_id == "t4":
+        if number == "四":
             b.par("body", "{{ sentences.review }}").paragraph_format.keep_with_next = True
-        b.versioned(lambda f, t=table_id: (f.table(t).cells, f.table(t).col_widths, f.table(t).extras,
-                                           f.table(t).header_rows),
-                    lambda f, t=table_id: b.table(f.table(t), f))
+        if number == "六":
+            b.control("if sentences.fee")
+            b.par("body", "{{ sentences.fee }}")
+            b.control("endif")
+        if section.text_key:
+            b.lines(f"{section.text_key}.paragraphs")
+        if any(f.subheadings(f.section(number)) for f in b.formats):
+            b.versioned(lambda f, n=number: tuple((t.key, t.label) for t in f.subheadings(f.section(n))),
+                        lambda f, n=number: subheadings(f, f.section(n)))
+        if section.table:
+            b.versioned(lambda f, n=number: _table_identity(f.table(f.section(n).table)),
+                        lambda f, n=number: b.table(f.table(f.section(n).table), f))
 
-    section_heading("五")
-    b.lines("text.problems.paragraphs")
 
-    section_heading("六")
-    b.control("if sentences.fee")
-    b.par("body", "{{ sentences.fee }}")
-    b.control("endif")
-    b.lines("text.other.paragraphs")
+def _table_identity(table: Table) -> object:
+    return table.cells, table.col_widths, table.extras, table.header_rows
 
 
 def _preserve_space(doc) -> None:

@@ -8,7 +8,7 @@ are thin layers over these names:
     print(result.ok, len(result.errors), len(result.warnings))
 """
 
-__version__ = "0.1.0"
+from xlreport.model._version import __version__
 
 import importlib
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, Callable, Sequence, Union, overload
 
 from xlreport.errors import InputError, MissingProgram, OutputError, UsageError, XlreportError, reason, shown
-from xlreport.model.report import CheckResult, Problem, Report, has_errors
+from xlreport.model.report import CheckResult, Problem, Report, has_errors, is_blank
 from xlreport.model.spec import ReportFormat
 
 PathLike = Union[str, os.PathLike]
@@ -70,15 +70,22 @@ def check(report_or_path: ReportLike, previous: ReportLike | None = None) -> Che
 
     Never raises on bad data (that is what the problems are); raises InputError when a
     file cannot be read at all."""
-    from xlreport.checks import check as run_rules
+    from xlreport.checks import check_numbers
+    from xlreport.io.files import is_published
 
     report = _report(report_or_path)
     notices: list[str] = []
     if previous is not None:  # last year's figures and texts go into a copy: the caller's Report stays as it was
         report = replace(report, data=dict(report.data))
         notices = attach_previous(report, _report(previous, "上年报告"))
-    problems = report.problems + run_rules(report.data, report.fmt, report.cells)
-    return CheckResult(report, problems, notices)
+    published = is_published(report.path)
+    found, numbers = check_numbers(report.data, report.fmt, report.cells, published)
+    problems = report.problems + found
+    if published and is_blank(report.data.get("meta.agency")):  # no cover error: a notice the reviewer sees
+        from xlreport.io.importers.name import NOT_FOUND
+
+        notices.append(next((n for n in report.notes if n.startswith(NOT_FOUND)), NOT_FOUND))
+    return CheckResult(report, problems, notices, numbers)
 
 
 @dataclass
@@ -216,7 +223,7 @@ def new_workbook(path: PathLike, year: int, agency: str | None = None, data: Rep
     the 生成报告 button and the Python functions when `macros`), prefilled from a data
     file or report (`data`) and from last year's report (`previous`)."""
     from xlreport.checks.cover import LAST_YEAR, year_not_covered
-    from xlreport.checks.values import evaluate
+    from xlreport.model.numbers import evaluate
     from xlreport.io.previous import prefill_from_previous
     from xlreport.model.formats import FIRST_YEAR, format_for_year
     from xlreport.workbook.writer import write_workbook
@@ -374,7 +381,7 @@ def render_docx(report_or_path: ReportLike, path: PathLike, template: PathLike |
             raise MissingProgram("未找到 LibreOffice（soffice），无法转换为 PDF；请安装 LibreOffice，"
                                 "或去掉 --pdf 只生成 Word 文件")
     report = result.report
-    docx = render_report(report.data, report.fmt, target, template=template, force=force)
+    docx = render_report(report.data, report.fmt, target, template=template, force=force, numbers=result.numbers)
     rendered.path = Path(docx.path)
     rendered.notices += list(docx.warnings)
     rendered.renamed += _moved(target, docx.path)
@@ -400,7 +407,8 @@ def render_html(report_or_path: ReportLike, path: PathLike, fragment: bool = Fal
     rendered = Rendered(result, notices=list(result.notices))
     if blocked:
         return rendered
-    page = write_page(result.report.data, result.report.fmt, target, force=force, fragment=fragment)
+    page = write_page(result.report.data, result.report.fmt, target, force=force, fragment=fragment,
+                      numbers=result.numbers)
     rendered.path = Path(page.path)
     rendered.notices += list(page.warnings)
     rendered.renamed += _moved(target, page.path)

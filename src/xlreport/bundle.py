@@ -179,9 +179,7 @@ def missing_requirements(wheels: list[Path], platform: str, python: str) -> list
 
 def source_root() -> Path:
     """The source tree of the running xlreport, or XlreportError when it was installed from a wheel."""
-    import xlreport
-
-    package = Path(xlreport.__file__).resolve().parent
+    package = Path(__file__).resolve().parent
     root = package.parents[1]
     pyproject = root / "pyproject.toml"
     if package.parent.name == "src" and pyproject.is_file() and \

@@ -33,7 +33,7 @@ import xlwings as xw
 
 from xlreport.model.report import Problem
 from xlreport.errors import XlreportError
-from xlreport.workbook.layout import SHEET_MARKER
+from xlreport.model.layout import SHEET_MARKER
 from xlreport.workbook.macros import CHECK_HEADER, MARKER_EXTENT, sheet_extent, udf_sheets
 
 TITLE = "生成报告"
@@ -271,7 +271,7 @@ def problems_message(problems: Sequence[Problem]) -> str:
     """The message box text when errors block the report: the first problems, errors first."""
     errors, warnings = counts(problems)
     ordered = [p for p in problems if p.severity == "error"] + [p for p in problems if p.severity != "error"]
-    from xlreport.cli.console import SEVERITY_LABEL as label
+    from xlreport.model.rules import SEVERITY_LABEL as label
     lines = [f"数据有 {errors} 个错误" + (f"、{warnings} 个警告" if warnings else "") + "，未生成报告。请改正后再按“生成报告”。", ""]
     for p in ordered[:SHOWN_PROBLEMS]:
         where = f"（{'、'.join(p.cells[:2])}{'等' if len(p.cells) > 2 else ''}）" if p.cells else ""

@@ -123,7 +123,7 @@ def test_windows_bundle_resolves_completely_for_win_amd64(win_bundle, tmp_path):
     for args in (["xlreport"], ["--require-hashes", "-r", str(folder / "requirements-3.11.txt")]):
         proc = subprocess.run(base + args, env=env, capture_output=True, text=True, timeout=300)
         assert proc.returncode == 0, proc.stderr[-3000:]
-        assert "Would install" in proc.stdout and "xlreport-0.1.0" in proc.stdout
+        assert "Would install" in proc.stdout and f"xlreport-{xlreport.__version__}" in proc.stdout
     # pip judges environment markers by this (Linux) machine, so the dry run cannot see
     # xlwings' `pywin32; platform_system == "Windows"`: the bundle's own closure check does
     wheels = sorted((folder / "wheels").glob("*.whl"))
@@ -256,10 +256,10 @@ def test_refuses_bad_options(tmp_path, capsys, args, words):
 
 
 def test_refuses_without_source(tmp_path, monkeypatch, capsys):
-    fake = tmp_path / "site-packages" / "xlreport" / "__init__.py"
+    fake = tmp_path / "site-packages" / "xlreport" / "bundle.py"
     fake.parent.mkdir(parents=True)
     fake.write_text("")
-    monkeypatch.setattr(xlreport, "__file__", str(fake))
+    monkeypatch.setattr(xlreport.bundle, "__file__", str(fake))
     with pytest.raises(XlreportError, match="没有源代码"):
         source_root()
     assert main(["bundle", "-o", str(tmp_path / "b")]) == 2

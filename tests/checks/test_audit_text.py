@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 
 from xlreport.checks import check
-from xlreport.checks.values import evaluate
+from xlreport.model.numbers import evaluate
 from xlreport.cli.main import main
 from xlreport.io.previous import attach_previous
 from xlreport.io.jsonfile import dumps

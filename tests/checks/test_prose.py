@@ -12,7 +12,7 @@ import pytest
 
 from factories import consistent_data
 from xlreport.checks import check
-from xlreport.checks.values import evaluate
+from xlreport.model.numbers import evaluate
 from xlreport.model.formats import V2019, V2021
 from xlreport.checks.figures import quoted_figures
 

@@ -19,7 +19,7 @@ from factories import consistent_data, derived_closure, edited_copy
 from xlreport.cli.main import main
 from xlreport.io.jsonfile import document
 from xlreport.model.formats import V2019, V2021
-from xlreport.workbook.layout import workbook_layout
+from xlreport.model.layout import workbook_layout
 from xlreport.workbook.writer import write_workbook
 
 

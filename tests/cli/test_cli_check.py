@@ -226,6 +226,22 @@ def test_check_stays_lean(tmp_path, kind):
     assert out.strip().splitlines()[-1] == "0 []"
 
 
+def test_check_of_a_data_file_loads_only_what_it_needs(tmp_path):
+    """`xlreport check FILE.json` (issue 18 item 7): nothing of the workbook (its layout
+    included: only the formula forms of the rules use it), the report, the audit or the
+    importers, and no writing machinery (tempfile)."""
+    path = tmp_path / "r.json"
+    path.write_text(json.dumps(document(consistent_data(V2021, 1), V2021), ensure_ascii=False), encoding="utf-8")
+    code = (
+        "import sys; before = set(sys.modules); from xlreport.cli.main import main; "  # (site may load tempfile)
+        f"rc = main(['check', {str(path)!r}]); "
+        "print(rc, sorted(m for m in set(sys.modules) - before if m == 'tempfile' or m.startswith(("
+        "'xlreport.workbook', 'xlreport.report', 'xlreport.audit', 'xlreport.io.importers', 'xlreport.model.layout'))))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip().splitlines()[-1] == "0 []"
+
+
 def test_module_entry_point(fixtures_dir):
     result = subprocess.run([sys.executable, "-m", "xlreport", "check", str(fixtures_dir / "2023_hongze_qzf.json")],
                             capture_output=True, text=True)

@@ -88,7 +88,7 @@ def test_export_of_a_date_in_a_count_cell(tmp_path, capsys):
     import datetime as dt
 
     from factories import edited_copy
-    from xlreport.workbook.layout import workbook_layout
+    from xlreport.model.layout import workbook_layout
     from xlreport.workbook.writer import write_workbook
 
     book = tmp_path / "a.xlsx"

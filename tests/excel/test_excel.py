@@ -23,7 +23,7 @@ from factories import consistent_data
 from xlreport import excel
 from xlreport.checks import check
 from xlreport.model.formats import V2019, V2021
-from xlreport.workbook.layout import SHEET_MARKER, workbook_layout
+from xlreport.model.layout import SHEET_MARKER, workbook_layout
 from xlreport.workbook.macros import sheet_extent, udf_sheets
 from xlreport.workbook.reader import read_workbook
 from xlreport.workbook.writer import write_workbook
@@ -123,7 +123,7 @@ class FakeBook:
 
 def full_data(fmt):
     data = consistent_data(fmt, 3, with_totals=False)
-    data["text.other"] = "本年度未收取信息处理费。"
+    data["text.other"] = "本年度没有其他需要报告的事项。"  # the fee sentence is generated from fee.*
     return data
 
 

@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from xlreport.checks.values import evaluate
+from xlreport.model.numbers import evaluate
 from xlreport.model.formats import V2019, V2021
 from xlreport.report.context import build_context
 from xlreport.model.sentences import contact_sentence, on_request_sentence, review_sentence
@@ -88,7 +88,7 @@ def test_overview_subheadings_follow_the_declaration(fmt, rule, shown):
 
 def test_one_case_with_another_result_reads_as_a_sentence():
     """「被申请行政复议1件，结果为其他」, not 「…1件，其他结果」 (a reviewer's wording)."""
-    from xlreport.checks.values import evaluate
+    from xlreport.model.numbers import evaluate
     from xlreport.model.formats import V2021
     from xlreport.model.sentences import review_sentence
 

@@ -1,6 +1,7 @@
-"""The package's layout holds what docs/developers.md promises (issue 11): no import cycle
-(imports inside functions included), no version test outside the format declarations, no
-module over about 500 lines without the reason at its top, and one pipeline behind every shell."""
+"""The package's layout holds what docs/developers.md promises (issues 11 and 18): no import
+cycle (imports inside functions included), each module on its floor and importing nothing from
+a floor above it, no version test outside the format declarations, no module over 600 lines,
+and one pipeline behind every shell."""
 
 from __future__ import annotations
 
@@ -94,12 +95,84 @@ def test_no_version_test_outside_the_format_declarations():
     assert found == []
 
 
+# The floors, lowest first (docs/developers.md "Floors"). A module imports only from its own
+# floor and the ones below; a name matches itself and everything below it (xlreport.io:
+# xlreport.io.jsonfile …), the longest match wins. A new module or package goes on a floor here.
+FLOORS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("model", ("xlreport.model", "xlreport.errors")),  # what a report is; what can go wrong
+    ("checks", ("xlreport.checks",)),  # how a report is checked
+    ("library", ("xlreport.io", "xlreport.workbook", "xlreport.report", "xlreport.audit", "xlreport.batch",
+                 "xlreport.bundle")),  # files in and out, the workbook, the report, the audit
+    ("api", ("xlreport.api",)),  # every job once
+    ("shells", ("xlreport.cli", "xlreport.excel", "xlreport.server", "xlreport.__main__")),  # what people run
+    ("face", ("xlreport",)),  # the package's public names (xlreport/__init__.py): nothing imports it
+)
+FLOOR_NAMES = [name for name, _ in FLOORS]
+
+
+def floor_of(module: str) -> str | None:
+    """The floor of a module, or None when FLOORS does not place it."""
+    best: tuple[int, str] | None = None
+    for floor, prefixes in FLOORS:
+        for prefix in prefixes:
+            if module == prefix or (prefix != "xlreport" and module.startswith(prefix + ".")):
+                if best is None or len(prefix) > best[0]:
+                    best = (len(prefix), floor)
+    return best[1] if best else None
+
+
+def upward_imports(floor: str, graph: dict[str, set[str]]) -> dict[str, list[str]]:
+    """The modules of `floor` that import from a floor above it, with what they import."""
+    level = FLOOR_NAMES.index(floor)
+    out = {}
+    for name, imported in graph.items():
+        if floor_of(name) != floor:
+            continue
+        above = sorted(i for i in imported if FLOOR_NAMES.index(floor_of(i) or "face") > level)
+        if above:
+            out[name] = above
+    return out
+
+
+def test_every_module_is_on_a_floor():
+    assert [n for n in NAMES if floor_of(n) is None] == [], "put the new module on a floor in FLOORS"
+
+
+@pytest.mark.parametrize("floor", FLOOR_NAMES)
+def test_no_module_imports_from_a_floor_above(floor):
+    """model/ imports only model/ (and errors.py), checks/ nothing above model/, no library
+    module the API, the command line, the Excel module or the package face (xlreport/__init__)."""
+    graph = {name: imports_of(path) for name, path in NAMES.items()}
+    assert upward_imports(floor, graph) == {}
+
+
+def test_the_floor_test_catches_an_upward_import():
+    """The check above can fail: each floor's modules importing what sits above them."""
+    graph = {"xlreport.model.spec": {"xlreport.checks.values"},
+             "xlreport.checks.formula": {"xlreport.workbook.styles"},
+             "xlreport.workbook.checksheet": {"xlreport.cli.console"},
+             "xlreport.report.webpage": {"xlreport"},
+             "xlreport.audit.gather": {"xlreport.api"},
+             "xlreport.api": {"xlreport.cli.main"},
+             "xlreport.cli.main": {"xlreport"}}
+    assert {f: list(upward_imports(f, graph)) for f in FLOOR_NAMES} == {
+        "model": ["xlreport.model.spec"], "checks": ["xlreport.checks.formula"],
+        "library": ["xlreport.workbook.checksheet", "xlreport.report.webpage", "xlreport.audit.gather"],
+        "api": ["xlreport.api"], "shells": ["xlreport.cli.main"], "face": []}
+
+
+MAX_LINES = 600
+# issue 17 splits the importer's two long modules (match.py into a pipeline, pdf.py), and
+# issue 18 item 2 (branch i18err) splits audit/gather.py; the lead removes these exemptions
+# after those merges
+LONG_FOR_NOW = {"io/importers/match.py", "io/importers/pdf.py", "audit/gather.py"}
+
+
 @pytest.mark.parametrize("path", MODULES, ids=lambda p: str(p.relative_to(SRC)))
-def test_long_modules_say_why_at_the_top(path):
-    lines = path.read_text(encoding="utf-8").splitlines()
-    if len(lines) > 520:
-        head = "\n".join(lines[:15]).lower()
-        assert "over 500 lines" in head or "longer than" in head, f"{len(lines)} lines without a reason at the top"
+def test_no_module_over_600_lines(path):
+    lines = len(path.read_text(encoding="utf-8").splitlines())
+    if path.relative_to(SRC).as_posix() not in LONG_FOR_NOW:
+        assert lines <= MAX_LINES, f"{lines} lines: split the module (docs/developers.md)"
 
 
 def test_every_shell_goes_through_the_same_api_function(tmp_path, monkeypatch, capsys):

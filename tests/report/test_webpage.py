@@ -23,7 +23,7 @@ from docx import Document
 
 from factories import consistent_data
 from xlreport.report import docx as word
-from xlreport.checks.values import evaluate
+from xlreport.model.numbers import evaluate
 from xlreport.report.context import build_context, split_paragraphs
 from xlreport.cli.main import main
 from xlreport.io.jsonfile import write_json

@@ -22,7 +22,7 @@ from xlreport.report import docx as word
 from xlreport.report.context import ILLEGAL_CHARS, LINE_BREAK, build_context, format_number, split_paragraphs
 from xlreport.report.lint import lint_template
 from factories import render_file
-from xlreport.checks.values import evaluate
+from xlreport.model.numbers import evaluate
 from xlreport.io.readers import load_report
 from xlreport.errors import InputError, OutputError, XlreportError
 from xlreport.model.formats import V2019, V2021

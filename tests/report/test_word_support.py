@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, SHARED  # noqa: F401  (REPO: for the other Word tests)
-from xlreport.checks.values import evaluate
+from xlreport.model.numbers import evaluate
 from xlreport.io.jsonfile import parse_document
 from xlreport.cli.demo import demo_document
 from xlreport.model.formats import V2019, V2021

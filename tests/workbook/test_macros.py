@@ -39,7 +39,7 @@ from xlreport.cli.main import main
 from xlreport.io.jsonfile import document
 from xlreport.model.formats import V2019, V2021
 from xlreport.workbook.vba import module_from_file_text
-from xlreport.workbook.layout import SHEET_CHECKS, SHEET_COVER, SHEET_MARKER, workbook_layout
+from xlreport.model.layout import SHEET_CHECKS, SHEET_COVER, SHEET_MARKER, workbook_layout
 from xlreport.workbook.reader import read_workbook
 from xlreport.workbook.writer import write_workbook
 
@@ -54,7 +54,7 @@ N_SHEETS = len(workbook_layout(V2021).sheets) + 1  # + xlwings.conf
 
 def filled(fmt):
     data = consistent_data(fmt, 7)
-    data["text.other"] = "本年度未收取信息处理费。"
+    data["text.other"] = "本年度没有其他需要报告的事项。"  # the fee sentence is generated from fee.*
     return data
 
 

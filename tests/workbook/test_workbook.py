@@ -16,7 +16,7 @@ from xlreport.io.jsonfile import document
 from xlreport.io.readers import load_report
 from xlreport.errors import InputError
 from xlreport.model.formats import V2019, V2021
-from xlreport.workbook.layout import SHEET_MARKER, workbook_layout
+from xlreport.model.layout import SHEET_MARKER, workbook_layout
 from xlreport.workbook.reader import read_workbook
 from xlreport.workbook.writer import write_workbook
 

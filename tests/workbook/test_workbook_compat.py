@@ -75,7 +75,7 @@ def test_upgrade_carries_a_0_1_0_workbook_into_the_current_layout(tmp_path, name
     """`xlreport upgrade`: the same data, now in the current layout (its fingerprint), the old file untouched."""
     from xlreport.cli import main
     from xlreport.io.readers import load_report
-    from xlreport.workbook.layout import workbook_layout
+    from xlreport.model.layout import workbook_layout
     from xlreport.workbook.reader import layout_from_marker
 
     from python_calamine import CalamineWorkbook

@@ -28,12 +28,12 @@ from python_calamine import CalamineWorkbook
 from factories import consistent_data, edited_copy
 from xlreport.checks import check
 from xlreport.model.formats import V2019, V2021
-from xlreport.workbook.layout import SHEET_CHECKS, workbook_layout
+from xlreport.model.layout import SHEET_CHECKS, workbook_layout
 from xlreport.checks import all_lines
 from xlreport.checks.formula import python_count
 from xlreport.io.office import convert_many
 from xlreport.model.rules import RULE_BY_ID
-from xlreport.workbook.layout import TABLE_STATUS_ROW
+from xlreport.model.layout import TABLE_STATUS_ROW
 from xlreport.io.guards import sheet_members
 from xlreport.workbook.checksheet import (
     CHECK_HEADER_ROW,
@@ -503,7 +503,7 @@ def test_failing_block_lists_exactly_the_failing_lines(recalculated):
     """After LibreOffice recalculates, the block at the top of 校验 lists the failing lines
     (the Python checker's, in sheet order, the first FAILS_SHOWN), each with its cells, and
     every table sheet's status line counts the problems on that sheet."""
-    from xlreport.cli.console import SEVERITY_LABEL
+    from xlreport.model.rules import SEVERITY_LABEL
 
     seen_failing = seen_more = 0
     for fmt, name, original, out in recalculated:

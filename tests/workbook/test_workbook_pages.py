@@ -16,7 +16,7 @@ from xlreport.io.readers import load_report
 from xlreport.io.jsonfile import parse_document
 from xlreport.cli.demo import demo_document
 from xlreport.model.formats import FORMATS as ALL_FORMATS, V2019, V2021
-from xlreport.workbook.layout import (
+from xlreport.model.layout import (
     LAYOUT_REVISIONS,
     RELEASED_FINGERPRINTS,
     SHEET_CHECKS,

@@ -25,6 +25,7 @@ from xlreport.audit.gather import (
     counts_text,
 )
 from xlreport.io.files import write_atomic
+from xlreport.model.rules import SEVERITY_LABEL as SEVERITY
 from xlreport.workbook.styles import (
     BAD_FILL,
     BAD_FONT,
@@ -39,7 +40,6 @@ from xlreport.workbook.styles import (
 )
 
 SHEETS = ("说明", "汇总", "问题清单", "逐年对比", "未报送", "合计")
-SEVERITY = {"error": "错误", "warning": "警告"}
 FILLS = {VERDICT_ERRORS: (BAD_FILL, BAD_FONT), VERDICT_WARNINGS: (WARN_FILL, WARN_FONT),
          VERDICT_CLEAN: (GOOD_FILL, GOOD_FONT), VERDICT_UNREADABLE: (DERIVED_FILL, "#000000"), None: (None, None)}
 NUMBER_FORMATS = {"text": "@", "code": "@", "year": "0", "int": "0", "number": "General", "share": "0.0%",

@@ -35,9 +35,10 @@ from pathlib import Path
 from typing import Any, Callable
 
 from xlreport.errors import InputError, XlreportError, reason, shown
+from xlreport.model.spec import key_table
 
 VERDICT_ERRORS, VERDICT_WARNINGS, VERDICT_CLEAN, VERDICT_UNREADABLE = "未通过", "有警告", "通过", "无法读取"
-CROSS_YEAR_ONLY = ("text-repeated",)  # rules that need last year's report but no previous.* key
+CROSS_YEAR_ONLY = ("text-repeated", "t2-public-total-continuity")  # rules that need last year's report but no previous.* key
 # Our own audit workbooks carry this custom document property (book.py writes it); those
 # of earlier versions are known by their title. Either marks a workbook never to read as a
 # report or a roster.
@@ -52,6 +53,7 @@ def audit_one(name: str) -> dict:
     warnings, problems (with `where`), figures, notes, data and cells (for the pairs and
     totals; not part of the JSON output). A file that cannot be read gives `error`."""
     from xlreport.checks import check
+    from xlreport.io.files import is_published
     from xlreport.io.readers import load_report
 
     file = shown(name)
@@ -64,7 +66,7 @@ def audit_one(name: str) -> dict:
     except Exception as exc:  # one broken file must not stop the batch
         return {"file": file, "path": name, "error": shown(f"无法读取（{type(exc).__name__}: {exc}）")}
     try:
-        problems = report.problems + check(report.data, report.fmt, report.cells)
+        problems = report.problems + check(report.data, report.fmt, report.cells, is_published(name))
         record = {"file": file, "path": name, "agency": _text(report.data.get("meta.agency")),
                   "year": _year(report.data.get("meta.year")), "format": report.fmt.version,
                   "problems": [with_place(p.to_dict(), report.fmt) for p in problems],
@@ -137,7 +139,7 @@ def figure_keys(fmt) -> dict[str, tuple[str, ...]]:
 
 
 def key_figures(data: dict, fmt) -> dict[str, float | int | None]:
-    from xlreport.checks.values import evaluate
+    from xlreport.model.numbers import evaluate
 
     numbers = evaluate(data, fmt).numbers
     sums: dict[str, float | int | None] = {}
@@ -160,7 +162,7 @@ def figure_notes(data: dict, fmt) -> dict[str, str]:
     行政复议 总计 printed 0, parts 11): a note 「总计印为 0，各项合计 11」. The figure itself
     stays as printed (sortable); the note goes beside it."""
     from xlreport.checks.arithmetic import run_check
-    from xlreport.checks.values import evaluate
+    from xlreport.model.numbers import evaluate
     from xlreport.model.report import number_text
 
     numbers = evaluate(data, fmt).numbers
@@ -194,8 +196,11 @@ def name_key(name: str) -> str:
 
 def variant_key(name: str) -> str:
     """The name with the usual short forms spelled out: 政府 → 人民政府, 人民政府办 → 人民政府办公室
-    (「区政府办」 and 「区人民政府办公室」 give the same key). Used only where it fits one report."""
+    (「区政府办」 and 「区人民政府办公室」 give the same key), a place alone → its 人民政府 (the importer
+    keeps 「宿迁市」 as its title prints it). Used only where it fits one report."""
     key = re.sub(r"(?<!人民)政府", "人民政府", name_key(name))
+    if re.search(r"(省|市|自治区|自治州|州|盟|区|县|旗)$", key):  # a report titled by its place alone (「宿迁市」)
+        key += "人民政府"
     return re.sub(r"人民政府办(?!公)", "人民政府办公室", key)
 
 
@@ -277,7 +282,7 @@ def cross_year(this: dict, last: dict) -> tuple[list[dict], list[str]]:
     from xlreport.model.formats import FORMATS
 
     fmt = FORMATS[this["format"]]
-    report = Report(this["path"], fmt, {k: v for k, v in this["data"].items() if not k.startswith("previous.")},
+    report = Report(this["path"], fmt, {k: v for k, v in this["data"].items() if key_table(k) != "previous"},
                     this["cells"])
     previous = Report(last["path"], FORMATS[last["format"]], dict(last["data"]), last["cells"])
     try:
@@ -285,7 +290,7 @@ def cross_year(this: dict, last: dict) -> tuple[list[dict], list[str]]:
     except InputError as exc:
         return [], [exc.message]
     found = [p for p in check(report.data, fmt, report.cells)
-             if p.rule in CROSS_YEAR_ONLY or any(k.startswith("previous.") for k in p.keys)]
+             if p.rule in CROSS_YEAR_ONLY or any(key_table(k) == "previous" for k in p.keys)]
     return [with_place(p.to_dict(), fmt) for p in found], warnings
 
 
@@ -305,7 +310,7 @@ def read_roster(path: str | os.PathLike) -> list[str]:
 
         import io
 
-        from xlreport.workbook.layout import SHEET_MARKER
+        from xlreport.model.layout import SHEET_MARKER
 
         if is_audit_workbook(p):
             raise InputError(f"“{p.name}”是 xlreport audit 生成的审查结果，不是名单；请用 --roster 指定应报送单位名单"
@@ -373,7 +378,7 @@ def roster_rows(roster: list[str], records: list[dict], year: int | None) -> lis
     groups: dict[str, list[dict]] = {}
     for r in records:
         if r.get("year") == year and r.get("agency"):
-            groups.setdefault(name_key(r["agency"]), []).append(r)
+            groups.setdefault(variant_key(r["agency"]), []).append(r)  # 「宿迁市」 and 「宿迁市人民政府」: one unit
     agencies = list(groups.values())
     matches, missing, extra = match_names(roster, [g[0]["agency"] for g in agencies], suffix=True)
     rows = [{"kind": "未报送", "unit": roster[i], "agency": None, "file": None,
@@ -383,7 +388,7 @@ def roster_rows(roster: list[str], records: list[dict], year: int | None) -> lis
               "note": "报告的机关不在名单中（或名单中有同名的多个单位），请核对"} for j in extra for r in agencies[j]]
     for i, j, variant in matches:
         group = agencies[j]
-        if variant:
+        if variant and not any(name_key(r["agency"]) == name_key(roster[i]) for r in group):
             short = variant_key(roster[i]) == variant_key(group[0]["agency"])
             rows.append({"kind": "名称不一致", "unit": roster[i], "agency": group[0]["agency"], "file": group[0]["file"],
                          "note": "按简称与全称对应，请核对报告中的机关全称" if short else
@@ -403,7 +408,7 @@ def one_per_agency(records: list[dict]) -> tuple[list[dict], list[dict]]:
     counted = []
     for r in sorted(records, key=lambda r: r["file"]):
         if r.get("agency") and r.get("year"):
-            groups.setdefault((name_key(r["agency"]), r["year"]), []).append(r)
+            groups.setdefault((variant_key(r["agency"]), r["year"]), []).append(r)
         else:
             counted.append(r)
     duplicates = []
@@ -425,7 +430,7 @@ def totals(records: list[dict]) -> list[dict]:
     a published total counts as printed, else its parts), and the checks run on the sum.
     `records`: one report per agency and year (one_per_agency)."""
     from xlreport.checks import check
-    from xlreport.checks.values import evaluate
+    from xlreport.model.numbers import evaluate
     from xlreport.model.formats import FORMATS
 
     groups: dict[tuple[int, str], list[dict]] = {}
@@ -555,7 +560,7 @@ def assemble(records: list[dict], not_read: list[dict], names: list[str], roster
     """The audit as plain data: the reports of the year under review (`year`, default the latest
     year read; the others and those of `previous_dirs` only serve as last year's), their pairs,
     the roster and totals (one report per agency and year)."""
-    from xlreport import __version__
+    from xlreport.model._version import __version__
 
     review_year = year if year is not None else max(
         (r["year"] for r in records if r.get("year") and not r.get("comparison_only")), default=None)
@@ -570,7 +575,7 @@ def assemble(records: list[dict], not_read: list[dict], names: list[str], roster
             continue
         found, warnings = cross_year(this, last)
         warnings = [in_audit_terms(w) for w in warnings]
-        this["problems"] = [p for p in this["problems"] if not any(k.startswith("previous.") for k in p["keys"])]
+        this["problems"] = [p for p in this["problems"] if not any(key_table(k) == "previous" for k in p["keys"])]
         this["problems"] += found
         this["previous_file"] = last["file"]
         tally(this)

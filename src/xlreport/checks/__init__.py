@@ -7,7 +7,9 @@ gathered by `all_lines`) side by side:
 - arithmetic.py  the declared cross-sums and comparisons (t3-*, t4-sum, t2-*, the continuity rules)
 - text.py        text-missing, fee-consistency
 - figures.py     text-figures (Python only: patterns over free text)
+- prose.py       text-figures (维持, 信息处理费 statements), text-figures-twice (Python only)
 - repeated.py    text-repeated (Python only: needs last year's texts)
+- crossyear.py   t2-public-total-continuity (V2019, Python only: needs last year's totals)
 - formula.py     the vocabulary of the formula forms (`Line`, ranges, blank tests)
 
 `check` never raises on bad data; every finding is a `Problem`. A rule that touches a
@@ -16,31 +18,47 @@ blank or unusable value is not evaluated (the value itself is reported).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from xlreport.checks.arithmetic import check_arithmetic, check_lines
 from xlreport.checks.cover import check_cover, cover_lines
+from xlreport.checks.crossyear import check_public_total
 from xlreport.checks.figures import check_figures
 from xlreport.checks.formula import Line
+from xlreport.checks.prose import check_prose
 from xlreport.checks.repeated import check_repeated
 from xlreport.checks.text import check_text, text_lines
-from xlreport.checks.values import evaluate, value_lines
+from xlreport.checks.values import value_lines
+from xlreport.model.numbers import evaluate
 from xlreport.model.report import Problem
 from xlreport.model.spec import ReportFormat
-from xlreport.workbook.layout import Layout
+
+if TYPE_CHECKING:  # the workbook's layout: only the formula forms use it, not `check`
+    from xlreport.model.layout import Layout
 
 
-def check(data: dict[str, Any], fmt: ReportFormat, cells: dict[str, str] | None = None) -> list[Problem]:
+def check(data: dict[str, Any], fmt: ReportFormat, cells: dict[str, str] | None = None,
+          published: bool = False) -> list[Problem]:
     """Every problem of one report. `data` is the flat dict (meta.*, values, text.*, previous.*);
-    `cells` places each key (表三!E7, or a page and row of a published report)."""
-    problems = check_cover(data, fmt, cells)
+    `cells` places each key (表三!E7, or a page and row of a published report); `published`: the
+    report was read from a published file (no cover to fill in: a name not found is a notice)."""
+    return check_numbers(data, fmt, cells, published)[0]
+
+
+def check_numbers(data: dict[str, Any], fmt: ReportFormat, cells: dict[str, str] | None = None,
+                  published: bool = False) -> tuple[list[Problem], dict[str, float | int | None]]:
+    """Every problem of one report (as `check`) and its numbers as the rules read them
+    (`model.numbers.evaluate`), computed once for the check and what follows it."""
+    problems = check_cover(data, fmt, cells, published)
     ev = evaluate(data, fmt, cells)
     problems += ev.problems
     problems += check_arithmetic(data, fmt, cells, ev.numbers)
     problems += check_text(data, fmt, cells)
     problems += check_figures(data, fmt, cells, ev.numbers)
+    problems += check_prose(data, fmt, cells, ev.numbers, published)
     problems += check_repeated(data, fmt, cells, ev.numbers)
-    return problems
+    problems += check_public_total(data, fmt, cells, ev.numbers)
+    return problems, ev.numbers
 
 
 def all_lines(fmt: ReportFormat, layout: Layout) -> list[Line]:

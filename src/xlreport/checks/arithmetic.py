@@ -5,13 +5,16 @@ cross-year continuity rules). Python form: `check_arithmetic`; formula form: `ch
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from xlreport.checks.cover import inferred
 from xlreport.checks.formula import Line
 from xlreport.model.report import Problem, jsonable, number_text, problem
 from xlreport.model.rules import RULE_BY_ID
 from xlreport.model.spec import Check, ReportFormat, Term
-from xlreport.workbook.layout import Layout
+
+if TYPE_CHECKING:  # the workbook's layout: only the formula forms use it, not `check`
+    from xlreport.model.layout import Layout
 
 
 def _total(terms, numbers) -> float | int:
@@ -39,6 +42,9 @@ def check_arithmetic(data: dict[str, Any], fmt: ReportFormat, cells: dict[str, s
         ok, expected, actual = run_check(c, numbers, can_make_rules)
         if ok is False:
             message = c.message.format(expected=number_text(expected), actual=number_text(actual))
+            if c.unless_can_make_rules and inferred("meta.can_make_rules", cells):
+                message += ("（本机关“有规章制定权”为“否”是按机关名称推断的，报告中没有写明；"
+                            "如本机关有规章制定权，请在数据文件的“有规章制定权”中更正）")
             out.append(problem(c.rule, c.keys, message, cells, expected=jsonable(expected), actual=jsonable(actual)))
     return out
 
@@ -69,8 +75,11 @@ def check_lines(fmt: ReportFormat, layout: Layout, can_make_rules_ref: str) -> l
                           not_evaluated=not_eval, not_applicable=not_appl, check=c))
     # the 校验 sheet reads table by table: 表二, 表三, 表四, then last year's comparisons
     order = {"t2": 0, "t3": 1, "t4": 2}
-    return sorted(lines, key=lambda line: (any(k.startswith("previous.") for k in line.keys),
-                                           order.get(line.keys[-1].split(".")[0], 3)))
+
+    def place(line: Line) -> tuple[bool, int]:
+        tables = [fmt.field(k).table for k in line.keys]
+        return "previous" in tables, order.get(tables[-1], 3)
+    return sorted(lines, key=place)
 
 
 def describe(c: Check) -> str:

@@ -5,21 +5,34 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from xlreport.checks.formula import Line, blank
 from xlreport.model.formats import FIRST_YEAR, format_for_year
 from xlreport.model.report import CellError, Problem, Uncalculated, is_blank, jsonable, problem, quote
 from xlreport.model.spec import ReportFormat
-from xlreport.workbook.layout import Layout
+
+if TYPE_CHECKING:  # the workbook's layout: only the formula forms use it, not `check`
+    from xlreport.model.layout import Layout
 
 LAST_YEAR = 2100  # a sanity bound for a typed year
+# The place of meta.agency_kind / meta.can_make_rules when the importer inferred them from the
+# agency's name (a published report prints neither): the rules that use them say so.
+INFERRED = "按机关名称推断"
 
 
-def check_cover(data: dict[str, Any], fmt: ReportFormat, cells: dict[str, str] | None) -> list[Problem]:
+def inferred(key: str, cells: dict[str, str] | None) -> bool:
+    """Whether the cover value `key` was inferred from the agency's name (not printed, not typed)."""
+    return bool(cells) and cells.get(key) == INFERRED  # type: ignore[union-attr]
+
+
+def check_cover(data: dict[str, Any], fmt: ReportFormat, cells: dict[str, str] | None,
+                published: bool = False) -> list[Problem]:
+    """The cover's problems. A published report (`published`) whose agency could not be read
+    has no cover to fill in: the importer's notice (未能识别机关名称) says so, not an error."""
     out = []
     agency = data.get("meta.agency")
-    if is_blank(agency):
+    if is_blank(agency) and not published:
         out.append(problem("meta-missing", ["meta.agency"], "封面“机关全称”未填写，请填写报告标题中的机关全称", cells))
     year = data.get("meta.year")
     if isinstance(year, float) and year.is_integer():

@@ -40,6 +40,14 @@ from xlreport.model.report import Problem, is_blank, jsonable, number_text, prob
 from xlreport.model.spec import ReportFormat
 
 FIGURE = re.compile(r"(?<![\d.．])(\d{1,3}(?:[,，]\d{3})+|\d+)件")
+# 「申请 14 件」 (spaces around a figure, as web editors and PDF copies leave them) reads as 「申请14件」.
+_SPACED = re.compile(r"(?<=[\u4e00-\u9fff\d])[ \u3000\xa0]+(?=\d)|(?<=\d)[ \u3000\xa0]+(?=[\d件%])")
+# 「十四件」: a count in Chinese numerals. A lone 一 is left alone (「办结一件申请」, 「每一件」 are no counts).
+_CN_FIGURE = re.compile(r"(?<![每逐这那某同任哪第])([零〇一二两三四五六七八九十百千]{2,}|[二两三四五六七八九十])件")
+_CN_VALUES = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+# 「予以公开12件，占60%」: a share quoted after a figure of table 三.
+SHARE = re.compile(r"^[，,]?(?:约|共)?占(?:比|总数|全部|办结总数|总量|申请总数)?(?:的)?(?:比例)?(?:为|达)?(\d+(?:\.\d+)?)%")
 CLAUSE_BREAK = re.compile(r"[。；;！？!?\n，,：:]")
 SENTENCE_BREAK = re.compile(r"[。；;！？!?\n]")
 TAIL_WINDOW = 60  # characters before a figure searched for its term
@@ -63,6 +71,31 @@ PART_WORDS = ("直接", "复议后", "经复议", "维持", "纠正", "驳回", 
               "书面", "口头", "当场", "按期", "按时", "逾期", "延期")  # manners of answering
 # A subset of the year's applications (其中市本级受理…): not the total.
 SUBSET = re.compile(r"其中")
+
+
+def _cn_number(text: str) -> int | None:
+    """「十四」 → 14, 「一百零五」 → 105, 「二三」 → None (not a number as counts are written)."""
+    total, digit = 0, None
+    for ch in text:
+        if ch in _CN_VALUES:
+            if digit is not None and digit != 0 and _CN_VALUES[ch] != 0:
+                return None  # two digits in a row without a unit: 「二三件」 is no count
+            digit = _CN_VALUES[ch]
+        else:
+            total += (1 if digit is None else digit) * _CN_UNITS[ch]
+            digit = None
+    return total + (digit or 0)
+
+
+def normalise_figures(text: str) -> str:
+    """The text with its counts written as the rule reads them: spaces around a figure dropped,
+    Chinese numerals before 件 as Arabic figures (「申请 14 件」, 「申请十四件」 → 「申请14件」)."""
+    text = _SPACED.sub("", text)
+
+    def arabic(m: re.Match) -> str:
+        n = _cn_number(m.group(1))
+        return m.group(0) if n is None else f"{n}件"
+    return _CN_FIGURE.sub(arabic, text)
 
 
 @dataclass(frozen=True)
@@ -107,15 +140,12 @@ def _word(label: str) -> str:
     return re.sub(r"（[^）]*）$", "", label).strip()
 
 
-def _rows(table) -> dict[str, tuple[str, ...]]:
-    """Row key → label path (outer to inner), from the grid's label cells."""
+def _rows(fmt: ReportFormat) -> dict[str, tuple[str, ...]]:
+    """Table 三's rows: row name (new, denied.state_secret …) → label path (outer to inner)."""
     out: dict[str, tuple[str, ...]] = {}
-    for v in table.value_cells():
-        row = v.key.rsplit(".", 1)[0].split(".", 1)[1]
-        if row not in out:
-            labels = sorted((c for c in table.cells if c.role == "label" and c.row <= v.row < c.row + c.rowspan),
-                            key=lambda c: c.col)
-            out[row] = tuple(c.text for c in labels)
+    for f in fmt.fields:
+        if f.table == "t3":
+            out.setdefault(".".join(f.row_key), f.row)
     return out
 
 
@@ -130,7 +160,7 @@ def _columns(table) -> dict[str, tuple[str, ...]]:
 def meanings(fmt: ReportFormat) -> Figures:
     """The vocabulary of `fmt`, derived from its declarations."""
     t3, t4 = fmt.table("t3"), fmt.table("t4")
-    rows = _rows(t3)
+    rows = _rows(fmt)
     name3 = t3.name
 
     def row_name(row: str) -> str:
@@ -181,6 +211,19 @@ def meanings(fmt: ReportFormat) -> Figures:
         terms.append((f"(?:行政)?{re.escape(short)}" if short != top else re.escape(top), meaning))
         if short == "诉讼":
             terms.append(("(?:提起|被)起诉", meaning))
+    # Table 二 (issue 17.7): 「现行有效行政规范性文件393件」, 「制发规范性文件5件」, 「作出行政许可决定12件」.
+    documents = {"rules": "规章", "normative_docs": "(?:行政)?规范性文件"}
+    verbs = {"in_force": "现行有效(?:的)?", "issued": "(?:制发|印发|出台|制定)了?(?:的)?", "repealed": "废止了?(?:的)?",
+             "made": "(?:新)?制作了?(?:的)?"}
+    for item, noun in documents.items():
+        for column, verb in verbs.items():
+            key = f"t2.{item}.{column}"
+            if fmt.has(key):
+                terms.append((verb + noun, Meaning(key, ((key,),), fmt.field(key).where.replace(" 第二十条", "", 1))))
+    for item, noun in (("licensing", "行政许可"), ("penalty", "行政处罚"), ("coercion", "行政强制")):
+        key = f"t2.{item}.decisions"
+        if fmt.has(key):
+            terms.append((f"(?:作出|办理|办结)?了?{noun}(?:处理)?决定", Meaning(key, ((key,),), fmt.field(key).where)))
     # Parts named as terms win over the group they belong to (复议后起诉 before 复议).
     parts = list(dict.fromkeys(p for p in (*parts, *PART_WORDS) if p))
     part_terms = [(re.escape(p), None) for p in sorted(parts, key=len, reverse=True)]
@@ -207,8 +250,10 @@ def _combine(found: list[Meaning]) -> Meaning | None:
 
 
 def quoted_figures(text: str, fmt: ReportFormat, year: Any = None) -> list[Quoted]:
-    """Every 「N件」 of `text`, with the table value it means where it can be pinned to one."""
+    """Every 「N件」 of `text` (after `normalise_figures`: positions are in the normalised text), with
+    the table value it means where it can be pinned to one."""
     vocab = meanings(fmt)
+    text = normalise_figures(text)
     out: list[Quoted] = []
     clause_start = sentence_start = 0  # after the last clause end or figure; after the last sentence end
     clause_ends = iter(m.end() for m in CLAUSE_BREAK.finditer(text))
@@ -326,7 +371,7 @@ def _readings(keys: tuple[str, ...], data: dict, numbers: dict, fmt: ReportForma
 class FigureProblem:
     text_key: str
     keys: tuple[str, ...]
-    quoted: int
+    quoted: int | float
     expected: Any
     message: str
 
@@ -343,9 +388,15 @@ def figure_problems(data: dict, numbers: dict, fmt: ReportFormat):
         text = data.get(text_key)
         if not isinstance(text, str):
             continue
+        normalised = normalise_figures(text)
         for q in quoted_figures(text, fmt, year):
             if q.meaning is None:
                 continue
+            share = SHARE.match(normalised[q.end:]) if q.meaning.id.startswith("t3:") else None
+            if share is not None:
+                wrong = share_problem(text_key, q, share.group(1), label, numbers, fmt)
+                if wrong is not None:
+                    yield wrong
             said = (tuple(tuple(sorted(r)) for r in q.meaning.readings), q.figure)  # 及 and 、 in any order
             if said in seen:
                 continue
@@ -370,6 +421,26 @@ def figure_problems(data: dict, numbers: dict, fmt: ReportFormat):
                 where = "、".join(fmt.field(k).where for k in blanks[:3]) + (f"等 {len(blanks)} 格" if len(blanks) > 3 else "")
                 message += f"（表中{where}为空白，已按 0 计算；没有的请填 0）"
             yield FigureProblem(text_key, tuple(dict.fromkeys((*keys, *blanks))), q.figure, values[0], message)
+
+
+def share_problem(text_key: str, q: Quoted, printed: str, label: str, numbers: dict,
+                  fmt: ReportFormat) -> FigureProblem | None:
+    """A share 「…12件，占60%」 that fits none of the year's totals it can be a share of (办结, 新收,
+    新收加上年结转), as printed to its decimals; None when it fits one or a total is blank or 0."""
+    done, new, carried = (numbers.get(f"t3.{row}.total") for row in ("total", "new", "carried_over"))
+    if not (isinstance(done, (int, float)) and isinstance(new, (int, float)) and isinstance(carried, (int, float))):
+        return None
+    totals = [done, new, new + carried]
+    decimals = len(printed.partition(".")[2])
+    said = float(printed)
+    computed = [100 * q.figure / d for d in totals if d]
+    if not computed or any(abs(said - c) <= 10 ** -decimals + 1e-9 for c in computed):
+        return None
+    name3 = fmt.table("t3").name
+    message = (f"“{label}”中写“{q.phrase}，占{printed}%”，但按{name3}，{q.figure} 件占办结总数 {number_text(totals[0])} 件的 "
+               f"{computed[0]:.{max(decimals, 1)}f}%，占本年新收 {number_text(totals[1])} 件的 "
+               f"{100 * q.figure / totals[1] if totals[1] else 0:.{max(decimals, 1)}f}%；请按表格重新计算百分比")
+    return FigureProblem(text_key, ("t3.total.total", "t3.new.total"), said, round(computed[0], max(decimals, 1)), message)
 
 
 def check_figures(data: dict[str, Any], fmt: ReportFormat, cells: dict[str, str] | None,

@@ -16,11 +16,14 @@ of them evaluate element by element.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from xlreport.model.report import BLANK_CHARS
 from xlreport.model.rules import RULE_BY_ID
 from xlreport.model.spec import Check
-from xlreport.workbook.layout import Pos
+
+if TYPE_CHECKING:  # the workbook's layout: only the formula forms use it, not `check`
+    from xlreport.model.layout import Pos
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,8 @@ def ranges(positions: list[Pos]) -> list[str]:
                 break
         else:
             blocks.append([row, row, c0, c1])
+    from xlreport.model.layout import Pos
+
     sheet = positions[0].sheet
     out = []
     for r0, r1, c0, c1 in blocks:

@@ -5,12 +5,15 @@ Python form: `check_text`; formula form: `text_lines`.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from xlreport.checks.cover import inferred
 from xlreport.checks.formula import Line, blank, spaced
 from xlreport.model.report import BLANK_CHARS, Problem, is_blank, is_number, jsonable, number_text, problem
 from xlreport.model.spec import ReportFormat
-from xlreport.workbook.layout import Layout
+
+if TYPE_CHECKING:  # the workbook's layout: only the formula forms use it, not `check`
+    from xlreport.model.layout import Layout
 
 # Words that mean "nothing to report" in section 五 (common-errors.md E14).
 EMPTY_TEXT = {"", "无", "无。", "无.", "暂无", "暂无。", "无其他需要报告的事项。"}
@@ -38,6 +41,8 @@ def check_text(data: dict[str, Any], fmt: ReportFormat, cells: dict[str, str] | 
         keys, message = accountability_requirement(fmt)
         texts = [data.get(k) for k in keys[1:]]
         if not any(isinstance(t, str) and word in t for t in texts for word in ACCOUNTABILITY_WORDS):
+            if inferred("meta.agency_kind", cells):
+                message += "（机关类型是按机关名称推断的，报告中没有写明；如本机关不是人民政府，请在数据文件的“机关类型”中更正）"
             out.append(problem("text-missing", keys, message, cells))
     if fmt.has("fee.count"):
         other = data.get("text.other")
@@ -61,10 +66,11 @@ def check_text(data: dict[str, Any], fmt: ReportFormat, cells: dict[str, str] | 
 
 def overview_requirements(fmt: ReportFormat) -> list[tuple[Any, str, str]]:
     """(key or keys, label, message): the texts of 一 that must not be empty, per version."""
-    subs = [t for t in fmt.texts if t.key.startswith("text.overview.")]
+    overview = fmt.section("一")
+    subs = fmt.subheadings(overview)
     if fmt.overview_subheadings == "when-filled":  # the 试行 format asks only for an overview
-        keys = tuple(t.key for t in fmt.texts if t.key.startswith("text.overview"))
-        return [(keys, "一、总体情况", "“一、总体情况”没有内容，请综述本机关的政府信息公开工作")]
+        keys = tuple(t.key for t in fmt.texts if t.section == overview.number)
+        return [(keys, overview.heading, f"“{overview.heading}”没有内容，请综述本机关的政府信息公开工作")]
     return [(t.key, t.label, f"“一、总体情况”的“{t.label}”没有内容：{fmt.version} 版格式要求报告这一方面，请填写")
             for t in subs]
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import sys
 from typing import Iterable
 
-SEVERITY_LABEL = {"error": "错误", "warning": "警告"}
+from xlreport.model.rules import SEVERITY_LABEL
 
 
 def print_problems(name: str, problems) -> None:

@@ -20,6 +20,7 @@ from xlreport import api
 from xlreport.batch import Stopped
 from xlreport.cli.console import print_batch, print_notices, print_problems, progress_bar
 from xlreport.errors import UsageError, XlreportError, reason, shown
+from xlreport.model.spec import key_table
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_UNREADABLE = 0, 1, 2
 
@@ -145,7 +146,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
         if args.version:
-            from xlreport import __version__
+            from xlreport.model._version import __version__
 
             print(f"xlreport {__version__}")
             return EXIT_OK
@@ -310,7 +311,7 @@ def cmd_import(args) -> int:
             failed += 1
             print(f"{name}: 无法导入：{exc.message}", file=sys.stderr)
             continue
-        n_values = sum(1 for k, v in report.data.items() if v is not None and k.startswith(("t2.", "t3.", "t4.")))
+        n_values = sum(1 for k, v in report.data.items() if v is not None and key_table(k) in ("t2", "t3", "t4"))
         if name in targets:
             written = api.export_json(report, targets[name], force=args.force)
             print_notices(written.notices, sys.stderr)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import stat
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
@@ -75,6 +74,8 @@ def write_atomic(path: str | os.PathLike, write: Callable[[str], object], force:
     Returns the path actually written.
     """
     target = check_target(path, force)
+    import tempfile  # here, not at import: `check` writes nothing
+
     try:
         # the temporary file keeps the suffix: some writers look at it (XlsxWriter: .xlsm for macros); its
         # name keeps only the start of the target's, so a name near the system's limit (255 bytes) fits too
@@ -132,6 +133,11 @@ DATA_SUFFIXES = (".json", ".xlsx", ".xlsm")  # our own data files and workbooks
 PUBLISHED = (".html", ".htm", ".docx", ".pdf", ".doc", ".wps", ".txt", ".md")  # published reports (importers)
 TEXT_SUFFIXES = (".txt", ".md")  # read when named; in folders they are usually notes, not reports
 READABLE = DATA_SUFFIXES + PUBLISHED
+
+
+def is_published(path: str | os.PathLike) -> bool:
+    """Whether `path` is a published report (read by the importers), not a data file or workbook."""
+    return Path(path).suffix.lower() in PUBLISHED
 _SAVE_AS = "；如果它是由 xlreport 工作簿另存的，请"
 NOT_READABLE = {
     ".xls": "是旧版 Excel 格式（.xls）" + _SAVE_AS + "在 Excel、WPS 或 LibreOffice 中“另存为”Excel 工作簿（.xlsx）后再检查",

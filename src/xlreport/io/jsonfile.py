@@ -13,12 +13,12 @@ import re
 from pathlib import Path
 from typing import Any
 
-from xlreport.checks.values import evaluate
+from xlreport.model.numbers import evaluate
 from xlreport.errors import InputError, reason
 from xlreport.io.files import write_bytes_atomic
 from xlreport.model.formats import FORMATS, format_for_year
 from xlreport.model.report import Problem, Report, problem
-from xlreport.model.spec import ReportFormat
+from xlreport.model.spec import ReportFormat, key_table, split_key
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 SECTIONS = ("format", "meta", "values", "text", "previous")
@@ -118,9 +118,10 @@ def parse_document(doc: Any, name: str) -> tuple[ReportFormat, dict[str, Any], l
 
     meta = {}
     for key, value in (sections.get("meta") or {}).items():
-        full = key if key.startswith("meta.") else f"meta.{key}"
+        full = key if key_table(key) == "meta" else f"meta.{key}"
         if full in meta:
-            raise InputError(f"“{name}”的 meta 中“{full.removeprefix('meta.')}”写了两次（{key} 和 {full}），请只保留一个", code="bad-json")
+            short = ".".join(split_key(full)[1:])
+            raise InputError(f"“{name}”的 meta 中“{short}”写了两次（{key} 和 {full}），请只保留一个", code="bad-json")
         if isinstance(value, (int, float)) and not isinstance(value, bool) and full not in ("meta.year",):
             value = _number_as_text(value)  # a phone or post code written as a number
         meta[full] = value
@@ -142,10 +143,10 @@ def parse_document(doc: Any, name: str) -> tuple[ReportFormat, dict[str, Any], l
             data[key] = str(value)
         else:
             raise InputError(f"“{name}”中文字项“{key}”应是字符串，而不是{_kind(value)}", code="bad-json")
-    for section, prefix_ok in (("values", lambda k: not k.startswith(("meta.", "previous.", "text."))),
-                               ("previous", lambda k: k.startswith("previous."))):
+    for section, tables_ok in (("values", lambda t: t not in ("meta", "previous", "text")),
+                               ("previous", lambda t: t == "previous")):
         for key, value in (sections.get(section) or {}).items():
-            if not (prefix_ok(key) and fmt.has(key)):
+            if not (tables_ok(key_table(key)) and fmt.has(key)):
                 problems.append(problem("unknown-key", [key], _unknown_value_message(key, section, fmt)))
                 continue
             if isinstance(value, (dict, list)):
@@ -178,9 +179,9 @@ def _number_as_text(value: Any) -> Any:
 
 
 def _unknown_value_message(key: str, section: str, fmt: ReportFormat) -> str:
-    if fmt.has(key) or key.startswith(("meta.", "text.")):  # a real key in the wrong section
-        right = "meta" if key.startswith("meta.") else "text" if key.startswith("text.") else \
-            "previous" if key.startswith("previous.") else "values"
+    table = key_table(key)
+    if fmt.has(key) or table in ("meta", "text"):  # a real key in the wrong section
+        right = table if table in ("meta", "text", "previous") else "values"
         return f"“{key}”应放在数据文件的“{right}”部分，而不是“{section}”部分"
     for other in FORMATS.values():
         if other is not fmt and other.has(key):
@@ -210,7 +211,7 @@ def _kind(value: Any) -> str:
 
 def document(data: dict[str, Any], fmt: ReportFormat, with_derived: bool = True) -> dict[str, Any]:
     """The data-file document for a flat dict, in the order of the format declaration."""
-    meta = {f.key.removeprefix("meta."): data[f.key] for f in fmt.meta_fields if data.get(f.key) is not None}
+    meta = {f.name: data[f.key] for f in fmt.meta_fields if data.get(f.key) is not None}
     numbers = evaluate(data, fmt).numbers if with_derived else {}
     values = {}
     for f in fmt.value_fields:

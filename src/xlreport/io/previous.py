@@ -9,8 +9,9 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
+from xlreport.checks.crossyear import carried_totals
 from xlreport.checks.repeated import PREVIOUS_TEXT
-from xlreport.checks.values import evaluate
+from xlreport.model.numbers import evaluate
 from xlreport.errors import InputError
 from xlreport.model.report import Report
 from xlreport.model.spec import ReportFormat
@@ -29,7 +30,7 @@ def previous_values(last: Report, fmt: ReportFormat, this_year: Any = None) -> d
     numbers = evaluate(last.data, last.fmt).numbers
     out: dict[str, Any] = {}
     for f in fmt.previous:
-        source = f.key.removeprefix("previous.")
+        source = f.source
         if last.fmt.has(source) and numbers.get(source) is not None:
             out[f.key] = numbers[source]
     return out
@@ -48,7 +49,7 @@ def previous_warnings(data: dict[str, Any], fmt: ReportFormat, last: Report, nam
         this = f"“{Path(name).name}”" if name else "本报告"
         out.append(f"上年数据“{last_name}”是“{last_agency.strip()}”的报告，与{this}的机关"
                    f"“{this_agency.strip()}”不同；请核对 --previous 是否是本机关上一年的报告")
-    sources = [f.key.removeprefix("previous.") for f in fmt.previous]
+    sources = [f.source for f in fmt.previous]
     inputs = [k for k in sources if last.fmt.has(k) and not last.fmt.field(k).derived]  # the figures typed in
     if given is None:
         given = previous_values(last, fmt, data.get("meta.year"))
@@ -76,6 +77,7 @@ def attach_previous(report: Report, last: Report) -> list[str]:
     report.data.update(given)
     report.data.update({PREVIOUS_TEXT + t.key: last.data[t.key] for t in last.fmt.texts
                         if isinstance(last.data.get(t.key), str)})
+    report.data.update(carried_totals(evaluate(last.data, last.fmt).numbers, last.fmt, report.fmt))
     return previous_warnings(report.data, report.fmt, last, report.path, given)
 
 
@@ -92,7 +94,7 @@ def prefill_from_previous(data: dict[str, Any], fmt: ReportFormat, last: Report,
         if f.key != "meta.year" and data.get(f.key) in (None, "") and last.data.get(f.key) not in (None, ""):
             data[f.key] = last.data[f.key]
     for c in fmt.all_checks():
-        if len(c.actual) != 1 or not all(t.key.startswith("previous.") for t in c.expected):
+        if len(c.actual) != 1 or not all(fmt.field(t.key).table == "previous" for t in c.expected):
             continue
         target = c.actual[0].key
         if data.get(target) is None and all(t.key in prev for t in c.expected):

@@ -97,12 +97,15 @@ class CheckResult:
     those of each severity; `notices` are sentences about the check itself that a
     person must know (last year's report is another agency's, or blank; printed as
     「注意：…」, and in `check --json` as "warnings"); `notes` what the importer of a
-    published report could not read or only inferred.
+    published report could not read or only inferred. `numbers` are the report's
+    figures as the rules read them (`model.numbers.evaluate`: None for a blank or unusable
+    value, the totals a file leaves out computed), for what is made from the report next.
     """
 
     report: Report
     problems: list[Problem]
     notices: list[str] = field(default_factory=list)
+    numbers: dict[str, float | int | None] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[Problem]:

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from xlreport.model.spec import Rule
 
+# How people read a severity (the console, the 校验 sheet, the Excel pane, the audit workbook).
+SEVERITY_LABEL = {"error": "错误", "warning": "警告"}
+
 RULES: tuple[Rule, ...] = (
     Rule("value-missing", "error", "an input (or a published total) is blank",
          "输入格不能为空（没有的填 0）"),
@@ -37,6 +40,10 @@ RULES: tuple[Rule, ...] = (
          "现行有效件数应等于上年现行有效件数加本年制发件数减本年废止件数"),
     Rule("t2-items-continuity", "warning", "V2019: 上一年项目数量 ≠ last year's 上一年项目数量 + 本年增/减",
          "上一年项目数量应等于上年报告的上一年项目数量加本年增/减"),
+    Rule("t2-public-total-continuity", "warning",
+         "V2019: 对外公开总数量 of 规章/规范性文件 grew over last year's by more than 本年新公开数量 (规章 0 → 7 with "
+         "nothing newly published); needs last year's report (`--previous`, or both years in `xlreport audit`)",
+         "对外公开总数量的增加不应超过本年新公开数量", native=False),
     Rule("format-version", "error", "the layout's version does not match the report year",
          "报告年度应与工作簿的格式版本一致"),
     Rule("meta-missing", "error", "`meta.agency` or `meta.year` is blank",
@@ -57,10 +64,21 @@ RULES: tuple[Rule, ...] = (
          "一及其各分项应有内容；五应写明问题和改进；2021 版六应说明信息处理费；各级人民政府应报告工作考核、社会评议和责任追究结果"),
     Rule("text-figures", "warning",
          "a figure quoted in the clerk's own text (受理/答复/结转 …件, 予以公开 …件 and the other outcome "
-         "groups, 行政复议/行政诉讼 …件, and sums such as 予以公开及部分公开, 复议、诉讼) matches none of the table "
-         "values it can mean (blank cells count as 0); silent on figures it cannot pin to one value "
-         "(上年/同比, one applicant column, one part of a group); one warning per phrase and figure",
+         "groups, 行政复议/行政诉讼 …件, sums such as 予以公开及部分公开, 复议、诉讼, and table 二's 现行有效/制发/"
+         "废止 …规范性文件/规章 …件, 行政许可/行政处罚/行政强制决定 …件; also written 「申请 14 件」 or 「十四件」) "
+         "matches none of the table values it can mean (blank cells count as 0); a share 「…件，占N%」 of an "
+         "outcome group that fits none of 办结/新收 (+上年结转); 「均获维持」 while table 四 has other results in "
+         "that group; 六 saying no 信息处理费 was charged while the fee figures are not 0, or quoting another "
+         "amount; silent on figures it cannot pin to one value (上年/同比, one applicant column, one part of a "
+         "group); one warning per phrase and figure",
          "正文中引用的数字应与表格一致", native=False),
+    Rule("text-figures-twice", "warning",
+         "the clerk's own text repeats a figure that the Word report already prints in the same place from the "
+         "tables: 一（二）'s generated data paragraph (新收/上年结转/办结/结转下年度, the outcome groups) followed by "
+         "the clerk's 「受理…件，答复…件」, or 六's generated 信息处理费 sentence followed by the clerk's own; "
+         "workbooks and data files only (a published report prints its own text alone); a figure that "
+         "contradicts the tables is `text-figures`",
+         "正文不应重复报告已按表格自动生成的数字", native=False),
     Rule("unknown-key", "error", "a JSON key that is not in the contract",
          "数据文件中不应有约定以外的项目", native=False),
     Rule("text-repeated", "warning",

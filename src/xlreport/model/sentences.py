@@ -6,7 +6,7 @@
 * `review_sentence`: the data paragraph of 四, from table 四;
 * `fee_sentence`: V2021 六, the 信息处理费 sentence ("" where the format has no fee).
 
-Only what happened is said. Every number comes from `checks.engine.evaluate(data,
+Only what happened is said. Every number comes from `model.numbers.evaluate(data,
 fmt).numbers`, the numbers the tables print, so the prose cannot contradict a
 table. The groups the sentences list are the format's declarations
 (`ReportFormat.outcomes` for 三, `review_groups` and `review_parts` for 四);
@@ -141,11 +141,6 @@ def on_request_sentence(numbers: dict[str, Any], fmt: ReportFormat) -> str:
     return text
 
 
-def _total_key(group: Group) -> str:
-    """t4.review.total: the 总计 cell of a table 四 group (its parts are `group.keys`)."""
-    return group.keys[0].rsplit(".", 1)[0] + ".total"
-
-
 def _how(group: Group) -> str:
     """行政诉讼（未经复议直接起诉） → 未经复议直接起诉: how a suit came, from the declared label."""
     return group.label.split("（", 1)[1].rstrip("）") if "（" in group.label else group.label
@@ -154,14 +149,14 @@ def _how(group: Group) -> str:
 def review_sentence(numbers: dict[str, Any], fmt: ReportFormat) -> str:
     """四's data paragraph: the 复议 and 诉讼 counts and their results, as table 四 has them."""
     groups = fmt.review_groups
-    if any(numbers.get(k) is None for g in groups for k in (*g.keys, _total_key(g))):
+    if any(numbers.get(k) is None for g in groups for k in (*g.keys, g.total)):
         return INCOMPLETE.format(table="表四")
     n = numbers
     review = next(g for g in groups if g.key == REVIEW)
     suit_groups = [g for g in groups if g.key != REVIEW]
 
     def any_case(*chosen: Group) -> bool:
-        return any(n[k] for g in chosen for k in (*g.keys, _total_key(g)))
+        return any(n[k] for g in chosen for k in (*g.keys, g.total))
 
     def results(total: Any, parts: list[tuple[str, str, Any]]) -> str:
         shown = [(key, label, value) for key, label, value in parts if value]
@@ -176,12 +171,12 @@ def review_sentence(numbers: dict[str, Any], fmt: ReportFormat) -> str:
 
     if not any_case(*groups):  # every cell, not only the totals
         return "本年度未发生因政府信息公开工作被申请行政复议、提起行政诉讼的情况。"
-    total = n[_total_key(review)]
+    total = n[review.total]
     if any_case(review):
         first = f"本年度因政府信息公开工作被申请行政复议{_n(total)}件" + results(total, parts([review]))
     else:
         first = "本年度未发生因政府信息公开工作被申请行政复议的情况"
-    counts = [(_how(g), n[_total_key(g)]) for g in suit_groups]
+    counts = [(_how(g), n[g.total]) for g in suit_groups]
     suits = sum(value for _, value in counts)
     if any_case(*suit_groups):
         shown = [(how, value) for how, value in counts if value]

@@ -17,8 +17,21 @@ Role = Literal["title", "header", "label", "value", "note"]
 Op = Literal["==", "<=", ">="]
 
 NUMERIC_TYPES = ("int", "signed", "decimal")
-# One sub-table of table 二: (title, value headers, [(item label, key prefix, value keys)]).
+# One sub-table of table 二: (title, value headers, [(item label, item name, value keys)]).
 SubTable = tuple[str, tuple[str, ...], list[tuple[str, str, tuple[str, ...]]]]
+
+
+def split_key(key: str) -> tuple[str, ...]:
+    """The parts of a key written as text (data-model.md §2: dotted, lower-case ASCII):
+    "meta.agency" → ("meta", "agency"). For keys read from files or declared as text, which
+    need not be fields; a field's parts are its attributes (`Field.path`). The one place a
+    key's text is taken apart (tests/model/test_key_parts.py)."""
+    return tuple(key.split("."))
+
+
+def key_table(key: str) -> str:
+    """The first part of a key written as text: "meta", "text", "t3", "fee", "previous" …"""
+    return split_key(key)[0]
 
 
 @dataclass(frozen=True)
@@ -30,6 +43,14 @@ class Field:
     table (e.g. place 表三, row ("三、本年度办理结果", "（三）不予公开",
     "1.属于国家秘密"), column ("申请人情况", "法人或其他组织", "商业企业")), for
     code that needs the labels themselves (the workbook's prompts, importers).
+
+    The key is made of parts (data-model.md §2), held here so that no module
+    slices key strings: `table` . `row_key`… . `col_key` — t3.denied.state_secret.total
+    is table "t3", row_key ("denied", "state_secret"), col_key "total"; meta.agency
+    is table "meta", row_key ("agency",), no column; previous.t3.carried_forward.total
+    is table "previous", row_key ("t3", "carried_forward"), col_key "total" (`source`
+    is this year's key it carries). The builders give the parts; the key must be
+    their join.
     """
 
     key: str
@@ -46,6 +67,43 @@ class Field:
     place: str = ""  # the table or sheet: 表二, 表三, 表四, 封面, 上年数据 表三 …
     row: tuple[str, ...] = ()  # printed row labels, outermost first
     column: tuple[str, ...] = ()  # printed column headers, outermost first
+    row_key: tuple[str, ...] = ()  # the key's parts between table and column: ("denied", "state_secret")
+    col_key: str = ""  # the key's column part: "natural_person", "total"; "" for meta.* and fee.*
+    unit_key: str = ""  # the key of the input that holds this value's unit (V2019 采购总金额's 元/万元)
+
+    def __post_init__(self) -> None:
+        if ".".join(self.path) != self.key:
+            raise ValueError(f"field {self.key}: its parts {self.path} do not make its key")
+
+    @property
+    def path(self) -> tuple[str, ...]:
+        """The key's parts in order, e.g. ("t3", "denied", "state_secret", "total"): the
+        nested lookup of a template ({{ t3.denied.state_secret.total }})."""
+        return (self.table, *self.row_key, *((self.col_key,) if self.col_key else ()))
+
+    @property
+    def name(self) -> str:
+        """The key below its table: "agency" for meta.agency, "count" for fee.count."""
+        return ".".join(self.path[1:])
+
+    @property
+    def source(self) -> str:
+        """A field of last year's report (previous.*): the key of this year's field it
+        carries (previous.t3.carried_forward.total → t3.carried_forward.total); else ""."""
+        return self.name if self.table == "previous" else ""
+
+    @property
+    def group(self) -> str:
+        """The group a table 三 row belongs to ("denied" for t3.denied.state_secret.*),
+        or a table 四 group ("review"); "" where the row stands alone."""
+        if self.table == "t3" and len(self.row_key) > 1:
+            return self.row_key[0]
+        return self.row_key[0] if self.table == "t4" else ""
+
+    @property
+    def is_total(self) -> bool:
+        """The 总计 column or the （七）总计 row of its table."""
+        return self.col_key == "total" or self.row_key == ("total",)
 
     @property
     def derived(self) -> bool:
@@ -152,6 +210,7 @@ class Section:
     number: str  # 一 … 六
     heading: str
     text_key: str | None = None
+    table: str = ""  # the table printed in the section: "t2" for 二 … ("" where none)
 
 
 @dataclass(frozen=True)
@@ -163,6 +222,7 @@ class Group:
     label: str  # as printed: （三）不予公开, 行政复议, 行政诉讼（复议后起诉）
     name: str  # the words without numbering, as prose uses them: 不予公开
     keys: tuple[str, ...]  # the data keys whose sum is the group's figure (总计 column / 总计 cell)
+    total: str = ""  # the key of the group's own 总计 cell (table 四: t4.review.total); "" where none
 
 
 @dataclass(frozen=True)
@@ -172,6 +232,18 @@ class TextField:
     key: str
     label: str  # official heading or sub-heading it fills
     hint: str = ""
+    section: str = ""  # the number of the section it belongs to: 一, 五, 六
+    name: str = ""  # its name in a template: "overview", "proactive" ({{ text.overview.proactive }})
+    parent: str = ""  # the key of the text it is a sub-heading of ("text.overview"), "" for a section's own text
+
+    def __post_init__(self) -> None:
+        if self.key != f"{self.parent or 'text'}.{self.name}":
+            raise ValueError(f"text {self.key}: its parts ({self.parent!r}, {self.name!r}) do not make its key")
+
+    @property
+    def subheading(self) -> bool:
+        """One of the sub-headings of its section (（一）主动公开 … of 一、总体情况)."""
+        return bool(self.parent)
 
 
 @dataclass(frozen=True, eq=False)  # one object per version: identity is equality (and hashing is cheap)
@@ -218,6 +290,27 @@ class ReportFormat:
             if t.id == table_id:
                 return t
         raise KeyError(table_id)
+
+    def section(self, number: str) -> Section:
+        """The section numbered `number` (一 … 六; KeyError if none)."""
+        for s in self.sections:
+            if s.number == number:
+                return s
+        raise KeyError(number)
+
+    def section_text(self, section: Section) -> TextField | None:
+        """The section's own free text (一's overview, 五, 六), if it has one."""
+        return next((t for t in self.texts if t.key == section.text_key), None)
+
+    def subheadings(self, section: Section) -> tuple[TextField, ...]:
+        """The sub-headings of a section with their texts, in order (一's five)."""
+        return tuple(t for t in self.texts if t.subheading and t.section == section.number)
+
+    @property
+    def outline(self) -> tuple[tuple[Section, tuple[TextField, ...]], ...]:
+        """The report's headings in order: each section with its sub-headings.
+        The one declaration of the outline (the Word template, the web page, the importer)."""
+        return tuple((s, self.subheadings(s)) for s in self.sections)
 
     def covers(self, year: int) -> bool:
         """Whether reports of `year` use this format."""
@@ -307,7 +400,8 @@ def sub_tables(
 ) -> tuple[list[GridCell], int]:
     """Table 二: stacked sub-tables, each a title row, a header row and item rows.
 
-    Each block is (title, value headers, [(item label, key prefix, value keys)]).
+    Each block is (title, value headers, [(item label, item name, value keys)]): the
+    item 规章 named "rules" has the keys t2.rules.<value key>.
     A block with fewer value columns than the widest lets its last column span
     the rest, as in the printed format (e.g. V2021 本年处理决定数量 spans three).
     """
@@ -322,10 +416,10 @@ def sub_tables(
         for (col, span), text in zip(spans, headers):
             cells.append(GridCell(row, 1 + col, "header", text, colspan=span))
         row += 1
-        for label, prefix, keys in items:
+        for label, item, keys in items:
             cells.append(GridCell(row, 0, "label", label))
             for (col, span), key in zip(spans, keys):
-                cells.append(GridCell(row, 1 + col, "value", key=f"{prefix}.{key}", colspan=span))
+                cells.append(GridCell(row, 1 + col, "value", key=f"t2.{item}.{key}", colspan=span))
             row += 1
     return cells, row
 

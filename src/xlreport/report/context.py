@@ -43,7 +43,7 @@ Template variables (the context of `build_context`)
     sentences.fee              V2021 六: 信息处理费 sentence ("" in V2019)
     sections                   list of {number, heading} (一 … 六)
 
-All numbers in the sentences come from `checks.engine.evaluate(data, fmt).numbers`,
+All numbers in the sentences come from `model.numbers.evaluate(data, fmt).numbers`,
 the same numbers the tables print, so the prose cannot contradict a table
 (sentences.py).
 
@@ -58,7 +58,7 @@ from typing import Any
 
 from xlreport.model.report import BLANK_CHARS, is_blank
 from xlreport.checks.text import EMPTY_TEXT
-from xlreport.checks.values import evaluate
+from xlreport.model.numbers import evaluate
 from xlreport.io.jsonfile import tidy_line
 from xlreport.model.spec import Field, ReportFormat
 from xlreport.model.sentences import (
@@ -137,10 +137,10 @@ def _value_text(f: Field, data: dict[str, Any], numbers: dict[str, Any], clean: 
     return clean(raw, f.where)  # printed as entered (only with --ignore-errors)
 
 
-def _nest(flat: dict[str, Any]) -> dict[str, Any]:
+def _nest(flat: dict[str, Any], fmt: ReportFormat) -> dict[str, Any]:
     root: dict[str, Any] = {}
     for key, value in flat.items():
-        *parents, leaf = key.split(".")
+        *parents, leaf = fmt.field(key).path
         node = root
         for part in parents:
             node = node.setdefault(part, {})
@@ -161,10 +161,13 @@ def build_context(data: dict[str, Any], fmt: ReportFormat) -> dict[str, Any]:
     return make_context(data, fmt)[0]
 
 
-def make_context(data: dict[str, Any], fmt: ReportFormat) -> tuple[dict[str, Any], list[str]]:
-    """The context and the warnings (Chinese) of cleaning the user's texts."""
+def make_context(data: dict[str, Any], fmt: ReportFormat, numbers: dict[str, float | int | None] | None = None
+                 ) -> tuple[dict[str, Any], list[str]]:
+    """The context and the warnings (Chinese) of cleaning the user's texts. `numbers`: the
+    report's figures where the check computed them (`CheckResult.numbers`), else computed here."""
     clean = _Cleaner()
-    numbers = evaluate(data, fmt).numbers
+    if numbers is None:
+        numbers = evaluate(data, fmt).numbers
 
     flat: dict[str, Any] = {}
     for f in (*fmt.value_fields, *fmt.previous):
@@ -180,7 +183,7 @@ def make_context(data: dict[str, Any], fmt: ReportFormat) -> tuple[dict[str, Any
     meta: dict[str, Any] = {}
     for f in fmt.meta_fields:
         raw = data.get(f.key)
-        name = f.key.removeprefix("meta.")
+        name = f.name
         if is_blank(raw):
             meta[name] = ""
         elif f.choices:
@@ -208,7 +211,7 @@ def make_context(data: dict[str, Any], fmt: ReportFormat) -> tuple[dict[str, Any
             new.paragraphs = kept
             text["other"] = new
 
-    context = _nest(flat)
+    context = _nest(flat, fmt)
     context.update({
         "fmt": fmt.version,
         "format_source": fmt.source,
@@ -236,18 +239,20 @@ def _texts(data: dict[str, Any], fmt: ReportFormat, clean: _Cleaner) -> dict[str
         value = data.get(t.key)
         # clean before judging blankness: str.strip() counts \x1c-\x1f as white space
         raw[t.key] = "" if value is None else clean(value, t.label)
-    sub_keys = [t.key for t in fmt.texts if t.key.startswith("text.overview.")]
-    any_sub = any(split_paragraphs(raw[k]) for k in sub_keys)
     always = fmt.overview_subheadings == "always"
     root_texts: dict[str, Text] = {}
     for t in fmt.texts:
-        if t.key in sub_keys:
+        if not t.subheading:
+            root_texts[t.name] = Text(raw[t.key], labels[t.key], True)
+    root_texts.setdefault("overview", Text("", "", True))
+    names = {t.key: t.name for t in fmt.texts}
+    for t in fmt.texts:
+        if not t.subheading:
             continue
-        root_texts[t.key.removeprefix("text.")] = Text(raw[t.key], labels[t.key], True)
-    overview = root_texts.setdefault("overview", Text("", "", True))
-    for key in sub_keys:
-        filled = bool(split_paragraphs(raw[key]))
+        siblings = [s.key for s in fmt.texts if s.parent == t.parent]
+        any_sub = any(split_paragraphs(raw[k]) for k in siblings)
+        filled = bool(split_paragraphs(raw[t.key]))
         # the data paragraph counts as content of （二）依申请公开 once sub-headings are used
-        show = always or filled or (key == "text.overview.on_request" and any_sub)
-        setattr(overview, key.rsplit(".", 1)[1], Text(raw[key], labels[key], show))
+        show = always or filled or (t.key == "text.overview.on_request" and any_sub)
+        setattr(root_texts[names[t.parent]], t.name, Text(raw[t.key], labels[t.key], show))
     return root_texts

@@ -62,12 +62,14 @@ def default_template() -> Path:
 
 
 def render_report(data: dict[str, Any], fmt: ReportFormat, output: str | os.PathLike,
-                  template: str | os.PathLike | None = None, force: bool = False) -> RenderResult:
+                  template: str | os.PathLike | None = None, force: bool = False,
+                  numbers: dict[str, float | int | None] | None = None) -> RenderResult:
     """Render the Word report of `data` to `output` (atomically; no overwrite without force).
 
     A custom `template` is linted first: unknown variables or template syntax
     errors raise InputError with a Chinese one-liner. Returns the path and the
-    warnings (e.g. control characters that were removed).
+    warnings (e.g. control characters that were removed). `numbers`: the figures the
+    check computed (`CheckResult.numbers`), else computed here.
     """
     target = Path(output)
     if target.suffix.lower() != ".docx":
@@ -84,7 +86,7 @@ def render_report(data: dict[str, Any], fmt: ReportFormat, output: str | os.Path
             names = "、".join(f"{{{{ {d} }}}}" for d, _ in unknown)
             raise TemplateError(f"模板“{template_path.name}”中有不存在的变量：{names}，未生成报告"
                              f"（请核对拼写，可用的变量见 xlreport 的说明文档 docs/word-report.md 中“Template variables”一节；xlreport 只检查不改动模板）")
-    context, warnings = make_context(data, fmt)
+    context, warnings = make_context(data, fmt, numbers)
     _render(tpl, context, template_path.name, fmt.version, custom)
     _properties(tpl.docx, context)
     path = write_atomic(target, tpl.save, force)

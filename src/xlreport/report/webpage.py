@@ -31,7 +31,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from xlreport.model.spec import GridCell, ReportFormat, Table
+from xlreport.model.spec import Field, GridCell, ReportFormat, Table
 from xlreport.report.layout import PERIOD_WORDS, column_widths, opening_sentence, vertical_columns
 
 __all__ = ["HTML_SUFFIXES", "html_report", "render_html"]
@@ -63,9 +63,9 @@ def _text(value: Any) -> str:
     return escape(str(value), quote=True)
 
 
-def _lookup(context: dict[str, Any], key: str) -> str:
+def _lookup(context: dict[str, Any], field: Field) -> str:
     node: Any = context
-    for part in key.split("."):
+    for part in field.path:
         node = node[part]
     return str(node)
 
@@ -83,13 +83,14 @@ def _widths(table: Table) -> list[float]:
 VERTICAL = "writing-mode:vertical-rl;text-orientation:upright;letter-spacing:0"
 
 
-def _cell(cell: GridCell, table: Table, context: dict[str, Any], widths: list[float],
+def _cell(cell: GridCell, fmt: ReportFormat, context: dict[str, Any], widths: list[float],
           vertical: bool = False) -> str:
     if cell.role == "value":
         assert cell.key is not None, "a value cell has a key (spec.matrix_cells, sub_tables)"
-        text = _lookup(context, cell.key)
-        if f"{cell.key}_unit" in table.extras:  # V2019 采购总金额: 「251000元」
-            text += _lookup(context, f"{cell.key}_unit")
+        field = fmt.field(cell.key)
+        text = _lookup(context, field)
+        if field.unit_key:  # V2019 采购总金额: 「251000元」
+            text += _lookup(context, fmt.field(field.unit_key))
         content = _text(text)
         extra = ";white-space:nowrap"  # a figure is never broken over lines
     else:
@@ -106,7 +107,7 @@ def _cell(cell: GridCell, table: Table, context: dict[str, Any], widths: list[fl
     return f'<{tag}{attrs} style="{style}">{content}</{tag}>'
 
 
-def table_html(table: Table, context: dict[str, Any]) -> str:
+def table_html(table: Table, fmt: ReportFormat, context: dict[str, Any]) -> str:
     """One official table: its grid cells row by row, merges as rowspan/colspan."""
     widths = _widths(table)
     vertical = vertical_columns(table)
@@ -117,7 +118,7 @@ def table_html(table: Table, context: dict[str, Any]) -> str:
     out = [f'<table border="1" cellspacing="0" cellpadding="3" data-table="{table.id}" style="{STYLE["table"]}">',
            f"<colgroup>{cols}</colgroup>", "<tbody>"]
     for r in range(table.n_rows):
-        cells = "".join(_cell(c, table, context, widths, c.col in vertical and c.colspan == 1)
+        cells = "".join(_cell(c, fmt, context, widths, c.col in vertical and c.colspan == 1)
                         for c in sorted(rows[r], key=lambda c: c.col))
         out.append(f"<tr>{cells}</tr>")
     out += ["</tbody>", "</table>"]
@@ -140,41 +141,37 @@ def body_html(context: dict[str, Any], fmt: ReportFormat) -> list[str]:
     out = [_p(f"{opening_sentence(fmt)}{start}{year}{since}{year}{until}{context['sentences']['contact']}")]
     text, sentences = context["text"], context["sentences"]
 
-    def heading(number: str) -> None:
-        section = next(s for s in fmt.sections if s.number == number)
+    # the outline as the format declares it (ReportFormat.outline)
+    for section, subs in fmt.outline:
         out.append(f'<h2 style="{STYLE["h1"]}">{_text(section.heading)}</h2>')
-
-    heading("一")
-    out += _lines(text["overview"])
-    for t in fmt.texts:
-        if not t.key.startswith("text.overview."):
-            continue
-        sub = getattr(text["overview"], t.key.rsplit(".", 1)[1])
-        if sub.show_heading:
-            out.append(f'<h3 style="{STYLE["h2"]}">{_text(t.label)}</h3>')
-        if t.key == "text.overview.on_request":
-            out.append(_p(sentences["on_request"]))
-        out += _lines(sub)
-    for number, table_id in (("二", "t2"), ("三", "t3"), ("四", "t4")):
-        heading(number)
-        if table_id == "t4":
+        if section.number == "四":
             out.append(_p(sentences["review"]))
-        out.append(table_html(fmt.table(table_id), context))
-    heading("五")
-    out += _lines(text["problems"])
-    heading("六")
-    if sentences["fee"]:
-        out.append(_p(sentences["fee"]))
-    out += _lines(text["other"])
+        if section.number == "六" and sentences["fee"]:
+            out.append(_p(sentences["fee"]))
+        own = fmt.section_text(section)
+        if own:
+            out += _lines(text[own.name])
+        for t in subs:
+            assert own is not None, "sub-headings hang below their section's own text (一's overview)"
+            sub = getattr(text[own.name], t.name)
+            if sub.show_heading:
+                out.append(f'<h3 style="{STYLE["h2"]}">{_text(t.label)}</h3>')
+            if t.key == "text.overview.on_request":
+                out.append(_p(sentences["on_request"]))
+            out += _lines(sub)
+        if section.table:
+            out.append(table_html(fmt.table(section.table), fmt, context))
     return out
 
 
-def html_report(data: dict[str, Any], fmt: ReportFormat, fragment: bool = False) -> tuple[str, list[str]]:
-    """The web page (or, with `fragment`, the article body) and the warnings of the context."""
-    import xlreport
+def html_report(data: dict[str, Any], fmt: ReportFormat, fragment: bool = False,
+                numbers: dict[str, float | int | None] | None = None) -> tuple[str, list[str]]:
+    """The web page (or, with `fragment`, the article body) and the warnings of the context
+    (`numbers`: as for `context.make_context`)."""
+    from xlreport.model._version import __version__
     from xlreport.report.context import make_context
 
-    context, warnings = make_context(data, fmt)
+    context, warnings = make_context(data, fmt, numbers)
     body = "\n".join(body_html(context, fmt))
     if fragment:
         return f'<div style="{STYLE["article"]}">\n{body}\n</div>\n', warnings
@@ -185,7 +182,7 @@ def html_report(data: dict[str, Any], fmt: ReportFormat, fragment: bool = False)
         "<!DOCTYPE html>\n"
         '<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f'<meta name="generator" content="xlreport {_text(xlreport.__version__)}">\n'
+        f'<meta name="generator" content="xlreport {_text(__version__)}">\n'
         f"<title>{_text(context['title'])}</title>\n</head>\n"
         '<body style="margin:0;padding:16px;background:#fff">\n'
         f'<article style="{STYLE["article"]}">\n{title}\n{body}\n</article>\n</body>\n</html>\n'
@@ -194,12 +191,12 @@ def html_report(data: dict[str, Any], fmt: ReportFormat, fragment: bool = False)
 
 
 def render_html(data: dict[str, Any], fmt: ReportFormat, output: str | os.PathLike, force: bool = False,
-                fragment: bool = False):
+                fragment: bool = False, numbers: dict[str, float | int | None] | None = None):
     """Write the web page of `data` to `output` (atomically; no overwrite without force)."""
     from xlreport.io.files import write_bytes_atomic
     from xlreport.report.docx import RenderResult
 
     target = Path(output)
-    text, warnings = html_report(data, fmt, fragment)
+    text, warnings = html_report(data, fmt, fragment, numbers)
     path = write_bytes_atomic(target, text.encode("utf-8"), force)
     return RenderResult(path, [w.replace("无法写入 Word 的", "无法写入报告的") for w in warnings])

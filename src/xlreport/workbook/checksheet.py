@@ -11,13 +11,13 @@ Every formula carries its cached result, computed by the Python checker.
 from __future__ import annotations
 
 from xlreport.checks import check
-from xlreport.checks.values import evaluate
+from xlreport.model.numbers import evaluate
 from xlreport.checks.arithmetic import run_check
 from xlreport.checks.formula import python_count, ranges
 from xlreport.checks.values import value_tests
-from xlreport.cli.console import SEVERITY_LABEL as SEVERITY
+from xlreport.model.rules import SEVERITY_LABEL as SEVERITY
 from xlreport.model.spec import ReportFormat
-from xlreport.workbook.layout import SHEET_CHECKS, TABLE_STATUS_ROW, Layout, Pos, col_letter
+from xlreport.model.layout import SHEET_CHECKS, TABLE_STATUS_ROW, Layout, Pos, col_letter
 from xlreport.workbook.styles import Formats, row_height
 
 STATUS_ROW = 2  # 结论 (B3); 错误数 and 警告数 in the two rows below

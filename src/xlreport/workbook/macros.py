@@ -31,7 +31,7 @@ from importlib import resources
 from pathlib import Path
 
 from xlreport.workbook.checksheet import CHECK_COLUMNS, FAILS_TITLE_ROW, STATUS_ROW
-from xlreport.workbook.layout import (
+from xlreport.model.layout import (
     FORM_FIRST_ROW,
     MARKER_EXTENT,
     SHEET_CHECKS,

@@ -19,7 +19,7 @@ import zipfile
 from pathlib import Path
 from typing import Any, TypeGuard
 
-from xlreport.checks.values import NUMBER_TEXT
+from xlreport.model.numbers import NUMBER_TEXT
 from xlreport.model.report import CellError, TextNumber, Uncalculated
 from xlreport.errors import InputError
 from xlreport.model.report import Report
@@ -27,7 +27,7 @@ from xlreport.io.jsonfile import tidy_line
 from xlreport.io.guards import guard_zip, sheet_members, xml_unescape
 from xlreport.model.formats import FORMATS
 from xlreport.model.spec import Field, ReportFormat
-from xlreport.workbook.layout import (
+from xlreport.model.layout import (
     MARKER_TAG,
     SHEET_CHECKS,
     SHEET_MARKER,

@@ -17,16 +17,16 @@ import zipfile
 from pathlib import Path
 from typing import Any, Protocol
 
-from xlreport import __version__
+from xlreport.model._version import __version__
 from xlreport.checks.cover import LAST_YEAR
-from xlreport.checks.values import MAX_ABS, evaluate
+from xlreport.model.numbers import MAX_ABS, evaluate
 from xlreport.checks import all_lines
 from xlreport.checks.formula import ranges
 from xlreport.errors import InputError
 from xlreport.io.files import write_atomic
 from xlreport.model.spec import Field, ReportFormat
 from xlreport.workbook.checksheet import conditional_formats, python_counts, write_checks, write_table_status
-from xlreport.workbook.layout import (
+from xlreport.model.layout import (
     FORM_FIRST_ROW,
     MARKER_LABELS,
     SHEET_CHECKS,

@@ -82,7 +82,7 @@ def test_generated_sentences_are_recognised_when_a_pdf_wraps_them(tmp_path):
 
     from xlreport.io.importers.document import Paragraph
     from xlreport.model.sentences import fee_sentence, on_request_sentence
-    from xlreport.checks.values import evaluate
+    from xlreport.model.numbers import evaluate
 
     data = source_data("2021")
     fmt = FORMATS["2021"]

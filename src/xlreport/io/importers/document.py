@@ -58,6 +58,7 @@ class Document:
     blocks: tuple[Paragraph | Table, ...]       # reading order, tables in place
     title: str = ""                             # html <title>/<meta name=ArticleTitle>, docx core title, pdf Title — may be empty
     notes: tuple[str, ...] = ()                 # Chinese notes on what could not be read (e.g. an image-only page)
+    titles: tuple[tuple[str, str], ...] = ()    # every title the file carries besides its text, best first: (where, text)
 
     @property
     def tables(self) -> list[Table]:

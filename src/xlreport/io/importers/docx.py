@@ -103,7 +103,8 @@ def read_docx(path: str | Path) -> Document:
     if core is not None:
         t = core.find(f"{{{DC}}}title")
         title = clean(t.text or "") if t is not None else ""
-    return Document(path=str(p), kind="docx", blocks=tuple(blocks), title=title)
+    return Document(path=str(p), kind="docx", blocks=tuple(blocks), title=title,
+                    titles=(("Word 文档属性中的标题", title),) if title else ())
 
 
 def _flatten(parent):

@@ -88,16 +88,25 @@ def read_html(path: str | Path, data: bytes | None = None) -> Document:
     body = root.find("body")
     reader.walk(body if body is not None else root)
     reader.flush()
-    return Document(path=str(p), kind="html", blocks=tuple(reader.blocks), title=_title(root),
-                    notes=tuple(reader.notes))
+    titles = _titles(root)
+    return Document(path=str(p), kind="html", blocks=tuple(reader.blocks), title=titles[0][1] if titles else "",
+                    notes=tuple(reader.notes), titles=tuple(titles))
 
 
-def _title(root) -> str:
+def _titles(root) -> list[tuple[str, str]]:
+    """The page's titles, best first: the CMS's article title (TRS `<meta name="ArticleTitle">`,
+    Hanweb/ucap `<ucaptitle>`), then the page's `<title>`."""
+    out: list[tuple[str, str]] = []
     for meta in root.iter("meta"):
         if (meta.get("name") or "").lower() == "articletitle" and clean(meta.get("content") or ""):
-            return clean(meta.get("content"))
+            out.append(("网页的文章标题（ArticleTitle）", clean(meta.get("content") or "")))
+    for el in root.iter("ucaptitle"):
+        if clean(el.text_content()):
+            out.append(("网页的文章标题（ucaptitle）", clean(el.text_content())))
     t = root.find(".//title")
-    return clean(t.text_content()) if t is not None else ""
+    if t is not None and clean(t.text_content()):
+        out.append(("网页标题", clean(t.text_content())))
+    return out
 
 
 def _tag(el) -> str:

@@ -35,7 +35,9 @@ from xlreport.model.report import Problem, problem
 from xlreport.errors import InputError
 from xlreport.model.formats import FORMATS, format_for_year
 from xlreport.model.spec import ReportFormat
+from xlreport.checks.cover import INFERRED
 from xlreport.io.importers.document import Cell, Document, Paragraph, Table
+from xlreport.io.importers.name import agency_kind, find_agency
 
 ACCEPT = 0.6  # a row label is taken when its score reaches this
 LABEL_MIN = 0.6  # an unnumbered label (table 二 items and headers, section headings)
@@ -600,61 +602,6 @@ def _classify(table: Table) -> str:
 
 _YEAR = re.compile(r"(20\d\d)\s*年(?:度)?")
 _PERIOD = re.compile(r"自\s*(20\d\d)\s*年\s*1\s*月\s*1\s*日[^。；]{0,6}?至\s*(20\d\d)\s*年\s*12\s*月\s*31\s*日")
-_TITLE = re.compile(r"^(?P<agency>.*?)(?:《)?\s*(?P<year>20\d\d)\s*年(?:度)?(?:政府)?信息公开(?:工作)?年(?:度)?报(?:告)?")
-_TITLE_YEAR_FIRST = re.compile(r"^(?P<year>20\d\d)\s*年(?:度)?(?P<agency>[^\d]{2,30}?)(?:政府)?信息公开(?:工作)?年(?:度)?报")
-_PLACE_END = ("省", "市", "自治区", "自治州", "州", "盟", "区", "县", "旗", "乡", "镇", "街道")
-_STOP = set("由是的和与报告据在为对向及了本")
-
-
-def _title_parts(paragraphs: list[Paragraph]) -> tuple[str, int | None, int]:
-    """(agency as printed in the title, year, index of the title's last paragraph)."""
-    head = paragraphs[:4]
-    for i, p in enumerate(head):
-        text = re.sub(r"\s+", "", nfkc(p.text))
-        m = _TITLE.match(text) or _TITLE_YEAR_FIRST.match(text)
-        if m:
-            agency = m.group("agency").strip("《》“”")
-            if not agency and i > 0 and len(head[i - 1].text) <= 40:
-                agency = re.sub(r"\s+", "", head[i - 1].text)
-            return agency, int(m.group("year")), i
-    return "", None, -1
-
-
-def _full_agency(name: str, paragraphs: list[Paragraph]) -> str:
-    """洪泽区人民政府 in the title, 淮安市洪泽区人民政府办公室 in the text → 淮安市洪泽区人民政府."""
-    if not name:
-        return name
-    text = "".join(p.text for p in paragraphs[:8])
-    best = name
-    for m in re.finditer(re.escape(name), text):
-        i = m.start()
-        j = i
-        while j > 0 and "\u4e00" <= text[j - 1] <= "\u9fff" and text[j - 1] not in _STOP and i - j < 8:
-            j -= 1
-        prefix = text[j:i]
-        if prefix and prefix.endswith(_PLACE_END[:6]) and len(prefix) + len(name) > len(best):
-            best = prefix + name
-    return best
-
-
-def agency_kind(agency: str) -> tuple[str | None, bool | None]:
-    """(meta.agency_kind, meta.can_make_rules) inferred from the name.
-
-    条例 / 立法法 第九十三条: 规章 are made by 国务院部门 and by the 人民政府 of 省、自治区、
-    直辖市 and 设区的市、自治州 — so a government whose name stops at 市 or 州 (no 区/县
-    below it) or at 省/自治区 may make them; a district, county or town may not.
-    A 县级市 cannot be told from a 设区的市 by its name: the note says it is inferred.
-    """
-    if not agency:
-        return None, None
-    if agency.endswith("人民政府"):
-        place = agency[: -len("人民政府")]
-        lower = re.search(r"(区|县|旗|乡|镇|街道|办事处)$", place)
-        upper = re.search(r"(省|自治区|市|自治州|州|盟)$", place)
-        return "government", bool(upper and not lower)
-    if re.search(r"(局|厅|委员会|委|办公室|办|署|中心|院)$", agency):
-        return "department", False
-    return "other", False
 
 
 # ---------------------------------------------------------------------------
@@ -774,10 +721,8 @@ def _split_sections(paragraphs: list[Paragraph], fmt: ReportFormat, out: Importe
 
 def match_document(doc: Document, year_hint: int | None = None) -> Imported:
     paragraphs = doc.paragraphs
-    agency, year, title_at = _title_parts(paragraphs)
-    if not agency and doc.title:  # a web page whose article has no title line: the page's title
-        agency, year_in_title, _ = _title_parts([Paragraph(doc.title)])
-        year = year or year_in_title
+    name = find_agency([p.text for p in paragraphs], doc.titles, doc.path)
+    year, title_at = name.year, name.line
     period = None
     for p in paragraphs[:10]:
         m = _PERIOD.search(re.sub(r"\s+", "", nfkc(p.text)))
@@ -796,21 +741,17 @@ def match_document(doc: Document, year_hint: int | None = None) -> Imported:
     out.notes.extend(doc.notes)
     if year is None:
         out.notes.append("未能从标题或统计期限中读出报告年度，按 2021 版格式读取；请在数据文件中填写 meta.year")
-    if agency:
-        full = _full_agency(agency, paragraphs)
-        if re.search(r"(省|市|自治区|自治州|州|区|县|旗)$", full):
-            full += "人民政府"
-            out.notes.append(f"机关名称按标题“{agency}”推断为“{full}”")
-        out.data["meta.agency"] = full
-        out.cells["meta.agency"] = "标题"
-        kind, rules = agency_kind(full)
+    out.notes.extend(name.notes)
+    if name.name:
+        out.data["meta.agency"] = name.name
+        out.cells["meta.agency"] = name.source
+        kind, rules = agency_kind(name.name)
         if kind:
             out.data["meta.agency_kind"] = kind
             out.data["meta.can_make_rules"] = rules
+            out.cells["meta.agency_kind"] = out.cells["meta.can_make_rules"] = INFERRED
             out.notes.append(f"机关类型（{dict(fmt.field('meta.agency_kind').choices)[kind]}）和有规章制定权"
                              f"（{'是' if rules else '否'}）是按机关名称推断的，请核对")
-    else:
-        out.notes.append("未能从标题中读出机关名称")
     if year:
         out.data["meta.year"] = year
         out.cells["meta.year"] = "统计期限" if period else "标题"
@@ -916,7 +857,7 @@ def _drop_sentence(parts: list[str], is_it) -> tuple[list[str], Any]:
 
 
 def _generated(texts: dict[str, list[str]], out: Imported, pages: dict[str, int] | None = None) -> None:
-    from xlreport.checks.values import evaluate
+    from xlreport.model.numbers import evaluate
     from xlreport.io.importers.fees import read_fees
     from xlreport.model.sentences import on_request_sentence
 

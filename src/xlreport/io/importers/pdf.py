@@ -126,7 +126,8 @@ def build_document(p: Path, prims: list[PagePrimitives], title: str = "") -> Doc
         raise InputError(f"“{p.name}”没有文字层（可能是扫描件或图片），无法可靠读取；请找到原始的 Word 或网页版本，"
                          "或先用 OCR 软件转成文字后再导入")
     notes = tuple(f"第{pg.number}页没有文字（可能是扫描图片），未读取" for pg in pages if pg not in has_text)
-    return Document(path=str(p), kind="pdf", blocks=tuple(_assemble(pages)), title=title, notes=notes)
+    return Document(path=str(p), kind="pdf", blocks=tuple(_assemble(pages)), title=title, notes=notes,
+                    titles=(("PDF 文档属性中的标题", title),) if title else ())
 
 
 def _guard(p: Path) -> None:

@@ -18,6 +18,7 @@ from xlreport.model.spec import (
     Term,
     ValueType,
     matrix_cells,
+    split_key,
     sub_tables,
 )
 
@@ -28,29 +29,37 @@ YES_NO: tuple[tuple[str | bool, str], ...] = ((True, "是"), (False, "否"))
 
 
 class _Labels(TypedDict, total=False):
-    """The printed labels of a field's place, passed on to `Field` as keywords."""
+    """The printed labels of a field's place and its key parts, passed on to `Field` as keywords."""
 
     place: str
     row: tuple[str, ...]
     column: tuple[str, ...]
+    row_key: tuple[str, ...]
+    col_key: str
+
+
+def row_parts(row_key: str) -> tuple[str, ...]:
+    """A row as the format modules declare it, written as data-model.md §2.4 writes it
+    ("denied.state_secret"), in its key parts; everything else reads the parts from `Field`."""
+    return split_key(row_key)
 
 
 def meta_fields() -> tuple[Field, ...]:
-    def text(key: str, label: str, required: bool = False) -> Field:
-        return Field(key, "meta", f"封面 {label}", "text", required=required, label=label, place="封面", row=(label,))
+    def meta(name: str, label: str, type_: ValueType = "text", required: bool = False,
+             choices: tuple[tuple[str | bool, str], ...] = ()) -> Field:
+        return Field(f"meta.{name}", "meta", f"封面 {label}", type_, required=required, choices=choices,
+                     label=label, place="封面", row=(label,), row_key=(name,))
 
     return (
-        text("meta.agency", "机关全称", required=True),
-        Field("meta.year", "meta", "封面 报告年度", "int", label="报告年度", place="封面", row=("报告年度",)),
-        Field("meta.agency_kind", "meta", "封面 机关类型", "choice", required=False,
-              choices=AGENCY_KINDS, label="机关类型", place="封面", row=("机关类型",)),
-        Field("meta.can_make_rules", "meta", "封面 有规章制定权", "bool", required=False,
-              choices=YES_NO, label="有规章制定权", place="封面", row=("有规章制定权",)),
-        text("meta.office", "联系机构"),
-        text("meta.address", "地址"),
-        text("meta.postcode", "邮政编码"),
-        text("meta.phone", "联系电话"),
-        text("meta.email", "电子邮箱"),
+        meta("agency", "机关全称", required=True),
+        meta("year", "报告年度", "int", required=True),
+        meta("agency_kind", "机关类型", "choice", choices=AGENCY_KINDS),
+        meta("can_make_rules", "有规章制定权", "bool", choices=YES_NO),
+        meta("office", "联系机构"),
+        meta("address", "地址"),
+        meta("postcode", "邮政编码"),
+        meta("phone", "联系电话"),
+        meta("email", "电子邮箱"),
     )
 
 
@@ -95,7 +104,8 @@ def table3(
         for i, col in enumerate(col_keys):
             key = f"t3.{row_key}.{col}"
             where = f"{name} “{rl}” {col_label[col]}"
-            labels: _Labels = {"place": name, "row": path, "column": headers[label_cols + i]}
+            labels: _Labels = {"place": name, "row": path, "column": headers[label_cols + i],
+                               "row_key": row_parts(row_key), "col_key": col}
             if col == "total":
                 f = Field(key, "t3", where, derived_from=tuple(f"t3.{row_key}.{c}" for c in applicant_cols),
                           **labels, derived_rule="t3-row-sum",
@@ -140,7 +150,7 @@ def outcome_groups(rows: list[tuple[str, tuple[str, ...]]], result_rows: list[st
     labels: dict[str, str] = {}
     for row_key, path in rows:
         if row_key in result_rows:
-            group = row_key.split(".")[0]
+            group = row_parts(row_key)[0]
             groups.setdefault(group, []).append(f"t3.{row_key}.total")
             labels[group] = path[1]
     return tuple(Group(g, labels[g], _unnumbered(labels[g]), tuple(keys)) for g, keys in groups.items())
@@ -154,7 +164,7 @@ def _unnumbered(label: str) -> str:
 
 def review_groups(groups: list[tuple[str, str]], cols: list[tuple[str, str]]) -> tuple[Group, ...]:
     """Table 四's groups, each with the keys of its parts (维持, 纠正, 其他, 尚未审结)."""
-    return tuple(Group(g, label, label, tuple(f"t4.{g}.{c}" for c, _ in cols if c != "total"))
+    return tuple(Group(g, label, label, tuple(f"t4.{g}.{c}" for c, _ in cols if c != "total"), total=f"t4.{g}.total")
                  for g, label in groups)
 
 
@@ -166,7 +176,8 @@ def previous_t3(cols: list[tuple[str, str]]) -> list[Field]:
         derived = tuple(f"previous.t3.carried_forward.{c}" for c in applicant) if col == "total" else ()
         out.append(Field(key, "previous", f"上年数据 表三 “四、结转下年度继续办理” {label}",
                          required=False, derived_from=derived, place="上年数据 表三",
-                         row=("四、结转下年度继续办理",), column=(label,)))
+                         row=("四、结转下年度继续办理",), column=(label,), row_key=("t3", "carried_forward"),
+                         col_key=col))
     return out
 
 
@@ -187,7 +198,7 @@ def table4(
         for c, c_label in cols:
             key = f"t4.{group}.{c}"
             cells.append(GridCell(header_rows, col, "value", key=key))
-            labels: _Labels = {"place": name, "column": headers[col]}
+            labels: _Labels = {"place": name, "column": headers[col], "row_key": (group,), "col_key": c}
             col += 1
             if c == "total":
                 fields.append(Field(
@@ -215,12 +226,13 @@ def table2(
     cells, n_rows = sub_tables(blocks, n_value_cols)
     fields = []
     for title, headers, items in blocks:
-        for label, prefix, keys in items:
+        for label, item, keys in items:
             for header, k in zip(headers, keys):
-                key = f"{prefix}.{k}"
+                key = f"t2.{item}.{k}"
+                unit_key = next((e.key for e in extras if e.key == f"{key}_unit"), "")
                 fields.append(Field(key, "t2", f"{name} {title} “{label}” {header}",
-                                    types.get(key, "int"), unit=units.get(key, ""),
-                                    place=name, row=(title, label), column=(header,)))
+                                    types.get(key, "int"), unit=units.get(key, ""), unit_key=unit_key,
+                                    place=name, row=(title, label), column=(header,), row_key=(item,), col_key=k))
     table = Table(
         id="t2", name=name, heading=heading, n_rows=n_rows, n_cols=1 + n_value_cols, cells=tuple(cells),
         label_cols=1, header_rows=0, col_widths=(24,) + (16,) * n_value_cols,

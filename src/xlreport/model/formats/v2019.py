@@ -34,9 +34,9 @@ SOURCE = "国办公开办函〔2019〕60号《中华人民共和国政府信息�
 
 SECTIONS = (
     Section("一", "一、总体情况", "text.overview"),
-    Section("二", "二、主动公开政府信息情况"),
-    Section("三", "三、收到和处理政府信息公开申请情况"),
-    Section("四", "四、政府信息公开行政复议、行政诉讼情况"),
+    Section("二", "二、主动公开政府信息情况", table="t2"),
+    Section("三", "三、收到和处理政府信息公开申请情况", table="t3"),
+    Section("四", "四、政府信息公开行政复议、行政诉讼情况", table="t4"),
     Section("五", "五、存在的主要问题及改进情况", "text.problems"),
     Section("六", "六、其他需要报告的事项", "text.other"),
 )
@@ -44,37 +44,45 @@ SECTIONS = (
 # The 试行 format only asks for an overview; the five sub-topics are common
 # practice (format.md §2.2) and print only when filled in.
 TEXTS = (
-    TextField("text.overview", "一、总体情况", "总体情况综述"),
-    TextField("text.overview.proactive", "（一）主动公开"),
+    TextField("text.overview", "一、总体情况", "总体情况综述",
+              section="一", name="overview"),
+    TextField("text.overview.proactive", "（一）主动公开",
+              section="一", name="proactive", parent="text.overview"),
     TextField("text.overview.on_request", "（二）依申请公开",
-              "收到和处理申请的数据段落由表三自动生成，此处填写其后的文字，不必重复受理、办结等数字"),
-    TextField("text.overview.management", "（三）政府信息管理"),
-    TextField("text.overview.platform", "（四）政府信息公开平台建设"),
+              "收到和处理申请的数据段落由表三自动生成，此处填写其后的文字，不必重复受理、办结等数字",
+              section="一", name="on_request", parent="text.overview"),
+    TextField("text.overview.management", "（三）政府信息管理",
+              section="一", name="management", parent="text.overview"),
+    TextField("text.overview.platform", "（四）政府信息公开平台建设",
+              section="一", name="platform", parent="text.overview"),
     TextField("text.overview.supervision", "（五）监督保障",
-              "各级人民政府还应报告工作考核、社会评议和责任追究结果情况"),
-    TextField("text.problems", "五、存在的主要问题及改进情况", "写明本机关存在的主要问题、改进措施及上年问题整改情况"),
-    TextField("text.other", "六、其他需要报告的事项", "没有其他事项的填“无。”"),
+              "各级人民政府还应报告工作考核、社会评议和责任追究结果情况",
+              section="一", name="supervision", parent="text.overview"),
+    TextField("text.problems", "五、存在的主要问题及改进情况", "写明本机关存在的主要问题、改进措施及上年问题整改情况",
+              section="五", name="problems"),
+    TextField("text.other", "六、其他需要报告的事项", "没有其他事项的填“无。”",
+              section="六", name="other"),
 )
 
 # --- Table 二 (format.md §2.3) ---------------------------------------------
 T2_BLOCKS: list[SubTable] = [
     ("第二十条第（一）项", ("本年新制作数量", "本年新公开数量", "对外公开总数量"), [
-        ("规章", "t2.rules", ("made", "published", "public_total")),
-        ("规范性文件", "t2.normative_docs", ("made", "published", "public_total")),
+        ("规章", "rules", ("made", "published", "public_total")),
+        ("规范性文件", "normative_docs", ("made", "published", "public_total")),
     ]),
     ("第二十条第（五）项", ("上一年项目数量", "本年增/减", "处理决定数量"), [
-        ("行政许可", "t2.licensing", ("last_year", "change", "decisions")),
-        ("其他对外管理服务事项", "t2.other_services", ("last_year", "change", "decisions")),
+        ("行政许可", "licensing", ("last_year", "change", "decisions")),
+        ("其他对外管理服务事项", "other_services", ("last_year", "change", "decisions")),
     ]),
     ("第二十条第（六）项", ("上一年项目数量", "本年增/减", "处理决定数量"), [
-        ("行政处罚", "t2.penalty", ("last_year", "change", "decisions")),
-        ("行政强制", "t2.coercion", ("last_year", "change", "decisions")),
+        ("行政处罚", "penalty", ("last_year", "change", "decisions")),
+        ("行政强制", "coercion", ("last_year", "change", "decisions")),
     ]),
     ("第二十条第（八）项", ("上一年项目数量", "本年增/减"), [
-        ("行政事业性收费", "t2.fees", ("last_year", "change")),
+        ("行政事业性收费", "fees", ("last_year", "change")),
     ]),
     ("第二十条第（九）项", ("采购项目数量", "采购总金额"), [
-        ("政府集中采购", "t2.procurement", ("projects", "amount")),
+        ("政府集中采购", "procurement", ("projects", "amount")),
     ]),
 ]
 T2_ITEMS = [("licensing", "行政许可"), ("other_services", "其他对外管理服务事项"), ("penalty", "行政处罚"),
@@ -86,6 +94,7 @@ T2_UNITS: dict[str, str] = {}
 # the unit is an input of its own and is printed with the amount.
 T2_EXTRAS = [
     Field("t2.procurement.amount_unit", "t2", "表二 第二十条第（九）项 “政府集中采购” 采购总金额单位", "choice",
+          row_key=("procurement",), col_key="amount_unit",
           choices=(("元", "元"), ("万元", "万元")), label="采购总金额单位",
           place="表二", row=("第二十条第（九）项", "政府集中采购"), column=("采购总金额单位",)),
 ]
@@ -178,7 +187,7 @@ t4, t4_fields = table4("表四", SECTIONS[3].heading, T4_HEADER, T4_GROUPS, T4_C
 PREVIOUS = previous_t3(T3_COLS) + [
     Field(f"previous.t2.{item}.{col}", "previous", f"上年数据 表二 “{label}” {col_label}",
           "signed" if col == "change" else "int", required=False,
-          place="上年数据 表二", row=(label,), column=(col_label,))
+          place="上年数据 表二", row=(label,), column=(col_label,), row_key=("t2", item), col_key=col)
     for item, label in T2_ITEMS
     for col, col_label in (("last_year", "上一年项目数量"), ("change", "本年增/减"))
 ]

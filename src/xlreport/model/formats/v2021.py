@@ -34,42 +34,50 @@ SOURCE = "国办公开办函〔2021〕30号《中华人民共和国政府信息�
 
 SECTIONS = (
     Section("一", "一、总体情况", "text.overview"),
-    Section("二", "二、主动公开政府信息情况"),
-    Section("三", "三、收到和处理政府信息公开申请情况"),
-    Section("四", "四、政府信息公开行政复议、行政诉讼情况"),
+    Section("二", "二、主动公开政府信息情况", table="t2"),
+    Section("三", "三、收到和处理政府信息公开申请情况", table="t3"),
+    Section("四", "四、政府信息公开行政复议、行政诉讼情况", table="t4"),
     Section("五", "五、存在的主要问题及改进情况", "text.problems"),
     Section("六", "六、其他需要报告的事项", "text.other"),
 )
 
 # 30号「一、报告内容」: 主动公开、依申请公开、政府信息管理、政府信息公开平台建设、监督保障.
 TEXTS = (
-    TextField("text.overview", "一、总体情况", "总体情况综述（可选，位于各小标题之前）"),
-    TextField("text.overview.proactive", "（一）主动公开"),
+    TextField("text.overview", "一、总体情况", "总体情况综述（可选，位于各小标题之前）",
+              section="一", name="overview"),
+    TextField("text.overview.proactive", "（一）主动公开",
+              section="一", name="proactive", parent="text.overview"),
     TextField("text.overview.on_request", "（二）依申请公开",
-              "收到和处理申请的数据段落由表三自动生成，此处填写其后的文字，不必重复受理、办结等数字"),
-    TextField("text.overview.management", "（三）政府信息管理"),
-    TextField("text.overview.platform", "（四）政府信息公开平台建设"),
+              "收到和处理申请的数据段落由表三自动生成，此处填写其后的文字，不必重复受理、办结等数字",
+              section="一", name="on_request", parent="text.overview"),
+    TextField("text.overview.management", "（三）政府信息管理",
+              section="一", name="management", parent="text.overview"),
+    TextField("text.overview.platform", "（四）政府信息公开平台建设",
+              section="一", name="platform", parent="text.overview"),
     TextField("text.overview.supervision", "（五）监督保障",
-              "各级人民政府还应报告工作考核、社会评议和责任追究结果情况"),
-    TextField("text.problems", "五、存在的主要问题及改进情况", "写明本机关存在的主要问题、改进措施及上年问题整改情况"),
-    TextField("text.other", "六、其他需要报告的事项", "信息处理费情况由下方数字自动生成一句，此处填写其他事项"),
+              "各级人民政府还应报告工作考核、社会评议和责任追究结果情况",
+              section="一", name="supervision", parent="text.overview"),
+    TextField("text.problems", "五、存在的主要问题及改进情况", "写明本机关存在的主要问题、改进措施及上年问题整改情况",
+              section="五", name="problems"),
+    TextField("text.other", "六、其他需要报告的事项", "信息处理费情况由下方数字自动生成一句，此处填写其他事项",
+              section="六", name="other"),
 )
 
 # --- Table 二 (format.md §3.3) ---------------------------------------------
 T2_BLOCKS: list[SubTable] = [
     ("第二十条第（一）项", ("本年制发件数", "本年废止件数", "现行有效件数"), [
-        ("规章", "t2.rules", ("issued", "repealed", "in_force")),
-        ("行政规范性文件", "t2.normative_docs", ("issued", "repealed", "in_force")),
+        ("规章", "rules", ("issued", "repealed", "in_force")),
+        ("行政规范性文件", "normative_docs", ("issued", "repealed", "in_force")),
     ]),
     ("第二十条第（五）项", ("本年处理决定数量",), [
-        ("行政许可", "t2.licensing", ("decisions",)),
+        ("行政许可", "licensing", ("decisions",)),
     ]),
     ("第二十条第（六）项", ("本年处理决定数量",), [
-        ("行政处罚", "t2.penalty", ("decisions",)),
-        ("行政强制", "t2.coercion", ("decisions",)),
+        ("行政处罚", "penalty", ("decisions",)),
+        ("行政强制", "coercion", ("decisions",)),
     ]),
     ("第二十条第（八）项", ("本年收费金额（单位：万元）",), [
-        ("行政事业性收费", "t2.fees", ("amount",)),
+        ("行政事业性收费", "fees", ("amount",)),
     ]),
 ]
 T2_TYPES: dict[str, ValueType] = {"t2.fees.amount": "decimal"}
@@ -163,9 +171,11 @@ T4_COLS = [("upheld", "结果维持"), ("corrected", "结果纠正"), ("other", 
 # --- Section 六: 信息处理费 (条例 第四十二条; 国办函〔2020〕109号) ----------------
 FEE_FIELDS = [
     Field("fee.count", "fee", "六、其他需要报告的事项 收取信息处理费的申请件数", "int", required=False,
-          label="收取信息处理费的申请件数", place="六、其他需要报告的事项", row=("收取信息处理费的申请件数",)),
+          label="收取信息处理费的申请件数", place="六、其他需要报告的事项", row=("收取信息处理费的申请件数",),
+          row_key=("count",)),
     Field("fee.amount_yuan", "fee", "六、其他需要报告的事项 收取信息处理费金额", "decimal", required=False,
-          unit="元", label="收取信息处理费金额（元）", place="六、其他需要报告的事项", row=("收取信息处理费金额",)),
+          unit="元", label="收取信息处理费金额（元）", place="六、其他需要报告的事项", row=("收取信息处理费金额",),
+          row_key=("amount_yuan",)),
 ]
 
 t2, t2_fields = table2("表二", SECTIONS[1].heading, T2_BLOCKS, T2_TYPES, T2_UNITS)
@@ -174,7 +184,7 @@ t4, t4_fields = table4("表四", SECTIONS[3].heading, T4_HEADER, T4_GROUPS, T4_C
 
 PREVIOUS = previous_t3(T3_COLS) + [
     Field(f"previous.t2.{item}.in_force", "previous", f"上年数据 表二 “{label}” 现行有效件数", required=False,
-          place="上年数据 表二", row=(label,), column=("现行有效件数",))
+          place="上年数据 表二", row=(label,), column=("现行有效件数",), row_key=("t2", item), col_key="in_force")
     for item, label in (("rules", "规章"), ("normative_docs", "行政规范性文件"))
 ]
 

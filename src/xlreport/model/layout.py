@@ -1,7 +1,8 @@
 """Where every key lives in the workbook — derived from the format declarations.
 
-The writer lays the sheets out from this, and the reader maps cells back to
-keys through it, so the two can never disagree. Positions are 0-based
+The writer lays the sheets out from this, the reader maps cells back to keys
+through it, and the checks' formula forms name cells by it, so none can disagree.
+Pure data, no I/O: it sits on the model floor (moved from workbook/ in 0.2). Positions are 0-based
 (row, col); `Pos.a1` gives the 表三!D7 form used in messages.
 """
 
@@ -156,8 +157,8 @@ def _layout(fmt: ReportFormat, revision: int) -> Layout:
     forms[SHEET_COVER] = _form(SHEET_COVER, [
         (f, f.key, f.label, cover_hints.get(f.key, "")) for f in fmt.meta_fields])
     forms[SHEET_OVERVIEW] = _form(SHEET_OVERVIEW, [
-        (None, t.key, t.label, t.hint) for t in fmt.texts if t.key.startswith("text.overview")])
-    text_rows: list[tuple[Field | None, str, str, str]] = [(None, t.key, t.label, t.hint) for t in fmt.texts if not t.key.startswith("text.overview")]
+        (None, t.key, t.label, t.hint) for t in fmt.texts if t.section == "一"])
+    text_rows: list[tuple[Field | None, str, str, str]] = [(None, t.key, t.label, t.hint) for t in fmt.texts if t.section != "一"]
     text_rows += [(f, f.key, f.label, "没有的填 0") for f in fmt.value_fields if f.table == "fee"]
     forms[SHEET_TEXT] = _form(SHEET_TEXT, text_rows)
     forms[SHEET_PREVIOUS] = _form(SHEET_PREVIOUS, [
