@@ -8,13 +8,10 @@ are thin layers over these names:
     print(result.ok, len(result.errors), len(result.warnings))
 """
 
+import sys
+import types
+
 from xlreport.model._version import __version__
-
-import importlib
-
-# The subpackage xlreport/audit/ is loaded first: loading a subpackage sets the attribute of its
-# name on this package, so loaded later it would replace the function `audit` imported below.
-importlib.import_module("xlreport.audit")
 
 from xlreport.api import (  # noqa: E402
     Audited,
@@ -51,3 +48,18 @@ __all__ = [
     "check", "check_file", "check_files", "export_json", "format_for_year", "formats", "load", "new_workbook",
     "render_docx", "render_html", "upgrade_workbook",
 ]
+
+
+class _Package(types.ModuleType):
+    """This package's module object. The functions `audit` and `bundle` share their names with
+    xlreport/audit/ and xlreport/bundle.py; importing a submodule sets the package's attribute of
+    its name, which here is left out, so `xlreport.audit` stays the function (the submodules are
+    imported by their full names as before)."""
+
+    def __setattr__(self, name: str, value: object) -> None:
+        if name in ("audit", "bundle") and isinstance(value, types.ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package

@@ -146,6 +146,9 @@ def check_file(path: PathLike, previous: Report | None = None) -> FileResult:
         return FileResult(file, error=shown(exc.message), error_code=exc.code)
     except OSError as exc:
         return FileResult(file, error=f"无法读取（{reason(exc, '读取')}）", error_code="unreadable")
+    except ImportError:  # the reader of this kind of file is missing from the installation
+        return FileResult(file, error=shown(f"无法读取：读取 {Path(name).suffix} 文件所需的程序包未安装或已损坏，"
+                                            f"请重新安装 xlreport"), error_code="missing-program")
     except Exception:  # one broken file must not stop a batch
         return FileResult(file, error="无法读取（文件已损坏或内容异常，程序未能处理），请把这个文件发给维护人员")
     try:
@@ -339,8 +342,9 @@ class Rendered:
 
 
 def _input_paths(*inputs: ReportLike | None) -> tuple[PathLike, ...]:
-    """The files a command reads (a Report: the file it was read from), which no output may be."""
-    return tuple(x.path if isinstance(x, Report) else x for x in inputs if x is not None)
+    """The files a command reads (a Report: the file it was read from, if it is one), which no output may be."""
+    return tuple(x.path if isinstance(x, Report) else x for x in inputs
+                 if x is not None and not (isinstance(x, Report) and not os.path.isfile(x.path)))
 
 
 def _render(report_or_path: ReportLike, previous: ReportLike | None, ignore_errors: bool) -> tuple[CheckResult, bool]:

@@ -39,8 +39,8 @@ def test_documented_classes_are_classes_of_the_package():
 
 def test_audit_stays_the_function_once_the_audit_modules_are_loaded():
     """xlreport/audit/ is also a subpackage: loading its modules must not replace the function."""
-    code = ("import inspect, xlreport, xlreport.audit.gather, xlreport.audit.book\n"
+    code = ("import inspect, xlreport, xlreport.audit.gather, xlreport.audit.book, xlreport.bundle\n"
             "from xlreport.audit.gather import audit\n"
-            "print(inspect.isfunction(xlreport.audit) and xlreport.audit.__module__ == 'xlreport.api')")
+            "print(inspect.isfunction(xlreport.audit) and xlreport.audit.__module__ == 'xlreport.api' and inspect.isfunction(xlreport.bundle))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.stdout.strip() == "True", out.stderr
