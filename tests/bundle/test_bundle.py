@@ -11,6 +11,7 @@ byte (what cmd.exe reads).
 
 from __future__ import annotations
 
+import importlib
 import os
 import re
 import subprocess
@@ -259,7 +260,8 @@ def test_refuses_without_source(tmp_path, monkeypatch, capsys):
     fake = tmp_path / "site-packages" / "xlreport" / "bundle.py"
     fake.parent.mkdir(parents=True)
     fake.write_text("")
-    monkeypatch.setattr(xlreport.bundle, "__file__", str(fake))
+    # the module: xlreport.bundle is the API's function (tests/api/test_package_face.py)
+    monkeypatch.setattr(importlib.import_module("xlreport.bundle"), "__file__", str(fake))
     with pytest.raises(XlreportError, match="没有源代码"):
         source_root()
     assert main(["bundle", "-o", str(tmp_path / "b")]) == 2
