@@ -163,6 +163,7 @@ def test_letter_with_hostile_text_stays_text():
     assert paragraphs[1] == "某局<w:p/>：" and "{{ x }}" in paragraphs and "2025年3月1日" in paragraphs
 
 
+@pytest.mark.office
 def test_letter_converts_to_pdf(folder, tmp_path, soffice):
     import pypdfium2
 
