@@ -271,7 +271,7 @@ def test_refuses_without_source(tmp_path, monkeypatch, capsys):
 
 def test_server_bundle_follows_the_server_extra(tmp_path, monkeypatch):
     """`bundle --server`: the target also installs xlreport[server] (the desk's Django, waitress …)."""
-    from xlreport import bundle as bundle_module
+    bundle_module = importlib.import_module("xlreport.bundle")  # the module: xlreport.bundle is the API's function
 
     wheels = [fake_wheel(tmp_path, "xlreport", "1", "alpha>=1", 'django>=5.2; extra == "server"'),
               fake_wheel(tmp_path, "alpha", "1.5"), fake_wheel(tmp_path, "django", "5.2", "asgiref")]

@@ -136,11 +136,9 @@ def test_check_of_a_published_file_and_of_its_data_file_give_the_same_problems(t
 
 
 def test_audit_reports_a_blank_total_column_too(tmp_path):
-    from xlreport.audit.gather import audit_one
-
     path = tmp_path / "blank_totals.txt"
     path.write_text(report_text(lambda key: "" if key.endswith(".total") else str(DATA[key])), encoding="utf-8")
-    record = audit_one(str(path))
-    missing = {k for p in record["problems"] if p["rule"] == "value-missing" for k in p["keys"]}
+    (record,) = api.audit([path]).result.reports
+    missing = {k for p in record.problems if p.rule == "value-missing" for k in p.keys}
     assert {t3_key(r, "total") for r in T3_ROWS} <= missing
-    assert not [p for p in record["problems"] if p["rule"] == "t3-row-sum"]
+    assert not [p for p in record.problems if p.rule == "t3-row-sum"]
