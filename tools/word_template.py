@@ -189,6 +189,10 @@ class _Builder:
         for row in doc_table.rows:
             for word_cell in row.cells:
                 word_cell.vertical_alignment = WD_ALIGN_VERTICAL.CENTER
+        for tc in doc_table._tbl.iter(_w("tc")):  # a merged-away cell keeps an empty paragraph: style it too
+            for p in tc.findall(_w("p")):
+                if p.find(f"{_w('pPr')}/{_w('pStyle')}") is None:
+                    p.get_or_add_pPr().get_or_add_pStyle().set(_w("val"), STYLES["cell"][0])
         _cell_widths(doc_table, widths)
         _row_properties(doc_table, table.header_rows)
         _keep_together(doc_table, table)
@@ -261,8 +265,9 @@ def _keep_together(doc_table, table: Table) -> None:
     repeat). Only 「三、本年度办理结果」, which spans 20–22 rows, continues on the
     next page without its text.
 
-    Done with "keep with next" on the cell paragraphs, which Word, WPS and
-    LibreOffice all honour for table rows.
+    Done with "keep with next" on the cell paragraphs, which Word and WPS honour
+    for table rows. LibreOffice does not: report/pdf.py measures its PDF and splits
+    the table before a group that it would break.
     """
     value_rows = {c.row for c in table.cells if c.role == "value"}
     grouped = {r for c in table.cells if c.role == "label" and 1 < c.rowspan <= SMALL_TABLE_ROWS
@@ -506,6 +511,21 @@ def _package(doc) -> None:
     for r_id, rel in list(rels.items()):
         if rel.reltype == RT.THUMBNAIL:
             rels.pop(r_id)
+        elif rel.reltype == RT.EXTENDED_PROPERTIES:  # python-docx's default says 「Microsoft Macintosh Word」
+            rel.target_part._blob = APP_XML.encode("utf-8")
+    # python-docx's default template carries Word 2010's stylesWithEffects.xml (438 KB of
+    # built-in styles no report uses); Word rebuilds what it needs from styles.xml.
+    for r_id, rel in list(doc.part.rels.items()):
+        if rel.reltype.endswith("/stylesWithEffects"):
+            doc.part.drop_rel(r_id)
+
+
+# docProps/app.xml: the application that made the file (ECMA-376 Part 1 §22.2).
+APP_XML = (
+    "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+    '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
+    'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+    "<Application>xlreport</Application><DocSecurity>0</DocSecurity></Properties>")
 
 
 # ---------------------------------------------------------------------------
@@ -608,7 +628,7 @@ def _deterministic_zip(data: bytes) -> bytes:
 # ---------------------------------------------------------------------------
 # Comparison of a template with what would be generated.
 
-COMPARED_PARTS = ("word/document.xml", "word/styles.xml", "word/settings.xml", "word/fontTable.xml")
+COMPARED_PARTS = ("word/document.xml", "word/styles.xml", "word/settings.xml", "word/fontTable.xml", "docProps/app.xml")
 
 
 def template_parts(source: str | Path | bytes) -> dict[str, str]:

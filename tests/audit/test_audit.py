@@ -11,6 +11,7 @@ import shutil
 
 import openpyxl
 import pytest
+from factories import with_texts
 
 from xlreport.audit.names import match_names, variant_key
 from xlreport.audit.results import AuditedReport
@@ -32,7 +33,7 @@ def json_folder(fixtures_dir, tmp_path):
     folder = tmp_path / "reports"
     folder.mkdir()
     for name in names(".json"):
-        shutil.copy(fixtures_dir / name, folder / name)
+        with_texts(fixtures_dir / name, folder / name)
     return folder
 
 

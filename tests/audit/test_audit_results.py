@@ -3,9 +3,9 @@ computed once, and typed results (audit/results.py) from which the workbook and 
 
 from __future__ import annotations
 
-import shutil
 
 import pytest
+from factories import with_texts
 
 import xlreport
 from xlreport import api
@@ -37,7 +37,7 @@ def folder(fixtures_dir, tmp_path):
     out = tmp_path / "reports"
     out.mkdir()
     for name in ("2023_hongze_qzf", "2024_hongze_qzf", "2023_suqian_city", "2024_suqian_city", "2024_huaian_szf"):
-        shutil.copy(fixtures_dir / f"{name}.json", out / f"{name}.json")
+        with_texts(fixtures_dir / f"{name}.json", out / f"{name}.json")  # figures only: empty sections are errors
     (out / "broken.json").write_text("[", encoding="utf-8")
     return out
 

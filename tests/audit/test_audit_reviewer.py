@@ -157,3 +157,54 @@ def test_the_pairs_run_the_public_total_continuity_rule(tmp_path):
     (tmp_path / "2020.json").write_text(dumps(this, V2019), encoding="utf-8")
     [pair] = api.audit([tmp_path]).result.pairs
     assert [p.rule for p in pair.problems if p.rule == "t2-public-total-continuity"] == ["t2-public-total-continuity"]
+
+
+def test_several_reports_name_the_same_counted_file_on_the_cover_and_the_roster(tmp_path):
+    # 「宿迁市」 (title by place) sorts before 「宿迁市人民政府」 by name, but its file after by file name:
+    # the 未报送 sheet's 多份报告 row and 说明's list must name the same report as counted in 合计.
+    write(tmp_path, "b.json", "宿迁市")
+    write(tmp_path, "a.json", "宿迁市人民政府")
+    roster = tmp_path / "名单.txt"
+    roster.write_text("宿迁市人民政府\n", encoding="utf-8")
+    result = api.audit([tmp_path], roster=roster).result
+    [duplicate] = result.duplicates
+    [row] = result.roster.rows
+    assert row.kind == "多份报告"
+    assert duplicate.counted.endswith("a.json")
+    assert row.note.endswith(f"合计只计入第一份：{duplicate.counted}）")
+
+
+def test_the_summary_shows_the_import_notes_it_counts(fixtures_dir, tmp_path):
+    # 汇总's 说明 says 「n 条读入说明」: the reviewer must be able to read them in the workbook
+    # (a cell comment), not only through another command.
+    out = tmp_path / "审查结果.xlsx"
+    main(["audit", str(fixtures_dir / "2024_hongze_qzf.txt"), "-o", str(out)])
+    [report] = api.audit([fixtures_dir / "2024_hongze_qzf.txt"]).result.reports
+    assert report.notes
+    ws = openpyxl.load_workbook(out)["汇总"]
+    header = [c.value for c in ws[1]]
+    cell = ws.cell(2, header.index("说明") + 1)
+    assert f"{len(report.notes)} 条读入说明" in cell.value
+    assert cell.comment is not None
+    assert all(note in cell.comment.text for note in report.notes)
+
+
+def test_an_inferred_agency_kind_is_placed_on_the_cover_not_named_as_a_place(fixtures_dir):
+    # The importer marks the inferred 机关类型 with 「按机关名称推断」 in place of a cell; the
+    # 位置 column must still name a place (the cover's 机关类型), saying it was inferred.
+    [report] = api.audit([fixtures_dir / "2023_hongze_qzf.txt"]).result.reports
+    [p] = [p for p in report.problems if "meta.agency_kind" in p.keys]
+    parts = p.where.split("；")
+    assert "按机关名称推断" not in parts
+    assert f"{format_for_year(2023).field('meta.agency_kind').where}（按机关名称推断）" in parts
+
+
+def test_a_unit_that_cannot_be_paired_gets_one_note_naming_its_files(tmp_path):
+    # Three copies of one unit's report (json, pdf, txt) make one 未配对 line, not three.
+    write(tmp_path, "2023.json", "某县甲局", 2023)
+    for name in ("a.json", "b.json", "c.json"):
+        write(tmp_path, name, "某县甲局", 2024)
+    result = api.audit([tmp_path]).result
+    assert result.pairs == []
+    [note] = result.pair_notes
+    assert all(name in note for name in ("a.json", "b.json", "c.json"))

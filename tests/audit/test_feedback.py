@@ -163,6 +163,18 @@ def test_letter_with_hostile_text_stays_text():
     assert paragraphs[1] == "某局<w:p/>：" and "{{ x }}" in paragraphs and "2025年3月1日" in paragraphs
 
 
+def test_date_and_signer_keep_with_the_last_line_of_text(folder):
+    # GB/T 9704: the 落款 and the date never stand alone on a page; a letter whose findings end near
+    # the bottom of a page put the date alone on the next one (seen on the Hongze reports)
+    for unit, signer in (("某市甲局", "某县人民政府办公室"), ("某市乙局", None)):
+        doc = Document(io.BytesIO(unit_feedback(api.audit([folder]).result, unit, signer=signer)))
+        paragraphs = doc.paragraphs
+        closing = 2 if signer else 1  # the signer and the date
+        last_text = max(i for i, p in enumerate(paragraphs[:-closing]) if p.text.strip())
+        assert paragraphs[-1].text.endswith("日")
+        assert all(p.paragraph_format.keep_with_next for p in paragraphs[last_text:-1]), unit
+
+
 @pytest.mark.office
 def test_letter_converts_to_pdf(folder, tmp_path, soffice):
     import pypdfium2
@@ -182,3 +194,15 @@ def test_a_unit_titled_by_its_place_alone_gets_one_letter_under_its_fullest_name
     [review] = reviews(api.audit([tmp_path]).result)
     assert review.agency == "宿迁市人民政府" and len(review.files) == 2
     assert feedback_name(review) == "宿迁市人民政府2024年政府信息公开工作年度报告审查意见.docx"
+
+
+def test_letter_for_a_report_without_a_title_asks_for_one(fixtures_dir):
+    # A published report whose agency could not be found (no title line, no page or file title)
+    # has no problem saying so — only an import note — so the letter itself must tell the unit.
+    report = fixtures_dir.parent / "published" / "2022_pingtan_gaj.txt"
+    audited = api.audit([report])
+    [review] = reviews(audited.result)
+    assert not review.agency
+    paragraphs, _ = text_of(feedback_docx(review))
+    asks = [p for p in paragraphs if "未能识别机关名称" in p]
+    assert asks and "2022年政府信息公开工作年度报告" in asks[0] and "标题" in asks[0]

@@ -149,6 +149,19 @@ def test_the_clerks_fee_sentence_repeating_the_generated_one():
     assert found(data, rule="text-figures-twice") == []
 
 
+def test_a_long_quoted_sentence_is_cut_visibly():
+    # a sentence cut at 40 characters without a mark read as the program mangling the clerk's text
+    data, _ = base()
+    data["fee.count"], data["fee.amount_yuan"] = 0, 0
+    long = "2024年，区政府严格落实《政府信息公开信息处理费管理办法》，全年收取政府信息公开信息处理费0元"
+    data["text.other"] = long + "。"
+    [p] = found(data, rule="text-figures-twice")
+    assert f"“{long[:40]}…”" in p.message and long not in p.message
+    data["text.other"] = "本年度未收取信息处理费。"
+    [p] = found(data, rule="text-figures-twice")
+    assert "“本年度未收取信息处理费”" in p.message  # a short one whole, no mark
+
+
 # --- the real prose: the known contradictions, nothing else --------------------------------------
 
 KNOWN = {"2024_suqian_city.txt": {("text-figures", 170), ("text-figures", 77)},

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from factories import consistent_data
+from factories import consistent_data, with_texts
 from xlreport.cli.main import main
 from xlreport.io.jsonfile import document
 from xlreport.io.readers import load_report
@@ -65,30 +65,60 @@ def test_json_output_follows_contract(tmp_path, capsys):
 
 def test_warnings_only_exit_0(tmp_path, capsys):
     data = consistent_data(V2021, 3)
-    data["text.problems"] = "无"
+    data["text.overview.platform"] = ""  # one aspect of 一 missing: a warning
     code, out, _ = run(["check", write(tmp_path, "w.json", document(data, V2021))], capsys)
     assert code == 0 and "[警告]" in out and "(text-missing)" in out
 
 
-def test_real_consistent_report_exits_0(fixtures_dir, capsys):
+@pytest.mark.parametrize("fmt", [V2019, V2021], ids=["2019", "2021"])
+@pytest.mark.parametrize("emptied", ["overview", "problems", "other"])
+def test_an_empty_section_is_an_error(tmp_path, capsys, fmt, emptied):
+    """Issue 19.2: an empty 一 (all its parts), an empty 五 or nothing at all in 六 fail the check."""
+    data = consistent_data(fmt, 3)
+    if emptied == "overview":
+        data.update({t.key: "" for t in fmt.texts if t.key.startswith("text.overview")})
+    elif emptied == "problems":
+        data["text.problems"] = "无"
+    else:
+        data["text.other"] = ""
+        data.pop("fee.count", None), data.pop("fee.amount_yuan", None)
+    code, out, _ = run(["check", write(tmp_path, "e.json", document(data, fmt)), "--json"], capsys)
+    problems = json.loads(out)[0]["problems"]
+    assert code == 1
+    assert [p["severity"] for p in problems if p["rule"] == "text-missing"] == ["error"]
+
+
+def test_render_refuses_a_report_with_all_texts_empty(tmp_path, capsys):
+    data = consistent_data(V2021, 3)
+    data.update({t.key: "" for t in V2021.texts})
+    data.pop("fee.count", None), data.pop("fee.amount_yuan", None)
+    src = write(tmp_path, "empty.json", document(data, V2021))
+    code, out, err = run(["render", src, "-o", str(tmp_path / "r.docx")], capsys)
+    assert code == 1 and not (tmp_path / "r.docx").exists()
+    code, _, _ = run(["render", src, "-o", str(tmp_path / "r.docx"), "--ignore-errors"], capsys)
+    assert code == 1 and (tmp_path / "r.docx").exists()  # rendered, and still exit 1 (data-model.md)
+
+
+def test_real_consistent_report_has_no_figure_errors(fixtures_dir, capsys):
+    """The fixture holds the figures only: its one kind of error is the empty sections (issue 19.2)."""
     code, out, _ = run(["check", fixtures_dir / "2024_huaian_szf.json", "--json"], capsys)
-    assert code == 0
-    assert {p["severity"] for p in json.loads(out)[0]["problems"]} <= {"warning"}
+    assert code == 1
+    assert {p["rule"] for p in json.loads(out)[0]["problems"] if p["severity"] == "error"} == {"text-missing"}
 
 
 def test_real_report_with_zero_totals_flags_exactly_those(fixtures_dir, capsys):
     code, out, _ = run(["check", fixtures_dir / "2023_hongze_qzf.json", "--json"], capsys)
     assert code == 1
-    errors = [p for p in json.loads(out)[0]["problems"] if p["severity"] == "error"]
+    errors = [p for p in json.loads(out)[0]["problems"] if p["severity"] == "error" and p["rule"] != "text-missing"]
     assert [(p["rule"], p["keys"][-1], p["expected"], p["actual"]) for p in errors] == [
         ("t4-sum", "t4.review.total", 11, 0),
         ("t4-sum", "t4.suit_after_review.total", 5, 0),
     ]
 
 
-def test_previous_year_from_real_reports(fixtures_dir, capsys):
-    code, out, _ = run(["check", fixtures_dir / "2024_suqian_city.json", "--previous",
-                        fixtures_dir / "2023_suqian_city.json", "--json"], capsys)
+def test_previous_year_from_real_reports(fixtures_dir, tmp_path, capsys):
+    code, out, _ = run(["check", with_texts(fixtures_dir / "2024_suqian_city.json", tmp_path / "2024.json"),
+                        "--previous", fixtures_dir / "2023_suqian_city.json", "--json"], capsys)
     assert code == 0
     rules = {p["rule"] for p in json.loads(out)[0]["problems"]}
     assert "t3-carry-continuity" not in rules  # 2024's 上年结转 equals 2023's 结转下年度

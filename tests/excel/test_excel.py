@@ -228,11 +228,11 @@ def test_a_single_error_is_reported_with_its_cell(tmp_path):
 
 def test_warnings_do_not_block_and_are_mentioned(tmp_path):
     book = make_book(tmp_path)
-    book.set("text.problems", "无")  # text-missing is a warning
+    book.set("text.overview.platform", "")  # one aspect of 一 missing: a warning
     path = excel.run_button(book, open_file=Opened())
     assert path is not None and path.exists()
     [(prompt, _, mode)] = book.app.alerts
-    assert mode == "info" and "请注意" in prompt and "存在的主要问题" in prompt
+    assert mode == "info" and "请注意" in prompt and "平台建设" in prompt
 
 
 def test_a_changed_structure_is_told_not_crashed(tmp_path):
@@ -389,7 +389,7 @@ def test_udfs_agree_with_the_file_checker(tmp_path, fmt):
     data = full_data(fmt)
     data["t3.new.business"] += 2
     data["t4.review.upheld"] = "3件"
-    data["text.problems"] = "无"
+    data["meta.agency_kind"] = "government"  # with no word of 考核/评议/追究: a text-missing warning
     book = make_book(tmp_path, fmt, data)
     report = read_workbook(book.fullname)
     expected = check(report.data, report.fmt, report.cells)

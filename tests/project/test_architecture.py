@@ -162,17 +162,12 @@ def test_the_floor_test_catches_an_upward_import():
 
 
 MAX_LINES = 600
-# issue 17 splits the importer's two long modules (match.py into a pipeline, pdf.py), and
-# issue 18 item 2 (branch i18err) splits audit/gather.py; the lead removes these exemptions
-# after those merges
-LONG_FOR_NOW = {"io/importers/match.py", "io/importers/pdf.py", "audit/gather.py"}
 
 
 @pytest.mark.parametrize("path", MODULES, ids=lambda p: str(p.relative_to(SRC)))
 def test_no_module_over_600_lines(path):
     lines = len(path.read_text(encoding="utf-8").splitlines())
-    if path.relative_to(SRC).as_posix() not in LONG_FOR_NOW:
-        assert lines <= MAX_LINES, f"{lines} lines: split the module (docs/developers.md)"
+    assert lines <= MAX_LINES, f"{lines} lines: split the module (docs/developers.md)"
 
 
 def test_every_shell_goes_through_the_same_api_function(tmp_path, monkeypatch, capsys):

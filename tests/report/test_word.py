@@ -21,7 +21,7 @@ from test_word_support import (
 from xlreport.report import docx as word
 from xlreport.report.context import ILLEGAL_CHARS, LINE_BREAK, build_context, format_number, split_paragraphs
 from xlreport.report.lint import lint_template
-from factories import render_file
+from factories import with_texts, render_file
 from xlreport.model.numbers import evaluate
 from xlreport.io.readers import load_report
 from xlreport.errors import InputError, OutputError, XlreportError
@@ -544,7 +544,7 @@ def test_render_file_real_report_with_published_errors(tmp_path):
     paths = {p.stem: p for p in need_fixtures()}
     assert render_file(paths["2023_hongze_qzf"], tmp_path / "h.docx") == 1
     assert not (tmp_path / "h.docx").exists()
-    assert render_file(paths["2024_suqian_city"], tmp_path / "s.docx",
+    assert render_file(with_texts(paths["2024_suqian_city"], tmp_path / "2024.json"), tmp_path / "s.docx",
                             previous=paths["2023_suqian_city"]) == 0
 
 

@@ -28,7 +28,7 @@ from xlreport.model.layout import (
 )
 from xlreport.checks import all_lines
 from xlreport.checks.formula import python_count
-from xlreport.workbook.checksheet import CHECK_HEADER_ROW, FAILS_FIRST_ROW, FAILS_MORE_ROW, FAILS_SHOWN
+from xlreport.workbook.checksheet import CHECK_HEADER_ROW, FAILS_FIRST_ROW, FAILS_MORE_ROW, FAILS_SHOWN, rule_label
 from xlreport.workbook.reader import read_workbook
 from xlreport.workbook.writer import write_workbook
 
@@ -259,7 +259,7 @@ def test_failing_block_lists_the_failing_lines_first(tmp_path, fmt):
     failing = [line for line in lines if python_count(line, problems)]
     assert len(failing) >= 3
     block = [r for r in rows[FAILS_FIRST_ROW:FAILS_FIRST_ROW + FAILS_SHOWN] if r[0]]
-    assert [(r[0], r[2]) for r in block] == [(line.rule, line.description) for line in failing]
+    assert [(r[0], r[2]) for r in block] == [(rule_label(line.rule), line.description) for line in failing]
     assert block[0][3].startswith("封面!B") and rows[CHECK_HEADER_ROW][8] == "涉及格子"
     wb = openpyxl.load_workbook(path)
     formula = wb[SHEET_CHECKS].cell(FAILS_FIRST_ROW + 1, 4).value
@@ -277,7 +277,8 @@ def test_failing_block_lists_the_failing_lines_first(tmp_path, fmt):
 def test_failing_block_says_when_all_pass_and_when_there_are_more(tmp_path):
     ok, blank = tmp_path / "ok.xlsx", tmp_path / "blank.xlsx"
     write_workbook(ok, V2021, consistent_data(V2021, 4))
-    write_workbook(blank, V2021, {"meta.year": 2024, "meta.agency_kind": "某某"})  # 13 failing lines
+    # 13 failing lines: 一 has its opening text only, so each of its five aspects is missing
+    write_workbook(blank, V2021, {"meta.year": 2024, "meta.agency_kind": "某某", "text.overview": "总体情况。"})
     rows = [[c.value for c in r] for r in openpyxl.load_workbook(ok, data_only=True)[SHEET_CHECKS].iter_rows()]
     assert rows[FAILS_FIRST_ROW][2] == "没有未通过的检查。" and rows[FAILS_MORE_ROW][0] in (None, "")
     rows = [[c.value for c in r] for r in openpyxl.load_workbook(blank, data_only=True)[SHEET_CHECKS].iter_rows()]

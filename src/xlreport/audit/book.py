@@ -272,6 +272,11 @@ def summary(ws, styles: Styles, result: AuditResult) -> None:
         for c, (name, _) in enumerate(FIGURES, start=first_figure):
             if name in figure_notes:
                 ws.write_comment(row, c, f"{FIGURE_LABELS[name]}：{figure_notes[name]}（此处照印出的数字列出）")
+    note_column = [name for name, _ in columns].index("说明")
+    for row, r in enumerate(result.reports, start=1):  # the import notes counted in 说明, readable here
+        if r.notes:
+            ws.write_comment(row, note_column, "读入说明（请核对）：\n" + "\n".join(
+                f"{i}. {n}" for i, n in enumerate(r.notes, start=1)), {"x_scale": 5, "y_scale": 4})
     wide_list(ws)
 
 

@@ -214,6 +214,10 @@ def feedback_docx(review: UnitReview, signer: str | None = None, day: _dt.date |
     par("报告正文", f"审查的文件：{files}" + (f"；上年报告：{previous}。" if previous else "。"), align="left")
     par("一级标题", "一、审查结论")
     par("报告正文", verdict_words(review))
+    if not review.agency:  # a published report's missing title is only an import note: say it here
+        par("报告正文", f"报告中未能识别机关名称（正文开头、网页或文档的标题和文件名中都没有报告标题）。"
+                       f"请在报告开头写明标题“（机关全称）{year}政府信息公开工作年度报告”，以便核对和归档"
+                       f"（工作簿或数据文件请填写封面的“机关全称”）。")
     for heading, findings in (("二、需要更正的问题", review.errors), ("三、需要核对的问题", review.warnings)):
         par("一级标题", heading)
         if findings:
@@ -223,10 +227,13 @@ def feedback_docx(review: UnitReview, signer: str | None = None, day: _dt.date |
     if review.findings:
         par("报告正文", "“位置”指报告中的页码、表格、行和列（工作簿则为工作表和单元格）。"
                        "更正时请同时核对正文中引用的数字与表格是否一致。")
+    closing_from = len(doc.paragraphs) - 1  # the last line of text: the date never stands alone on a page
     par("报告正文", "")
     if signer:
         par("报告正文", signer, indent=False, align="right")
     par("报告正文", date_words(day), indent=False, align="right")
+    for kept in doc.paragraphs[closing_from:-1]:
+        kept.paragraph_format.keep_with_next = True
     props = doc.core_properties
     props.title = _clean(f"关于{report_title}的审查意见")[:250]
     props.author = props.last_modified_by = _clean(signer or "")[:250]

@@ -50,6 +50,7 @@ from xlreport.audit.results import (
     TotalValue,
 )
 from xlreport.audit.roster import is_audit_workbook, read_roster, roster_rows
+from xlreport.checks.cover import INFERRED
 from xlreport.errors import InputError, reworded, shown
 from xlreport.model.report import Problem, Report
 from xlreport.model.spec import ReportFormat, key_table
@@ -74,11 +75,16 @@ def audited(file: str, report: Report, problems: list[Problem], numbers: dict[st
         notes=list(report.notes), data=dict(report.data), cells=dict(report.cells), numbers=numbers)
 
 
+INFERRED_KEYS = ("meta.agency_kind", "meta.can_make_rules")  # marked INFERRED by the importer
+
+
 def with_place(problem: Problem, fmt: ReportFormat) -> PlacedProblem:
     """The problem with `where`: its cells (表三!E7, or the place in a published report);
     for a data file, which has no cells, the places of its keys as the format names them."""
-    if problem.cells:
-        places: Sequence[str] = problem.cells
+    if problem.cells:  # the importer's mark of an inferred cover value is no place: the cover's field is
+        inferred = [k for k in problem.keys if k in INFERRED_KEYS and fmt.has(k)]
+        places: Sequence[str] = [f"{fmt.field(inferred[0]).where}（{INFERRED}）" if c == INFERRED and inferred else c
+                                 for c in problem.cells]
     else:
         texts = {t.key: f"正文 {t.label}" for t in fmt.texts}
         places = [fmt.field(k).where if fmt.has(k) else texts.get(k, k) for k in problem.keys]
@@ -115,10 +121,13 @@ def pair_reports(records: list[AuditedReport]) -> tuple[list[tuple[AuditedReport
         matches, left, _ = match_names([r.agency or "" for r in this], [r.agency or "" for r in last], suffix=True)
         pairs += [(this[i], last[j], variant) for i, j, variant in matches]
         last_keys = {name_key(r.agency or "") for r in last}
+        unpaired: dict[str, list[AuditedReport]] = {}  # one note per agency, naming all its files
         for i in left:
             if name_key(this[i].agency or "") in last_keys:
-                notes.append(f"“{this[i].agency}”{year} 年或 {year - 1} 年有不止一份报告，无法确定哪两份逐年对比："
-                             f"{this[i].file}")
+                unpaired.setdefault(name_key(this[i].agency or ""), []).append(this[i])
+        for group in unpaired.values():
+            notes.append(f"“{group[0].agency}”{year} 年或 {year - 1} 年有不止一份报告，无法确定哪两份逐年对比："
+                         + "；".join(r.file for r in group))
     return pairs, notes
 
 

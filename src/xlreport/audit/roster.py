@@ -99,7 +99,7 @@ def roster_rows(roster: list[str], records: list[AuditedReport], year: int | Non
     it), 名称不一致 (matched by a variant of the name or without its place prefix: worth
     correcting) and 多份报告 (a unit that sent more than one report: counted as reported)."""
     groups: dict[str, list[AuditedReport]] = {}
-    for r in records:
+    for r in sorted(records, key=lambda r: r.file):  # the first by file name counts in 合计 (one_per_agency)
         if r.year == year and r.agency:
             groups.setdefault(variant_key(r.agency), []).append(r)  # 「宿迁市」 and 「宿迁市人民政府」: one unit
     agencies = list(groups.values())

@@ -64,13 +64,18 @@ def check_numbers(data: dict[str, Any], fmt: ReportFormat, cells: dict[str, str]
 def with_reading(read: list[Problem], found: list[Problem]) -> list[Problem]:
     """The problems found while reading a report (`Report.problems`) and by the rules, together. A
     value that a table-incomplete problem already names (a report cut off inside a table, a row whose
-    cells cannot be placed) is not reported again as blank, cell by cell."""
+    cells cannot be placed) is not reported again as blank, cell by cell, nor used as 0 by another rule
+    (「正文写予以公开1191件，与表三总计（0）不一致」 over a row that was not read): what depends on it is
+    not known, and the table-incomplete problem says so."""
     unread = {k for p in read if p.rule == "table-incomplete" for k in p.keys}
-    return read + [p for p in found if not (p.rule in ("value-missing", "text-missing") and unread.issuperset(p.keys))]
+    return read + [p for p in found if not (p.rule in ("value-missing", "text-missing") and unread.issuperset(p.keys)
+                                            or p.rule not in ("value-missing", "text-missing") and unread & set(p.keys))]
 
 
 def all_lines(fmt: ReportFormat, layout: Layout) -> list[Line]:
-    """The 校验 sheet's lines, in its order: cover and choices, texts, values, cross-sums."""
+    """The 校验 sheet's lines, in its order: errors before warnings (as the CLI and the button
+    list them), each in the order cover and choices, texts, values, cross-sums."""
     can_make_rules = layout.positions["meta.can_make_rules"].ref
-    return (cover_lines(fmt, layout) + text_lines(fmt, layout) + value_lines(fmt, layout)
-            + check_lines(fmt, layout, can_make_rules))
+    lines = (cover_lines(fmt, layout) + text_lines(fmt, layout) + value_lines(fmt, layout)
+             + check_lines(fmt, layout, can_make_rules))
+    return sorted(lines, key=lambda line: line.severity != "error")

@@ -38,10 +38,12 @@ class Line:
     not_evaluated: str = ""  # formula: TRUE when the check cannot be evaluated
     not_applicable: str = ""  # formula: TRUE when the check does not apply
     check: Check | None = None  # the declaration behind an arithmetic line
+    level: str = ""  # the severity of this line where it is not its rule's (text-missing: an empty 一, 五, 六)
+    first: str = ""  # value lines: formula of the position (row × 1000 + column) of the first failing cell
 
     @property
     def severity(self) -> str:
-        return RULE_BY_ID[self.rule].severity
+        return self.level or RULE_BY_ID[self.rule].severity
 
 
 def ranges(positions: list[Pos]) -> list[str]:

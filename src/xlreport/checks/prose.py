@@ -43,6 +43,12 @@ def check_prose(data: dict[str, Any], fmt: ReportFormat, cells: dict[str, str] |
     return out
 
 
+def _quote(text: str, limit: int = 40) -> str:
+    """The clerk's sentence as a message quotes it: cut at `limit` characters, the cut shown by …"""
+    text = text.strip()
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 def _labels(fmt: ReportFormat) -> dict[str, str]:
     return {t.key: t.label for t in fmt.texts}
 
@@ -74,7 +80,7 @@ def _upheld(data: dict[str, Any], fmt: ReportFormat, cells: dict[str, str] | Non
             said = "、".join(f"{g.label}“{part}”{number_text(v)} 件" for g, part, _, v in found)
             out.append(problem(
                 "text-figures", (key, *(k for _, _, k, _ in found)),
-                f"“{label}”中写“{sentence.strip()[:40]}”，但{t4}中{said}：结果并非全部维持；"
+                f"“{label}”中写“{_quote(sentence)}”，但{t4}中{said}：结果并非全部维持；"
                 f"请按{t4}改写这句话（或核对表格）", cells, expected=0, actual=sum(v for *_, v in found)))
             break
     return out
@@ -105,7 +111,7 @@ def _fees(data: dict[str, Any], fmt: ReportFormat, cells: dict[str, str] | None,
     for sentence in whole:
         if NO_FEE.search(sentence) and not re.search(r"\d", sentence) and (count or amount):
             return [problem("text-figures", keys,
-                            f"“{label}”中写“{sentence.strip()[:40]}”，但信息处理费为 {number_text(count)} 件、"
+                            f"“{label}”中写“{_quote(sentence)}”，但信息处理费为 {number_text(count)} 件、"
                             f"{number_text(amount)} 元：两者矛盾；请核对收费情况，改正文字或信息处理费数字", cells,
                             expected=0, actual=amount)]
     quoted = [m for sentence in whole if FEE_WORD in sentence for m in FEE_AMOUNT.finditer(sentence)]
@@ -152,6 +158,6 @@ def _printed_twice(data: dict[str, Any], fmt: ReportFormat, cells: dict[str, str
         if twice:
             out.append(problem(
                 "text-figures-twice", ("text.other", "fee.count", "fee.amount_yuan"),
-                f"“{labels['text.other']}”中的“{twice[0][:40]}”与报告在这一部分按信息处理费数字自动生成的句子"
+                f"“{labels['text.other']}”中的“{_quote(twice[0])}”与报告在这一部分按信息处理费数字自动生成的句子"
                 f"（“{fee}”）重复：生成的报告中会说两遍；请删去正文中的这句话", cells, actual=len(twice)))
     return out

@@ -26,22 +26,40 @@ ACCOUNTABILITY_WORDS = ("考核", "评议", "追究")
 GOVERNMENT = "government"  # meta.agency_kind of 各级人民政府
 
 
+# text-missing is a warning, but a section with nothing in it is an error (issue 19.2): a
+# report whose 一 is empty in all its parts, whose 五 is empty or only 「无」, or whose 六
+# prints nothing at all is not a report; `render` refuses it without --ignore-errors.
+ERROR = "error"
+
+
+def _empty(data: dict[str, Any], keys) -> bool:
+    return all(not isinstance(data.get(k), str) or is_blank(data.get(k)) for k in keys)
+
+
 def check_text(data: dict[str, Any], fmt: ReportFormat, cells: dict[str, str] | None,
                published: bool = False) -> list[Problem]:
     out = []
-    # 一、总体情况 must say something (30号: 不能遗漏). Where the format prints the five
-    # sub-headings always (V2021), each needs its text; else (V2019) some text in 一.
+    # 一、总体情况 must say something (30号: 不能遗漏): nothing in any of its parts is an error;
+    # where the format prints the five sub-headings always (V2021), each needs its text.
     own = own_subheadings(data, fmt, cells) if published else None
-    if own is not None:  # a published report that wrote 一 under its own sub-headings: said once
+    whole, *parts = overview_requirements(fmt)
+    if _empty(data, whole[0]):
+        out.append(replace(problem("text-missing", whole[0], whole[2], cells), severity=ERROR))
+    elif own is not None:  # a published report that wrote 一 under its own sub-headings: said once
         out.append(own)
-    for key, label, message in overview_requirements(fmt) if own is None else ():
-        keys = key if isinstance(key, tuple) else (key,)
-        if all(not isinstance(data.get(k), str) or is_blank(data.get(k)) for k in keys):
-            out.append(problem("text-missing", keys, message, cells))
+    else:
+        out.extend(problem("text-missing", (key,), message, cells)
+                   for key, _, message in parts if _empty(data, (key,)))
     problems_text = data.get("text.problems")
     if not isinstance(problems_text, str) or problems_text.strip(BLANK_CHARS) in EMPTY_TEXT:
-        out.append(problem("text-missing", ["text.problems"],
-                           "“五、存在的主要问题及改进情况”为空或只写了“无”，请写明本机关存在的主要问题和改进措施", cells))
+        out.append(replace(problem("text-missing", ["text.problems"],
+                                   "“五、存在的主要问题及改进情况”为空或只写了“无”，请写明本机关存在的主要问题和改进措施",
+                                   cells), severity=ERROR))
+    other_keys = other_requirement(fmt)
+    if _empty(data, other_keys[:1]) and all(is_blank(data.get(k)) for k in other_keys[1:]):
+        out.append(replace(problem("text-missing", other_keys, "“六、其他需要报告的事项”没有任何内容，请填写"
+                                   + ("收取信息处理费的申请件数和金额（未收取的填 0），以及" if len(other_keys) > 1 else "")
+                                   + "需要报告的其他事项（没有的写“无其他需要报告的事项。”）", cells), severity=ERROR))
     if data.get("meta.agency_kind") == GOVERNMENT:
         keys, message = accountability_requirement(fmt)
         texts = [data.get(k) for k in keys[1:]]
@@ -53,7 +71,7 @@ def check_text(data: dict[str, Any], fmt: ReportFormat, cells: dict[str, str] | 
         other = data.get("text.other")
         count, amount = data.get("fee.count"), data.get("fee.amount_yuan")
         if is_blank(count) and is_blank(amount):
-            if not (isinstance(other, str) and FEE_WORD in other):
+            if not _empty(data, ["text.other"]) and not (isinstance(other, str) and FEE_WORD in other):
                 out.append(problem("text-missing", ["fee.count", "fee.amount_yuan", "text.other"],
                                    "“六、其他需要报告的事项”未说明信息处理费情况，请填写收取信息处理费的申请件数和金额"
                                    "（未收取的填 0）", cells))
@@ -89,14 +107,22 @@ def own_subheadings(data: dict[str, Any], fmt: ReportFormat, cells: dict[str, st
 
 
 def overview_requirements(fmt: ReportFormat) -> list[tuple[Any, str, str]]:
-    """(key or keys, label, message): the texts of 一 that must not be empty, per version."""
+    """(keys, label, message): first all the texts of 一 (all empty: an error), then, where the
+    format prints its five sub-headings always (V2021), each of them (empty: a warning)."""
     overview = fmt.section("一")
     subs = fmt.subheadings(overview)
+    keys = tuple(t.key for t in fmt.texts if t.section == overview.number)
+    whole = (keys, overview.heading, f"“{overview.heading}”没有任何内容，请综述本机关的政府信息公开工作"
+             + ("并填写其各方面" if fmt.overview_subheadings != "when-filled" else ""))
     if fmt.overview_subheadings == "when-filled":  # the 试行 format asks only for an overview
-        keys = tuple(t.key for t in fmt.texts if t.section == overview.number)
-        return [(keys, overview.heading, f"“{overview.heading}”没有内容，请综述本机关的政府信息公开工作")]
-    return [(t.key, t.label, f"“一、总体情况”的“{t.label}”没有内容：{fmt.version} 版格式要求报告这一方面，请填写")
-            for t in subs]
+        return [whole]
+    return [whole, *((t.key, t.label, f"“一、总体情况”的“{t.label}”没有内容：{fmt.version} 版格式要求报告这一方面，请填写")
+                     for t in subs)]
+
+
+def other_requirement(fmt: ReportFormat) -> tuple[str, ...]:
+    """The keys of what 六 prints: its text, and (V2021) the fee figures of its fee sentence."""
+    return ("text.other", *(("fee.count", "fee.amount_yuan") if fmt.has("fee.count") else ()))
 
 
 def accountability_requirement(fmt: ReportFormat) -> tuple[tuple[str, ...], str]:
@@ -115,16 +141,21 @@ def text_lines(fmt: ReportFormat, layout: Layout) -> list[Line]:
     """The text rules as 校验 lines."""
     p = layout.positions
     lines: list[Line] = []
-    for key, label, _ in overview_requirements(fmt):
-        keys = key if isinstance(key, tuple) else (key,)
-        empty_all = ",".join(blank(p[k].ref) for k in keys)
-        lines.append(Line("text-missing", f"“一、总体情况”{'' if len(keys) > 1 else '的“' + label + '”'}应有内容",
-                          keys, f"IF(AND({empty_all}),1,0)"))
+    whole, *parts = overview_requirements(fmt)
+    empty_all = "AND(" + ",".join(blank(p[k].ref) for k in whole[0]) + ")"
+    lines.append(Line("text-missing", "“一、总体情况”应有内容（全部为空是错误）", whole[0], f"IF({empty_all},1,0)",
+                      level=ERROR))
+    for key, label, _ in parts:
+        lines.append(Line("text-missing", f"“一、总体情况”的“{label}”应有内容", (key,),
+                          f"IF(AND({blank(p[key].ref)},NOT({empty_all})),1,0)"))
     problems = p["text.problems"].ref
     trimmed = f"TRIM({spaced(problems)})"
     empty = ",".join(f'{trimmed}="{w}"' for w in sorted(EMPTY_TEXT) if w)
     lines.append(Line("text-missing", "“五、存在的主要问题及改进情况”应写明问题和改进措施", ("text.problems",),
-                      f"IF(ISERROR({problems}),1,IF(OR({blank(problems)},{empty}),1,0))"))
+                      f"IF(ISERROR({problems}),1,IF(OR({blank(problems)},{empty}),1,0))", level=ERROR))
+    other_keys = other_requirement(fmt)
+    lines.append(Line("text-missing", "“六、其他需要报告的事项”应有内容", other_keys,
+                      "IF(AND(" + ",".join(blank(p[k].ref) for k in other_keys) + "),1,0)", level=ERROR))
     keys, _ = accountability_requirement(fmt)
     kind = p["meta.agency_kind"].ref
     government = dict(fmt.field("meta.agency_kind").choices)[GOVERNMENT]
@@ -137,7 +168,7 @@ def text_lines(fmt: ReportFormat, layout: Layout) -> list[Line]:
         count, amount, other = p["fee.count"].ref, p["fee.amount_yuan"].ref, p["text.other"].ref
         lines.append(Line(
             "text-missing", "“六、其他需要报告的事项”应说明信息处理费情况", ("fee.count", "fee.amount_yuan", "text.other"),
-            f'IF(AND({blank(count)},{blank(amount)},ISERROR(SEARCH("{FEE_WORD}",{other}))),1,0)'))
+            f'IF(AND({blank(count)},{blank(amount)},NOT({blank(other)}),ISERROR(SEARCH("{FEE_WORD}",{other}))),1,0)'))
         lines.append(Line(
             "fee-consistency", "信息处理费的件数和金额应同时填写，且同为 0 或同不为 0", ("fee.count", "fee.amount_yuan"),
             f"IF(AND({blank(count)},{blank(amount)}),0,IF(OR({blank(count)},{blank(amount)}),1,"

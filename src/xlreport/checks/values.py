@@ -49,7 +49,9 @@ def value_lines(fmt: ReportFormat, layout: Layout) -> list[Line]:
                 "value-not-integer": f"{sheet}：{kind}输入格中不是{'数字' if vtype == 'decimal' else '整数'}的个数",
                 "value-negative": f"{sheet}：{kind}输入格中为负数的个数"}
         for rule, template in value_tests(vtype, required).items():
-            lines.append(Line(rule, what[rule], keys, sum_over(rs, template), array=True))
+            each = template.removeprefix("SUM(").removesuffix(")")  # 1 where a cell fails
+            first = "MIN(" + ",".join(f"IF(({each.format(r=r)})>0,ROW({r})*1000+COLUMN({r}),10^9)" for r in rs) + ")"
+            lines.append(Line(rule, what[rule], keys, sum_over(rs, template), array=True, first=first))
     return lines
 
 

@@ -57,5 +57,7 @@ def run_demo(output: str | None) -> int:
     rendered = api.render_docx(result.report, folder / f"{agency}{year}年政府信息公开工作年度报告.docx", pdf=pdf)
     print(f"4. Word 报告：{rendered.path}")
     print(f"5. PDF：{rendered.pdf}" if pdf else "5. 未安装 LibreOffice，跳过 PDF")
+    for notice in rendered.pdf_notices:  # the fonts that stood in for the 公文 fonts
+        print(f"   提示：{notice}")
     print(f"完成。打开“{book.path.name}”试着改一个数字，看“校验”表的变化；或运行 xlreport check \"{book.path}\"")
     return 0

@@ -153,6 +153,9 @@ def _layout(fmt: ReportFormat, revision: int) -> Layout:
         "meta.agency_kind": f"下拉选择；各级人民政府还须在“{_supervision_heading(fmt)}”中报告工作考核、社会评议和责任追究结果",
         "meta.can_make_rules": "国务院部门、省级政府、设区的市和自治州政府选“是”",
         "meta.address": "报告第一段写明的联系地址",
+        "meta.postcode": "六位数字，如“223001”",
+        "meta.phone": "含区号，如“0517-1234567”",
+        "meta.email": "受理政府信息公开申请的电子邮箱，如“gk@example.gov.cn”",
     }
     forms[SHEET_COVER] = _form(SHEET_COVER, [
         (f, f.key, f.label, cover_hints.get(f.key, "")) for f in fmt.meta_fields])

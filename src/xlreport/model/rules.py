@@ -65,7 +65,9 @@ RULES: tuple[Rule, ...] = (
     Rule("text-missing", "warning",
          "一 has no text (V2021: any of its five sub-topics （一）–（五） is empty, one instance each; V2019: 一 and "
          "its sub-texts are all empty); 五 is empty or only 「无」; V2021 六 says nothing about 信息处理费; the report "
-         "of a government (各级人民政府) has none of 考核, 评议, 追究 in any text (条例 第五十条: 工作考核、社会评议和责任追究结果)",
+         "of a government (各级人民政府) has none of 考核, 评议, 追究 in any text (条例 第五十条: 工作考核、社会评议和责任追究结果). "
+         "A warning, except three instances that are errors (`render` refuses them without --ignore-errors): "
+         "一 empty in all its parts, 五 empty or only 「无」, and 六 printing nothing at all (no text and, V2021, no fee figures)",
          "一及其各分项应有内容；五应写明问题和改进；2021 版六应说明信息处理费；各级人民政府应报告工作考核、社会评议和责任追究结果"),
     Rule("text-figures", "warning",
          "a figure quoted in the clerk's own text (受理/答复/结转 …件, 予以公开 …件 and the other outcome "
@@ -96,6 +98,19 @@ RULES: tuple[Rule, ...] = (
 )
 
 RULE_BY_ID = {r.id: r for r in RULES}
+
+# A short Chinese name of every rule, shown beside its id on the 校验 sheet.
+RULE_NAMES = {
+    "value-missing": "未填写", "value-not-integer": "不是整数", "value-negative": "负数",
+    "t3-balance": "表三收支平衡", "t3-results-sum": "表三办理结果合计", "t3-row-sum": "表三申请人合计",
+    "t4-sum": "表四合计", "t2-stock-negative": "表二项目数为负", "t2-published-exceeds-total": "表二新公开多于总数",
+    "t2-rules-authority": "无规章制定权", "t3-carry-continuity": "上年结转衔接", "t2-in-force-continuity": "现行有效件数衔接",
+    "t2-items-continuity": "项目数量衔接", "t2-public-total-continuity": "对外公开总数衔接",
+    "format-version": "格式版本", "table-incomplete": "表格不全", "meta-missing": "封面未填",
+    "meta-invalid": "封面无效", "value-not-choice": "不在选项中", "fee-consistency": "信息处理费",
+    "text-missing": "正文缺项", "text-figures": "正文数字", "text-figures-twice": "正文重复表格数字", "unknown-key": "未知项目", "text-repeated": "正文雷同",
+}
+assert set(RULE_NAMES) == set(RULE_BY_ID)
 
 
 def severity(rule_id: str) -> str:

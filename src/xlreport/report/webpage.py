@@ -17,7 +17,15 @@ numbers split into spans). This writes the same report as clean HTML:
 * every style inline on its element (`style="…"`, plus the `border`,
   `cellspacing` and `cellpadding` attributes for editors that drop styles):
   no `<style>` block, no external CSS, no scripts, no images. CMS editors
-  (UEditor, KindEditor, TinyMCE, CKEditor) keep inline styles and rowspan/colspan;
+  (UEditor, KindEditor, TinyMCE, CKEditor) keep inline styles and rowspan/colspan.
+  Inline styles are also the scoping: every element states its own font, size,
+  line height, colour, margins and padding, so a site's own CSS (`td{padding:20px;
+  font-size:30px}`, `p{text-indent:0}`) cannot change the look — an inline
+  declaration wins over any selector without !important;
+* on a phone each table scrolls sideways inside its own box (a `<div>` with
+  `overflow-x:auto`): the table keeps a minimum width at which every figure and
+  every one-character label fits its cell, and the page itself never scrolls
+  sideways; printed, a heading stays with what follows it;
 * user text escaped with `html.escape`: nothing a clerk types becomes markup.
 
 `--fragment` writes only the article body (one `<div>`, without the title,
@@ -44,16 +52,26 @@ FONT_H1 = "'黑体',SimHei,'Microsoft YaHei',sans-serif"
 FONT_H2 = "'楷体_GB2312','楷体',KaiTi,STKaiti,serif"
 FONT_TABLE = "'宋体',SimSun,'Songti SC',serif"
 
+KEEP_WITH_NEXT = "break-after:avoid;page-break-after:avoid;break-inside:avoid"  # printed: never last on a page
+TABLE_PX = 13  # the tables' type size in px; a digit is about 0.6 of it wide
+CELL_PAD_PX = 2
 STYLE = {
-    "article": f"max-width:800px;margin:0 auto;font-family:{FONT_BODY};font-size:16px;line-height:1.8;color:#000",
+    "article": f"max-width:800px;margin:0 auto;padding:0;font-family:{FONT_BODY};font-size:16px;line-height:1.8;"
+               "color:#000;background:#fff;text-align:left",
     "title": f"font-family:{FONT_TITLE};font-size:26px;font-weight:normal;text-align:center;line-height:1.5;"
-             "margin:0.5em 0 1em 0",
-    "h1": f"font-family:{FONT_H1};font-size:16px;font-weight:bold;margin:1em 0 0.3em 0;text-indent:2em",
-    "h2": f"font-family:{FONT_H2};font-size:16px;font-weight:normal;margin:0.3em 0;text-indent:2em",
-    "p": "margin:0.3em 0;text-indent:2em;text-align:justify",
-    "table": f"border-collapse:collapse;border:1px solid #000;width:100%;table-layout:fixed;margin:0.5em 0 1em 0;"
-             f"font-family:{FONT_TABLE};font-size:13px;line-height:1.4",
-    "cell": "border:1px solid #000;padding:3px 2px;vertical-align:middle",
+             f"margin:0.5em 0 1em 0;padding:0;color:#000;text-indent:0;{KEEP_WITH_NEXT}",
+    "h1": f"font-family:{FONT_H1};font-size:16px;font-weight:bold;line-height:1.8;margin:1em 0 0.3em 0;padding:0;"
+          f"text-indent:2em;color:#000;{KEEP_WITH_NEXT}",
+    "h2": f"font-family:{FONT_H2};font-size:16px;font-weight:normal;line-height:1.8;margin:0.3em 0;padding:0;"
+          f"text-indent:2em;color:#000;{KEEP_WITH_NEXT}",
+    "p": f"font-family:{FONT_BODY};font-size:16px;line-height:1.8;margin:0.3em 0;padding:0;text-indent:2em;"
+         "text-align:justify;color:#000",
+    "wrap": "overflow-x:auto;max-width:100%;margin:0.5em 0 1em 0;padding:0",
+    "table": f"border-collapse:collapse;border:1px solid #000;width:100%;table-layout:fixed;margin:0;"
+             f"font-family:{FONT_TABLE};font-size:{TABLE_PX}px;line-height:1.4;color:#000;background:#fff",
+    "cell": f"border:1px solid #000;padding:3px {CELL_PAD_PX}px;vertical-align:middle;font-family:{FONT_TABLE};"
+            f"font-size:{TABLE_PX}px;line-height:1.4;color:#000;background:#fff;height:auto;"
+            "word-break:normal;overflow-wrap:anywhere",
 }
 CELL_ALIGN = {"title": "left", "header": "center", "label": "left", "note": "left", "value": "center"}
 
@@ -83,15 +101,20 @@ def _widths(table: Table) -> list[float]:
 VERTICAL = "writing-mode:vertical-rl;text-orientation:upright;letter-spacing:0"
 
 
+def _figure(cell: GridCell, fmt: ReportFormat, context: dict[str, Any]) -> str:
+    """What a value cell prints."""
+    assert cell.key is not None, "a value cell has a key (spec.matrix_cells, sub_tables)"
+    field = fmt.field(cell.key)
+    text = _lookup(context, field)
+    if field.unit_key:  # V2019 采购总金额: 「251000元」
+        text += _lookup(context, fmt.field(field.unit_key))
+    return text
+
+
 def _cell(cell: GridCell, fmt: ReportFormat, context: dict[str, Any], widths: list[float],
           vertical: bool = False) -> str:
     if cell.role == "value":
-        assert cell.key is not None, "a value cell has a key (spec.matrix_cells, sub_tables)"
-        field = fmt.field(cell.key)
-        text = _lookup(context, field)
-        if field.unit_key:  # V2019 采购总金额: 「251000元」
-            text += _lookup(context, fmt.field(field.unit_key))
-        content = _text(text)
+        content = _text(_figure(cell, fmt, context))
         extra = ";white-space:nowrap"  # a figure is never broken over lines
     else:
         content = "<br>".join(_text(line) for line in cell.text.split("\n"))
@@ -115,14 +138,34 @@ def table_html(table: Table, fmt: ReportFormat, context: dict[str, Any]) -> str:
     for cell in table.cells:
         rows[cell.row].append(cell)
     cols = "".join(f'<col style="width:{w:g}%">' for w in widths)
-    out = [f'<table border="1" cellspacing="0" cellpadding="3" data-table="{table.id}" style="{STYLE["table"]}">',
+    least = _min_width(table, fmt, context, widths, vertical)
+    out = [f'<div style="{STYLE["wrap"]}">',
+           (f'<table border="1" cellspacing="0" cellpadding="3" data-table="{table.id}" '
+            f'style="{STYLE["table"]};min-width:{least}px">'),
            f"<colgroup>{cols}</colgroup>", "<tbody>"]
     for r in range(table.n_rows):
         cells = "".join(_cell(c, fmt, context, widths, c.col in vertical and c.colspan == 1)
                         for c in sorted(rows[r], key=lambda c: c.col))
         out.append(f"<tr>{cells}</tr>")
-    out += ["</tbody>", "</table>"]
+    out += ["</tbody>", "</table>", "</div>"]
     return "\n".join(out)
+
+
+def _min_width(table: Table, fmt: ReportFormat, context: dict[str, Any], widths: list[float],
+               vertical: set[int]) -> int:
+    """The least width (px) at which every figure fits its column on one line and every
+    one-character label column holds its character: the table scrolls below it."""
+    need: dict[int, float] = {}
+    for cell in table.cells:
+        if cell.role == "value":
+            px = sum(TABLE_PX if ord(ch) > 0x2000 else 0.62 * TABLE_PX for ch in _figure(cell, fmt, context))
+        elif cell.col in vertical and cell.colspan == 1:
+            px = TABLE_PX
+        else:
+            continue
+        px += 2 * CELL_PAD_PX + 4  # padding, border, rounding
+        need[cell.col] = max(need.get(cell.col, 0), px / (sum(widths[cell.col:cell.col + cell.colspan]) / 100))
+    return int(max(need.values(), default=0)) + 1
 
 
 def _p(text: str) -> str:

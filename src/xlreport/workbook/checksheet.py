@@ -15,6 +15,7 @@ from xlreport.model.numbers import evaluate
 from xlreport.checks.arithmetic import run_check
 from xlreport.checks.formula import python_count, ranges
 from xlreport.checks.values import value_tests
+from xlreport.model.rules import RULE_NAMES
 from xlreport.model.rules import SEVERITY_LABEL as SEVERITY
 from xlreport.model.spec import ReportFormat
 from xlreport.model.layout import SHEET_CHECKS, TABLE_STATUS_ROW, Layout, Pos, col_letter
@@ -72,7 +73,20 @@ def write_table_status(ws, f: Formats, layout: Layout, sheet: str, lines, counts
 TABLE_OK = "本表校验：通过"
 
 
-def _write_failures(ws, f: Formats, layout: Layout, lines, counts: list[int], first: int, last: int) -> None:
+def first_failing(layout: Layout, line, problems) -> str:
+    """表三!D7: the first cell (by row, then column) of a value line on which the checker found a problem."""
+    keys = set(line.keys)
+    cells = [layout.positions[p.keys[0]] for p in problems if p.rule == line.rule and p.keys[0] in keys]
+    return min(cells, key=lambda p: (p.row, p.col)).a1 if cells else ""
+
+
+def rule_label(rule: str) -> str:
+    """The 规则 column: the id, and its Chinese name on a second line."""
+    return f"{rule}\n{RULE_NAMES[rule]}"
+
+
+def _write_failures(ws, f: Formats, layout: Layout, lines, counts: list[int], first: int, last: int,
+                    problems) -> None:
     """The failing lines, first to last, with native formulas any spreadsheet since Excel
     2010 evaluates (INDEX/MATCH over a running count; no FILTER, TEXTJOIN, AGGREGATE or
     array formulas), each with a link to its first cell."""
@@ -87,7 +101,8 @@ def _write_failures(ws, f: Formats, layout: Layout, lines, counts: list[int], fi
         if c not in (4, 5):
             ws.write_string(FAILS_TITLE_ROW + 1, c, name, f.header)
     ws.merge_range(FAILS_TITLE_ROW + 1, 3, FAILS_TITLE_ROW + 1, 5, "位置", f.header)
-    height = max(row_height(line.description, CHECK_WIDTHS[2], minimum=20) for line in lines)
+    height = max(max(row_height(line.description, CHECK_WIDTHS[2], minimum=20),
+                     row_height(rule_label(line.rule), CHECK_WIDTHS[0])) for line in lines)
     for k in range(1, FAILS_SHOWN + 1):
         r = FAILS_FIRST_ROW + k - 1
         i = failing[k - 1] if k <= len(failing) else None
@@ -97,7 +112,7 @@ def _write_failures(ws, f: Formats, layout: Layout, lines, counts: list[int], fi
             return f"INDEX({col(c)},{match})"
 
         line = lines[i] if i is not None else None
-        ws.write_formula(r, 0, f'=IF({k}>{total},"",{pick(0)})', f.cell, line.rule if line else "")
+        ws.write_formula(r, 0, f'=IF({k}>{total},"",{pick(0)})', f.cell, rule_label(line.rule) if line else "")
         ws.write_formula(r, 1, f'=IF({k}>{total},"",{pick(1)})', f.cell_center,
                          SEVERITY[line.severity] if line else "")
         empty = f'IF({total}=0,"{NO_FAILS}","")' if k == 1 else '""'
@@ -105,10 +120,11 @@ def _write_failures(ws, f: Formats, layout: Layout, lines, counts: list[int], fi
                          line.description if line else NO_FAILS if k == 1 else "")
         ws.merge_range(r, 3, r, 5, "", f.link)
         cells = line_cells(layout, line) if line else []
-        where = pick(CELLS_COL)  # 表三!E7 表三!E8 … -> the link #'表三'!E7
+        # 表三!E7 表三!E8 … -> the link #'表三'!E7; a value line links to its first failing cell (in 实际)
+        where = f'IF(AND(LEFT({pick(0)},6)="value-",ISTEXT({pick(4)})),{pick(4)},{pick(CELLS_COL)})'
         target = f'"#\'"&SUBSTITUTE(LEFT({where},FIND(" ",{where}&" ")-1),"!","\'!")'
         ws.write_formula(r, 3, f'=IF({k}>{total},"",HYPERLINK({target},{where}))', f.link,
-                         cells_text(cells) if line else "")
+                         (first_failing(layout, line, problems) if line.first else cells_text(cells)) if line else "")
         ws.write_formula(r, 6, f'=IF({k}>{total},"",{pick(6)})', f.cell_center, counts[i] if i is not None else "")
         ws.set_row(r, height)
     more = len(failing) - FAILS_SHOWN
@@ -129,7 +145,8 @@ def _write_failures(ws, f: Formats, layout: Layout, lines, counts: list[int], fi
         ws.write_formula(r, RUNNING_COL, f"={before}{fails}", f.cell_center, sum(1 for n in counts[:i + 1] if n > 0))
         ws.write_string(r, CELLS_COL, cells_text(cells), f.cell)
         ws.set_row(r, max(row_height(line.description, CHECK_WIDTHS[2], minimum=18),
-                          row_height(cells_text(cells), CHECK_WIDTHS[CELLS_COL])))
+                          row_height(cells_text(cells), CHECK_WIDTHS[CELLS_COL]),
+                          row_height(rule_label(line.rule), CHECK_WIDTHS[0])))
 
 
 def write_checks(wb, ws, f: Formats, layout: Layout, fmt: ReportFormat, lines, data) -> None:
@@ -167,11 +184,11 @@ def write_checks(wb, ws, f: Formats, layout: Layout, fmt: ReportFormat, lines, d
         ws.set_column(col, col, width)
     ws.set_column(7, 7, 40, None, {"hidden": True})
     label = SEVERITY
-    _write_failures(ws, f, layout, lines, [python_count(line, problems) for line in lines], first, last)
+    _write_failures(ws, f, layout, lines, [python_count(line, problems) for line in lines], first, last, problems)
     for i, line in enumerate(lines):
         r = first + i
         py_count = python_count(line, problems)
-        ws.write_string(r, 0, line.rule, f.cell)
+        ws.write_string(r, 0, rule_label(line.rule), f.cell)
         ws.write_string(r, 1, label[line.severity], f.cell_center)
         ws.write_string(r, 2, line.description, f.cell)
         if line.check is not None:
@@ -188,7 +205,13 @@ def write_checks(wb, ws, f: Formats, layout: Layout, fmt: ReportFormat, lines, d
                              skipped if ok is None else "通过" if ok else "未通过")
         else:
             ws.write_blank(r, 3, None, f.cell_center)
-            ws.write_blank(r, 4, None, f.cell_center)
+            if line.first:  # 实际: the first failing cell, where the 位置 link of the block goes
+                sheet = layout.positions[line.keys[0]].sheet
+                ws.write_array_formula(r, 4, r, 4, f'{{=IF(G{r + 1}>0,"{sheet}!"&ADDRESS(INT({line.first}/1000),'
+                                       f'MOD({line.first},1000),4),"")}}', f.cell_center,
+                                       first_failing(layout, line, problems))
+            else:
+                ws.write_blank(r, 4, None, f.cell_center)
             ws.write_formula(r, 5, f'=IF(G{r + 1}=0,"通过","未通过")', f.cell_center,
                              "通过" if py_count == 0 else "未通过")
         if line.array:
@@ -234,7 +257,8 @@ def conditional_formats(sheets, f: Formats, layout: Layout, fmt: ReportFormat, l
         if not field.numeric or field.derived:
             continue
         pos = layout.positions[field.key]
-        tests = value_tests(field.type, required=False)
+        # a required input left blank turns red too (value-missing), like a wrong value
+        tests = value_tests(field.type, required=field.required)
         cond = "=(" + "+".join(t.format(r=pos.cell) for t in tests.values()) + ")>0"
         sheets[pos.sheet].conditional_format(pos.row, pos.col, pos.row, pos.col,
                                              {"type": "formula", "criteria": cond, "format": f.bad})

@@ -210,7 +210,7 @@ class MacroParts:
                               {"type": "formula", "criteria": f"=ISNUMBER(SEARCH(\"个错误\",{col_letter(c + 1)}{UDF_LABEL_ROW + 1}))",
                                "format": f.bad})
         ws.write_string(UDF_LABEL_ROW + 1, c, "与左侧公式校验相同的规则，由本机 Python（xlreport）计算；", f.udf_hint)
-        ws.write_string(UDF_LABEL_ROW + 2, c, "仅 Windows 版 Excel 启用宏后有效，其他软件中显示 #NAME? 属正常。", f.udf_hint)
+        ws.write_string(UDF_LABEL_ROW + 2, c, "仅 Windows 版 Excel 启用宏后有效；其他软件中显示 #NAME?（WPS 等）或 #VALUE!（LibreOffice）属正常。", f.udf_hint)
         # A dynamic array: Excel 365/2021 spills the table (header + one row per problem)
         ws.write_dynamic_array_formula(UDF_TABLE_ROW, c, UDF_TABLE_ROW, c, f"={CHECK_UDF}({args})", f.udf_label,
                                        CHECK_HEADER[0])

@@ -159,7 +159,7 @@ def _write_form(ws, f: Formats, layout: Layout, sheet: str, title: str, data, nu
     for r in rows:
         field = fmt.field(r.field_key) if fmt.has(r.field_key) else None
         ws.write_string(r.pos.row, 0, r.label, f.label)
-        ws.write_string(r.pos.row, 2, r.hint, f.hint)
+        ws.write_string(r.pos.row, 2, r.hint, f.hint_wrap)  # wrapped: a long note is printed whole
         if field is not None and field.derived:
             _write_derived(ws, r.pos, field, layout, numbers, f)
             ws.set_row(r.pos.row, 22)
@@ -175,7 +175,7 @@ def _write_form(ws, f: Formats, layout: Layout, sheet: str, title: str, data, nu
                 "error_title": "文字过长", "error_message": "一个格子最多 32767 个字，请分到其他格子或精简。"})
         else:
             shown = value if isinstance(value, str) else ""
-            ws.set_row(r.pos.row, max(22, row_height(shown, width), row_height(r.label, 34)))
+            ws.set_row(r.pos.row, max(22, row_height(shown, width), row_height(r.label, 34), row_height(r.hint, 50)))
             _validate(ws, r.pos, r.pos, field, layout.fmt, r.hint)
     ws.freeze_panes(FORM_FIRST_ROW, 0)
     if text_sheet:  # the notes in column C are for the screen; paper gets the text at a readable size

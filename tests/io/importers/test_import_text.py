@@ -309,11 +309,11 @@ def test_title_with_the_year_first_and_a_local_section_order():
     assert result.data["text.overview.on_request"] == "受理申请。"
 
 
-def test_an_amount_in_yuan_under_a_wan_yuan_header_is_noted():
+def test_an_amount_in_yuan_under_a_wan_yuan_header_is_converted_and_noted():
     text = "某县某局2022年政府信息公开工作年度报告\n第二十条第（八）项\n信息内容 | 本年收费金额（单位：万元）\n行政事业性收费 | 73802895.90元\n"
     result = match_document(parse_text(text, "x.txt"))
-    assert result.data["t2.fees.amount"] == 73802895.90
-    assert any("单位是“元”，表头的单位是“万元”" in n for n in result.notes)
+    assert result.data["t2.fees.amount"] == 7380.28959  # the column's unit: a figure in 元 there is 10000 times too large
+    assert any("写的是“73802895.9元”，表头的单位是“万元”，已换算为 7380.28959万元" in n for n in result.notes)
 
 
 def test_the_format_version_problem_points_at_the_row_of_the_other_version(fixtures_dir):

@@ -69,6 +69,16 @@ def test_cover_reads_the_contact_sentence():
     assert (out.data["meta.office"], out.data["meta.postcode"]) == ("办公室", "350000")
 
 
+def test_cover_reads_contact_details_written_after_the_sentence():
+    # 「如对本报告有任何疑问、意见，请与…联系。通讯地址：…；邮编：…；电话：…。」 (a common layout)
+    out = Imported(V2021)
+    out.data["meta.agency"] = "某区某局"
+    _contact([Paragraph("本报告的电子版可在网站下载。如对本报告有任何疑问、意见，请与某区某局办公室联系。"
+                        "通讯地址：某路7号14层；邮编：350400；电话：0591-1234567。")], out)
+    assert [out.data.get(f"meta.{k}") for k in ("office", "address", "postcode", "phone")] == [
+        "办公室", "某路7号14层", "350400", "0591-1234567"]
+
+
 def test_sections_take_a_sub_heading_of_one_by_number_and_a_shared_word():
     subs = [(t, _heading_label(t.label)) for t in V2021.texts if t.parent == "text.overview"]
     assert _same_topic(_heading_label("（五）及时回应关切，自觉接受监督"), subs)

@@ -10,8 +10,12 @@ from xlreport.io.importers.tables import Imported
 
 _YEAR = re.compile(r"(20\d\d)\s*年(?:度)?")
 _PERIOD = re.compile(r"自\s*(20\d\d)\s*年\s*1\s*月\s*1\s*日[^。；]{0,6}?至\s*(20\d\d)\s*年\s*12\s*月\s*31\s*日")
-_CONTACT = re.compile(r"如对本报告有疑问，?请与(?P<who>[^（(]+?)联系[（(](?P<details>[^）)]*)[）)]")
-_CONTACT_FIELDS = {"地址": "meta.address", "邮编": "meta.postcode", "邮政编码": "meta.postcode",
+# 「如对本报告有疑问，请与…联系（地址：…）」, or the details in the next sentence: 「如对本报告有任何疑问、
+# 意见，请与…联系。通讯地址：…；邮编：…；电话：…。」
+_CONTACT = re.compile(r"如对本报告有(?:任何)?疑问[^，,。（(]{0,8}?[，,]?请与(?P<who>[^（(。]+?)联系"
+                      r"(?:[（(](?P<details>[^）)]*)[）)]|[。：:]?(?P<after>[^。]*))")
+_CONTACT_FIELDS = {"地址": "meta.address", "通讯地址": "meta.address", "联系地址": "meta.address",
+                   "邮编": "meta.postcode", "邮政编码": "meta.postcode",
                    "电话": "meta.phone", "联系电话": "meta.phone", "电子邮箱": "meta.email", "邮箱": "meta.email"}
 
 
@@ -26,7 +30,7 @@ def _contact(paragraphs: list[Paragraph], out: Imported) -> None:
         office = who[len(agency):] if agency and who.startswith(agency) and len(who) > len(agency) else who
         out.data["meta.office"] = office
         out.cells["meta.office"] = "正文 联系方式"
-        for part in re.split(r"[，,；;]", m.group("details")):
+        for part in re.split(r"[，,；;]", m.group("details") or m.group("after") or ""):
             label, sep, value = part.partition("：") if "：" in part else part.partition(":")
             key = _CONTACT_FIELDS.get(label.strip())
             if sep and key and value.strip():

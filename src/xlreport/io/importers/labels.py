@@ -66,6 +66,19 @@ def _cn_number(text: str) -> int:
     return CN_DIGITS.index(text[0])
 
 
+# Where a second numbered label starts inside one cell (a PDF's text puts 「三、本年度办理结果」 and
+# 「（一）予以公开」 on one line): after whitespace, or at a bracketed number （一）…（七） after a
+# Chinese character, or at 「1.」 after one (「不予公开1.属于国家秘密」).
+_INNER = re.compile(r"\s+(?=[（(][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、|\d{1,2}[.．、](?!\d))"
+                    r"|(?<=[\u4e00-\u9fff])(?=[（(][一二三四五六七][)）][\u4e00-\u9fff]|\d[.．](?=[\u4e00-\u9fff]))")
+
+
+def split_numbered(text: str) -> list[str]:
+    """「三、本年度办理结果 （一）予以公开」 → 「三、本年度办理结果」, 「（一）予以公开」 (one label each)."""
+    parts = [p for p in _INNER.split(text.strip()) if p.strip()]
+    return parts if len(parts) > 1 else [text]
+
+
 @functools.lru_cache(maxsize=65536)
 def parse_label(raw: str) -> Label:
     text = re.sub(r"\s+", "", nfkc(raw))

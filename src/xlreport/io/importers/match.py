@@ -40,6 +40,26 @@ __all__ = ["HEADING_VARIANTS", "Imported", "Value", "agency_kind", "import_repor
 
 
 def match_document(doc: Document, year_hint: int | None = None) -> Imported:
+    out = _match(doc, year_hint)
+    if "meta.year" in out.data or not any(v != out.fmt.version for t in out.versions.values() for v in t):
+        return out
+    # No year to choose the format by, and the tables are printed in the other version: read them in
+    # the version whose rows and columns they have (fewer labels of the other one), and say so.
+    readings = [out, *(_match(doc, year_hint, fmt) for fmt in FORMATS.values() if fmt is not out.fmt)]
+    other = min(readings, key=_other_version_labels)  # the first (the default format) where equal
+    if other is out:
+        return out
+    other.notes.append(f"表格是 {other.fmt.version} 版格式的样式（表二的栏目、表三的行），已按 {other.fmt.version} 版格式读取")
+    tag(other, STAGES["tables"])
+    return other
+
+
+def _other_version_labels(out: Imported) -> int:
+    return sum(len(labels) for t in out.versions.values() for v, labels in t.items() if v != out.fmt.version)
+
+
+def _match(doc: Document, year_hint: int | None = None, chosen: ReportFormat | None = None) -> Imported:
+    """The report read in the report year's format (`chosen` where the year is not known)."""
     paragraphs = doc.paragraphs
     name = find_agency([p.text for p in paragraphs], doc.titles, doc.path)
     year, title_at = name.year, name.line
@@ -56,12 +76,12 @@ def match_document(doc: Document, year_hint: int | None = None) -> Imported:
             if m:
                 year = int(m.group(1))
                 break
-    fmt = format_for_year(year) if year else FORMATS["2021"]
+    fmt = format_for_year(year) if year else chosen or FORMATS["2021"]
     out = Imported(fmt)
     out.notes.extend(doc.notes)
     tag(out, STAGES["source"])
     if year is None:
-        out.notes.append("未能从标题或统计期限中读出报告年度，按 2021 版格式读取；请在数据文件中填写 meta.year")
+        out.notes.append(f"未能从标题或统计期限中读出报告年度，按 {fmt.version} 版格式读取；请在数据文件中填写 meta.year")
     out.notes.extend(name.notes)
     if name.name:
         out.data["meta.agency"] = name.name
@@ -107,7 +127,8 @@ def match_document(doc: Document, year_hint: int | None = None) -> Imported:
     if missing:
         out.notes.append(f"{len(missing)} 个数值没有在表格中找到：" + "、".join(fmt.field(k).where for k in missing[:5])
                          + ("等" if len(missing) > 5 else ""))
-    _version_problems(out, fmt, year)
+    if year:  # without a year there is no format the report should have used (match_document chooses one)
+        _version_problems(out, fmt, year)
 
     tag(out, STAGES["tables"])
 
@@ -212,6 +233,12 @@ def import_report(path: str | Path):
     if not has_tables and "meta.year" not in result.data:
         raise NotAReport(f"“{name}”中既没有找到年度报告的表格，也没有找到报告年度，不像政府信息公开工作年度报告；"
                          f"请确认文件内容（扫描件或图片中的表格无法读取）")
+    # A year alone is no report (a 工作要点, a 统计公报 …): without any of the report's tables it needs
+    # the report's title (the agency's name was found in one) or one of its sections' headings.
+    if not has_tables and "meta.agency" not in result.data and not any(k.startswith("text.") for k in result.data):
+        raise NotAReport(f"“{name}”中没有找到年度报告的表格（表二、表三、表四）、“…政府信息公开工作年度报告”这样的标题"
+                         f"和年度报告各部分的标题（如“二、主动公开政府信息情况”），不像政府信息公开工作年度报告（可能是"
+                         f"工作要点、统计公报等其他文件），未读入；如确是年度报告，请确认文件内容（扫描件或图片中的表格无法读取）")
     report = Report(str(path), result.fmt, result.data, result.cells, result.problems)
     report.notes = result.notes
     report.note_stages = result.stages

@@ -74,10 +74,22 @@ class AgencyName:
     notes: tuple[str, ...] = ()
 
 
+_CN_DIGITS = {"〇": "0", "○": "0", "零": "0", "O": "0", "o": "0", "一": "1", "二": "2", "三": "3", "四": "4",
+              "五": "5", "六": "6", "七": "7", "八": "8", "九": "9"}
+# A year in Chinese numerals (「二〇二三年度」, 「二○二三年」, 「二零二三年」, 「二O二三年」).
+_CN_YEAR = re.compile(r"二[〇○零Oo][一二三四五六七八九〇○零Oo]{2}(?=\s*年)")
+
+
+def arabic_year(text: str) -> str:
+    """「二〇二三年」 → 「2023年」 (only a four-digit year written in Chinese numerals before 年)."""
+    return _CN_YEAR.sub(lambda m: "".join(_CN_DIGITS[c] for c in m.group()), text)
+
+
 def _squeeze(text: str) -> str:
-    """NFKC, markup and comments dropped, whitespace removed, quotes and brackets at the ends off."""
+    """NFKC, markup and comments dropped, whitespace removed, quotes and brackets at the ends off,
+    a year in Chinese numerals written in digits."""
     text = _COMMENT.sub("", unicodedata.normalize("NFKC", text))
-    text = re.sub(r"\s+", "", text).strip("#*《》“”\"'「」『』【】.。,，:：;；")  # also Markdown's # and ** marks
+    text = arabic_year(re.sub(r"\s+", "", text)).strip("#*《》“”\"'「」『』【】.。,，:：;；")  # also Markdown's # and ** marks
     return text
 
 
@@ -90,7 +102,7 @@ def title_parts(text: str) -> tuple[str, int] | None:
         m = pattern.match(text)
         if not m or not _TAIL.match(m.group("tail")):
             continue
-        agency = m.group("agency").strip("《》“”")
+        agency = m.group("agency").strip("《》“”").removesuffix("关于")  # 「某县某局关于2023年度…报告」
         if agency.endswith("人民"):  # 「某市人民政府信息公开工作年度报告（2023年）」: 政府 is the name's
             agency += "政府"
         if is_name(agency):
@@ -122,12 +134,32 @@ def _from_text(lines: Sequence[str]) -> tuple[str, int, int] | None:
             group = lines[i:i + n]
             if len(group) < n or n > 1 and any(len(_squeeze(x)) > MAX_TITLE_LINE or not _squeeze(x) for x in group):
                 break
+            if n > 1 and (title_parts(group[-1]) is not None or any(_LABEL.match(_squeeze(x)) for x in group)):
+                break  # a whole title on the last line, or a metadata line (「发布机构：某县教育局」) before it
             parts = title_parts("".join(group))
             if parts is not None:
                 found, step = (parts[0], parts[1], i + n - 1), n  # its lines are not read again
                 break
         i += step
-    return found
+    return found or _name_below_title(lines, end)
+
+
+# The end of an agency's name printed on its own line under a title without one (the 落款 of a PDF).
+_AGENCY_END = re.compile(r"(?:人民政府|政府|办公室|办公厅|委员会|局|厅|委|办|署|中心|院|街道办事处|街道|镇|乡)$")
+
+
+def _name_below_title(lines: Sequence[str], end: int) -> tuple[str, int, int] | None:
+    """「2023年度政府信息公开工作年度报告」 / 「某县教育局」: a title without a name, and the name on
+    one of the two lines under it (a PDF's cover or by-line), before the body."""
+    for i in range(end):
+        m = re.match(rf"^{_YEAR}{_TITLE_WORDS}$", _LABEL.sub("", _squeeze(lines[i])))
+        if not m:
+            continue
+        for j in range(i + 1, min(i + 3, end)):
+            below = _squeeze(lines[j])
+            if is_name(below) and _AGENCY_END.search(below) and len(below) <= MAX_TITLE_LINE:
+                return below, int(m.group("year")), j
+    return None
 
 
 def _candidates(title: str) -> list[str]:

@@ -70,6 +70,15 @@ def _is_value_like(c: Cell) -> bool:
 PRINTED_BLANK = ""
 
 
+# (the unit printed in a cell, the unit of its column) → the factor that gives the column's unit
+_FACTORS = {("元", "万元"): 0.0001, ("万元", "元"): 10000}
+
+
+def _plain(number: float) -> str:
+    """961716000.0 → 「961716000」, 96171.6 → 「96171.6」 (no exponent, no trailing zeros)."""
+    return f"{number:.6f}".rstrip("0").rstrip(".")
+
+
 def _put(out: Imported, key: str, cell: Cell | None, where: str, add: bool = False) -> None:
     v = parse_value(cell.text if cell else "")
     if add and isinstance(out.data.get(key), (int, float)) and isinstance(v.value, (int, float)):
@@ -81,7 +90,12 @@ def _put(out: Imported, key: str, cell: Cell | None, where: str, add: bool = Fal
     if v.value is None and out.fmt.has(key) and out.fmt.field(key).derived:
         out.data[key] = PRINTED_BLANK  # a total printed blank stays blank: it is reported, never computed
     unit = out.fmt.field(key).unit if out.fmt.has(key) else ""
-    if v.unit and unit and v.unit != unit:  # 「73802895.90元」 under 本年收费金额（单位：万元）
+    factor = _FACTORS.get((v.unit, unit)) if isinstance(v.value, (int, float)) else None
+    if factor is not None and isinstance(v.value, (int, float)):  # 「961716000元」 under 本年收费金额（单位：万元）
+        out.data[key] = round(v.value * factor, 6)
+        out.notes.append(f"{where}：写的是“{_plain(v.value)}{v.unit}”，表头的单位是“{unit}”，"
+                         f"已换算为 {_plain(out.data[key])}{unit}，请核对")
+    elif v.unit and unit and v.unit != unit:
         out.notes.append(f"{where}：写的单位是“{v.unit}”，表头的单位是“{unit}”，数值未换算，请核对")
     elif v.status in ("empty-mark", "text") or v.note:
         out.notes.append(f"{where}：{v.note}")

@@ -59,6 +59,8 @@ def _is_row(line: str) -> bool:
 
 def parse_text(text: str, path: str = "") -> Document:
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if sum("｜" in line for line in lines) >= 3:  # cells separated by the full-width bar (a copy through a Chinese IME)
+        lines = [line.replace("｜", "|") for line in lines]
     notes: list[str] = []
     if lines and lines[0].lstrip("\ufeff").startswith("SOURCE:"):
         notes.append("来源说明：" + lines[0].split(":", 1)[1].strip())
@@ -75,6 +77,9 @@ def parse_text(text: str, path: str = "") -> Document:
     for i, line in enumerate(lines):
         if _is_row(line) and line.strip():
             pending.append(line)
+            continue
+        if pending and _label_of_next_row(pending[-1], line, lines[i + 1:i + 2]):
+            lines[i + 1] = f"{line.strip()} | {lines[i + 1].strip().lstrip('|')}"  # 「（七）总计」 / 「21 | 0 | …」
             continue
         if pending and (not line.strip() or _PAGE_NUMBER.match(line)) and _row_follows(lines, i):
             footers += bool(line.strip())  # a blank line or a page footer between two rows of one table
@@ -93,6 +98,31 @@ def parse_text(text: str, path: str = "") -> Document:
         notes.append(f"文中有 {footers} 处页码（如“— 1 —”），已略去")
     title = next((b.text for b in blocks if isinstance(b, Paragraph)), "")
     return Document(path, "text", tuple(blocks), title=title, notes=tuple(notes))
+
+
+_VALUE = re.compile(r"^[\s\d,，.．+\-−—–/／无]*$")
+
+
+_NOT_A_ROW_LABEL = ("复议", "诉讼", "情况", "说明", "注")
+
+
+def _cells_of(line: str) -> list[str]:
+    return [c.strip() for c in (line.strip().strip("|").split("|") if "|" in line else line.split("\t"))]
+
+
+def _label_of_next_row(previous: str, line: str, after: list[str]) -> bool:
+    """Whether `line`, between two table rows, is the label of the next row that a PDF's text put on a
+    line of its own (「（七）总计」 / 「3375 | 99 | 0 | …」): a short line without a sentence's end, the
+    next row values only, the row before it about as wide (so a heading before a table of another
+    width, such as 四's fifteen values after 表三, is not taken), and no words of a heading of the
+    report or of table 四's groups (which head a table of their own)."""
+    text = line.strip()
+    if not text or _is_row(line) or _PAGE_NUMBER.match(line) or len(text) > 60 or text.endswith(("。", "：", ":")) \
+            or not after or not _is_row(after[0]):
+        return False
+    values = _cells_of(after[0])
+    return len(values) >= 3 and all(_VALUE.match(v) for v in values) and any(v.strip() for v in values) \
+        and len(_cells_of(previous)) >= len(values) - 1 and not any(w in text for w in _NOT_A_ROW_LABEL)
 
 
 def _row_follows(lines: list[str], i: int) -> bool:
