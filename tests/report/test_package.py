@@ -1,5 +1,5 @@
 """The publication package (report.package.publish_package): per approved report its .docx, .html and, where
-LibreOffice is installed, .pdf, named after the report's title, zipped with 发布清单.txt."""
+LibreOffice is installed, .pdf, named after the report's title, zipped, and nothing else in the zip."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from factories import consistent_data
 from xlreport import api
 from xlreport.io.jsonfile import dumps
 from xlreport.model.formats import format_for_year
-from xlreport.report.package import MANIFEST_NAME, publish_package
+from xlreport.report.package import manifest_text, publish_package
 
 FMT = format_for_year(2024)
 TITLE_A = "某市甲局2024年政府信息公开工作年度报告"
@@ -57,12 +57,12 @@ def test_package_without_libreoffice_says_why_pdf_is_missing(reports, tmp_path, 
     package = publish_package(reports, year=2024, out=out)
     assert package.path == out and out.read_bytes() == package.data
     files = members(package.data)
-    assert sorted(files) == sorted([MANIFEST_NAME, f"{TITLE_A}.docx", f"{TITLE_A}.html",
+    assert sorted(files) == sorted([f"{TITLE_A}.docx", f"{TITLE_A}.html",
                                     f"{TITLE_B}.docx", f"{TITLE_B}.html"])
     doc = Document(io.BytesIO(files[f"{TITLE_A}.docx"]))
     assert doc.paragraphs[0].text.replace("\n", "") == TITLE_A  # the title on two lines
     assert f"<title>{TITLE_B}</title>" in files[f"{TITLE_B}.html"].decode("utf-8")
-    manifest = files[MANIFEST_NAME].decode("utf-8-sig")
+    manifest = manifest_text(package.entries)  # beside the zip, never in it (data-model.md §6)
     assert "缺少PDF：本机未安装 LibreOffice" in manifest
     assert "某市丙局" in manifest and "处错误，未生成" in manifest
     assert "某市丁局" in manifest and "2023 年度" in manifest
@@ -93,7 +93,7 @@ def test_same_title_twice_gets_distinct_names(tmp_path, monkeypatch):
     no_libreoffice(monkeypatch)
     paths = [write_report(tmp_path, "x.json", "某市/甲局"), write_report(tmp_path, "y.json", "某市/甲局")]
     names = sorted(members(publish_package(paths, pdf=False).data))
-    assert names == sorted([MANIFEST_NAME, "某市_甲局2024年政府信息公开工作年度报告.docx",
+    assert names == sorted(["某市_甲局2024年政府信息公开工作年度报告.docx",
                             "某市_甲局2024年政府信息公开工作年度报告.html",
                             "某市_甲局2024年政府信息公开工作年度报告(2).docx",
                             "某市_甲局2024年政府信息公开工作年度报告(2).html"])
@@ -112,8 +112,8 @@ def test_a_file_that_cannot_be_read_costs_only_its_own_entry(reports, tmp_path, 
     broken = tmp_path / "坏.json"
     broken.write_text("{", encoding="utf-8")
     package = publish_package([broken, reports[0]], year=2024)
-    assert sorted(members(package.data)) == sorted([MANIFEST_NAME, f"{TITLE_A}.docx", f"{TITLE_A}.html"])
-    manifest = members(package.data)[MANIFEST_NAME].decode("utf-8-sig")
+    assert sorted(members(package.data)) == sorted([f"{TITLE_A}.docx", f"{TITLE_A}.html"])
+    manifest = manifest_text(package.entries)
     assert "坏.json" in manifest and "缺少Word 文件：无法读取" in manifest
     with pytest.raises(api.UsageError):
         publish_package([reports[0], 3])

@@ -50,7 +50,7 @@ def test_every_state_change_needs_the_csrf_token(service, clean_json):
     report = c.upload(clean_json).json()
     refused(c.request("POST", f"/api/reports/{report['id']}/submit", csrf=False), 403, "csrf")
     refused(c.request("POST", "/api/logout", csrf=False), 403, "csrf")
-    assert c.get(f"/api/reports/{report['id']}").json()["status"] == "draft"  # nothing happened
+    assert c.get(f"/api/reports/{report['id']}").json()["status"] == "草稿"  # nothing happened
 
 
 def test_upload_check_and_downloads(service, clean_json):
@@ -59,7 +59,7 @@ def test_upload_check_and_downloads(service, clean_json):
     assert answer.status == 201
     report = answer.json()
     assert {k: report[k] for k in ("year", "status", "ok", "errors", "warnings", "problems", "version")} == \
-        {"year": 2020, "status": "draft", "ok": True, "errors": 0, "warnings": 0, "problems": [],
+        {"year": 2020, "status": "草稿", "ok": True, "errors": 0, "warnings": 0, "problems": [],
          "version": report["version"]}
     assert c.get(f"/api/reports/{report['id']}").json() == report
     assert c.get(f"/api/reports/{report['id']}/file").body == clean_json.read_bytes()
@@ -99,7 +99,7 @@ def test_errors_are_listed_and_block_submission_and_reports(service, error_json)
     body = refused(c.post_json(f"/api/reports/{report['id']}/submit"), 409, "has-errors")
     assert body["problems"] == report["problems"]
     refused(c.get(f"/api/reports/{report['id']}/docx"), 409, "has-errors")
-    assert c.get(f"/api/reports/{report['id']}").json()["status"] == "draft"
+    assert c.get(f"/api/reports/{report['id']}").json()["status"] == "草稿"
 
 
 def test_submit_then_next_year_workbook_carries_it(service, clean_json, tmp_path):
@@ -118,7 +118,7 @@ def test_submit_then_next_year_workbook_carries_it(service, clean_json, tmp_path
     report = c.upload(clean_json).json()
     assert report["version"] == draft["version"] + 1
     submitted = c.post_json(f"/api/reports/{report['id']}/submit")
-    assert submitted.status == 200 and submitted.json()["status"] == "submitted"
+    assert submitted.status == 200 and submitted.json()["status"] == "已提交"
     assert submitted.json()["submitted_at"]
     refused(c.post_json(f"/api/reports/{report['id']}/submit"), 409, "not-draft")
     carried = c.get("/api/workbook?year=2021")
@@ -142,7 +142,7 @@ def test_units_never_see_each_other(service, clean_json):
         refused(theirs.get(f"/api/reports/{rid}{path}"), 404, "not-found")
     refused(theirs.post_json(f"/api/reports/{rid}/submit"), 404, "not-found")
     assert rid not in [r["id"] for r in theirs.get("/api/reports").json()["reports"]]
-    assert mine.get(f"/api/reports/{rid}").json()["status"] == "draft"
+    assert mine.get(f"/api/reports/{rid}").json()["status"] == "草稿"
     # the reviewer sees every unit's reports
     assert service.client("shenhe").get(f"/api/reports/{rid}").json()["id"] == rid
 

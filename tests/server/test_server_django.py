@@ -290,7 +290,7 @@ def test_a_returned_report_shows_the_comment(people, clean_json):
                                                reviewed_at=timezone.now(),
                                                reviewed_by=User.objects.get(username=people["r"]))
     answer = c.get(f"/api/reports/{report_id}").json()
-    assert answer["status"] == "returned" and answer["status_text"] == "已退回"
+    assert answer["status"] == "已退回" and answer["state"] == "returned"  # data-model.md §6: status in Chinese
     assert answer["comment"] == "表三的<b>说明</b>请补充"
     page = c.get(where).content.decode()
     assert "审核意见" in page and "表三的&lt;b&gt;说明&lt;/b&gt;请补充" in page  # the comment is text, never markup

@@ -33,8 +33,11 @@ def add_parsers(sub) -> None:
     p.add_argument("--admin", action="append", default=[], metavar="NAME",
                    help="可进入管理后台（/admin/）的审核人员用户名，可写多次")
     p.add_argument("--reset", action="append", default=[], metavar="UNIT", help="为该单位（或用户名）重新生成密码，可写多次")
-    p.add_argument("-o", "--output", required=True, metavar="账号.xlsx", help="写出的账号表（单位、用户名、初始密码）")
+    p.add_argument("-o", "--output", metavar="账号.xlsx", help="写出的账号表（单位、用户名、初始密码）；创建或重置账号时必填")
     p.add_argument("--force", action="store_true", help="覆盖已存在的账号表")
+    p.add_argument("--import", dest="import_folder", metavar="FOLDER",
+                   help="导入上年已发布的报告（网页、Word、PDF、文本、工作簿均可），按报告中的机关名称对应名单中的单位")
+    p.add_argument("--year", type=int, metavar="Y", help="与 --import 一起用：导入的报告所属年度")
 
 
 def _data_options(p: argparse.ArgumentParser) -> None:
@@ -75,18 +78,37 @@ def cmd_serve(args) -> int:
 
 
 def cmd_accounts(args) -> int:
-    from xlreport.server.accounts import KEPT, make_accounts, write_sheet
+    from xlreport.server.accounts import KEPT, import_previous, make_accounts, write_sheet
 
-    if not (args.roster or args.reviewer or args.admin or args.reset):
-        raise UsageError("命令用法有误：请用 --roster 名单.xlsx 给出单位名单，或用 --reviewer/--reset。"
+    makes = bool(args.roster or args.reviewer or args.admin or args.reset)
+    if not (makes or args.import_folder):
+        raise UsageError("命令用法有误：请用 --roster 名单.xlsx 给出单位名单，或用 --reviewer/--reset/--import。"
                          "请运行 xlreport accounts --help 查看用法")
-    output = Path(args.output)
-    if output.exists() and not args.force:  # refused before any account is made
-        raise UsageError(f"“{shown(output)}”已存在；加 --force 覆盖，或换一个文件名（其中的密码只在这个文件里）")
-    roster = api.read_roster(args.roster) if args.roster else []
-    rows = make_accounts(_options(args), roster, reviewers=args.reviewer, admins=args.admin, reset=args.reset)
-    written = write_sheet(rows, output, force=args.force)
-    new = sum(1 for r in rows if r.password != KEPT)
-    print(f"已写出账号表：{shown(written)}（{len(rows)} 个账号，其中新密码 {new} 个）。"
-          f"初始密码只在这个文件里，请妥善保管、分发给各单位后删除")
+    if args.import_folder and args.year is None:
+        raise UsageError("--import 需要同时用 --year 给出这些报告的年度，如 --year 2023")
+    if args.year is not None and not args.import_folder:
+        raise UsageError("--year 只与 --import 一起使用")
+    if makes and not args.output:
+        raise UsageError("创建或重置账号时请用 -o 账号.xlsx 指定账号表（初始密码只写在这个文件里）")
+    if args.import_folder and not Path(args.import_folder).is_dir():
+        raise UsageError(f"找不到文件夹“{shown(args.import_folder)}”，请检查 --import 的路径")
+    options = _options(args)
+    if makes:
+        output = Path(args.output)
+        if output.exists() and not args.force:  # refused before any account is made
+            raise UsageError(f"“{shown(output)}”已存在；加 --force 覆盖，或换一个文件名（其中的密码只在这个文件里）")
+        roster = api.read_roster(args.roster) if args.roster else []
+        rows = make_accounts(options, roster, reviewers=args.reviewer, admins=args.admin, reset=args.reset)
+        written = write_sheet(rows, output, force=args.force)
+        new = sum(1 for r in rows if r.password != KEPT)
+        print(f"已写出账号表：{shown(written)}（{len(rows)} 个账号，其中新密码 {new} 个）。"
+              f"初始密码只在这个文件里，请妥善保管、分发给各单位后删除")
+    if args.import_folder:
+        done = import_previous(options, Path(args.import_folder), args.year)
+        for line in done.lines():
+            print(line)
+        print(f"导入 {args.year} 年度报告：已导入 {len(done.loaded)} 份，未导入 {len(done.not_loaded)} 份"
+              + ("（见上，请逐一处理）" if done.not_loaded else ""))
+        if not done.loaded:
+            return 2
     return 0

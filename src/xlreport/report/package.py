@@ -2,9 +2,10 @@
 
 For each report: its Word file (.docx), its self-contained web page (.html, for the site's CMS)
 and, where LibreOffice is installed, its PDF — named 「<机关>2024年政府信息公开工作年度报告.docx」
-(.html, .pdf) — all in one .zip with 「发布清单.txt」, which lists every report with the files it
-got and, for each file missing, why (LibreOffice not installed, errors in the report, another
-year). The PDFs are converted in one LibreOffice run (its start-up is most of the cost).
+(.html, .pdf) — all in one .zip that holds these files and nothing else (data-model.md §6). What
+each report got and, for each file missing, why (LibreOffice not installed, errors in the report,
+another year) is returned beside the zip (`Package.entries`; `manifest_text` words it in Chinese),
+never written into it. The PDFs are converted in one LibreOffice run (its start-up is most of the cost).
 """
 
 from __future__ import annotations
@@ -22,9 +23,8 @@ from xlreport.errors import XlreportError, reason, shown
 from xlreport.io.files import safe_file_name
 from xlreport.model.report import Report, has_errors
 
-__all__ = ["MANIFEST_NAME", "Package", "PackageEntry", "build_package", "publish_package"]
+__all__ = ["Package", "PackageEntry", "build_package", "manifest_text", "publish_package"]
 
-MANIFEST_NAME = "发布清单.txt"
 KINDS = (("docx", "Word 文件"), ("html", "网页"), ("pdf", "PDF"))
 PDF_BATCH = 20  # Word files per LibreOffice run: start-up paid once a batch, each run well inside its time limit
 
@@ -54,7 +54,7 @@ def build_package(reports: list[Report], year: int | None = None, pdf: bool | No
     True always (MissingProgram when it is not), False never. `problems(report)` gives the
     report's problems (default: its check); a report with errors gets no files. A report of
     another year than `year` is left out, and so is each of `unreadable` (file, why): both
-    said in the manifest."""
+    said in its entry (never in the zip)."""
     from xlreport.checks import check
     from xlreport.io.office import find_soffice
     from xlreport.report.context import build_context
@@ -107,7 +107,7 @@ def build_package(reports: list[Report], year: int | None = None, pdf: bool | No
             else:
                 entry.missing.append(("PDF", no_pdf_reason))
         members += _pdfs(docxs, folder)
-        return _zip(members, entries), entries
+        return _zip(members), entries
 
 
 def _pdfs(docxs: list[tuple[PackageEntry, Path, str]], folder: Path) -> list[tuple[str, Path]]:
@@ -159,7 +159,8 @@ def _text(value: object) -> str | None:
 
 
 def manifest_text(entries: list[PackageEntry]) -> str:
-    """发布清单.txt: when, and per report what it got and what is missing with why."""
+    """The package's list in Chinese (for the console or a page, not the zip): when, and per
+    report what it got and what is missing with why."""
     now = _dt.datetime.now().astimezone()
     complete = sum(1 for e in entries if not e.missing)
     lines = [f"政府信息公开工作年度报告发布包（{now.year}年{now.month}月{now.day}日 {now:%H:%M} 生成）",
@@ -172,10 +173,9 @@ def manifest_text(entries: list[PackageEntry]) -> str:
     return "\r\n".join(lines) + "\r\n"
 
 
-def _zip(members: list[tuple[str, Path]], entries: list[PackageEntry]) -> bytes:
+def _zip(members: list[tuple[str, Path]]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr(MANIFEST_NAME, "\ufeff" + manifest_text(entries))  # the BOM: old Notepad reads it as UTF-8
         for name, path in members:
             z.write(path, name)
     return buffer.getvalue()
@@ -196,8 +196,8 @@ def publish_package(reports: Sequence[Report | str | os.PathLike], year: int | N
     """The approved reports as the files the government site publishes, in one .zip: for each its
     Word file, its self-contained web page and (where LibreOffice is installed; `pdf=True`
     requires it, `pdf=False` leaves it out) its PDF, named 「<机关>2024年政府信息公开工作年度报告.docx」
-    etc., with 发布清单.txt naming what is missing and why (a report with errors, or not of
-    `year`, or a file that cannot be read gets no files: only its own entry says so). Written
+    etc., and nothing else; `entries` name what is missing and why (a report with errors, or not
+    of `year`, or a file that cannot be read gets no files: only its own entry says so). Written
     atomically to `out` (.zip) when given, refused before anything is rendered when it exists
     (without `force`) or is one of the inputs."""
     from xlreport.errors import InputError, UsageError

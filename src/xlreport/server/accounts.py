@@ -118,3 +118,18 @@ def write_sheet(rows: list[Row], output: Path, force: bool = False) -> Path:
     book.close()
     (replace_atomic if force else write_atomic)(output, buffer.getvalue())
     return output
+
+
+def import_previous(options: Options, folder: Path, year: int):
+    """`xlreport accounts --import FOLDER --year Y`: last year's published reports loaded for the
+    units they name (server.desk.review.import_folder); what was loaded and what not, with why."""
+    setup(options)
+    migrate()
+    from xlreport.server.desk.review import import_folder
+    from xlreport.server.desk.service import Refused
+
+    (Path(options.data) / "tmp").mkdir(parents=True, exist_ok=True)
+    try:
+        return import_folder(folder, year)
+    except Refused as exc:
+        raise UsageError(exc.message) from None

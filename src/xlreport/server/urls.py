@@ -35,6 +35,13 @@ urlpatterns = [
     path("api/reports/<int:report_id>/file", endpoints.api_file),
     path("api/reports/<int:report_id>/<kind:kind>", endpoints.api_render),
     path("api/reports/<int:report_id>/submit", endpoints.api_submit),
+    path("api/reports/<int:report_id>/return", endpoints.api_return),
+    path("api/reports/<int:report_id>/approve", endpoints.api_approve),
+    path("api/units", endpoints.api_units),
+    path("api/audit.xlsx", endpoints.api_audit),
+    path("api/feedback.zip", endpoints.api_feedback),
+    path("api/publish.zip", endpoints.api_publish),
+    path("api/import", endpoints.api_import),
     path("api/actions.csv", endpoints.api_actions),
     path("", pages.home),
     path("login/", pages.login_page),
@@ -44,6 +51,8 @@ urlpatterns = [
     path("reports/<int:report_id>/", pages.report_page),
     path("reports/<int:report_id>/submit", pages.submit_page),
     path("office/", pages.office_page),
+    path("office/import", pages.import_page),
+    path("reports/<int:report_id>/review", pages.review_page),
     path("admin/", admin.site.urls),
 ]
 

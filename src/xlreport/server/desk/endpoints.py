@@ -14,7 +14,7 @@ from django.middleware.csrf import get_token
 from django.utils import timezone
 from django.views.decorators.csrf import ensure_csrf_cookie
 
-from xlreport.server.desk import service, throttle
+from xlreport.server.desk import review, service, throttle
 from xlreport.server.desk.access import answer, client_ip, endpoint, own_report
 from xlreport.server.desk.models import Account, Action, Report
 from xlreport.server.desk.service import Refused
@@ -28,7 +28,7 @@ def report_json(report: Report) -> dict[str, Any]:
     """A version as the API gives it (POST /api/reports, GET /api/reports/{id})."""
     return {
         "id": report.pk, "unit": report.unit.name, "year": report.year, "version": report.version,
-        "status": report.status, "status_text": report.get_status_display(),
+        "status": report.get_status_display(), "state": report.status,  # 草稿/已提交/已退回/已通过 (data-model.md §6)
         "ok": report.ok, "errors": report.errors, "warnings": report.warnings,
         "problems": report.problems, "notices": report.notices,
         "filename": report.filename, "format": report.format, "agency": report.agency,
@@ -36,6 +36,7 @@ def report_json(report: Report) -> dict[str, Any]:
         "uploaded_at": _time(report.uploaded_at),
         "uploaded_by": report.uploaded_by.username if report.uploaded_by else None,
         "submitted_at": _time(report.submitted_at), "reviewed_at": _time(report.reviewed_at),
+        "reviewed_by": report.reviewed_by.username if report.reviewed_by else None,
         "comment": report.comment,
     }
 
@@ -223,3 +224,77 @@ def api_actions(request: HttpRequest, account: Account) -> HttpResponse:
     return attachment(actions_csv(), f"操作记录-{stamp}.csv", "text/csv; charset=utf-8")
 
 
+
+
+# --- the reviewer's side (issue 21) ---------------------------------------------------
+
+@endpoint(("GET",), role=Account.REVIEWER)
+def api_units(request: HttpRequest, account: Account) -> HttpResponse:
+    return answer(review.roster(_year(request)))
+
+
+def _review(request: HttpRequest, account: Account, report_id: int, verb: str) -> HttpResponse:
+    report = own_report(account, report_id)
+    comment = str(_body(request).get("comment") or "")
+    return answer(report_json(review.review(report, request.user, verb, comment, client_ip(request))))
+
+
+@endpoint(("POST",), role=Account.REVIEWER)
+def api_return(request: HttpRequest, account: Account, report_id: int) -> HttpResponse:
+    return _review(request, account, report_id, "return")
+
+
+@endpoint(("POST",), role=Account.REVIEWER)
+def api_approve(request: HttpRequest, account: Account, report_id: int) -> HttpResponse:
+    return _review(request, account, report_id, "approve")
+
+
+@endpoint(("GET",), role=Account.REVIEWER)
+def api_audit(request: HttpRequest, account: Account) -> HttpResponse:
+    content, name = review.audit_workbook(_year(request))
+    return attachment(content, name, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+@endpoint(("GET",), role=Account.REVIEWER)
+def api_feedback(request: HttpRequest, account: Account) -> HttpResponse:
+    content, name = review.feedback(_year(request))
+    return attachment(content, name, "application/zip")
+
+
+@endpoint(("GET",), role=Account.REVIEWER)
+def api_publish(request: HttpRequest, account: Account) -> HttpResponse:
+    content, name, _ = review.publication(_year(request))
+    return attachment(content, name, "application/zip")
+
+
+def import_uploads(request: HttpRequest) -> review.Imported:
+    """Last year's published reports uploaded by a reviewer (multipart `file`, one or more; `year`)."""
+    import tempfile
+    from pathlib import Path
+
+    refuse_too_large(request)
+    raw = str(request.POST.get("year") or "")
+    if not raw.isdigit():
+        raise Refused(400, "请填写这些报告的年度（year），如 2023", "usage")
+    uploads = request.FILES.getlist("file")
+    if not uploads:
+        raise Refused(400, "没有收到文件：请选择上年已发布的报告（可多选）", "no-file")
+    with tempfile.TemporaryDirectory(dir=service.data_root() / "tmp") as tmp:
+        files = []
+        for n, upload in enumerate(uploads):
+            name = service.safe_name(upload.name or "")
+            folder = Path(tmp) / str(n)
+            folder.mkdir()
+            path = folder / name
+            with open(path, "wb") as out:
+                for chunk in upload.chunks():
+                    out.write(chunk)
+            files.append((path, upload.name or name))
+        return review.import_files(files, int(raw), request.user, client_ip(request))
+
+
+@endpoint(("POST",), role=Account.REVIEWER)
+def api_import(request: HttpRequest, account: Account) -> HttpResponse:
+    done = import_uploads(request)
+    return answer({"loaded": [{"unit": u, "file": f} for u, f in done.loaded],
+                   "not_loaded": [{"file": f, "reason": why} for f, why in done.not_loaded]})

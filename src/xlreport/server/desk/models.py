@@ -113,7 +113,7 @@ class Action(models.Model):
 
     VERBS = [
         ("login", "登录"), ("login-failed", "登录失败"), ("locked", "账号锁定"), ("logout", "退出"),
-        ("upload", "上传"), ("submit", "提交"), ("return", "退回"), ("approve", "通过"),
+        ("upload", "上传"), ("submit", "提交"), ("return", "退回"), ("approve", "通过"), ("import", "导入"),
         ("account-created", "创建账号"), ("password-reset", "重置密码"),
     ]
 

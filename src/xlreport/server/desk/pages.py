@@ -16,9 +16,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from xlreport import api
 from xlreport.errors import XlreportError
-from xlreport.server.desk import service
+from xlreport.server.desk import review, service
 from xlreport.server.desk.access import account_of, client_ip, own_report
-from xlreport.server.desk.endpoints import refuse_too_large, try_login
+from xlreport.server.desk.endpoints import import_uploads, refuse_too_large, try_login
 from xlreport.server.desk.models import Account, Action, Report
 from xlreport.server.desk.service import Refused
 
@@ -148,6 +148,8 @@ def report_page(request: HttpRequest, report_id: int) -> HttpResponse:
     problems = [{**p, "anchor": next((k for k in p.get("keys", []) if k in in_tables), "")} for p in report.problems]
     return _page(request, "report.html", account=account, report=report, tables=tables, unreadable=unreadable,
                  problems=problems, can_submit=account.role == Account.UNIT and report.status == Report.DRAFT,
+                 can_review=account.role == Account.REVIEWER and report.status == Report.SUBMITTED,
+                 history=Report.objects.filter(unit=report.unit).select_related("reviewed_by"),
                  message=MESSAGES.get(request.GET.get("m", ""), ""))
 
 
@@ -155,6 +157,10 @@ MESSAGES = {
     "submitted": "已提交。政务公开办审核后，结果会显示在本页和单位首页。",
     "has-errors": "这一版报告还有错误，不能提交：请按下面的问题清单改正工作簿后重新上传，再提交。",
     "not-draft": "这一版报告已经提交过，不能再次提交；如需修改请上传新的版本。",
+    "returned": "已退回。单位会在本单位页面看到“已退回”和审核意见。",
+    "approved": "已通过。这份报告将列入发布包。",
+    "no-comment": "退回时请填写审核意见，说明需要修改什么。",
+    "not-submitted": "只能审核已提交的报告：这一版不是“已提交”状态（可能已审核过，或单位已上传新版本）。",
 }
 
 
@@ -173,12 +179,67 @@ def submit_page(request: HttpRequest, report_id: int) -> HttpResponse:
     return HttpResponseRedirect(f"/reports/{report_id}/?m=submitted")
 
 
+SORTS = {  # ?sort=: the roster's orders
+    "status": lambda r: (review.ORDER.index(r["status"]), r["position"]),
+    "unit": lambda r: r["unit"],
+    "errors": lambda r: (-(r["errors"] or 0), -(r["warnings"] or 0), r["position"]),
+    "submitted": lambda r: (r["submitted_at"] is None, r["submitted_at"] or "", r["position"]),
+    "roster": lambda r: r["position"],
+}
+
+
 def office_page(request: HttpRequest) -> HttpResponse:
+    """The reviewer's page: the counts, the roster with each unit's status (filtered, sorted),
+    the downloads of the season, the import of last year's reports, the latest actions."""
     account = _login_required(request, Account.REVIEWER)
     if isinstance(account, HttpResponse):
         return account
-    actions = list(Action.objects.select_related("unit")[:50])
-    return _page(request, "office.html", account=account, actions=actions, year=service.reporting_year())
+    raw = request.GET.get("year", "")
+    year = int(raw) if raw.isdigit() else service.reporting_year()
+    rows = [{**r, "position": n} for n, r in enumerate(review.roster(year))]
+    counts = review.counts_line(rows)
+    wanted = request.GET.get("status", "")
+    shown_rows = [r for r in rows if r["status"] == wanted] if wanted in review.ORDER else rows
+    sort = request.GET.get("sort", "roster")
+    shown_rows.sort(key=SORTS.get(sort, SORTS["roster"]))
+    actions = list(Action.objects.select_related("unit")[:30])
+    return _page(request, "office.html", account=account, actions=actions, year=year, rows=shown_rows,
+                 counts=counts, statuses=review.ORDER, wanted=wanted, sort=sort, total=len(rows),
+                 message=request.session.pop("office_message", None))
+
+
+def review_page(request: HttpRequest, report_id: int) -> HttpResponse:
+    """The report page's 退回 / 通过 form."""
+    account = _login_required(request, Account.REVIEWER)
+    if isinstance(account, HttpResponse):
+        return account
+    if request.method != "POST":
+        return HttpResponseRedirect(f"/reports/{report_id}/")
+    verb = request.POST.get("verb", "")
+    try:
+        if verb not in ("return", "approve"):
+            raise Refused(400, "请选择“退回”或“通过”", "usage")
+        review.review(own_report(account, report_id), request.user, verb, request.POST.get("comment", ""),
+                      client_ip(request))
+    except Refused as exc:
+        if exc.code == "not-found":
+            return error_page(request, exc.status, exc.message)
+        return HttpResponseRedirect(f"/reports/{report_id}/?m={exc.code}")
+    return HttpResponseRedirect(f"/reports/{report_id}/?m={'returned' if verb == 'return' else 'approved'}")
+
+
+def import_page(request: HttpRequest) -> HttpResponse:
+    """The office page's upload of last year's published reports."""
+    account = _login_required(request, Account.REVIEWER)
+    if isinstance(account, HttpResponse):
+        return account
+    if request.method != "POST":
+        return HttpResponseRedirect("/office/")
+    try:
+        done = import_uploads(request)
+    except Refused as exc:
+        return error_page(request, exc.status, exc.message)
+    return _page(request, "imported.html", account=account, done=done, year=request.POST.get("year"))
 
 
 def admin_login(request: HttpRequest, extra_context: Any = None) -> HttpResponse:
