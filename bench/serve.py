@@ -4,8 +4,8 @@
 
 Starts `xlreport serve` on a temporary data folder (SQLite unless --database), makes one account
 per unit, writes each unit a filled workbook (the demo's figures, its own name on the cover), then
-runs `--clerks` clerks at once, in two timed phases: every unit logs in (each login one salted
-PBKDF2 of Django's strength, the most costly step), then each unit uploads its workbook `--rounds`
+runs `--clerks` clerks at once, in two timed phases: every unit logs in (each login one Argon2id
+verification, server/hashers.py), then each unit uploads its workbook `--rounds`
 times (each upload is checked by the server) and submits the last version — the county's deadline
 day (issue 21: 200 units, 20 at once; goal: all succeed, p95 upload+check ≤ 500 ms, all 200 in
 under a minute on 2 cores, under 500 MB). No unit is started after `--limit` seconds (counted
@@ -176,7 +176,7 @@ def main() -> None:
               f"p95 {percentile(server_ms, 95):.0f} ms, max {max(server_ms):.0f} ms")
         print(f"upload+check, clerk waited: p50 {statistics.median(waited_ms):.0f} ms, "
               f"p95 {percentile(waited_ms, 95):.0f} ms, max {max(waited_ms):.0f} ms")
-        print(f"log in (salted PBKDF2, as Django hashes), clerk waited: p50 {statistics.median(login_ms):.0f} ms, "
+        print(f"log in (one Argon2id verification each), clerk waited: p50 {statistics.median(login_ms):.0f} ms, "
               f"p95 {percentile(login_ms, 95):.0f} ms; all {len(rows)} logins in {login_wall:.1f} s")
         print(f"throughput: {n / wall:.1f} uploads/s, {len(clients) / wall:.1f} units/s; all {len(clients)} units "
               f"({args.rounds} upload(s) checked, submit) in {wall:.1f} s; with the logins {login_wall + wall:.1f} s")
