@@ -175,6 +175,7 @@ def test_date_and_signer_keep_with_the_last_line_of_text(folder):
         assert all(p.paragraph_format.keep_with_next for p in paragraphs[last_text:-1]), unit
 
 
+@pytest.mark.office
 def test_letter_converts_to_pdf(folder, tmp_path, soffice):
     import pypdfium2
 
