@@ -78,7 +78,7 @@ def main() -> None:
             shutil.copy(first, folder / f"report-{i:04d}.docx")
         files = sorted(folder.glob("*.docx"))
         try:
-            import xlreport.io.importers.docx
+            import xlreport.io.importers.docx  # noqa: F401  (is it there?)
             reader = "i12a's read_docx"
         except ImportError:
             reader = "the tests' minimal python-docx reader"

@@ -142,7 +142,6 @@ def main() -> None:
     if not pdfs:
         sys.exit(f"no PDFs in {FIXTURES / 'reports'}")
     import pdfplumber
-    import pypdfium2
     print(f"pdfplumber {pdfplumber.__version__}, pypdfium2 {importlib.metadata.version('pypdfium2')}; median of {args.repeat} runs, one process")
     print(f"{'file':<22}{'pages':>6}  {'candidate':<11}{'ms/page':>9}{'pages/s':>9}  {'numbers':>9}{'paras':>6}  table pieces (page: rows x cols)")
     for pdf in pdfs:

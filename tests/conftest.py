@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -59,6 +60,36 @@ def pytest_sessionfinish(session, exitstatus):
         names = ", ".join(getattr(r, "nodeid", "?") for r in skipped[:10])
         print(f"\nXLREPORT_NO_SKIPS: {len(skipped)} test(s) skipped, which CI does not allow: {names}")
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+# The outside programs a test may start, by the marker it must then carry (pyproject.toml's
+# [tool.pytest.ini_options] markers): `-m "not office"` must really leave them all out.
+MARKED_PROGRAMS = {"soffice": "office", "soffice.bin": "office", "libreoffice": "office", "ssconvert": "office",
+                   "chromium": "browser", "chromium-browser": "browser", "google-chrome": "browser",
+                   "postgres": "postgres", "pg_ctl": "postgres", "initdb": "postgres"}
+_running: list[pytest.Item] = []
+_popen_init = subprocess.Popen.__init__
+
+
+def _checked_popen_init(self, args, *more, **options):
+    argv = [args] if isinstance(args, (str, bytes, os.PathLike)) else list(args)
+    program = Path(os.fsdecode(argv[0])).name.lower().removesuffix(".exe") if argv and not options.get("shell") else ""
+    marker = MARKED_PROGRAMS.get(program)
+    if marker and _running and _running[-1].get_closest_marker(marker) is None:
+        pytest.fail(f"{_running[-1].nodeid} starts {program}: mark it @pytest.mark.{marker}", pytrace=False)
+    _popen_init(self, args, *more, **options)
+
+
+subprocess.Popen.__init__ = _checked_popen_init  # type: ignore[method-assign]
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    _running.append(item)
+    try:
+        return (yield)
+    finally:
+        _running.pop()
 
 
 def soffice_or_skip() -> str:

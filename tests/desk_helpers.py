@@ -172,7 +172,7 @@ def new_service():
             running.kill()
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def database(request) -> Iterator[str | None]:
     """The API tests run on SQLite and on PostgreSQL (a new database for each module)."""
     if request.param == "sqlite":

@@ -17,13 +17,14 @@ Over 500 lines: one short function per job of the command line, and the batch jo
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence, Union, overload
 
 from xlreport.errors import (InputError, MissingProgram, NoReports, OutputError, UnsupportedType, UsageError,
                              WrongExtension, XlreportError, reason, shown)
+from xlreport.io.files import input_paths, moved, output_path
 from xlreport.model.report import CheckResult, Problem, Report, has_errors, is_blank
 from xlreport.model.spec import ReportFormat
 
@@ -81,7 +82,10 @@ def check(report_or_path: ReportLike, previous: ReportLike | None = None) -> Che
     from xlreport.io.files import from_published
 
     report = _report(report_or_path)
-    notices = attach_previous(report, _report(previous, "上年报告")) if previous is not None else []
+    notices: list[str] = []
+    if previous is not None:  # last year's figures and texts go into a copy: the caller's Report stays as it was
+        report = replace(report, data=dict(report.data))
+        notices = attach_previous(report, _report(previous, "上年报告"))
     published = from_published(report)
     found, numbers = check_numbers(report.data, report.fmt, report.cells, published)
     problems = with_reading(report.problems, found)
@@ -164,20 +168,23 @@ def check_file(path: PathLike, previous: Report | None = None) -> FileResult:
     except XlreportError as exc:
         return FileResult(file, report.fmt.version, error=shown(exc.message), error_code=exc.code)
     except Exception as exc:  # a bug must not stop a batch either; say which file
-        return FileResult(file, report.fmt.version, error=shown(f"程序内部错误（{type(exc).__name__}: {exc}），"
-                                                                f"请把这个文件发给维护人员"))
+        return _failed(file, exc)
     return FileResult(file, report.fmt.version, result.problems, result.notices, list(report.notes), report=report,
                       numbers=result.numbers)
 
 
 def _failed(file: str, exc: Exception, what: str = "") -> FileResult:
     """The FileResult of a file that could not be read (or checked): the error's message and code;
-    an OSError's reason in Chinese; anything else a bug (`what` says where), naming the file."""
+    an OSError's reason in Chinese; a missing reader's package; anything else a bug (`what` says
+    where), naming the file. Python's exception names and English messages never reach a user."""
     if isinstance(exc, (XlreportError, OSError)):
         return FileResult(file, error=shown(exc.message) if isinstance(exc, XlreportError) else
                           f"无法读取（{reason(exc, '读取')}）", error_code=getattr(exc, "code", "unreadable"))
-    return FileResult(file, error=shown(f"{what or '程序内部错误'}（{type(exc).__name__}: {exc}）"
-                                        + ("" if what else "，请把这个文件发给维护人员")))
+    if isinstance(exc, ImportError):  # the reader of this kind of file is missing from the installation
+        return FileResult(file, error=shown(f"无法读取：读取 {Path(file).suffix} 文件所需的程序包未安装或已损坏，"
+                                            f"请重新安装 xlreport"), error_code=MissingProgram.code)
+    return FileResult(file, error=f"{what}（文件已损坏或内容异常，程序未能处理），请把这个文件发给维护人员" if what
+                      else "程序内部错误，请把这个文件发给维护人员")
 
 
 def _batch_file(path: str, previous: Report | None = None) -> FileResult:
@@ -240,7 +247,7 @@ def import_files(paths: Sequence[PathLike] | PathLike, out_dir: PathLike, force:
             target = folder / (Path(name).stem + ".json")
             if target in targets.values():
                 raise UsageError(f"“{shown(Path(name).name)}”与另一个文件同名，输出都会是“{target.name}”；请分开导入")
-            targets[name] = output_path("export", target, *names)
+            targets[name] = output_path("export", target, *names, *(n for n, _ in found.entries))
             check_target(target, force)  # refuse before reading anything: nothing half-done
     done = iter(run_many(partial(_import_file, out_dir=str(folder), force=force), list(targets), progress))
     return BatchResult([not_checked(name, why) if why else next(done) for name, why in found.entries], found.ignored)
@@ -272,23 +279,6 @@ class Written:
 
     def __fspath__(self) -> str:
         return str(self.path)
-
-
-def _moved(requested: PathLike, written: PathLike) -> list[str]:
-    """The notice when the target was held open by another program (Word or Excel on
-    Windows) and the file was written under a numbered name instead."""
-    if Path(written) != Path(requested):
-        return [f"“{Path(requested).name}”正被其他程序打开，无法覆盖，已另存为“{Path(written).name}”"]
-    return []
-
-
-def output_path(kind: str, output: PathLike, *inputs: PathLike | None) -> Path:
-    """The output path, refused (OutputError) when its extension does not fit what `kind`
-    writes or it is one of the inputs (`export wb.xlsx -o wb.xlsx` would replace the workbook)."""
-    from xlreport.io.files import OUTPUT_KINDS, check_output
-
-    suffixes, what = OUTPUT_KINDS[kind]
-    return check_output(output, suffixes, what, tuple(inputs))
 
 
 def new_workbook(path: PathLike, year: int, agency: str | None = None, data: ReportLike | None = None,
@@ -347,7 +337,7 @@ def new_workbook(path: PathLike, year: int, agency: str | None = None, data: Rep
 
         vba = MacroParts()
     written = write_workbook(out, fmt, values, force=force, vba=vba)
-    return Written(Path(written), notices + _moved(out, written))
+    return Written(Path(written), notices + moved(out, written))
 
 
 def upgrade_workbook(old: PathLike, path: PathLike, force: bool = False) -> Written:
@@ -378,7 +368,7 @@ def export_json(report_or_path: ReportLike, path: PathLike | None = None, force:
     from xlreport.io.jsonfile import dumps, source_of, write_json
 
     if path is not None:
-        output_path("export", _path(path, "输出文件"), None if isinstance(report_or_path, Report) else report_or_path)
+        output_path("export", _path(path, "输出文件"), report_or_path)
     report = _report(report_or_path)
     unknown = [p for p in report.problems if p.rule == "unknown-key"]
     if unknown:  # unknown keys in a JSON input would be lost: say so
@@ -387,7 +377,7 @@ def export_json(report_or_path: ReportLike, path: PathLike | None = None, force:
     if path is None:
         return dumps(report.data, report.fmt, source_of(report))
     written = write_json(path, report.data, report.fmt, force=force, source=source_of(report))
-    return Written(Path(written), _moved(path, written))
+    return Written(Path(written), moved(path, written))
 
 
 @dataclass
@@ -428,10 +418,14 @@ def render_docx(report_or_path: ReportLike, path: PathLike, template: PathLike |
 
     if template is not None:
         _path(template, "Word 模板")
-    target = output_path("render", _path(path, "输出文件"), None if isinstance(report_or_path, Report) else report_or_path,
-                         template, None if isinstance(previous, Report) else previous)
+    inputs = input_paths(report_or_path, template, previous)
+    target = output_path("render", _path(path, "输出文件"), *inputs)
     if target.suffix.lower() != ".docx":
         raise WrongExtension(f"Word 报告应以 .docx 结尾，而不是“{target.name}”；网页请用 render_html")
+    if pdf:  # the PDF beside it is an output too: never one of the inputs, with or without force
+        from xlreport.io.files import check_output
+
+        check_output(target.with_suffix(".pdf"), (".pdf",), "PDF", inputs)
     result, blocked = _render(report_or_path, previous, ignore_errors)
     rendered = Rendered(result, notices=list(result.notices))
     if blocked:
@@ -446,12 +440,12 @@ def render_docx(report_or_path: ReportLike, path: PathLike, template: PathLike |
     docx = render_report(report.data, report.fmt, target, template=template, force=force, numbers=result.numbers)
     rendered.path = Path(docx.path)
     rendered.notices += list(docx.warnings)
-    rendered.renamed += _moved(target, docx.path)
+    rendered.renamed += moved(target, docx.path)
     if pdf:
         converted = convert_pdf(docx.path, pdf_target, force)
         rendered.pdf = Path(converted.path)
         rendered.pdf_notices += list(converted.warnings)
-        rendered.renamed += _moved(pdf_target, converted.path)
+        rendered.renamed += moved(pdf_target, converted.path)
     return rendered
 
 
@@ -461,8 +455,7 @@ def render_html(report_or_path: ReportLike, path: PathLike, fragment: bool = Fal
     site (or with `fragment` only the article body for pasting into a CMS editor)."""
     from xlreport.report.webpage import HTML_SUFFIXES, render_html as write_page
 
-    target = output_path("render", _path(path, "输出文件"), None if isinstance(report_or_path, Report) else report_or_path,
-                         None if isinstance(previous, Report) else previous)
+    target = output_path("render", _path(path, "输出文件"), *input_paths(report_or_path, previous))
     if target.suffix.lower() not in HTML_SUFFIXES:
         raise WrongExtension(f"网页应以 .html 结尾，而不是“{target.name}”；Word 报告请用 render_docx")
     result, blocked = _render(report_or_path, previous, ignore_errors)
@@ -473,7 +466,7 @@ def render_html(report_or_path: ReportLike, path: PathLike, fragment: bool = Fal
                       numbers=result.numbers)
     rendered.path = Path(page.path)
     rendered.notices += list(page.warnings)
-    rendered.renamed += _moved(target, page.path)
+    rendered.renamed += moved(target, page.path)
     return rendered
 
 
@@ -485,7 +478,7 @@ def copy_template(path: PathLike, force: bool = False) -> Written:
 
     out = output_path("template", _path(path, "输出文件"), default_template())
     written = write_bytes_atomic(out, default_template().read_bytes(), force)
-    return Written(Path(written), _moved(out, written))
+    return Written(Path(written), moved(out, written))
 
 
 @dataclass
@@ -537,7 +530,13 @@ def audit(paths: Sequence[PathLike], output: PathLike | None = None, roster: Pat
     names = [_path(p, "文件或文件夹") for p in paths]
     previous = [_path(p, "上年报告所在的文件夹") for p in previous_dirs]
     if output is not None:
+        from xlreport.audit.gather import is_audit_workbook
+        from xlreport.batch import find_reports
+        from xlreport.io.files import not_an_input, same_file
+
         output_path("audit", _path(output, "输出文件"), roster)
+        reviewed = [name for name, _ in find_reports([*names, *previous]).entries if same_file(name, output)]
+        not_an_input(output, [name for name in reviewed if not is_audit_workbook(name)])  # an earlier audit: no report
         check_target(output, force)  # refused before the long part, not after
     if feedback is not None:
         letters.prepare_folder(_path(feedback, "审查意见文件夹"))

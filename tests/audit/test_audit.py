@@ -271,6 +271,7 @@ def test_previous_dir_is_for_comparison_only(fixtures_dir, tmp_path, capsys):
     assert all(name in cover for name in names(".json") if name.startswith("2023"))  # read, and said so
 
 
+@pytest.mark.office
 def test_workbook_opens_in_libreoffice(json_folder, tmp_path, capsys, soffice):
     from xlreport.io.office import convert
 

@@ -175,6 +175,7 @@ def test_date_and_signer_keep_with_the_last_line_of_text(folder):
         assert all(p.paragraph_format.keep_with_next for p in paragraphs[last_text:-1]), unit
 
 
+@pytest.mark.office
 def test_letter_converts_to_pdf(folder, tmp_path, soffice):
     import pypdfium2
 
@@ -205,3 +206,16 @@ def test_letter_for_a_report_without_a_title_asks_for_one(fixtures_dir):
     paragraphs, _ = text_of(feedback_docx(review))
     asks = [p for p in paragraphs if "未能识别机关名称" in p]
     assert asks and "2022年政府信息公开工作年度报告" in asks[0] and "标题" in asks[0]
+
+
+def test_one_finding_in_several_files_of_one_unit_is_listed_once_with_each_file(folder):
+    write_report(folder, "c.json", "某市甲局", plant_balance_error)  # the same report again (same seed), same slip
+    audited = api.audit([folder]).result
+    per_file = {r.file: [p.message for p in r.problems if p.severity == "error"] for r in audited.reports
+                if r.agency == "某市甲局"}
+    review = next(r for r in reviews(audited) if r.agency == "某市甲局")
+    assert len(review.errors) == len(per_file[str(folder / "a.json")]) > 0
+    assert [f.message for f in review.errors] == per_file[str(folder / "c.json")]
+    _, rows = text_of(feedback_docx(review))
+    placed = [r[1] for r in rows[1:] if r[0] != "序号"]
+    assert all("a.json" in p and "c.json" in p for p in placed)

@@ -11,6 +11,7 @@ byte (what cmd.exe reads).
 
 from __future__ import annotations
 
+import importlib
 import os
 import re
 import subprocess
@@ -99,14 +100,14 @@ def test_linux_bundle_requirements_pin_every_wheel_with_its_hash(linux_bundle):
     import hashlib
 
     folder = linux_bundle.folder
-    lines = [l for l in (folder / f"requirements-{PY}.txt").read_text("utf-8").splitlines() if not l.startswith("#")]
+    lines = [line for line in (folder / f"requirements-{PY}.txt").read_text("utf-8").splitlines() if not line.startswith("#")]
     wheels = sorted((folder / "wheels").glob("*.whl"))
     assert len(lines) == len(wheels)
     hashes = {hashlib.sha256(w.read_bytes()).hexdigest() for w in wheels}
     for line in lines:
         name, rest = line.split("==", 1)
         assert rest.split()[1].removeprefix("--hash=sha256:") in hashes
-    assert any(l.startswith("xlreport==") for l in lines)
+    assert any(line.startswith("xlreport==") for line in lines)
     assert not (folder / "安装.bat").exists()  # a Linux bundle has no Windows script
 
 
@@ -151,7 +152,7 @@ def test_closure_check_finds_what_pip_misses(win_bundle, tmp_path):
 def fake_wheel(folder: Path, name: str, version: str, *requires: str) -> Path:
     path = folder / f"{name}-{version}-py3-none-any.whl"
     with zipfile.ZipFile(path, "w") as zf:
-        meta = [f"Metadata-Version: 2.1", f"Name: {name}", f"Version: {version}"]
+        meta = ["Metadata-Version: 2.1", f"Name: {name}", f"Version: {version}"]
         zf.writestr(f"{name}-{version}.dist-info/METADATA", "\n".join(meta + [f"Requires-Dist: {r}" for r in requires]))
     return path
 
@@ -259,7 +260,8 @@ def test_refuses_without_source(tmp_path, monkeypatch, capsys):
     fake = tmp_path / "site-packages" / "xlreport" / "bundle.py"
     fake.parent.mkdir(parents=True)
     fake.write_text("")
-    monkeypatch.setattr(xlreport.bundle, "__file__", str(fake))
+    # the module: xlreport.bundle is the API's function (tests/api/test_package_face.py)
+    monkeypatch.setattr(importlib.import_module("xlreport.bundle"), "__file__", str(fake))
     with pytest.raises(XlreportError, match="没有源代码"):
         source_root()
     assert main(["bundle", "-o", str(tmp_path / "b")]) == 2
@@ -269,7 +271,7 @@ def test_refuses_without_source(tmp_path, monkeypatch, capsys):
 
 def test_server_bundle_follows_the_server_extra(tmp_path, monkeypatch):
     """`bundle --server`: the target also installs xlreport[server] (the desk's Django, waitress …)."""
-    from xlreport import bundle as bundle_module
+    bundle_module = importlib.import_module("xlreport.bundle")  # the module: xlreport.bundle is the API's function
 
     wheels = [fake_wheel(tmp_path, "xlreport", "1", "alpha>=1", 'django>=5.2; extra == "server"'),
               fake_wheel(tmp_path, "alpha", "1.5"), fake_wheel(tmp_path, "django", "5.2", "asgiref")]

@@ -241,6 +241,7 @@ def test_other_format_version_workbook(tmp_path, capsys):
     assert [p["rule"] for p in json.loads(out)[0]["problems"] if p["severity"] == "error"] == ["format-version"]
 
 
+@pytest.mark.office
 def test_saved_by_libreoffice(tmp_path, capsys, good_book, soffice):
     from xlreport.io.office import convert
 

@@ -278,6 +278,7 @@ def test_module_entry_point(fixtures_dir):
     assert result.returncode == 1 and "(t4-sum)" in result.stdout
 
 
+@pytest.mark.office
 def test_demo_runs(tmp_path, capsys):
     code, out, _ = run(["demo", "-o", tmp_path / "demo"], capsys)
     assert code == 0

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
 from conftest import soffice_or_skip
 
 from xlreport.cli.main import main
 from xlreport.io import office
 
 
+@pytest.mark.office
 def test_demo_prints_the_font_substitution_notice(tmp_path, capsys, monkeypatch):
     soffice_or_skip()
     monkeypatch.setattr(office, "font_stand_ins", lambda names: {n: "AR PL UKai CN" for n in names[:1]})

@@ -28,8 +28,8 @@ def test_readme_names_the_two_setup_commands():
     """.ci/run runs the README's test command; `xlreport demo` is the first thing a newcomer runs."""
     text = README.read_text(encoding="utf-8")
     assert "python -m pip install . && xlreport demo" in text
-    assert "python -m pip install -e '.[test]' && python -m pytest -q" in text
-    assert "python -m pip install -e '.[test]' && python -m pytest -q" in (REPO / ".ci" / "run").read_text("utf-8")
+    assert "python -m pip install -e '.[test]' && python -m pytest -q -n auto --dist loadgroup" in text
+    assert "python -m pip install -e '.[test]' && python -m pytest -q -n auto --dist loadgroup" in (REPO / ".ci" / "run").read_text("utf-8")
 
 
 def test_readme_is_short_and_links_every_reference_file():

@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from conftest import FIXTURES, REPO
+from conftest import REPO
 
 DOCS = [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]
 

@@ -99,6 +99,7 @@ def test_same_title_twice_gets_distinct_names(tmp_path, monkeypatch):
                             "某市_甲局2024年政府信息公开工作年度报告(2).html"])
 
 
+@pytest.mark.office
 def test_package_with_libreoffice_has_the_pdfs(reports, soffice):
     package = publish_package(reports[:2], year=2024)
     files = members(package.data)

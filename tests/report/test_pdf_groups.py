@@ -59,6 +59,7 @@ def variants(fmt):
         yield lines, data
 
 
+@pytest.mark.office
 @pytest.mark.parametrize("fmt", [V2019, V2021], ids=["2019", "2021"])
 def test_no_group_of_table_3_is_split_across_pages(tmp_path, fmt):
     soffice_or_skip()

@@ -19,6 +19,9 @@ from xlreport.report.pdf import convert_pdf
 MARKS = "，。、；：”）"
 
 
+pytestmark = pytest.mark.office  # every test reads the PDF LibreOffice writes
+
+
 @pytest.fixture(scope="module")
 def pdf(tmp_path_factory):
     soffice_or_skip()

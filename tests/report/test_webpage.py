@@ -63,7 +63,6 @@ def docx_blocks(path: Path):
     doc = Document(str(path))
     paragraphs, tables = [], []
     body = doc.element.body
-    from docx.table import Table as DocxTable
     from docx.text.paragraph import Paragraph as DocxParagraph
 
     for child in body.iterchildren():
@@ -322,6 +321,7 @@ def close(a: float, b: float, tol: float = 1.5) -> bool:
 
 
 @pytest.mark.parametrize("fmt", FORMATS, ids=lambda f: f.version)
+@pytest.mark.browser
 def test_browser_lays_out_the_tables_on_a_grid(measured, fmt):
     """In the browser every cell starts and ends on its grid lines: columns and rows line up,
     every row of table 三 has the cells its layout needs, no figure is broken or cut off."""
@@ -378,6 +378,7 @@ def png_size(path: Path) -> tuple[int, int]:
     return struct.unpack(">II", head[16:24])
 
 
+@pytest.mark.browser
 def test_browser_screenshot(tmp_path):
     fmt, data = demo()
     page = tmp_path / "报告.html"

@@ -57,6 +57,7 @@ def measure(tmp_path, page: str, width: int, name: str) -> dict:
     return json.loads(lxml.html.fromstring(dom).get_element_by_id("geometry").text_content())
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("fmt", [V2019, V2021], ids=["2019", "2021"])
 def test_page_fits_every_screen_and_survives_a_cms_stylesheet(tmp_path, fmt):
     page, _ = html_report(four_digit_data(fmt), fmt)

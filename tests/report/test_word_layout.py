@@ -10,7 +10,6 @@ import datetime as dt
 import re
 import shutil
 import subprocess
-import zipfile
 
 import pytest
 
@@ -128,6 +127,7 @@ def _cjk(text: str) -> collections.Counter:
 
 
 @needs_pdf
+@pytest.mark.office
 def test_pdf_loses_no_character(rendered):
     docx, result = rendered
     text = "".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", docx_part(docx, "word/document.xml")))
@@ -145,6 +145,7 @@ def _body_lines(pdf) -> dict[int, list[str]]:
 
 
 @needs_pdf
+@pytest.mark.office
 def test_pdf_has_28_characters_a_line_and_22_lines_a_page(rendered):
     pages = _body_lines(rendered[1].path)
     lines = [line for page in pages.values() for line in page]
@@ -157,6 +158,7 @@ def test_pdf_has_28_characters_a_line_and_22_lines_a_page(rendered):
 
 
 @needs_pdf
+@pytest.mark.office
 def test_pdf_fonts_and_properties(rendered):
     pdf = rendered[1].path
     fonts = _run("pdffonts", str(pdf))
@@ -169,6 +171,7 @@ def test_pdf_fonts_and_properties(rendered):
 
 
 @needs_pdf
+@pytest.mark.office
 def test_pdf_table_three_labels_one_character_a_line(rendered):
     """Read by position (pdftotext -bbox), not in pdftotext's reading order, which interleaves the
     label with the rows beside it once the PDF's table is split before a group (report/pdf.py)."""
@@ -186,6 +189,7 @@ def test_pdf_table_three_labels_one_character_a_line(rendered):
 
 
 @needs_pdf
+@pytest.mark.office
 def test_pdf_keeps_the_comma_at_a_line_end_in_real_prose(tmp_path):
     """The reported case (「…进行研判」 / 「探索从源头上」 where the report has 「研判，探索」): prose whose
     commas and full stops fall at every position of a line, shifted one character a paragraph.

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, SHARED
+from conftest import REPO, SHARED  # noqa: F401  (REPO: for the other Word tests)
 from xlreport.model.numbers import evaluate
 from xlreport.io.jsonfile import parse_document
 from xlreport.cli.demo import demo_document

@@ -8,6 +8,8 @@ import io
 import re
 import zipfile
 
+import pytest
+
 import xlreport
 from xlreport.server.client import Client
 
@@ -79,6 +81,7 @@ def test_upload_check_and_downloads(service, clean_json):
     assert report["id"] in [r["id"] for r in c.get("/api/reports").json()["reports"]]
 
 
+@pytest.mark.office  # the service runs LibreOffice
 def test_pdf_download(service, clean_json, soffice):
     c = service.client(service.unit_user())
     report = c.upload(clean_json).json()

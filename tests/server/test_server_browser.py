@@ -11,6 +11,8 @@ import pytest
 
 import xlreport
 
+pytestmark = pytest.mark.browser
+
 ENGLISH = re.compile(r"[A-Za-z]{3,}")
 ALLOWED = {"Excel", "WPS", "LibreOffice", "Word", "PDF", "xlsx", "xlsm", "json", "docx", "pdf", "html", "txt"}
 

@@ -23,7 +23,7 @@ def upload_bytes(unit: str, n: int) -> bytes:
     return json.dumps(doc, ensure_ascii=False).encode("utf-8")
 
 
-@pytest.mark.parametrize("db", ["sqlite", "postgres"])
+@pytest.mark.parametrize("db", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def test_kill_9_during_a_burst_of_200_uploads_loses_nothing_acknowledged(tmp_path, db, request):
     database = None if db == "sqlite" else request.getfixturevalue("postgres_database_once")
     roster = tmp_path / "名单.txt"

@@ -21,7 +21,8 @@ def roster_units(page) -> list[str]:
             for i in range(page.locator("#roster tbody tr").count())]
 
 
-@pytest.mark.parametrize("db", ["sqlite", "postgres"])
+@pytest.mark.browser
+@pytest.mark.parametrize("db", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def test_a_reviewer_goes_through_the_season(browser, tmp_path, new_service, db, request):  # noqa: F811
     import server_picture
 

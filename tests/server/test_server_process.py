@@ -23,7 +23,7 @@ def numbered_upload(doc: dict, n: int) -> bytes:
     return json.dumps(changed, ensure_ascii=False).encode("utf-8")
 
 
-@pytest.mark.parametrize("db", ["sqlite", "postgres"])
+@pytest.mark.parametrize("db", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def test_kill_9_during_uploads_loses_no_acknowledged_upload(tmp_path, new_service, db, request):
     database = None if db == "sqlite" else request.getfixturevalue("postgres_database_once")
     service = new_service(tmp_path, database)

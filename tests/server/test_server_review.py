@@ -13,6 +13,7 @@ import subprocess
 import zipfile
 from pathlib import Path
 
+import pytest
 from desk_helpers import UNITS, demo_document, run_accounts, xlreport_command
 
 import xlreport
@@ -54,6 +55,7 @@ def members(body: bytes) -> dict[str, bytes]:
         return {n: z.read(n) for n in z.namelist()}
 
 
+@pytest.mark.office  # publish.zip: the service runs LibreOffice for the PDFs
 def test_a_reviewing_season(service, tmp_path):
     a, b = UNITS
     clerk = service.client(service.unit_user(0))

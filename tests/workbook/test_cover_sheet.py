@@ -29,6 +29,7 @@ def test_every_cover_input_has_a_real_prompt(tmp_path, fmt):
         assert prompt and not prompt.startswith("封面 ")  # not the placeholder 「封面 邮政编码」
 
 
+@pytest.mark.office
 def test_cover_notes_are_printed_whole(tmp_path):
     soffice_or_skip()
     fmt = V2021

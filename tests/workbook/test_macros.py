@@ -565,6 +565,7 @@ def ods_files(books, tmp_path_factory) -> dict[str, Path]:
 
 
 @pytest.mark.parametrize("which", ["2021", "2019", "committed"])
+@pytest.mark.office
 def test_libreoffice_keeps_every_udf_call_a_function_call(ods_files, which):
     """After import every UDF is still called as written. LibreOffice rewrites a call it
     bound to a defined name in that name's case (=xlreport_status(...), Err:509)."""
@@ -577,6 +578,7 @@ def test_libreoffice_keeps_every_udf_call_a_function_call(ods_files, which):
         assert {name for name in called if name.upper() == udf.upper()} == {udf}, udf
 
 
+@pytest.mark.office
 def test_libreoffice_sees_the_modules_and_binds_both_buttons(ods_files):
     with zipfile.ZipFile(ods_files["2021"]) as z:
         library = ET.fromstring(z.read("Basic/VBAProject/script-lb.xml"))

@@ -18,12 +18,14 @@ import pytest
 
 from factories import consistent_data
 from test_workbook_libreoffice import (
-    mismatches, native_cover_verdicts, native_results, write_cases,
+    in_parallel, mismatches, native_cover_verdicts, native_results, planted_workbooks,
 )
 from xlreport.model.formats import V2021
 from xlreport.io.office import find_ssconvert, recalculate_gnumeric
 from xlreport.io.guards import sheet_members
 from xlreport.workbook.writer import write_workbook
+
+pytestmark = pytest.mark.xdist_group("planted")  # one worker writes the planted workbooks once
 
 # Differences left as they are (README, "Where the two check engines can differ"):
 # (case, which file the checker reads) -> the one rule whose count differs; the totals
@@ -52,13 +54,16 @@ def ssconvert_or_skip() -> str:
 
 @pytest.fixture(scope="module")
 def recalculated(tmp_path_factory):
+    """test_workbook_libreoffice.py's planted workbooks (written once), recalculated file by file,
+    one Gnumeric process per core at a time."""
     ssconvert_or_skip()
+    made = planted_workbooks(tmp_path_factory)
     folder = tmp_path_factory.mktemp("gnumeric")
-    (folder / "recalc").mkdir()
-    return [(fmt, name, path, recalculate_gnumeric(path, folder / "recalc" / path.name))
-            for fmt, name, path in write_cases(folder)]
+    outs = in_parallel(lambda case: recalculate_gnumeric(case[2], folder / case[2].name), made)
+    return [(fmt, name, path, out) for (fmt, name, path), out in zip(made, outs)]
 
 
+@pytest.mark.office
 def test_gnumeric_verdicts_equal_the_python_checker(recalculated):
     found = []
     for fmt, name, original, out in recalculated:
@@ -67,6 +72,7 @@ def test_gnumeric_verdicts_equal_the_python_checker(recalculated):
     assert len(recalculated) >= 150
 
 
+@pytest.mark.office
 def test_the_known_differences_still_exist(recalculated):
     """Each documented difference is real: when one disappears, the README must change."""
     seen = set()
@@ -75,10 +81,12 @@ def test_the_known_differences_still_exist(recalculated):
     assert {(*case, rule) for case, rule in GNUMERIC_DIFFERENCES.items()} <= seen
 
 
+@pytest.mark.office
 def test_cover_plantings_get_their_verdict_natively(recalculated):
     assert [v for v in native_cover_verdicts(recalculated) if v[1] != v[2]] == []
 
 
+@pytest.mark.office
 def test_gnumeric_really_recalculates(tmp_path):
     """The cached results a library wrote are replaced: a bogus cached verdict on 校验
     does not survive, so agreement above is Gnumeric's own arithmetic."""

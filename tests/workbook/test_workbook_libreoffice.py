@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 import re
 import shutil
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -45,6 +47,10 @@ from xlreport.workbook.checksheet import (
 )
 from xlreport.workbook.reader import read_workbook
 from xlreport.workbook.writer import write_workbook
+
+# The planted workbooks are written once for both engines (planted_workbooks): under pytest-xdist
+# this module and test_workbook_gnumeric.py run in the same worker (--dist loadgroup).
+pytestmark = pytest.mark.xdist_group("planted")
 
 COLS = ("natural_person", "business", "research", "social_welfare", "legal_service", "other_org")
 
@@ -293,16 +299,41 @@ def write_cases(folder):
     return made
 
 
+_PLANTED: list = []  # this test session's planted workbooks (test_workbook_gnumeric.py uses them too)
+
+
+def planted_workbooks(tmp_path_factory) -> list:
+    """write_cases, once per test session: both engines recalculate the same files."""
+    if not _PLANTED:
+        _PLANTED.extend(write_cases(tmp_path_factory.mktemp("planted")))
+    return _PLANTED
+
+
+def in_parallel(function, items) -> list:
+    """[function(item) for item in items], one at a time per core: the engines are outside
+    programs, so threads run them side by side."""
+    with ThreadPoolExecutor(os.cpu_count() or 1) as pool:
+        return list(pool.map(function, items))
+
+
 @pytest.fixture(scope="module")
 def recalculated(tmp_path_factory):
     from conftest import soffice_or_skip
 
     soffice_or_skip()
-    folder = tmp_path_factory.mktemp("diff")
-    made = write_cases(folder)
-    outs = convert_many([p for _, _, p in made], "xlsx:Calc MS Excel 2007 XML", folder / "recalc",
-                        profile=folder / "profile")
-    return [(fmt, name, path, out) for (fmt, name, path), out in zip(made, outs)]
+    made = planted_workbooks(tmp_path_factory)
+    folder = tmp_path_factory.mktemp("libreoffice")
+    # one LibreOffice process (with its own profile) per core, each converting its share of the files
+    n = max(1, min(len(made), os.cpu_count() or 1))
+    shares = [made[i::n] for i in range(n)]
+
+    def convert_share(i):
+        return convert_many([p for _, _, p in shares[i]], "xlsx:Calc MS Excel 2007 XML", folder / f"recalc{i}",
+                            profile=folder / f"profile{i}")
+
+    outs = {path: out for i, converted in enumerate(in_parallel(convert_share, range(n)))
+            for (_, _, path), out in zip(shares[i], converted)}
+    return [(fmt, name, path, outs[path]) for fmt, name, path in made]
 
 
 def test_enough_cases_across_every_rule_family():
@@ -419,6 +450,7 @@ def libreoffice_known(m) -> bool:
     return rule is not None and m[3] in (rule, "totals", "status")
 
 
+@pytest.mark.office
 def test_native_verdicts_equal_the_python_checker(recalculated):
     found = []
     for fmt, name, original, out in recalculated:
@@ -426,6 +458,7 @@ def test_native_verdicts_equal_the_python_checker(recalculated):
     assert found == []
 
 
+@pytest.mark.office
 def test_the_known_libreoffice_differences_still_exist(recalculated):
     """Each documented difference is real: when one disappears, docs/engines.md must change."""
     seen = set()
@@ -447,6 +480,7 @@ def native_cover_verdicts(recalculated):
     return found
 
 
+@pytest.mark.office
 def test_cover_plantings_get_their_verdict_natively(recalculated):
     """The engine's own 校验 lines give each cover planting its decided verdict (and the
     comparison above holds the Python checker to the same)."""
@@ -454,6 +488,7 @@ def test_cover_plantings_get_their_verdict_natively(recalculated):
             if v[1] != v[2] and v[0] not in LIBREOFFICE_DIFFERENT_CASES] == []
 
 
+@pytest.mark.office
 def test_planted_cases_fail_natively(recalculated):
     """The comparison is not vacuous: planted errors do make the native checks fail."""
     verdicts = {(fmt.version, name): native_results(out)[:2] for fmt, name, _, out in recalculated}
@@ -466,6 +501,7 @@ def test_planted_cases_fail_natively(recalculated):
     assert failing >= 20
 
 
+@pytest.mark.office
 def test_failing_block_lists_exactly_the_failing_lines(recalculated):
     """After LibreOffice recalculates, the block at the top of 校验 lists the failing lines
     (the Python checker's, in sheet order, the first FAILS_SHOWN), each with its cells, and
@@ -519,8 +555,8 @@ def demo_in_libreoffice(tmp_path_factory):
     fmt, data, _ = parse_document(demo_document(), "demo")
     book = folder / "demo.xlsx"
     write_workbook(book, fmt, data)
-    pdf = convert(book, "pdf", folder / "pdf", profile=folder / "profile")
-    resaved = convert(book, "xlsx:Calc MS Excel 2007 XML", folder / "lo", profile=folder / "profile")
+    pdf, resaved = in_parallel(lambda job: convert(book, job[0], folder / job[1], profile=folder / f"profile-{job[1]}"),
+                               [("pdf", "pdf"), ("xlsx:Calc MS Excel 2007 XML", "lo")])
     return fmt, data, book, pdf, resaved
 
 
@@ -531,6 +567,7 @@ def pdf_pages(pdf):
     return text.split("\f")[:-1]
 
 
+@pytest.mark.office
 def test_prefilled_texts_print_whole(demo_in_libreoffice):
     fmt, data, _, pdf, _ = demo_in_libreoffice
     printed = "".join("".join(page.split()) for page in pdf_pages(pdf))
@@ -541,6 +578,7 @@ def test_prefilled_texts_print_whole(demo_in_libreoffice):
             assert "".join(paragraph.split()) in printed, paragraph[:30]
 
 
+@pytest.mark.office
 def test_printed_pages_carry_agency_sheet_and_page(demo_in_libreoffice):
     fmt, data, _, pdf, _ = demo_in_libreoffice
     pages = pdf_pages(pdf)
@@ -551,6 +589,7 @@ def test_printed_pages_carry_agency_sheet_and_page(demo_in_libreoffice):
     assert "社会公益" in t3 and "组织" in t3
 
 
+@pytest.mark.office
 def test_libreoffice_keeps_no_structure_lock_but_the_workbook_still_reads(demo_in_libreoffice):
     """LibreOffice's OOXML import never reads <workbookProtection> (sc/source/filter/oox/
     workbookfragment.cxx handles fileSharing, workbookPr and calcPr only, whatever the

@@ -8,7 +8,7 @@ import unicodedata
 
 import openpyxl
 import pytest
-from openpyxl.utils import get_column_letter, range_boundaries
+from openpyxl.utils import range_boundaries
 
 from factories import consistent_data, edited_copy
 from xlreport.checks import check

@@ -23,7 +23,7 @@ import io
 import os
 import re
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterable
 
@@ -137,8 +137,30 @@ def reviews(result: AuditResult) -> list[UnitReview]:
             agency=max((r.agency or "" for r in members), key=len) or None,  # the fullest name the unit used
             year=members[0].year, files=[r.file for r in members],
             verdict=_worst(r.verdict for r in members),
-            findings=[finding(p, r.file if several else "") for r in members for p in r.problems],
+            findings=_distinct([[finding(p, r.file) for p in r.problems] for r in members]) if several
+            else [finding(p) for p in members[0].problems],
             previous_files=[r.previous_file for r in members if r.previous_file]))
+    return out
+
+
+def _distinct(per_file: list[list[Finding]]) -> list[Finding]:
+    """The findings of one unit's several files (a PDF and a web page of one report, a workbook …),
+    each said once: the n-th finding with the same message in each file is one finding, placed in
+    each file it was found in (「a.pdf：第3页 表三 …；a.txt：表三 …（第5张表第4行）」)."""
+    groups: dict[tuple, list[Finding]] = {}
+    for findings in per_file:
+        seen: dict[tuple, int] = {}
+        for f in findings:
+            key = (f.severity, f.rule, f.message)
+            seen[key] = seen.get(key, 0) + 1
+            groups.setdefault((*key, seen[key]), []).append(f)
+    out = []
+    for same in groups.values():
+        places: dict[str, list[str]] = {}  # place → the files that place it there
+        for f in same:
+            places.setdefault(f.place, []).append(Path(f.file).name)
+        place = "；".join(f"{'、'.join(files)}：{where}" for where, files in places.items())
+        out.append(replace(same[0], place=place, file=""))
     return out
 
 

@@ -24,9 +24,9 @@ ROSTER_HEADERS = ("单位", "单位名称", "机关", "机关名称", "机关全
 def read_roster(path: str | os.PathLike) -> list[str]:
     """Unit names: the first column of the first sheet of an .xlsx, or one name a line of a
     .txt (UTF-8, or GBK as Windows Notepad saves it). Blank lines and a header row are skipped."""
-    p = Path(path)
-    if not p.is_file():
-        raise InputError(f"找不到名单文件“{p}”，请检查路径")
+    from xlreport.io.files import regular_file
+
+    p = regular_file(path, "名单文件", 20 * 2**20)  # a roster of a few hundred units is well under 1 MB
     suffix = p.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         import io

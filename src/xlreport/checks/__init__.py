@@ -52,7 +52,7 @@ def check_numbers(data: dict[str, Any], fmt: ReportFormat, cells: dict[str, str]
     problems = check_cover(data, fmt, cells, published)
     ev = evaluate(data, fmt, cells)
     problems += ev.problems
-    problems += check_arithmetic(data, fmt, cells, ev.numbers)
+    problems += check_arithmetic(data, fmt, cells, ev.numbers, published)
     problems += check_text(data, fmt, cells, published)
     problems += check_figures(data, fmt, cells, ev.numbers)
     problems += check_prose(data, fmt, cells, ev.numbers, published)

@@ -34,8 +34,9 @@ def run_check(c: Check, numbers: dict[str, Any], can_make_rules: bool) -> tuple[
 
 
 def check_arithmetic(data: dict[str, Any], fmt: ReportFormat, cells: dict[str, str] | None,
-                     numbers: dict[str, Any]) -> list[Problem]:
-    """Every declared check that fails (a check touching a blank or unusable value is not evaluated)."""
+                     numbers: dict[str, Any], published: bool = False) -> list[Problem]:
+    """Every declared check that fails (a check touching a blank or unusable value is not evaluated).
+    `published`: the report was read from a published file (what to correct is the report, not a cell)."""
     out = []
     can_make_rules = data.get("meta.can_make_rules") is True
     for c in fmt.all_checks():
@@ -44,7 +45,8 @@ def check_arithmetic(data: dict[str, Any], fmt: ReportFormat, cells: dict[str, s
             message = c.message.format(expected=number_text(expected), actual=number_text(actual))
             if c.unless_can_make_rules and inferred("meta.can_make_rules", cells):
                 message += ("（本机关“有规章制定权”为“否”是按机关名称推断的，报告中没有写明；"
-                            "如本机关有规章制定权，请在数据文件的“有规章制定权”中更正）")
+                            + ("如本机关有规章制定权，请在报告中写明（如在“六、其他需要报告的事项”中说明），并在报告中更正表二中规章的数字）" if published
+                               else "如本机关有规章制定权，请在数据文件的“有规章制定权”中更正）"))
             out.append(problem(c.rule, c.keys, message, cells, expected=jsonable(expected), actual=jsonable(actual)))
     return out
 

@@ -65,7 +65,9 @@ def check_text(data: dict[str, Any], fmt: ReportFormat, cells: dict[str, str] | 
         texts = [data.get(k) for k in keys[1:]]
         if not any(isinstance(t, str) and word in t for t in texts for word in ACCOUNTABILITY_WORDS):
             if inferred("meta.agency_kind", cells):
-                message += "（机关类型是按机关名称推断的，报告中没有写明；如本机关不是人民政府，请在数据文件的“机关类型”中更正）"
+                message += ("（机关类型是按机关名称推断的，报告中没有写明；如本机关不是人民政府，"
+                            + ("请在报告标题中写明机关全称（机关类型按全称判断），无需补写这些内容）" if published
+                               else "请在数据文件的“机关类型”中更正）"))
             out.append(problem("text-missing", keys, message, cells))
     if fmt.has("fee.count"):
         other = data.get("text.other")
@@ -77,9 +79,13 @@ def check_text(data: dict[str, Any], fmt: ReportFormat, cells: dict[str, str] | 
                                    "（未收取的填 0）", cells))
         elif is_blank(count) or is_blank(amount):
             blank = "申请件数" if is_blank(count) else "金额"
-            out.append(problem("fee-consistency", ["fee.count", "fee.amount_yuan"],
-                               f"信息处理费只填了一项，“{blank}”未填写；请同时填写收费的申请件数和金额（未收取的都填 0）",
-                               cells))
+            if published:  # the report's 六 states one of the two: the report is what to correct
+                given = "金额" if blank == "申请件数" else "申请件数"
+                message = (f"报告只写了信息处理费的{given}，没有写{blank}；请在“六、其他需要报告的事项”中"
+                           f"同时写明收取信息处理费的申请件数和金额（未收取的写 0）")
+            else:
+                message = f"信息处理费只填了一项，“{blank}”未填写；请同时填写收费的申请件数和金额（未收取的都填 0）"
+            out.append(problem("fee-consistency", ["fee.count", "fee.amount_yuan"], message, cells))
         elif is_number(count) and is_number(amount) and (count == 0) != (amount == 0):
             out.append(problem("fee-consistency", ["fee.count", "fee.amount_yuan"],
                                f"信息处理费申请件数为 {number_text(count)}，金额为 {number_text(amount)} 元：件数为 0 时金额应为 0，"

@@ -161,7 +161,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not args.command:
             build_parser().print_help()
             return EXIT_UNREADABLE
-        return COMMANDS[args.command](args)
+        code = COMMANDS[args.command](args)
+        sys.stdout.flush()  # a closed pipe shows here, not in Python's own English message at exit
+        return code
+    except BrokenPipeError:  # the reader of our output went away (… | head): stop quietly, like other tools
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError, AttributeError):  # stdout is not a file
+            pass
+        return EXIT_UNREADABLE
     except XlreportError as exc:
         print(f"错误：{shown(in_cli_terms(exc.message))}", file=sys.stderr)
         return EXIT_UNREADABLE
@@ -177,14 +185,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Stopped as exc:
         print(f"已停止：收到终止信号（{exc.name}），校验未完成；所有工作进程均已结束。", file=sys.stderr)
         return EXIT_UNREADABLE
-    except BrokenPipeError:  # the reader of our output went away (… | head): stop quietly
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return EXIT_UNREADABLE
-    except Exception as exc:  # a bug: one line for the clerk, the traceback on request
+    except Exception:  # a bug: one line for the clerk, the traceback on request
         if os.environ.get("XLREPORT_DEBUG"):
             raise
-        print(shown(f"错误：程序内部错误（{type(exc).__name__}: {exc}），请把这条信息和文件发给维护人员；"
-                    f"设置环境变量 XLREPORT_DEBUG=1 可查看详情"), file=sys.stderr)
+        print("错误：程序内部错误，请把这条信息和文件发给维护人员；设置环境变量 XLREPORT_DEBUG=1 后重新运行可查看详情",
+              file=sys.stderr)
         return EXIT_UNREADABLE
 
 
@@ -268,7 +273,7 @@ def cmd_export(args) -> int:
 
 def cmd_import(args) -> int:
     from xlreport.batch import find_published
-    from xlreport.io.files import check_target
+    from xlreport.io.files import check_target, not_an_input
     from xlreport.io.jsonfile import dumps, source_of
 
     if args.out_dir:
@@ -313,7 +318,8 @@ def cmd_import(args) -> int:
     if len(files) > 1:
         raise XlreportError("导入多个文件时请用 --out-dir 文件夹 指定输出位置（每个报告写成同名的 .json）")
     if args.output:
-        check_target(args.output, args.force)  # refuse before reading anything: nothing half-done
+        not_an_input(args.output, files)  # refuse before reading anything, with or without --force
+        check_target(args.output, args.force)
     report = api.load(files[0])
     if args.output:
         written = api.export_json(report, args.output, force=args.force)

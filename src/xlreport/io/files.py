@@ -4,14 +4,45 @@ half-written file, never an overwrite without --force)."""
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Callable, Iterable
 
-from xlreport.errors import Exists, OutputError, SameAsInput, WrongExtension, os_error_of, reason
+from xlreport.errors import (
+    Exists,
+    NotFound,
+    OutputError,
+    SameAsInput,
+    TooLarge,
+    Unreadable,
+    UnsupportedType,
+    WrongExtension,
+    os_error_of,
+    reason,
+)
 
 if TYPE_CHECKING:
     from xlreport.model.report import Report
+
+
+def regular_file(path: str | os.PathLike, what: str = "文件", limit: int | None = None) -> Path:
+    """`path`, refused (an InputError) unless it is a regular file of at most `limit` bytes: every reader
+    calls this before opening, since a named pipe hangs a reader and a device (/dev/zero) never ends."""
+    p = Path(path)
+    try:
+        st = p.stat()
+    except FileNotFoundError:
+        raise NotFound(f"找不到{what}“{p}”，请检查路径") from None
+    except OSError as exc:
+        raise Unreadable(f"无法读取“{p}”（{reason(exc, '读取')}），请检查文件的权限") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise UnsupportedType(f"“{p}”是一个文件夹，请给出{what}")
+    if not stat.S_ISREG(st.st_mode):
+        raise UnsupportedType(f"“{p.name}”不是普通文件（是命名管道、设备或套接字），无法读取；请给出{what}本身")
+    if limit is not None and st.st_size > limit:
+        raise TooLarge(f"“{p.name}”有 {st.st_size // 2**20} MB，超过{what}的上限 {limit // 2**20} MB，拒绝读取")
+    return p
 
 
 def check_target(path: str | os.PathLike, force: bool = False) -> Path:
@@ -58,8 +89,9 @@ def write_atomic(path: str | os.PathLike, write: Callable[[str], object], force:
     import tempfile  # here, not at import: `check` writes nothing
 
     try:
-        # the temporary file keeps the suffix: some writers look at it (XlsxWriter: .xlsm for macros)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.tmp-", suffix=target.suffix, dir=target.parent)
+        # the temporary file keeps the suffix: some writers look at it (XlsxWriter: .xlsm for macros); its
+        # name keeps only the start of the target's, so a name near the system's limit (255 bytes) fits too
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.stem[:20]}.tmp-", suffix=target.suffix, dir=target.parent)
         os.close(fd)
     except OSError as exc:
         raise OutputError(f"无法在“{target.parent}”中写入文件（{reason(exc, '写入')}），请换一个位置") from None
@@ -240,6 +272,35 @@ OUTPUT_KINDS = {
 }
 
 
+def output_path(kind: str, output: str | os.PathLike, *inputs: object) -> Path:
+    """The output path, refused (OutputError) when its extension does not fit what `kind` writes
+    or it is one of the inputs (`export wb.xlsx -o wb.xlsx` would replace the workbook)."""
+    suffixes, what = OUTPUT_KINDS[kind]
+    return check_output(output, suffixes, what, input_paths(*inputs))
+
+
+def input_paths(*inputs: object) -> tuple[str | os.PathLike, ...]:
+    """The files a command reads (a Report: the file it was read from, if it is one), which no output may be."""
+    from xlreport.model.report import Report
+
+    found: list[str | os.PathLike] = []
+    for x in inputs:
+        if isinstance(x, Report):
+            if os.path.isfile(x.path):
+                found.append(x.path)
+        elif isinstance(x, (str, os.PathLike)):
+            found.append(x)
+    return tuple(found)
+
+
+def moved(requested: str | os.PathLike, written: str | os.PathLike) -> list[str]:
+    """The notice when the target was held open by another program (Word or Excel on
+    Windows) and the file was written under a numbered name instead."""
+    if Path(written) != Path(requested):
+        return [f"“{Path(requested).name}”正被其他程序打开，无法覆盖，已另存为“{Path(written).name}”"]
+    return []
+
+
 def check_output(output: str | os.PathLike, suffixes: tuple[str, ...], what: str,
                  inputs: tuple[str | os.PathLike | None, ...] = ()) -> Path:
     """Refuse an output whose extension does not say what is written (`export wb.xlsx -o
@@ -248,10 +309,16 @@ def check_output(output: str | os.PathLike, suffixes: tuple[str, ...], what: str
     out = Path(output)
     if out.suffix.lower() not in suffixes:
         raise WrongExtension(f"输出文件应以 {' 或 '.join(suffixes)} 结尾（{what}），而不是“{out.name}”；请改正文件名")
+    not_an_input(out, inputs)
+    return out
+
+
+def not_an_input(output: str | os.PathLike, inputs: Iterable[str | os.PathLike | None]) -> None:
+    """Refuse (SameAsInput) an output that is one of the inputs, before anything is read."""
+    out = Path(output)
     for source in inputs:
         if source is not None and same_file(source, out):
             raise SameAsInput(f"输出文件“{out.name}”就是输入文件“{source}”，写入会毁掉输入；请换一个输出文件名")
-    return out
 
 
 def same_file(a: str | os.PathLike, b: str | os.PathLike) -> bool:

@@ -249,7 +249,7 @@ def _choose_format(declared: Any, year: Any, values: dict, name: str) -> ReportF
 
 
 def _kind(value: Any) -> str:
-    return {list: "数组", dict: "对象", str: "字符串", bool: "布尔值", type(None): "null"}.get(type(value), "数字")
+    return {list: "数组", dict: "对象", str: "字符串", bool: "布尔值", type(None): "空值"}.get(type(value), "数字")
 
 
 def document(data: dict[str, Any], fmt: ReportFormat, with_derived: bool = True) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Callable
 
 from xlreport.errors import InputError, NotFound, UnsupportedType, reason
-from xlreport.io.files import PUBLISHED, not_readable_reason
+from xlreport.io.files import PUBLISHED, not_readable_reason, regular_file
 from xlreport.model.report import Report
 
 # suffix -> (module, function) of its reader; files.py keeps which suffixes are reports
@@ -47,4 +47,4 @@ def load_report(path: str | os.PathLike) -> Report:
     read = reader_for(p)
     if read is None:
         raise UnsupportedType(not_readable_reason(p))  # the reasons for every other kind live beside READABLE
-    return read(p)
+    return read(regular_file(p, "报告文件"))  # each reader guards the size

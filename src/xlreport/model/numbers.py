@@ -54,7 +54,8 @@ def coerce_number(f: Field, raw: Any) -> tuple[float | int | None, str | None, s
             return None, "value-not-integer", f"{f.where}：{quote(raw)}不是数字，请填写金额数字（单位：{f.unit or '见表头'}），如 12.5"
         return None, "value-not-integer", f"{f.where}：{quote(raw)}不是整数，请只填写半角阿拉伯数字，如 5"
     if isinstance(raw, float) and not math.isfinite(raw):
-        return None, "value-not-integer", f"{f.where}：{quote(raw)}不是有效数字"
+        what = "非数值" if math.isnan(raw) else "无穷大" if raw > 0 else "负无穷大"  # not Python's "nan"/"inf"
+        return None, "value-not-integer", f"{f.where}：填写的是{what}，不是有效数字；请填写半角阿拉伯数字，如 5"
     if abs(raw) >= MAX_ABS:
         # still a number to the rules, as to a spreadsheet; as a float, so that sums
         # with other values cannot overflow (beyond 1e308 it is infinite)

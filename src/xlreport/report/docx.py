@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from xlreport.errors import InputError, OutputError, TemplateError, XlreportError
+from xlreport.errors import OutputError, TemplateError
 from xlreport.io.files import check_target, write_atomic
 from xlreport.model.spec import ReportFormat
 from xlreport.report.context import make_context
@@ -102,7 +102,27 @@ RUNTIME_ERRORS = (
     (TypeError, "数据类型不匹配（例如文字与数字相加，或对文字做算术）"),
     (ValueError, "数值无效"),
     (ArithmeticError, "计算出错"),
+    (AssertionError, "参数不合要求（例如长度或个数为负数）"),
+    (LookupError, "找不到该项，或序号超出范围"),
+    (AttributeError, "没有这一项"),
 )
+# Jinja's English messages of a template that runs, said in Chinese (no match: the fallback given)
+JINJA_RUNTIME = (
+    (r"'([^']+)' is undefined", "“{0}”未定义"),
+    (r".*has no attribute '([^']+)'", "没有“{0}”这一项"),
+    (r".*has no element (\S+)", "没有第 {0} 项"),
+    (r"access to attribute '([^']+)' of .*", "不允许访问内部属性“{0}”"),
+)
+
+
+def _runtime_detail(message: str | None, fallback: str) -> str:
+    import re
+
+    for pattern, chinese in JINJA_RUNTIME:
+        m = re.match(pattern, message or "", re.S)
+        if m:
+            return chinese.format(*m.groups())
+    return fallback
 
 
 def _template_line(exc: BaseException) -> int | None:
@@ -137,19 +157,30 @@ def _render(tpl, context: dict[str, Any], name: str, version: str, custom: bool 
     except Exception as exc:
         near = where(getattr(exc, "xlreport_source", None), getattr(exc, "lineno", None) or _template_line(exc))
         if isinstance(exc, UndefinedError):
-            raise TemplateError(f"模板“{name}”用到了 {version} 版格式没有的内容（{exc.message}）{near}，未生成报告；"
+            detail = _runtime_detail(exc.message, "不存在的变量或项目")
+            raise TemplateError(f"模板“{name}”用到了 {version} 版格式没有的内容（{detail}）{near}，未生成报告；"
                              f"只属于某一版格式的部分请用 {{% if fmt == \"2021\" %}} … {{% endif %}} 括起来") from None
         if isinstance(exc, sandbox.Refused):
             raise TemplateError(f"模板“{name}”无法生成报告：{exc.reason}{near}，未生成报告") from None
         if isinstance(exc, SecurityError):
-            raise TemplateError(f"模板“{name}”中有不允许的表达式（{exc}）{near}，未生成报告") from None
+            raise TemplateError(f"模板“{name}”中有不允许的表达式（{_runtime_detail(str(exc), '不安全的操作')}）{near}，"
+                                f"未生成报告") from None
         if isinstance(exc, JinjaError):
-            raise TemplateError(f"模板“{name}”无法生成报告（{exc}）{near}") from None
+            raise TemplateError(f"模板“{name}”无法生成报告（{_runtime_detail(str(exc), '模板标记的用法有误')}）{near}") from None
         if _template_line(exc) is None:
             raise  # not the template's doing: a bug, reported as such by the CLI
-        what = next((text for kind, text in RUNTIME_ERRORS if isinstance(exc, kind)), type(exc).__name__)
+        what = next((text for kind, text in RUNTIME_ERRORS if isinstance(exc, kind)), "程序出错")
         raise TemplateError(f"模板“{name}”中的模板标记运行出错：{what}{near}，未生成报告；"
                          f"请检查该处 {{{{ }}}} 和 {{% %}} 中的计算") from None
+
+
+CORE_PROPERTY_MAX = 255  # characters python-docx accepts in a core property (the text keeps the name whole)
+
+
+def _property(value: Any) -> str:
+    """`value` as a core property: cut to CORE_PROPERTY_MAX characters, the cut marked with …"""
+    text = "" if value is None else str(value)
+    return text if len(text) <= CORE_PROPERTY_MAX else text[:CORE_PROPERTY_MAX - 1] + "…"
 
 
 def _properties(doc, context: dict[str, Any]) -> None:
@@ -159,8 +190,8 @@ def _properties(doc, context: dict[str, Any]) -> None:
     import datetime as dt
 
     props = doc.core_properties
-    agency = context["meta"]["agency"]
-    props.title = context["title"]
+    agency = _property(context["meta"]["agency"])
+    props.title = _property(context["title"])
     props.author = props.last_modified_by = agency
     props.created = props.modified = dt.datetime.now(dt.timezone.utc).replace(microsecond=0, tzinfo=None)
     props.comments = props.keywords = props.subject = props.category = ""

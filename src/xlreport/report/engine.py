@@ -103,11 +103,17 @@ def _template_class():
     return _Template
 
 
+MAX_TEMPLATE_BYTES = 50 * 2**20  # the built-in template is ~30 KB; a letterhead picture adds a few MB
+
+
 def open_template(path: Path):
     if not path.exists():
         raise NotFound(f"找不到模板“{path}”，请检查路径")
     if path.is_dir():
         raise TemplateError(f"模板“{path}”是一个文件夹，请给出 Word 模板文件（.docx）")
+    from xlreport.io.files import regular_file
+
+    regular_file(path, "Word 模板", MAX_TEMPLATE_BYTES)
     cls = _template_class()
     tpl = cls(str(path))
     try:

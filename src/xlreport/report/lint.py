@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from xlreport.errors import InputError, TemplateError
+from xlreport.errors import TemplateError
 from xlreport.report.context import build_context
 from xlreport.report.engine import environment, open_template, template_source
 
@@ -201,5 +201,6 @@ def lint_template(path: str | os.PathLike) -> list[str]:
     messages = []
     for dotted, close in lint(tpl, p.name):
         hint = f"，是否应为“{{{{ {close[0]} }}}}”？" if close else "，请核对拼写"
-        messages.append(f"模板“{p.name}”中的变量“{{{{ {dotted} }}}}”不存在{hint}（可用的变量见 xlreport 的说明文档 docs/word-report.md 中“Template variables”一节）")
+        messages.append(f"模板“{p.name}”中的变量“{{{{ {dotted} }}}}”不存在{hint}"
+                        "（可用的变量见 xlreport 的说明文档 docs/word-report.md 中“Template variables”一节）")
     return messages

@@ -16,7 +16,8 @@ to lists and dicts; on top of it:
   is made wherever it could be huge (`'x' * 10**9`, `10 ** 10**9`,
   `'x'.center(10**9)`, `replace`, `join`, format widths), and after otherwise;
   integers are limited to MAX_BITS; `range` to MAX_RANGE items; a printed value
-  and the output of one document part to MAX_OUTPUT characters. So no single
+  and the output of one document part to MAX_OUTPUT characters and MAX_BREAKS line breaks
+  (docxtpl's work after rendering grows with their square). So no single
   step allocates much more than MAX_SIZE, and values the template keeps (in a
   `namespace`) cannot grow past it;
 * time: a template rendered under `time_limit` stops after that many seconds
@@ -50,6 +51,9 @@ MAX_RANGE = 10_000  # items of range() (Jinja's own limit is 100,000)
 MAX_BITS = 4_000  # an integer of about 1,200 digits; no report needs more
 MAX_WIDTH = 1_000  # a width or precision in a format ("%5d", "{:>8}")
 MAX_OUTPUT = 20_000_000  # characters of one rendered document part, or one printed value (built-in: ~0.2 MB)
+# line breaks in one rendered document part: docxtpl turns each into a Word break after rendering, at a cost
+# that grows with the square of their number (1,000,000 took 165 s, outside the time limit); a report has hundreds
+MAX_BREAKS = 20_000
 MAX_DEPTH = 100  # nesting of lists in lists
 TIME_LIMIT = 20.0  # seconds for rendering a custom template (the built-in one: ~0.05 s)
 TEMPLATE_FILE = "<template>"  # the file name of code compiled from a string: where template code runs
@@ -264,7 +268,10 @@ class _Output:
             if size > MAX_OUTPUT:
                 raise Refused(f"生成的内容过长（超过 {MAX_OUTPUT:,} 个字符），可能是循环次数过多")
             out.append(piece)
-        return "".join(out)
+        text = "".join(out)
+        if text.count("\n") > MAX_BREAKS:
+            raise Refused(f"生成的内容换行过多（超过 {MAX_BREAKS:,} 处），可能是循环次数过多或把换行重复了太多次")
+        return text
 
 
 class _CodeGenerator(CodeGenerator):

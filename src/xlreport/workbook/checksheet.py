@@ -163,8 +163,8 @@ def write_checks(wb, ws, f: Formats, layout: Layout, fmt: ReportFormat, lines, d
     ws.write_string(STATUS_ROW, 0, "结论", f.label_center)
     ws.write_string(STATUS_ROW + 1, 0, "错误数", f.label_center)
     ws.write_string(STATUS_ROW + 2, 0, "警告数", f.label_center)
-    n_errors = sum(python_count(l, problems) for l in lines if l.severity == "error")
-    n_warnings = sum(python_count(l, problems) for l in lines if l.severity == "warning")
+    n_errors = sum(python_count(line, problems) for line in lines if line.severity == "error")
+    n_warnings = sum(python_count(line, problems) for line in lines if line.severity == "warning")
     count_col = "G"
     sev_col = "B"
     for r in range(STATUS_ROW, STATUS_ROW + 3):

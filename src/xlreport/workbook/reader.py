@@ -51,9 +51,12 @@ def read_workbook(path: str | os.PathLike) -> Report:
     except BaseException as exc:  # calamine's own errors, or a Rust panic (a BaseException)
         if isinstance(exc, (KeyboardInterrupt, SystemExit)):
             raise
-        raise DamagedFile(f"无法打开工作簿“{p.name}”：文件已损坏或不是 Excel 工作簿（{type(exc).__name__}）") from None
+        raise DamagedFile(f"无法打开工作簿“{p.name}”：文件已损坏或不是 Excel 工作簿") from None
     names = list(book.sheet_names)
     if SHEET_MARKER not in names:
+        if {"汇总", "问题清单"} <= set(names):  # the sheets of audit/book.py's workbook
+            raise NotXlreport(f"“{p.name}”是 xlreport audit 生成的审查结果，不是年度报告，不用检查；"
+                              f"检查报告请给出报告文件或只放报告的文件夹")
         raise NotXlreport(f"“{p.name}”不是用 xlreport 生成的工作簿（缺少标记），请用 xlreport new 生成工作簿后填写")
     marker = _grid(book, SHEET_MARKER, p)
     layout = layout_from_marker(marker, p.name)
@@ -186,7 +189,7 @@ def _grid(book, sheet: str, p: Path) -> list[list[Any]]:
     except BaseException as exc:  # as above: calamine's errors and panics
         if isinstance(exc, (KeyboardInterrupt, SystemExit)):
             raise
-        raise DamagedFile(f"无法读取“{p.name}”的工作表“{sheet}”（{type(exc).__name__}）") from None
+        raise DamagedFile(f"无法读取“{p.name}”的工作表“{sheet}”，文件已损坏") from None
     return rows
 
 

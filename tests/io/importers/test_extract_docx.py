@@ -11,7 +11,7 @@ import pytest
 from docx.oxml.ns import qn
 
 from xlreport.errors import InputError
-from xlreport.io.importers import Paragraph, Table, extract
+from xlreport.io.importers import extract
 from xlreport.io.importers.docx import read_docx
 
 from conftest import SHARED
@@ -180,6 +180,7 @@ def test_deleted_text_is_not_read_and_a_text_box_is_read_once(tmp_path):
     assert doc.tables[0].grid()[3][3].text == "框内"
 
 
+@pytest.mark.office
 def test_doc_and_wps_are_read_through_libreoffice(tmp_path):
     """A Word 97 .doc (made here by LibreOffice from our .docx) and the same bytes named .wps."""
     from conftest import soffice_or_skip
@@ -208,6 +209,7 @@ def test_doc_without_libreoffice_says_what_to_do(tmp_path, monkeypatch):
         extract(f)
 
 
+@pytest.mark.office
 def test_damaged_doc_is_an_input_error(tmp_path):
     from conftest import soffice_or_skip
     soffice_or_skip()

@@ -194,6 +194,7 @@ def rendered(tmp_path_factory):
     return {"long": long_pdf, "scan": scan_pdf, "locked": locked, "report": report, "report_pdf": report_pdf}
 
 
+@pytest.mark.office
 def test_rendered_table_across_two_pages_is_one_table_with_row_pages(rendered):
     doc = extract(rendered["long"])
     (t,) = doc.tables
@@ -212,6 +213,7 @@ def test_rendered_table_across_two_pages_is_one_table_with_row_pages(rendered):
     assert [p.page for p in doc.paragraphs] == [1, 2]
 
 
+@pytest.mark.office
 def test_our_rendered_report_reads_the_same_from_pdf_as_from_docx(rendered):
     """xlreport's own report (repeated heading rows, tables across pages): the PDF's grids equal the .docx's."""
     from_docx = extract(rendered["report"])
@@ -224,16 +226,19 @@ def test_our_rendered_report_reads_the_same_from_pdf_as_from_docx(rendered):
     assert any(len(set(t.row_pages)) > 1 for t in from_pdf.tables)   # at least one table runs across a page break
 
 
+@pytest.mark.office
 def test_picture_only_pdf_is_refused_as_scanned(rendered):
     with pytest.raises(InputError, match="没有文字层"):
         extract(rendered["scan"])
 
 
+@pytest.mark.office
 def test_password_protected_pdf_says_so(rendered):
     with pytest.raises(InputError, match="设置了打开密码"):
         extract(rendered["locked"])
 
 
+@pytest.mark.office
 def test_damaged_rendered_pdf_is_an_input_error(rendered, tmp_path):
     data = rendered["long"].read_bytes()
     cut = tmp_path / "cut.pdf"

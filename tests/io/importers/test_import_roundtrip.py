@@ -9,7 +9,6 @@ runs before the extractors are merged. The PDF round trip needs `xlreport.io.imp
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from conftest import REPO
@@ -55,6 +54,7 @@ def test_render_then_import_gives_back_the_data(tmp_path, version):
 
 
 @pytest.mark.parametrize("version", ["2019", "2021"])
+@pytest.mark.office
 def test_render_pdf_then_import_gives_back_the_values(tmp_path, version):
     pdf_reader = pytest.importorskip("xlreport.io.importers.pdf", reason="the PDF extractor (i12a) is not merged yet")
     from conftest import soffice_or_skip

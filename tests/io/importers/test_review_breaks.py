@@ -214,3 +214,20 @@ def test_cells_separated_by_the_full_width_bar_are_read():
                       "五、存在的主要问题及改进情况", "无。"])
     out = match_document(parse_text(text))
     assert {k: v for k, v in out.data.items() if k.startswith("t3.")} == _t3_expected(data)
+
+
+def test_a_blank_template_is_refused_saying_its_tables_are_empty():
+    from xlreport.errors import NotAReport
+
+    with pytest.raises(NotAReport) as refused:
+        import_report(SHARED / "fixtures" / "published" / "template_v2021_wps_blank.docx")
+    message = str(refused.value)
+    assert "找到了年度报告的表格" in message and "数值全部为空" in message and "空白的报告模板" in message
+    assert "既没有找到年度报告的表格" not in message
+
+
+def test_the_agency_not_found_note_asks_for_the_name_in_the_report_title():
+    doc = parse_text("\n".join(["政府信息公开工作情况", *TAIL]))
+    notes = match_document(doc, year_hint=2023).notes
+    assert any(n.startswith("未能识别机关名称") and "报告标题中写明机关全称" in n and "meta.agency" not in n
+               for n in notes)

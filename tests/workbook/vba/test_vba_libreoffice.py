@@ -39,6 +39,8 @@ Public Sub GenerateReport()
 End Sub
 """
 
+pytestmark = pytest.mark.office
+
 
 def _soffice() -> str:
     path = shutil.which("soffice")

@@ -78,7 +78,9 @@ def extract(path: str | Path) -> Document:
         raise NotFound(f"找不到文件“{p}”，请检查路径")
     if p.is_dir():
         raise UnsupportedType(f"“{p}”是文件夹，不是报告文件")
-    kind = sniff(p)
+    from xlreport.io.files import regular_file
+
+    kind = sniff(regular_file(p, "报告文件"))  # each reader guards the size
     if kind == "pdf":
         from xlreport.io.importers.pdf import read_pdf
         return read_pdf(p)

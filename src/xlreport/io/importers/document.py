@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Cell:
-    text: str            # the cell's text: runs/spans joined, whitespace (incl. &nbsp;, U+3000) collapsed to single spaces and stripped; paragraphs inside a cell joined with "\n"
+    text: str            # the cell's text: runs/spans joined, whitespace (incl. &nbsp;, U+3000) collapsed to
+    #                      single spaces and stripped; paragraphs inside a cell joined with "\n"
     row: int             # 0-based grid position of the cell's top-left
     col: int
     rowspan: int = 1

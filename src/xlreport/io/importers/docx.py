@@ -250,7 +250,8 @@ def _chinese(n: int, digits: str = _CN_DIGITS, ten: str = "十") -> str:
     if n < 100:
         return digits[n // 10] + ten + (digits[n % 10] if n % 10 else "")
     rest = n % 100
-    return digits[n // 100] + "百" + ("" if rest == 0 else (digits[0] + digits[rest] if rest < 10 else _chinese(rest, digits, ten) if rest >= 20 else digits[1] + _chinese(rest, digits, ten)))
+    return digits[n // 100] + "百" + ("" if rest == 0 else (digits[0] + digits[rest] if rest < 10 else _chinese(rest, digits, ten)
+                                                            if rest >= 20 else digits[1] + _chinese(rest, digits, ten)))
 
 
 def _roman(n: int) -> str:

@@ -119,6 +119,7 @@ def _match(doc: Document, year_hint: int | None = None, chosen: ReportFormat | N
             continue
         tag(out, fmt.table(kind).name)
         found.add(kind)
+        out.tables.add(kind)
         caption = ""
     for tid in ("t2", "t3", "t4"):
         if tid not in found:
@@ -230,6 +231,11 @@ def import_report(path: str | Path):
     result = match_document(doc)
     name = Path(path).name
     has_tables = any(key_table(k) in ("t2", "t3", "t4") for k in result.data)
+    if not has_tables and "meta.year" not in result.data and result.tables:
+        shown = "、".join(result.fmt.table(t).name for t in ("t2", "t3", "t4") if t in result.tables)
+        raise NotAReport(f"“{name}”中找到了年度报告的表格（{shown}），但表格中的数值全部为空，也没有报告年度，"
+                         f"像是空白的报告模板，未读入；请导入填写好的年度报告（标题写明机关全称和年度，表格填写数值，"
+                         f"没有发生的填 0）")
     if not has_tables and "meta.year" not in result.data:
         raise NotAReport(f"“{name}”中既没有找到年度报告的表格，也没有找到报告年度，不像政府信息公开工作年度报告；"
                          f"请确认文件内容（扫描件或图片中的表格无法读取）")

@@ -213,7 +213,7 @@ def find_agency(lines: Sequence[str], titles: Sequence[tuple[str, str]] = (), fi
                 note = (f"正文中没有报告标题，机关名称“{parts[0]}”取自{where}“{title.strip()}”，请核对",)
                 return AgencyName(parts[0], where, parts[1], -1, note)
     notice = (f"{NOT_FOUND}：正文开头、网页或文档的标题和文件名中都没有“机关名称+年度+政府信息公开工作年度报告”"
-              f"这样的标题，机关全称留空；请核对报告的来源，导入后在数据文件的“机关全称”（meta.agency）中填写")
+              f"这样的标题，机关全称留空；请核对报告的来源，并在报告标题中写明机关全称（如“××市××局2024年政府信息公开工作年度报告”）")
     return AgencyName(None, "", None, -1, (notice,))
 
 

@@ -25,6 +25,7 @@ class Imported:
     problems: list[Problem] = field(default_factory=list)
     # table → version → [(printed label, where)]: rows and columns of the other version
     versions: dict[str, dict[str, list[tuple[str, str]]]] = field(default_factory=dict)
+    tables: set[str] = field(default_factory=set)  # the tables recognised (t2, t3, t4), filled in or not
 
 
 def tag(out: Imported, stage: str) -> None:

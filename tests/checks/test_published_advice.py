@@ -1,0 +1,47 @@
+"""The advice of a check speaks of what the unit corrects: the report for a published report (and a
+data file imported from one), the data file or workbook otherwise."""
+
+from __future__ import annotations
+
+from conftest import FIXTURES
+from factories import consistent_data
+
+from xlreport.checks import check
+from xlreport.checks.cover import INFERRED
+from xlreport.io.importers.match import import_report
+from xlreport.model.formats import format_for_year
+
+DATA_FILE = "数据文件"
+
+
+def messages(report, published: bool, rule: str) -> list[str]:
+    return [p.message for p in check(report.data, report.fmt, report.cells, published=published) if p.rule == rule]
+
+
+def test_inferred_agency_kind_advice_speaks_of_the_report_when_published():
+    report = import_report(FIXTURES / "2023_hongze_qzf.txt")
+    published = [m for m in messages(report, True, "text-missing") if "按机关名称推断" in m]
+    data_file = [m for m in messages(report, False, "text-missing") if "按机关名称推断" in m]
+    assert published and all(DATA_FILE not in m and "报告标题中写明机关全称" in m for m in published)
+    assert data_file and all("数据文件的“机关类型”中更正" in m for m in data_file)
+
+
+def test_inferred_rule_authority_advice_speaks_of_the_report_when_published():
+    fmt = format_for_year(2024)
+    data = consistent_data(fmt, seed=3)
+    data["meta.can_make_rules"] = False
+    key = next(k for k in data if k.startswith("t2.") and "rules" in k and isinstance(data[k], int))
+    data[key] += 1
+    cells = {"meta.can_make_rules": INFERRED}
+    found = {pub: [p.message for p in check(data, fmt, cells, published=pub) if "规章制定权" in p.message]
+             for pub in (True, False)}
+    assert found[True] and all(DATA_FILE not in m and "在报告中" in m for m in found[True])
+    assert found[False] and all("数据文件的“有规章制定权”中更正" in m for m in found[False])
+
+
+def test_fee_with_only_the_amount_asks_the_report_to_state_the_count():
+    report = import_report(FIXTURES / "2024_huaian_szf.txt")
+    published = messages(report, True, "fee-consistency")
+    assert published and all("报告只写了信息处理费的金额" in m and "“六、其他需要报告的事项”" in m
+                             and "未填写" not in m for m in published)
+    assert all("“申请件数”未填写" in m for m in messages(report, False, "fee-consistency"))
