@@ -62,8 +62,8 @@ def other_year_notice(report_year: int, desk_year: int | None = None) -> str:
         return ""
     return (f"这份文件是 {report_year} 年度的报告（封面“报告年度”为 {report_year}），而本服务现在收集的是 "
             f"{desk_year} 年度的报告：它已作为 {report_year} 年度的报告保存，不算 {desk_year} 年度的报送。"
-            f"如果传错了文件，请下载 {desk_year} 年度的工作簿，填好后重新上传；如果是有意上传的（例如上一年度的报告，"
-            f"供今年的工作簿带入上年数据），无需再做什么。")
+            f"如果传错了文件，请下载 {desk_year} 年度的工作簿，填好后重新上传；如果是有意上传 {report_year} 年度的报告"
+            f"（例如供 {report_year + 1} 年度的工作簿带入上年数据），无需再做什么。")
 
 
 def size_text(size: int) -> str:
