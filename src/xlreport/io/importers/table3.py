@@ -26,12 +26,13 @@ from xlreport.model.spec import ReportFormat, split_key
 def _row_score(obs: list[Label], spec: RowSpec) -> float:
     if len(obs) != len(spec.path):
         return 0.0
+    # numbering that disagrees rules the row out: checked for every level before any words are compared
+    if any(o.kind and s.kind and (o.kind, o.number) != (s.kind, s.number) for o, s in zip(obs, spec.path)):
+        return 0.0
     total, weight = 0.0, 0.0
     for i, (o, s) in enumerate(zip(obs, spec.path)):
         w = 2.0 if i == len(obs) - 1 else 1.0
         if o.kind and s.kind:
-            if (o.kind, o.number) != (s.kind, s.number):
-                return 0.0
             score = 0.5 + 0.5 * similarity(o, s)
         else:
             score = similarity(o, s)
