@@ -318,3 +318,74 @@ def test_leftovers_of_a_killed_service_are_swept(tmp_path):
         os.utime(p, (old, old))
     assert sweep(tmp_path) == 2
     assert kept.exists() and fresh.exists() and not part.exists() and not (tmp_path / "tmp" / "tmpabc").exists()
+
+
+def test_an_upload_of_another_year_is_kept_and_said_to_be_of_that_year(people, tmp_path, clean_json):
+    """The desk collects 2020; a unit uploads a clean 2024 report: kept as 2024's, and the report's
+    page, the unit's page and the API answer say it is not the 2020 report being collected."""
+    import json
+
+    from factories import consistent_data
+    from xlreport import api
+    from xlreport.model.formats import V2021
+    from xlreport.model.report import Report
+    from xlreport.server.desk.models import Unit
+
+    data = consistent_data(V2021, seed=3)
+    data.update({"meta.year": 2024, "meta.agency": Unit.objects.get(accounts__user__username=people["a"]).name})
+    path = tmp_path / "2024年报表.json"
+    api.export_json(Report(str(path), V2021, data), path)
+    c = client(enforce_csrf=False)
+    assert c.post("/login/", {"username": people["a"], "password": PASSWORD}).status_code == 302
+    with open(path, "rb") as f:
+        uploaded = c.post("/upload/", {"file": f})
+    page = visible_text(c.get(uploaded["Location"]).content.decode())
+    said = "这份文件是 2024 年度的报告（封面“报告年度”为 2024），而本服务现在收集的是 2020 年度的报告"
+    assert "2024年度报告 · 第 1 版" in page and "检查通过" in page and said in page
+    assert "请下载 2020 年度的工作簿" in page
+    home = visible_text(c.get("/unit/").content.decode())
+    assert "未报送" in home and said in home and "第 1 版（2024年报表.json）" in home
+    with open(path, "rb") as f:
+        answer = c.post("/api/reports", {"file": f})
+    got = json.loads(answer.content)
+    assert answer.status_code == 201 and got["year"] == 2024 and got["version"] == 2 and got["ok"] is True
+    assert said in got["year_notice"] and got["notices"] == []
+    with open(clean_json, "rb") as f:
+        same_year = json.loads(c.post("/api/reports", {"file": f}).content)
+    assert same_year["year"] == 2020 and same_year["year_notice"] == ""
+    assert said not in visible_text(c.get(f"/reports/{same_year['id']}/").content.decode())
+    assert said not in visible_text(c.get("/unit/").content.decode())  # the last upload is of 2020
+
+
+def test_a_submit_that_had_to_log_in_again_says_it_was_not_done(people, clean_json):
+    """提交 clicked after the session expired goes through 登录 (?next=) and comes back as a GET:
+    the report is still a draft and the page must say so, not show 草稿 without a word."""
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    c = client()  # CSRF enforced, as in a browser: the token comes from the pages' forms
+    token = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+    login = c.get("/login/").content.decode()
+    assert c.post("/login/", {"username": people["a"], "password": PASSWORD,
+                              "csrfmiddlewaretoken": token.search(login).group(1)}).status_code == 302
+    home = c.get("/unit/").content.decode()
+    with open(clean_json, "rb") as f:
+        uploaded = c.post("/upload/", {"file": f, "csrfmiddlewaretoken": token.search(home).group(1)})
+    page = c.get(uploaded["Location"]).content.decode()
+    Session.objects.filter(session_key=c.session.session_key).update(expire_date=timezone.now() - datetime.timedelta(seconds=1))
+    sent = c.post(uploaded["Location"] + "submit", {"csrfmiddlewaretoken": token.search(page).group(1)})
+    assert sent.status_code == 302 and sent["Location"].startswith("/login/?next=")
+    login = c.get(sent["Location"]).content.decode()
+    back = c.post(sent["Location"], {"username": people["a"], "password": PASSWORD, "next": uploaded["Location"] + "submit",
+                                     "csrfmiddlewaretoken": token.search(login).group(1)}, follow=True)
+    shown = visible_text(back.content.decode())
+    assert "草稿" in shown and "这一版还没有提交" in shown and "再点一次“提交”" in shown
+    from xlreport.server.desk.models import Report
+
+    report = Report.objects.get(pk=int(uploaded["Location"].strip("/").rsplit("/", 1)[1]))
+    assert report.status == Report.DRAFT
+    submitted = c.post(uploaded["Location"] + "submit", {"csrfmiddlewaretoken": token.search(back.content.decode()).group(1)},
+                       follow=True)
+    shown = visible_text(submitted.content.decode())
+    assert "已提交。" in shown and "这一版还没有提交" not in shown
+    assert "这一版还没有提交" not in visible_text(c.get(uploaded["Location"] + "submit", follow=True).content.decode())

@@ -31,6 +31,7 @@ def report_json(report: Report) -> dict[str, Any]:
         "status": report.get_status_display(), "state": report.status,  # 草稿/已提交/已退回/已通过 (data-model.md §6)
         "ok": report.ok, "errors": report.errors, "warnings": report.warnings,
         "problems": report.problems, "notices": report.notices,
+        "year_notice": service.other_year_notice(report.year),  # "" when the report is of the year collected
         "filename": report.filename, "format": report.format, "agency": report.agency,
         "sha256": report.file_id, "size": report.file.size,
         "uploaded_at": _time(report.uploaded_at),

@@ -80,7 +80,10 @@ def unit_page(request: HttpRequest) -> HttpResponse:
     this_year = [r for r in reports if r.year == year]
     # the year's status is its latest version's (data-model.md §6); a returned version's comment stays in view
     returned = next((r for r in this_year if r.status == Report.RETURNED), None)
+    newest = max(reports, key=lambda r: r.pk, default=None)  # the last upload, whatever its year
+    other_year = newest if newest is not None and newest.year != year else None
     return _page(request, "unit.html", account=account, unit=account.unit, year=year, reports=reports,
+                 other_year=other_year, year_notice=service.other_year_notice(other_year.year, year) if other_year else "",
                  latest=this_year[0] if this_year else None, returned=returned,
                  limit=service.size_text(int(_setting("XLREPORT_UPLOAD_LIMIT"))))
 
@@ -149,13 +152,21 @@ def report_page(request: HttpRequest, report_id: int) -> HttpResponse:
     return _page(request, "report.html", account=account, report=report, tables=tables, unreadable=unreadable,
                  problems=problems, can_submit=account.role == Account.UNIT and report.status == Report.DRAFT,
                  can_review=account.role == Account.REVIEWER and report.status == Report.SUBMITTED,
+                 year_notice=service.other_year_notice(report.year) if account.role == Account.UNIT else "",
                  history=Report.objects.filter(unit=report.unit).select_related("reviewed_by"),
-                 message=MESSAGES.get(request.GET.get("m", ""), ""))
+                 message=_message(request.GET.get("m", ""), report))
+
+
+def _message(code: str, report: Report) -> str:
+    if code == "not-sent" and report.status != Report.DRAFT:
+        return ""  # a later 提交 went through: nothing to say
+    return MESSAGES.get(code, "")
 
 
 MESSAGES = {
     "submitted": "已提交。政务公开办审核后，结果会显示在本页和单位首页。",
     "has-errors": "这一版报告还有错误，不能提交：请按下面的问题清单改正工作簿后重新上传，再提交。",
+    "not-sent": "这一版还没有提交（提交前登录已过期，重新登录后提交没有完成）：请核对后再点一次“提交”。",
     "not-draft": "这一版报告已经提交过，不能再次提交；如需修改请上传新的版本。",
     "returned": "已退回。单位会在本单位页面看到“已退回”和审核意见。",
     "approved": "已通过。这份报告将列入发布包。",
@@ -168,8 +179,8 @@ def submit_page(request: HttpRequest, report_id: int) -> HttpResponse:
     account = _login_required(request, Account.UNIT)
     if isinstance(account, HttpResponse):
         return account
-    if request.method != "POST":
-        return HttpResponseRedirect(f"/reports/{report_id}/")
+    if request.method != "POST":  # 提交 that had to log in first comes back from 登录 (?next=) as a GET
+        return HttpResponseRedirect(f"/reports/{report_id}/?m=not-sent")
     try:
         service.submit(own_report(account, report_id), request.user, client_ip(request))
     except Refused as exc:

@@ -55,6 +55,17 @@ def reporting_year(today: datetime.date | None = None) -> int:
     return today.year - 1 if today.month < 7 else today.year
 
 
+def other_year_notice(report_year: int, desk_year: int | None = None) -> str:
+    """Why an upload of another year does not count for the year being collected ("" when it does)."""
+    desk_year = reporting_year() if desk_year is None else desk_year
+    if report_year == desk_year:
+        return ""
+    return (f"这份文件是 {report_year} 年度的报告（封面“报告年度”为 {report_year}），而本服务现在收集的是 "
+            f"{desk_year} 年度的报告：它已作为 {report_year} 年度的报告保存，不算 {desk_year} 年度的报送。"
+            f"如果传错了文件，请下载 {desk_year} 年度的工作簿，填好后重新上传；如果是有意上传 {report_year} 年度的报告"
+            f"（例如供 {report_year + 1} 年度的工作簿带入上年数据），无需再做什么。")
+
+
 def size_text(size: int) -> str:
     return f"{size / 1024 / 1024:.0f} MB" if size >= 1024 * 1024 else f"{size / 1024:.0f} KB"
 
