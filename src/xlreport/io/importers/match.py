@@ -241,7 +241,7 @@ def import_report(path: str | Path):
                          f"请确认文件内容（扫描件或图片中的表格无法读取）")
     # A year alone is no report (a 工作要点, a 统计公报 …): without any of the report's tables it needs
     # the report's title (the agency's name was found in one) or one of its sections' headings.
-    if not has_tables and "meta.agency" not in result.data and not any(k.startswith("text.") for k in result.data):
+    if not has_tables and "meta.agency" not in result.data and not any(key_table(k) == "text" for k in result.data):
         raise NotAReport(f"“{name}”中没有找到年度报告的表格（表二、表三、表四）、“…政府信息公开工作年度报告”这样的标题"
                          f"和年度报告各部分的标题（如“二、主动公开政府信息情况”），不像政府信息公开工作年度报告（可能是"
                          f"工作要点、统计公报等其他文件），未读入；如确是年度报告，请确认文件内容（扫描件或图片中的表格无法读取）")
