@@ -389,3 +389,45 @@ def test_a_submit_that_had_to_log_in_again_says_it_was_not_done(people, clean_js
     shown = visible_text(submitted.content.decode())
     assert "已提交。" in shown and "这一版还没有提交" not in shown
     assert "这一版还没有提交" not in visible_text(c.get(uploaded["Location"] + "submit", follow=True).content.decode())
+
+
+def test_a_review_that_had_to_log_in_again_says_it_was_not_done(people, clean_json):
+    """退回/通过 clicked after the reviewer's session expired goes through 登录 and comes back as a GET:
+    the report is still 已提交 and the page must say the action (and its comment) did not go through."""
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    from xlreport.server.desk.models import Report
+
+    token = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+    clerk = client()
+    login = clerk.get("/login/").content.decode()
+    clerk.post("/login/", {"username": people["a"], "password": PASSWORD, "csrfmiddlewaretoken": token.search(login).group(1)})
+    home = clerk.get("/unit/").content.decode()
+    with open(clean_json, "rb") as f:
+        uploaded = clerk.post("/upload/", {"file": f, "csrfmiddlewaretoken": token.search(home).group(1)})
+    page = clerk.get(uploaded["Location"]).content.decode()
+    clerk.post(uploaded["Location"] + "submit", {"csrfmiddlewaretoken": token.search(page).group(1)})
+    report = Report.objects.get(pk=int(uploaded["Location"].strip("/").rsplit("/", 1)[1]))
+    assert report.status == Report.SUBMITTED
+
+    c = client()
+    login = c.get("/login/").content.decode()
+    c.post("/login/", {"username": people["r"], "password": PASSWORD, "csrfmiddlewaretoken": token.search(login).group(1)})
+    page = c.get(uploaded["Location"]).content.decode()
+    Session.objects.filter(session_key=c.session.session_key).update(expire_date=timezone.now() - datetime.timedelta(seconds=1))
+    sent = c.post(uploaded["Location"] + "review", {"verb": "return", "comment": "请补充五",
+                                                    "csrfmiddlewaretoken": token.search(page).group(1)})
+    assert sent.status_code == 302 and sent["Location"].startswith("/login/?next=")
+    login = c.get(sent["Location"]).content.decode()
+    back = c.post(sent["Location"], {"username": people["r"], "password": PASSWORD, "next": uploaded["Location"] + "review",
+                                     "csrfmiddlewaretoken": token.search(login).group(1)}, follow=True)
+    shown = visible_text(back.content.decode())
+    assert "还没有退回或通过" in shown and "审核意见也没有保存" in shown
+    report.refresh_from_db()
+    assert report.status == Report.SUBMITTED
+    returned = c.post(uploaded["Location"] + "review", {"verb": "return", "comment": "请补充五",
+                                                        "csrfmiddlewaretoken": token.search(back.content.decode()).group(1)},
+                      follow=True)
+    shown = visible_text(returned.content.decode())
+    assert "已退回。" in shown and "还没有退回或通过" not in shown

@@ -160,6 +160,8 @@ def report_page(request: HttpRequest, report_id: int) -> HttpResponse:
 def _message(code: str, report: Report) -> str:
     if code == "not-sent" and report.status != Report.DRAFT:
         return ""  # a later 提交 went through: nothing to say
+    if code == "not-reviewed" and report.status != Report.SUBMITTED:
+        return ""  # a later 退回/通过 went through
     return MESSAGES.get(code, "")
 
 
@@ -167,6 +169,8 @@ MESSAGES = {
     "submitted": "已提交。政务公开办审核后，结果会显示在本页和单位首页。",
     "has-errors": "这一版报告还有错误，不能提交：请按下面的问题清单改正工作簿后重新上传，再提交。",
     "not-sent": "这一版还没有提交（提交前登录已过期，重新登录后提交没有完成）：请核对后再点一次“提交”。",
+    "not-reviewed": ("这份报告还没有退回或通过（操作前登录已过期，重新登录后操作没有完成，填写的审核意见也没有保存）："
+                     "请重新填写审核意见后再点一次“退回”或“通过”。"),
     "not-draft": "这一版报告已经提交过，不能再次提交；如需修改请上传新的版本。",
     "returned": "已退回。单位会在本单位页面看到“已退回”和审核意见。",
     "approved": "已通过。这份报告将列入发布包。",
@@ -224,8 +228,8 @@ def review_page(request: HttpRequest, report_id: int) -> HttpResponse:
     account = _login_required(request, Account.REVIEWER)
     if isinstance(account, HttpResponse):
         return account
-    if request.method != "POST":
-        return HttpResponseRedirect(f"/reports/{report_id}/")
+    if request.method != "POST":  # 退回/通过 that had to log in first comes back from 登录 (?next=) as a GET
+        return HttpResponseRedirect(f"/reports/{report_id}/?m=not-reviewed")
     verb = request.POST.get("verb", "")
     try:
         if verb not in ("return", "approve"):
