@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -259,17 +261,43 @@ def test_check_stays_lean(tmp_path, kind):
 def test_check_of_a_data_file_loads_only_what_it_needs(tmp_path):
     """`xlreport check FILE.json` (issue 18 item 7): nothing of the workbook (its layout
     included: only the formula forms of the rules use it), the report, the audit or the
-    importers, and no writing machinery (tempfile)."""
+    importers, no writing machinery (tempfile), and not shutil (argparse imports it for the
+    help's width; the help is not shown)."""
     path = tmp_path / "r.json"
     path.write_text(json.dumps(document(consistent_data(V2021, 1), V2021), ensure_ascii=False), encoding="utf-8")
     code = (
         "import sys; before = set(sys.modules); from xlreport.cli.main import main; "  # (site may load tempfile)
         f"rc = main(['check', {str(path)!r}]); "
-        "print(rc, sorted(m for m in set(sys.modules) - before if m == 'tempfile' or m.startswith(("
+        "print(rc, sorted(m for m in set(sys.modules) - before if m in ('tempfile', 'shutil') or m.startswith(("
         "'xlreport.workbook', 'xlreport.report', 'xlreport.audit', 'xlreport.io.importers', 'xlreport.model.layout'))))"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    # -S: no site, so that no .pth file of this machine imports them first; the package found
+    # where it is installed (the folder holding xlreport/)
+    import xlreport
+
+    env = {**os.environ, "PYTHONPATH": str(Path(xlreport.__file__).resolve().parents[1])}
+    out = subprocess.run([sys.executable, "-S", "-c", code], capture_output=True, text=True, check=True, env=env).stdout
     assert out.strip().splitlines()[-1] == "0 []"
+
+
+def test_only_the_command_run_gets_its_parser():
+    """`main` builds the parser of the command it runs, not all twelve (issue 18 item 7); help
+    without a command, and a command that does not exist, still list every command."""
+    from xlreport.cli.main import build_parser
+
+    def commands(parser):
+        return set(parser._subparsers._group_actions[0].choices)
+
+    everything = commands(build_parser())
+    assert {"check", "new", "render", "audit", "serve", "accounts"} <= everything
+    assert commands(build_parser("check")) == {"check"}
+    assert commands(build_parser("serve")) == {"serve"}
+    assert commands(build_parser("nonsense")) == everything
+
+
+def test_a_command_that_does_not_exist_lists_every_command(capsys):
+    code, _, err = run(["chek", "x.json"], capsys)
+    assert code == 2 and "没有“chek”这个命令" in err and "accounts" in err and "render" in err
 
 
 def test_module_entry_point(fixtures_dir):

@@ -5,7 +5,11 @@ The formulas are checked after LibreOffice recalculates in tests/test_workbook_l
 
 from __future__ import annotations
 
+import re
+
 import openpyxl
+import openpyxl.utils
+import openpyxl.utils.cell
 import pytest
 from factories import consistent_data
 
@@ -44,19 +48,48 @@ def test_block_links_to_the_blank_cell_and_lists_errors_first(tmp_path, fmt):
         assert RULE_NAMES[rule] == name
 
 
+REF = re.compile(r"(?<![A-Za-z\d$!'.])([A-Z]{1,3})(\d+)(?![\d(])")
+
+
+def as_applied_to(formula: str, top_left: str, cell: str) -> str:
+    """A conditional format's formula as a spreadsheet program applies it to `cell` of its range:
+    every relative reference moved by the cell's offset from the range's top-left cell."""
+    (c0, r0), (c1, r1) = (openpyxl.utils.cell.coordinate_from_string(x) for x in (top_left, cell))
+    dc = openpyxl.utils.column_index_from_string(c1) - openpyxl.utils.column_index_from_string(c0)
+
+    def moved(m):
+        col = openpyxl.utils.get_column_letter(openpyxl.utils.column_index_from_string(m.group(1)) + dc)
+        return f"{col}{int(m.group(2)) + r1 - r0}"
+
+    return REF.sub(moved, formula)
+
+
 @pytest.mark.parametrize("fmt", [V2019, V2021], ids=["2019", "2021"])
 def test_every_required_input_turns_red_when_blank(tmp_path, fmt):
+    """Each required input is in the range of a rule that, applied to that cell, tests that
+    cell's own emptiness and no other cell's (one rule per rectangle of inputs of one kind)."""
     path = tmp_path / "b.xlsx"
     write_workbook(path, fmt, consistent_data(fmt, 4))
     wb = openpyxl.load_workbook(path)
     layout = workbook_layout(fmt)
-    uncovered = []
+    uncovered, rules_seen = [], set()
     for field in fmt.value_fields:
         if not (field.numeric and field.required and not field.derived):
             continue
         pos = layout.positions[field.key]
         ws = wb[pos.sheet]
-        rules = [rule for cf in ws.conditional_formatting if pos.cell in cf.sqref for rule in cf.rules]
-        if not any("LEN(TRIM(" in f and pos.cell in f for rule in rules for f in rule.formula):
+        found = False
+        for cf in ws.conditional_formatting:
+            if pos.cell not in cf.sqref:
+                continue
+            top_left = str(cf.sqref).split()[0].split(":")[0]
+            for rule in cf.rules:
+                for f in rule.formula:
+                    applied = as_applied_to(f, top_left, pos.cell)
+                    if "LEN(TRIM(" in f and set(REF.findall(applied)) == {REF.match(pos.cell).groups()}:
+                        found = True
+                        rules_seen.add(id(rule))
+        if not found:
             uncovered.append(field.key)
     assert uncovered == []
+    assert len(rules_seen) < 60  # rectangles, not one rule per cell (the workbook stays quick to write and open)

@@ -112,15 +112,17 @@ class Meaning:
 class Figures:
     """The vocabulary of one format: term regexes with their meanings, and the words that silence."""
 
-    terms: tuple[tuple[re.Pattern, Meaning | None], ...]  # None: a part of a group (silent)
-    term_any: re.Pattern
+    terms: tuple[Meaning | None, ...]  # the meaning of each term, in order (None: a part of a group, silent)
+    term_any: re.Pattern  # every term, in order, the i-th as the i-th group
     tail: re.Pattern
     after: tuple[tuple[re.Pattern, Meaning], ...]
     parts: re.Pattern  # the parts of groups: named anywhere in the clause, they silence
 
-    def meaning_of(self, term: str) -> Meaning | None:
-        """The meaning of a matched term (None: a part of a group)."""
-        return next(m for p, m in self.terms if p.fullmatch(term))
+    def meaning_of(self, term: re.Match) -> Meaning | None:
+        """The meaning of a term matched by `term_any`: of the first term in order that matches
+        there, which is the one its group tells (None: a part of a group)."""
+        assert term.lastindex is not None
+        return self.terms[term.lastindex - 1]
 
 
 @dataclass(frozen=True)
@@ -228,11 +230,12 @@ def meanings(fmt: ReportFormat) -> Figures:
     parts = list(dict.fromkeys(p for p in (*parts, *PART_WORDS) if p))
     part_terms = [(re.escape(p), None) for p in sorted(parts, key=len, reverse=True)]
     ordered = part_terms + sorted(terms, key=lambda t: len(t[0]), reverse=True)
-    compiled = tuple((re.compile(p), m) for p, m in ordered)
     any_term = "|".join(f"(?:{p})" for p, _ in ordered)
+    term_any = re.compile("|".join(f"({p})" for p, _ in ordered))
+    assert term_any.groups == len(ordered), "a term pattern holds a capturing group: write (?:…)"
     return Figures(
-        terms=compiled,
-        term_any=re.compile(any_term),
+        terms=tuple(m for _, m in ordered),
+        term_any=term_any,
         tail=re.compile(rf"(?:{any_term})(?:{JOIN}(?:{any_term}))*{FILLER}$"),
         after=((re.compile(r"^(?:申请)?(?:结转|顺延|转)(?:到|至)?下一?年度?"), forward),),
         parts=re.compile("|".join(re.escape(p) for p in parts)),
@@ -295,7 +298,7 @@ def _pin(before: str, after: str, vocab: Figures, year: Any) -> tuple[Meaning | 
         assert tail is not None  # exactly one of tail and post (above)
         lead, trail = clause[tail.start():], ""
         span = plain[tail.start():tail.end()]
-        found = [vocab.meaning_of(t.group(0)) for t in vocab.term_any.finditer(span)]
+        found = [vocab.meaning_of(t) for t in vocab.term_any.finditer(span)]
         known = [f for f in found if f is not None]
         if not found or len(known) < len(found):
             return None, lead, trail  # one part of a group

@@ -46,9 +46,10 @@ class Line:
         return self.level or RULE_BY_ID[self.rule].severity
 
 
-def ranges(positions: list[Pos]) -> list[str]:
-    """Group cells of one sheet into as few rectangular ranges as is simple:
-    runs of consecutive cells in a row, then equal runs in consecutive rows."""
+def blocks(positions: list[Pos]) -> list[tuple[int, int, int, int]]:
+    """Group cells of one sheet into as few rectangles as is simple: runs of consecutive
+    cells in a row, then equal runs in consecutive rows. [(first row, last row, first col,
+    last col)], 0-based."""
     by_row: dict[int, list[int]] = {}
     for p in positions:
         by_row.setdefault(p.row, []).append(p.col)
@@ -62,19 +63,24 @@ def ranges(positions: list[Pos]) -> list[str]:
                 start = c
             prev = c
         runs.append((row, start, prev))
-    blocks: list[list[int]] = []  # [first row, last row, first col, last col]
+    found: list[list[int]] = []  # [first row, last row, first col, last col]
     for row, c0, c1 in runs:
-        for b in blocks:
+        for b in found:
             if b[1] == row - 1 and b[2] == c0 and b[3] == c1:
                 b[1] = row
                 break
         else:
-            blocks.append([row, row, c0, c1])
+            found.append([row, row, c0, c1])
+    return [(b[0], b[1], b[2], b[3]) for b in found]
+
+
+def ranges(positions: list[Pos]) -> list[str]:
+    """The cells of one sheet as few rectangular ranges ('表三'!$B$5:$G$9), see `blocks`."""
     from xlreport.model.layout import Pos
 
     sheet = positions[0].sheet
     out = []
-    for r0, r1, c0, c1 in blocks:
+    for r0, r1, c0, c1 in blocks(positions):
         first, last = Pos(sheet, r0, c0), Pos(sheet, r1, c1)
         out.append(first.ref if first == last else f"{first.ref}:{last.ref.split('!')[1]}")
     return out

@@ -25,6 +25,29 @@ from xlreport.model.spec import key_table
 EXIT_OK, EXIT_PROBLEMS, EXIT_UNREADABLE = 0, 1, 2
 
 
+class _Formatter(argparse.HelpFormatter):
+    """argparse's help layout, the width read without shutil (which argparse imports for it,
+    and which `xlreport check` does not otherwise need at start)."""
+
+    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24,
+                 width: int | None = None) -> None:
+        super().__init__(prog, indent_increment, max_help_position, _columns() - 2 if width is None else width)
+
+
+def _columns() -> int:
+    """The terminal's width as shutil.get_terminal_size tells it: $COLUMNS, the terminal, or 80."""
+    try:
+        columns = int(os.environ.get("COLUMNS", "0"))
+    except ValueError:
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns if columns > 0 else 80
+
+
 class ChineseArgumentParser(argparse.ArgumentParser):
     """argparse with its messages and help headings in Chinese, and errors as XlreportError."""
 
@@ -42,6 +65,7 @@ class ChineseArgumentParser(argparse.ArgumentParser):
 
     def __init__(self, *args, **kwargs):
         kwargs["add_help"] = False
+        kwargs.setdefault("formatter_class", _Formatter)
         super().__init__(*args, **kwargs)
         self.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
 
@@ -66,93 +90,112 @@ class ChineseArgumentParser(argparse.ArgumentParser):
         return super().format_usage().replace("usage: ", "用法：")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The parser of every command, or with `only` the parser of that one command (what
+    `main` builds to run it: the others are not built at every start)."""
+
+    def wanted(name: str) -> bool:
+        return only is None or name == only
+
     parser = ChineseArgumentParser(prog="xlreport", description="政府信息公开工作年度报告：工作簿、校验与 Word 报告")
     parser.add_argument("--version", action="store_true", help="显示版本号并退出")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=ChineseArgumentParser)
 
-    p = sub.add_parser("check", help="校验工作簿（.xlsx/.xlsm）、数据文件（.json）或已发布的报告（网页、Word、PDF、文本）")
-    p.add_argument("files", nargs="+", metavar="FILE", help="工作簿、数据文件、已发布的报告，或它们所在的文件夹")
-    p.add_argument("--previous", metavar="LAST", help="上一年度的工作簿或数据文件（用于跨年度校验）")
-    p.add_argument("--json", action="store_true", help="以 JSON 输出（供程序使用）")
+    if wanted("check"):
+        p = sub.add_parser("check", help="校验工作簿（.xlsx/.xlsm）、数据文件（.json）或已发布的报告（网页、Word、PDF、文本）")
+        p.add_argument("files", nargs="+", metavar="FILE", help="工作簿、数据文件、已发布的报告，或它们所在的文件夹")
+        p.add_argument("--previous", metavar="LAST", help="上一年度的工作簿或数据文件（用于跨年度校验）")
+        p.add_argument("--json", action="store_true", help="以 JSON 输出（供程序使用）")
 
-    p = sub.add_parser("new", help="生成锁定的填报工作簿")
-    p.add_argument("--year", type=int, required=True, help="报告年度，如 2024")
-    p.add_argument("--agency", help="机关全称")
-    p.add_argument("--data", metavar="F.json", help="用数据文件预先填写")
-    p.add_argument("--previous", metavar="LAST", help="上一年度的工作簿或数据文件")
-    p.add_argument("--macros", action="store_true", help="生成带“生成报告”按钮的 .xlsm（需要 Excel 与 xlwings）")
-    p.add_argument("-o", "--output", required=True, metavar="OUT", help="输出的工作簿")
-    p.add_argument("--force", action="store_true", help="覆盖已存在的文件")
+    if wanted("new"):
+        p = sub.add_parser("new", help="生成锁定的填报工作簿")
+        p.add_argument("--year", type=int, required=True, help="报告年度，如 2024")
+        p.add_argument("--agency", help="机关全称")
+        p.add_argument("--data", metavar="F.json", help="用数据文件预先填写")
+        p.add_argument("--previous", metavar="LAST", help="上一年度的工作簿或数据文件")
+        p.add_argument("--macros", action="store_true", help="生成带“生成报告”按钮的 .xlsm（需要 Excel 与 xlwings）")
+        p.add_argument("-o", "--output", required=True, metavar="OUT", help="输出的工作簿")
+        p.add_argument("--force", action="store_true", help="覆盖已存在的文件")
 
-    p = sub.add_parser("upgrade", help="把旧版 xlreport 生成的已填工作簿转入当前版式（数字、文字和封面全部带过去）")
-    p.add_argument("file", metavar="OLD.xlsx", help="旧版工作簿（.xlsx 或 .xlsm）")
-    p.add_argument("-o", "--output", required=True, metavar="NEW.xlsx", help="新工作簿（原为 .xlsm 的仍为 .xlsm）")
-    p.add_argument("--force", action="store_true", help="覆盖已存在的文件")
+    if wanted("upgrade"):
+        p = sub.add_parser("upgrade", help="把旧版 xlreport 生成的已填工作簿转入当前版式（数字、文字和封面全部带过去）")
+        p.add_argument("file", metavar="OLD.xlsx", help="旧版工作簿（.xlsx 或 .xlsm）")
+        p.add_argument("-o", "--output", required=True, metavar="NEW.xlsx", help="新工作簿（原为 .xlsm 的仍为 .xlsm）")
+        p.add_argument("--force", action="store_true", help="覆盖已存在的文件")
 
-    p = sub.add_parser("export", help="把工作簿中的数据导出为数据文件（.json）")
-    p.add_argument("file", metavar="FILE", help="工作簿、数据文件或已发布的报告")
-    p.add_argument("-o", "--output", metavar="F.json", help="输出文件（省略则输出到屏幕）")
-    p.add_argument("--force", action="store_true", help="覆盖已存在的文件")
+    if wanted("export"):
+        p = sub.add_parser("export", help="把工作簿中的数据导出为数据文件（.json）")
+        p.add_argument("file", metavar="FILE", help="工作簿、数据文件或已发布的报告")
+        p.add_argument("-o", "--output", metavar="F.json", help="输出文件（省略则输出到屏幕）")
+        p.add_argument("--force", action="store_true", help="覆盖已存在的文件")
 
-    p = sub.add_parser("import", help="读取已发布的报告（网页、Word、PDF、文本），写成数据文件（.json）")
-    p.add_argument("files", nargs="+", metavar="FILE", help="已发布的报告（.html/.htm/.docx/.pdf/.txt/.md/.doc/.wps）或文件夹")
-    out = p.add_mutually_exclusive_group()
-    out.add_argument("-o", "--output", metavar="OUT.json", help="输出文件（只导入一个文件时；省略则输出到屏幕）")
-    out.add_argument("--out-dir", metavar="DIR", help="输出文件夹：每个报告写成同名的 .json")
-    p.add_argument("--force", action="store_true", help="覆盖已存在的文件")
-    p.add_argument("--explain", action="store_true", help="列出未能识别或按推断读入的内容")
+    if wanted("import"):
+        p = sub.add_parser("import", help="读取已发布的报告（网页、Word、PDF、文本），写成数据文件（.json）")
+        p.add_argument("files", nargs="+", metavar="FILE", help="已发布的报告（.html/.htm/.docx/.pdf/.txt/.md/.doc/.wps）或文件夹")
+        out = p.add_mutually_exclusive_group()
+        out.add_argument("-o", "--output", metavar="OUT.json", help="输出文件（只导入一个文件时；省略则输出到屏幕）")
+        out.add_argument("--out-dir", metavar="DIR", help="输出文件夹：每个报告写成同名的 .json")
+        p.add_argument("--force", action="store_true", help="覆盖已存在的文件")
+        p.add_argument("--explain", action="store_true", help="列出未能识别或按推断读入的内容")
 
-    p = sub.add_parser("render", help="生成 Word 报告（-o 报告.html 则生成网页）")
-    p.add_argument("file", metavar="FILE", help="工作簿、数据文件或已发布的报告")
-    p.add_argument("-o", "--output", required=True, metavar="OUT.docx|OUT.html", help="输出的 Word 报告（.docx）或网页（.html）")
-    p.add_argument("--fragment", action="store_true", help="网页只写正文部分（粘贴到网站编辑器的源代码模式）")
-    p.add_argument("--pdf", action="store_true", help="同时用 LibreOffice 转换为 PDF")
-    p.add_argument("--template", metavar="T.docx", help="自定义 Word 模板")
-    p.add_argument("--previous", metavar="LAST", help="上一年度的工作簿或数据文件")
-    p.add_argument("--force", action="store_true", help="覆盖已存在的文件")
-    p.add_argument("--ignore-errors", action="store_true",
-                   help="数据有错误也生成报告（照原样印出数字；仍以退出码 1 结束）")
+    if wanted("render"):
+        p = sub.add_parser("render", help="生成 Word 报告（-o 报告.html 则生成网页）")
+        p.add_argument("file", metavar="FILE", help="工作簿、数据文件或已发布的报告")
+        p.add_argument("-o", "--output", required=True, metavar="OUT.docx|OUT.html", help="输出的 Word 报告（.docx）或网页（.html）")
+        p.add_argument("--fragment", action="store_true", help="网页只写正文部分（粘贴到网站编辑器的源代码模式）")
+        p.add_argument("--pdf", action="store_true", help="同时用 LibreOffice 转换为 PDF")
+        p.add_argument("--template", metavar="T.docx", help="自定义 Word 模板")
+        p.add_argument("--previous", metavar="LAST", help="上一年度的工作簿或数据文件")
+        p.add_argument("--force", action="store_true", help="覆盖已存在的文件")
+        p.add_argument("--ignore-errors", action="store_true",
+                       help="数据有错误也生成报告（照原样印出数字；仍以退出码 1 结束）")
 
-    p = sub.add_parser("template", help="复制一份内置的 Word 模板，供修改样式后用 render --template 使用")
-    p.add_argument("-o", "--output", required=True, metavar="T.docx", help="复制到的文件（.docx）")
-    p.add_argument("--force", action="store_true", help="覆盖已存在的文件")
+    if wanted("template"):
+        p = sub.add_parser("template", help="复制一份内置的 Word 模板，供修改样式后用 render --template 使用")
+        p.add_argument("-o", "--output", required=True, metavar="T.docx", help="复制到的文件（.docx）")
+        p.add_argument("--force", action="store_true", help="覆盖已存在的文件")
 
-    p = sub.add_parser("bundle", help="生成离线安装包（供没有网络的办公电脑安装，需联网生成）")
-    p.add_argument("-o", "--output", required=True, metavar="DIR", help="输出文件夹（同时生成 DIR.zip）")
-    p.add_argument("--platform", default="win_amd64", help="目标平台，默认 win_amd64（64 位 Windows）；"
-                   "Linux 用 manylinux2014_x86_64")
-    p.add_argument("--python", nargs="+", metavar="X.Y", default=None,
-                   help="目标电脑上的 Python 版本，可写多个；默认 3.11 3.12 3.13 3.14")
-    p.add_argument("--server", action="store_true", help="同时包含报送服务（xlreport serve）所需的组件，供服务器离线安装")
-    p.add_argument("--force", action="store_true", help="覆盖已存在的文件夹和 .zip")
+    if wanted("bundle"):
+        p = sub.add_parser("bundle", help="生成离线安装包（供没有网络的办公电脑安装，需联网生成）")
+        p.add_argument("-o", "--output", required=True, metavar="DIR", help="输出文件夹（同时生成 DIR.zip）")
+        p.add_argument("--platform", default="win_amd64", help="目标平台，默认 win_amd64（64 位 Windows）；"
+                       "Linux 用 manylinux2014_x86_64")
+        p.add_argument("--python", nargs="+", metavar="X.Y", default=None,
+                       help="目标电脑上的 Python 版本，可写多个；默认 3.11 3.12 3.13 3.14")
+        p.add_argument("--server", action="store_true", help="同时包含报送服务（xlreport serve）所需的组件，供服务器离线安装")
+        p.add_argument("--force", action="store_true", help="覆盖已存在的文件夹和 .zip")
 
-    p = sub.add_parser("audit", help="审查一批报告：写成一个审查结果工作簿（汇总、问题清单、逐年对比、未报送、合计）")
-    p.add_argument("files", nargs="+", metavar="DIR|FILE", help="报告所在的文件夹，或报告文件（工作簿、数据文件、已发布的报告）")
-    p.add_argument("-o", "--output", metavar="审查结果.xlsx", help="输出的工作簿（只用 --json 时可省略）")
-    p.add_argument("--roster", metavar="名单.xlsx|.txt", help="应报送单位名单：.xlsx 第一列，或 .txt 每行一个单位")
-    p.add_argument("--year", type=int, metavar="Y", help="审查的报告年度（默认：读到的最近年度；其他年度的报告只用于逐年对比）")
-    p.add_argument("--previous-dir", action="append", default=[], metavar="DIR",
-                   help="上一年度报告所在的文件夹（只用于逐年对比，不列入汇总和合计）")
-    p.add_argument("--json", action="store_true", help="同时把审查结果以 JSON 输出到屏幕（供程序使用）")
-    p.add_argument("--feedback", metavar="DIR", help="同时为每个被审查单位写一份审查意见（Word 文件）到该文件夹")
-    p.add_argument("--signer", metavar="名称", help="审查意见的落款（如 某县人民政府办公室）")
-    p.add_argument("--unit", metavar="单位", help="在屏幕上列出该单位读到的全部年度（结论、错误、警告和主要数字）")
-    p.add_argument("--force", action="store_true", help="覆盖已存在的文件")
+    if wanted("audit"):
+        p = sub.add_parser("audit", help="审查一批报告：写成一个审查结果工作簿（汇总、问题清单、逐年对比、未报送、合计）")
+        p.add_argument("files", nargs="+", metavar="DIR|FILE", help="报告所在的文件夹，或报告文件（工作簿、数据文件、已发布的报告）")
+        p.add_argument("-o", "--output", metavar="审查结果.xlsx", help="输出的工作簿（只用 --json 时可省略）")
+        p.add_argument("--roster", metavar="名单.xlsx|.txt", help="应报送单位名单：.xlsx 第一列，或 .txt 每行一个单位")
+        p.add_argument("--year", type=int, metavar="Y", help="审查的报告年度（默认：读到的最近年度；其他年度的报告只用于逐年对比）")
+        p.add_argument("--previous-dir", action="append", default=[], metavar="DIR",
+                       help="上一年度报告所在的文件夹（只用于逐年对比，不列入汇总和合计）")
+        p.add_argument("--json", action="store_true", help="同时把审查结果以 JSON 输出到屏幕（供程序使用）")
+        p.add_argument("--feedback", metavar="DIR", help="同时为每个被审查单位写一份审查意见（Word 文件）到该文件夹")
+        p.add_argument("--signer", metavar="名称", help="审查意见的落款（如 某县人民政府办公室）")
+        p.add_argument("--unit", metavar="单位", help="在屏幕上列出该单位读到的全部年度（结论、错误、警告和主要数字）")
+        p.add_argument("--force", action="store_true", help="覆盖已存在的文件")
 
-    p = sub.add_parser("demo", help="用示例数据演示全过程")
-    p.add_argument("-o", "--output", metavar="DIR", help="输出文件夹（默认新建 xlreport-demo）")
+    if wanted("demo"):
+        p = sub.add_parser("demo", help="用示例数据演示全过程")
+        p.add_argument("-o", "--output", metavar="DIR", help="输出文件夹（默认新建 xlreport-demo）")
 
     from xlreport.cli.server import add_parsers
 
-    add_parsers(sub)  # serve, accounts: the submission desk
+    add_parsers(sub, wanted)  # serve, accounts: the submission desk
+    if only is not None and only not in sub.choices:  # not a command: the message lists them all
+        return build_parser()
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     _printable_streams()
     try:
-        args = build_parser().parse_args(argv)
+        argv = sys.argv[1:] if argv is None else list(argv)
+        args = build_parser(argv[0] if argv and not argv[0].startswith("-") else None).parse_args(argv)
         if args.version:
             from xlreport.model._version import __version__
 

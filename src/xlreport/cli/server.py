@@ -13,7 +13,14 @@ from xlreport import api
 from xlreport.errors import MissingProgram, UsageError, shown
 
 
-def add_parsers(sub) -> None:
+def add_parsers(sub, wanted=lambda name: True) -> None:
+    if wanted("serve"):
+        _serve_parser(sub)
+    if wanted("accounts"):
+        _accounts_parser(sub)
+
+
+def _serve_parser(sub) -> None:
     p = sub.add_parser("serve", help="启动报送服务：各单位在浏览器中下载工作簿、上传、检查、提交（需 xlreport[server]）")
     _data_options(p)
     p.add_argument("--host", default="127.0.0.1", help="监听地址，默认 127.0.0.1（只本机可访问）；对内网开放请明确写出，如 0.0.0.0")
@@ -26,6 +33,8 @@ def add_parsers(sub) -> None:
                    help="各单位访问的地址（反向代理的 https://…），可写多个；用于跨站请求伪造（CSRF）检查")
     p.add_argument("--backup", metavar="DIR", help="不启动服务，而是把数据文件夹备份到 DIR（服务运行时也可以做）")
 
+
+def _accounts_parser(sub) -> None:
     p = sub.add_parser("accounts", help="按名单为各单位和审核人员创建账号，写出 账号.xlsx（需 xlreport[server]）")
     _data_options(p)
     p.add_argument("--roster", metavar="名单.xlsx|.txt", help="应报送单位名单：.xlsx 第一列，或 .txt 每行一个单位")

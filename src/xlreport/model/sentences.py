@@ -17,7 +17,6 @@ the sentences print figures too; context.py uses it for the tables.
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from xlreport.model.spec import Group, ReportFormat
@@ -44,6 +43,8 @@ def format_number(value: Any, type_: str = "int") -> str:
             return str(value)
         if value.is_integer() and abs(value) < 1e15:
             return str(int(value))
+        from decimal import Decimal  # here: a fraction is rare, and `check` starts without it
+
         text = format(Decimal(format(value, ".15g")), "f")  # 15 significant digits, no exponent
         if "." in text:
             text = text.rstrip("0").rstrip(".")

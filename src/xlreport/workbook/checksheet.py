@@ -13,7 +13,7 @@ from __future__ import annotations
 from xlreport.checks import check
 from xlreport.model.numbers import evaluate
 from xlreport.checks.arithmetic import run_check
-from xlreport.checks.formula import python_count, ranges
+from xlreport.checks.formula import blocks, python_count, ranges
 from xlreport.checks.values import value_tests
 from xlreport.model.rules import RULE_NAMES
 from xlreport.model.rules import SEVERITY_LABEL as SEVERITY
@@ -252,14 +252,18 @@ def conditional_formats(sheets, f: Formats, layout: Layout, fmt: ReportFormat, l
             ws.conditional_format(top.row, top.col, top.row, top.col,
                                   {"type": "formula", "criteria": "=" + cond, "multi_range": rng,
                                    "format": f.bad if severity == "error" else f.warn})
-    # a value that is not a proper number for its field: the 校验 sheet's value tests, on one cell
+    # a value that is not a proper number for its field: the 校验 sheet's value tests, one rule
+    # per rectangle of inputs of one kind, its formula relative to the rectangle's top-left cell
+    # (as every spreadsheet program applies a relative reference to each cell of the range)
+    kinds: dict[tuple[str, str, bool], list[Pos]] = {}
     for field in (*fmt.value_fields, *fmt.previous):
-        if not field.numeric or field.derived:
-            continue
-        pos = layout.positions[field.key]
+        if field.numeric and not field.derived:
+            pos = layout.positions[field.key]
+            kinds.setdefault((pos.sheet, field.type, field.required), []).append(pos)
+    for (sheet, vtype, required), cells in kinds.items():
         # a required input left blank turns red too (value-missing), like a wrong value
-        tests = value_tests(field.type, required=field.required)
-        cond = "=(" + "+".join(t.format(r=pos.cell) for t in tests.values()) + ")>0"
-        sheets[pos.sheet].conditional_format(pos.row, pos.col, pos.row, pos.col,
-                                             {"type": "formula", "criteria": cond, "format": f.bad})
+        tests = value_tests(vtype, required=required)
+        for r0, r1, c0, c1 in blocks(cells):
+            cond = "=(" + "+".join(t.format(r=Pos(sheet, r0, c0).cell) for t in tests.values()) + ")>0"
+            sheets[sheet].conditional_format(r0, c0, r1, c1, {"type": "formula", "criteria": cond, "format": f.bad})
 
