@@ -35,6 +35,7 @@ JUNK = st.one_of(
     st.datetimes(min_value=dt.datetime(1990, 1, 1), max_value=dt.datetime(2100, 1, 1)),
 )
 
+
 @pytest.fixture(scope="module")
 def good_workbook(tmp_path_factory):
     """good_workbook(seed): a consistent V2021 workbook of that seed, written once per module and
