@@ -27,6 +27,10 @@ from xlreport.bundle import make_bundle, missing_requirements, needed_wheels, so
 from xlreport.cli.main import main
 from xlreport.errors import XlreportError
 
+# All its tests on one xdist worker (--dist loadgroup): its module fixtures (the Windows and the Linux bundle)
+# are made once, not once per worker.
+pytestmark = pytest.mark.xdist_group("bundle")
+
 PY = f"{sys.version_info[0]}.{sys.version_info[1]}"
 LINUX = "manylinux2014_x86_64"
 TIMES: dict[str, float] = {}

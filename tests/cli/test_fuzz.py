@@ -6,10 +6,12 @@ yields a .docx that reopens with the text intact."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -32,6 +34,22 @@ JUNK = st.one_of(
     st.sampled_from(["５", "5件", " 5 ", "-", "/", "—", "无", "1,000", "1e3", "0x10", "#REF!", "=1+1"]),
     st.datetimes(min_value=dt.datetime(1990, 1, 1), max_value=dt.datetime(2100, 1, 1)),
 )
+
+
+@pytest.fixture(scope="module")
+def good_workbook(tmp_path_factory):
+    """good_workbook(seed): a consistent V2021 workbook of that seed, written once per module and
+    made read-only (the tests read or copy it; the examples must not pay a write each)."""
+    folder = tmp_path_factory.mktemp("good")
+    made = {}
+
+    def get(seed):
+        if seed not in made:
+            made[seed] = write_workbook(folder / f"good-{seed}.xlsx", V2021, consistent_data(V2021, seed))
+            os.chmod(made[seed], 0o444)
+        return made[seed]
+    return get
+
 
 BAD = {  # a planted value -> the rule it must raise
     "": "value-missing",
@@ -92,7 +110,7 @@ def test_reader_never_raises_on_random_cells(fmt, data):
 # What a Word file cannot hold, as documented (control characters, C1 controls, lone surrogates)
 @settings(max_examples=40, **SETTINGS)
 @given(data=st.data())
-def test_reader_on_damaged_sheet_xml(tmp_path_factory, data):
+def test_reader_on_damaged_sheet_xml(tmp_path_factory, good_workbook, data):
     """Random damage to a table sheet's XML: a report or a Chinese InputError, nothing else."""
     import io
     import zipfile
@@ -101,9 +119,7 @@ def test_reader_on_damaged_sheet_xml(tmp_path_factory, data):
     from xlreport.io.guards import sheet_members
 
     folder = tmp_path_factory.mktemp("damaged")
-    good = folder / "good.xlsx"
-    write_workbook(good, V2021, consistent_data(V2021, 1))
-    with zipfile.ZipFile(good) as z:
+    with zipfile.ZipFile(good_workbook(1)) as z:
         member = sheet_members(z)[data.draw(st.sampled_from(["表二", "表三", "表四", "封面", "_xlreport"]))]
         parts = [(i, z.read(i.filename)) for i in z.infolist()]
     out = io.BytesIO()
@@ -198,19 +214,17 @@ NAME_BYTES = st.binary(min_size=1, max_size=30).filter(
 
 @settings(max_examples=25, **SETTINGS)
 @given(name=NAME_BYTES, kind=st.sampled_from([".xlsx", ".json", ".xlsx-broken"]))
-def test_file_names_with_undecodable_bytes(tmp_path_factory, capsys, name, kind):
+def test_file_names_with_undecodable_bytes(tmp_path_factory, good_workbook, capsys, name, kind):
     """A file name in any bytes (GBK from a Windows zip, or worse) is read like any other and
     printed readably; the --json output stays valid."""
     import json
-    import os
     import shutil
 
     from xlreport.cli.main import main
     from xlreport.io.jsonfile import document
 
     folder = tmp_path_factory.mktemp("names")
-    good = folder / "good.xlsx"
-    write_workbook(good, V2021, consistent_data(V2021, 5))
+    good = good_workbook(5)
     inside = folder / "in"
     inside.mkdir()
     target = os.path.join(os.fsencode(inside), name + (b".json" if kind == ".json" else b".xlsx"))

@@ -24,20 +24,25 @@ from xlreport.report.pdf import break_before, convert_keeping_groups
 LINE = "本机关认真贯彻落实条例要求推进政务公开工作做好"  # 24 characters: one body line
 VARIANTS = 24  # 0 … 23 lines: a whole page (22 lines) and more
 
+# All its tests on one xdist worker (--dist loadgroup): its module fixture (both formats' PDFs) is
+# made once, not once per worker.
+pytestmark = pytest.mark.xdist_group("pdf_groups")
+
 
 def pages_of(pdf) -> list[str]:
-    if not shutil.which("pdftotext") or not shutil.which("pdfinfo"):
+    """The text of each page, read by poppler (independent of the product's pypdfium2): one
+    pdftotext run, which ends every page with a form feed."""
+    if not shutil.which("pdftotext"):
         pytest.skip("poppler-utils (pdftotext) are not installed")
-    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
-    count = int(re.search(r"Pages:\s+(\d+)", info).group(1))
-    return [subprocess.run(["pdftotext", "-f", str(p), "-l", str(p), str(pdf), "-"], capture_output=True,
-                           text=True, check=True).stdout for p in range(1, count + 1)]
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert text.endswith("\f"), pdf
+    return text.split("\f")[:-1]
 
 
-def misplaced_groups(fmt, data, pdf) -> dict[str, list[int]]:
-    """{group label: the pages of its label and figures} for every group not on one page."""
+def misplaced_groups(fmt, data, pages) -> dict[str, list[int]]:
+    """{group label: the pages of its label and figures} for every group not on one page
+    (`pages`: the PDF's pages_of)."""
     numbers = evaluate(data, fmt).numbers
-    pages = pages_of(pdf)
     flat = ["".join(p.split()) for p in pages]
     table = fmt.table("t3")
     out = {}
@@ -59,30 +64,40 @@ def variants(fmt):
         yield lines, data
 
 
+@pytest.fixture(scope="module")
+def converted(tmp_path_factory) -> dict[str, list]:
+    """Every variant of both formats as a PDF, converted together (one LibreOffice run per pass,
+    not one per format): {version: [(lines, data, its PDF, the PDF of its first conversion)]}."""
+    soffice_or_skip()
+    folder = tmp_path_factory.mktemp("groups")
+    cases = [(fmt, lines, data) for fmt in (V2019, V2021) for lines, data in variants(fmt)]
+    docs = [render_report(data, fmt, folder / f"{fmt.version}-lines{lines:02d}.docx").path
+            for fmt, lines, data in cases]
+    pdfs = convert_keeping_groups(docs, folder / "pdf")
+    out: dict[str, list] = {}
+    for (fmt, lines, data), doc, pdf in zip(cases, docs, pdfs):
+        out.setdefault(fmt.version, []).append((lines, data, pdf, folder / "pdf" / f"{doc.stem}.pdf"))
+    return out
+
+
 @pytest.mark.office
 @pytest.mark.parametrize("fmt", [V2019, V2021], ids=["2019", "2021"])
-def test_no_group_of_table_3_is_split_across_pages(tmp_path, fmt):
-    soffice_or_skip()
-    cases = list(variants(fmt))
-    docs = []
-    for lines, data in cases:
-        docs.append(render_report(data, fmt, tmp_path / f"lines{lines:02d}.docx").path)
-    pdfs = convert_keeping_groups(docs, tmp_path / "pdf")
-    bad = {lines: misplaced for (lines, data), pdf in zip(cases, pdfs)
-           if (misplaced := misplaced_groups(fmt, data, pdf))}
+def test_no_group_of_table_3_is_split_across_pages(converted, fmt):
+    cases = converted[fmt.version]
+    assert len(cases) == VARIANTS
+    pages = {path: pages_of(path) for _, _, pdf, plain in cases for path in {pdf, plain}}  # not split: the same file
+    bad = {lines: misplaced for lines, data, pdf, _ in cases if (misplaced := misplaced_groups(fmt, data, pages[pdf]))}
     assert bad == {}
     # the PDF of a copy that was split still imports to the same figures
     from xlreport.io.importers.match import match_document
     from xlreport.io.importers.pdf import read_pdf
 
-    split = next(pdf for pdf in pdfs if pdf.parent.name.startswith("pass"))
-    lines, data = cases[int(split.name.split("-")[0])]
+    data, split = next((data, pdf) for _, data, pdf, _ in cases if pdf.parent.name.startswith("pass"))
     result = match_document(read_pdf(split))
     keys = [k for k in data if k.startswith(("t2.", "t3.", "t4."))]
     assert {k: result.data.get(k) for k in keys} == {k: data[k] for k in keys}
     # LibreOffice does split groups by itself: the first conversion of most variants did
-    plain = sorted((tmp_path / "pdf").glob("lines*.pdf"))
-    assert sum(bool(misplaced_groups(fmt, data, pdf)) for (_, data), pdf in zip(cases, plain)) >= VARIANTS // 3
+    assert sum(bool(misplaced_groups(fmt, data, pages[plain])) for _, data, _, plain in cases) >= VARIANTS // 3
 
 
 def test_the_split_copy_is_valid_and_keeps_every_row(tmp_path):

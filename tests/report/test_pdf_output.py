@@ -19,7 +19,9 @@ from xlreport.report.pdf import convert_pdf
 MARKS = "，。、；：”）"
 
 
-pytestmark = pytest.mark.office  # every test reads the PDF LibreOffice writes
+# All its tests on one xdist worker (--dist loadgroup): its module fixture (the report's PDF)
+# is made once, not once per worker.
+pytestmark = [pytest.mark.office, pytest.mark.xdist_group("pdf_output")]  # every test reads the PDF LibreOffice writes
 
 
 @pytest.fixture(scope="module")

@@ -32,6 +32,10 @@ from xlreport.io.jsonfile import parse_document
 from xlreport.model.formats import V2019, V2021
 from xlreport.report.webpage import html_report, render_html
 
+# All its tests on one xdist worker (--dist loadgroup): its module fixture (the pages laid out by Chromium)
+# is made once, not once per worker.
+pytestmark = pytest.mark.xdist_group("webpage")
+
 FORMATS = [V2019, V2021]
 
 

@@ -20,6 +20,10 @@ from xlreport.model.formats import V2019, V2021
 from xlreport.io.office import find_soffice
 from xlreport.report.layout import MARGINS_MM, PAGE_H_MM, STYLES, TEXT_WIDTH_MM, column_widths
 
+# All its tests on one xdist worker (--dist loadgroup): its module fixture (the report's PDF)
+# is made once, not once per worker.
+pytestmark = pytest.mark.xdist_group("word_layout")
+
 TEMPLATE = REPO / "templates" / "report.docx"
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MARKS = "，。、；：”）"

@@ -13,6 +13,10 @@ import pytest
 import xlreport
 from xlreport.server.client import Client
 
+# All its tests on one xdist worker (--dist loadgroup): its module fixture (the running service)
+# is made once, not once per worker.
+pytestmark = pytest.mark.xdist_group("server_api")
+
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
 

@@ -19,6 +19,10 @@ from desk_helpers import UNITS, demo_document, run_accounts, xlreport_command
 import xlreport
 from xlreport.server.client import Client
 
+# All its tests on one xdist worker (--dist loadgroup): its module fixture (the running service)
+# is made once, not once per worker.
+pytestmark = pytest.mark.xdist_group("server_review")
+
 ROSTER_FIELDS = {"unit", "status", "report", "errors", "warnings", "submitted_at"}
 
 

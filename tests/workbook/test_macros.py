@@ -43,6 +43,10 @@ from xlreport.model.layout import SHEET_CHECKS, SHEET_COVER, SHEET_MARKER, workb
 from xlreport.workbook.reader import read_workbook
 from xlreport.workbook.writer import write_workbook
 
+# All its tests on one xdist worker (--dist loadgroup): its module fixtures (the workbooks, their LibreOffice conversion)
+# are made once, not once per worker.
+pytestmark = pytest.mark.xdist_group("macros")
+
 OUR_BAS = REPO / "src" / "xlreport" / "workbook" / "vba" / "src" / "xlreport.bas"
 XLWINGS_VERSION = importlib.metadata.version("xlwings")
 NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}

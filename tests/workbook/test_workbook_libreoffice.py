@@ -405,10 +405,21 @@ def python_problems(path):
 UNCALCULATED_OK = {name for name in EDITS if name.endswith("-as-text-formula")}
 
 
+_MISMATCHES: dict[tuple[str, str, str, str], list] = {}
+
+
 def mismatches(fmt, name, original, out):
     """Where the recalculated file `out`'s 校验 sheet and the Python checker differ, the checker
     reading the workbook as written and as the engine saved it:
-    [(version, case, source, what: a rule, "totals" or "status", keys, native, python)]."""
+    [(version, case, source, what: a rule, "totals" or "status", keys, native, python)].
+    Compared once per file pair (the planted files are never changed after they are made)."""
+    key = (fmt.version, name, str(original), str(out))
+    if key not in _MISMATCHES:
+        _MISMATCHES[key] = _mismatches(fmt, name, original, out)
+    return list(_MISMATCHES[key])
+
+
+def _mismatches(fmt, name, original, out):
     status, errors, warnings, native = native_results(out)
     lines = all_lines(fmt, workbook_layout(fmt))
     assert len(native) == len(lines), name

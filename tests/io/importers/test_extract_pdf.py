@@ -21,6 +21,10 @@ from xlreport.io.importers.pdf import PAGE_NUMBER
 
 from conftest import FIXTURES, soffice_or_skip
 
+# All its tests on one xdist worker (--dist loadgroup): its module fixture (the PDFs of one LibreOffice run)
+# is made once, not once per worker.
+pytestmark = pytest.mark.xdist_group("extract_pdf")
+
 REAL = ["2023_hongze_qzf", "2024_hongze_qzf", "2024_huaian_szf"]
 NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 

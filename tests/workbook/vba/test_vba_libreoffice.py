@@ -39,7 +39,9 @@ Public Sub GenerateReport()
 End Sub
 """
 
-pytestmark = pytest.mark.office
+# All its tests on one xdist worker (--dist loadgroup): its module fixture (the workbook LibreOffice saved)
+# is made once, not once per worker.
+pytestmark = [pytest.mark.office, pytest.mark.xdist_group("vba_libreoffice")]
 
 
 def _soffice() -> str:
