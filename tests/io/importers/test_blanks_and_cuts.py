@@ -123,6 +123,34 @@ def test_a_report_cut_off_inside_table_three_is_one_problem_naming_where_it_stop
                 and any(k.startswith(("t3.", "t4.", "fee.", "text.problems", "text.other")) for k in p.keys)]
 
 
+def test_a_table_three_without_its_total_row_is_reported_not_computed_silently(tmp_path):
+    """The （七）总计 row left out of the published table: the checker computes the totals from their
+    parts (so every sum agrees), but the report lacks a row of the official table: one problem."""
+    text = report_text()
+    total_row = next(line for line in text.splitlines() if "| （七）总计 |" in line)
+    path = tmp_path / "no_total_row.txt"
+    path.write_text(text.replace(total_row + "\n", ""), encoding="utf-8")
+    result = api.check(path)
+    [p] = [p for p in result.problems if p.rule == "table-incomplete"]
+    assert p.severity == "error" and p.cells == ("表三",)
+    assert set(p.keys) == {t3_key(("total",), c) for c in T3_COLS}
+    assert "表三缺少合计格" in p.message and "“（七）总计” 自然人" in p.message and "等 7 格" in p.message
+    # nothing else in 表三 is wrong: the totals are computed from their parts (this report has no 表二)
+    assert [q.rule for q in result.problems if q.severity == "error" and not q.keys[0].startswith("t2.")] == [
+        "table-incomplete"]
+    out = tmp_path / "no_total_row.json"  # and the data file says the same
+    assert main(["import", str(path), "-o", str(out)]) == 0
+    assert problems_of(api.check(out)) == problems_of(result)
+
+
+def test_no_real_report_lacks_a_total():
+    """None of the real reports (whole, as published) gets the problem above."""
+    files = sorted(FIXTURES.glob("*.txt")) + sorted((FIXTURES.parent / "published").glob("*.txt"))
+    assert len(files) >= 9
+    told = {f.name: [p.message for p in api.check(f).problems if "缺少合计格" in p.message] for f in files}
+    assert told == {f.name: [] for f in files}
+
+
 # --------------------------------------------------------------------------- item 6
 
 

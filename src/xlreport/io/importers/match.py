@@ -144,8 +144,8 @@ def _match(doc: Document, year_hint: int | None = None, chosen: ReportFormat | N
     for key, parts in texts.items():
         out.data[key] = "\n".join(parts)
         out.cells[key] = text_place(fmt, key, pages)
-    if _cut_inside_a_table(doc):
-        _truncated(out, fmt)
+    if not (_cut_inside_a_table(doc) and _truncated(out, fmt)):  # a cut-off report: its problem says it all
+        _unprinted_totals(out, fmt)
     tag(out, STAGES["tables"])
     return out
 
@@ -183,15 +183,37 @@ def _cut_inside_a_table(doc: Document) -> bool:
     return False
 
 
-def _truncated(out: Imported, fmt: ReportFormat) -> None:
+def _unprinted_totals(out: Imported, fmt: ReportFormat) -> None:
+    """One table-incomplete problem per table read whose totals (a row such as （七）总计, or the
+    总计 column) are not printed at all: the checker would compute them from their parts and the
+    report would pass, though the published table lacks them. Cells printed blank are already
+    value-missing, rows that could not be placed already table-incomplete."""
+    told = {k for p in out.problems if p.rule == "table-incomplete" for k in p.keys}
+    for table in ("t3", "t4"):
+        if not any(key_table(k) == table for k in out.cells):
+            continue  # the table is not in the report: other notes and problems say so
+        missing = [f.key for f in fmt.fields
+                   if f.table == table and f.derived and f.key not in out.cells and f.key not in told]
+        if not missing:
+            continue
+        name = fmt.table(table).name
+        where = "、".join(fmt.field(k).where.removeprefix(f"{name} ") for k in missing[:3])
+        where += f"等 {len(missing)} 格" if len(missing) > 3 else ""
+        message = (f"{name}缺少合计格：{where}（官方格式有这些格，报告中没有这一行或这一列）；核对时已按各分项之和"
+                   f"计算，请按官方格式补全{name}后重新发布")
+        p = problem("table-incomplete", missing, message)
+        out.problems.append(replace(p, cells=(name,)))
+
+
+def _truncated(out: Imported, fmt: ReportFormat) -> bool:
     """One table-incomplete problem naming where a cut-off report stops, for every value and text
-    after it (not a value-missing line per cell)."""
+    after it (not a value-missing line per cell). True when the report was cut inside a table."""
     last = next((k for k in reversed(out.cells) if fmt.has(k) and fmt.field(k).table in ("t2", "t3", "t4")), None)
     order = ("t2", "t3", "t4")
     from_table = order[order.index(fmt.field(last).table):] if last else order  # where it stops, and after
     unread = [f.key for f in fmt.input_fields if f.required and f.table in from_table and f.key not in out.cells]
     if not any(fmt.field(k).table == from_table[0] for k in unread):
-        return  # the last table is whole: a report (or a part of one) that ends there, not one cut inside a table
+        return False  # the last table is whole: a report (or a part of one) that ends there, not one cut inside a table
     where = out.cells[last] if last else "表格开头"
     tables = "、".join(dict.fromkeys(fmt.field(k).place for k in unread))
     cut_in = fmt.field(last).table if last else "t2"
@@ -205,6 +227,7 @@ def _truncated(out: Imported, fmt: ReportFormat) -> None:
     p = problem("table-incomplete", [*unread, *texts], message)
     out.problems.append(replace(p, cells=(where,)))
     out.notes.append(message)
+    return True
 
 
 def _version_problems(out: Imported, fmt: ReportFormat, year: int | None) -> None:
