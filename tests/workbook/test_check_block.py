@@ -13,6 +13,7 @@ import openpyxl.utils.cell
 import pytest
 from factories import consistent_data
 
+from xlreport.checks.values import value_tests
 from xlreport.model.formats import V2019, V2021
 from xlreport.model.rules import RULE_NAMES
 from xlreport.workbook.checksheet import FAILS_FIRST_ROW, FAILS_SHOWN
@@ -93,3 +94,39 @@ def test_every_required_input_turns_red_when_blank(tmp_path, fmt):
             uncovered.append(field.key)
     assert uncovered == []
     assert len(rules_seen) < 60  # rectangles, not one rule per cell (the workbook stays quick to write and open)
+
+
+@pytest.mark.parametrize("fmt", [V2019, V2021], ids=["2019", "2021"])
+def test_each_input_is_coloured_by_the_value_tests_of_its_own_kind(tmp_path, fmt):
+    """Every numeric input (tables and last year's figures) is in the range of exactly one value
+    rule, and that rule, applied to the cell, is the value tests of the cell's own type and
+    requiredness on that cell alone: a blank required cell turns red, a blank optional one does
+    not, 1.5 is wrong in a count and right in an amount. No value rule covers any other cell."""
+    path = tmp_path / "k.xlsx"
+    write_workbook(path, fmt, consistent_data(fmt, 4))
+    wb = openpyxl.load_workbook(path)
+    layout = workbook_layout(fmt)
+    inputs = {(layout.positions[f.key].sheet, layout.positions[f.key].cell): f
+              for f in (*fmt.value_fields, *fmt.previous) if f.numeric and not f.derived}
+    applied: dict[tuple[str, str], list[str]] = {}  # (sheet, cell): the value rules as applied there
+    for ws in wb:
+        for cf in ws.conditional_formatting:
+            top_left = str(cf.sqref).split()[0].split(":")[0]
+            for rule in cf.rules:
+                # the value rules: formulas of relative references only (the others point at 校验
+                # counts or at a status cell, with $)
+                for f in (f for f in rule.formula if rule.type == "expression" and "$" not in f):
+                    for rng in cf.sqref.ranges:
+                        for row, col in rng.cells:
+                            cell = f"{openpyxl.utils.get_column_letter(col)}{row}"
+                            applied.setdefault((ws.title, cell), []).append(as_applied_to(f, top_left, cell))
+    wrong = {}
+    for (sheet, cell), field in inputs.items():
+        tests = value_tests(field.type, required=field.required)
+        want = ["(" + "+".join(t.format(r=cell) for t in tests.values()) + ")>0"]
+        if applied.get((sheet, cell)) != want:
+            wrong[field.key] = applied.get((sheet, cell))
+    assert wrong == {}
+    assert sorted(set(applied) - set(inputs)) == []
+    kinds = {(f.type, f.required) for f in inputs.values()}
+    assert len(kinds) >= 4  # required and optional inputs, counts and amounts: the kinds are told apart
