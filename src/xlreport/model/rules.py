@@ -49,8 +49,9 @@ RULES: tuple[Rule, ...] = (
     Rule("table-incomplete", "error",
          "a published report's table could not be read whole: the text stops inside a table (one problem naming "
          "where it stops, instead of a value-missing per cell), or a row's cells cannot be placed under the "
-         "table's header (more or fewer cells than columns); the values concerned are not reported again as blank",
-         "已发布报告的表格应完整，每行的格应与表头的列对应", native=False),
+         "table's header (more or fewer cells than columns), or a row or column of totals is not printed at all; "
+         "the values concerned are not reported again as blank",
+         "已发布报告的表格应完整（合计行、合计列都要印出），每行的格应与表头的列对应", native=False),
     Rule("meta-missing", "error", "`meta.agency` or `meta.year` is blank",
          "机关全称和报告年度必须填写"),
     Rule("meta-invalid", "error",
