@@ -37,6 +37,10 @@ TAIL = ["一、总体情况", "2023年，我局认真贯彻落实《条例》。
     (["某县某局2023年政府信息公开年报"], "某县某局", 2023),
     (["某县某局2023年度政府信息公开工作年度报告 2024-01-20"], "某县某局", 2023),  # the date on the title's line
     (["**某县某局2023年度政府信息公开工作年度报告**"], "某县某局", 2023),
+    # published inside a notice: the quoted title's agency, not the issuer's
+    (["关于公布《某县某局2023年度政府信息公开工作年度报告》的公告"], "某县某局", 2023),
+    (["某县人民政府办公室关于印发《某县2023年政府信息公开工作年度报告》的通知"], "某县", 2023),
+    (["某县某局关于", "《某县某局2023年度政府信息公开工作年度报告》的公告"], "某县某局", 2023),  # over two lines
 ])
 def test_title_line_in_the_text(lines, name, year):
     found = find_agency(lines + TAIL)
@@ -52,6 +56,9 @@ def test_title_line_in_the_text(lines, name, year):
     "如对本报告有疑问，请与某县某局办公室联系（电话：0000-1234567）。",
     "2023年政府信息公开工作年度报告",  # a title without an agency: 「政府」 is no name
     "附件：某县某局2023年度政府信息公开工作年度报告.pdf",
+    # 《…》 quoted in a sentence, or a notice about something else than publishing it
+    "按照《国务院办公厅2023年政府信息公开工作年度报告》的格式编制本报告。",
+    "关于《某县某局2023年度政府信息公开工作年度报告》的解读",
 ])
 def test_never_a_sentence_a_comment_or_a_contact_office(line):
     found = find_agency([line] + TAIL)

@@ -3,8 +3,9 @@
 `find_agency` looks, in this order, at:
 
 1. the title line in the text: 「<机关>2023年(度)政府信息公开(工作)年度报告」, also with the
-   year first, the year in brackets after it, spaces anywhere, or printed over two or three short
-   lines (「洪泽区人民政府」 / 「2023年政府信息公开工作年度报告」);
+   year first, the year in brackets after it, spaces anywhere, printed over two or three short
+   lines (「洪泽区人民政府」 / 「2023年政府信息公开工作年度报告」), or quoted in the title of the notice
+   that publishes it (「关于公布《…年度报告》的公告」);
 2. the titles the file carries besides its text, in the order given: a web page's
    `<meta name="ArticleTitle">`, `<ucaptitle>` and `<title>`, a Word or PDF file's document title;
 3. the file name as a browser or a download saves it
@@ -46,6 +47,9 @@ _NOT_A_NAME = ("根据", "依据", "按照", "本报告", "现将", "关于", "�
 _LABEL = re.compile(r"^(?:文件名称|信息名称|文章标题|名称|标题|题名|主题|发布机构|发文机关|发文单位|信息来源|来源|"
                     r"生成日期|公开日期|发布日期|索引号)[:：]?")
 _COMMENT = re.compile(r"<!--.*?(?:-->|$)|<[^>]*>", re.DOTALL)
+# A report published inside a notice: 「关于公布《某县某局2023年度…年度报告》的公告」, 「某县人民政府办公室关于印发
+# 《某县2023年…报告》的通知」: the name is the quoted title's (the issuer may be another office).
+_NOTICE = re.compile(r"^[\u4e00-\u9fff（）()]{0,30}?关于(?:印发|公布|发布|公开|公示)?《(?P<title>[^《》]+)》的?(?:公告|通知|通告)$")
 # A page's or file's title: the article's title joined to the site's name or a column name.
 _SEPARATORS = re.compile(r"\s*[_|｜]+\s*|\s+[-—–]+\s+|—{2}|-{2,}")
 _DUPLICATE = re.compile(r"\s*[(（]\d{1,3}[)）]$")  # 「…报告(1)」: a browser's second download
@@ -98,6 +102,9 @@ def title_parts(text: str) -> tuple[str, int] | None:
     text = _LABEL.sub("", _squeeze(text))
     if not text:
         return None
+    notice = _NOTICE.match(text)
+    if notice:
+        return title_parts(notice.group("title"))
     for pattern in _TITLES:
         m = pattern.match(text)
         if not m or not _TAIL.match(m.group("tail")):
