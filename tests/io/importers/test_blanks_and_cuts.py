@@ -143,6 +143,17 @@ def test_a_table_three_without_its_total_row_is_reported_not_computed_silently(t
     assert problems_of(api.check(out)) == problems_of(result)
 
 
+def test_a_total_row_under_a_label_not_read_is_named_in_the_problem(tmp_path):
+    """「合计」 for （七）总计: the row is not read (a note says so), its figures are not checked, and the
+    problem says which printed row was not taken instead of claiming the row is absent."""
+    text = report_text().replace("| （七）总计 |", "| 合计 |")
+    path = tmp_path / "sum_label.txt"
+    path.write_text(text, encoding="utf-8")
+    [p] = [p for p in api.check(path).problems if p.rule == "table-incomplete"]
+    assert "第1张表第27行“三、本年度办理结果”不是官方的行或列，未读入" in p.message  # the row as the importer saw it
+    assert "没有这一行或这一列" not in p.message
+
+
 def test_no_real_report_lacks_a_total():
     """None of the real reports (whole, as published) gets the problem above."""
     files = sorted(FIXTURES.glob("*.txt")) + sorted((FIXTURES.parent / "published").glob("*.txt"))

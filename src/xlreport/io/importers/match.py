@@ -199,8 +199,15 @@ def _unprinted_totals(out: Imported, fmt: ReportFormat) -> None:
         name = fmt.table(table).name
         where = "、".join(fmt.field(k).where.removeprefix(f"{name} ") for k in missing[:3])
         where += f"等 {len(missing)} 格" if len(missing) > 3 else ""
-        message = (f"{name}缺少合计格：{where}（官方格式有这些格，报告中没有这一行或这一列）；核对时已按各分项之和"
-                   f"计算，请按官方格式补全{name}后重新发布")
+        # rows or columns printed under labels that are not the official ones (「七、总计」, 「合计」)
+        unread = [m.group(0) for n in out.notes if n.startswith(f"{name} ") and "未读入" in n
+                  and (m := re.search(r"(?:第\d+张表第\d+行)?“[^”]*”(?=(?:行|列)?(?:未能对应到|不是|不在)官方)", n))]
+        if unread:
+            why = (f"报告中没有按官方格式印出这些格：{'、'.join(dict.fromkeys(unread))}不是官方的行或列，未读入；"
+                   f"如其中是合计，请改用官方的行名或列名")
+        else:
+            why = "官方格式有这些格，报告中没有这一行或这一列"
+        message = (f"{name}缺少合计格：{where}（{why}）；核对时已按各分项之和计算，请按官方格式补全{name}后重新发布")
         p = problem("table-incomplete", missing, message)
         out.problems.append(replace(p, cells=(name,)))
 
