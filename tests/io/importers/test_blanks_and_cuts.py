@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from conftest import FIXTURES
 from factories import consistent_data
 
@@ -152,6 +153,30 @@ def test_a_total_row_under_a_label_not_read_is_named_in_the_problem(tmp_path):
     [p] = [p for p in api.check(path).problems if p.rule == "table-incomplete"]
     assert "第1张表第27行“三、本年度办理结果”不是官方的行或列，未读入" in p.message  # the row as the importer saw it
     assert "没有这一行或这一列" not in p.message
+
+
+def _without_line(text: str, words: str) -> str:
+    return "".join(line for line in text.splitlines(keepends=True) if words not in line)
+
+
+H5 = "结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计"
+
+
+@pytest.mark.parametrize("text,unread", [
+    (_without_line(report_text(), "5.要求行政机关确认"), "t3.not_processed.reconfirm."),
+    (_without_line(report_text(), "四、结转下年度继续办理"), "t3.carried_forward."),
+    # 表四 printed as its parts, only that of 行政复议 (the two 行政诉讼 parts not read)
+    (report_text(t4_lines=["行政复议", H5, " | ".join(str(DATA[k]) for k in T4_KEYS[:5])]), "t4.suit_"),
+], ids=["t3-row", "t3-row-four", "t4-one-part"])
+def test_a_total_whose_parts_were_not_read_either_is_no_missing_total(tmp_path, text, unread):
+    """A row (or a group of 表四) not read at all: its values are value-missing; its total is not
+    「缺少合计格 … 已按各分项之和计算」 as well, for there is nothing to compute it from."""
+    path = tmp_path / "unread_row.txt"
+    path.write_text(text, encoding="utf-8")
+    result = api.check(path)
+    missing = {k for p in result.problems if p.rule == "value-missing" for k in p.keys}
+    assert any(k.startswith(unread) for k in missing)  # the row (the group) is reported
+    assert [p.message for p in result.problems if p.rule == "table-incomplete"] == []
 
 
 def test_no_real_report_lacks_a_total():

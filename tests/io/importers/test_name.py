@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 from conftest import SHARED
 
+from xlreport.cli.main import main
 from xlreport.io.importers.document import Document, Paragraph
 from xlreport.io.importers.match import match_document
 from xlreport.io.importers.name import NOT_FOUND, agency_kind, find_agency
@@ -59,6 +60,10 @@ def test_title_line_in_the_text(lines, name, year):
     # 《…》 quoted in a sentence, or a notice about something else than publishing it
     "按照《国务院办公厅2023年政府信息公开工作年度报告》的格式编制本报告。",
     "关于《某县某局2023年度政府信息公开工作年度报告》的解读",
+    # a notice's title after a sentence's or a link's words: no issuer's name before 关于
+    "根据县政府办公室关于印发《某县2023年政府信息公开工作年度报告》的通知",
+    "上一篇 关于公布《某县某局2022年度政府信息公开工作年度报告》的公告",
+    "相关阅读 关于公布《某县某局2022年度政府信息公开工作年度报告》的公告",
 ])
 def test_never_a_sentence_a_comment_or_a_contact_office(line):
     found = find_agency([line] + TAIL)
@@ -260,3 +265,28 @@ def test_real_reports_names(name, agency):
     assert not [p for p in result.problems if p.rule == "meta-missing" and "meta.agency" in p.keys]
     if agency is None:
         assert any(n.startswith(NOT_FOUND) for n in result.notes)
+
+
+NOTICE = ["关于公布《某县某局2023年度政府信息公开工作年度报告》的公告",
+          "根据《中华人民共和国政府信息公开条例》规定，现将《某县某局2023年度政府信息公开工作年度报告》予以公布。"]
+
+
+@pytest.mark.parametrize("attachment", ["详见附件。", "附件：某县某局2023年度政府信息公开工作年度报告.pdf"])
+def test_a_notice_page_whose_report_is_an_attachment_is_refused_not_read_as_an_empty_report(tmp_path, capsys,
+                                                                                          attachment):
+    """The notice's page alone (the report in its attachment): no tables, no sections. Its title
+    gives a name and a year, but the page is no report: refused, saying where the report is."""
+    path = tmp_path / "notice.txt"
+    path.write_text("\n".join([*NOTICE, attachment, "某县某局", "2024年1月20日"]), encoding="utf-8")
+    assert main(["check", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "发布《某县某局2023年度政府信息公开工作年度报告》的公告或通知" in err and "请导入附件" in err
+    assert "value-missing" not in err
+
+
+def test_a_notice_page_with_the_report_in_it_is_read(tmp_path):
+    path = tmp_path / "notice.txt"
+    path.write_text("\n".join([*NOTICE, *TAIL]), encoding="utf-8")
+    assert main(["check", str(path)]) == 1  # read (the report has no tables: errors), not refused
+    out = match_document(Document("notice.txt", "text", tuple(Paragraph(t) for t in [*NOTICE, *TAIL])))
+    assert out.data["meta.agency"] == "某县某局" and out.data["meta.year"] == 2023

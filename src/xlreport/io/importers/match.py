@@ -83,6 +83,7 @@ def _match(doc: Document, year_hint: int | None = None, chosen: ReportFormat | N
     if year is None:
         out.notes.append(f"未能从标题或统计期限中读出报告年度，按 {fmt.version} 版格式读取；请在数据文件中填写 meta.year")
     out.notes.extend(name.notes)
+    out.notice = name.notice
     if name.name:
         out.data["meta.agency"] = name.name
         out.cells["meta.agency"] = name.source
@@ -187,13 +188,20 @@ def _unprinted_totals(out: Imported, fmt: ReportFormat) -> None:
     """One table-incomplete problem per table read whose totals (a row such as （七）总计, or the
     总计 column) are not printed at all: the checker would compute them from their parts and the
     report would pass, though the published table lacks them. Cells printed blank are already
-    value-missing, rows that could not be placed already table-incomplete."""
+    value-missing, rows that could not be placed already table-incomplete. A total none of whose
+    parts was read either (a row or a group of 表四 not read at all) is no silently computed total:
+    its parts are value-missing, and nothing can be computed from them."""
     told = {k for p in out.problems if p.rule == "table-incomplete" for k in p.keys}
+
+    def parts(key: str) -> list[str]:  # the values a total sums, down to those a person fills in
+        f = fmt.field(key)
+        return [leaf for k in f.derived_from for leaf in parts(k)] if f.derived else [key]
+
     for table in ("t3", "t4"):
         if not any(key_table(k) == table for k in out.cells):
             continue  # the table is not in the report: other notes and problems say so
-        missing = [f.key for f in fmt.fields
-                   if f.table == table and f.derived and f.key not in out.cells and f.key not in told]
+        missing = [f.key for f in fmt.fields if f.table == table and f.derived and f.key not in out.cells
+                   and f.key not in told and any(k in out.cells for k in parts(f.key))]
         if not missing:
             continue
         name = fmt.table(table).name
@@ -269,6 +277,9 @@ def import_report(path: str | Path):
     if not has_tables and "meta.year" not in result.data:
         raise NotAReport(f"“{name}”中既没有找到年度报告的表格，也没有找到报告年度，不像政府信息公开工作年度报告；"
                          f"请确认文件内容（扫描件或图片中的表格无法读取）")
+    if not has_tables and result.notice and not any(key_table(k) == "text" for k in result.data):
+        raise NotAReport(f"“{name}”是发布《{result.notice}》的公告或通知，其中没有年度报告的表格和各部分的"
+                         f"正文，未读入；报告通常在公告的附件中，请导入附件（Word、PDF）或报告全文的网页")
     # A year alone is no report (a 工作要点, a 统计公报 …): without any of the report's tables it needs
     # the report's title (the agency's name was found in one) or one of its sections' headings.
     if not has_tables and "meta.agency" not in result.data and not any(key_table(k) == "text" for k in result.data):

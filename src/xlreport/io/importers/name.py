@@ -49,7 +49,7 @@ _LABEL = re.compile(r"^(?:文件名称|信息名称|文章标题|名称|标题|�
 _COMMENT = re.compile(r"<!--.*?(?:-->|$)|<[^>]*>", re.DOTALL)
 # A report published inside a notice: 「关于公布《某县某局2023年度…年度报告》的公告」, 「某县人民政府办公室关于印发
 # 《某县2023年…报告》的通知」: the name is the quoted title's (the issuer may be another office).
-_NOTICE = re.compile(r"^[\u4e00-\u9fff（）()]{0,30}?关于(?:印发|公布|发布|公开|公示)?《(?P<title>[^《》]+)》的?(?:公告|通知|通告)$")
+_NOTICE = re.compile(r"^(?P<issuer>[\u4e00-\u9fff（）()]{0,30}?)关于(?:印发|公布|发布|公开|公示)?《(?P<title>[^《》]+)》的?(?:公告|通知|通告)$")
 # A page's or file's title: the article's title joined to the site's name or a column name.
 _SEPARATORS = re.compile(r"\s*[_|｜]+\s*|\s+[-—–]+\s+|—{2}|-{2,}")
 _DUPLICATE = re.compile(r"\s*[(（]\d{1,3}[)）]$")  # 「…报告(1)」: a browser's second download
@@ -69,13 +69,16 @@ class AgencyName:
     (「标题」, the label of a title passed in, or 「文件名」; "" when not found); `year` the year
     printed with it; `line` the index in `lines` of the title's last line (-1 when the name is not
     from the text); `notes` Chinese notes for the reader (how the name was completed or where
-    it came from, or the notice that none was found)."""
+    it came from, or the notice that none was found); `notice` the report's title when the name was
+    read from the title of a notice publishing it (「关于公布《…年度报告》的公告」: the page may hold
+    the notice only, the report in an attachment), else ""."""
 
     name: str | None
     source: str = ""
     year: int | None = None
     line: int = -1
     notes: tuple[str, ...] = ()
+    notice: str = ""
 
 
 _CN_DIGITS = {"〇": "0", "○": "0", "零": "0", "O": "0", "o": "0", "一": "1", "二": "2", "三": "3", "四": "4",
@@ -103,8 +106,9 @@ def title_parts(text: str) -> tuple[str, int] | None:
     if not text:
         return None
     notice = _NOTICE.match(text)
-    if notice:
-        return title_parts(notice.group("title"))
+    if notice:  # the issuer, if printed, is a name: not a sentence (「根据…」) or a link (「上一篇」, 「相关阅读」)
+        issuer = notice.group("issuer")
+        return title_parts(notice.group("title")) if not issuer or is_name(issuer) else None
     for pattern in _TITLES:
         m = pattern.match(text)
         if not m or not _TAIL.match(m.group("tail")):
@@ -115,6 +119,13 @@ def title_parts(text: str) -> tuple[str, int] | None:
         if is_name(agency):
             return agency, int(m.group("year"))
     return None
+
+
+def _notice_title(line: str) -> str:
+    """The report's title quoted in a notice's title whose (last) line is `line` (「…《title》的公告」),
+    else ""."""
+    m = re.search(r"([^《》]+)》的?(?:公告|通知|通告)$", _squeeze(line))
+    return m.group(1) if m else ""
 
 
 def is_name(text: str) -> bool:
@@ -212,13 +223,13 @@ def find_agency(lines: Sequence[str], titles: Sequence[tuple[str, str]] = (), fi
         after = "".join(lines[at + 1:at + 9])
         full = complete_with_place(agency, after)
         notes = (f"机关名称按标题“{agency}”和正文补全为“{full}”，请核对",) if full != agency else ()
-        return AgencyName(full, "标题", year, at, notes)
+        return AgencyName(full, "标题", year, at, notes, _notice_title(lines[at]))
     for where, title in (*titles, ("文件名", file_title(file_name) if file_name else "")):
         for part in _candidates(title or ""):
             parts = title_parts(part)
             if parts is not None:
                 note = (f"正文中没有报告标题，机关名称“{parts[0]}”取自{where}“{title.strip()}”，请核对",)
-                return AgencyName(parts[0], where, parts[1], -1, note)
+                return AgencyName(parts[0], where, parts[1], -1, note, _notice_title(part))
     notice = (f"{NOT_FOUND}：正文开头、网页或文档的标题和文件名中都没有“机关名称+年度+政府信息公开工作年度报告”"
               f"这样的标题，机关全称留空；请核对报告的来源，并在报告标题中写明机关全称（如“××市××局2024年政府信息公开工作年度报告”）")
     return AgencyName(None, "", None, -1, (notice,))

@@ -26,6 +26,7 @@ class Imported:
     # table → version → [(printed label, where)]: rows and columns of the other version
     versions: dict[str, dict[str, list[tuple[str, str]]]] = field(default_factory=dict)
     tables: set[str] = field(default_factory=set)  # the tables recognised (t2, t3, t4), filled in or not
+    notice: str = ""  # the report's title, read from a notice's (「关于公布《…》的公告」): name.AgencyName.notice
 
 
 def tag(out: Imported, stage: str) -> None:
