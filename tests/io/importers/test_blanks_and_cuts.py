@@ -144,10 +144,26 @@ def test_a_table_three_without_its_total_row_is_reported_not_computed_silently(t
     assert problems_of(api.check(out)) == problems_of(result)
 
 
+@pytest.mark.parametrize("label", ["七、总计", "7.总计", "7、总计", "合计", "共计", "（7）合计"])
+def test_a_total_row_numbered_or_worded_otherwise_is_read_as_the_total(tmp_path, label):
+    """The words of a total name table 三's （七）总计 whatever its numbering (「七、总计」, 「7.总计」) or
+    word (「合计」): its figures are read, with a note, and checked (a wrong one is a sum error)."""
+    key = "t3.total.natural_person"
+    text = report_text(t3_cell=lambda k: str(DATA[k] + (1 if k == key else 0))).replace("| （七）总计 |", f"| {label} |")
+    path = tmp_path / "total_label.txt"
+    path.write_text(text, encoding="utf-8")
+    imported = match_document(parse_text(text, path.name))
+    assert imported.data[key] == DATA[key] + 1
+    assert any(f"“{label}”按官方的“（七）总计”读入" in n for n in imported.notes)
+    result = api.check(path)
+    assert [p.rule for p in result.problems if p.rule == "table-incomplete"] == []
+    assert any(p.rule == "t3-results-sum" and key in p.keys for p in result.problems)
+
+
 def test_a_total_row_under_a_label_not_read_is_named_in_the_problem(tmp_path):
-    """「合计」 for （七）总计: the row is not read (a note says so), its figures are not checked, and the
+    """「汇总」 for （七）总计: the row is not read (a note says so), its figures are not checked, and the
     problem says which printed row was not taken instead of claiming the row is absent."""
-    text = report_text().replace("| （七）总计 |", "| 合计 |")
+    text = report_text().replace("| （七）总计 |", "| 汇总 |")
     path = tmp_path / "sum_label.txt"
     path.write_text(text, encoding="utf-8")
     [p] = [p for p in api.check(path).problems if p.rule == "table-incomplete"]

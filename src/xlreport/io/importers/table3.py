@@ -78,6 +78,32 @@ def t3_official(fmt: ReportFormat) -> Official:
     return Official(tuple(_t3_columns(fmt)), tuple(tuple(parse_label(x) for x in f.column[1:]) for f in fields))
 
 
+# Other words printed for the total row (「合计」「共计」); the official ones come from the format.
+TOTAL_WORDS = ("合计", "共计")
+
+
+@functools.lru_cache(maxsize=8)
+def _total_label(fmt: ReportFormat) -> Label:
+    """The label of table 三's total row, （七）总计, as the format declares it."""
+    return next(r.path[-1] for r in _t3_rows(fmt) if r.row_key == "total")
+
+
+def official_total(fmt: ReportFormat) -> str:
+    return _total_label(fmt).raw
+
+
+def _as_total(lab: Label, fmt: ReportFormat) -> Label | None:
+    """The official total label for a printed one whose words are a total's but whose numbering is
+    not （七） (「七、总计」, 「7.总计」, 「总计」, 「合计」): the words name the row, for table 三 has no
+    other row so called. None when the label is not such a total, or already numbered （七）."""
+    official = _total_label(fmt)
+    if lab.short not in (official.short, *TOTAL_WORDS) or (lab.kind, lab.number) == (official.kind, official.number):
+        return None
+    if not lab.kind and lab.short == official.short:  # 「总计」 unnumbered: read as any row whose number is left out
+        return None
+    return Label(lab.raw, official.kind, official.number, official.words, official.short)
+
+
 def _is_number(c) -> bool:
     return bool(c.text.strip()) and parse_value(c.text).status == "number"
 
@@ -110,7 +136,7 @@ def match_t3(table: Table, out: Imported, target: ReportFormat, state: dict | No
 
     def is_label(c) -> bool:
         lab = parse_label(c.text)
-        return bool(lab.kind) or _level(lab, rows) >= 0
+        return bool(lab.kind) or _level(lab, rows) >= 0 or _as_total(lab, target) is not None
 
     for r in range(header_end, len(grid)):
         placed = cols.place(grid[r], is_label)
@@ -128,6 +154,11 @@ def match_t3(table: Table, out: Imported, target: ReportFormat, state: dict | No
             if not any(is_label(c) for c in labels):
                 continue  # a header line below the first value
         parsed = [parse_label(part) for c in labels for part in split_numbered(c.text)]
+        for i, lab in enumerate(parsed):
+            if (total := _as_total(lab, target)) is not None:
+                parsed[i] = total
+                out.notes.append(f"表三 第{table.index}张表第{r + 1}行“{lab.raw}”按官方的“{official_total(target)}”读入"
+                                 f"（编号或文字与官方不同）")
         deepest = -1
         for lab in parsed:
             level = _level(lab, rows)
