@@ -97,6 +97,26 @@ def test_table_four_printed_with_blanks_for_zero_is_recognised():
     assert got == [5, None, None, 2, 7, 8, None, None, 1, 9, None, None, None, None, ""]
 
 
+T4_HEADER = ["行政复议 | 行政诉讼", "结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 | 未经复议直接起诉 | 复议后起诉",
+             "| | | | | " + " | ".join(["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"] * 2)]
+
+
+@pytest.mark.parametrize("mark", ["", "—", "/"], ids=["blank", "dash", "slash"])
+def test_table_four_printed_without_a_figure_is_recognised_and_read_blank(tmp_path, mark):
+    """表四 with every cell blank (or 「—」): it is 表四, read blank with each cell's place, and every
+    cell is reported 「未填写，没有的请填 0」 — not 「没有找到表四」 with cells nobody can find."""
+    text = report_text(t4_lines=[*T4_HEADER, " | ".join([mark] * 15)])
+    result = match_document(parse_text(text, "x.txt"))
+    assert {result.data.get(k, "absent") for k in T4_KEYS} <= {None, ""}  # blank: "" for a total, kept blank
+    assert all("第2张表第4行" in result.cells[k] for k in T4_KEYS)
+    assert not any("没有找到表四" in n or "未能识别" in n for n in result.notes)
+    path = tmp_path / "t4_blank.txt"
+    path.write_text(text, encoding="utf-8")
+    missing = [p for p in api.check(path).problems if p.rule == "value-missing" and p.keys[0].startswith("t4.")]
+    assert sorted(k for p in missing for k in p.keys) == sorted(T4_KEYS)
+    assert all(p.cells and "第2张表第4行" in p.cells[0] for p in missing)
+
+
 def test_table_four_in_three_markdown_tables_under_headings():
     head = "| 结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 |\n|---|---|---|---|---|"
     groups = [("### 行政复议", T4_KEYS[:5]), ("### 行政诉讼（未经复议直接起诉）", T4_KEYS[5:10]),

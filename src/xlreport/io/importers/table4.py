@@ -13,7 +13,7 @@ import functools
 from xlreport.io.importers.columns import Columns, Official
 from xlreport.io.importers.document import Table
 from xlreport.io.importers.labels import parse_label
-from xlreport.io.importers.tables import Imported, Place, _put, unplaced
+from xlreport.io.importers.tables import Imported, Place, _put, _rows, blank_values, unplaced
 from xlreport.io.importers.values import parse_value
 from xlreport.model.spec import ReportFormat
 
@@ -56,6 +56,9 @@ def match_t4(table: Table, out: Imported, target: ReportFormat, aligned: bool = 
         numbers = len({id(c) for c in row if c is not None and _is_number(c)})
         if numbers > best:
             best_row, best = r, numbers
+    if best_row is None:  # no figure at all: the last row as wide as the table left all blank or 「—」
+        rows = _rows(table)
+        best_row = next((r for r in range(len(rows) - 1, 0, -1) if blank_values(rows[r])), None)
     if best_row is None:
         return False
     header = grid[:best_row]

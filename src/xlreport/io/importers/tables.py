@@ -109,6 +109,12 @@ def _put(out: Imported, key: str, cell: Cell | None, where: str, add: bool = Fal
 # Which table is which
 
 
+def blank_values(cells: list[Cell]) -> bool:
+    """A data row of table 四 printed without a figure: as wide as the table, every cell blank or a
+    mark such as 「—」 (each is read as blank and reported: 没有的应填 0)."""
+    return len(cells) >= T4_VALUES and all(parse_value(c.text).status in ("blank", "empty-mark") for c in cells)
+
+
 def _classify(table: Table, expect_t3: bool = False) -> str:
     """"t2", "t3", "t4" or "". `expect_t3`: table 三 has begun and is not finished (its next part
     may be a one-row table under a heading)."""
@@ -119,8 +125,10 @@ def _classify(table: Table, expect_t3: bool = False) -> str:
     t3_hits = 0
     t2_hits = 0
     long_numeric = False
+    blank_row = False
     for cells in _rows(table):
         texts = [c for c in cells if c.text.strip()]
+        blank_row = blank_row or blank_values(cells)
         if not texts:
             continue
         if len(cells) >= T4_VALUES:
@@ -138,8 +146,8 @@ def _classify(table: Table, expect_t3: bool = False) -> str:
             t2_hits += 1
     if t3_hits >= 3 or (t3_hits and expect_t3):
         return "t3"
-    if "结果维持" in cells_text and "尚未审结" in cells_text and any(
-            parse_value(c.text).status == "number" for c in table.cells):  # table 四, or one group's part
+    if "结果维持" in cells_text and "尚未审结" in cells_text and (blank_row or any(
+            parse_value(c.text).status == "number" for c in table.cells)):  # table 四, or one group's part
         return "t4"
     if long_numeric and ("复议" in cells_text or "诉讼" in cells_text):
         return "t4"
