@@ -229,6 +229,32 @@ def test_the_upload_limit_is_said_in_chinese(people):
     assert page.status_code == 413 and "超过上传上限 1 MB" in page.content.decode()
 
 
+def test_the_import_limits_are_said_in_chinese(people):
+    """The import of last year's reports (upload limit 1 MB here): a file over 1 MB is listed as not
+    imported, with why, and the others are read; more than 4 MB in all, or more files than the
+    service takes at once, is refused with what to do — never Django's bare 400."""
+    from django.conf import settings
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    c = client(enforce_csrf=False)
+    c.post("/login/", {"username": people["r"], "password": PASSWORD})
+    big = SimpleUploadedFile("大报告.pdf", b"%PDF" + b"0" * (1024 * 1024))
+    small = SimpleUploadedFile("说明.txt", "这不是报告".encode())
+    page = c.post("/office/import", {"year": "2019", "file": [big, small]})
+    text = page.content.decode()
+    assert page.status_code == 200 and "未导入 2 份" in text
+    assert "大报告.pdf" in text and "超过每个文件的上限 1 MB" in text and "说明.txt" in text
+
+    parts = [SimpleUploadedFile(f"报告{n}.pdf", b"%PDF" + b"0" * (1000 * 1024)) for n in range(5)]
+    page = c.post("/office/import", {"year": "2019", "file": parts})
+    assert page.status_code == 413 and "超过一次导入的上限 4 MB；请分几次导入" in page.content.decode()
+
+    many = [SimpleUploadedFile(f"{n}.txt", b"x") for n in range(settings.DATA_UPLOAD_MAX_NUMBER_FILES + 1)]
+    page = c.post("/office/import", {"year": "2019", "file": many})
+    assert page.status_code == 413
+    assert f"一次最多导入 {settings.DATA_UPLOAD_MAX_NUMBER_FILES} 个文件；请分几次导入" in page.content.decode()
+
+
 def test_the_error_pages_are_chinese(people):
     c = client()
     for path in ("/nothing/", "/reports/99999/"):

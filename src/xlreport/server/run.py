@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from xlreport.errors import OutputError, UsageError
-from xlreport.server.config import SQLITE_NAME, Options, migrate, setup
+from xlreport.server.config import SQLITE_NAME, Options, body_limit, migrate, setup
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
@@ -33,9 +33,9 @@ def make_server(options: Options, host: str, port: int, threads: int) -> Any:
     proxy = {"trusted_proxy": "127.0.0.1", "trusted_proxy_count": 1,
              "trusted_proxy_headers": {"x-forwarded-proto", "x-forwarded-for"}} if options.https else {}
     return create_server(app, host=host, port=port, threads=threads, ident="xlreport", **proxy,
-                         # the view refuses bodies over the limit with the limit said in Chinese; waitress
-                         # itself only stops bodies no upload form sends (4 times the limit and more)
-                         max_request_body_size=4 * options.upload_limit + 64 * 1024 * 1024,
+                         # the pages and views refuse bodies over the limits with the limit said in Chinese;
+                         # waitress itself only stops bodies no upload form sends
+                         max_request_body_size=body_limit(options.upload_limit),
                          clear_untrusted_proxy_headers=True, channel_timeout=120)
 
 

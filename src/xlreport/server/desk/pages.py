@@ -85,7 +85,17 @@ def unit_page(request: HttpRequest) -> HttpResponse:
     return _page(request, "unit.html", account=account, unit=account.unit, year=year, reports=reports,
                  other_year=other_year, year_notice=service.other_year_notice(other_year.year, year) if other_year else "",
                  latest=this_year[0] if this_year else None, returned=returned,
-                 limit=service.size_text(int(_setting("XLREPORT_UPLOAD_LIMIT"))))
+                 limit=service.size_text(int(_setting("XLREPORT_UPLOAD_LIMIT"))), limits=_limits())
+
+
+def _limits() -> dict[str, Any]:
+    """The upload limits the forms check before sending (desk.js) and the views check again."""
+    from xlreport.server.config import import_limit
+
+    file = int(_setting("XLREPORT_UPLOAD_LIMIT"))
+    total = import_limit(file)
+    return {"file": file, "total": total, "files": int(_setting("DATA_UPLOAD_MAX_NUMBER_FILES")),
+            "file_text": service.size_text(file), "total_text": service.size_text(total)}
 
 
 def _setting(name: str) -> Any:
@@ -219,7 +229,7 @@ def office_page(request: HttpRequest) -> HttpResponse:
     shown_rows.sort(key=SORTS.get(sort, SORTS["roster"]))
     actions = list(Action.objects.select_related("unit")[:30])
     return _page(request, "office.html", account=account, actions=actions, year=year, rows=shown_rows,
-                 counts=counts, statuses=review.ORDER, wanted=wanted, sort=sort, total=len(rows),
+                 counts=counts, statuses=review.ORDER, wanted=wanted, sort=sort, total=len(rows), limits=_limits(),
                  message=request.session.pop("office_message", None))
 
 
