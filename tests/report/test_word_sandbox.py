@@ -114,7 +114,7 @@ def test_rendering_is_limited_in_time(tmp_path, monkeypatch):
     started = time.monotonic()
     message = refused(tmp_path, ["{{ title }}", "循环：{% for a in range(10000) %}{% for b in range(10000) %}"
                                  "{% endfor %}{% endfor %}"])
-    assert time.monotonic() - started < 30  # the loops alone would take hours; a loaded machine is slow, not that slow
+    assert time.monotonic() - started < 30  # the loops alone would take minutes; a loaded machine is slower, not that slow
     assert "用时超过 1 秒" in message and "出错位置附近的文字：“循环：" in message
 
 
