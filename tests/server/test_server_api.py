@@ -85,6 +85,21 @@ def test_upload_check_and_downloads(service, clean_json):
     assert report["id"] in [r["id"] for r in c.get("/api/reports").json()["reports"]]
 
 
+def test_a_finished_report_uploaded_downloads_in_its_own_kind(service, clean_json, tmp_path):
+    """A unit may upload its finished Word report or web page; its Word (web) download is made from
+    it — the upload is never taken for the output of the same name (it was: 422 same-as-input)."""
+    c = service.client(service.unit_user())
+    for kind in ("docx", "html"):
+        finished = tmp_path / f"成稿.{kind}"
+        (xlreport.render_docx if kind == "docx" else xlreport.render_html)(clean_json, finished)
+        report = c.upload(finished).json()
+        assert report["ok"], report["problems"]
+        again = c.get(f"/api/reports/{report['id']}/{kind}")
+        assert again.status == 200, again.body[:300]
+        assert "枣庄市峄城区科学技术局" in (again.body.decode("utf-8") if kind == "html" else
+                                         zipfile.ZipFile(io.BytesIO(again.body)).read("word/document.xml").decode())
+
+
 @pytest.mark.office  # the service runs LibreOffice
 def test_pdf_download(service, clean_json, soffice):
     c = service.client(service.unit_user())

@@ -210,7 +210,8 @@ def render(report: Report, kind: str) -> tuple[bytes, str]:
     prior = previous_report(report.unit, report.year)
     previous = None if prior is None else prior.file.path
     with tempfile.TemporaryDirectory(dir=data_root() / "tmp") as folder:
-        source = Path(folder) / f"report{report.file.suffix}"
+        source = Path(folder) / "uploaded" / f"report{report.file.suffix}"  # never the output's own path
+        source.parent.mkdir()
         shutil.copyfile(report.file.path, source)
         try:
             loaded = api.load(source)
