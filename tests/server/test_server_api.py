@@ -5,6 +5,7 @@ endpoint, bad uploads); the service stays up after each."""
 from __future__ import annotations
 
 import io
+import json
 import re
 import zipfile
 
@@ -126,6 +127,10 @@ def test_errors_are_listed_and_block_submission_and_reports(service, error_json)
 
 def test_submit_then_next_year_workbook_carries_it(service, clean_json, tmp_path):
     user = service.unit_user(1)  # 测试县财政局: its own history
+    doc = json.loads(clean_json.read_text("utf-8"))
+    doc["meta"]["agency"] = "测试县财政局"  # its own report (another agency's is not submitted as its own)
+    own = tmp_path / "财政局2020.json"
+    own.write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
     c = service.client(user)
     empty = c.get("/api/workbook?year=2021")
     assert empty.status == 200
@@ -133,11 +138,11 @@ def test_submit_then_next_year_workbook_carries_it(service, clean_json, tmp_path
     before = xlreport.load(tmp_path / "empty.xlsx").data
     assert before["meta.agency"] == "测试县财政局" and before["meta.year"] == 2021
     assert not [k for k, v in before.items() if k.startswith("previous.") and v is not None]
-    draft = c.upload(clean_json).json()
+    draft = c.upload(own).json()
     (tmp_path / "from-draft.xlsx").write_bytes(c.get("/api/workbook?year=2021").body)
     # nothing submitted of 2020 yet: the latest upload is carried in (data-model.md §6)
-    assert xlreport.load(tmp_path / "from-draft.xlsx").data["meta.address"] == xlreport.load(clean_json).data["meta.address"]
-    report = c.upload(clean_json).json()
+    assert xlreport.load(tmp_path / "from-draft.xlsx").data["meta.address"] == xlreport.load(own).data["meta.address"]
+    report = c.upload(own).json()
     assert report["version"] == draft["version"] + 1
     submitted = c.post_json(f"/api/reports/{report['id']}/submit")
     assert submitted.status == 200 and submitted.json()["status"] == "已提交"
@@ -146,10 +151,10 @@ def test_submit_then_next_year_workbook_carries_it(service, clean_json, tmp_path
     carried = c.get("/api/workbook?year=2021")
     (tmp_path / "carried.xlsx").write_bytes(carried.body)
     after = xlreport.load(tmp_path / "carried.xlsx").data
-    demo = xlreport.load(clean_json).data
+    demo = xlreport.load(own).data
     assert after["meta.address"] == demo["meta.address"]  # the cover carried over
     # exactly what `xlreport new --previous` makes of last year's submitted report
-    xlreport.new_workbook(tmp_path / "expected.xlsx", 2021, agency="测试县财政局", previous=clean_json)
+    xlreport.new_workbook(tmp_path / "expected.xlsx", 2021, agency="测试县财政局", previous=own)
     assert after == xlreport.load(tmp_path / "expected.xlsx").data
     assert [k for k, v in after.items() if k.startswith("previous.") and v is not None]
     refused(c.get("/api/workbook?year=abc"), 400, "usage")

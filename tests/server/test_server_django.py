@@ -39,7 +39,24 @@ def people(desk):
         user = User.objects.create_user(username=f"{key}{tag}", password=PASSWORD)
         Account.objects.create(user=user, role="unit" if unit else "reviewer", unit=unit)
         made[key] = user.username
+        if unit_name:
+            made[f"{key}_unit"] = unit_name
     return made
+
+
+@pytest.fixture
+def clean_json(tmp_path, people) -> Path:
+    """The demo's 2020 data file (no errors) under unit a's name: a report of another agency is not
+    submitted as the unit's own."""
+    import json
+
+    from desk_helpers import demo_document
+
+    doc = demo_document()
+    doc["meta"]["agency"] = people["a_unit"]
+    path = tmp_path / "2020年报表.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
+    return path
 
 
 def client(enforce_csrf: bool = True, raise_errors: bool = True):
