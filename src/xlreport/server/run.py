@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from xlreport.errors import OutputError, UsageError
-from xlreport.server.config import SQLITE_NAME, Options, body_limit, migrate, setup
+from xlreport.server.config import SQLITE_NAME, Options, body_limit, migrate, private, setup
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
@@ -89,6 +89,7 @@ def backup(options: Options, target: Path) -> list[str]:
     done = []
     if not options.database:
         source = sqlite3.connect(data / SQLITE_NAME)
+        private(target / SQLITE_NAME)
         copy = sqlite3.connect(target / SQLITE_NAME)
         try:
             source.backup(copy)
