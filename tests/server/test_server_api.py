@@ -69,6 +69,7 @@ def test_upload_check_and_downloads(service, clean_json):
         {"year": 2020, "status": "草稿", "ok": True, "errors": 0, "warnings": 0, "problems": [],
          "version": report["version"]}
     assert c.get(f"/api/reports/{report['id']}").json() == report
+    assert report["status_text"] == report["status"] and report["state"] == "draft"  # as docs/http-api.md shows it
     assert c.get(f"/api/reports/{report['id']}/file").body == clean_json.read_bytes()
     docx = c.get(f"/api/reports/{report['id']}/docx")
     assert docx.status == 200 and "UTF-8''" in docx.headers["content-disposition"]
