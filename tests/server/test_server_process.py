@@ -74,8 +74,11 @@ def test_sigterm_stops_the_service_cleanly(tmp_path, new_service):
     service = new_service(tmp_path)
     assert service.output[0].startswith("报送服务已启动：http://127.0.0.1:")
     assert service.client().get("/api/health").status == 200
+    year = service.client("shenhe").get("/api/me").json()["year"]
     assert service.stop() == 0
-    assert "报送服务已停止" in "".join(service.output)
+    said = "".join(service.output)
+    assert "报送服务已停止" in said
+    assert f"收取 {year} 年度的报告（--year 指定）" in said  # the IT person can confirm it
 
 
 def test_serve_binds_loopback_unless_told():

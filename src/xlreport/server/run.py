@@ -57,6 +57,10 @@ def serve(options: Options, host: str = "127.0.0.1", port: int = 8000, threads: 
     shown = f"[{host}]" if ":" in host else host
     say(f"报送服务已启动：http://{shown}:{server.effective_port}/")
     say(f"数据文件夹：{options.data}；数据库：{'PostgreSQL' if options.database else 'SQLite（数据文件夹中）'}")
+    from xlreport.server.desk.service import reporting_year
+
+    year = reporting_year()
+    say(f"收取 {year} 年度的报告（{'--year 指定' if options.year else '按今天的日期；要收取其他年度请用 --year'}）")
     if host not in LOOPBACK:
         say("注意：服务对网络开放，请确保只在政务外网内可访问，并通过 HTTPS 反向代理提供给各单位")
     say("按 Ctrl-C 停止服务")
