@@ -310,6 +310,7 @@ def cmd_export(args) -> int:
     out = api.export_json(args.file, args.output, force=args.force)
     if isinstance(out, str):
         sys.stdout.write(out)
+        _on_screen_only()
     else:
         print_notices(out.notices, sys.stderr)
         print(f"已导出数据文件：{shown(out.path)}", file=sys.stderr)
@@ -373,8 +374,17 @@ def cmd_import(args) -> int:
               f"{len(report.notes)} 条读入说明）", file=sys.stderr)
     else:
         sys.stdout.write(dumps(report.data, report.fmt, source_of(report)))
+        _on_screen_only()
     _explain(report, args.explain)
     return EXIT_UNREADABLE if len(found.entries) > 1 else EXIT_OK
+
+
+def _on_screen_only() -> None:
+    """Without -o the data file goes to standard output (for a pipe or a redirection); at a
+    terminal, a person probably forgot -o: say that nothing was saved."""
+    if sys.stdout.isatty():
+        sys.stdout.flush()
+        print("（以上是数据文件的内容，没有给 -o，只显示在屏幕上、未保存；要保存请加 -o 文件名.json）", file=sys.stderr)
 
 
 def _refuse_named(named: Sequence[str], entries: list[tuple[str, str | None]]) -> None:
