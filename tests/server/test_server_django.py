@@ -474,3 +474,23 @@ def test_a_review_that_had_to_log_in_again_says_it_was_not_done(people, clean_js
                       follow=True)
     shown = visible_text(returned.content.decode())
     assert "已退回。" in shown and "还没有退回或通过" not in shown
+
+
+def test_the_service_writes_its_times_in_the_pages_time_zone(desk, monkeypatch):
+    """On a server whose clock is UTC, what the service writes in local time (the audit's 生成时间,
+    the package's 发布清单) is in 北京时间, as the pages show times."""
+    import time
+
+    from xlreport.server.run import local_time
+
+    if not hasattr(time, "tzset"):
+        pytest.skip("POSIX time zones only")
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    try:
+        assert datetime.datetime.now().astimezone().utcoffset() == datetime.timedelta(0)
+        local_time()
+        assert datetime.datetime.now().astimezone().utcoffset() == datetime.timedelta(hours=8)
+    finally:
+        monkeypatch.undo()
+        time.tzset()

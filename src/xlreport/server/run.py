@@ -4,6 +4,7 @@ cleanly. `xlreport serve --backup DIR`: a consistent copy of the data folder whi
 
 from __future__ import annotations
 
+import os
 import shutil
 import signal
 import sqlite3
@@ -17,9 +18,22 @@ from xlreport.server.config import SQLITE_NAME, Options, body_limit, migrate, pr
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
+def local_time() -> None:
+    """The service's clock is the pages' (TIME_ZONE, 北京时间) for what it writes too — the audit's
+    生成时间, the package's 发布清单 — also on a server whose system clock is set to UTC."""
+    import time
+
+    from django.conf import settings
+
+    if hasattr(time, "tzset"):  # POSIX; a Windows server in China keeps China's time already
+        os.environ["TZ"] = settings.TIME_ZONE
+        time.tzset()
+
+
 def make_server(options: Options, host: str, port: int, threads: int) -> Any:
     """The configured WSGI app in a waitress server (bound, not yet serving)."""
     setup(options)
+    local_time()
     migrate()
     from xlreport.server.storage import sweep
 
