@@ -189,10 +189,15 @@ def test_the_summary_shows_the_import_notes_it_counts(fixtures_dir, tmp_path):
     assert all(note in cell.comment.text for note in report.notes)
 
 
-def test_an_inferred_agency_kind_is_placed_on_the_cover_not_named_as_a_place(fixtures_dir):
+def test_an_inferred_agency_kind_is_placed_on_the_cover_not_named_as_a_place(fixtures_dir, tmp_path):
     # The importer marks the inferred 机关类型 with 「按机关名称推断」 in place of a cell; the
-    # 位置 column must still name a place (the cover's 机关类型), saying it was inferred.
-    [report] = api.audit([fixtures_dir / "2023_hongze_qzf.txt"]).result.reports
+    # 位置 column must still name a place (the cover's 机关类型), saying it was inferred. (Under a
+    # short name: 「…人民政府」 in full leaves no doubt, and the problem does not point at the cover.)
+    short = tmp_path / "洪泽区2023.txt"
+    short.write_text((fixtures_dir / "2023_hongze_qzf.txt").read_text("utf-8").replace("洪泽区人民政府", "洪泽区"),
+                     "utf-8")
+    [report] = api.audit([short]).result.reports
+    assert report.agency and not report.agency.endswith("人民政府")
     [p] = [p for p in report.problems if "meta.agency_kind" in p.keys]
     parts = p.where.split("；")
     assert "按机关名称推断" not in parts
