@@ -245,7 +245,7 @@ def jobs_page(request: HttpRequest) -> HttpResponse:
     request.session["office_message"] = (
         f"已开始生成{year}年度{name}：完成后在下面“生成与下载”中点“下载”。本页会自动刷新，可以离开本页，稍后再回来下载。"
         if new else f"{year}年度{name}已在{job.get_status_display()}，无需重复点击：完成后在下面“生成与下载”中下载。")
-    return HttpResponseRedirect(f"/office/?year={year}#jobs")
+    return HttpResponseRedirect(f"/office/?year={year}")  # (no #fragment: a reload would only scroll)
 
 
 def review_page(request: HttpRequest, report_id: int) -> HttpResponse:
