@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import re
 import threading
+import time
 import zipfile
 
 import pytest
@@ -238,3 +239,33 @@ def test_the_office_page_queues_with_a_button_and_shows_each_jobs_status(people,
     page = c.get("/office/?year=2031").content.decode()
     assert f'已完成，<a class="download" href="/api/jobs/{done.pk}/file">下载</a>' in page
     assert c.get(f"/api/jobs/{done.pk}/file").content == b"PK"
+
+
+def test_a_job_whose_end_the_database_missed_is_queued_again_not_left_running(people, monkeypatch):
+    from xlreport.server.desk import jobs
+    from xlreport.server.desk.models import Job
+
+    monkeypatch.setitem(jobs.BUILDERS, Job.AUDIT, lambda year: (b"PK", "审查结果.xlsx"))
+    job, _ = jobs.start(Job.AUDIT, 2031, reviewer(people))
+    ends = iter([ConnectionError("the database went away"), None])
+
+    def end_once_failing(job, **fields):
+        failure = next(ends)
+        if failure:
+            raise failure
+        return real_end(job, **fields)
+
+    real_end = jobs._end
+    monkeypatch.setattr(jobs, "_end", end_once_failing)
+    worker = jobs.Worker(poll=0.05)
+    worker.thread.start()
+    try:
+        deadline = time.monotonic() + 120
+        while Job.objects.get(pk=job.pk).status != Job.DONE and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        worker.stopping.set()
+        worker.woken.set()
+        worker.thread.join(timeout=60)
+    job.refresh_from_db()
+    assert job.status == Job.DONE and job.attempts == 2 and job.file.path.read_bytes() == b"PK"

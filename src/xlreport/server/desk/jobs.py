@@ -144,8 +144,12 @@ class Worker:
                 close_old_connections()
                 if run_next() is not None:
                     continue
-            except Exception:  # the database away for a moment: logged, tried again after the pause
+            except Exception:  # the database away for a moment: logged, the job queued again, tried after the pause
                 log.exception("the job worker")
+                try:
+                    requeue()  # this worker's job only: no other runs one
+                except Exception:
+                    pass  # still away: the next start queues it again
             self.woken.wait(self.poll)
         connections.close_all()
 
