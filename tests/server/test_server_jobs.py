@@ -269,3 +269,9 @@ def test_a_job_whose_end_the_database_missed_is_queued_again_not_left_running(pe
         worker.thread.join(timeout=60)
     job.refresh_from_db()
     assert job.status == Job.DONE and job.attempts == 2 and job.file.path.read_bytes() == b"PK"
+
+
+def test_the_migrations_hold_every_model_change(desk):
+    from django.core.management import call_command
+
+    call_command("makemigrations", "desk", check=True, dry_run=True, verbosity=0)  # exits 1 on a change
