@@ -12,7 +12,7 @@ import time
 import zipfile
 
 import pytest
-from desk_helpers import PASSWORD
+from desk_helpers import PASSWORD, audit_sheets
 from test_server_django import api_login, client, english_words
 
 
@@ -133,16 +133,6 @@ def submitted(people, clean_json) -> None:
     assert c.post(where + "submit").status_code == 302
 
 
-def sheets(content: bytes) -> dict[str, list]:
-    """An audit workbook's sheets but 说明 (its time), the files' temporary folder left out."""
-    from python_calamine import CalamineWorkbook
-
-    book = CalamineWorkbook.from_filelike(io.BytesIO(content))
-    return {name: [[re.sub(r"tmp\w+", "tmp", c) if isinstance(c, str) else c for c in row]
-                   for row in book.get_sheet_by_name(name).to_python()]
-            for name in book.sheet_names if name != "说明"}
-
-
 def test_the_api_queues_and_the_worker_builds_what_the_get_endpoint_gives(people, clean_json):
     from xlreport.server.desk import jobs
 
@@ -170,7 +160,7 @@ def test_the_api_queues_and_the_worker_builds_what_the_get_endpoint_gives(people
     assert done["filename"] == "2020年政府信息公开工作年度报告审查结果.xlsx"
     book = c.get(done["file"])
     assert book.status_code == 200 and "attachment" in book["Content-Disposition"]
-    assert sheets(book.content) == sheets(c.get("/api/audit.xlsx?year=2020").content)
+    assert audit_sheets(book.content) == audit_sheets(c.get("/api/audit.xlsx?year=2020").content)
     zipped = c.get(f"/api/jobs/{letters['id']}/file").content
     with zipfile.ZipFile(io.BytesIO(zipped)) as z, \
             zipfile.ZipFile(io.BytesIO(c.get("/api/feedback.zip?year=2020").content)) as expected:

@@ -14,7 +14,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from desk_helpers import UNITS, demo_document, job_ended, run_accounts, xlreport_command
+from desk_helpers import UNITS, audit_sheets, demo_document, job_ended, run_accounts, xlreport_command
 
 import xlreport
 from xlreport.server.client import Client
@@ -190,18 +190,6 @@ def test_accounts_adds_units_and_imports_a_folder(service, tmp_path):
     bad = subprocess.run(xlreport_command("accounts", "--data", str(service.data), *db, "--import", str(folder)),
                          capture_output=True, text=True, timeout=300)
     assert bad.returncode == 2 and "--year" in bad.stderr and "Traceback" not in bad.stderr
-
-
-def audit_sheets(content: bytes) -> dict[str, list]:
-    """An audit workbook's sheets but 说明 (its time), the files' temporary folder left out."""
-    import re
-
-    from python_calamine import CalamineWorkbook
-
-    book = CalamineWorkbook.from_filelike(io.BytesIO(content))
-    return {name: [[re.sub(r"tmp\w+", "tmp", c) if isinstance(c, str) else c for c in row]
-                   for row in book.get_sheet_by_name(name).to_python()]
-            for name in book.sheet_names if name != "说明"}
 
 
 @pytest.mark.office  # the publication package: the service runs LibreOffice for the PDFs
