@@ -195,6 +195,8 @@ def people(desk) -> dict[str, str]:
         user = User.objects.create_user(username=f"{key}{tag}", password=PASSWORD)
         Account.objects.create(user=user, role="unit" if unit else "reviewer", unit=unit)
         made[key] = user.username
+        if unit_name:
+            made[f"{key}_unit"] = unit_name
     return made
 
 

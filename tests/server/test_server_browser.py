@@ -99,3 +99,47 @@ def test_a_reviewer_lands_on_the_office_page(browser, tmp_path, new_service):
     assert "导出操作记录" in page.inner_text("main")
     page.goto(f"{service.base}/unit/")
     assert "只供填报单位" in page.inner_text("main")
+
+
+def test_files_over_the_limits_are_refused_in_the_page_before_they_are_sent(browser, tmp_path, new_service):
+    """With --max-upload-mb 1: a 2 MB workbook, and an import of five 1 MB reports (over the
+    import's 4 MB), are refused in Chinese in the page, and nothing is sent; within the limits the
+    same forms send."""
+    import server_picture
+
+    service = new_service(tmp_path, None, "--max-upload-mb", "1")
+    big = tmp_path / "很大的工作簿.xlsx"
+    big.write_bytes(b"PK" + b"\0" * (2 * 1024 * 1024))
+    reports = []
+    for n in range(5):
+        reports.append(tmp_path / f"报告{n}.txt")
+        reports[-1].write_bytes("某局2019年政府信息公开工作年度报告\n".encode() + b" " * (1024 * 1024 - 100))
+    sent: list[str] = []
+
+    clerk = browser.new_page(locale="zh-CN")
+    clerk.on("request", lambda r: sent.append(r.url) if r.method == "POST" else None)
+    user = service.unit_user()
+    server_picture.log_in(clerk, service.base, user, service.passwords[user])
+    clerk.wait_for_url(re.compile(r".*/unit/$"))
+    sent.clear()
+    clerk.set_input_files("form.upload input[type=file]", str(big))
+    clerk.click("button:has-text('上传并检查')")
+    assert "“很大的工作簿.xlsx”有 2 MB，超过上传上限 1 MB" in clerk.inner_text("form.upload .upload-refused")
+    assert sent == [] and clerk.url.endswith("/unit/")
+    assert not english(clerk, user, "MB")
+
+    office = browser.new_page(locale="zh-CN")
+    office.on("request", lambda r: sent.append(r.url) if r.method == "POST" else None)
+    server_picture.log_in(office, service.base, "shenhe", service.passwords["shenhe"])
+    office.wait_for_url(re.compile(r".*/office/$"))
+    sent.clear()
+    form = "form[action='/office/import']"
+    office.set_input_files(f"{form} input[type=file]", [str(p) for p in reports])
+    office.click(f"{form} button:has-text('导入')")
+    assert "一次导入的文件共 5 MB，超过一次导入的上限 4 MB；请分几次导入" in office.inner_text(f"{form} .upload-refused")
+    assert sent == []
+    office.set_input_files(f"{form} input[type=file]", [str(p) for p in reports[:3]])
+    assert office.locator(f"{form} .upload-refused").count() == 0  # the message goes with the files
+    office.click(f"{form} button:has-text('导入')")
+    office.wait_for_url(re.compile(r".*/office/import$"))
+    assert sent and "未导入 3 份" in office.inner_text("main")

@@ -7,7 +7,24 @@ import datetime
 import re
 from pathlib import Path
 
+import pytest
+
 from desk_helpers import PASSWORD
+
+
+@pytest.fixture
+def clean_json(tmp_path, people) -> Path:
+    """The demo's 2020 data file (no errors) under unit a's name: a report of another agency is not
+    submitted as the unit's own."""
+    import json
+
+    from desk_helpers import demo_document
+
+    doc = demo_document()
+    doc["meta"]["agency"] = people["a_unit"]
+    path = tmp_path / "2020年报表.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
+    return path
 
 
 def client(enforce_csrf: bool = True, raise_errors: bool = True):
@@ -195,6 +212,32 @@ def test_the_upload_limit_is_said_in_chinese(people):
     big = SimpleUploadedFile("大文件.xlsx", b"0" * (1024 * 1024 + 1))
     page = c.post("/upload/", {"file": big})
     assert page.status_code == 413 and "超过上传上限 1 MB" in page.content.decode()
+
+
+def test_the_import_limits_are_said_in_chinese(people):
+    """The import of last year's reports (upload limit 1 MB here): a file over 1 MB is listed as not
+    imported, with why, and the others are read; more than 4 MB in all, or more files than the
+    service takes at once, is refused with what to do — never Django's bare 400."""
+    from django.conf import settings
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    c = client(enforce_csrf=False)
+    c.post("/login/", {"username": people["r"], "password": PASSWORD})
+    big = SimpleUploadedFile("大报告.pdf", b"%PDF" + b"0" * (1024 * 1024))
+    small = SimpleUploadedFile("说明.txt", "这不是报告".encode())
+    page = c.post("/office/import", {"year": "2019", "file": [big, small]})
+    text = page.content.decode()
+    assert page.status_code == 200 and "未导入 2 份" in text
+    assert "大报告.pdf" in text and "超过每个文件的上限 1 MB" in text and "说明.txt" in text
+
+    parts = [SimpleUploadedFile(f"报告{n}.pdf", b"%PDF" + b"0" * (1000 * 1024)) for n in range(5)]
+    page = c.post("/office/import", {"year": "2019", "file": parts})
+    assert page.status_code == 413 and "超过一次导入的上限 4 MB；请分几次导入" in page.content.decode()
+
+    many = [SimpleUploadedFile(f"{n}.txt", b"x") for n in range(settings.DATA_UPLOAD_MAX_NUMBER_FILES + 1)]
+    page = c.post("/office/import", {"year": "2019", "file": many})
+    assert page.status_code == 413
+    assert f"一次最多导入 {settings.DATA_UPLOAD_MAX_NUMBER_FILES} 个文件；请分几次导入" in page.content.decode()
 
 
 def test_the_error_pages_are_chinese(people):
@@ -399,3 +442,23 @@ def test_a_review_that_had_to_log_in_again_says_it_was_not_done(people, clean_js
                       follow=True)
     shown = visible_text(returned.content.decode())
     assert "已退回。" in shown and "还没有退回或通过" not in shown
+
+
+def test_the_service_writes_its_times_in_the_pages_time_zone(desk, monkeypatch):
+    """On a server whose clock is UTC, what the service writes in local time (the audit's 生成时间,
+    the package's 发布清单) is in 北京时间, as the pages show times."""
+    import time
+
+    from xlreport.server.run import local_time
+
+    if not hasattr(time, "tzset"):
+        pytest.skip("POSIX time zones only")
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    try:
+        assert datetime.datetime.now().astimezone().utcoffset() == datetime.timedelta(0)
+        local_time()
+        assert datetime.datetime.now().astimezone().utcoffset() == datetime.timedelta(hours=8)
+    finally:
+        monkeypatch.undo()
+        time.tzset()

@@ -124,19 +124,28 @@ def test_a_failed_job_says_why_in_chinese_and_the_log_has_the_traceback(people, 
     assert jobs.start(Job.PUBLISH, 2031, user)[1]  # a failed job does not hold the next one back
 
 
-def submitted(people, clean_json) -> None:
-    """Unit a's clean 2020 report, uploaded and submitted through the pages."""
+def submitted(people, folder) -> None:
+    """Unit a's clean 2020 report (the demo's figures under its name), uploaded and submitted through the pages."""
+    import json
+
+    from desk_helpers import demo_document
+
+    doc = demo_document()
+    doc["meta"]["agency"] = people["a_unit"]
+    path = folder / "2020年报表.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
     c = client(enforce_csrf=False)
     c.post("/login/", {"username": people["a"], "password": PASSWORD})
-    with open(clean_json, "rb") as f:
+    with open(path, "rb") as f:
         where = c.post("/upload/", {"file": f})["Location"]
     assert c.post(where + "submit").status_code == 302
+    assert "已提交" in c.get(where).content.decode()
 
 
-def test_the_api_queues_and_the_worker_builds_what_the_get_endpoint_gives(people, clean_json):
+def test_the_api_queues_and_the_worker_builds_what_the_get_endpoint_gives(people, tmp_path):
     from xlreport.server.desk import jobs
 
-    submitted(people, clean_json)
+    submitted(people, tmp_path)
     c = client()
     assert api_login(c, people["r"]).status_code == 200
     token = {"HTTP_X_CSRFTOKEN": c.cookies["csrftoken"].value}

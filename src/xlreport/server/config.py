@@ -24,8 +24,21 @@ PASSWORD_HASHERS = [  # the names only: server/hashers.py imports Django, which 
 
 DEFAULT_DATA = "xlreport-data"
 DEFAULT_UPLOAD_LIMIT = 50 * 1024 * 1024  # bytes (docs/server.md)
+IMPORT_FILES = 500  # files one import of last year's reports may carry (docs/server.md)
+ENVELOPE = 64 * 1024 * 1024  # waitress's margin over the largest body a form sends (multipart headers)
 SESSION_HOURS = 8  # a session ends after 8 hours, or when the browser is closed
 SQLITE_NAME = "xlreport.sqlite3"
+
+
+def import_limit(upload_limit: int) -> int:
+    """The most one import of last year's reports may carry in all (each file at most `upload_limit`)."""
+    return 4 * upload_limit
+
+
+def body_limit(upload_limit: int) -> int:
+    """The largest request body waitress takes; beyond it waitress answers by itself, in English, so
+    every form checks its files against the limits above first (in the page and in the view)."""
+    return import_limit(upload_limit) + ENVELOPE
 
 
 @dataclass(frozen=True)
@@ -144,6 +157,7 @@ def build_settings(options: Options) -> dict[str, Any]:
         "FILE_UPLOAD_PERMISSIONS": 0o600,
         "XLREPORT_DATA": options.data,
         "XLREPORT_UPLOAD_LIMIT": options.upload_limit,
+        "DATA_UPLOAD_MAX_NUMBER_FILES": IMPORT_FILES,
         "XLREPORT_YEAR": options.year,
         "LOGGING": {
             "version": 1,
@@ -178,9 +192,20 @@ def setup(options: Options) -> None:
         raise UsageError(f"数据文件夹“{data}”是一个文件，不是文件夹；请用 --data 给出一个文件夹")
     for sub in ("", "files", "tmp"):
         (data / sub).mkdir(parents=True, exist_ok=True)
+    if not options.database:
+        private(data / SQLITE_NAME)
     settings.configure(**build_settings(options))
     django.setup()
     _configured = options
+
+
+def private(path: Path) -> None:
+    """The SQLite file readable by the service's user alone, like the secret key: it holds the
+    password hashes and every report. SQLite gives its -wal and -shm files the same mode. An
+    empty file is an empty database."""
+    os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    if os.name != "nt":  # on Windows the folder's ACL decides; chmod there only sets read-only
+        os.chmod(path, 0o600)
 
 
 def migrate() -> None:

@@ -29,6 +29,7 @@ def report_json(report: Report) -> dict[str, Any]:
     return {
         "id": report.pk, "unit": report.unit.name, "year": report.year, "version": report.version,
         "status": report.get_status_display(), "state": report.status,  # 草稿/已提交/已退回/已通过 (data-model.md §6)
+        "status_text": report.get_status_display(),  # the same, kept for early clients (docs/http-api.md)
         "ok": report.ok, "errors": report.errors, "warnings": report.warnings,
         "problems": report.problems, "notices": report.notices,
         "year_notice": service.other_year_notice(report.year),  # "" when the report is of the year collected
@@ -137,19 +138,26 @@ def api_workbook(request: HttpRequest, account: Account) -> HttpResponse:
     return attachment(content, name, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
-def refuse_too_large(request: HttpRequest) -> None:
+def refuse_too_large(request: HttpRequest, several: bool = False) -> None:
     """The body's declared length beyond the limit: refused (413) without parsing it. The body is
-    read to its end first (waitress has it already), so the client gets the answer, not a reset."""
+    read to its end first (waitress has it already), so the client gets the answer, not a reset.
+    `several`: an import of last year's reports, whose files together may reach `import_limit`."""
     from django.conf import settings
 
+    from xlreport.server.config import import_limit
+
     limit = int(settings.XLREPORT_UPLOAD_LIMIT)
+    total = import_limit(limit) if several else limit
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
         length = 0
-    if length > limit + 64 * 1024:  # the multipart envelope around the file
+    if length > total + 64 * 1024:  # the multipart envelope around the files
         for _ in iter(lambda: request.read(1024 * 1024), b""):
             pass
+        if several:
+            raise Refused(413, f"一次导入的文件共 {service.size_text(length)}，超过一次导入的上限 "
+                               f"{service.size_text(total)}；请分几次导入，每次少选几个文件", "too-large")
         raise Refused(413, f"上传的文件超过上传上限 {service.size_text(limit)}；请上传填报工作簿本身（通常不到 1 MB）",
                       "too-large")
 
@@ -273,13 +281,24 @@ def import_uploads(request: HttpRequest) -> review.Imported:
     import tempfile
     from pathlib import Path
 
-    refuse_too_large(request)
-    raw = str(request.POST.get("year") or "")
+    from django.conf import settings
+    from django.core.exceptions import TooManyFilesSent
+
+    refuse_too_large(request, several=True)
+    try:
+        raw = str(request.POST.get("year") or "")
+        uploads = request.FILES.getlist("file")
+    except TooManyFilesSent:
+        raise Refused(413, f"一次最多导入 {settings.DATA_UPLOAD_MAX_NUMBER_FILES} 个文件；请分几次导入，"
+                           f"或在服务器上用 xlreport accounts --import 文件夹 一次导入整个文件夹", "too-many-files") from None
     if not raw.isdigit():
         raise Refused(400, "请填写这些报告的年度（year），如 2023", "usage")
-    uploads = request.FILES.getlist("file")
     if not uploads:
         raise Refused(400, "没有收到文件：请选择上年已发布的报告（可多选）", "no-file")
+    limit = int(settings.XLREPORT_UPLOAD_LIMIT)
+    too_large = [(u.name or "", f"有 {service.size_text(u.size or 0)}，超过每个文件的上限 {service.size_text(limit)}")
+                 for u in uploads if (u.size or 0) > limit]
+    uploads = [u for u in uploads if (u.size or 0) <= limit]
     with tempfile.TemporaryDirectory(dir=service.data_root() / "tmp") as tmp:
         files = []
         for n, upload in enumerate(uploads):
@@ -291,7 +310,9 @@ def import_uploads(request: HttpRequest) -> review.Imported:
                 for chunk in upload.chunks():
                     out.write(chunk)
             files.append((path, upload.name or name))
-        return review.import_files(files, int(raw), request.user, client_ip(request))
+        done = review.import_files(files, int(raw), request.user, client_ip(request))
+    done.not_loaded[:0] = too_large
+    return done
 
 
 @endpoint(("POST",), role=Account.REVIEWER)

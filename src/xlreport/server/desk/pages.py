@@ -85,7 +85,17 @@ def unit_page(request: HttpRequest) -> HttpResponse:
     return _page(request, "unit.html", account=account, unit=account.unit, year=year, reports=reports,
                  other_year=other_year, year_notice=service.other_year_notice(other_year.year, year) if other_year else "",
                  latest=this_year[0] if this_year else None, returned=returned,
-                 limit=service.size_text(int(_setting("XLREPORT_UPLOAD_LIMIT"))))
+                 limit=service.size_text(int(_setting("XLREPORT_UPLOAD_LIMIT"))), limits=_limits())
+
+
+def _limits() -> dict[str, Any]:
+    """The upload limits the forms check before sending (desk.js) and the views check again."""
+    from xlreport.server.config import import_limit
+
+    file = int(_setting("XLREPORT_UPLOAD_LIMIT"))
+    total = import_limit(file)
+    return {"file": file, "total": total, "files": int(_setting("DATA_UPLOAD_MAX_NUMBER_FILES")),
+            "file_text": service.size_text(file), "total_text": service.size_text(total)}
 
 
 def _setting(name: str) -> Any:
@@ -151,6 +161,7 @@ def report_page(request: HttpRequest, report_id: int) -> HttpResponse:
     problems = [{**p, "anchor": next((k for k in p.get("keys", []) if k in in_tables), "")} for p in report.problems]
     return _page(request, "report.html", account=account, report=report, tables=tables, unreadable=unreadable,
                  problems=problems, can_submit=account.role == Account.UNIT and report.status == Report.DRAFT,
+                 other_agency=service.other_agency(report.unit, report.agency),
                  can_review=account.role == Account.REVIEWER and report.status == Report.SUBMITTED,
                  year_notice=service.other_year_notice(report.year) if account.role == Account.UNIT else "",
                  history=Report.objects.filter(unit=report.unit).select_related("reviewed_by"),
@@ -172,6 +183,7 @@ MESSAGES = {
     "not-reviewed": ("这份报告还没有退回或通过（操作前登录已过期，重新登录后操作没有完成，填写的审核意见也没有保存）："
                      "请重新填写审核意见后再点一次“退回”或“通过”。"),
     "not-draft": "这一版报告已经提交过，不能再次提交；如需修改请上传新的版本。",
+    "other-agency": "这一版报告封面的机关名称不是本单位，不能提交：请按下面的提示处理后重新上传。",
     "returned": "已退回。单位会在本单位页面看到“已退回”和审核意见。",
     "approved": "已通过。这份报告将列入发布包。",
     "no-comment": "退回时请填写审核意见，说明需要修改什么。",
@@ -221,7 +233,7 @@ def office_page(request: HttpRequest) -> HttpResponse:
     recent = [{"job": j, "ahead": jobs.ahead_of(j) if j.status == Job.QUEUED else 0}
               for j in Job.objects.filter(year=year).select_related("requested_by", "file")[:10]]
     return _page(request, "office.html", account=account, actions=actions, year=year, rows=shown_rows,
-                 counts=counts, statuses=review.ORDER, wanted=wanted, sort=sort, total=len(rows),
+                 counts=counts, statuses=review.ORDER, wanted=wanted, sort=sort, total=len(rows), limits=_limits(),
                  message=request.session.pop("office_message", None), jobs=recent, kinds=Job.KINDS,
                  working=any(j["job"].active for j in recent), refresh=REFRESH)
 
