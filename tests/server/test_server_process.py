@@ -117,6 +117,17 @@ def test_kill_9_during_the_reviewers_jobs_loses_no_job(tmp_path, new_service, db
 
     book = CalamineWorkbook.from_filelike(io.BytesIO(office.get(ended[1]["file"]).body))
     assert "汇总" in book.sheet_names
+
+    # SIGTERM (systemd's stop or restart) while a job runs: a clean stop, and the job runs at the next start
+    again = office.post_json("/api/jobs", {"kind": "publish", "year": 2020}).json()
+    deadline = time.monotonic() + 300
+    while office.get(f"/api/jobs/{again['id']}").json()["state"] == "queued" and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert service.stop() == 0 and "报送服务已停止" in "".join(service.output)
+    service.output.clear()
+    service.start()
+    done = job_ended(service.client("shenhe"), again["id"])
+    assert done["status"] == "已完成" and done["sha256"], done
     assert service.stop() == 0
 
 
