@@ -162,7 +162,7 @@ def test_the_pairs_run_the_public_total_continuity_rule(tmp_path):
 def test_several_reports_name_the_same_counted_file_on_the_cover_and_the_roster(tmp_path):
     # 「宿迁市」 (title by place) sorts before 「宿迁市人民政府」 by name, but its file after by file name:
     # the 未报送 sheet's 多份报告 row and 说明's list must name the same report as counted in 合计.
-    write(tmp_path, "b.json", "宿迁市")
+    write(tmp_path, "b.json", "宿迁市", **{"t2.rules.issued": 99})  # two reports: their figures differ
     write(tmp_path, "a.json", "宿迁市人民政府")
     roster = tmp_path / "名单.txt"
     roster.write_text("宿迁市人民政府\n", encoding="utf-8")
@@ -202,8 +202,8 @@ def test_an_inferred_agency_kind_is_placed_on_the_cover_not_named_as_a_place(fix
 def test_a_unit_that_cannot_be_paired_gets_one_note_naming_its_files(tmp_path):
     # Three copies of one unit's report (json, pdf, txt) make one 未配对 line, not three.
     write(tmp_path, "2023.json", "某县甲局", 2023)
-    for name in ("a.json", "b.json", "c.json"):
-        write(tmp_path, name, "某县甲局", 2024)
+    for n, name in enumerate(("a.json", "b.json", "c.json")):
+        write(tmp_path, name, "某县甲局", 2024, **{"t2.rules.issued": 90 + n})  # three reports, not one in three files
     result = api.audit([tmp_path]).result
     assert result.pairs == []
     [note] = result.pair_notes
