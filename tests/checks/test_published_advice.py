@@ -45,6 +45,6 @@ def test_inferred_rule_authority_advice_speaks_of_the_report_when_published():
 def test_fee_with_only_the_amount_asks_the_report_to_state_the_count():
     report = import_report(FIXTURES / "2024_huaian_szf.txt")
     published = messages(report, True, "fee-consistency")
-    assert published and all("报告只写了信息处理费的金额" in m and "“六、其他需要报告的事项”" in m
-                             and "未填写" not in m for m in published)
+    assert published and all("报告写了收取信息处理费的金额（3940 元），没有写申请件数；建议" in m
+                             and "“六、其他需要报告的事项”" in m and "未填写" not in m for m in published)
     assert all("“申请件数”未填写" in m for m in messages(report, False, "fee-consistency"))

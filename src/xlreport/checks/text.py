@@ -87,9 +87,10 @@ def check_text(data: dict[str, Any], fmt: ReportFormat, cells: dict[str, str] | 
         elif is_blank(count) or is_blank(amount):
             blank = "申请件数" if is_blank(count) else "金额"
             if published:  # the report's 六 states one of the two: the report is what to correct
-                given = "金额" if blank == "申请件数" else "申请件数"
-                message = (f"报告只写了信息处理费的{given}，没有写{blank}；请在“六、其他需要报告的事项”中"
-                           f"同时写明收取信息处理费的申请件数和金额（未收取的写 0）")
+                given = (f"金额（{number_text(amount)} 元）" if blank == "申请件数"
+                         else f"申请件数（{number_text(count)} 件）")
+                message = (f"报告写了收取信息处理费的{given}，没有写{blank}；建议在“六、其他需要报告的事项”中"
+                           f"一并写明收费的申请件数和金额，便于核对")
             else:
                 message = f"信息处理费只填了一项，“{blank}”未填写；请同时填写收费的申请件数和金额（未收取的都填 0）"
             out.append(problem("fee-consistency", ["fee.count", "fee.amount_yuan"], message, cells))
