@@ -196,6 +196,21 @@ def test_a_unit_titled_by_its_place_alone_gets_one_letter_under_its_fullest_name
     assert feedback_name(review) == "宿迁市人民政府2024年政府信息公开工作年度报告审查意见.docx"
 
 
+def test_a_unit_titled_by_its_place_alone_is_addressed_by_its_roster_name(tmp_path):
+    """The report says 「宿迁市」, the roster 「宿迁市人民政府」: the letter goes to 宿迁市人民政府 (the
+    fuller name); a roster without the place prefix does not shorten the report's full name."""
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    write_report(folder, "a.json", "宿迁市")
+    write_report(folder, "b.json", "淮安市洪泽区人民政府")
+    roster = tmp_path / "名单.txt"
+    roster.write_text("宿迁市人民政府\n洪泽区政府\n", "utf-8")
+    found = {r.files[0].rsplit("/", 1)[-1]: r for r in reviews(api.audit([folder], roster=roster).result)}
+    assert found["a.json"].agency == "宿迁市人民政府"
+    assert feedback_name(found["a.json"]) == "宿迁市人民政府2024年政府信息公开工作年度报告审查意见.docx"
+    assert found["b.json"].agency == "淮安市洪泽区人民政府"
+
+
 def test_letter_for_a_report_without_a_title_asks_for_one(fixtures_dir):
     # A published report whose agency could not be found (no title line, no page or file title)
     # has no problem saying so — only an import note — so the letter itself must tell the unit.
