@@ -48,8 +48,12 @@ def check_text(data: dict[str, Any], fmt: ReportFormat, cells: dict[str, str] | 
     elif own is not None:  # a published report that wrote 一 under its own sub-headings: said once
         out.append(own)
     else:
-        out.extend(problem("text-missing", (key,), message, cells)
-                   for key, _, message in parts if _empty(data, (key,)))
+        for key, label, message in parts:
+            if _empty(data, (key,)):
+                if published and not (cells and key in cells):  # no such sub-heading printed, not an empty one
+                    message = (f"“一、总体情况”中没有单列“{label}”这一小标题：{fmt.version} 版格式要求分五个方面写明，"
+                               f"请单列这一部分（已在其他小标题下写到的，请移到这一小标题下）")
+                out.append(problem("text-missing", (key,), message, cells))
     problems_text = data.get("text.problems")
     if not isinstance(problems_text, str) or problems_text.strip(BLANK_CHARS) in EMPTY_TEXT:
         out.append(replace(problem("text-missing", ["text.problems"],
