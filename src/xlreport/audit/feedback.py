@@ -253,6 +253,12 @@ def feedback_docx(review: UnitReview, signer: str | None = None, day: _dt.date |
     if review.findings:
         par("报告正文", "“位置”指报告中的页码、表格、行和列（工作簿则为工作表和单元格）。"
                        "更正时请同时核对正文中引用的数字与表格是否一致。")
+        from xlreport.model.formats import FORMATS
+
+        cited = [f"“{v} 版格式”指{FORMATS[v].source}" for v in sorted(FORMATS)
+                 if any(f"{v} 版" in f.message for f in review.findings)]
+        if cited:  # the formats by the documents that issued them, as an official letter cites them
+            par("报告正文", "本意见中" + "，".join(cited) + "。")
     closing_from = len(doc.paragraphs) - 1  # the last line of text: the date never stands alone on a page
     par("报告正文", "")
     if signer:
