@@ -83,6 +83,9 @@ def _match(doc: Document, year_hint: int | None = None, chosen: ReportFormat | N
     if year is None:
         out.notes.append(f"未能从标题或统计期限中读出报告年度，按 {fmt.version} 版格式读取；请在数据文件中填写 meta.year")
     out.notes.extend(name.notes)
+    if period and name.year and period != name.year:  # the title says one year, the statistics period another
+        out.notes.append(f"标题中的年度（{name.year} 年）与统计期限的年度（{period} 年）不同，按统计期限读作 {period} 年度"
+                         f"（表格的格式也按 {period} 年确定）；请核对报告年度，并更正标题或统计期限")
     out.notice = name.notice
     if name.name:
         out.data["meta.agency"] = name.name

@@ -7,11 +7,12 @@ from xlreport.io.importers.labels import (
     LABEL_MIN,
     ItemSpec,
     Label,
+    nfkc,
     parse_label,
     prepared,
     similarity,
 )
-from xlreport.io.importers.tables import Imported, Place, _is_value_like, _put, _rows
+from xlreport.io.importers.tables import Imported, Place, _is_value_like, _put, _rows, printed_twice
 from xlreport.io.importers.values import parse_value
 from xlreport.model.spec import ReportFormat
 
@@ -32,7 +33,9 @@ def match_t2(table: Table, out: Imported, target: ReportFormat, caption: str) ->
             headers = []
             continue
         rest = cells[cells.index(texts[0]) + 1:]
-        if rest and not any(_is_value_like(c) for c in rest):  # a header row 信息内容 | 本年制发件数 …
+        # a header row 信息内容 | 本年制发件数 …: no figure, nor a cell with digits that is no number
+        # (「447 228」 is a value printed so that it cannot be read, reported as printed, not a header)
+        if rest and not any(_is_value_like(c) or any(ch.isdigit() for ch in nfkc(c.text)) for c in rest):
             headers = [parse_label(c.text) for c in rest]
             continue
         scored = []
@@ -56,6 +59,12 @@ def match_t2(table: Table, out: Imported, target: ReportFormat, caption: str) ->
         same.sort(key=lambda i: i.fmt is not target)
         cols = _t2_columns(same, headers, len(rest), out)
         heading = same[0].fmt.field(f"{spec.prefix}.{same[0].columns[0][0]}").row[0]
+        read = [(f"{spec.prefix}.{col[1]}", cell) for cell, col in zip(rest, cols) if col is not None]
+        if any(key in out.cells for key, _ in read):  # printed again (last year's table for comparison)
+            out.notes.append(f"表二 {heading} “{texts[0].text}”出现了不止一次，只读入第一次")
+            printed_twice(out, out.twice, table.index, [k for k, _ in read], [parse_value(c.text).value for _, c in read],
+                          place(r, f"表二 {heading} “{texts[0].text}”"), "表二")
+            continue
         for cell, col in zip(rest, cols):
             if col is None:
                 continue

@@ -13,7 +13,7 @@ import functools
 from xlreport.io.importers.columns import Columns, Official
 from xlreport.io.importers.document import Table
 from xlreport.io.importers.labels import parse_label
-from xlreport.io.importers.tables import Imported, Place, _put, _rows, blank_values, unplaced
+from xlreport.io.importers.tables import Imported, Place, _put, _rows, blank_values, printed_twice, unplaced
 from xlreport.io.importers.values import parse_value
 from xlreport.model.spec import ReportFormat
 
@@ -66,7 +66,7 @@ def match_t4(table: Table, out: Imported, target: ReportFormat, aligned: bool = 
     cols = Columns.from_header(header, full, aligned)
     width = len({id(c) for c in grid[best_row] if c is not None})
     group = ""
-    if cols is None and width < len(full.keys):  # one group's part (five columns)
+    if (cols is None or cols.problem) and width < len(full.keys):  # one group's part (five columns)
         words = caption + "".join(c.text for row in header for c in row if c is not None)
         found = _part_group(words, state, target)
         if found is None:
@@ -88,6 +88,11 @@ def match_t4(table: Table, out: Imported, target: ReportFormat, aligned: bool = 
     for extra in placed.labels:
         out.notes.append(f"表四 数据行开头的“{extra.text}”不是数值列，未读入")
     out.notes.extend(f"{place(best_row, heading)}：{note}" for note in placed.notes)
+    if any(key in out.cells for key in keys):  # printed again (last year's table for comparison)
+        out.notes.append(f"表四 第{table.index}张表：表四出现了不止一次，只读入第一次")
+        printed_twice(out, out.twice, table.index, keys, [parse_value(c.text if (c := placed.values[k]) else "").value
+                                                          for k in keys], place(best_row, heading), "表四")
+        return True
     for key in keys:
         _put(out, key, placed.values[key], place(best_row, f"表四 {' '.join(target.field(key).column)}"))
     for r, row in enumerate(grid):

@@ -1,0 +1,209 @@
+"""An adversarial review of what the importer reads from variants of the real reports (issue: review
+of the importer and the audit): the figures of `../shared/fixtures/reports/2024_huaian_szf.json`
+printed as publishers print them (columns in another order, a table split over two <table>s, last
+year's tables for comparison, a title whose year differs from the statistics period …). Each figure
+must be read right or reported as not read with its place, never read from another column.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+
+import pytest
+from conftest import FIXTURES
+
+from xlreport.io.importers.match import import_report
+from xlreport.model.formats import V2021
+
+NAME = "2024_huaian_szf"
+NOTE = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
+T3_COLS = ["natural_person", "business", "research", "social_welfare", "legal_service", "other_org", "total"]
+T3_HEADS = ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"]
+T3_ROWS = list(dict.fromkeys(f.row_key for f in V2021.fields if f.table == "t3" and f.row))
+T4_KEYS = [c.key for c in sorted(V2021.table("t4").value_cells(), key=lambda c: c.col) if c.key]
+LEAVES = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
+TITLE = ["淮安市人民政府", "2024年政府信息公开工作年度报告",
+         "本报告由淮安市人民政府办公室根据《条例》规定编制。报告所列统计期限自2024年1月1日至2024年12月31日。",
+         "一、总体情况", "2024年，我市认真贯彻落实《条例》。"]
+TAIL = ["五、存在的主要问题及改进情况", "信息发布的及时性有待提高。", "六、其他需要报告的事项", "本年度未收取信息处理费。"]
+
+
+@pytest.fixture(scope="module")
+def values() -> dict:
+    if not FIXTURES.is_dir():
+        pytest.skip(f"the shared fixtures are not beside the repository ({FIXTURES})")
+    return json.loads((FIXTURES / f"{NAME}.json").read_text("utf-8"))["values"]
+
+
+def shown(v) -> str:
+    return str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)
+
+
+Grid = list[list[tuple[str, int, int]]]  # rows of (text, rowspan, colspan)
+
+
+def t3_grid(values: dict, order: list[int]) -> Grid:
+    """Table 三 as printed, its seven value columns in `order` (indices of the official ones)."""
+    top: list[tuple[str, int, int]] = []
+    org: list[tuple[str, int, int]] = []
+    for i in order:
+        if 1 <= i <= 5:
+            if not org:
+                top.append(("法人或其他组织", 1, 5))
+            org.append((T3_HEADS[i], 1, 1))
+        else:
+            top.append((T3_HEADS[i], 2, 1))
+    grid: Grid = [[(NOTE, 3, 3), ("申请人情况", 1, 7)], top, org]
+    paths = [V2021.field(f"t3.{'.'.join(r)}.total").row for r in T3_ROWS]
+    seen: set[tuple[str, ...]] = set()
+    for row_key, path in zip(T3_ROWS, paths):
+        labels = []
+        for depth, label in enumerate(path[:-1]):
+            if path[: depth + 1] not in seen:
+                seen.add(path[: depth + 1])
+                labels.append((label, sum(1 for p in paths if p[: depth + 1] == path[: depth + 1]), 1))
+        labels.append((path[-1], 1, 4 - len(path)))
+        row = [shown(values[f"t3.{'.'.join(row_key)}.{c}"]) for c in T3_COLS]
+        grid.append(labels + [(row[i], 1, 1) for i in order])
+    return grid
+
+
+def t4_grid(values: dict, litigation_first: bool) -> Grid:
+    figures = [(shown(values[k]), 1, 1) for k in T4_KEYS]
+    if not litigation_first:
+        return [[("行政复议", 1, 5), ("行政诉讼", 1, 10)],
+                [(x, 2, 1) for x in LEAVES] + [("未经复议直接起诉", 1, 5), ("复议后起诉", 1, 5)],
+                [(x, 1, 1) for x in LEAVES * 2], figures]
+    return [[("行政诉讼", 1, 10), ("行政复议", 1, 5)],
+            [("未经复议直接起诉", 1, 5), ("复议后起诉", 1, 5)] + [(x, 2, 1) for x in LEAVES],
+            [(x, 1, 1) for x in LEAVES * 2], figures[5:] + figures[:5]]
+
+
+def html_table(grid: Grid) -> str:
+    rows = ("".join(f"<td rowspan='{rs}' colspan='{cs}'>{html.escape(t)}</td>" for t, rs, cs in row) for row in grid)
+    return "<table border='1'>" + "".join(f"<tr>{r}</tr>" for r in rows) + "</table>"
+
+
+def text_table(grid: Grid) -> list[str]:
+    """As a page is copied to text: a merged cell once, cells between 「 | 」."""
+    return [" | ".join(t for t, _, _ in row) for row in grid]
+
+
+def write(tmp_path, kind: str, tables: list[tuple[str, Grid]]) -> object:
+    """A report of the title and texts above and `tables` under their headings, as .html or .txt."""
+    if kind == "html":
+        body = "".join(f"<p>{html.escape(t)}</p>" for t in TITLE)
+        body += "".join(f"<p>{html.escape(h)}</p>{html_table(g)}" for h, g in tables)
+        body += "".join(f"<p>{html.escape(t)}</p>" for t in TAIL)
+        path = tmp_path / "report.html"
+        path.write_text(f"<html><head><meta charset='utf-8'></head><body>{body}</body></html>", "utf-8")
+    else:
+        lines = [*TITLE, *(x for h, g in tables for x in (h, *text_table(g))), *TAIL]
+        path = tmp_path / "report.txt"
+        path.write_text("\n".join(lines), "utf-8")
+    return path
+
+
+def t3_expected(values: dict) -> dict:
+    return {k: v for k, v in values.items() if k.startswith("t3.")}
+
+
+def read(report, prefix: str) -> dict:
+    return {k: v for k, v in report.data.items() if k.startswith(prefix) and k in report.cells}
+
+
+# --------------------------------------------------------------------------- columns in another order
+
+ORDERS = {"org-reversed": [0, 5, 4, 3, 2, 1, 6], "total-first": [6, 0, 1, 2, 3, 4, 5],
+          "organisations-first": [1, 2, 3, 4, 5, 0, 6]}
+
+
+@pytest.mark.parametrize("kind", ["html", "txt"])
+@pytest.mark.parametrize("order", ORDERS.values(), ids=ORDERS.keys())
+def test_table_three_columns_in_another_order_are_read_under_their_headers(tmp_path, values, kind, order):
+    path = write(tmp_path, kind, [("三、收到和处理政府信息公开申请情况", t3_grid(values, order))])
+    report = import_report(path)
+    assert read(report, "t3.") == t3_expected(values)
+    assert any("各列的顺序与官方格式不同" in n for n in report.notes)
+
+
+@pytest.mark.parametrize("kind", ["html", "txt"])
+def test_table_four_groups_in_another_order_are_read_under_their_headers(tmp_path, values, kind):
+    path = write(tmp_path, kind, [("四、政府信息公开行政复议、行政诉讼情况", t4_grid(values, litigation_first=True))])
+    report = import_report(path)
+    assert read(report, "t4.") == {k: values[k] for k in T4_KEYS}
+
+
+def test_a_header_whose_order_cannot_be_told_is_reported_not_read_in_the_official_order(tmp_path, values):
+    """The organisations' line names three of its five columns, out of order: which figure is whose
+    cannot be told, so no row is read (one table-incomplete problem per row, with its place)."""
+    grid = t3_grid(values, [0, 1, 2, 3, 4, 5, 6])
+    grid[2] = [("商业企业", 1, 1), ("其他", 1, 1), ("科研机构", 1, 1)]
+    path = write(tmp_path, "txt", [("三、收到和处理政府信息公开申请情况", grid)])
+    report = import_report(path)
+    assert not read(report, "t3.")
+    unplaced = [p for p in report.problems if p.rule == "table-incomplete" and "顺序与官方格式不同" in p.message]
+    assert len(unplaced) == len(T3_ROWS)
+    assert "表三 “（一）予以公开”（第1张表第6行）" in unplaced[2].message
+
+
+# --------------------------------------------------------------------------- a table split after its first rows
+
+
+def test_table_three_split_after_its_first_two_rows_is_read_whole(tmp_path, values):
+    grid = t3_grid(values, list(range(7)))
+    first, rest = grid[:5], grid[5:]
+    path = tmp_path / "report.html"
+    body = "".join(f"<p>{t}</p>" for t in TITLE) + "<p>三、收到和处理政府信息公开申请情况</p>"
+    body += html_table(first) + "<p>— 3 —</p>" + html_table(rest) + "".join(f"<p>{t}</p>" for t in TAIL)
+    path.write_text(f"<html><head><meta charset='utf-8'></head><body>{body}</body></html>", "utf-8")
+    report = import_report(path)
+    assert read(report, "t3.") == t3_expected(values)
+
+
+# --------------------------------------------------------------------------- table 二
+
+
+def test_a_table_two_value_printed_with_spaces_is_kept_as_printed_with_its_place(tmp_path, values):
+    """「447 228」 (a space as thousands separator, or two cells run together) is not read as a
+    number, nor as a header line: it is kept as printed, and `check` names it (value-not-integer)."""
+    licensing = f"{values['t2.licensing.decisions']:,}".replace(",", " ")
+    text = "\n".join([*TITLE, "二、主动公开政府信息情况", "第二十条第（五）项", "信息内容 | 本年处理决定数量",
+                      f"行政许可 | {licensing}", *TAIL])
+    path = tmp_path / "report.txt"
+    path.write_text(text, "utf-8")
+    report = import_report(path)
+    assert report.data["t2.licensing.decisions"] == licensing
+    assert "行政许可" in report.cells["t2.licensing.decisions"]
+
+
+# --------------------------------------------------------------------------- two years' tables on one page
+
+
+def test_last_years_tables_printed_for_comparison_are_not_read_over_this_years(tmp_path, values):
+    """The real report with its tables printed again below as last year's (other figures): every
+    figure read is this year's, and each table printed twice is a table-incomplete problem."""
+    lines = (FIXTURES / f"{NAME}.txt").read_text("utf-8").splitlines()[1:]
+    start = lines.index("二、主动公开政府信息情况")
+    end = next(i for i, line in enumerate(lines) if line.startswith("五、"))
+    last_year = [re.sub(r"(?<= )\d+(?= |$)", lambda m: str(int(m.group(0)) + 1), line) for line in lines[start + 1:end]]
+    path = tmp_path / "report.txt"
+    path.write_text("\n".join([*lines[:end], "附：2023年度数据（供对比）", *last_year, *lines[end:]]), "utf-8")
+    report = import_report(path)
+    assert {k: report.data.get(k) for k in values} == values
+    twice = [p for p in report.problems if p.rule == "table-incomplete" and "又印了一次" in p.message]
+    assert {p.message[:2] for p in twice} == {"表二", "表三", "表四"}
+
+
+# --------------------------------------------------------------------------- the year
+
+
+def test_a_title_year_other_than_the_statistics_period_is_noted(tmp_path):
+    lines = [TITLE[0], TITLE[1].replace("2024", "2023"), *TITLE[2:], *TAIL]
+    path = tmp_path / "report.txt"
+    path.write_text("\n".join(lines), "utf-8")
+    report = import_report(path)
+    assert report.data["meta.year"] == 2024
+    assert any("标题中的年度（2023 年）与统计期限的年度（2024 年）不同" in n for n in report.notes)
