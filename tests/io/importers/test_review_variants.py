@@ -15,6 +15,8 @@ import pytest
 from conftest import FIXTURES
 
 from xlreport.io.importers.match import import_report
+from xlreport.io.importers.name import find_agency
+from xlreport.io.importers.values import parse_value
 from xlreport.model.formats import V2021
 
 NAME = "2024_huaian_szf"
@@ -207,3 +209,49 @@ def test_a_title_year_other_than_the_statistics_period_is_noted(tmp_path):
     report = import_report(path)
     assert report.data["meta.year"] == 2024
     assert any("标题中的年度（2023 年）与统计期限的年度（2024 年）不同" in n for n in report.notes)
+
+
+# --------------------------------------------------------------------------- cell values
+
+
+@pytest.mark.parametrize("printed", ["12①", "12¹", "⑫", "1,2345", "1，2345"])
+def test_a_figure_with_a_note_mark_or_a_misplaced_separator_is_kept_as_printed(printed):
+    """NFKC makes 「①」 and 「¹」 the digit 1 (「12①」 was read as 121); 「1,2345」 is no thousands
+    separator (it was read as 12345). Each is kept as printed, so `check` names it."""
+    value = parse_value(printed)
+    assert (value.status, value.value) == ("text", printed)
+
+
+def test_markdown_line_breaks_in_cells_are_spaces_not_text(tmp_path, values):
+    """A PDF converter's Markdown writes a line break in a cell as 「<br>」: 「1288<br>」 is 1288, a
+    label broken over two lines is one label, and 「\\|」 is a bar inside a cell."""
+    grid = t3_grid(values, list(range(7)))
+    rows = [[(f"{t}<br>" if t.isdigit() else t.replace("（区分", "<br>（区分").replace("，", "\\|"), rs, cs)
+             for t, rs, cs in row] for row in grid]
+    lines = ["| " + " | ".join(t for t, _, _ in row) + " |" for row in rows]
+    lines.insert(1, "|" + "---|" * 10)
+    path = tmp_path / "report.md"
+    path.write_text("\n".join([*TITLE, "## 三、收到和处理政府信息公开申请情况", *lines, *TAIL]), "utf-8")
+    report = import_report(path)
+    assert read(report, "t3.") == t3_expected(values)
+
+
+# --------------------------------------------------------------------------- the agency
+
+
+@pytest.mark.parametrize("lines", [
+    ["2024年政府信息公开工作年度报告", "淮安市政务公开办公室"],
+    ["淮安市政务公开办公室", "2024年政府信息公开工作年度报告"],
+    ["2024年政府信息公开工作年度报告", "淮安市人民政府政务公开办公室", "2025年1月20日"],
+], ids=["by-line", "above", "by-line-and-date"])
+def test_the_office_that_publishes_the_report_is_not_taken_for_its_agency(lines):
+    """A title without a name over or under the 政务公开办 that published it: that office is not the
+    agency whose report it is, so no name is read (and the notes say so), never the wrong one."""
+    found = find_agency([*lines, "一、总体情况", "2024年，本机关认真贯彻落实《条例》。"])
+    assert found.name is None and found.notes[0].startswith("未能识别机关名称")
+
+
+def test_a_notice_issued_by_the_publishing_office_still_names_the_reports_agency():
+    found = find_agency(["某县政务公开办公室关于公布《某县交通运输局2024年度政府信息公开工作年度报告》的公告",
+                         "一、总体情况"])
+    assert (found.name, found.year) == ("某县交通运输局", 2024)
