@@ -255,3 +255,57 @@ def test_a_notice_issued_by_the_publishing_office_still_names_the_reports_agency
     found = find_agency(["某县政务公开办公室关于公布《某县交通运输局2024年度政府信息公开工作年度报告》的公告",
                          "一、总体情况"])
     assert (found.name, found.year) == ("某县交通运输局", 2024)
+
+
+# --------------------------------------------------------------------------- what a page shows
+
+
+def test_a_note_number_and_hidden_text_in_a_cell_are_not_part_of_the_figure(tmp_path, values):
+    """「1288<sup>1</sup>」 (a note's number) was read as 12881 and a figure with Word's hidden text
+    (「29<span style='mso-hide:all'>99</span>32」) as 299932; in Word, a superscript run and a hidden
+    run (w:vanish) likewise. The hidden text is left out; a figure with a note's number is kept as
+    printed, so `check` names it."""
+    import docx
+
+    granted, total = shown(values["t3.granted.natural_person"]), shown(values["t3.total.natural_person"])
+    grid = t3_grid(values, list(range(7)))
+    page = html_table(grid).replace(f">{granted}<", f">{granted}<sup>1</sup><", 1) \
+        .replace(f">{total}<", f">{total[:2]}<span style='mso-hide:all'>99</span>{total[2:]}<", 1)
+    path = tmp_path / "report.html"
+    path.write_text("<html><head><meta charset='utf-8'></head><body>" + "".join(f"<p>{t}</p>" for t in TITLE)
+                    + page + "".join(f"<p>{t}</p>" for t in TAIL) + "</body></html>", "utf-8")
+    d = docx.Document()
+    for t in TITLE:
+        d.add_paragraph(t)
+    table = d.add_table(rows=1 + len(T3_ROWS), cols=10)
+    table.cell(0, 0).text = NOTE
+    for c, head in enumerate(T3_HEADS, 3):
+        table.cell(0, c).text = head
+    for r, row_key in enumerate(T3_ROWS, 1):
+        for c, label in enumerate(V2021.field(f"t3.{'.'.join(row_key)}.total").row):
+            table.cell(r, c).text = label
+        for c, col in enumerate(T3_COLS, 3):
+            table.cell(r, c).text = shown(values[f"t3.{'.'.join(row_key)}.{col}"])
+    cell = table.cell(T3_ROWS.index(("total",)) + 1, 3).paragraphs[0]
+    cell.add_run("99").font.hidden = True
+    cell.add_run("2").font.superscript = True
+    for t in TAIL:
+        d.add_paragraph(t)
+    d.save(str(tmp_path / "report.docx"))
+    from_html = import_report(path)
+    assert from_html.data["t3.granted.natural_person"] == f"{granted}¹"
+    assert from_html.data["t3.total.natural_person"] == values["t3.total.natural_person"]
+    assert import_report(tmp_path / "report.docx").data["t3.total.natural_person"] == f"{total}²"
+
+
+def test_a_subtotal_column_under_the_organisations_is_left_out_in_text(tmp_path, values):
+    """「法人或其他组织」 with a 「小计」 of its own after 「其他」: the header line of the organisations
+    names it, so it is an extra column (not read, noted), and every official column is read."""
+    grid = t3_grid(values, list(range(7)))
+    grid[2] = [*grid[2], ("小计", 1, 1)]
+    for row in grid[3:]:
+        row.insert(len(row) - 1, (str(sum(int(t) for t, _, _ in row[-6:-1])), 1, 1))
+    path = write(tmp_path, "txt", [("三、收到和处理政府信息公开申请情况", grid)])
+    report = import_report(path)
+    assert read(report, "t3.") == t3_expected(values)
+    assert any("表头中有 1 个不是官方的列" in n for n in report.notes)

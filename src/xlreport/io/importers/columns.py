@@ -366,16 +366,24 @@ def _sequence(header: list[list[Cell | None]], official: Official, groups: dict[
     return best
 
 
-def _leaf_order(cols: tuple[int, ...], lines: list[list[Item]], official: Official) -> list[int]:
+def _leaf_order(cols: tuple[int, ...], lines: list[list[Item]], official: Official) -> list[int | None]:
     """A group's columns in the order of a header line that names each of its leaves once (「| | 其他 |
-    商业企业 | …」), else in the official order."""
+    商业企业 | …」), with the extra columns printed among or after them (「小计」: None), else in the
+    official order."""
     names = [official.paths[j][-1].words for j in cols]
     if len(set(names)) < len(names):
         return list(cols)  # leaves of the same name (结果维持 under each group of 表四): the official order
     for items in lines:
-        found = [j for kind, label, _ in items if kind == "leaf"
-                 for j in _leaf_candidates(label, official) if j in cols]
-        if sorted(found) == sorted(cols):
+        found: list[int | None] = []
+        for kind, label, text in items:
+            mine = [j for j in _leaf_candidates(label, official) if j in cols] if kind == "leaf" else []
+            if mine:
+                found.append(mine[0])
+            elif found and kind == "" and text.strip():
+                found.append(None)  # a column of the group's that is not official
+            elif found:
+                break  # the next group's or column's header: the group ends
+        if sorted(j for j in found if j is not None) == sorted(cols):
             return found
     return list(cols)
 

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from xlreport.errors import DamagedFile, TooLarge, read_error
 from xlreport.io.importers.document import Cell, Document, Paragraph, Table
-from xlreport.io.importers.normalize import clean
+from xlreport.io.importers.normalize import SUBSCRIPT, SUPERSCRIPT, clean
 
 MAX_BYTES = 30 * 1024 * 1024    # a saved report page is well under 2 MB
 MAX_SPAN = 500                  # rowspan/colspan beyond this are clamped (a report table has < 50 rows)
@@ -139,7 +139,7 @@ class _Reader:
 
     def walk(self, el) -> None:
         tag = _tag(el)
-        if tag in SKIP:
+        if tag in SKIP or (tag and tag != "body" and hidden(el)):
             self._tail(el)
             return
         if tag == "table" and el.find(".//table") is None:
@@ -181,8 +181,17 @@ class _Reader:
         return [b for b in self.blocks if isinstance(b, Table)]
 
 
+_HIDDEN = re.compile(r"display\s*:\s*none|mso-hide\s*:\s*all|visibility\s*:\s*hidden", re.IGNORECASE)
+
+
+def hidden(el) -> bool:
+    """Text a browser does not show (Word's HTML hides bookmarks and such with mso-hide:all)."""
+    return el.get("hidden") is not None or bool(_HIDDEN.search(el.get("style") or ""))
+
+
 def _cell_text(td) -> str:
-    """A cell's paragraphs (<p>, <div>, <br>-separated lines), each collapsed, joined with "\\n"."""
+    """A cell's paragraphs (<p>, <div>, <br>-separated lines), each collapsed, joined with "\\n".
+    Hidden elements are left out; the digits of <sup>/<sub> are written as superscripts/subscripts."""
     paras: list[str] = []
     buf: list[str] = []
 
@@ -194,12 +203,14 @@ def _cell_text(td) -> str:
 
     def walk(el, top=False):
         tag = _tag(el)
-        if tag in SKIP:
+        if tag in SKIP or (tag and not top and hidden(el)):
             if el.tail and not top:
                 buf.append(el.tail)
             return
         if tag == "br":
             flush()
+        elif tag in ("sup", "sub"):
+            buf.append(el.text_content().translate(SUPERSCRIPT if tag == "sup" else SUBSCRIPT))
         else:
             block = tag in BLOCK and not top
             if block:
