@@ -309,3 +309,26 @@ def test_a_subtotal_column_under_the_organisations_is_left_out_in_text(tmp_path,
     report = import_report(path)
     assert read(report, "t3.") == t3_expected(values)
     assert any("表头中有 1 个不是官方的列" in n for n in report.notes)
+
+
+@pytest.mark.parametrize("kind", ["html", "txt"])
+def test_an_amount_under_a_header_in_yuan_is_converted_to_wan_yuan(tmp_path, values, kind):
+    """「本年收费金额（单位：元）」 over 961716000: the figure is in 元 (it was read as 961716000 万元)."""
+    yuan = round(values["t2.fees.amount"] * 10000)
+    grid = [[("第二十条第（八）项", 1, 2)], [("信息内容", 1, 1), ("本年收费金额（单位：元）", 1, 1)],
+            [("行政事业性收费", 1, 1), (str(yuan), 1, 1)]]
+    report = import_report(write(tmp_path, kind, [("二、主动公开政府信息情况", grid)]))
+    assert report.data["t2.fees.amount"] == values["t2.fees.amount"]
+    assert any("表头的单位是“元”，官方格式的单位是“万元”，已换算" in n for n in report.notes)
+
+
+@pytest.mark.parametrize("kind", ["html", "txt"])
+@pytest.mark.parametrize("order", [[0, 1, 2], [2, 0, 1]], ids=["official-order", "after-review-first"])
+def test_table_four_printed_one_group_a_row_is_read_by_each_rows_label(tmp_path, values, kind, order):
+    """表四 as three rows (行政复议 / 行政诉讼 未经复议直接起诉 / 复议后起诉) under one header of five:
+    each row is its own label's group (only the first row was read, and by position)."""
+    labels = [[("行政复议", 1, 2)], [("行政诉讼", 1, 1), ("未经复议直接起诉", 1, 1)], [("行政诉讼", 1, 1), ("复议后起诉", 1, 1)]]
+    figures = [[(shown(values[k]), 1, 1) for k in T4_KEYS[5 * g:5 * g + 5]] for g in range(3)]
+    grid = [[("", 1, 2), *((x, 1, 1) for x in LEAVES)], *(labels[g] + figures[g] for g in order)]
+    report = import_report(write(tmp_path, kind, [("四、政府信息公开行政复议、行政诉讼情况", grid)]))
+    assert read(report, "t4.") == {k: values[k] for k in T4_KEYS}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from xlreport.io.importers.document import Table
 from xlreport.io.importers.labels import (
     LABEL_MIN,
@@ -79,7 +81,8 @@ def match_t2(table: Table, out: Imported, target: ReportFormat, caption: str) ->
                                      f"版格式的项目，{target.version} 版格式中没有，未读入")
                 continue
             where = place(r, f"表二 {heading} “{texts[0].text}” {target.field(key).column[-1]}")
-            _put(out, key, cell, where)
+            printed = headers[rest.index(cell)].raw if len(headers) == len(rest) else ""
+            _put(out, key, cell, where, column_unit=_unit(printed) if target.field(key).unit else "")
             unit = parse_value(cell.text).unit
             unit_key = target.field(key).unit_key
             if unit and unit_key:  # V2019 采购总金额 printed with 元 or 万元
@@ -91,6 +94,12 @@ def match_t2(table: Table, out: Imported, target: ReportFormat, caption: str) ->
                 out.cells[unit_key] = where
                 out.notes.append(f"{where}：金额为 0，没有写单位（0 不需要单位），单位按“{out.data[unit_key]}”记录")
     return matched
+
+
+def _unit(header: str) -> str:
+    """The unit a printed header gives its column: 「本年收费金额（单位：元）」 → 元."""
+    m = re.search(r"单位[:：]?\s*(万元|元)", nfkc(header))
+    return m.group(1) if m else ""
 
 
 def _t2_columns(specs: list[ItemSpec], headers: list[Label], n: int, out: Imported):

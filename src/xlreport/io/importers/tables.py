@@ -82,8 +82,12 @@ def _plain(number: float) -> str:
     return f"{number:.6f}".rstrip("0").rstrip(".")
 
 
-def _put(out: Imported, key: str, cell: Cell | None, where: str, add: bool = False) -> None:
+def _put(out: Imported, key: str, cell: Cell | None, where: str, add: bool = False, column_unit: str = "") -> None:
+    """`column_unit`: the unit the table's header gives the column (「本年收费金额（单位：元）」), where
+    the cell has none."""
     v = parse_value(cell.text if cell else "")
+    if column_unit and not v.unit and isinstance(v.value, (int, float)):
+        v = replace(v, unit=column_unit)
     if add and isinstance(out.data.get(key), (int, float)) and isinstance(v.value, (int, float)):
         out.data[key] += v.value  # a V2021 sub-row summed into the V2019 single row
         out.cells[key] += f"、{where}"
@@ -96,7 +100,8 @@ def _put(out: Imported, key: str, cell: Cell | None, where: str, add: bool = Fal
     factor = _FACTORS.get((v.unit, unit)) if isinstance(v.value, (int, float)) else None
     if factor is not None and isinstance(v.value, (int, float)):  # 「961716000元」 under 本年收费金额（单位：万元）
         out.data[key] = round(v.value * factor, 6)
-        out.notes.append(f"{where}：写的是“{_plain(v.value)}{v.unit}”，表头的单位是“{unit}”，"
+        printed = f"表头的单位是“{v.unit}”，官方格式" if column_unit == v.unit else "表头"
+        out.notes.append(f"{where}：写的是“{_plain(v.value)}{v.unit}”，{printed}的单位是“{unit}”，"
                          f"已换算为 {_plain(out.data[key])}{unit}，请核对")
     elif v.unit and unit and v.unit != unit:
         out.notes.append(f"{where}：写的单位是“{v.unit}”，表头的单位是“{unit}”，数值未换算，请核对")
