@@ -332,3 +332,18 @@ def test_table_four_printed_one_group_a_row_is_read_by_each_rows_label(tmp_path,
     grid = [[("", 1, 2), *((x, 1, 1) for x in LEAVES)], *(labels[g] + figures[g] for g in order)]
     report = import_report(write(tmp_path, kind, [("四、政府信息公开行政复议、行政诉讼情况", grid)]))
     assert read(report, "t4.") == {k: values[k] for k in T4_KEYS}
+
+
+def test_a_raised_note_number_in_a_pdf_cell_is_not_joined_to_the_figure():
+    """A PDF (here as Chromium prints 「1288<sup>1</sup>」) sets the note's 1 smaller and higher: its
+    own line, joined before the figure as 「11288」. It is written as a superscript, so the figure is
+    kept as printed (value-not-integer), not read as 11288; digits of one size stay a number."""
+    from xlreport.io.importers.pdf import _text_of
+
+    def char(text, x, top, size):
+        return {"text": text, "x0": x, "x1": x + 6, "top": top, "bottom": top + size, "size": size, "base": top + size - 2.6}
+
+    figure = [char(d, 350 + 6 * i, 374.3, 13.3) for i, d in enumerate("1288")]
+    assert parse_value(_text_of([*figure, char("1", 374, 371.3, 11.1)])).status == "text"
+    assert _text_of(figure) == "1288"
+    assert _text_of([*figure, char("5", 374, 375.0, 12.6)]) == "12885"  # a digit of about the same size and line
