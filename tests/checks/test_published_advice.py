@@ -45,3 +45,17 @@ def test_fee_with_only_the_amount_asks_the_report_to_state_the_count():
     assert published and all("报告只写了信息处理费的金额" in m and "“六、其他需要报告的事项”" in m
                              and "未填写" not in m for m in published)
     assert all("“申请件数”未填写" in m for m in messages(report, False, "fee-consistency"))
+
+
+def test_a_published_report_whose_agency_is_not_found_gets_no_rule_authority_warning(tmp_path):
+    """Without the agency's name, whether it may make 规章 is not known: no warning that claims the
+    cover says 「有规章制定权」 is 「否」 (a published report has no cover; the notes say the name was
+    not found). A data file keeps the contract's default (false)."""
+    lines = (FIXTURES / "2024_huaian_szf.txt").read_text("utf-8").splitlines()
+    path = tmp_path / "report.txt"
+    path.write_text("\n".join(line for line in lines[1:] if line not in ("淮安市人民政府", "2024年政府信息公开工作年度报告")),
+                    "utf-8")
+    report = import_report(path)
+    assert "meta.agency" not in report.data and report.data["t2.rules.in_force"] > 0
+    assert not messages(report, True, "t2-rules-authority")
+    assert messages(report, False, "t2-rules-authority")
