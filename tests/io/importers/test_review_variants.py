@@ -347,3 +347,24 @@ def test_a_raised_note_number_in_a_pdf_cell_is_not_joined_to_the_figure():
     assert parse_value(_text_of([*figure, char("1", 374, 371.3, 11.1)])).status == "text"
     assert _text_of(figure) == "1288"
     assert _text_of([*figure, char("5", 374, 375.0, 12.6)]) == "12885"  # a digit of about the same size and line
+
+
+def test_a_page_without_colspans_reads_as_the_text_it_was_made_from(tmp_path, values):
+    """The real report's rows as an HTML page whose merged headers are single cells (「行政复议 |
+    行政诉讼」 over fifteen columns): a group header that does not stand over its columns says
+    nothing of them, so 表四's columns are still the official ones in order (once read as 结果纠正 of
+    未经复议直接起诉 because 「行政诉讼」 stood in the second column)."""
+    lines = (FIXTURES / f"{NAME}.txt").read_text("utf-8").splitlines()[1:]
+    body, rows = [], []
+    for line in [*lines, ""]:
+        if " | " in line or line.startswith("|"):
+            rows.append("<tr>" + "".join(f"<td>{html.escape(c.strip())}</td>" for c in line.split("|")) + "</tr>")
+            continue
+        if rows:
+            body.append("<table border='1'>" + "".join(rows) + "</table>")
+            rows = []
+        body.append(f"<p>{html.escape(line)}</p>")
+    path = tmp_path / "report.html"
+    path.write_text(f"<html><head><meta charset='utf-8'></head><body>{''.join(body)}</body></html>", "utf-8")
+    report = import_report(path)
+    assert {k: report.data.get(k) for k in values} == values

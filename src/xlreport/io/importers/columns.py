@@ -272,8 +272,11 @@ def _grid_columns(header: list[list[Cell | None]], official: Official, groups: d
     ordered = [leaves[k] for k in sorted(leaves)]
     if len(ordered) != len(official.keys):
         return None
+    # a group header printed as wide as its columns (行政诉讼 over ten): one printed in a single cell
+    # (a page without its colspans) does not stand over its columns and says nothing of them
+    wide = [g for g in group_cells if g.colspan >= len(_group_columns(parse_label(g.text), groups))]
     for c in ordered:
-        above[c.col] = [g for g in group_cells if g.row < c.row and g.col <= c.col < g.col + g.colspan]
+        above[c.col] = [g for g in wide if g.row < c.row and g.col <= c.col < g.col + g.colspan]
     taken: list[int] = []
     for c in ordered:
         candidates = [j for j in _leaf_candidates(parse_label(c.text), official) if j not in taken]
