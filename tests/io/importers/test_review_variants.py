@@ -368,3 +368,24 @@ def test_a_page_without_colspans_reads_as_the_text_it_was_made_from(tmp_path, va
     path.write_text(f"<html><head><meta charset='utf-8'></head><body>{''.join(body)}</body></html>", "utf-8")
     report = import_report(path)
     assert {k: report.data.get(k) for k in values} == values
+
+
+@pytest.mark.parametrize("head,year", [
+    (["发布日期：2025年1月20日"], 2024),  # a publication date is no report year
+    (["淮安市人民政府", "（2025年1月20日）"], None),
+    (["根据2023年修订的规定编制本报告。"], 2024),  # nor a year inside a sentence
+    (["2024年度"], 2024),
+])
+def test_without_a_title_or_period_the_year_is_never_a_date_and_is_said_to_be_inferred(tmp_path, values, head, year):
+    """The title is an image and no statistics period is printed: the year was the first 「20xx年」 in
+    the first lines (the publication date gave 2025, silently). Now only 「2024年度」 or the body's
+    opening 「2024年，」, with a note; else no year, and the notes say so."""
+    path = tmp_path / "report.txt"
+    t4 = ["四、政府信息公开行政复议、行政诉讼情况", *text_table(t4_grid(values, litigation_first=False))]
+    path.write_text("\n".join([*head, "一、总体情况", "2024年，我市认真贯彻落实《条例》。", *t4, *TAIL]), "utf-8")
+    report = import_report(path)
+    assert report.data.get("meta.year") == year
+    if year:
+        assert any(n.startswith("报告中没有带年度的标题和统计期限，报告年度按开头的“2024年") for n in report.notes)
+    else:
+        assert any(n.startswith("未能从标题或统计期限中读出报告年度") for n in report.notes)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from xlreport.checks.cover import INFERRED
 from xlreport.errors import NotAReport
-from xlreport.io.importers.cover import _PERIOD, _YEAR, _contact
+from xlreport.io.importers.cover import _PERIOD, _contact
 from xlreport.io.importers.document import Document, Paragraph, Table
 from xlreport.io.importers.labels import nfkc, parse_label, similarity
 from xlreport.io.importers.name import agency_kind, find_agency
@@ -37,6 +37,11 @@ from xlreport.model.spec import ReportFormat, key_table
 
 __all__ = ["HEADING_VARIANTS", "Imported", "Value", "agency_kind", "import_report", "match_document", "nfkc",
            "parse_label", "parse_value", "similarity", "text_place"]
+
+
+# A year that names the report's year where there is no title: 「2023年度」, or a paragraph opening 「2023年，」
+_YEAR_OF_REPORT = re.compile(r"(20\d\d)\s*年度")
+_YEAR_OPENING = re.compile(r"\s*(20\d\d)\s*年\s*,")
 
 
 def match_document(doc: Document, year_hint: int | None = None) -> Imported:
@@ -70,16 +75,19 @@ def _match(doc: Document, year_hint: int | None = None, chosen: ReportFormat | N
             period = int(m.group(2))
             break
     year = period or year or year_hint
-    if year is None:
-        for p in paragraphs[:3]:
-            m = _YEAR.search(p.text)
+    guessed = ""
+    if year is None:  # no title, no statistics period: a 「2023年度」 or the body's opening 「2023年，…」
+        for p in paragraphs[:3]:  # (never a date, 「2024年1月20日」, nor a year inside a sentence)
+            m = _YEAR_OF_REPORT.search(nfkc(p.text)) or _YEAR_OPENING.match(nfkc(p.text))
             if m:
-                year = int(m.group(1))
+                year, guessed = int(m.group(1)), m.group(0).strip().rstrip(",")
                 break
     fmt = format_for_year(year) if year else chosen or FORMATS["2021"]
     out = Imported(fmt)
     out.notes.extend(doc.notes)
     tag(out, STAGES["source"])
+    if guessed:
+        out.notes.append(f"报告中没有带年度的标题和统计期限，报告年度按开头的“{guessed}”读作 {year} 年，请核对")
     if year is None:
         out.notes.append(f"未能从标题或统计期限中读出报告年度，按 {fmt.version} 版格式读取；请在数据文件中填写 meta.year")
     out.notes.extend(name.notes)
