@@ -389,3 +389,20 @@ def test_without_a_title_or_period_the_year_is_never_a_date_and_is_said_to_be_in
         assert any(n.startswith("报告中没有带年度的标题和统计期限，报告年度按开头的“2024年") for n in report.notes)
     else:
         assert any(n.startswith("未能从标题或统计期限中读出报告年度") for n in report.notes)
+
+
+def test_links_to_other_reports_give_no_name_or_year(tmp_path, values):
+    """A page whose own title is an image, under a list of links to other reports (a site's
+    「相关报告」): the links' titles were read as this report's (year 2023 from the second link).
+    A paragraph that is all one link's text names another page."""
+    links = "".join(f"<li><a href='/a/{i}.html'>{t}</a></li>" for i, t in enumerate(
+        ["淮安市人民政府2024年政府信息公开工作年度报告", "淮安市交通运输局2023年政府信息公开工作年度报告"]))
+    body = f"<ul>{links}</ul><p><img src='title.png'></p><p>一、总体情况</p><p>2024年，我局认真贯彻落实《条例》。</p>"
+    body += "<p>四、政府信息公开行政复议、行政诉讼情况</p>" + html_table(t4_grid(values, litigation_first=False))
+    body += "<p>详见<a href='/f.pdf'>附件</a>。</p>" + "".join(f"<p>{t}</p>" for t in TAIL)
+    path = tmp_path / "report.html"
+    path.write_text(f"<html><head><meta charset='utf-8'></head><body>{body}</body></html>", "utf-8")
+    report = import_report(path)
+    assert "meta.agency" not in report.data and report.data["meta.year"] == 2024
+    assert any(n.startswith("未能识别机关名称") for n in report.notes)
+    assert any(n.startswith("报告中没有带年度的标题和统计期限") for n in report.notes)

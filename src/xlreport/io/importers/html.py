@@ -129,13 +129,29 @@ class _Reader:
         self.buf: list[str] = []
         self.style = ""
         self.cells = 0
+        self.in_link = 0  # inside <a href>
+        self.linked = False  # the paragraph has text of a link
+        self.unlinked = False  # and text outside one
 
     def flush(self) -> None:
         text = _para_text("".join(self.buf))
         if text:
-            self.blocks.append(Paragraph(text, style=self.style))
+            # a paragraph that is all one link's text (a list of related reports, 「上一篇」) is style
+            # "link": a link's title names another page, never this report
+            style = "link" if self.linked and not self.unlinked and not self.style else self.style
+            self.blocks.append(Paragraph(text, style=style))
         self.buf = []
         self.style = ""
+        self.linked = self.unlinked = False
+
+    def add(self, text: str | None) -> None:
+        if text:
+            self.buf.append(text)
+            if text.strip():
+                if self.in_link:
+                    self.linked = True
+                else:
+                    self.unlinked = True
 
     def walk(self, el) -> None:
         tag = _tag(el)
@@ -165,17 +181,19 @@ class _Reader:
             self.flush()
             if tag in HEADINGS:
                 self.style = tag
-        if tag and el.text:
-            self.buf.append(el.text)
+        link = tag == "a" and bool(el.get("href"))
+        self.in_link += link
+        if tag:
+            self.add(el.text)
         for child in el:
             self.walk(child)
+        self.in_link -= link
         if block:
             self.flush()
         self._tail(el)
 
     def _tail(self, el) -> None:
-        if el.tail:
-            self.buf.append(el.tail)
+        self.add(el.tail)
 
     def tables(self) -> list[Table]:
         return [b for b in self.blocks if isinstance(b, Table)]

@@ -66,7 +66,8 @@ def _other_version_labels(out: Imported) -> int:
 def _match(doc: Document, year_hint: int | None = None, chosen: ReportFormat | None = None) -> Imported:
     """The report read in the report year's format (`chosen` where the year is not known)."""
     paragraphs = doc.paragraphs
-    name = find_agency([p.text for p in paragraphs], doc.titles, doc.path)
+    # a web page's links (related reports, 「上一篇」) are other pages' titles: no name or year of this report
+    name = find_agency([p.text if p.style != "link" else "" for p in paragraphs], doc.titles, doc.path)
     year, title_at = name.year, name.line
     period = None
     for p in paragraphs[:10]:
@@ -77,7 +78,7 @@ def _match(doc: Document, year_hint: int | None = None, chosen: ReportFormat | N
     year = period or year or year_hint
     guessed = ""
     if year is None:  # no title, no statistics period: a 「2023年度」 or the body's opening 「2023年，…」
-        for p in paragraphs[:3]:  # (never a date, 「2024年1月20日」, nor a year inside a sentence)
+        for p in [p for p in paragraphs if p.style != "link"][:3]:  # (never a date, nor a year inside a sentence)
             m = _YEAR_OF_REPORT.search(nfkc(p.text)) or _YEAR_OPENING.match(nfkc(p.text))
             if m:
                 year, guessed = int(m.group(1)), m.group(0).strip().rstrip(",")
