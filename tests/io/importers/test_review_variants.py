@@ -406,3 +406,20 @@ def test_links_to_other_reports_give_no_name_or_year(tmp_path, values):
     assert "meta.agency" not in report.data and report.data["meta.year"] == 2024
     assert any(n.startswith("未能识别机关名称") for n in report.notes)
     assert any(n.startswith("报告中没有带年度的标题和统计期限") for n in report.notes)
+
+
+@pytest.mark.parametrize("kind", ["html", "txt"])
+def test_table_four_with_last_years_row_first_reads_the_row_of_the_report_year(tmp_path, values, kind):
+    """表四 with a row per year for comparison, 「2023年」 above 「2024年」: the first (last year's)
+    was read silently. The row labelled with the report's year is read, the other noted; two rows
+    without such labels are a table-incomplete problem (which is this year's cannot be told)."""
+    grid = t4_grid(values, litigation_first=False)
+    this = grid.pop()
+    last = [(str(int(t) + 1), 1, 1) for t, _, _ in this]
+    labelled = [[("年度", 3, 1), *grid[0]], *grid[1:], [("2023年", 1, 1), *last], [("2024年", 1, 1), *this]]
+    report = import_report(write(tmp_path, kind, [("四、政府信息公开行政复议、行政诉讼情况", labelled)]))
+    assert read(report, "t4.") == {k: values[k] for k in T4_KEYS}
+    assert any("未读入（不是本报告年度的数字）：2023年" in n for n in report.notes)
+    unlabelled = import_report(write(tmp_path, kind, [("四、政府信息公开行政复议、行政诉讼情况", [*grid, this, last])]))
+    assert read(unlabelled, "t4.") == {k: values[k] for k in T4_KEYS}
+    assert [p.message[:2] for p in unlabelled.problems if p.rule == "table-incomplete" and "又印了一次" in p.message] == ["表四"]

@@ -60,7 +60,14 @@ def match_t4(table: Table, out: Imported, target: ReportFormat, aligned: bool = 
         best_row = next((r for r in range(len(rows) - 1, 0, -1) if blank_values(rows[r])), None)
     if best_row is None:
         return False
-    header = grid[:best_row]
+    # rows of figures: this year's and last year's (for comparison) are told apart by a label naming
+    # the report year; the header is what stands above the first of them
+    figures = [r for r, row in enumerate(grid) if any(c is not None and _is_number(c) for c in row)]
+    year = out.data.get("meta.year")
+    by_year = [r for r in figures if year and str(year) in _label_text(grid[r])]
+    if len(figures) > 1 and by_year:
+        best_row = by_year[0]
+    header = grid[:min([best_row, *figures])]
     full = t4_official(target)
     cols = Columns.from_header(header, full, aligned)
     width = len({id(c) for c in grid[best_row] if c is not None})
@@ -87,19 +94,26 @@ def match_t4(table: Table, out: Imported, target: ReportFormat, aligned: bool = 
             cols = Columns.from_header(header, official, aligned) or Columns.official_order(official)
         assert cols is not None
         _read_row(table, out, target, cols, grid, r, part, r == best_row)
-    for r, row in enumerate(grid):
-        if r > best_row and r not in dict(later) and any(c is not None and _is_number(c) for c in row):
-            cells = [c for i, c in enumerate(row) if c is not None and (i == 0 or row[i - 1] is not c)]
-            out.notes.append(f"表四 第{table.index}张表第{r + 1}行（数据行之后）未读入："
-                             f"{' | '.join(c.text for c in cells)[:60]}")
+    for r in figures:
+        if r == best_row or r in dict(later):
+            continue
+        row = grid[r]
+        cells = [c for i, c in enumerate(row) if c is not None and (i == 0 or row[i - 1] is not c)]
+        again = cols.place(row, lambda c: True) if cols is not None and not group and not by_year else None
+        if cols is not None and again is not None and again.values is not None:  # another row of fifteen: which is this year's?
+            keys = list(cols.official.keys)
+            printed_twice(out, out.twice, table.index, keys,
+                          [parse_value(c.text if (c := again.values[k]) else "").value for k in keys],
+                          Place(table)(r, "表四"), "表四")
+        out.notes.append(f"表四 第{table.index}张表第{r + 1}行未读入"
+                         f"{'（不是本报告年度的数字）' if by_year else ''}：{' | '.join(c.text for c in cells)[:60]}")
     return True
 
 
 def _row_group(row: list, state: dict) -> str | None:
     """The group a data row's own label names (「行政复议」, 「复议后起诉」: 表四 printed one group a row),
     when not yet read; else None."""
-    words = "".join(c.text for i, c in enumerate(row) if c is not None and not _is_number(c)
-                    and (i == 0 or row[i - 1] is not c))
+    words = _label_text(row)
     for group, marks in GROUP_WORDS:
         if any(m in words for m in marks):
             return group if group not in state.setdefault("t4_parts", []) else None
@@ -129,3 +143,9 @@ def _read_row(table: Table, out: Imported, target: ReportFormat, cols: Columns, 
         return
     for key in keys:
         _put(out, key, placed.values[key], place(r, f"表四 {' '.join(target.field(key).column)}"))
+
+
+def _label_text(row: list) -> str:
+    """The text of a row's cells that are not figures (its label: 「2024年」, 「行政复议」)."""
+    return "".join(c.text for i, c in enumerate(row) if c is not None and not _is_number(c)
+                   and (i == 0 or row[i - 1] is not c))
