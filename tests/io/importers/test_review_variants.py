@@ -423,3 +423,16 @@ def test_table_four_with_last_years_row_first_reads_the_row_of_the_report_year(t
     unlabelled = import_report(write(tmp_path, kind, [("四、政府信息公开行政复议、行政诉讼情况", [*grid, this, last])]))
     assert read(unlabelled, "t4.") == {k: values[k] for k in T4_KEYS}
     assert [p.message[:2] for p in unlabelled.problems if p.rule == "table-incomplete" and "又印了一次" in p.message] == ["表四"]
+
+
+@pytest.mark.parametrize("kind", ["html", "txt"])
+def test_a_column_of_last_years_totals_is_not_read_as_the_total(tmp_path, values, kind):
+    """「上年总计」 printed before 「总计」 for comparison was taken for the 总计 column (its words hold
+    总计), and this year's totals left out. A header of another year is never an official column."""
+    grid = t3_grid(values, list(range(7)))
+    grid[0][1] = ("申请人情况", 1, 8)
+    grid[1].insert(2, ("上年总计", 2, 1))
+    for row in grid[3:]:
+        row.insert(len(row) - 1, (str(int(row[-1][0]) + 7), 1, 1))
+    report = import_report(write(tmp_path, kind, [("三、收到和处理政府信息公开申请情况", grid)]))
+    assert read(report, "t3.") == t3_expected(values)

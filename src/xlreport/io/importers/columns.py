@@ -72,8 +72,15 @@ def _kind(label: Label, official: Official, groups: dict[str, tuple[int, ...]]) 
     return _kind_of(label, official)
 
 
+# Words of a column of another year (「上年总计」, 「同比增减」 beside the report's own columns): never an
+# official column, whose headers name none of them
+_OTHER_YEAR = ("上年", "去年", "上一年", "同比", "增减", "对比")
+
+
 @functools.lru_cache(maxsize=4096)  # the same headers recur in every report
 def _kind_of(label: Label, official: Official) -> tuple[str, float]:
+    if any(w in label.words for w in _OTHER_YEAR):
+        return "", 0.0
     groups = official.groups()
     best_group = max((similarity(label, parse_label(w)) for w in groups), default=0.0) if label.words else 0.0
     best_leaf = max((similarity(label, p[-1]) for p in official.paths), default=0.0) if label.words else 0.0
