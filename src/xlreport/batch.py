@@ -43,10 +43,20 @@ def find_published(names: Sequence[str | os.PathLike]) -> Found:
     from xlreport.io.files import PUBLISHED
 
     found = find_reports(names)
-    found.entries = [(name, why if why is not None or Path(name).suffix.lower() in PUBLISHED else
-                      f"“{Path(name).name}”不是已发布的报告：可导入 {'、'.join(PUBLISHED)} 文件")
-                     for name, why in found.entries]
+    found.entries = [(name, _not_published(name) if os.path.isfile(name) and Path(name).suffix.lower() not in
+                      (*PUBLISHED, *KEEP_REASON) else why) for name, why in found.entries]
     return found
+
+
+KEEP_REASON = (".ofd",)  # its own reason says what to do (find the web, Word or PDF version)
+
+
+def _not_published(name: str) -> str:
+    from xlreport.io.files import PUBLISHED, READABLE
+
+    p = Path(name)
+    already = "；数据文件和工作簿无需导入，可直接用于 check、render、audit" if p.suffix.lower() in READABLE else ""
+    return f"“{p.name}”不是已发布的报告：只能导入 {'、'.join(PUBLISHED)} 文件{already}"
 
 
 class Stopped(BaseException):

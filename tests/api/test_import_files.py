@@ -78,3 +78,21 @@ def test_the_command_line_imports_a_folder_through_the_api(folder, tmp_path, mon
     assert "已导入" in err and "2024_huaian_szf.json" in err and "broken.docx: 无法导入" in err
     assert "说明.txt: 未导入" in err and "data.json: 未导入" in err
     assert (out / "2024_huaian_szf.json").exists()
+
+
+def test_files_import_does_not_take_are_refused_in_its_own_words(folder, tmp_path):
+    """A picture, an old .xls, a workbook and a data file in the folder: each says it is not a
+    published report and what import takes — not check's 「只能检查…」/「…后再检查」; the data file
+    and the workbook are told they need no import. An .ofd keeps its own advice."""
+    (folder / "图.png").write_bytes(b"\x89PNG")
+    (folder / "旧表.xls").write_bytes(b"\xd0\xcf\x11\xe0")
+    (folder / "表.xlsx").write_bytes(b"PK")
+    (folder / "报告.ofd").write_bytes(b"PK")
+    out = tmp_path / "out"
+    out.mkdir()
+    why = {r.file.rsplit("/", 1)[-1]: r.error for r in api.import_files([folder], out) if r.not_checked}
+    for name in ("图.png", "旧表.xls", "表.xlsx", "data.json"):
+        assert why[name].startswith(f"“{name}”不是已发布的报告：只能导入 .html"), why[name]
+        assert "检查" not in why[name]
+    assert all("无需导入" in why[n] for n in ("表.xlsx", "data.json")) and "无需导入" not in why["图.png"]
+    assert "OFD" in why["报告.ofd"]

@@ -452,3 +452,15 @@ def test_variant_pair_warning_in_audit_terms(json_folder, capsys):
     _, result = audit_json(["audit", json_folder], capsys)
     hongze = next(p for p in result["pairs"] if "洪泽" in p["agency"])
     assert hongze["warnings"] and not any("--previous " in w or w.endswith("--previous") for w in hongze["warnings"])
+
+
+def test_files_the_audit_does_not_read_are_told_in_its_own_words(json_folder, tmp_path, capsys):
+    """A picture or an old .xls in the folder: 「只能审查…」 / 「…后再审查」, not check's words."""
+    folder = tmp_path / "报告"
+    shutil.copytree(json_folder, folder)
+    (folder / "图.png").write_bytes(b"\x89PNG")
+    (folder / "旧表.xls").write_bytes(b"\xd0\xcf\x11\xe0")
+    code, out, err = run(["audit", folder, "-o", tmp_path / "审查.xlsx"], capsys)
+    told = [line for line in (out + err).splitlines() if "图.png" in line or "旧表.xls" in line]
+    assert len(told) == 2 and all("检查" not in line for line in told), told
+    assert any("只能审查数据文件" in line for line in told) and any("后再审查" in line for line in told)

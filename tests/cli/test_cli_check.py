@@ -49,6 +49,34 @@ def test_problem_lines_and_exit_1(tmp_path, capsys):
     assert lines[-1] == f"{path}: 未通过（2 个错误，0 个警告）"
 
 
+def test_a_half_filled_report_gets_one_line_per_table_of_blank_cells(tmp_path, capsys):
+    """A table with more than five cells not filled in: one line with the count and the first
+    cells, not a screenful; a table with five or fewer gets one line each; --all lists every cell;
+    --json lists every problem. The same in render's refusal."""
+    fmt = V2021
+    data = consistent_data(fmt, 1)
+    t3 = [k for k in data if k.startswith("t3.")]
+    t4 = [k for k in data if k.startswith("t4.")][:4]
+    for k in t3 + t4:
+        data[k] = None
+    path = write(tmp_path, "half.json", document(data, fmt))
+    code, out, _ = run(["check", "--json", path], capsys)
+    problems = json.loads(out)[0]["problems"]
+    missing = {t: [p for p in problems if p["rule"] == "value-missing" and p["keys"][0].startswith(t)] for t in ("t3", "t4")}
+    assert len(missing["t3"]) > 5 and len(missing["t4"]) == 4
+    code, out, _ = run(["check", path], capsys)
+    lines = out.splitlines()
+    t3_lines = [line for line in lines if "表三" in line and "value-missing" in line]
+    assert t3_lines == [f"{path}: [错误] 表三有 {len(missing['t3'])} 个格未填写，没有的请填 0："
+                        f"{'、'.join(p['message'].split('：')[0] for p in missing['t3'][:3])} 等 (value-missing；逐格列出请加 --all)"]
+    assert len([line for line in lines if "表四" in line and "value-missing" in line]) == 4  # five or fewer: each
+    assert code == 1 and lines[-1].endswith(f"未通过（{len(problems)} 个错误，0 个警告）")
+    code, every, _ = run(["check", "--all", path], capsys)
+    assert len([line for line in every.splitlines() if "(value-missing)" in line]) == len(missing["t3"]) + 4
+    code, rendered, _ = run(["render", path, "-o", tmp_path / "r.docx"], capsys)
+    assert code == 1 and t3_lines[0] in rendered.splitlines()
+
+
 def test_json_output_follows_contract(tmp_path, capsys):
     data = consistent_data(V2021, 2)
     data["t3.carried_forward.business"] += 1

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import sys
+
+import pytest
 
 from factories import consistent_data
 from xlreport.cli.main import main
@@ -185,3 +188,17 @@ def test_new_with_previous_carries_the_cover_over(tmp_path, capsys):
     assert main(["new", "--year", "2024", "--agency", "某县另一局", "--previous", str(src), "-o",
                  str(tmp_path / "b.xlsx")]) == 0
     assert load_report(tmp_path / "b.xlsx").data["meta.agency"] == "某县另一局"
+
+
+@pytest.mark.parametrize("command", ["export", "import"])
+def test_without_o_at_a_terminal_it_says_nothing_was_saved(fixtures_dir, capsys, monkeypatch, command):
+    """Without -o the data file goes to standard output: in a pipe that is all; at a terminal the
+    clerk is told it was not saved and how to save it."""
+    source = fixtures_dir / ("2024_suqian_city.json" if command == "export" else "2024_suqian_city.txt")
+    assert main([command, str(source)]) == 0
+    piped, said = capsys.readouterr()
+    assert json.loads(piped)["values"] and "未保存" not in said
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    assert main([command, str(source)]) == 0
+    shown, said = capsys.readouterr()
+    assert json.loads(shown)["values"] and "未保存；要保存请加 -o 文件名.json" in said

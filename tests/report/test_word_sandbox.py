@@ -30,7 +30,7 @@ def refused(tmp_path, lines: list[str], lint: bool = False) -> str:
             lint_template(tpl)
         else:
             word.render_report(data, fmt, tmp_path / "out.docx", template=tpl)
-    assert time.monotonic() - started < 10
+    assert time.monotonic() - started < 30  # refused, not run: the worst of them alone would take minutes
     message = exc.value.message
     assert "\n" not in message and message.startswith("模板“我的模板.docx”")
     assert not (tmp_path / "out.docx").exists() and not list(tmp_path.glob(".out*"))
@@ -114,7 +114,7 @@ def test_rendering_is_limited_in_time(tmp_path, monkeypatch):
     started = time.monotonic()
     message = refused(tmp_path, ["{{ title }}", "循环：{% for a in range(10000) %}{% for b in range(10000) %}"
                                  "{% endfor %}{% endfor %}"])
-    assert time.monotonic() - started < 8  # the loops alone would take minutes
+    assert time.monotonic() - started < 30  # the loops alone would take minutes; a loaded machine is slower, not that slow
     assert "用时超过 1 秒" in message and "出错位置附近的文字：“循环：" in message
 
 

@@ -5,6 +5,7 @@ endpoint, bad uploads); the service stays up after each."""
 from __future__ import annotations
 
 import io
+import json
 import re
 import zipfile
 
@@ -68,6 +69,7 @@ def test_upload_check_and_downloads(service, clean_json):
         {"year": 2020, "status": "草稿", "ok": True, "errors": 0, "warnings": 0, "problems": [],
          "version": report["version"]}
     assert c.get(f"/api/reports/{report['id']}").json() == report
+    assert report["status_text"] == report["status"] and report["state"] == "draft"  # as docs/http-api.md shows it
     assert c.get(f"/api/reports/{report['id']}/file").body == clean_json.read_bytes()
     docx = c.get(f"/api/reports/{report['id']}/docx")
     assert docx.status == 200 and "UTF-8''" in docx.headers["content-disposition"]
@@ -83,6 +85,21 @@ def test_upload_check_and_downloads(service, clean_json):
     stored = [p for p in (service.data / "files").rglob("*") if p.is_file() and report["sha256"] in p.name]
     assert len(stored) == 1 and stored[0].read_bytes() == clean_json.read_bytes()
     assert report["id"] in [r["id"] for r in c.get("/api/reports").json()["reports"]]
+
+
+def test_a_finished_report_uploaded_downloads_in_its_own_kind(service, clean_json, tmp_path):
+    """A unit may upload its finished Word report or web page; its Word (web) download is made from
+    it — the upload is never taken for the output of the same name (it was: 422 same-as-input)."""
+    c = service.client(service.unit_user())
+    for kind in ("docx", "html"):
+        finished = tmp_path / f"成稿.{kind}"
+        (xlreport.render_docx if kind == "docx" else xlreport.render_html)(clean_json, finished)
+        report = c.upload(finished).json()
+        assert report["ok"], report["problems"]
+        again = c.get(f"/api/reports/{report['id']}/{kind}")
+        assert again.status == 200, again.body[:300]
+        assert "枣庄市峄城区科学技术局" in (again.body.decode("utf-8") if kind == "html" else
+                                         zipfile.ZipFile(io.BytesIO(again.body)).read("word/document.xml").decode())
 
 
 @pytest.mark.office  # the service runs LibreOffice
@@ -111,6 +128,10 @@ def test_errors_are_listed_and_block_submission_and_reports(service, error_json)
 
 def test_submit_then_next_year_workbook_carries_it(service, clean_json, tmp_path):
     user = service.unit_user(1)  # 测试县财政局: its own history
+    doc = json.loads(clean_json.read_text("utf-8"))
+    doc["meta"]["agency"] = "测试县财政局"  # its own report (another agency's is not submitted as its own)
+    own = tmp_path / "财政局2020.json"
+    own.write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
     c = service.client(user)
     empty = c.get("/api/workbook?year=2021")
     assert empty.status == 200
@@ -118,11 +139,11 @@ def test_submit_then_next_year_workbook_carries_it(service, clean_json, tmp_path
     before = xlreport.load(tmp_path / "empty.xlsx").data
     assert before["meta.agency"] == "测试县财政局" and before["meta.year"] == 2021
     assert not [k for k, v in before.items() if k.startswith("previous.") and v is not None]
-    draft = c.upload(clean_json).json()
+    draft = c.upload(own).json()
     (tmp_path / "from-draft.xlsx").write_bytes(c.get("/api/workbook?year=2021").body)
     # nothing submitted of 2020 yet: the latest upload is carried in (data-model.md §6)
-    assert xlreport.load(tmp_path / "from-draft.xlsx").data["meta.address"] == xlreport.load(clean_json).data["meta.address"]
-    report = c.upload(clean_json).json()
+    assert xlreport.load(tmp_path / "from-draft.xlsx").data["meta.address"] == xlreport.load(own).data["meta.address"]
+    report = c.upload(own).json()
     assert report["version"] == draft["version"] + 1
     submitted = c.post_json(f"/api/reports/{report['id']}/submit")
     assert submitted.status == 200 and submitted.json()["status"] == "已提交"
@@ -131,10 +152,10 @@ def test_submit_then_next_year_workbook_carries_it(service, clean_json, tmp_path
     carried = c.get("/api/workbook?year=2021")
     (tmp_path / "carried.xlsx").write_bytes(carried.body)
     after = xlreport.load(tmp_path / "carried.xlsx").data
-    demo = xlreport.load(clean_json).data
+    demo = xlreport.load(own).data
     assert after["meta.address"] == demo["meta.address"]  # the cover carried over
     # exactly what `xlreport new --previous` makes of last year's submitted report
-    xlreport.new_workbook(tmp_path / "expected.xlsx", 2021, agency="测试县财政局", previous=clean_json)
+    xlreport.new_workbook(tmp_path / "expected.xlsx", 2021, agency="测试县财政局", previous=own)
     assert after == xlreport.load(tmp_path / "expected.xlsx").data
     assert [k for k, v in after.items() if k.startswith("previous.") and v is not None]
     refused(c.get("/api/workbook?year=abc"), 400, "usage")

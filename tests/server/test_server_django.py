@@ -39,7 +39,24 @@ def people(desk):
         user = User.objects.create_user(username=f"{key}{tag}", password=PASSWORD)
         Account.objects.create(user=user, role="unit" if unit else "reviewer", unit=unit)
         made[key] = user.username
+        if unit_name:
+            made[f"{key}_unit"] = unit_name
     return made
+
+
+@pytest.fixture
+def clean_json(tmp_path, people) -> Path:
+    """The demo's 2020 data file (no errors) under unit a's name: a report of another agency is not
+    submitted as the unit's own."""
+    import json
+
+    from desk_helpers import demo_document
+
+    doc = demo_document()
+    doc["meta"]["agency"] = people["a_unit"]
+    path = tmp_path / "2020年报表.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
+    return path
 
 
 def client(enforce_csrf: bool = True, raise_errors: bool = True):
@@ -457,3 +474,23 @@ def test_a_review_that_had_to_log_in_again_says_it_was_not_done(people, clean_js
                       follow=True)
     shown = visible_text(returned.content.decode())
     assert "已退回。" in shown and "还没有退回或通过" not in shown
+
+
+def test_the_service_writes_its_times_in_the_pages_time_zone(desk, monkeypatch):
+    """On a server whose clock is UTC, what the service writes in local time (the audit's 生成时间,
+    the package's 发布清单) is in 北京时间, as the pages show times."""
+    import time
+
+    from xlreport.server.run import local_time
+
+    if not hasattr(time, "tzset"):
+        pytest.skip("POSIX time zones only")
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    try:
+        assert datetime.datetime.now().astimezone().utcoffset() == datetime.timedelta(0)
+        local_time()
+        assert datetime.datetime.now().astimezone().utcoffset() == datetime.timedelta(hours=8)
+    finally:
+        monkeypatch.undo()
+        time.tzset()

@@ -5,6 +5,7 @@ stops it cleanly, it binds 127.0.0.1 unless told otherwise, the online backup, a
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import subprocess
 import threading
@@ -73,8 +74,11 @@ def test_sigterm_stops_the_service_cleanly(tmp_path, new_service):
     service = new_service(tmp_path)
     assert service.output[0].startswith("报送服务已启动：http://127.0.0.1:")
     assert service.client().get("/api/health").status == 200
+    year = service.client("shenhe").get("/api/me").json()["year"]
     assert service.stop() == 0
-    assert "报送服务已停止" in "".join(service.output)
+    said = "".join(service.output)
+    assert "报送服务已停止" in said
+    assert f"收取 {year} 年度的报告（--year 指定）" in said  # the IT person can confirm it
 
 
 def test_serve_binds_loopback_unless_told():
@@ -104,6 +108,10 @@ def test_backup_while_the_service_runs(tmp_path, new_service, clean_json):
         assert copy.execute("SELECT count(*) FROM desk_report WHERE id = ?", (report["id"],)).fetchone()[0] == 1
     stored = list((target / "files").rglob(f"{report['sha256']}*"))
     assert len(stored) == 1 and stored[0].read_bytes() == clean_json.read_bytes()
+    if os.name != "nt":  # the database holds the password hashes: the service's user alone reads it, and its copy
+        for folder in (service.data, target):
+            private = [folder / "secret_key", *folder.glob("xlreport.sqlite3*"), stored[0]]
+            assert {p.name: oct(p.stat().st_mode & 0o077) for p in private} == {p.name: "0o0" for p in private}
     again = subprocess.run(xlreport_command("serve", "--data", str(service.data), "--backup", str(target)),
                            capture_output=True, text=True, timeout=120)
     assert again.returncode == 2 and "不是空的" in again.stderr  # never over an earlier backup

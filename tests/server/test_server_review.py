@@ -190,3 +190,24 @@ def test_accounts_adds_units_and_imports_a_folder(service, tmp_path):
     bad = subprocess.run(xlreport_command("accounts", "--data", str(service.data), *db, "--import", str(folder)),
                          capture_output=True, text=True, timeout=300)
     assert bad.returncode == 2 and "--year" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_a_report_of_another_agency_cannot_be_submitted_as_the_units_own(service, tmp_path):
+    """The cover's agency is matched to the roster as the import matches names: another unit of the
+    roster, or a name the roster does not have, is refused at 提交 (409 other-agency) and said at
+    upload; the unit's own name written otherwise (a space, without the city) is submitted."""
+    a, b = UNITS  # 枣庄市峄城区科学技术局, 测试县财政局
+    clerk = service.client(service.unit_user(0))
+    for n, (agency, why) in enumerate([(b, f"是名单中“{b}”的名称"), ("淮安市人民政府", "与名单中的本单位名称对不上")]):
+        report = clerk.upload(data_file(tmp_path, f"别人的{n}.json", agency, 2019)).json()
+        assert any(why in notice and "不能作为本单位的报告提交" in notice for notice in report["notices"]), report
+        refused = clerk.post_json(f"/api/reports/{report['id']}/submit")
+        assert refused.status == 409 and refused.json()["code"] == "other-agency"
+        assert f"请把封面的机关名称改为“{a}”" in refused.json()["error"]
+        assert clerk.get(f"/api/reports/{report['id']}").json()["status"] == "草稿"
+        page = clerk.get(f"/reports/{report['id']}/").body.decode("utf-8")
+        assert "other-agency" in page and 'disabled title="封面的机关名称不是本单位，不能提交"' in page
+    for n, agency in enumerate(["峄城区科学技术局", "枣庄市峄城区 科学技术局"]):
+        report = clerk.upload(data_file(tmp_path, f"自己的{n}.json", agency, 2019)).json()
+        assert not any("不能作为本单位的报告提交" in notice for notice in report["notices"]), report
+        assert clerk.post_json(f"/api/reports/{report['id']}/submit").status == 200, agency

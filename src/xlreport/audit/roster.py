@@ -47,7 +47,7 @@ def read_roster(path: str | os.PathLike) -> list[str]:
                 raise
             raise InputError(f"无法打开名单“{p.name}”：文件已损坏或不是 Excel 工作簿") from None
         if SHEET_MARKER in sheet_names:
-            raise InputError(f"“{p.name}”是年度报告工作簿，不是名单；请把它放在审查的文件夹中；"
+            raise InputError(f"“{p.name}”是年度报告工作簿，不是名单，它应放在审查的文件夹中；"
                              f"应报送单位名单应是 .xlsx（第一列为单位名称）或 .txt（每行一个单位）")
         names = [_cell_name(row[0]) for row in rows if row]
     elif suffix == ".txt":

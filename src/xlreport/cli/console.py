@@ -10,16 +10,44 @@ from typing import Iterable
 from xlreport.model.rules import SEVERITY_LABEL
 
 
-def print_problems(name: str, problems) -> None:
-    """One line per problem, then the verdict. `problems`: Problem objects or their dicts."""
+BLANKS_SHOWN = 5  # a table with more blank cells than this gets one line for them (unless --all)
+
+
+def print_problems(name: str, problems, every: bool = False) -> None:
+    """One line per problem, then the verdict. `problems`: Problem objects or their dicts.
+    A table with more than BLANKS_SHOWN cells not filled in (value-missing: a workbook checked
+    half-way) gets one line for them, with the first few cells, instead of a screenful;
+    `every` (--all) lists each."""
     problems = [p if isinstance(p, dict) else p.to_dict() for p in problems]
+    blanks: dict[str, list[dict]] = {}
     for p in problems:
+        if p["rule"] == "value-missing" and len(p["keys"]) == 1 and not every:
+            blanks.setdefault(p["keys"][0].split(".")[0], []).append(p)
+    grouped = {table: ps for table, ps in blanks.items() if len(ps) > BLANKS_SHOWN}
+    told: set[str] = set()
+    for p in problems:
+        table = p["keys"][0].split(".")[0] if p["keys"] else ""
+        if p["rule"] == "value-missing" and table in grouped and len(p["keys"]) == 1:
+            if table not in told:
+                told.add(table)
+                print(_blank_cells(name, table, grouped[table]))
+            continue
         where = f" [{', '.join(p['cells'])}]" if p["cells"] else ""
         print(f"{name}: [{SEVERITY_LABEL[p['severity']]}] {p['message']} ({p['rule']}){where}")
     errors = sum(p["severity"] == "error" for p in problems)
     warnings = len(problems) - errors
     verdict = "未通过" if errors else "通过"
     print(f"{name}: {verdict}（{errors} 个错误，{warnings} 个警告）")
+
+
+def _blank_cells(name: str, table: str, problems: list[dict]) -> str:
+    from xlreport.model.formats import V2021
+
+    label = V2021.table(table).name if table in ("t2", "t3", "t4") else "其他"
+    first = [p["cells"][0] if p["cells"] else p["message"].split("：")[0] for p in problems[:3]]
+    severity = SEVERITY_LABEL["error" if any(p["severity"] == "error" for p in problems) else "warning"]
+    return (f"{name}: [{severity}] {label}有 {len(problems)} 个格未填写，没有的请填 0："
+            f"{'、'.join(first)} 等 (value-missing；逐格列出请加 --all)")
 
 
 # The library's messages name no command-line option (they serve the API and the Excel button

@@ -106,6 +106,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         p.add_argument("files", nargs="+", metavar="FILE", help="工作簿、数据文件、已发布的报告，或它们所在的文件夹")
         p.add_argument("--previous", metavar="LAST", help="上一年度的工作簿或数据文件（用于跨年度校验）")
         p.add_argument("--json", action="store_true", help="以 JSON 输出（供程序使用）")
+        p.add_argument("--all", action="store_true", help="逐格列出未填写的格（默认一个表超过 5 格时合并为一行）")
 
     if wanted("new"):
         p = sub.add_parser("new", help="生成锁定的填报工作簿")
@@ -149,6 +150,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         p.add_argument("--force", action="store_true", help="覆盖已存在的文件")
         p.add_argument("--ignore-errors", action="store_true",
                        help="数据有错误也生成报告（照原样印出数字；仍以退出码 1 结束）")
+        p.add_argument("--all", action="store_true", help="逐格列出未填写的格（默认一个表超过 5 格时合并为一行）")
 
     if wanted("template"):
         p = sub.add_parser("template", help="复制一份内置的 Word 模板，供修改样式后用 render --template 使用")
@@ -274,7 +276,7 @@ def cmd_check(args) -> int:
     elif one and not batch.ignored:
         r = results[0]
         print_notices(r.notices)
-        print_problems(r.file, r.problems)
+        print_problems(r.file, r.problems, every=getattr(args, "all", False))
         if r.notes:
             print(f"（从已发布的报告读入，有 {len(r.notes)} 条读入说明，可用 xlreport import {r.file} --explain 查看）",
                   file=sys.stderr)
@@ -308,6 +310,7 @@ def cmd_export(args) -> int:
     out = api.export_json(args.file, args.output, force=args.force)
     if isinstance(out, str):
         sys.stdout.write(out)
+        _on_screen_only()
     else:
         print_notices(out.notices, sys.stderr)
         print(f"已导出数据文件：{shown(out.path)}", file=sys.stderr)
@@ -371,8 +374,17 @@ def cmd_import(args) -> int:
               f"{len(report.notes)} 条读入说明）", file=sys.stderr)
     else:
         sys.stdout.write(dumps(report.data, report.fmt, source_of(report)))
+        _on_screen_only()
     _explain(report, args.explain)
     return EXIT_UNREADABLE if len(found.entries) > 1 else EXIT_OK
+
+
+def _on_screen_only() -> None:
+    """Without -o the data file goes to standard output (for a pipe or a redirection); at a
+    terminal, a person probably forgot -o: say that nothing was saved."""
+    if sys.stdout.isatty():
+        sys.stdout.flush()
+        print("（以上是数据文件的内容，没有给 -o，只显示在屏幕上、未保存；要保存请加 -o 文件名.json）", file=sys.stderr)
 
 
 def _refuse_named(named: Sequence[str], entries: list[tuple[str, str | None]]) -> None:
@@ -424,7 +436,7 @@ def cmd_render(args) -> int:
     result, name = rendered.result, str(args.file)
     print_notices(result.notices)
     if result.problems:
-        print_problems(name, result.problems)
+        print_problems(name, result.problems, every=getattr(args, "all", False))
     if rendered.path is None:  # blocked
         print(f"{name}：数据有错误，未生成报告。请改正后重新生成，"
               f"或加 --ignore-errors 照原样生成（报告中将照原样印出这些数字）")

@@ -263,7 +263,7 @@ def walk(folder: str | os.PathLike) -> Found:
 # wb.xlsx --force` would replace the workbook with JSON).
 OUTPUT_KINDS = {
     "new": ((".xlsx",), "不带宏的工作簿"),
-    "new --macros": ((".xlsm",), "带宏的工作簿（.xlsm）"),
+    "new --macros": ((".xlsm",), "带宏的工作簿"),
     "export": ((".json",), "数据文件"),
     "render": ((".docx", ".html", ".htm"), "Word 报告或网页"),
     "template": ((".docx",), "Word 模板"),
@@ -301,6 +301,11 @@ def moved(requested: str | os.PathLike, written: str | os.PathLike) -> list[str]
     return []
 
 
+def either(items: tuple[str, ...]) -> str:
+    """「.docx、.html 或 .htm」: a list said as a sentence says it."""
+    return items[0] if len(items) == 1 else f"{'、'.join(items[:-1])} 或 {items[-1]}"
+
+
 def check_output(output: str | os.PathLike, suffixes: tuple[str, ...], what: str,
                  inputs: tuple[str | os.PathLike | None, ...] = ()) -> Path:
     """Refuse an output whose extension does not say what is written (`export wb.xlsx -o
@@ -308,7 +313,7 @@ def check_output(output: str | os.PathLike, suffixes: tuple[str, ...], what: str
     the inputs (a template, last year's workbook)."""
     out = Path(output)
     if out.suffix.lower() not in suffixes:
-        raise WrongExtension(f"输出文件应以 {' 或 '.join(suffixes)} 结尾（{what}），而不是“{out.name}”；请改正文件名")
+        raise WrongExtension(f"输出文件应以 {either(suffixes)} 结尾（{what}），而不是“{out.name}”；请改正文件名")
     not_an_input(out, inputs)
     return out
 

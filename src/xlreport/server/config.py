@@ -192,9 +192,20 @@ def setup(options: Options) -> None:
         raise UsageError(f"数据文件夹“{data}”是一个文件，不是文件夹；请用 --data 给出一个文件夹")
     for sub in ("", "files", "tmp"):
         (data / sub).mkdir(parents=True, exist_ok=True)
+    if not options.database:
+        private(data / SQLITE_NAME)
     settings.configure(**build_settings(options))
     django.setup()
     _configured = options
+
+
+def private(path: Path) -> None:
+    """The SQLite file readable by the service's user alone, like the secret key: it holds the
+    password hashes and every report. SQLite gives its -wal and -shm files the same mode. An
+    empty file is an empty database."""
+    os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    if os.name != "nt":  # on Windows the folder's ACL decides; chmod there only sets read-only
+        os.chmod(path, 0o600)
 
 
 def migrate() -> None:

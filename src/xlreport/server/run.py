@@ -4,6 +4,7 @@ cleanly. `xlreport serve --backup DIR`: a consistent copy of the data folder whi
 
 from __future__ import annotations
 
+import os
 import shutil
 import signal
 import sqlite3
@@ -12,14 +13,27 @@ from pathlib import Path
 from typing import Any, Callable
 
 from xlreport.errors import OutputError, UsageError
-from xlreport.server.config import SQLITE_NAME, Options, body_limit, migrate, setup
+from xlreport.server.config import SQLITE_NAME, Options, body_limit, migrate, private, setup
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def local_time() -> None:
+    """The service's clock is the pages' (TIME_ZONE, 北京时间) for what it writes too — the audit's
+    生成时间, the package's 发布清单 — also on a server whose system clock is set to UTC."""
+    import time
+
+    from django.conf import settings
+
+    if hasattr(time, "tzset"):  # POSIX; a Windows server in China keeps China's time already
+        os.environ["TZ"] = settings.TIME_ZONE
+        time.tzset()
 
 
 def make_server(options: Options, host: str, port: int, threads: int) -> Any:
     """The configured WSGI app in a waitress server (bound, not yet serving)."""
     setup(options)
+    local_time()
     migrate()
     from xlreport.server.storage import sweep
 
@@ -57,6 +71,10 @@ def serve(options: Options, host: str = "127.0.0.1", port: int = 8000, threads: 
     shown = f"[{host}]" if ":" in host else host
     say(f"报送服务已启动：http://{shown}:{server.effective_port}/")
     say(f"数据文件夹：{options.data}；数据库：{'PostgreSQL' if options.database else 'SQLite（数据文件夹中）'}")
+    from xlreport.server.desk.service import reporting_year
+
+    year = reporting_year()
+    say(f"收取 {year} 年度的报告（{'--year 指定' if options.year else '按今天的日期；要收取其他年度请用 --year'}）")
     if host not in LOOPBACK:
         say("注意：服务对网络开放，请确保只在政务外网内可访问，并通过 HTTPS 反向代理提供给各单位")
     say("按 Ctrl-C 停止服务")
@@ -89,6 +107,7 @@ def backup(options: Options, target: Path) -> list[str]:
     done = []
     if not options.database:
         source = sqlite3.connect(data / SQLITE_NAME)
+        private(target / SQLITE_NAME)
         copy = sqlite3.connect(target / SQLITE_NAME)
         try:
             source.backup(copy)

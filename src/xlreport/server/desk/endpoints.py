@@ -29,6 +29,7 @@ def report_json(report: Report) -> dict[str, Any]:
     return {
         "id": report.pk, "unit": report.unit.name, "year": report.year, "version": report.version,
         "status": report.get_status_display(), "state": report.status,  # 草稿/已提交/已退回/已通过 (data-model.md §6)
+        "status_text": report.get_status_display(),  # the same, kept for early clients (docs/http-api.md)
         "ok": report.ok, "errors": report.errors, "warnings": report.warnings,
         "problems": report.problems, "notices": report.notices,
         "year_notice": service.other_year_notice(report.year),  # "" when the report is of the year collected

@@ -161,6 +161,7 @@ def report_page(request: HttpRequest, report_id: int) -> HttpResponse:
     problems = [{**p, "anchor": next((k for k in p.get("keys", []) if k in in_tables), "")} for p in report.problems]
     return _page(request, "report.html", account=account, report=report, tables=tables, unreadable=unreadable,
                  problems=problems, can_submit=account.role == Account.UNIT and report.status == Report.DRAFT,
+                 other_agency=service.other_agency(report.unit, report.agency),
                  can_review=account.role == Account.REVIEWER and report.status == Report.SUBMITTED,
                  year_notice=service.other_year_notice(report.year) if account.role == Account.UNIT else "",
                  history=Report.objects.filter(unit=report.unit).select_related("reviewed_by"),
@@ -182,6 +183,7 @@ MESSAGES = {
     "not-reviewed": ("这份报告还没有退回或通过（操作前登录已过期，重新登录后操作没有完成，填写的审核意见也没有保存）："
                      "请重新填写审核意见后再点一次“退回”或“通过”。"),
     "not-draft": "这一版报告已经提交过，不能再次提交；如需修改请上传新的版本。",
+    "other-agency": "这一版报告封面的机关名称不是本单位，不能提交：请按下面的提示处理后重新上传。",
     "returned": "已退回。单位会在本单位页面看到“已退回”和审核意见。",
     "approved": "已通过。这份报告将列入发布包。",
     "no-comment": "退回时请填写审核意见，说明需要修改什么。",

@@ -152,7 +152,8 @@ def accept_upload(unit: Unit, user: User, upload: UploadedFile, ip: str = "") ->
                           "no-year")
         agency = str(report.data.get("meta.agency") or "")
         if agency and agency != unit.name:
-            notices.append(f"报告封面的机关名称“{agency}”与本单位名称“{unit.name}”不一致，请核对是否上传了其他单位的报告")
+            notices.append(other_agency(unit, agency)
+                           or f"报告封面的机关名称“{agency}”与本单位名称“{unit.name}”写法不同，请核对")
         problems = [problem_json(p, report) for p in result.problems]
         storage.store(data_root(), spooled, sha, suffix)  # durable before the row below
         with transaction.atomic():
@@ -172,8 +173,26 @@ def accept_upload(unit: Unit, user: User, upload: UploadedFile, ip: str = "") ->
         shutil.rmtree(spooled.parent, ignore_errors=True)
 
 
+def other_agency(unit: Unit, agency: str) -> str:
+    """Why a report naming `agency` on its cover is not the unit's own ("" when it is): the name is
+    matched to the roster as the import matches it (spaces, full-width letters, 政府/人民政府 and a
+    place prefix do not matter); it must come out as this unit, not another one, not none."""
+    from xlreport.audit.names import match_names
+
+    if not agency or agency == unit.name:
+        return ""
+    roster = list(Unit.objects.order_by("id").values_list("name", flat=True))
+    matches, _, _ = match_names([agency], roster, suffix=True)
+    if matches and roster[matches[0][1]] == unit.name:
+        return ""
+    whose = f"是名单中“{roster[matches[0][1]]}”的名称" if matches else "与名单中的本单位名称对不上"
+    return (f"报告封面的机关名称“{agency}”{whose}，不是本单位（{unit.name}），不能作为本单位的报告提交："
+            f"请上传本单位的报告；如果封面写的就是本单位（例如用了简称），请把封面的机关名称改为“{unit.name}”后重新上传")
+
+
 def submit(report: Report, user: User, ip: str = "") -> Report:
-    """Submit a version: refused (409) when it has errors or is not a draft."""
+    """Submit a version: refused (409) when it has errors, names another agency on its cover, or is
+    not a draft."""
     with transaction.atomic():
         row = Report.objects.select_for_update().get(pk=report.pk)
         if row.status != Report.DRAFT:
@@ -182,6 +201,8 @@ def submit(report: Report, user: User, ip: str = "") -> Report:
         if row.errors:
             raise Refused(409, f"报告还有 {row.errors} 处错误，请改正后重新上传，再提交", "has-errors",
                           problems=row.problems)
+        if why := other_agency(row.unit, row.agency):
+            raise Refused(409, why, "other-agency")
         row.status, row.submitted_at, row.submitted_by = Report.SUBMITTED, timezone.now(), user
         row.save(update_fields=["status", "submitted_at", "submitted_by"])
         Action.objects.create(user=user, username=user.username, unit=row.unit, report=row, verb="submit",
@@ -210,7 +231,8 @@ def render(report: Report, kind: str) -> tuple[bytes, str]:
     prior = previous_report(report.unit, report.year)
     previous = None if prior is None else prior.file.path
     with tempfile.TemporaryDirectory(dir=data_root() / "tmp") as folder:
-        source = Path(folder) / f"report{report.file.suffix}"
+        source = Path(folder) / "uploaded" / f"report{report.file.suffix}"  # never the output's own path
+        source.parent.mkdir()
         shutil.copyfile(report.file.path, source)
         try:
             loaded = api.load(source)
