@@ -436,3 +436,18 @@ def test_a_column_of_last_years_totals_is_not_read_as_the_total(tmp_path, values
         row.insert(len(row) - 1, (str(int(row[-1][0]) + 7), 1, 1))
     report = import_report(write(tmp_path, kind, [("三、收到和处理政府信息公开申请情况", grid)]))
     assert read(report, "t3.") == t3_expected(values)
+
+
+def test_a_group_label_whose_rowspan_is_too_short_does_not_shift_the_last_rows_figures(tmp_path, values):
+    """「（三）不予公开」 with rowspan 7 for its 8 rows (and 「三、本年度办理结果」 two short): the rows after
+    it begin one column to the left, a figure where the labels are and nothing under 总计. Their
+    figures were read one column off (自然人's 105 as 其他); the row is read in its printed order."""
+    grid = t3_grid(values, list(range(7)))
+    for row in grid:
+        for i, (text, rs, cs) in enumerate(row):
+            if text in ("（三）不予公开", "三、本年度办理结果"):
+                row[i] = (text, rs - (1 if text.startswith("（") else 2), cs)
+    report = import_report(write(tmp_path, "html", [("三、收到和处理政府信息公开申请情况", grid)]))
+    got = read(report, "t3.")
+    assert {k: v for k, v in got.items() if v != values[k]} == {}
+    assert "t3.denied.query_matters.natural_person" in got and "t3.total.natural_person" in got
