@@ -451,3 +451,18 @@ def test_a_group_label_whose_rowspan_is_too_short_does_not_shift_the_last_rows_f
     got = read(report, "t3.")
     assert {k: v for k, v in got.items() if v != values[k]} == {}
     assert "t3.denied.query_matters.natural_person" in got and "t3.total.natural_person" in got
+
+
+def test_a_page_row_with_a_cell_left_out_is_reported_not_read_one_column_off(tmp_path, values):
+    """A row of the page's table with one <td> left out (科研机构's): its later figures stood one
+    column to the left (社会公益组织 read 法律服务机构's, 总计 blank). It is one table-incomplete
+    problem naming the row, and no figure of it is read."""
+    grid = t3_grid(values, list(range(7)))
+    row = grid[3]  # 一、本年新收政府信息公开申请数量
+    del row[1 + 2]
+    report = import_report(write(tmp_path, "html", [("三、收到和处理政府信息公开申请情况", grid)]))
+    assert not [k for k in read(report, "t3.new.")]
+    short = [p for p in report.problems if p.rule == "table-incomplete"]
+    assert len(short) == 1 and "“一、本年新收政府信息公开申请数量”（第1张表第4行）：只有 6 个数值格" in short[0].message
+    assert {k: v for k, v in read(report, "t3.").items()} == {k: v for k, v in t3_expected(values).items()
+                                                              if not k.startswith("t3.new.")}

@@ -166,9 +166,9 @@ class Columns:
         values: dict[str, Cell | None] = {k: None for k in self.official.keys}
         assert self.grid is not None
         last = max(self.grid)
-        if (last >= len(row) or row[last] is None) and any(_is_number_like(c) for c in labels):
-            return None  # a figure where the labels are and no cell under the last header: a group label's
-            #              rowspan too short moved the row's cells left (read in printed order instead)
+        if last >= len(row) or row[last] is None:
+            return None  # no cell under the last header: the row is short (a cell left out, or a group label's
+            #              rowspan too short moved its cells left): read in printed order, or reported
         notes = []
         for col in range(self.first, len(row)):
             c = row[col]
