@@ -466,3 +466,26 @@ def test_a_page_row_with_a_cell_left_out_is_reported_not_read_one_column_off(tmp
     assert len(short) == 1 and "“一、本年新收政府信息公开申请数量”（第1张表第4行）：只有 6 个数值格" in short[0].message
     assert {k: v for k, v in read(report, "t3.").items()} == {k: v for k, v in t3_expected(values).items()
                                                               if not k.startswith("t3.new.")}
+
+
+# --------------------------------------------------------------------------- 信息处理费 in the report's words
+
+
+@pytest.mark.parametrize("sentence", [
+    "2023年收取信息处理费500元，2024年未收取。",  # last year's figure was read as this year's
+    "全年收取信息处理费约3000元。",  # an amount about so much is no amount
+    "全年收取信息处理费3000元左右。",
+    "全年收取信息处理费300元/件。",  # a rate, not a total
+])
+def test_a_fee_amount_not_stated_exactly_is_not_read(sentence):
+    from xlreport.io.importers.fees import read_fees
+
+    reading = read_fees(sentence, "六、其他需要报告的事项")
+    assert (reading.count, reading.amount) == (None, None) and reading.notes
+
+
+def test_a_fee_amount_beside_last_years_is_still_read():
+    from xlreport.io.importers.fees import read_fees
+
+    assert read_fees("全年共收取政府信息公开信息处理费3940元（上年2950元）。", "六").amount == 3940
+    assert read_fees("全年收取信息处理费0元，较上年减少3940元。", "六").amount == 0
