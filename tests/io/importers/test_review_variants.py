@@ -489,3 +489,22 @@ def test_a_fee_amount_beside_last_years_is_still_read():
 
     assert read_fees("全年共收取政府信息公开信息处理费3940元（上年2950元）。", "六").amount == 3940
     assert read_fees("全年收取信息处理费0元，较上年减少3940元。", "六").amount == 0
+
+
+def test_a_table_of_other_figures_with_table_twos_items_is_not_read_as_table_two(tmp_path, values):
+    """A table in 一's text (「主动公开信息统计」 with rows 行政许可 | 1200) comes before 「二、主动公开政府信息
+    情况」: it is not 表二 and is not read (a note says so). The same table after 表二 (in 六) was read over
+    表二's figures without a word; now 表二's first printing is kept and the two are a problem."""
+    lines = (FIXTURES / f"{NAME}.txt").read_text("utf-8").splitlines()[1:]
+    extra = ["主动公开信息统计", "行政许可 | 1200", "行政处罚 | 356"]
+    at = next(i for i, line in enumerate(lines) if line.startswith("（二）依申请公开"))
+    path = tmp_path / "report.txt"
+    path.write_text("\n".join([*lines[:at], *extra, *lines[at:]]), "utf-8")
+    report = import_report(path)
+    assert {k: report.data.get(k) for k in values} == values
+    assert not [p for p in report.problems if p.rule == "table-incomplete"]
+    assert any("在“二、主动公开政府信息情况”之前，不是表二，未读入" in n for n in report.notes)
+    path.write_text("\n".join([*lines, *extra]), "utf-8")
+    report = import_report(path)
+    assert {k: report.data.get(k) for k in values} == values
+    assert [p.message[:2] for p in report.problems if p.rule == "table-incomplete"] == ["表二", "表二"]
