@@ -40,6 +40,7 @@ __all__ = ["HEADING_VARIANTS", "Imported", "Value", "agency_kind", "import_repor
 
 
 _SECTION_TWO = re.compile(r"二\s*[、.,]\s*主动公开")
+_SECTION_THREE = re.compile(r"三\s*[、.,]\s*收到和处理")
 # A year that names the report's year where there is no title: 「2023年度」, or a paragraph opening 「2023年，」
 _YEAR_OF_REPORT = re.compile(r"(20\d\d)\s*年度")
 _YEAR_OPENING = re.compile(r"\s*(20\d\d)\s*年\s*,")
@@ -118,15 +119,17 @@ def _match(doc: Document, year_hint: int | None = None, chosen: ReportFormat | N
     t4_state: dict = {}
     # where 「二、主动公开政府信息情况」 is printed: a table before it (in 一's text: 「表1 主动公开信息统计」
     # with rows 行政许可, 行政处罚) is not table 二
-    two = next((i for i, b in enumerate(doc.blocks) if isinstance(b, Paragraph)
-                and _SECTION_TWO.match(nfkc(b.text).lstrip("#* "))), None)
+    # (nor one after 「三、收到和处理政府信息公开申请情况」: another table of such items in 六, or an appendix)
+    two, three = (next((i for i, b in enumerate(doc.blocks) if isinstance(b, Paragraph)
+                        and heading.match(nfkc(b.text).lstrip("#* "))), None) for heading in (_SECTION_TWO, _SECTION_THREE))
     for at, block in enumerate(doc.blocks):
         if isinstance(block, Paragraph):
             caption = block.text
             continue
         kind = _classify(block, expect_t3="last_order" in t3_state and not t3_state.get("done"))
-        if kind == "t2" and two is not None and at < two:
-            out.notes.append(f"第{block.index}张表在“二、主动公开政府信息情况”之前，不是表二，未读入")
+        if kind == "t2" and ((two is not None and at < two) or (three is not None and at > three and two is not None)):
+            where = "“二、主动公开政府信息情况”之前" if at < two else "“三、收到和处理政府信息公开申请情况”之后"
+            out.notes.append(f"第{block.index}张表在{where}，不是表二，未读入")
             tag(out, STAGES["tables"])
             continue
         if kind == "t3":
