@@ -15,7 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))  # the de
 # The submission desk's fixtures (tests/server): the running service, its accounts, sample reports.
 try:
     from desk_helpers import (  # noqa: F401,E402
-        clean_json, database, error_json, new_service, postgres_database_once, service,
+        clean_json, database, desk, error_json, new_service, people, postgres_database_once, service,
     )
 except ModuleNotFoundError as exc:  # this file copied alone (tests/project/test_reference_copies.py)
     if exc.name != "desk_helpers":

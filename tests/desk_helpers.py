@@ -25,6 +25,7 @@ from xlreport.server.client import Client
 
 UNITS = ["枣庄市峄城区科学技术局", "测试县财政局"]
 REVIEWER = "shenhe"
+PASSWORD = "Zx9-correct-horse"  # the in-process tests' accounts (people)
 
 
 def demo_document() -> dict:
@@ -130,6 +131,33 @@ class Service:
         self.process.wait(timeout=30)
 
 
+def job_ended(c: Client, job_id: int, deadline: float = 600) -> dict:
+    """Poll GET /api/jobs/{id} until the job is done or failed (the deadline is generous: the machine
+    may be loaded, and a publication package runs LibreOffice); the job as the API gives it."""
+    end = time.monotonic() + deadline
+    while True:
+        answer = c.get(f"/api/jobs/{job_id}")
+        assert answer.status == 200, answer.body[:300]
+        job = answer.json()
+        if job["state"] in ("done", "failed") or time.monotonic() > end:
+            assert job["state"] in ("done", "failed"), f"still {job['status']} after {deadline} s: {job}"
+            return job
+        time.sleep(0.3)
+
+
+def audit_sheets(content: bytes) -> dict[str, list]:
+    """An audit workbook's sheets but 说明 (its time), the temporary folder of the files' paths left out:
+    two audits of the same reports compare equal."""
+    import io
+
+    from python_calamine import CalamineWorkbook
+
+    book = CalamineWorkbook.from_filelike(io.BytesIO(content))
+    return {name: [[re.sub(r"tmp\w+", "tmp", c) if isinstance(c, str) else c for c in row]
+                   for row in book.get_sheet_by_name(name).to_python()]
+            for name in book.sheet_names if name != "说明"}
+
+
 def start_service(tmp_path: Path, database: str | None, *extra: str) -> Service:
     data = tmp_path / "data"
     roster = tmp_path / "名单.txt"
@@ -137,6 +165,39 @@ def start_service(tmp_path: Path, database: str | None, *extra: str) -> Service:
     passwords = run_accounts(data, tmp_path / "账号.xlsx", "--roster", str(roster), "--reviewer", REVIEWER,
                              database=database)
     return Service(data, database, passwords, tuple(extra)).start()
+
+
+@pytest.fixture(scope="session")
+def desk(tmp_path_factory) -> Path:
+    """Django configured in this process (once: Django cannot be configured twice), for the tests that
+    use its test client: a data folder of its own, SQLite, year 2020 (the demo data's)."""
+    from xlreport.server.config import Options, migrate, setup
+
+    data = tmp_path_factory.mktemp("desk-inprocess")
+    setup(Options(data=data, year=2020, upload_limit=1024 * 1024))
+    migrate()
+    return data
+
+
+@pytest.fixture
+def people(desk) -> dict[str, str]:
+    """Two units and a reviewer with fresh names (the database lives for the session)."""
+    import secrets
+
+    from django.contrib.auth.models import User
+
+    from xlreport.server.desk.models import Account, Unit
+
+    tag = f"{secrets.randbelow(10**8):08d}"  # digits: no Latin word on the pages
+    made = {}
+    for key, unit_name in (("a", f"甲局{tag}"), ("b", f"乙局{tag}"), ("r", None)):
+        unit = Unit.objects.create(name=unit_name) if unit_name else None
+        user = User.objects.create_user(username=f"{key}{tag}", password=PASSWORD)
+        Account.objects.create(user=user, role="unit" if unit else "reviewer", unit=unit)
+        made[key] = user.username
+        if unit_name:
+            made[f"{key}_unit"] = unit_name
+    return made
 
 
 @pytest.fixture

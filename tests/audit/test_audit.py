@@ -210,8 +210,10 @@ def test_many_files_through_the_process_pool(json_folder, tmp_path, capsys):
         shutil.copy(json_folder / "2024_suqian_city.json", folder / f"{i:02}.json")
     (folder / "13b.json").write_text("[", encoding="utf-8")
     _, result = audit_json(["audit", folder], capsys)
-    assert len(result["reports"]) == 24 and [n["file"][-8:] for n in result["not_read"]] == ["13b.json"]
-    assert len(result["duplicates"]) == 1  # the same agency and year 24 times: said on the cover
+    assert [n["file"][-8:] for n in result["not_read"]] == ["13b.json"]
+    # the same report 24 times: reviewed once, the 23 other files named on the cover
+    [same] = result["same_report"]
+    assert len(result["reports"]) == 1 and len(same["others"]) == 23 and result["duplicates"] == []
 
 
 def test_output_refused_before_reading_and_left_out_of_the_folder(json_folder, capsys):
@@ -356,7 +358,11 @@ def test_text_files_in_a_folder_are_read_and_notes_listed_without_failing(fixtur
 
 
 def test_two_reports_of_one_agency_and_year(fixtures_dir, json_folder, tmp_path, capsys):
-    shutil.copy(fixtures_dir / "2024_suqian_city.txt", json_folder / "2024_suqian_city.txt")
+    # the text with one figure of 表二 other than the data file's: two reports, not one in two files
+    text = (fixtures_dir / "2024_suqian_city.txt").read_text("utf-8")
+    other = text.replace("行政规范性文件 | 50 | 227 | 420", "行政规范性文件 | 51 | 227 | 420", 1)
+    assert other != text
+    (json_folder / "2024_suqian_city.txt").write_text(other, "utf-8")
     roster = tmp_path / "名单.txt"
     roster.write_text("宿迁市人民政府\n淮安市人民政府\n淮安市洪泽区人民政府\n", encoding="utf-8")
     out = tmp_path / "审查结果.xlsx"
@@ -464,3 +470,30 @@ def test_files_the_audit_does_not_read_are_told_in_its_own_words(json_folder, tm
     told = [line for line in (out + err).splitlines() if "图.png" in line or "旧表.xls" in line]
     assert len(told) == 2 and all("检查" not in line for line in told), told
     assert any("只能审查数据文件" in line for line in told) and any("后再审查" in line for line in told)
+
+
+def test_one_report_in_two_files_is_reviewed_once(fixtures_dir, tmp_path, capsys):
+    """The same report as a transcription and as Markdown (same agency, year and figures): one
+    report in 汇总, the letters and the counts, from the fuller file; the other named on 说明;
+    and it is paired with last year's. A copy whose figures differ is a second report."""
+    files = [tmp_path / "洪泽2024.txt", tmp_path / "洪泽2024.md", tmp_path / "洪泽2023.txt"]
+    text = (fixtures_dir / "2024_hongze_qzf.txt").read_text("utf-8")
+    files[0].write_text(text, "utf-8")
+    files[1].write_text(text, "utf-8")
+    shutil.copy(fixtures_dir / "2023_hongze_qzf.txt", files[2])
+    code, result = audit_json(["audit", *files, "-o", tmp_path / "a.xlsx"], capsys)
+    assert [r["file"] for r in result["reports"]] == [str(files[0])]
+    assert result["same_report"] == [{"agency": "淮安市洪泽区人民政府", "year": 2024, "kept": str(files[0]),
+                                      "others": [str(files[1])]}]
+    assert [(p["file"], p["last_file"]) for p in result["pairs"]] == [(str(files[0]), str(files[2]))]
+    assert result["duplicates"] == []
+    book = sheets(tmp_path / "a.xlsx")
+    said = [" ".join(str(c) for c in row if c is not None) for row in book["说明"]]
+    assert any(f"审查：{files[0]}；同一报告的其他文件：{files[1]}" in line for line in said)
+
+    new = "一、本年新收政府信息公开申请数量 | 95 | 0 | 0 | 0 | 0 | 0 | 95"
+    assert new in text
+    files[1].write_text(text.replace(new, new.replace("| 95 |", "| 96 |").replace("| 95", "| 96")), "utf-8")
+    code, result = audit_json(["audit", *files, "-o", tmp_path / "b.xlsx"], capsys)
+    assert sorted(r["file"] for r in result["reports"]) == sorted(map(str, files[:2]))
+    assert result["same_report"] == [] and len(result["duplicates"]) == 1

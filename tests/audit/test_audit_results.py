@@ -22,7 +22,7 @@ from xlreport.model.report import Problem
 # The public field names of `xlreport audit --json` (docs/audit.md)
 TOP = {"xlreport", "generated", "generated_text", "inputs", "previous_dirs", "year", "year_given", "roster_year",
        "reports", "comparison_only", "not_read", "ignored", "skipped", "pairs", "pair_notes", "duplicates",
-       "roster", "totals", "left_out_of_totals", "not_reports", "series"}
+       "roster", "totals", "left_out_of_totals", "not_reports", "series", "same_report"}
 REPORT = {"file", "agency", "year", "format", "problems", "figures", "figure_notes", "notes", "errors", "warnings",
           "verdict", "comparison_only", "contact"}
 PROBLEM = {"rule", "severity", "keys", "cells", "expected", "actual", "message", "where"}

@@ -162,7 +162,7 @@ def test_the_pairs_run_the_public_total_continuity_rule(tmp_path):
 def test_several_reports_name_the_same_counted_file_on_the_cover_and_the_roster(tmp_path):
     # 「宿迁市」 (title by place) sorts before 「宿迁市人民政府」 by name, but its file after by file name:
     # the 未报送 sheet's 多份报告 row and 说明's list must name the same report as counted in 合计.
-    write(tmp_path, "b.json", "宿迁市")
+    write(tmp_path, "b.json", "宿迁市", **{"t2.rules.issued": 99})  # two reports: their figures differ
     write(tmp_path, "a.json", "宿迁市人民政府")
     roster = tmp_path / "名单.txt"
     roster.write_text("宿迁市人民政府\n", encoding="utf-8")
@@ -189,10 +189,15 @@ def test_the_summary_shows_the_import_notes_it_counts(fixtures_dir, tmp_path):
     assert all(note in cell.comment.text for note in report.notes)
 
 
-def test_an_inferred_agency_kind_is_placed_on_the_cover_not_named_as_a_place(fixtures_dir):
+def test_an_inferred_agency_kind_is_placed_on_the_cover_not_named_as_a_place(fixtures_dir, tmp_path):
     # The importer marks the inferred 机关类型 with 「按机关名称推断」 in place of a cell; the
-    # 位置 column must still name a place (the cover's 机关类型), saying it was inferred.
-    [report] = api.audit([fixtures_dir / "2023_hongze_qzf.txt"]).result.reports
+    # 位置 column must still name a place (the cover's 机关类型), saying it was inferred. (Under a
+    # short name: 「…人民政府」 in full leaves no doubt, and the problem does not point at the cover.)
+    short = tmp_path / "洪泽区2023.txt"
+    short.write_text((fixtures_dir / "2023_hongze_qzf.txt").read_text("utf-8").replace("洪泽区人民政府", "洪泽区"),
+                     "utf-8")
+    [report] = api.audit([short]).result.reports
+    assert report.agency and not report.agency.endswith("人民政府")
     [p] = [p for p in report.problems if "meta.agency_kind" in p.keys]
     parts = p.where.split("；")
     assert "按机关名称推断" not in parts
@@ -202,8 +207,8 @@ def test_an_inferred_agency_kind_is_placed_on_the_cover_not_named_as_a_place(fix
 def test_a_unit_that_cannot_be_paired_gets_one_note_naming_its_files(tmp_path):
     # Three copies of one unit's report (json, pdf, txt) make one 未配对 line, not three.
     write(tmp_path, "2023.json", "某县甲局", 2023)
-    for name in ("a.json", "b.json", "c.json"):
-        write(tmp_path, name, "某县甲局", 2024)
+    for n, name in enumerate(("a.json", "b.json", "c.json")):
+        write(tmp_path, name, "某县甲局", 2024, **{"t2.rules.issued": 90 + n})  # three reports, not one in three files
     result = api.audit([tmp_path]).result
     assert result.pairs == []
     [note] = result.pair_notes

@@ -189,7 +189,7 @@ def test_letter_converts_to_pdf(folder, tmp_path, soffice):
 
 
 def test_a_unit_titled_by_its_place_alone_gets_one_letter_under_its_fullest_name(tmp_path):
-    write_report(tmp_path, "a.json", "宿迁市")
+    write_report(tmp_path, "a.json", "宿迁市", lambda data: data.update({"t2.rules.issued": 99}))  # two reports
     write_report(tmp_path, "b.json", "宿迁市人民政府")
     [review] = reviews(api.audit([tmp_path]).result)
     assert review.agency == "宿迁市人民政府" and len(review.files) == 2
@@ -209,7 +209,11 @@ def test_letter_for_a_report_without_a_title_asks_for_one(fixtures_dir):
 
 
 def test_one_finding_in_several_files_of_one_unit_is_listed_once_with_each_file(folder):
-    write_report(folder, "c.json", "某市甲局", plant_balance_error)  # the same report again (same seed), same slip
+    def another_version(data):  # the same slip in a report that differs elsewhere (not one report in two files)
+        plant_balance_error(data)
+        data["t2.normative_docs.repealed"] += 1
+
+    write_report(folder, "c.json", "某市甲局", another_version)
     audited = api.audit([folder]).result
     per_file = {r.file: [p.message for p in r.problems if p.severity == "error"] for r in audited.reports
                 if r.agency == "某市甲局"}

@@ -240,3 +240,14 @@ def test_changing_one_input_blames_only_that_input(seed, fmt, data):
     involved = {f.key} | derived_closure(fmt, f.key)
     for p in check(base, fmt):
         assert involved & set(p.keys), (f.key, new, p)
+
+
+def test_a_government_without_accountability_is_told_where_to_write_it(fixtures_dir):
+    """淮安市人民政府's report says nothing of 考核/评议/追究: the problem points at （五）监督保障 alone (not
+    at every section searched), and, the name ending in 人民政府, asks nothing about the agency kind."""
+    from xlreport import api
+
+    [p] = [p for p in api.check(fixtures_dir / "2024_huaian_szf.txt").problems
+           if p.rule == "text-missing" and "考核" in p.message]
+    assert len(p.cells) == 1 and "（五）监督保障" in p.cells[0]
+    assert "如本机关不是人民政府" not in p.message

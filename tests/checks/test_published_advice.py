@@ -20,6 +20,9 @@ def messages(report, published: bool, rule: str) -> list[str]:
 
 def test_inferred_agency_kind_advice_speaks_of_the_report_when_published():
     report = import_report(FIXTURES / "2023_hongze_qzf.txt")
+    assert report.data["meta.agency"].endswith("人民政府")  # the full name leaves no doubt: no advice
+    assert not [m for m in messages(report, True, "text-missing") if "按机关名称推断" in m]
+    report.data["meta.agency"] = "淮安市洪泽区"  # a name that leaves the kind in doubt
     published = [m for m in messages(report, True, "text-missing") if "按机关名称推断" in m]
     data_file = [m for m in messages(report, False, "text-missing") if "按机关名称推断" in m]
     assert published and all(DATA_FILE not in m and "报告标题中写明机关全称" in m for m in published)

@@ -9,39 +9,7 @@ from pathlib import Path
 
 import pytest
 
-PASSWORD = "Zx9-correct-horse"
-
-
-@pytest.fixture(scope="module")
-def desk(tmp_path_factory):
-    """Django configured once for this process: a data folder of its own, SQLite, year 2020 (the demo data's)."""
-    from xlreport.server.config import Options, migrate, setup
-
-    data = tmp_path_factory.mktemp("desk-inprocess")
-    setup(Options(data=data, year=2020, upload_limit=1024 * 1024))
-    migrate()
-    return data
-
-
-@pytest.fixture
-def people(desk):
-    """Two units and a reviewer with fresh names (the database lives for the module)."""
-    import secrets
-
-    from django.contrib.auth.models import User
-
-    from xlreport.server.desk.models import Account, Unit
-
-    tag = f"{secrets.randbelow(10**8):08d}"  # digits: no Latin word on the pages
-    made = {}
-    for key, unit_name in (("a", f"甲局{tag}"), ("b", f"乙局{tag}"), ("r", None)):
-        unit = Unit.objects.create(name=unit_name) if unit_name else None
-        user = User.objects.create_user(username=f"{key}{tag}", password=PASSWORD)
-        Account.objects.create(user=user, role="unit" if unit else "reviewer", unit=unit)
-        made[key] = user.username
-        if unit_name:
-            made[f"{key}_unit"] = unit_name
-    return made
+from desk_helpers import PASSWORD
 
 
 @pytest.fixture

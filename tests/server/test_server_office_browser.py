@@ -1,7 +1,7 @@
 """The reviewer's pages in Chromium (Playwright, the system browser) against the real service, on
 SQLite and PostgreSQL: the counts and the roster with its filter and sorting, 退回 with a comment
-(the unit sees it), 通过, the downloads (审查结果, 审查意见, 发布包) and the import of last year's
-published reports — every visible word Chinese."""
+(the unit sees it), 通过, the outputs (审查结果, 发布包: 生成, the status, 下载 when done) and the import
+of last year's published reports — every visible word Chinese."""
 
 from __future__ import annotations
 
@@ -19,6 +19,20 @@ from test_server_review import data_file
 def roster_units(page) -> list[str]:
     return [page.locator("#roster tbody tr").nth(i).locator("td").first.inner_text()
             for i in range(page.locator("#roster tbody tr").count())]
+
+
+def generated(page, name: str):
+    """Click 生成<name>, see its status, wait (the page reloads itself) for 下载 and click it: the download."""
+    page.click(f"form.job-start button:has-text('生成{name}')")
+    page.wait_for_url(re.compile(r".*/office/\?year=2020$"))
+    assert f"已开始生成2020年度{name}" in page.inner_text("[role=status]")
+    row = page.locator("#job-list tbody tr", has_text=name).first
+    assert row.locator("td.job-status").inner_text().startswith(("已排队", "正在生成", "已完成"))
+    link = row.locator("a.download")
+    link.wait_for(timeout=600_000)  # a loaded machine and LibreOffice: generous, never a timing claim
+    with page.expect_download() as download:
+        link.click()
+    return download.value
 
 
 @pytest.mark.browser
@@ -72,14 +86,14 @@ def test_a_reviewer_goes_through_the_season(browser, tmp_path, new_service, db, 
     page.goto(f"{service.base}/office/")
     assert page.inner_text("#counts") == "已提交 1 / 2，已通过 1，已退回 0，未报送 1"
 
-    # the downloads of the season
-    with page.expect_download() as download:
-        page.click("a.button:has-text('下载审查结果')")
-    assert download.value.suggested_filename == "2020年政府信息公开工作年度报告审查结果.xlsx"
-    with page.expect_download() as download:
-        page.click("a.button:has-text('下载发布包')")
+    # the outputs of the season: 生成 queues a job; the page says what is happening (it reloads itself
+    # while a job waits or runs) and offers 下载 when the job is done
+    download = generated(page, "审查结果")
+    assert download.suggested_filename == "2020年政府信息公开工作年度报告审查结果.xlsx"
+    assert not english(page, "shenhe", "CSV")
+    download = generated(page, "发布包")
     saved = tmp_path / "发布包.zip"
-    download.value.save_as(saved)
+    download.save_as(saved)
     with zipfile.ZipFile(io.BytesIO(saved.read_bytes())) as z:
         names = set(z.namelist())
     assert {f"{a}2020年政府信息公开工作年度报告.docx", f"{a}2020年政府信息公开工作年度报告.html"} <= names

@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from desk_helpers import demo_document, run_accounts, xlreport_command
+from desk_helpers import UNITS, demo_document, job_ended, run_accounts, xlreport_command
 from xlreport.cli.main import build_parser
 
 
@@ -67,6 +67,67 @@ def test_kill_9_during_uploads_loses_no_acknowledged_upload(tmp_path, new_servic
     if database is None:
         with sqlite3.connect(service.data / "xlreport.sqlite3") as db_file:
             assert db_file.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert service.stop() == 0
+
+
+def job_states(service) -> dict[int, str]:
+    """The jobs' states as the database holds them (read while the service is down)."""
+    query = "SELECT id, status FROM desk_job"
+    if service.database is None:
+        with sqlite3.connect(service.data / "xlreport.sqlite3") as db_file:
+            return dict(db_file.execute(query).fetchall())
+    import psycopg
+
+    with psycopg.connect(service.database) as conn:
+        return dict(conn.execute(query).fetchall())
+
+
+@pytest.mark.office  # the publication package: the service runs LibreOffice
+@pytest.mark.parametrize("db", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def test_kill_9_during_the_reviewers_jobs_loses_no_job(tmp_path, new_service, db, request):
+    import io
+    import zipfile
+
+    database = None if db == "sqlite" else request.getfixturevalue("postgres_database_once")
+    service = new_service(tmp_path, database)
+    clerk, office = service.client(service.unit_user(0)), service.client("shenhe")
+    doc = demo_document()
+    doc["meta"]["agency"] = UNITS[0]
+    report = clerk.upload(content=json.dumps(doc, ensure_ascii=False).encode("utf-8"), filename="甲.json").json()
+    assert clerk.post_json(f"/api/reports/{report['id']}/submit").status == 200
+    assert office.post_json(f"/api/reports/{report['id']}/approve").status == 200
+    started = [office.post_json("/api/jobs", {"kind": kind, "year": 2020}).json() for kind in ("publish", "audit", "feedback")]
+    deadline = time.monotonic() + 300
+    while office.get(f"/api/jobs/{started[0]['id']}").json()["state"] == "queued" and time.monotonic() < deadline:
+        time.sleep(0.05)
+    service.kill()  # SIGKILL while the package is being made (LibreOffice at work) and the others wait
+    left = job_states(service)
+    assert set(left) == {j["id"] for j in started} and {"queued", "running"} & set(left.values()), left
+    service.output.clear()
+    service.start()  # the same data folder and database: what was left running is queued again
+    office = service.client("shenhe")  # (on the new port)
+    ended = [job_ended(office, job["id"]) for job in started]
+    assert [job["status"] for job in ended] == ["已完成"] * 3, ended
+    with zipfile.ZipFile(io.BytesIO(office.get(ended[0]["file"]).body)) as z:
+        title = f"{UNITS[0]}2020年政府信息公开工作年度报告"
+        assert {f"{title}.docx", f"{title}.html"} <= set(z.namelist()) and z.testzip() is None
+    with zipfile.ZipFile(io.BytesIO(office.get(ended[2]["file"]).body)) as z:
+        assert z.namelist() == [f"{UNITS[0]}2020年政府信息公开工作年度报告审查意见.docx"]
+    from python_calamine import CalamineWorkbook
+
+    book = CalamineWorkbook.from_filelike(io.BytesIO(office.get(ended[1]["file"]).body))
+    assert "汇总" in book.sheet_names
+
+    # SIGTERM (systemd's stop or restart) while a job runs: a clean stop, and the job runs at the next start
+    again = office.post_json("/api/jobs", {"kind": "publish", "year": 2020}).json()
+    deadline = time.monotonic() + 300
+    while office.get(f"/api/jobs/{again['id']}").json()["state"] == "queued" and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert service.stop() == 0 and "报送服务已停止" in "".join(service.output)
+    service.output.clear()
+    service.start()
+    done = job_ended(service.client("shenhe"), again["id"])
+    assert done["status"] == "已完成" and done["sha256"], done
     assert service.stop() == 0
 
 

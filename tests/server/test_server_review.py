@@ -14,7 +14,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from desk_helpers import UNITS, demo_document, run_accounts, xlreport_command
+from desk_helpers import UNITS, audit_sheets, demo_document, job_ended, run_accounts, xlreport_command
 
 import xlreport
 from xlreport.server.client import Client
@@ -211,3 +211,39 @@ def test_a_report_of_another_agency_cannot_be_submitted_as_the_units_own(service
         report = clerk.upload(data_file(tmp_path, f"自己的{n}.json", agency, 2019)).json()
         assert not any("不能作为本单位的报告提交" in notice for notice in report["notices"]), report
         assert clerk.post_json(f"/api/reports/{report['id']}/submit").status == 200, agency
+
+
+@pytest.mark.office  # the publication package: the service runs LibreOffice for the PDFs
+def test_the_jobs_build_in_the_background_what_the_get_requests_give(service, tmp_path):
+    a, b = UNITS
+    clerk = service.client(service.unit_user(1))
+    office = service.client("shenhe")
+    report = clerk.upload(data_file(tmp_path, "b.json", b, 2020)).json()
+    assert clerk.post_json(f"/api/reports/{report['id']}/submit").status == 200
+    assert office.post_json(f"/api/reports/{report['id']}/approve").status == 200
+    assert clerk.post_json("/api/jobs", {"kind": "audit", "year": 2020}).status == 403
+    started = {}
+    for kind in ("publish", "audit", "feedback"):
+        answer = office.post_json("/api/jobs", {"kind": kind, "year": 2020})
+        assert answer.status == 202, answer.body[:300]
+        started[kind] = answer.json()
+        assert started[kind]["state"] in ("queued", "running", "done") and started[kind]["kind"] == kind
+    ended = {kind: job_ended(office, job["id"]) for kind, job in started.items()}
+    assert {kind: job["status"] for kind, job in ended.items()} == dict.fromkeys(started, "已完成"), ended
+    # one worker, oldest first: each job started after the one before it ended
+    order = [ended[k] for k in ("publish", "audit", "feedback")]
+    assert all(x["finished_at"] <= y["started_at"] for x, y in zip(order, order[1:]))
+    got = {kind: office.get(job["file"]) for kind, job in ended.items()}
+    assert all(answer.status == 200 for answer in got.values())
+    assert audit_sheets(got["audit"].body) == audit_sheets(office.get("/api/audit.xlsx?year=2020").body)
+    assert list(members(got["feedback"].body)) == list(members(office.get("/api/feedback.zip?year=2020").body))
+    package = members(got["publish"].body)
+    assert set(package) == set(members(office.get("/api/publish.zip?year=2020").body))
+    title = f"{b}2020年政府信息公开工作年度报告"
+    assert {f"{title}.docx", f"{title}.html"} <= set(package)
+    assert ended["publish"]["filename"] == "2020年政府信息公开工作年度报告发布包.zip"
+    assert got["publish"].headers["content-type"] == "application/zip"
+    failed = job_ended(office, office.post_json("/api/jobs", {"kind": "audit", "year": 2016}).json()["id"])
+    assert failed["status"] == "失败" and failed["message"] == "2016 年度还没有单位提交报告，无法生成审查结果"
+    refused = office.get(f"/api/jobs/{failed['id']}/file")
+    assert refused.status == 409 and refused.json()["error"] == f"这项生成任务失败了：{failed['message']}"

@@ -213,6 +213,13 @@ def cover(ws, styles: Styles, result: AuditResult) -> None:
             put(ws, row, 0, "不读取", f.cell)
             put(ws, row, 1, f"{skip.file}：{skip.reason}", f.cell)
         row += 2
+    if result.same_report:
+        ws.write_string(row, 0, "同一份报告的多个文件（机关、年度和表格中的数字完全相同），只审查一次", f.table_status)
+        for same in result.same_report:
+            row += 1
+            put(ws, row, 0, f"{same.agency}（{same.year} 年）", f.cell)
+            put(ws, row, 1, f"审查：{same.kept}；同一报告的其他文件：{'；'.join(same.others)}", f.cell)
+        row += 2
     if result.duplicates:
         ws.write_string(row, 0, "同一机关同一年度有多份报告（合计只计入按文件名排在最前的一份，以免重复相加；请核对）",
                         f.table_status)

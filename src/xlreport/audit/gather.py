@@ -43,6 +43,7 @@ from xlreport.audit.results import (
     PlacedProblem,
     ReadFailure,
     Roster,
+    SameReport,
     SeriesEntry,
     Side,
     Skipped,
@@ -163,6 +164,46 @@ def pair(this: AuditedReport, last: AuditedReport, variant: bool) -> Pair:
                 year=this.year or 0, last_year=last.year or 0, file=this.file, last_file=last.file,
                 problems=found, warnings=[in_audit_terms(w) for w in warnings],
                 figures={k: Side(last.figures.get(k), this.figures.get(k)) for k in COMPARED}, figure_notes=notes)
+
+
+# --- one report in several files ------------------------------------------------
+
+# The file a report is reviewed from when it came in several: the fullest first (a workbook or data
+# file holds every cell with its place; a PDF has pages; a transcription the least).
+FORM_ORDER = (".xlsx", ".xlsm", ".json", ".pdf", ".docx", ".doc", ".wps", ".html", ".htm", ".mht", ".txt", ".md")
+
+
+def _form_rank(r: AuditedReport) -> tuple[int, str]:
+    suffix = Path(r.path).suffix.lower()
+    return (FORM_ORDER.index(suffix) if suffix in FORM_ORDER else len(FORM_ORDER), r.file)
+
+
+def _table_values(r: AuditedReport) -> tuple:
+    return tuple(sorted((k, str(v)) for k, v in r.data.items()
+                        if key_table(k) in ("t2", "t3", "t4") and v is not None and v != ""))
+
+
+def same_report_once(records: list[AuditedReport]) -> tuple[list[AuditedReport], list[SameReport]]:
+    """One report in several files — the same agency and year, and every figure of its tables the
+    same (its PDF and its web page, or a transcription) — is reviewed once, from its fullest file
+    (FORM_ORDER); the others are named (SameReport). Two reports of one agency and year whose
+    figures differ stay two (they are 「同一机关同一年度有多份报告」)."""
+    groups: dict[tuple[str, int, bool], list[AuditedReport]] = {}
+    for r in records:
+        if r.agency and r.year and _table_values(r):
+            groups.setdefault((variant_key(r.agency), r.year, r.comparison_only), []).append(r)
+    dropped: set[int] = set()
+    same: list[SameReport] = []
+    for members in groups.values():
+        alike: dict[tuple, list[AuditedReport]] = {}
+        for r in members:
+            alike.setdefault(_table_values(r), []).append(r)
+        for files in alike.values():
+            if len(files) > 1:
+                kept, *others = sorted(files, key=_form_rank)
+                dropped.update(id(o) for o in others)
+                same.append(SameReport(kept.agency or "", kept.year or 0, kept.file, [o.file for o in others]))
+    return [r for r in records if id(r) not in dropped], sorted(same, key=lambda s: (s.year, s.kept))
 
 
 # --- totals -------------------------------------------------------------------
@@ -409,6 +450,7 @@ def assemble(records: list[AuditedReport], not_read: list[NotRead], names: list[
     for r in records:  # by default a report without a year stays under review: its problems are shown
         if review_year is not None and r.year != review_year and (year is not None or r.year):
             r.comparison_only = True
+    records, same = same_report_once(records)
     reviewed = [r for r in records if not r.comparison_only]
     pair_list, pair_notes = pair_reports(records)
     pairs = [pair(this, last, variant) for this, last, variant in pair_list if not this.comparison_only]
@@ -425,7 +467,7 @@ def assemble(records: list[AuditedReport], not_read: list[NotRead], names: list[
         skipped=skipped or [], pairs=pairs, pair_notes=pair_notes, duplicates=duplicates,
         roster=None if roster is None else Roster(shown(roster_file or ""), len(roster),
                                                   roster_rows(roster, reviewed, review_year)),
-        totals=totals(counted), series=series)
+        totals=totals(counted), series=series, same_report=same)
 
 
 def unit_series(records: list[AuditedReport], links: list[tuple[AuditedReport, AuditedReport]]) -> list[SeriesEntry]:

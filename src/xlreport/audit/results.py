@@ -203,6 +203,20 @@ class Duplicate:
 
 
 @dataclass
+class SameReport:
+    """One report in several files (its PDF and its web page, or a transcription): the same agency,
+    year and table figures. It is reviewed once, from `kept`; `others` are named, not reviewed again."""
+
+    agency: str
+    year: int
+    kept: str
+    others: list[str]
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
 class RosterRow:
     """未报送, 名单外, 名称不一致 or 多份报告 (`kind`), with the unit on the roster and the agency
     of the report as far as there are."""
@@ -310,6 +324,7 @@ class AuditResult:
     totals: list[Total]
     not_reports: list[NotRead] = field(default_factory=list)  # files found in folders, read, not reports (no exit 2)
     series: list[SeriesEntry] = field(default_factory=list)  # every report read, by unit and year (历年)
+    same_report: list[SameReport] = field(default_factory=list)  # one report in several files, reviewed once
 
     def series_of(self, unit: str) -> list[SeriesEntry]:
         """One unit's series, found by its name as the roster is matched (spaces, 政府/人民政府, a
@@ -360,5 +375,6 @@ class AuditResult:
             "pair_notes": list(self.pair_notes), "duplicates": [d.to_dict() for d in self.duplicates],
             "roster": None if self.roster is None else self.roster.to_dict(),
             "series": [e.to_dict() for e in self.series],
+            "same_report": [s.to_dict() for s in self.same_report],
             "totals": [t.to_dict() for t in self.totals], "left_out_of_totals": self.left_out_of_totals,
         }

@@ -64,11 +64,18 @@ def check_text(data: dict[str, Any], fmt: ReportFormat, cells: dict[str, str] | 
         keys, message = accountability_requirement(fmt)
         texts = [data.get(k) for k in keys[1:]]
         if not any(isinstance(t, str) and word in t for t in texts for word in ACCOUNTABILITY_WORDS):
-            if inferred("meta.agency_kind", cells):
+            named = str(data.get("meta.agency") or "").strip().endswith("人民政府")  # the name says it: no doubt
+            doubt = inferred("meta.agency_kind", cells) and not named
+            if doubt:
                 message += ("（机关类型是按机关名称推断的，报告中没有写明；如本机关不是人民政府，"
                             + ("请在报告标题中写明机关全称（机关类型按全称判断），无需补写这些内容）" if published
                                else "请在数据文件的“机关类型”中更正）"))
-            out.append(problem("text-missing", keys, message, cells))
+            found = problem("text-missing", keys, message, cells)
+            # placed where it is to be written (and, in a workbook, the agency kind it follows from);
+            # every text was searched, but listing each of them tells the unit nothing
+            section = next((k for k in ("text.overview.supervision", "text.overview") if cells and k in cells), "")
+            where = (section,) if published and not doubt else ("meta.agency_kind", section)
+            out.append(replace(found, cells=tuple(cells[k] for k in where if cells and k in cells)))
     if fmt.has("fee.count"):
         other = data.get("text.other")
         count, amount = data.get("fee.count"), data.get("fee.amount_yuan")

@@ -1,5 +1,5 @@
-"""`xlreport serve`: migrations, then waitress on 127.0.0.1 (or --host); Ctrl-C / SIGTERM stop it
-cleanly. `xlreport serve --backup DIR`: a consistent copy of the data folder while the service runs.
+"""`xlreport serve`: migrations, then waitress on 127.0.0.1 (or --host) and the worker thread of the
+reviewer's jobs (desk/jobs.py); Ctrl-C / SIGTERM stop it cleanly. `xlreport serve --backup DIR`: a consistent copy of the data folder while the service runs.
 """
 
 from __future__ import annotations
@@ -46,11 +46,15 @@ def make_server(options: Options, host: str, port: int, threads: int) -> Any:
     # (the scheme for secure cookies and the CSRF check, the clerk's address for the log).
     proxy = {"trusted_proxy": "127.0.0.1", "trusted_proxy_count": 1,
              "trusted_proxy_headers": {"x-forwarded-proto", "x-forwarded-for"}} if options.https else {}
-    return create_server(app, host=host, port=port, threads=threads, ident="xlreport", **proxy,
-                         # the pages and views refuse bodies over the limits with the limit said in Chinese;
-                         # waitress itself only stops bodies no upload form sends
-                         max_request_body_size=body_limit(options.upload_limit),
-                         clear_untrusted_proxy_headers=True, channel_timeout=120)
+    server = create_server(app, host=host, port=port, threads=threads, ident="xlreport", **proxy,
+                           # the pages and views refuse bodies over the limits with the limit said in Chinese;
+                           # waitress itself only stops bodies no upload form sends
+                           max_request_body_size=body_limit(options.upload_limit),
+                           clear_untrusted_proxy_headers=True, channel_timeout=120)
+    from xlreport.server.desk.jobs import start_worker
+
+    start_worker()  # the reviewer's outputs, one at a time; what a stopped service left running first
+    return server
 
 
 def serve(options: Options, host: str = "127.0.0.1", port: int = 8000, threads: int = 8,
@@ -85,6 +89,9 @@ def serve(options: Options, host: str = "127.0.0.1", port: int = 8000, threads: 
         pass
     finally:
         server.close()
+        from xlreport.server.desk.jobs import stop_worker
+
+        stop_worker()
         from django.db import connections
 
         connections.close_all()

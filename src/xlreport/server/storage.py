@@ -93,6 +93,15 @@ def store(root: Path, source: Path, sha: str, suffix: str) -> Path:
     return target
 
 
+def store_bytes(root: Path, content: bytes, suffix: str) -> tuple[str, Path]:
+    """Keep `content` (a result the desk made) in the store, durably: its hash and stored path."""
+    sha = hashlib.sha256(content).hexdigest()
+    target = blob_path(root, sha, suffix)
+    if not target.exists():
+        _write_chunks(target, [content], mode=0o400)
+    return sha, target
+
+
 def sweep(root: Path, older_than: float = 3600) -> int:
     """Remove what a killed process left behind: temporary uploads (tmp/) and half-written
     files (files/**/.part-*) older than an hour. Returns how many were removed."""

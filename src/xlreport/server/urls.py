@@ -41,6 +41,9 @@ urlpatterns = [
     path("api/audit.xlsx", endpoints.api_audit),
     path("api/feedback.zip", endpoints.api_feedback),
     path("api/publish.zip", endpoints.api_publish),
+    path("api/jobs", endpoints.api_jobs),
+    path("api/jobs/<int:job_id>", endpoints.api_job),
+    path("api/jobs/<int:job_id>/file", endpoints.api_job_file),
     path("api/import", endpoints.api_import),
     path("api/actions.csv", endpoints.api_actions),
     path("", pages.home),
@@ -52,6 +55,7 @@ urlpatterns = [
     path("reports/<int:report_id>/submit", pages.submit_page),
     path("office/", pages.office_page),
     path("office/import", pages.import_page),
+    path("office/jobs", pages.jobs_page),
     path("reports/<int:report_id>/review", pages.review_page),
     path("admin/", admin.site.urls),
 ]

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from xlreport.server.desk.models import Account, Action, Report, StoredFile, Unit
+from xlreport.server.desk.models import Account, Action, Job, Report, StoredFile, Unit
 
 admin.site.register(Unit)
 admin.site.register(Account)
@@ -25,3 +25,9 @@ class ActionAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Job)
+class JobAdmin(admin.ModelAdmin):
+    list_display = ("id", "year", "kind", "status", "requested_by", "requested_at", "finished_at", "message")
+    list_filter = ("year", "kind", "status")

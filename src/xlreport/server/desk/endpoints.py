@@ -14,9 +14,9 @@ from django.middleware.csrf import get_token
 from django.utils import timezone
 from django.views.decorators.csrf import ensure_csrf_cookie
 
-from xlreport.server.desk import review, service, throttle
+from xlreport.server.desk import jobs, review, service, throttle
 from xlreport.server.desk.access import answer, client_ip, endpoint, own_report
-from xlreport.server.desk.models import Account, Action, Report
+from xlreport.server.desk.models import Account, Action, Job, Report
 from xlreport.server.desk.service import Refused
 
 
@@ -320,3 +320,65 @@ def api_import(request: HttpRequest, account: Account) -> HttpResponse:
     done = import_uploads(request)
     return answer({"loaded": [{"unit": u, "file": f} for u, f in done.loaded],
                    "not_loaded": [{"file": f, "reason": why} for f, why in done.not_loaded]})
+
+
+# --- the reviewer's outputs as background jobs (desk/jobs.py) -------------------------
+
+def job_json(job: Job) -> dict[str, Any]:
+    """A job as the API gives it (POST /api/jobs, GET /api/jobs/{id})."""
+    return {
+        "id": job.pk, "kind": job.kind, "name": job.get_kind_display(), "year": job.year,
+        "status": job.get_status_display(), "state": job.status,  # 已排队/正在生成/已完成/失败
+        "message": job.message, "ahead": jobs.ahead_of(job) if job.status == Job.QUEUED else 0,
+        "requested_by": job.requested_by.username if job.requested_by else None,
+        "requested_at": _time(job.requested_at), "started_at": _time(job.started_at),
+        "finished_at": _time(job.finished_at),
+        "filename": job.filename or None, "size": job.file.size if job.file else None,
+        "sha256": job.file_id, "file": f"/api/jobs/{job.pk}/file" if job.status == Job.DONE else None,
+    }
+
+
+def job_year(raw: Any) -> int:
+    text = str(raw if raw is not None else "").strip()
+    if not text:
+        return service.reporting_year()
+    if not (text.isdigit() and len(text) == 4):
+        raise Refused(400, f"year 应是年份，如 2024，而不是“{text}”", "usage")
+    return int(text)
+
+
+@endpoint(("GET", "POST"), role=Account.REVIEWER)
+def api_jobs(request: HttpRequest, account: Account) -> HttpResponse:
+    if request.method == "GET":
+        rows = Job.objects.filter(year=_year(request)).select_related("requested_by", "file")[:50]
+        return answer({"jobs": [job_json(j) for j in rows]})
+    data = _body(request)
+    job, _ = jobs.start(str(data.get("kind") or ""), job_year(data.get("year")), request.user)
+    return answer(job_json(job), status=202)
+
+
+def _job(job_id: int) -> Job:
+    found = Job.objects.select_related("requested_by", "file").filter(pk=job_id).first()
+    if found is None:
+        raise Refused(404, "没有这项生成任务：编号不存在", "not-found")
+    return found
+
+
+@endpoint(("GET",), role=Account.REVIEWER)
+def api_job(request: HttpRequest, account: Account, job_id: int) -> HttpResponse:
+    return answer(job_json(_job(job_id)))
+
+
+OUTPUT_TYPES = {".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".zip": "application/zip"}
+
+
+@endpoint(("GET",), role=Account.REVIEWER)
+def api_job_file(request: HttpRequest, account: Account, job_id: int) -> HttpResponse:
+    job = _job(job_id)
+    if job.status == Job.FAILED:
+        raise Refused(409, f"这项生成任务失败了：{job.message}", "failed")
+    if job.status != Job.DONE or job.file is None:
+        raise Refused(409, f"{job.get_kind_display()}还在{job.get_status_display()}，完成后才能下载；请稍后再试",
+                      "not-done")
+    return attachment(job.file.path.read_bytes(), job.filename, OUTPUT_TYPES.get(job.file.suffix, "application/zip"))
+

@@ -144,3 +144,44 @@ class LoginThrottle(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "登录限制"
+
+
+class Job(models.Model):
+    """One of the reviewer's outputs of a year, built in the background by the serve process's
+    worker (desk/jobs.py), one job at a time, oldest first: queued → running → done / failed.
+
+    At most one job of a kind and year is queued or running (the constraint below); its result
+    is a stored file, written (fsync, rename) before the row that names it is committed."""
+
+    AUDIT, FEEDBACK, PUBLISH = "audit", "feedback", "publish"
+    KINDS = [(AUDIT, "审查结果（Excel）"), (FEEDBACK, "审查意见（每单位一份 Word）"), (PUBLISH, "发布包（已通过的报告）")]
+    QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
+    STATUSES = [(QUEUED, "已排队"), (RUNNING, "正在生成"), (DONE, "已完成"), (FAILED, "失败")]
+
+    kind = models.CharField("内容", max_length=16, choices=KINDS)
+    year = models.IntegerField("报告年度")
+    status = models.CharField("状态", max_length=16, choices=STATUSES, default=QUEUED)
+    message = models.TextField("失败原因", blank=True)
+    requested_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                     verbose_name="请求人")
+    requested_at = models.DateTimeField("请求时间", default=timezone.now)
+    started_at = models.DateTimeField("开始时间", null=True, blank=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    attempts = models.IntegerField("开始次数", default=0)  # a job whose runs the service's end cut off
+    file = models.ForeignKey(StoredFile, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                             verbose_name="文件")
+    filename = models.CharField("文件名", max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = verbose_name_plural = "生成任务"
+        constraints = [models.UniqueConstraint(fields=["kind", "year"], condition=models.Q(status__in=["queued", "running"]),
+                                               name="one_active_job")]
+        indexes = [models.Index(fields=["status", "id"])]
+
+    @property
+    def active(self) -> bool:
+        return self.status in (self.QUEUED, self.RUNNING)
+
+    def __str__(self) -> str:
+        return f"{self.year}年度{self.get_kind_display()}（{self.get_status_display()}）"

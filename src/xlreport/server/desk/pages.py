@@ -16,10 +16,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from xlreport import api
 from xlreport.errors import XlreportError
-from xlreport.server.desk import review, service
+from xlreport.server.desk import jobs, review, service
 from xlreport.server.desk.access import account_of, client_ip, own_report
-from xlreport.server.desk.endpoints import import_uploads, refuse_too_large, try_login
-from xlreport.server.desk.models import Account, Action, Report
+from xlreport.server.desk.endpoints import import_uploads, job_year, refuse_too_large, try_login
+from xlreport.server.desk.models import Account, Action, Job, Report
 from xlreport.server.desk.service import Refused
 
 
@@ -230,9 +230,34 @@ def office_page(request: HttpRequest) -> HttpResponse:
     sort = request.GET.get("sort", "roster")
     shown_rows.sort(key=SORTS.get(sort, SORTS["roster"]))
     actions = list(Action.objects.select_related("unit")[:30])
+    recent = [{"job": j, "ahead": jobs.ahead_of(j) if j.status == Job.QUEUED else 0}
+              for j in Job.objects.filter(year=year).select_related("requested_by", "file")[:10]]
     return _page(request, "office.html", account=account, actions=actions, year=year, rows=shown_rows,
                  counts=counts, statuses=review.ORDER, wanted=wanted, sort=sort, total=len(rows), limits=_limits(),
-                 message=request.session.pop("office_message", None))
+                 message=request.session.pop("office_message", None), jobs=recent, kinds=Job.KINDS,
+                 working=any(j["job"].active for j in recent), refresh=REFRESH)
+
+
+REFRESH = 5  # seconds: the office page reloads itself while one of its jobs is queued or running
+
+
+def jobs_page(request: HttpRequest) -> HttpResponse:
+    """The office page's 生成 buttons: queue the job (or find the one already queued), back to the page."""
+    account = _login_required(request, Account.REVIEWER)
+    if isinstance(account, HttpResponse):
+        return account
+    if request.method != "POST":  # a 生成 that had to log in first comes back from 登录 (?next=) as a GET
+        return HttpResponseRedirect("/office/")
+    try:
+        year = job_year(request.POST.get("year"))
+        job, new = jobs.start(request.POST.get("kind", ""), year, request.user)
+    except Refused as exc:
+        return error_page(request, exc.status, exc.message)
+    name = job.get_kind_display()
+    request.session["office_message"] = (
+        f"已开始生成{year}年度{name}：完成后在下面“生成与下载”中点“下载”。本页会自动刷新，可以离开本页，稍后再回来下载。"
+        if new else f"{year}年度{name}已在{job.get_status_display()}，无需重复点击：完成后在下面“生成与下载”中下载。")
+    return HttpResponseRedirect(f"/office/?year={year}")  # (no #fragment: a reload would only scroll)
 
 
 def review_page(request: HttpRequest, report_id: int) -> HttpResponse:
