@@ -68,3 +68,17 @@ def test_a_sub_heading_not_printed_is_told_apart_from_one_left_empty(tmp_path):
     empty.write_text("\n".join(lines), "utf-8")
     [told] = [p.message for p in api.check(empty).problems if "（三）政府信息管理" in p.message]
     assert "“（三）政府信息管理”没有内容" in told
+
+
+def test_a_published_report_whose_agency_is_not_found_gets_no_rule_authority_warning(tmp_path):
+    """Without the agency's name, whether it may make 规章 is not known: no warning that claims the
+    cover says 「有规章制定权」 is 「否」 (a published report has no cover; the notes say the name was
+    not found). A data file keeps the contract's default (false)."""
+    lines = (FIXTURES / "2024_huaian_szf.txt").read_text("utf-8").splitlines()
+    path = tmp_path / "report.txt"
+    path.write_text("\n".join(line for line in lines[1:] if line not in ("淮安市人民政府", "2024年政府信息公开工作年度报告")),
+                    "utf-8")
+    report = import_report(path)
+    assert "meta.agency" not in report.data and report.data["t2.rules.in_force"] > 0
+    assert not messages(report, True, "t2-rules-authority")
+    assert messages(report, False, "t2-rules-authority")

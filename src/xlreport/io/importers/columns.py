@@ -72,8 +72,15 @@ def _kind(label: Label, official: Official, groups: dict[str, tuple[int, ...]]) 
     return _kind_of(label, official)
 
 
+# Words of a column of another year (「上年总计」, 「同比增减」 beside the report's own columns): never an
+# official column, whose headers name none of them
+_OTHER_YEAR = ("上年", "去年", "上一年", "同比", "增减", "对比")
+
+
 @functools.lru_cache(maxsize=4096)  # the same headers recur in every report
 def _kind_of(label: Label, official: Official) -> tuple[str, float]:
+    if any(w in label.words for w in _OTHER_YEAR):
+        return "", 0.0
     groups = official.groups()
     best_group = max((similarity(label, parse_label(w)) for w in groups), default=0.0) if label.words else 0.0
     best_leaf = max((similarity(label, p[-1]) for p in official.paths), default=0.0) if label.words else 0.0
@@ -95,6 +102,7 @@ class Columns:
         self.sequence = sequence  # printed order: index of the official column, or None for an extra column
         self.extras = extras  # grid column → printed header of an extra column (grid mode)
         self.offsets: dict[int, int] = {}  # per number of surplus cells: where the unambiguous rows start
+        self.problem = ""  # why no row can be placed (a header naming the columns in an order not understood)
 
     @property
     def n(self) -> int:
@@ -108,7 +116,13 @@ class Columns:
         grid = _grid_columns(header, official, groups) if aligned else None
         sequence = _sequence(header, official, groups)
         if grid is None and not sequence:
-            return None
+            if not _out_of_order(header, official, groups):
+                return None
+            # The header names official columns in another order, and not every column can be told
+            # from it: the official order would put figures under the wrong headers. No row is read.
+            cols = cls(official, None, 0, list(range(len(official.keys))), {})
+            cols.problem = "表头中各列的顺序与官方格式不同，且无法从表头确定每一列，无法确定各数属于哪一列"
+            return cols
         if grid is not None:
             columns, first, extras = grid
             return cls(official, columns, first, sequence, extras)
@@ -120,16 +134,27 @@ class Columns:
         return cls(official, None, 0, list(range(len(official.keys))), {})
 
     def header_notes(self) -> list[str]:
+        if self.problem:
+            return []  # each row is reported (table-incomplete)
+        order = [self.grid[k] for k in sorted(self.grid)] if self.grid is not None else \
+            [s for s in self.sequence if s is not None]
+        moved = [f"表头中各列的顺序与官方格式不同（{'、'.join(self.official.paths[i][-1].raw for i in order)}），已按表头读入各列"] \
+            if list(dict.fromkeys(order)) != sorted(set(order)) else []
         shown = [h for h in self.extras.values() if h]
         if not shown and self.grid is None:
             n_extra = sum(1 for s in self.sequence if s is None)
-            return [f"表头中有 {n_extra} 个不是官方的列，其中的内容未读入"] if n_extra else []
-        return [f"表头中的“{h}”列不是官方的列，其中的内容未读入" for h in shown]
+            return moved + ([f"表头中有 {n_extra} 个不是官方的列，其中的内容未读入"] if n_extra else [])
+        return moved + [f"表头中的“{h}”列不是官方的列，其中的内容未读入" for h in shown]
 
     # -- one row ---------------------------------------------------------------------------
 
     def place(self, row: list[Cell | None], is_label) -> Placed:
         """The cells of one grid row. `is_label(cell)` says whether a text cell is a row label."""
+        if self.problem:
+            as_printed = self._place_sequence(_cells(row), is_label)
+            if as_printed.values is not None and not any(c is not None and c.text.strip() for c in as_printed.values.values()):
+                return as_printed  # nothing to place: a group label on a line of its own, a blank row
+            return Placed(as_printed.labels, None, self.problem)
         if self.grid is not None:
             placed = self._place_grid(row, is_label)
             if placed is not None:
@@ -140,6 +165,10 @@ class Columns:
         labels = _cells(row[: self.first])
         values: dict[str, Cell | None] = {k: None for k in self.official.keys}
         assert self.grid is not None
+        last = max(self.grid)
+        if last >= len(row) or row[last] is None:
+            return None  # no cell under the last header: the row is short (a cell left out, or a group label's
+            #              rowspan too short moved its cells left): read in printed order, or reported
         notes = []
         for col in range(self.first, len(row)):
             c = row[col]
@@ -219,12 +248,24 @@ class Columns:
         return Placed(labels, values, notes=notes)
 
 
+def _leaf_candidates(label: Label, official: Official) -> list[int]:
+    return [j for j, path in enumerate(official.paths) if similarity(label, path[-1]) >= HEADER_MIN]
+
+
+def _group_columns(label: Label, groups: dict[str, tuple[int, ...]]) -> tuple[int, ...]:
+    return max(((similarity(label, parse_label(w)), v) for w, v in groups.items()), key=lambda x: x[0])[1]
+
+
 def _grid_columns(header: list[list[Cell | None]], official: Official, groups: dict[str, tuple[int, ...]]):
     """(grid column → official column, first value column, extra columns) when every official column
-    header is found once, in order, in its own grid column; else None."""
+    header is found once, in its own grid column; else None. A leaf header (结果维持, 其他) is the
+    official column of that name under the group headers printed above it (行政复议, 法人或其他组织),
+    so columns printed in another order are read under their own headers."""
     leaves: dict[int, Cell] = {}  # anchor column → leaf header cell (the deepest one there)
     others: list[Cell] = []
+    above: dict[int, list[Cell]] = {}  # anchor column of a cell → the group header cells over it
     seen: set[int] = set()
+    group_cells: list[Cell] = []
     for row in header:
         for c in row:
             if c is None or id(c) in seen:
@@ -235,16 +276,29 @@ def _grid_columns(header: list[list[Cell | None]], official: Official, groups: d
                 if c.col in leaves and leaves[c.col].row > c.row:
                     continue
                 leaves[c.col] = c
+            elif kind == "group":
+                group_cells.append(c)
             elif kind == "":
                 others.append(c)
     ordered = [leaves[k] for k in sorted(leaves)]
     if len(ordered) != len(official.keys):
         return None
-    for i, c in enumerate(ordered):
-        if similarity(parse_label(c.text), official.paths[i][-1]) < HEADER_MIN:
+    # a group header printed as wide as its columns (行政诉讼 over ten): one printed in a single cell
+    # (a page without its colspans) does not stand over its columns and says nothing of them
+    wide = [g for g in group_cells if g.colspan >= len(_group_columns(parse_label(g.text), groups))]
+    for c in ordered:
+        above[c.col] = [g for g in wide if g.row < c.row and g.col <= c.col < g.col + g.colspan]
+    taken: list[int] = []
+    for c in ordered:
+        candidates = [j for j in _leaf_candidates(parse_label(c.text), official) if j not in taken]
+        for g in above[c.col]:  # the groups printed over it narrow the choice
+            under = set(_group_columns(parse_label(g.text), groups))
+            candidates = [j for j in candidates if j in under]
+        if not candidates:
             return None
+        taken.append(candidates[0])  # where still several (a header without its group row): in order
     columns: dict[int, int] = {}
-    for i, c in enumerate(ordered):
+    for i, c in zip(taken, ordered):
         for k in range(c.col, c.col + c.colspan):
             columns[k] = i
     first = ordered[0].col
@@ -259,38 +313,97 @@ def _grid_columns(header: list[list[Cell | None]], official: Official, groups: d
     return columns, first, extras
 
 
+Item = tuple[str, Label, str]  # a header cell: its kind ("group", "leaf" or ""), label and text
+
+
+def _items(row: list[Cell | None], official: Official, groups: dict[str, tuple[int, ...]]) -> list[Item]:
+    """A header line's cells from its first official header: (kind, label, text) each."""
+    items: list[Item] = []
+    for c in _cells(row):
+        label = parse_label(c.text)
+        kind, _ = _kind(label, official, groups)
+        if not items and kind == "":
+            continue  # the label area (勾稽 note, 信息内容, empty cells)
+        items.append((kind, label, c.text))
+    while items and items[-1][0] == "" and not items[-1][2].strip():
+        items.pop()  # empty cells after the last header
+    return items
+
+
+def _consistent(items: list[Item], order: list[int], official: Official, groups: dict[str, tuple[int, ...]]) -> bool:
+    """The headers of one line name their columns in the printed order `order` (a group where its
+    columns stand together, each leaf at a later column of its name)."""
+    at = {j: k for k, j in enumerate(order)}
+    pointer = 0
+    for kind, label, _ in items:
+        if kind == "group":
+            spots = sorted(at[j] for j in _group_columns(label, groups) if j in at)
+            if not spots or spots[0] < pointer or spots[-1] - spots[0] != len(spots) - 1:
+                return False
+            pointer = spots[-1] + 1
+        elif kind == "leaf":
+            spots = sorted(at[j] for j in _leaf_candidates(label, official) if j in at and at[j] >= pointer)
+            if not spots:
+                return False
+            pointer = spots[0] + 1
+    return True
+
+
 def _sequence(header: list[list[Cell | None]], official: Official, groups: dict[str, tuple[int, ...]]) -> list[int | None]:
     """The printed order of the columns (None: an extra column) from the header line that names
-    every official column in order; [] when none does."""
+    every official column (a group header standing for its columns, in the order a line of its
+    leaves gives, else the official one); [] when none does, or when another header line
+    contradicts it."""
+    lines = [items for row in header if (items := _items(row, official, groups))]
     best: list[int | None] = []
-    for row in header:
-        cells = _cells(row)
-        seq: list[tuple[int | None, str]] = []
-        pointer = 0
-        started = False
+    for items in lines:
+        seq: list[int | None] = []
         valid = True
-        for c in cells:
-            label = parse_label(c.text)
-            kind, _ = _kind(label, official, groups)
-            if not started and kind == "":
-                continue  # the label area (勾稽 note, 信息内容, empty cells)
-            started = True
+        for kind, label, _ in items:
             if kind == "group":
-                cols = max(((similarity(label, parse_label(w)), v) for w, v in groups.items()), key=lambda x: x[0])[1]
-                if cols[0] != pointer:
+                cols = _group_columns(label, groups)
+                if any(k in seq for k in cols):
                     valid = False  # a group header over columns already named: not the line that names them all
                     break
-                seq.extend((k, c.text) for k in cols)
-                pointer = cols[-1] + 1
-            elif kind == "leaf" and pointer < len(official.keys) \
-                    and similarity(label, official.paths[pointer][-1]) >= HEADER_MIN:
-                seq.append((pointer, c.text))
-                pointer += 1
+                seq.extend(_leaf_order(cols, lines, official))
+            elif kind == "leaf":
+                free = [j for j in _leaf_candidates(label, official) if j not in seq]
+                seq.append(free[0] if free else None)
             else:
-                seq.append((None, c.text))
-        while seq and seq[-1][0] is None and not seq[-1][1].strip():
-            seq.pop()  # empty cells after the last header
-        if valid and pointer == len(official.keys) and len(seq) > len(best):
-            best = [k for k, _ in seq]
+                seq.append(None)
+        if valid and sorted(k for k in seq if k is not None) == list(range(len(official.keys))) \
+                and len(seq) > len(best):
+            best = seq
+    order = [k for k in best if k is not None]
+    if best and not all(_consistent(items, order, official, groups) for items in lines):
+        return []
     return best
 
+
+def _leaf_order(cols: tuple[int, ...], lines: list[list[Item]], official: Official) -> list[int | None]:
+    """A group's columns in the order of a header line that names each of its leaves once (「| | 其他 |
+    商业企业 | …」), with the extra columns printed among or after them (「小计」: None), else in the
+    official order."""
+    names = [official.paths[j][-1].words for j in cols]
+    if len(set(names)) < len(names):
+        return list(cols)  # leaves of the same name (结果维持 under each group of 表四): the official order
+    for items in lines:
+        found: list[int | None] = []
+        for kind, label, text in items:
+            mine = [j for j in _leaf_candidates(label, official) if j in cols] if kind == "leaf" else []
+            if mine:
+                found.append(mine[0])
+            elif found and kind == "" and text.strip():
+                found.append(None)  # a column of the group's that is not official
+            elif found:
+                break  # the next group's or column's header: the group ends
+        if sorted(j for j in found if j is not None) == sorted(cols):
+            return found
+    return list(cols)
+
+
+def _out_of_order(header: list[list[Cell | None]], official: Official, groups: dict[str, tuple[int, ...]]) -> bool:
+    """Some header line names official columns in an order other than the official one."""
+    order = list(range(len(official.keys)))
+    return not all(_consistent(items, order, official, groups) for row in header
+                   if (items := _items(row, official, groups)))

@@ -20,7 +20,7 @@ from pathlib import Path
 from xlreport.errors import DamagedFile, TooLarge, UnsupportedType, read_error
 from xlreport.io.guards import MAX_MEMBERS, MAX_RATIO, MAX_UNCOMPRESSED
 from xlreport.io.importers.document import Cell, Document, Paragraph, Table
-from xlreport.io.importers.normalize import clean
+from xlreport.io.importers.normalize import SUBSCRIPT, SUPERSCRIPT, clean
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
@@ -147,7 +147,7 @@ def _para_lines(p) -> list[str]:
         tag = el.tag
         if tag == _w("t"):
             if not _skipped(el, p):
-                lines[-1] += el.text or ""
+                lines[-1] += _run_text(el)
         elif tag == _w("tab"):
             if not _skipped(el, p) and el.getparent() is not None and el.getparent().tag == _w("r"):
                 lines[-1] += " "
@@ -157,6 +157,25 @@ def _para_lines(p) -> list[str]:
         elif tag in (_w("noBreakHyphen"),):
             lines[-1] += "-"
     return lines
+
+
+def _on(prop) -> bool:
+    return prop is not None and prop.get(_w("val")) not in ("0", "false", "off")
+
+
+def _run_text(t) -> str:
+    """A w:t's text as shown: none where its run is hidden (w:vanish), the digits of a superscript or
+    subscript run as such (a note's number after a figure is not part of it)."""
+    run = t.getparent()
+    props = run.find(_w("rPr")) if run is not None else None
+    if props is None:
+        return t.text or ""
+    if _on(props.find(_w("vanish"))):
+        return ""
+    align = props.find(_w("vertAlign"))
+    shift = align.get(_w("val")) if align is not None else None
+    table = SUPERSCRIPT if shift == "superscript" else SUBSCRIPT if shift == "subscript" else None
+    return (t.text or "").translate(table) if table else t.text or ""
 
 
 def _skipped(el, stop) -> bool:

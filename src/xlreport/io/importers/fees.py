@@ -23,6 +23,8 @@ _NO_CHARGE = re.compile(r"(未|没有|无)(发生|产生)?(任何)?(收费|收�
 _FEE_WORDS = re.compile(r"信息(公开)?处理费")
 _AMOUNT = re.compile(r"(\d+(?:\.\d+)?)(万)?元")
 _RATE = re.compile(r"(每|标准|按)[^,，]{0,4}$")          # 「每件100元」「收费标准为100元」: a rate, not a total
+_PER = re.compile(r"[/每](件|次|条|个)")  # 「300元/件」: a rate
+_ABOUT = re.compile(r"(约|近|大约|大概|将近)$")
 _TOTAL = re.compile(r"(信息处理费|合计|共计|总计|共|累计|总额|金额)(为|是|了)?$")
 _COUNT = re.compile(r"(\d+)件[^,，:：]{0,16}?(收取|收费|征收)")
 
@@ -50,7 +52,11 @@ def read_fees(text: str, where: str) -> FeeReading:
     amounts: list[tuple[int | float | None, str]] = []  # None: a figure that cannot be told
     counts: list[tuple[int, str]] = []
     none_said: list[str] = []
+    vague: list[str] = []  # an amount said to be about so much, or figures of more than one year
     for sentence in sentences:
+        if len(set(re.findall(r"(20\d\d)年", unicodedata.normalize("NFKC", sentence)))) > 1:
+            vague.append(sentence)  # 「2023年收取…500元，2024年未收取」: whose year is each figure?
+            continue
         s = _YEAR.sub("", re.sub(r"\s+", "", unicodedata.normalize("NFKC", sentence)))
         s = re.sub(r"(?<=\d)[,，](?=\d{3}(?!\d))", "", s)
         # 「本年度未收取信息处理费」, in a clause without a figure (not 「对3件申请未收取信息处理费」)
@@ -60,19 +66,27 @@ def read_fees(text: str, where: str) -> FeeReading:
         s = _FEE_WORDS.sub(FEE, s)
         start = s.index(FEE)
         after = s[start:]
-        found: list[tuple[re.Match[str] | None, str]] = [(m, after[:m.start()]) for m in _AMOUNT.finditer(after)]
-        found = [(m, before) for m, before in found if not _RATE.search(before)]
+        found: list[tuple[re.Match[str] | None, str]] = [
+            (m, after[:m.start()]) for m in _AMOUNT.finditer(after)
+            if not _RATE.search(after[:m.start()]) and not _PER.match(after[m.end():])]  # not a rate
         if len(found) > 1:  # 「收取信息处理费，合计Y元」: the total; several figures with no total: ambiguous
             found = [(m, before) for m, before in found if _TOTAL.search(before)]
             if len(found) != 1:
                 found = found[:2] if found else [(None, "")] * 2
-        for m, _ in found:
+        for m, before in found:  # an amount said to be about so much (「约3000元」, 「3000元左右」) is none
+            if m is not None and (_ABOUT.search(before) or after[m.end():].startswith("左右")):
+                vague.append(sentence)
+                continue
             amounts.append((_number(m.group(1), bool(m.group(2))) if m else None, sentence))
         found_counts = [(int(m.group(1)), sentence) for m in _COUNT.finditer(s)]
         if not found_counts and len(found) == 1:  # 「共计380元，其中民政局1件」: the parts' counts add up
             parts = [int(n) for clause in re.findall(r"其中[^。；]*", s) for n in re.findall(r"(\d+)件", clause)]
             found_counts = [(sum(parts), sentence)] if parts else []
         counts += found_counts
+    if vague:
+        out.notes.append(f"“{where}”中信息处理费的金额说得不确切（“{_quote(vague[0])}”：约数，或说到不止一个年度），"
+                         f"金额和件数未读入；请核对后填写")
+        return out
     shown = "”“".join(dict.fromkeys(s for _, s in amounts) or sentences)
     if none_said and amounts and {a for a, _ in amounts} != {0}:  # 「未收取」 and a figure elsewhere
         out.notes.append(f"“{where}”中关于信息处理费的说法不一致（“{_quote(none_said[0])}”“{shown}”），未读入；"

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from xlreport.errors import DamagedFile, TooLarge, read_error
 from xlreport.io.importers.document import Cell, Document, Paragraph, Table
-from xlreport.io.importers.normalize import clean
+from xlreport.io.importers.normalize import SUBSCRIPT, SUPERSCRIPT, clean
 
 MAX_BYTES = 30 * 1024 * 1024    # a saved report page is well under 2 MB
 MAX_SPAN = 500                  # rowspan/colspan beyond this are clamped (a report table has < 50 rows)
@@ -129,17 +129,33 @@ class _Reader:
         self.buf: list[str] = []
         self.style = ""
         self.cells = 0
+        self.in_link = 0  # inside <a href>
+        self.linked = False  # the paragraph has text of a link
+        self.unlinked = False  # and text outside one
 
     def flush(self) -> None:
         text = _para_text("".join(self.buf))
         if text:
-            self.blocks.append(Paragraph(text, style=self.style))
+            # a paragraph that is all one link's text (a list of related reports, 「上一篇」) is style
+            # "link": a link's title names another page, never this report
+            style = "link" if self.linked and not self.unlinked and not self.style else self.style
+            self.blocks.append(Paragraph(text, style=style))
         self.buf = []
         self.style = ""
+        self.linked = self.unlinked = False
+
+    def add(self, text: str | None) -> None:
+        if text:
+            self.buf.append(text)
+            if text.strip():
+                if self.in_link:
+                    self.linked = True
+                else:
+                    self.unlinked = True
 
     def walk(self, el) -> None:
         tag = _tag(el)
-        if tag in SKIP:
+        if tag in SKIP or (tag and tag != "body" and hidden(el)):
             self._tail(el)
             return
         if tag == "table" and el.find(".//table") is None:
@@ -165,24 +181,35 @@ class _Reader:
             self.flush()
             if tag in HEADINGS:
                 self.style = tag
-        if tag and el.text:
-            self.buf.append(el.text)
+        link = tag == "a" and bool(el.get("href"))
+        self.in_link += link
+        if tag:
+            self.add(el.text)
         for child in el:
             self.walk(child)
+        self.in_link -= link
         if block:
             self.flush()
         self._tail(el)
 
     def _tail(self, el) -> None:
-        if el.tail:
-            self.buf.append(el.tail)
+        self.add(el.tail)
 
     def tables(self) -> list[Table]:
         return [b for b in self.blocks if isinstance(b, Table)]
 
 
+_HIDDEN = re.compile(r"display\s*:\s*none|mso-hide\s*:\s*all|visibility\s*:\s*hidden", re.IGNORECASE)
+
+
+def hidden(el) -> bool:
+    """Text a browser does not show (Word's HTML hides bookmarks and such with mso-hide:all)."""
+    return el.get("hidden") is not None or bool(_HIDDEN.search(el.get("style") or ""))
+
+
 def _cell_text(td) -> str:
-    """A cell's paragraphs (<p>, <div>, <br>-separated lines), each collapsed, joined with "\\n"."""
+    """A cell's paragraphs (<p>, <div>, <br>-separated lines), each collapsed, joined with "\\n".
+    Hidden elements are left out; the digits of <sup>/<sub> are written as superscripts/subscripts."""
     paras: list[str] = []
     buf: list[str] = []
 
@@ -194,12 +221,14 @@ def _cell_text(td) -> str:
 
     def walk(el, top=False):
         tag = _tag(el)
-        if tag in SKIP:
+        if tag in SKIP or (tag and not top and hidden(el)):
             if el.tail and not top:
                 buf.append(el.tail)
             return
         if tag == "br":
             flush()
+        elif tag in ("sup", "sub"):
+            buf.append(el.text_content().translate(SUPERSCRIPT if tag == "sup" else SUBSCRIPT))
         else:
             block = tag in BLOCK and not top
             if block:

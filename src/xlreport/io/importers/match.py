@@ -15,7 +15,7 @@ from pathlib import Path
 
 from xlreport.checks.cover import INFERRED
 from xlreport.errors import NotAReport
-from xlreport.io.importers.cover import _PERIOD, _YEAR, _contact
+from xlreport.io.importers.cover import _PERIOD, _contact
 from xlreport.io.importers.document import Document, Paragraph, Table
 from xlreport.io.importers.labels import nfkc, parse_label, similarity
 from xlreport.io.importers.name import agency_kind, find_agency
@@ -37,6 +37,13 @@ from xlreport.model.spec import ReportFormat, key_table
 
 __all__ = ["HEADING_VARIANTS", "Imported", "Value", "agency_kind", "import_report", "match_document", "nfkc",
            "parse_label", "parse_value", "similarity", "text_place"]
+
+
+_SECTION_TWO = re.compile(r"二\s*[、.,]\s*主动公开")
+_SECTION_THREE = re.compile(r"三\s*[、.,]\s*收到和处理")
+# A year that names the report's year where there is no title: 「2023年度」, or a paragraph opening 「2023年，」
+_YEAR_OF_REPORT = re.compile(r"(20\d\d)\s*年度")
+_YEAR_OPENING = re.compile(r"\s*(20\d\d)\s*年\s*,")
 
 
 def match_document(doc: Document, year_hint: int | None = None) -> Imported:
@@ -61,7 +68,8 @@ def _other_version_labels(out: Imported) -> int:
 def _match(doc: Document, year_hint: int | None = None, chosen: ReportFormat | None = None) -> Imported:
     """The report read in the report year's format (`chosen` where the year is not known)."""
     paragraphs = doc.paragraphs
-    name = find_agency([p.text for p in paragraphs], doc.titles, doc.path)
+    # a web page's links (related reports, 「上一篇」) are other pages' titles: no name or year of this report
+    name = find_agency([p.text if p.style != "link" else "" for p in paragraphs], doc.titles, doc.path)
     year, title_at = name.year, name.line
     period = None
     for p in paragraphs[:10]:
@@ -70,19 +78,25 @@ def _match(doc: Document, year_hint: int | None = None, chosen: ReportFormat | N
             period = int(m.group(2))
             break
     year = period or year or year_hint
-    if year is None:
-        for p in paragraphs[:3]:
-            m = _YEAR.search(p.text)
+    guessed = ""
+    if year is None:  # no title, no statistics period: a 「2023年度」 or the body's opening 「2023年，…」
+        for p in [p for p in paragraphs if p.style != "link"][:3]:  # (never a date, nor a year inside a sentence)
+            m = _YEAR_OF_REPORT.search(nfkc(p.text)) or _YEAR_OPENING.match(nfkc(p.text))
             if m:
-                year = int(m.group(1))
+                year, guessed = int(m.group(1)), m.group(0).strip().rstrip(",")
                 break
     fmt = format_for_year(year) if year else chosen or FORMATS["2021"]
     out = Imported(fmt)
     out.notes.extend(doc.notes)
     tag(out, STAGES["source"])
+    if guessed:
+        out.notes.append(f"报告中没有带年度的标题和统计期限，报告年度按开头的“{guessed}”读作 {year} 年，请核对")
     if year is None:
         out.notes.append(f"未能从标题或统计期限中读出报告年度，按 {fmt.version} 版格式读取；请在数据文件中填写 meta.year")
     out.notes.extend(name.notes)
+    if period and name.year and period != name.year:  # the title says one year, the statistics period another
+        out.notes.append(f"标题中的年度（{name.year} 年）与统计期限的年度（{period} 年）不同，按统计期限读作 {period} 年度"
+                         f"（表格的格式也按 {period} 年确定）；请核对报告年度，并更正标题或统计期限")
     out.notice = name.notice
     if name.name:
         out.data["meta.agency"] = name.name
@@ -103,11 +117,21 @@ def _match(doc: Document, year_hint: int | None = None, chosen: ReportFormat | N
     found = set()
     t3_state: dict = {}
     t4_state: dict = {}
-    for block in doc.blocks:
+    # where 「二、主动公开政府信息情况」 is printed: a table before it (in 一's text: 「表1 主动公开信息统计」
+    # with rows 行政许可, 行政处罚) is not table 二
+    # (nor one after 「三、收到和处理政府信息公开申请情况」: another table of such items in 六, or an appendix)
+    two, three = (next((i for i, b in enumerate(doc.blocks) if isinstance(b, Paragraph)
+                        and heading.match(nfkc(b.text).lstrip("#* "))), None) for heading in (_SECTION_TWO, _SECTION_THREE))
+    for at, block in enumerate(doc.blocks):
         if isinstance(block, Paragraph):
             caption = block.text
             continue
         kind = _classify(block, expect_t3="last_order" in t3_state and not t3_state.get("done"))
+        if kind == "t2" and ((two is not None and at < two) or (three is not None and at > three and two is not None)):
+            where = "“二、主动公开政府信息情况”之前" if at < two else "“三、收到和处理政府信息公开申请情况”之后"
+            out.notes.append(f"第{block.index}张表在{where}，不是表二，未读入")
+            tag(out, STAGES["tables"])
+            continue
         if kind == "t3":
             match_t3(block, out, fmt, t3_state, doc.kind != "text", caption)
         elif kind == "t4":

@@ -108,7 +108,8 @@ def title_parts(text: str) -> tuple[str, int] | None:
     notice = _NOTICE.match(text)
     if notice:  # the issuer, if printed, is a name: not a sentence (「根据…」) or a link (「上一篇」, 「相关阅读」)
         issuer = notice.group("issuer")
-        return title_parts(notice.group("title")) if not issuer or is_name(issuer) else None
+        named = is_name(issuer, publisher=True)  # the 政务公开办 may issue the notice
+        return title_parts(notice.group("title")) if not issuer or named else None
     for pattern in _TITLES:
         m = pattern.match(text)
         if not m or not _TAIL.match(m.group("tail")):
@@ -128,10 +129,16 @@ def _notice_title(line: str) -> str:
     return m.group(1) if m else ""
 
 
-def is_name(text: str) -> bool:
-    """Whether `text` can be an agency's name: Chinese characters only, not a sentence's words."""
+# The office that publishes the reports (政务公开办, in a by-line or 落款 under a title without a name), not
+# the agency whose report it is: 「淮安市政务公开办公室」 under 「2024年政府信息公开工作年度报告」 names no agency.
+_PUBLISHER = re.compile(r"(?:政务|信息)公开(?:工作)?(?:领导小组)?办(?:公室)?$")
+
+
+def is_name(text: str, publisher: bool = False) -> bool:
+    """Whether `text` can be an agency's name: Chinese characters only, not a sentence's words, not
+    the office that publishes the reports (政务公开办; `publisher`: that office's name is accepted)."""
     return bool(_NAME.match(text)) and not any(w in text for w in _NOT_A_NAME) \
-        and len(text.strip("()（）·")) >= 2 and text not in _GENERIC
+        and len(text.strip("()（）·")) >= 2 and text not in _GENERIC and (publisher or not _PUBLISHER.search(text))
 
 
 def _body_start(lines: Sequence[str]) -> int:

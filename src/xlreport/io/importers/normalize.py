@@ -8,6 +8,12 @@ import unicodedata
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 
 
+# The digits of a superscript or subscript (a note's number after a figure: 「1288<sup>1</sup>」): written as
+# such, so that the figure is not read as 12881 (values.parse_value keeps a figure with them as printed).
+SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+
 def clean(text: str) -> str:
     """Runs of whitespace (incl. &nbsp; and the ideographic space U+3000) -> one space; stripped."""
     return " ".join(text.translate(_ZERO_WIDTH).split())

@@ -32,7 +32,7 @@ from pathlib import Path
 
 from xlreport.errors import DamagedFile, InputError, MissingProgram, NotAReport, TooLarge, UnsupportedType, read_error
 from xlreport.io.importers.document import Cell, Document, Paragraph, Table
-from xlreport.io.importers.normalize import _wide, clean, join_lines
+from xlreport.io.importers.normalize import SUBSCRIPT, SUPERSCRIPT, _wide, clean, join_lines
 from xlreport.io.importers.pdfcells import SNAP, find_cells
 
 MAX_BYTES = 100 * 1024 * 1024   # a report is well under 10 MB
@@ -339,7 +339,28 @@ def _line_text(row: list[dict]) -> str:
 
 
 def _text_of(chars: list[dict]) -> str:
-    return join_lines([clean(_line_text(r)) for r in _group_lines(chars)])
+    """A table cell's text (its lines joined)."""
+    return join_lines([clean(_line_text(r)) for r in _group_lines(_scripts(chars))])
+
+
+def _scripts(chars: list[dict]) -> list[dict]:
+    """A cell's digits set smaller than its other digits and raised or lowered (a note's number after a figure,
+    「1288¹」) written as superscripts or subscripts: as a line of their own they were joined to the
+    figure (「11288」). Digits are compared with digits (another font's boxes have other heights)."""
+    digits = [c for c in chars if c["text"] in _DIGITS]
+    if len(digits) < 2:
+        return chars
+    ref = max(c["size"] for c in digits)
+    full = [(c["top"] + c["bottom"]) / 2 for c in digits if c["size"] >= 0.8 * ref]
+    middle = sum(full) / len(full)
+    def shifted(c: dict) -> float:  # how far its middle is above (+) or below (-) that of the figure's digits
+        return middle - (c["top"] + c["bottom"]) / 2
+
+    return [{**c, "text": c["text"].translate(SUPERSCRIPT if shifted(c) > 0 else SUBSCRIPT)}
+            if c["text"] in _DIGITS and c["size"] < 0.9 * ref and abs(shifted(c)) > 0.15 * ref else c for c in chars]
+
+
+_DIGITS = set("0123456789")
 
 
 def _lines(chars: list[dict], page: int) -> list[_Line]:

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import re
+
 from xlreport.io.importers.document import Table
 from xlreport.io.importers.labels import (
     LABEL_MIN,
     ItemSpec,
     Label,
+    nfkc,
     parse_label,
     prepared,
     similarity,
 )
-from xlreport.io.importers.tables import Imported, Place, _is_value_like, _put, _rows
+from xlreport.io.importers.tables import Imported, Place, _is_value_like, _put, _rows, printed_twice
 from xlreport.io.importers.values import parse_value
 from xlreport.model.spec import ReportFormat
 
@@ -32,7 +35,9 @@ def match_t2(table: Table, out: Imported, target: ReportFormat, caption: str) ->
             headers = []
             continue
         rest = cells[cells.index(texts[0]) + 1:]
-        if rest and not any(_is_value_like(c) for c in rest):  # a header row 信息内容 | 本年制发件数 …
+        # a header row 信息内容 | 本年制发件数 …: no figure, nor a cell with digits that is no number
+        # (「447 228」 is a value printed so that it cannot be read, reported as printed, not a header)
+        if rest and not any(_is_value_like(c) or any(ch.isdigit() for ch in nfkc(c.text)) for c in rest):
             headers = [parse_label(c.text) for c in rest]
             continue
         scored = []
@@ -56,6 +61,12 @@ def match_t2(table: Table, out: Imported, target: ReportFormat, caption: str) ->
         same.sort(key=lambda i: i.fmt is not target)
         cols = _t2_columns(same, headers, len(rest), out)
         heading = same[0].fmt.field(f"{spec.prefix}.{same[0].columns[0][0]}").row[0]
+        read = [(f"{spec.prefix}.{col[1]}", cell) for cell, col in zip(rest, cols) if col is not None]
+        if any(key in out.cells for key, _ in read):  # printed again (last year's table for comparison)
+            out.notes.append(f"表二 {heading} “{texts[0].text}”出现了不止一次，只读入第一次")
+            printed_twice(out, out.twice, table.index, [k for k, _ in read], [parse_value(c.text).value for _, c in read],
+                          place(r, f"表二 {heading} “{texts[0].text}”"), "表二")
+            continue
         for cell, col in zip(rest, cols):
             if col is None:
                 continue
@@ -70,7 +81,8 @@ def match_t2(table: Table, out: Imported, target: ReportFormat, caption: str) ->
                                      f"版格式的项目，{target.version} 版格式中没有，未读入")
                 continue
             where = place(r, f"表二 {heading} “{texts[0].text}” {target.field(key).column[-1]}")
-            _put(out, key, cell, where)
+            printed = headers[rest.index(cell)].raw if len(headers) == len(rest) else ""
+            _put(out, key, cell, where, column_unit=_unit(printed) if target.field(key).unit else "")
             unit = parse_value(cell.text).unit
             unit_key = target.field(key).unit_key
             if unit and unit_key:  # V2019 采购总金额 printed with 元 or 万元
@@ -82,6 +94,12 @@ def match_t2(table: Table, out: Imported, target: ReportFormat, caption: str) ->
                 out.cells[unit_key] = where
                 out.notes.append(f"{where}：金额为 0，没有写单位（0 不需要单位），单位按“{out.data[unit_key]}”记录")
     return matched
+
+
+def _unit(header: str) -> str:
+    """The unit a printed header gives its column: 「本年收费金额（单位：元）」 → 元."""
+    m = re.search(r"单位[:：]?\s*(万元|元)", nfkc(header))
+    return m.group(1) if m else ""
 
 
 def _t2_columns(specs: list[ItemSpec], headers: list[Label], n: int, out: Imported):

@@ -18,7 +18,7 @@ from xlreport.io.importers.labels import (
     similarity,
     split_numbered,
 )
-from xlreport.io.importers.tables import Imported, Place, _put, unplaced
+from xlreport.io.importers.tables import Imported, Place, _put, printed_twice, unplaced
 from xlreport.io.importers.values import parse_value
 from xlreport.model.spec import ReportFormat, split_key
 
@@ -214,7 +214,7 @@ def match_t3(table: Table, out: Imported, target: ReportFormat, state: dict | No
         if f"t3.{row_key}.{columns[0]}" in out.cells and not add:
             out.notes.append(f"表三 “{printed}”出现了不止一次，只读入第一次")
             if placed.values is not None and table.index not in state.setdefault("twice", set()):
-                _printed_twice(out, state["twice"], table.index, [f"t3.{row_key}.{col}" for col in columns],
+                printed_twice(out, state["twice"], table.index, [f"t3.{row_key}.{col}" for col in columns],
                                [parse_value(cell.text if (cell := placed.values[c]) else "").value for c in columns],
                                place(r, f"表三 “{printed}”"))
             continue
@@ -231,28 +231,6 @@ def match_t3(table: Table, out: Imported, target: ReportFormat, state: dict | No
                 out.data.setdefault(key, 0)
                 out.cells.setdefault(key, place(r, f"表三 “{printed}”（本行未列出，按 0 计）"))
     return matched
-
-
-def _printed_twice(out: Imported, told: set[int], index: int, keys: list[str], again: list, where: str) -> None:
-    """A row printed a second time with other figures (two reports, or two tables 三, in one file):
-    which one is the report's cannot be told, so it is a problem (once per table), not a silent choice."""
-    from dataclasses import replace
-
-    from xlreport.model.report import problem
-
-    first = [out.data.get(k) for k in keys]
-    if all(b in (None, "") or a == b for a, b in zip(first, again, strict=True)):
-        return  # the same figures, or none (the rest of a label a page break cut: 「…公开出」 / 「版物」)
-
-    def shown(values: list) -> str:
-        return "、".join("空白" if v in (None, "") else str(v) for v in values)
-
-    p = problem("table-incomplete", keys,
-                f"{where}又印了一次，数值（{shown(again)}）与先读到的（{shown(first)}，{out.cells.get(keys[0], '')}）"
-                f"不同：无法确定哪一个是本报告的数值，只读入了第一次的；如文件中有两份报告或两张表三，"
-                f"请分开保存或删去多余的一份后再检查（第{index}张表其他行的不同不再逐行列出）", None)
-    out.problems.append(replace(p, cells=(out.cells.get(keys[0], ""), where)))
-    told.add(index)
 
 
 def _target_row(row_key: str, target_rows: list[str], out: Imported, official: tuple[str, ...]):

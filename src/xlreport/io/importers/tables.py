@@ -27,6 +27,7 @@ class Imported:
     versions: dict[str, dict[str, list[tuple[str, str]]]] = field(default_factory=dict)
     tables: set[str] = field(default_factory=set)  # the tables recognised (t2, t3, t4), filled in or not
     notice: str = ""  # the report's title, read from a notice's (「关于公布《…》的公告」): name.AgencyName.notice
+    twice: set[int] = field(default_factory=set)  # tables 二 and 四 already reported as printed a second time
 
 
 def tag(out: Imported, stage: str) -> None:
@@ -81,8 +82,12 @@ def _plain(number: float) -> str:
     return f"{number:.6f}".rstrip("0").rstrip(".")
 
 
-def _put(out: Imported, key: str, cell: Cell | None, where: str, add: bool = False) -> None:
+def _put(out: Imported, key: str, cell: Cell | None, where: str, add: bool = False, column_unit: str = "") -> None:
+    """`column_unit`: the unit the table's header gives the column (「本年收费金额（单位：元）」), where
+    the cell has none."""
     v = parse_value(cell.text if cell else "")
+    if column_unit and not v.unit and isinstance(v.value, (int, float)):
+        v = replace(v, unit=column_unit)
     if add and isinstance(out.data.get(key), (int, float)) and isinstance(v.value, (int, float)):
         out.data[key] += v.value  # a V2021 sub-row summed into the V2019 single row
         out.cells[key] += f"、{where}"
@@ -95,7 +100,8 @@ def _put(out: Imported, key: str, cell: Cell | None, where: str, add: bool = Fal
     factor = _FACTORS.get((v.unit, unit)) if isinstance(v.value, (int, float)) else None
     if factor is not None and isinstance(v.value, (int, float)):  # 「961716000元」 under 本年收费金额（单位：万元）
         out.data[key] = round(v.value * factor, 6)
-        out.notes.append(f"{where}：写的是“{_plain(v.value)}{v.unit}”，表头的单位是“{unit}”，"
+        printed = f"表头的单位是“{v.unit}”，官方格式" if column_unit == v.unit else "表头"
+        out.notes.append(f"{where}：写的是“{_plain(v.value)}{v.unit}”，{printed}的单位是“{unit}”，"
                          f"已换算为 {_plain(out.data[key])}{unit}，请核对")
     elif v.unit and unit and v.unit != unit:
         out.notes.append(f"{where}：写的单位是“{v.unit}”，表头的单位是“{unit}”，数值未换算，请核对")
@@ -144,7 +150,9 @@ def _classify(table: Table, expect_t3: bool = False) -> str:
             t3_hits += 1
         if not lab.kind and len(lab.words) >= 2 and any(similarity(lab, i.label) >= 0.8 for i in items):
             t2_hits += 1
-    if t3_hits >= 3 or (t3_hits and expect_t3):
+    # table 三's own header (自然人, 法人或其他组织) over a row of it: its first part, where the table
+    # is split into several after its first rows (an HTML page's <table> per page)
+    if t3_hits >= 3 or (t3_hits and (expect_t3 or ("自然人" in cells_text and "法人或其他组织" in cells_text))):
         return "t3"
     if "结果维持" in cells_text and "尚未审结" in cells_text and (blank_row or any(
             parse_value(c.text).status == "number" for c in table.cells)):  # table 四, or one group's part
@@ -158,6 +166,28 @@ def _classify(table: Table, expect_t3: bool = False) -> str:
     return ""
 
 
+
+
+def printed_twice(out: Imported, told: set[int], index: int, keys: list[str], again: list, where: str,
+                  name: str = "表三") -> None:
+    """A row printed a second time with other figures (two reports, or this year's table and last
+    year's for comparison, in one file): which one is the report's cannot be told, so it is a
+    problem (once per table), not a silent choice."""
+    from xlreport.model.report import problem
+
+    first = [out.data.get(k) for k in keys]
+    if all(b in (None, "") or a == b for a, b in zip(first, again, strict=True)):
+        return  # the same figures, or none (the rest of a label a page break cut: 「…公开出」 / 「版物」)
+
+    def shown(values: list) -> str:
+        return "、".join("空白" if v in (None, "") else str(v) for v in values)
+
+    p = problem("table-incomplete", keys,
+                f"{where}又印了一次，数值（{shown(again)}）与先读到的（{shown(first)}，{out.cells.get(keys[0], '')}）"
+                f"不同：无法确定哪一个是本报告的数值，只读入了第一次的；如文件中有两份报告或两张{name}（如上年的对比表），"
+                f"请分开保存或删去多余的一份后再检查（第{index}张表其他行的不同不再逐行列出）", None)
+    out.problems.append(replace(p, cells=(out.cells.get(keys[0], ""), where)))
+    told.add(index)
 
 
 def unplaced(out: Imported, keys: list[str], where: str, why: str) -> None:

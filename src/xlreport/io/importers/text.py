@@ -49,8 +49,17 @@ def decode(raw: bytes, name: str) -> str:
     raise DamagedFile(f"“{name}”的文字编码无法识别，请用 UTF-8 编码保存后再导入")
 
 
+_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)  # a line break inside a Markdown table's cell (PDF converters)
+_BAR = re.compile(r"(?<!\\)\|")  # a cell separator; 「\|」 is a bar inside a cell (Markdown)
+
+
 def _clean(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
+
+
+def _cell_text(part: str) -> str:
+    """A text table's cell: 「<br>」 is a line break in the cell, 「\\|」 a bar in its text."""
+    return _clean(_BREAK.sub(" ", part).replace("\\|", "|"))
 
 
 def _is_row(line: str) -> bool:
@@ -107,7 +116,7 @@ _NOT_A_ROW_LABEL = ("复议", "诉讼", "情况", "说明", "注")
 
 
 def _cells_of(line: str) -> list[str]:
-    return [c.strip() for c in (line.strip().strip("|").split("|") if "|" in line else line.split("\t"))]
+    return [_cell_text(c) for c in (_BAR.split(line.strip().strip("|")) if "|" in line else line.split("\t"))]
 
 
 def _label_of_next_row(previous: str, line: str, after: list[str]) -> bool:
@@ -144,10 +153,10 @@ def _table(lines: list[str], index: int) -> Table:
             if markdown:
                 body = body[1:] if body.startswith("|") else body
                 body = body[:-1] if body.endswith("|") else body
-            parts = body.split("|")
+            parts = _BAR.split(body)
         else:
             parts = line.strip("\n").split("\t")
         n_cols = max(n_cols, len(parts))
         for c, part in enumerate(parts):
-            cells.append(Cell(_clean(part), r, c))
+            cells.append(Cell(_cell_text(part), r, c))
     return Table(index, tuple(cells), len(rows), n_cols)
