@@ -10,6 +10,7 @@ import contextlib
 import datetime
 import hashlib
 import os
+import re
 import shutil
 import tempfile
 import threading
@@ -173,18 +174,27 @@ def accept_upload(unit: Unit, user: User, upload: UploadedFile, ip: str = "") ->
         shutil.rmtree(spooled.parent, ignore_errors=True)
 
 
+# What a name may carry after it on a cover or in a workbook's cell: a seal's note, a date.
+_ANNOTATION = re.compile(r"(?:[(（][^()（）]*[章印][^()（）]*[)）]|\d{4}[-./年]\d{1,2}[-./月]\d{1,2}日?)+$")
+
+
 def other_agency(unit: Unit, agency: str) -> str:
     """Why a report naming `agency` on its cover is not the unit's own ("" when it is): the name is
     matched to the roster as the import matches it (spaces, full-width letters, 政府/人民政府 and a
-    place prefix do not matter); it must come out as this unit, not another one, not none."""
-    from xlreport.audit.names import match_names
+    place prefix do not matter, nor a seal's note or a date after it); it must come out as this
+    unit, not another one, not none. A short name that fits this unit and others alike (「财政局」
+    with 某县财政局 and 某市财政局 on the roster) is the unit's: it is no other unit's for sure."""
+    from xlreport.audit.names import match_names, name_key, prefixed, variant_key
 
     if not agency or agency == unit.name:
         return ""
     roster = list(Unit.objects.order_by("id").values_list("name", flat=True))
-    matches, _, _ = match_names([agency], roster, suffix=True)
+    name = _ANNOTATION.sub("", name_key(agency)) or agency  # 「某县财政局（盖章）」, 「某县财政局 2025年1月20日」
+    matches, _, _ = match_names([name], roster, suffix=True)
     if matches and roster[matches[0][1]] == unit.name:
         return ""
+    if not matches and prefixed(variant_key(name), variant_key(unit.name)):
+        return ""  # 「财政局」 fits this unit and another (某县/某市财政局): it is no other unit's for sure
     whose = f"是名单中“{roster[matches[0][1]]}”的名称" if matches else "与名单中的本单位名称对不上"
     return (f"报告封面的机关名称“{agency}”{whose}，不是本单位（{unit.name}），不能作为本单位的报告提交："
             f"请上传本单位的报告；如果封面写的就是本单位（例如用了简称），请把封面的机关名称改为“{unit.name}”后重新上传")
