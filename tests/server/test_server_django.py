@@ -240,6 +240,35 @@ def test_the_import_limits_are_said_in_chinese(people):
     assert f"一次最多导入 {settings.DATA_UPLOAD_MAX_NUMBER_FILES} 个文件；请分几次导入" in page.content.decode()
 
 
+def test_the_import_limits_hold_at_their_bounds_with_the_csrf_check_on(people):
+    """As a browser sends them (the CSRF check reads the form before the view): 501 files are refused
+    with what to do, on the page and in the API, not with a bare 400; 400 files with long names that
+    together make exactly the limit, as the page counts them, are taken, not refused as over it."""
+    from django.conf import settings
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from xlreport.server.config import import_limit
+
+    c = client(raise_errors=False)
+    c.get("/login/")
+    c.post("/login/", {"username": people["r"], "password": PASSWORD, "csrfmiddlewaretoken": c.cookies["csrftoken"].value})
+    token = c.cookies["csrftoken"].value
+    files = settings.DATA_UPLOAD_MAX_NUMBER_FILES
+    page = c.post("/office/import", {"year": "2019", "csrfmiddlewaretoken": token,
+                                     "file": [SimpleUploadedFile(f"{n}.txt", b"x") for n in range(files + 1)]})
+    assert page.status_code == 413 and f"一次最多导入 {files} 个文件；请分几次导入" in page.content.decode()
+    api = c.post("/api/import", {"year": "2019", "file": [SimpleUploadedFile(f"{n}.txt", b"x") for n in range(files + 1)]},
+                 HTTP_X_CSRFTOKEN=token)
+    assert api.status_code == 413 and api.json()["code"] == "too-many-files"
+
+    total, n = import_limit(settings.XLREPORT_UPLOAD_LIMIT), 400
+    sizes = [total // n + (1 if i < total % n else 0) for i in range(n)]
+    page = c.post("/office/import", {"year": "2019", "csrfmiddlewaretoken": token, "file": [
+        SimpleUploadedFile(f"某某市某某区人民政府办公室2019年度政府信息公开工作年度报告（第{i}份）.txt", b"x" * size)
+        for i, size in enumerate(sizes)]})
+    assert page.status_code == 200 and f"未导入 {n} 份" in page.content.decode()
+
+
 def test_the_error_pages_are_chinese(people):
     c = client()
     for path in ("/nothing/", "/reports/99999/"):
