@@ -195,6 +195,43 @@ def test_a_mistyped_row_label_is_read_and_said(fixtures_dir):
     assert not [p for p in match_document(parse_text(clean, "x.txt")).problems if p.rule == "label-altered"]
 
 
+def as_page(text: str) -> str:
+    """A text report as a web page: its lines with 「|」 as table rows, the others as paragraphs."""
+    import html
+
+    parts, rows = [], []
+    for line in text.splitlines() + [""]:
+        if "|" in line:
+            rows.append("<tr>" + "".join(f"<td>{html.escape(c.strip())}</td>" for c in line.split("|")) + "</tr>")
+            continue
+        if rows:
+            parts.append("<table>" + "".join(rows) + "</table>")
+            rows = []
+        parts.append(f"<p>{html.escape(line)}</p>")
+    return "<html><body>" + "".join(parts) + "</body></html>"
+
+
+@pytest.mark.parametrize("suffix", [".txt", ".html"])
+def test_an_official_label_wrapped_over_two_rows_is_not_altered(tmp_path, suffix):
+    """「4.无正当理由大量」 with figures and 「反复申请」 on the row below without any (a wrapped row of
+    a web page or a Word table) is the official label: no label-altered warning, the figures read;
+    the file and its data file give the same problems."""
+    row = next(r for r in T3_ROWS if V2021.field(t3_key(r, "total")).row[-1] == "4.无正当理由大量反复申请")
+    lines = report_text().splitlines()
+    at = next(i for i, line in enumerate(lines) if "4.无正当理由大量反复申请" in line)
+    lines[at] = lines[at].replace("4.无正当理由大量反复申请", "4.无正当理由大量")
+    lines.insert(at + 1, " | ".join(["", "反复申请"] + [""] * len(T3_COLS)))
+    text = "\n".join(lines) + "\n"
+    path = tmp_path / f"wrapped{suffix}"
+    path.write_text(text if suffix == ".txt" else as_page(text), encoding="utf-8")
+    result = api.check(path)
+    assert not [p for p in result.problems if p.rule == "label-altered"], result.problems
+    assert api.load(path).data[t3_key(row, "total")] == DATA[t3_key(row, "total")]
+    out = tmp_path / "wrapped.json"
+    assert main(["import", str(path), "-o", str(out)]) == 0
+    assert problems_of(api.check(out)) == problems_of(result)
+
+
 def test_a_total_row_under_a_label_not_read_is_named_in_the_problem(tmp_path):
     """「汇总」 for （七）总计: the row is not read (a note says so), its figures are not checked, and the
     problem says which printed row was not taken instead of claiming the row is absent."""
