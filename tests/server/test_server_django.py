@@ -494,9 +494,9 @@ def test_the_service_writes_its_times_in_the_pages_time_zone(desk, monkeypatch):
 
 
 def test_the_units_own_name_written_otherwise_is_never_another_agency(desk):
-    """A unit's own name with a seal's note or a date after it, full-width or spaced, or short where
-    the roster has the same office of another place, is its own; another roster unit's name, also
-    a similar one (某市 for 某县, 教育局 for 教育体育局), is refused."""
+    """A unit's own name with a seal's note or a date after it, full-width or spaced, is its own;
+    another roster unit's name, also a similar one (某市 for 某县, 教育局 for 教育体育局), is refused,
+    and a short name that fits the unit and another (财政局) is refused saying why."""
     import secrets
 
     from xlreport.server.desk import service
@@ -506,10 +506,12 @@ def test_the_units_own_name_written_otherwise_is_never_another_agency(desk):
     county, city, edu, edu_sport = (Unit.objects.create(name=f"{n}{tag}") for n in
                                     ("某县财政局", "某市财政局", "某县教育局", "某县教育体育局"))
     for agency in (f"某县财政局{tag}（盖章）", f"某县财政局{tag} 2025年1月20日", f"某县 财政局{tag}（公章）",
-                   f"财政局{tag}", f"某市某县财政局{tag}"):
+                   f"某市某县财政局{tag}"):
         assert service.other_agency(county, agency) == "", agency
     assert service.other_agency(edu_sport, f"教育体育局{tag}") == ""
     for unit, agency, other in ((county, f"某市财政局{tag}", city), (city, f"某县财政局{tag}（盖章）", county),
                                 (edu_sport, f"某县教育局{tag}", edu), (edu, f"某县教育体育局{tag}", edu_sport)):
         assert f"是名单中“{other.name}”的名称" in service.other_agency(unit, agency), agency
     assert "对不上" in service.other_agency(county, f"某县税务局{tag}")
+    both = service.other_agency(county, f"财政局{tag}")
+    assert f"可能是名单中“某县财政局{tag}”“某市财政局{tag}”中任何一个的名称" in both and "请把封面的机关名称改为" in both

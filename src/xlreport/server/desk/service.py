@@ -183,7 +183,8 @@ def other_agency(unit: Unit, agency: str) -> str:
     matched to the roster as the import matches it (spaces, full-width letters, 政府/人民政府 and a
     place prefix do not matter, nor a seal's note or a date after it); it must come out as this
     unit, not another one, not none. A short name that fits this unit and others alike (「财政局」
-    with 某县财政局 and 某市财政局 on the roster) is the unit's: it is no other unit's for sure."""
+    with 某县财政局 and 某市财政局 on the roster) is refused, saying so: the audit tells agencies by the
+    cover's name, and two units' 「财政局」 would be taken for one agency's two reports."""
     from xlreport.audit.names import match_names, name_key, prefixed, variant_key
 
     if not agency or agency == unit.name:
@@ -193,10 +194,11 @@ def other_agency(unit: Unit, agency: str) -> str:
     matches, _, _ = match_names([name], roster, suffix=True)
     if matches and roster[matches[0][1]] == unit.name:
         return ""
-    if not matches and prefixed(variant_key(name), variant_key(unit.name)):
-        return ""  # 「财政局」 fits this unit and another (某县/某市财政局): it is no other unit's for sure
-    whose = f"是名单中“{roster[matches[0][1]]}”的名称" if matches else "与名单中的本单位名称对不上"
-    return (f"报告封面的机关名称“{agency}”{whose}，不是本单位（{unit.name}），不能作为本单位的报告提交："
+    fits = [n for n in roster if prefixed(variant_key(name), variant_key(n))]
+    whose = (f"是名单中“{roster[matches[0][1]]}”的名称，不是本单位（{unit.name}）" if matches else
+             f"可能是名单中“{'”“'.join(fits)}”中任何一个的名称，无法确定是本单位（{unit.name}）"
+             if unit.name in fits and len(fits) > 1 else f"与名单中的本单位名称对不上，不是本单位（{unit.name}）")
+    return (f"报告封面的机关名称“{agency}”{whose}，不能作为本单位的报告提交："
             f"请上传本单位的报告；如果封面写的就是本单位（例如用了简称），请把封面的机关名称改为“{unit.name}”后重新上传")
 
 
