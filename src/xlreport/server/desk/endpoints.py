@@ -158,7 +158,7 @@ def refuse_too_large(request: HttpRequest, several: bool = False) -> None:
         for _ in iter(lambda: request.read(1024 * 1024), b""):
             pass
         if several:
-            raise Refused(413, f"一次导入的文件共 {service.size_text(length)}，超过一次导入的上限 "
+            raise Refused(413, f"一次导入的文件共 {service.size_text(length, total)}，超过一次导入的上限 "
                                f"{service.size_text(total)}；请分几次导入，每次少选几个文件", "too-large")
         raise Refused(413, f"上传的文件超过上传上限 {service.size_text(limit)}；请上传填报工作簿本身（通常不到 1 MB）",
                       "too-large")
@@ -306,7 +306,7 @@ def import_uploads(request: HttpRequest) -> review.Imported:
     if not uploads:
         raise Refused(400, "没有收到文件：请选择上年已发布的报告（可多选）", "no-file")
     limit = int(settings.XLREPORT_UPLOAD_LIMIT)
-    too_large = [(u.name or "", f"有 {service.size_text(u.size or 0)}，超过每个文件的上限 {service.size_text(limit)}")
+    too_large = [(u.name or "", f"有 {service.size_text(u.size or 0, limit)}，超过每个文件的上限 {service.size_text(limit)}")
                  for u in uploads if (u.size or 0) > limit]
     uploads = [u for u in uploads if (u.size or 0) <= limit]
     with tempfile.TemporaryDirectory(dir=service.data_root() / "tmp") as tmp:

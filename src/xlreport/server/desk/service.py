@@ -67,8 +67,13 @@ def other_year_notice(report_year: int, desk_year: int | None = None) -> str:
             f"（例如供 {report_year + 1} 年度的工作簿带入上年数据），无需再做什么。")
 
 
-def size_text(size: int) -> str:
-    return f"{size / 1024 / 1024:.0f} MB" if size >= 1024 * 1024 else f"{size / 1024:.0f} KB"
+def size_text(size: int, limit: int | None = None) -> str:
+    """A size as the pages say it (50 MB, 300 KB); with `limit`, a size over it that would read the
+    same (50 MB and one byte) is said in bytes, so that it is never 「有 50 MB，超过上限 50 MB」."""
+    text = f"{size / 1024 / 1024:.0f} MB" if size >= 1024 * 1024 else f"{size / 1024:.0f} KB"
+    if limit is not None and size > limit and text == size_text(limit):
+        return f"{size:,} 字节（上限是 {limit:,} 字节）"
+    return text
 
 
 def previous_report(unit: Unit, year: int) -> Report | None:
@@ -135,7 +140,7 @@ def accept_upload(unit: Unit, user: User, upload: UploadedFile, ip: str = "") ->
         raise Refused(415, f"“{name}”不是可以上传的报告：请上传填好的工作簿（.xlsx/.xlsm）、数据文件（.json）"
                            f"或已发布的报告（.docx/.pdf/.html）", "unsupported-type")
     if (upload.size or 0) > limit:
-        raise Refused(413, f"“{name}”有 {size_text(upload.size or 0)}，超过上传上限 {size_text(limit)}；"
+        raise Refused(413, f"“{name}”有 {size_text(upload.size or 0, limit)}，超过上传上限 {size_text(limit)}；"
                            f"请上传填报工作簿本身（通常不到 1 MB）", "too-large")
     spooled, sha = _spool(upload, name)
     try:
