@@ -146,7 +146,7 @@ def test_a_header_whose_order_cannot_be_told_is_reported_not_read_in_the_officia
     path = write(tmp_path, "txt", [("三、收到和处理政府信息公开申请情况", grid)])
     report = import_report(path)
     assert not read(report, "t3.")
-    unplaced = [p for p in report.problems if p.rule == "table-incomplete" and "顺序与官方格式不同" in p.message]
+    unplaced = [p for p in report.problems if p.rule == "table-incomplete" and "表头中的列与官方格式不同" in p.message]
     assert len(unplaced) == len(T3_ROWS)
     assert "表三 “（一）予以公开”（第1张表第6行）" in unplaced[2].message
 
@@ -511,3 +511,20 @@ def test_a_table_of_other_figures_with_table_twos_items_is_not_read_as_table_two
     assert {k: report.data.get(k) for k in values} == values
     assert not [p for p in report.problems if p.rule == "table-incomplete"]
     assert any("在“三、收到和处理政府信息公开申请情况”之后，不是表二，未读入" in n for n in report.notes)
+
+
+@pytest.mark.parametrize("kind", ["html", "txt"])
+def test_a_total_column_headed_otherwise_is_read_or_reported_never_shifted(tmp_path, values, kind):
+    """The total column first, headed 「合计」 (read as 总计, with a note) or 「申请总数」 (a header that is
+    no official column: which figure is whose cannot be told, each row is table-incomplete). Both were
+    read in the official order: the totals as 自然人, every figure one column off."""
+    grid = t3_grid(values, [6, 0, 1, 2, 3, 4, 5])
+    grid[1][0] = ("合计", 2, 1)
+    report = import_report(write(tmp_path, kind, [("三、收到和处理政府信息公开申请情况", grid)]))
+    assert read(report, "t3.") == t3_expected(values)
+    assert any("表头中的“合计”按官方的“总计”读入" in n for n in report.notes)
+    grid[1][0] = ("申请总数", 2, 1)
+    report = import_report(write(tmp_path, kind, [("三、收到和处理政府信息公开申请情况", grid)]))
+    assert not read(report, "t3.")
+    assert len([p for p in report.problems if p.rule == "table-incomplete" and "表头中的列与官方格式不同" in p.message]) \
+        == len(T3_ROWS)
