@@ -531,7 +531,9 @@ def test_a_total_column_headed_otherwise_is_read_or_reported_never_shifted(tmp_p
 
 
 def test_a_table_of_contents_listing_the_headings_does_not_hide_table_two(tmp_path, values):
-    """A 目录 with 「二、…」 and 「三、…」 at the top: 表二 is after the last 「二、…」 before it."""
+    """A 目录 with 「二、…」 and 「三、…」 at the top: 表二 is after the last 「二、…」 before it, and the
+    sections' texts are those under the report's own headings (the 目录's 「一、总体情况」 had started an
+    empty 一, and 五 was read empty: two false text-missing errors)."""
     lines = (FIXTURES / f"{NAME}.txt").read_text("utf-8").splitlines()[1:]
     contents = ["目录", "一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况",
                 "四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况", "六、其他需要报告的事项"]
@@ -539,3 +541,6 @@ def test_a_table_of_contents_listing_the_headings_does_not_hide_table_two(tmp_pa
     path.write_text("\n".join([*lines[:3], *contents, *lines[3:]]), "utf-8")
     report = import_report(path)
     assert {k: report.data.get(k) for k in values} == values
+    plain = import_report(FIXTURES / f"{NAME}.txt")
+    texts = {k: v for k, v in plain.data.items() if k.startswith("text.")}
+    assert texts and {k: v for k, v in report.data.items() if k.startswith("text.")} == texts
