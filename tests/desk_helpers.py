@@ -13,6 +13,7 @@ import secrets
 import signal
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from importlib import resources
@@ -121,9 +122,14 @@ class Service:
         assert self.process is not None
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
-        rest, _ = self.process.communicate(timeout=60)
-        self.output.append(rest or "")
-        return self.process.returncode
+        # read through the text stream that start() read from: what it buffered beyond the line it
+        # wanted is there (communicate(timeout=…) reads the pipe itself and would lose it)
+        rest: list[str] = []
+        reader = threading.Thread(target=lambda: rest.append(self.process.stdout.read()), daemon=True)
+        reader.start()
+        reader.join(60)
+        self.output.append("".join(rest))
+        return self.process.wait(timeout=60)
 
     def kill(self) -> None:
         assert self.process is not None

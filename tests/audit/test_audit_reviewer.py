@@ -99,7 +99,8 @@ def test_contact_details_in_the_summary(tmp_path):
     api.audit([tmp_path / "a.json"], output=out)
     [row] = sheet(out, "汇总")
     assert row["联系电话"] == "0517-1234567" and row["电子邮箱"] == "gk@hz.gov.cn"
-    assert row["通讯地址"] == "某县某路1号，邮编 223100" and row["联系机构"] == "办公室"
+    # 联系机构 as the report's sentence names it: the cover's 「办公室」 is 某县甲局's
+    assert row["通讯地址"] == "某县某路1号，邮编 223100" and row["联系机构"] == "某县甲局办公室"
     assert api.audit([tmp_path / "a.json"]).result.to_dict()["reports"][0]["contact"]["phone"] == "0517-1234567"
 
 

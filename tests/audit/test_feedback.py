@@ -196,6 +196,21 @@ def test_a_unit_titled_by_its_place_alone_gets_one_letter_under_its_fullest_name
     assert feedback_name(review) == "宿迁市人民政府2024年政府信息公开工作年度报告审查意见.docx"
 
 
+def test_a_unit_titled_by_its_place_alone_is_addressed_by_its_roster_name(tmp_path):
+    """The report says 「宿迁市」, the roster 「宿迁市人民政府」: the letter goes to 宿迁市人民政府 (the
+    fuller name); a roster without the place prefix does not shorten the report's full name."""
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    write_report(folder, "a.json", "宿迁市")
+    write_report(folder, "b.json", "淮安市洪泽区人民政府")
+    roster = tmp_path / "名单.txt"
+    roster.write_text("宿迁市人民政府\n洪泽区政府\n", "utf-8")
+    found = {r.files[0].rsplit("/", 1)[-1]: r for r in reviews(api.audit([folder], roster=roster).result)}
+    assert found["a.json"].agency == "宿迁市人民政府"
+    assert feedback_name(found["a.json"]) == "宿迁市人民政府2024年政府信息公开工作年度报告审查意见.docx"
+    assert found["b.json"].agency == "淮安市洪泽区人民政府"
+
+
 def test_letter_for_a_report_without_a_title_asks_for_one(fixtures_dir):
     # A published report whose agency could not be found (no title line, no page or file title)
     # has no problem saying so — only an import note — so the letter itself must tell the unit.
@@ -223,3 +238,16 @@ def test_one_finding_in_several_files_of_one_unit_is_listed_once_with_each_file(
     _, rows = text_of(feedback_docx(review))
     placed = [r[1] for r in rows[1:] if r[0] != "序号"]
     assert all("a.json" in p and "c.json" in p for p in placed)
+
+
+def test_a_letter_cites_the_format_by_the_document_that_issued_it(fixtures_dir):
+    """洪泽 2024 prints 表三 （六） in the 2019 way: its letter says 「2019 版」 and 「2021 版」 in the
+    finding and names each document once; a letter that cites no format names none."""
+    [review] = reviews(api.audit([fixtures_dir / "2024_hongze_qzf.txt"]).result)
+    paragraphs, rows = text_of(feedback_docx(review))
+    assert any("2021 版" in cell for row in rows for cell in row)
+    cited = [p for p in paragraphs if p.startswith("本意见中")]
+    assert cited == ["本意见中“2019 版格式”指国办公开办函〔2019〕60号《中华人民共和国政府信息公开工作年度报告格式（试行）》，"
+                     "“2021 版格式”指国办公开办函〔2021〕30号《中华人民共和国政府信息公开工作年度报告格式》。"]
+    [clean] = reviews(api.audit([fixtures_dir / "2024_suqian_city.json"]).result)
+    assert not [p for p in text_of(feedback_docx(clean))[0] if p.startswith("本意见中")]

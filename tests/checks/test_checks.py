@@ -217,6 +217,7 @@ def test_every_rule_has_a_failing_case():
                                               "text-figures-twice",  # tests/checks/test_prose_statements.py
                                               "t2-public-total-continuity",  # tests/checks/test_crossyear.py
                                               "table-incomplete",  # tests/io/importers/test_blanks_and_cuts.py
+                                              "label-altered",  # tests/io/importers/test_blanks_and_cuts.py
                                               "text-repeated"}  # text-repeated: tests/checks/test_audit_text.py
     assert planted == {r.id for r in RULES}
 

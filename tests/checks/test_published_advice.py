@@ -45,9 +45,29 @@ def test_inferred_rule_authority_advice_speaks_of_the_report_when_published():
 def test_fee_with_only_the_amount_asks_the_report_to_state_the_count():
     report = import_report(FIXTURES / "2024_huaian_szf.txt")
     published = messages(report, True, "fee-consistency")
-    assert published and all("报告只写了信息处理费的金额" in m and "“六、其他需要报告的事项”" in m
-                             and "未填写" not in m for m in published)
+    assert published and all("报告写了收取信息处理费的金额（3940 元），没有写申请件数；建议" in m
+                             and "“六、其他需要报告的事项”" in m and "未填写" not in m for m in published)
     assert all("“申请件数”未填写" in m for m in messages(report, False, "fee-consistency"))
+
+
+def test_a_sub_heading_not_printed_is_told_apart_from_one_left_empty(tmp_path):
+    """平潭管委会办公室 2024 writes 一 under four sub-headings, none of them （三）政府信息管理: it is
+    told to give that part a sub-heading of its own (it may be written under another), not that it
+    has no content; the same report with the sub-heading printed and nothing under it: no content."""
+    from xlreport import api
+
+    source = FIXTURES.parent / "published" / "2024_pingtan_gwhbgs.txt"
+    [told] = [p.message for p in api.check(source).problems if "（三）政府信息管理" in p.message]
+    assert "没有单列“（三）政府信息管理”这一小标题" in told and "没有内容" not in told
+    lines = source.read_text("utf-8").splitlines()
+    at = next(n for n, line in enumerate(lines) if line.startswith("（三）平台建设方面"))
+    lines[at] = lines[at].replace("（三）", "（四）", 1)
+    lines = [line.replace("（四）监督保障方面", "（五）监督保障方面", 1) for line in lines]
+    lines.insert(at, "（三）政府信息管理")
+    empty = tmp_path / "空的小标题.txt"
+    empty.write_text("\n".join(lines), "utf-8")
+    [told] = [p.message for p in api.check(empty).problems if "（三）政府信息管理" in p.message]
+    assert "“（三）政府信息管理”没有内容" in told
 
 
 def test_a_published_report_whose_agency_is_not_found_gets_no_rule_authority_warning(tmp_path):

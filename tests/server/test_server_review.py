@@ -114,6 +114,10 @@ def test_a_reviewing_season(service, tmp_path):
     assert {"汇总", "问题清单", "逐年对比", "未报送", "合计"} <= set(book.sheet_names)
     missing = book.get_sheet_by_name("未报送").to_python()
     assert any(b in row for row in missing) and not any(a in row for row in missing)
+    # the files as the reviewer knows them (unit, version, the name uploaded), never the server's paths
+    texts = [str(v) for name in book.sheet_names for row in book.get_sheet_by_name(name).to_python() for v in row]
+    assert not [t for t in texts if str(service.data) in t or "/tmp" in t or "\\tmp" in t]
+    assert any(f"{a} 2020年第{second['version']}版（上传的文件：v2.json）" in t for t in texts)
     letters = members(office.get("/api/feedback.zip?year=2020").body)
     assert list(letters) == [f"{a}2020年政府信息公开工作年度报告审查意见.docx"]
 

@@ -130,11 +130,15 @@ def reviews(result: AuditResult) -> list[UnitReview]:
     for r in result.reports:
         key = (variant_key(r.agency), r.year) if r.agency else ("", r.file)
         groups.setdefault(key, []).append(r)
+    # the roster's name of a unit whose report called it otherwise (「宿迁市」 for 宿迁市人民政府)
+    on_roster = {row.file: row.unit for row in (result.roster.rows if result.roster else ())
+                 if row.kind == "名称不一致" and row.unit and row.file}
     out = []
     for members in groups.values():
         several = len(members) > 1
+        names = [r.agency or "" for r in members] + [on_roster[r.file] for r in members if r.file in on_roster]
         out.append(UnitReview(
-            agency=max((r.agency or "" for r in members), key=len) or None,  # the fullest name the unit used
+            agency=max(names, key=len) or None,  # the fullest name: the unit's own, or the roster's
             year=members[0].year, files=[r.file for r in members],
             verdict=_worst(r.verdict for r in members),
             findings=_distinct([[finding(p, r.file) for p in r.problems] for r in members]) if several
@@ -249,6 +253,12 @@ def feedback_docx(review: UnitReview, signer: str | None = None, day: _dt.date |
     if review.findings:
         par("报告正文", "“位置”指报告中的页码、表格、行和列（工作簿则为工作表和单元格）。"
                        "更正时请同时核对正文中引用的数字与表格是否一致。")
+        from xlreport.model.formats import FORMATS
+
+        cited = [f"“{v} 版格式”指{FORMATS[v].source}" for v in sorted(FORMATS)
+                 if any(f"{v} 版" in f.message for f in review.findings)]
+        if cited:  # the formats by the documents that issued them, as an official letter cites them
+            par("报告正文", "本意见中" + "，".join(cited) + "。")
     closing_from = len(doc.paragraphs) - 1  # the last line of text: the date never stands alone on a page
     par("报告正文", "")
     if signer:

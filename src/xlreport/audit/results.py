@@ -82,9 +82,15 @@ class AuditedReport:
 
     @property
     def contact(self) -> dict[str, str]:
-        """The unit's contact details from the cover (联系机构, 地址, 邮编, 电话, 邮箱), as filled."""
-        return {key: str(self.data[f"meta.{key}"]).strip() for key in CONTACT
-                if isinstance(self.data.get(f"meta.{key}"), (str, int)) and str(self.data[f"meta.{key}"]).strip()}
+        """The unit's contact details from the cover (联系机构, 地址, 邮编, 电话, 邮箱), as filled; 联系机构 as the
+        report's sentence names it (「办公室」 of 淮安市人民政府 is 淮安市人民政府办公室)."""
+        from xlreport.model.sentences import contact_name
+
+        found = {key: str(self.data[f"meta.{key}"]).strip() for key in CONTACT
+                 if isinstance(self.data.get(f"meta.{key}"), (str, int)) and str(self.data[f"meta.{key}"]).strip()}
+        if "office" in found:
+            found["office"] = contact_name(str(self.agency or "").strip(), found["office"])
+        return found
 
     @property
     def errors(self) -> int:

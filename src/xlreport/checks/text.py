@@ -48,8 +48,12 @@ def check_text(data: dict[str, Any], fmt: ReportFormat, cells: dict[str, str] | 
     elif own is not None:  # a published report that wrote 一 under its own sub-headings: said once
         out.append(own)
     else:
-        out.extend(problem("text-missing", (key,), message, cells)
-                   for key, _, message in parts if _empty(data, (key,)))
+        for key, label, message in parts:
+            if _empty(data, (key,)):
+                if published and not (cells and key in cells):  # no such sub-heading printed, not an empty one
+                    message = (f"“一、总体情况”中没有单列“{label}”这一小标题：{fmt.version} 版格式要求分五个方面写明，"
+                               f"请单列这一部分（已在其他小标题下写到的，请移到这一小标题下）")
+                out.append(problem("text-missing", (key,), message, cells))
     problems_text = data.get("text.problems")
     if not isinstance(problems_text, str) or problems_text.strip(BLANK_CHARS) in EMPTY_TEXT:
         out.append(replace(problem("text-missing", ["text.problems"],
@@ -87,9 +91,10 @@ def check_text(data: dict[str, Any], fmt: ReportFormat, cells: dict[str, str] | 
         elif is_blank(count) or is_blank(amount):
             blank = "申请件数" if is_blank(count) else "金额"
             if published:  # the report's 六 states one of the two: the report is what to correct
-                given = "金额" if blank == "申请件数" else "申请件数"
-                message = (f"报告只写了信息处理费的{given}，没有写{blank}；请在“六、其他需要报告的事项”中"
-                           f"同时写明收取信息处理费的申请件数和金额（未收取的写 0）")
+                given = (f"金额（{number_text(amount)} 元）" if blank == "申请件数"
+                         else f"申请件数（{number_text(count)} 件）")
+                message = (f"报告写了收取信息处理费的{given}，没有写{blank}；建议在“六、其他需要报告的事项”中"
+                           f"一并写明收费的申请件数和金额，便于核对")
             else:
                 message = f"信息处理费只填了一项，“{blank}”未填写；请同时填写收费的申请件数和金额（未收取的都填 0）"
             out.append(problem("fee-consistency", ["fee.count", "fee.amount_yuan"], message, cells))

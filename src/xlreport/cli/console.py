@@ -8,6 +8,7 @@ import sys
 from typing import Iterable
 
 from xlreport.model.rules import SEVERITY_LABEL
+from xlreport.model.spec import key_table
 
 
 BLANKS_SHOWN = 5  # a table with more blank cells than this gets one line for them (unless --all)
@@ -22,11 +23,11 @@ def print_problems(name: str, problems, every: bool = False) -> None:
     blanks: dict[str, list[dict]] = {}
     for p in problems:
         if p["rule"] == "value-missing" and len(p["keys"]) == 1 and not every:
-            blanks.setdefault(p["keys"][0].split(".")[0], []).append(p)
+            blanks.setdefault(key_table(p["keys"][0]), []).append(p)
     grouped = {table: ps for table, ps in blanks.items() if len(ps) > BLANKS_SHOWN}
     told: set[str] = set()
     for p in problems:
-        table = p["keys"][0].split(".")[0] if p["keys"] else ""
+        table = key_table(p["keys"][0]) if p["keys"] else ""
         if p["rule"] == "value-missing" and table in grouped and len(p["keys"]) == 1:
             if table not in told:
                 told.add(table)

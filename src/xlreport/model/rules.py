@@ -52,6 +52,12 @@ RULES: tuple[Rule, ...] = (
          "table's header (more or fewer cells than columns), or a row or column of totals is not printed at all; "
          "the values concerned are not reported again as blank",
          "已发布报告的表格应完整（合计行、合计列都要印出），每行的格应与表头的列对应", native=False),
+    Rule("label-altered", "warning",
+         "a published report prints a row of table 三 under a label other than the official one — a typo "
+         "(「2.其他法律行政止公开」), other words (「合计」 for （七）总计) or another numbering (「七、总计」) — and the "
+         "row is read as the official row it matches (its figures are checked); one per row. Annotations in "
+         "brackets left out, spaces, punctuation and full-width characters do not count",
+         "表格的行名应与官方格式一致", native=False),
     Rule("meta-missing", "error", "`meta.agency` or `meta.year` is blank",
          "机关全称和报告年度必须填写"),
     Rule("meta-invalid", "error",
@@ -107,7 +113,7 @@ RULE_NAMES = {
     "t4-sum": "表四合计", "t2-stock-negative": "表二项目数为负", "t2-published-exceeds-total": "表二新公开多于总数",
     "t2-rules-authority": "无规章制定权", "t3-carry-continuity": "上年结转衔接", "t2-in-force-continuity": "现行有效件数衔接",
     "t2-items-continuity": "项目数量衔接", "t2-public-total-continuity": "对外公开总数衔接",
-    "format-version": "格式版本", "table-incomplete": "表格不全", "meta-missing": "封面未填",
+    "format-version": "格式版本", "table-incomplete": "表格不全", "label-altered": "行名不符", "meta-missing": "封面未填",
     "meta-invalid": "封面无效", "value-not-choice": "不在选项中", "fee-consistency": "信息处理费",
     "text-missing": "正文缺项", "text-figures": "正文数字", "text-figures-twice": "正文重复表格数字", "unknown-key": "未知项目", "text-repeated": "正文雷同",
 }

@@ -61,6 +61,15 @@ def _generic_office(office: str) -> bool:
     return not any(word in office for word in PLACE_WORDS)
 
 
+def contact_name(agency: str, office: str) -> str:
+    """The office to contact as a reader needs it: 办公室 needs the agency in front (淮安市人民政府办公室),
+    unless the agency's name already ends with it (测试局办公室 + 办公室 must not read 测试局办公室办公室)
+    or the office names itself in full."""
+    if office and agency.endswith(office):
+        return agency
+    return office if agency in office or not _generic_office(office) else f"{agency}{office}"
+
+
 def contact_sentence(meta: dict[str, str]) -> str:
     pairs = [(label, meta.get(name, "")) for name, label in
              (("address", "地址"), ("postcode", "邮编"), ("phone", "电话"), ("email", "电子邮箱"))]
@@ -69,12 +78,7 @@ def contact_sentence(meta: dict[str, str]) -> str:
     agency = meta.get("agency", "").strip()
     if not office and not details:
         return ""
-    # 办公室 needs the agency in front, unless the agency's name already ends with it
-    # (测试局办公室 + 办公室 must not read 测试局办公室办公室)
-    if office and agency.endswith(office):
-        who = agency
-    else:
-        who = office if agency in office or not _generic_office(office) else f"{agency}{office}"
+    who = contact_name(agency, office)
     sentence = f"如对本报告有疑问，请与{who}联系"
     if details:
         sentence += "（" + "，".join(details) + "）"

@@ -178,6 +178,21 @@ def test_a_total_row_numbered_or_worded_otherwise_is_read_as_the_total(tmp_path,
     result = api.check(path)
     assert [p.rule for p in result.problems if p.rule == "table-incomplete"] == []
     assert any(p.rule == "t3-results-sum" and key in p.keys for p in result.problems)
+    [altered] = [p for p in result.problems if p.rule == "label-altered"]  # RV.3: said, as a warning
+    assert altered.severity == "warning" and key in altered.keys
+    assert f"行名“{label}”与官方格式的“（七）总计”不一致" in altered.message and "第1张表第27行" in altered.cells[0]
+
+
+def test_a_mistyped_row_label_is_read_and_said(fixtures_dir):
+    """洪泽's 「2.其他法律行政止公开」 (format RV.3, common error E7): the row is read as 「2.其他法律行政法规禁止
+    公开」 and one label-altered warning names it at its place; 「（二）部分公开」 without its annotation in
+    brackets, or the official label in other spaces and punctuation, is not such a case."""
+    result = api.check(fixtures_dir / "2024_hongze_qzf.txt")
+    [p] = [p for p in result.problems if p.rule == "label-altered"]
+    assert "行名“2.其他法律行政止公开”与官方格式的“2.其他法律行政法规禁止公开”不一致" in p.message
+    assert p.keys[0].startswith("t3.denied.prohibited_by_law.") and "第5张表第9行" in p.cells[0]
+    clean = report_text().replace("（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "（二） 部分公开")
+    assert not [p for p in match_document(parse_text(clean, "x.txt")).problems if p.rule == "label-altered"]
 
 
 def test_a_total_row_under_a_label_not_read_is_named_in_the_problem(tmp_path):

@@ -18,7 +18,7 @@ from xlreport.io.importers.labels import (
     similarity,
     split_numbered,
 )
-from xlreport.io.importers.tables import Imported, Place, _put, printed_twice, unplaced
+from xlreport.io.importers.tables import Imported, Place, _put, label_altered, printed_twice, unplaced
 from xlreport.io.importers.values import parse_value
 from xlreport.model.spec import ReportFormat, split_key
 
@@ -154,9 +154,11 @@ def match_t3(table: Table, out: Imported, target: ReportFormat, state: dict | No
             if not any(is_label(c) for c in labels):
                 continue  # a header line below the first value
         parsed = [parse_label(part) for c in labels for part in split_numbered(c.text)]
+        renumbered = set()
         for i, lab in enumerate(parsed):
             if (total := _as_total(lab, target)) is not None:
                 parsed[i] = total
+                renumbered.add(lab.raw)
                 out.notes.append(f"表三 第{table.index}张表第{r + 1}行“{lab.raw}”按官方的“{official_total(target)}”读入"
                                  f"（编号或文字与官方不同）")
         deepest = -1
@@ -200,8 +202,10 @@ def match_t3(table: Table, out: Imported, target: ReportFormat, state: dict | No
         shown = [x.raw for x in (obs[1:] if len(obs) > 1 else obs) if x is not None]
         printed = " ".join(shown) or leaf.raw
         official = spec.fmt.field(f"t3.{spec.row_key}.{columns[0]}").row
+        altered = leaf.raw in renumbered
         if parse_label(official[-1]).short != leaf.short:
             out.notes.append(f"表三 “{leaf.raw}”按官方的“{official[-1]}”读入（标签不完全相同）")
+            altered = True
         if spec.fmt is not target and spec.row_key not in target_rows:
             out.versions.setdefault("表三", {}).setdefault(spec.fmt.version, []).append(
                 (official[-1], place(r, f"表三 “{printed}”")))
@@ -218,6 +222,9 @@ def match_t3(table: Table, out: Imported, target: ReportFormat, state: dict | No
                                [parse_value(cell.text if (cell := placed.values[c]) else "").value for c in columns],
                                place(r, f"表三 “{printed}”"))
             continue
+        if altered:
+            label_altered(out, [f"t3.{row_key}.{col}" for col in columns], place(r, f"表三 “{printed}”"),
+                          f"表三 行名“{leaf.raw}”与官方格式的“{official[-1]}”不一致")
         if placed.values is None:
             unplaced(out, [f"t3.{row_key}.{col}" for col in columns], place(r, f"表三 “{printed}”"), placed.problem)
             continue

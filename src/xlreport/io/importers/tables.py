@@ -190,6 +190,15 @@ def printed_twice(out: Imported, told: set[int], index: int, keys: list[str], ag
     told.add(index)
 
 
+def label_altered(out: Imported, keys: list[str], where: str, what: str) -> None:
+    """A row printed under a label other than the official one (a typo, other words, another
+    numbering), read as the official row it matches: one warning at its place (format RV.3)."""
+    from xlreport.model.report import problem
+
+    p = problem("label-altered", keys, f"{what}（已按官方的这一行读入并核对其数字）；请按官方格式更正", None)
+    out.problems.append(replace(p, cells=(where,)))
+
+
 def unplaced(out: Imported, keys: list[str], where: str, why: str) -> None:
     """A row whose cells cannot be placed under the header: one problem with its place, no guess."""
     from xlreport.model.report import problem

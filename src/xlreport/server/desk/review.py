@@ -107,6 +107,33 @@ class Season:
     current: list[Path] = field(default_factory=list)
     previous: Path | None = None
     roster: Path | None = None
+    labels: dict[str, str] = field(default_factory=dict)  # a copy's path -> what the reviewer knows it by
+
+
+def _label(report: Report) -> str:
+    """A stored version as the reviewer knows it: 「某局 2024年第3版（上传的文件：报表.xlsx）」."""
+    return f"{report.unit.name} {report.year}年第{report.version}版（上传的文件：{report.filename}）"
+
+
+def _relabel(value: Any, labels: dict[str, str]) -> Any:
+    """The audit's result with the temporary copies' paths said as the reviewer knows the files
+    (every text of it: a file column, a pair's note, a message naming last year's file). The
+    paths the readers opened (`path`) and the raw data stay as they are."""
+    import dataclasses
+
+    if isinstance(value, str):
+        for raw, label in labels.items():
+            value = value.replace(raw, label)
+        return value
+    if isinstance(value, list):
+        return [_relabel(v, labels) for v in value]
+    if isinstance(value, tuple):
+        return tuple(_relabel(v, labels) for v in value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {f.name: _relabel(getattr(value, f.name), labels) for f in dataclasses.fields(value)
+                   if f.name not in ("path", "data", "cells", "numbers")}
+        return dataclasses.replace(value, **changes)
+    return value
 
 
 def submitted_reports(year: int) -> list[Report]:
@@ -126,24 +153,35 @@ def season(year: int) -> Iterator[Season]:
         laid = Season(Path(tmp))
         for r in submitted_reports(year):
             laid.current.append(_copy(r, laid.folder / "current", f"{r.unit.name}{year}"))
+            laid.labels[str(laid.current[-1])] = _label(r)
         last = [p for p in (previous_report(u, year) for u in Unit.objects.order_by("id")) if p is not None]
         if last:
             laid.previous = laid.folder / "previous"
             for r in last:
-                _copy(r, laid.previous, f"{r.unit.name}{year - 1}")
+                laid.labels[str(_copy(r, laid.previous, f"{r.unit.name}{year - 1}"))] = _label(r)
+            laid.labels[str(laid.previous)] = "报送服务中各单位的上年报告"
         names = list(Unit.objects.order_by("id").values_list("name", flat=True))
         if names:
             laid.roster = laid.folder / "名单.txt"
+            laid.labels[str(laid.roster)] = "报送服务中的单位名单"
             laid.roster.write_text("\n".join(names) + "\n", "utf-8")
         yield laid
 
 
 def _audit(laid: Season, year: int, output: Path | None = None) -> Any:
+    """The audit's result, its files named as the reviewer knows them (never the temporary
+    folder's paths); the workbook written to `output`."""
+    from xlreport.audit.book import write_audit
+
     if not laid.current:
         raise Refused(404, f"{year} 年度还没有单位提交报告，无法生成审查结果", "no-reports")
     try:
-        return api.audit(laid.current, output=output, roster=laid.roster, year=year,
+        done = api.audit(laid.current, roster=laid.roster, year=year,
                          previous_dirs=[laid.previous] if laid.previous else [])
+        result = _relabel(done.result, dict(sorted(laid.labels.items(), key=lambda kv: -len(kv[0]))))
+        if output is not None:
+            write_audit(output, result)
+        return result
     except XlreportError as exc:
         raise Refused(STATUS_OF_CODE.get(exc.code, 422), exc.message, exc.code) from None
 
@@ -162,8 +200,7 @@ def feedback(year: int) -> tuple[bytes, str]:
     from xlreport.audit.feedback import feedback_zip
 
     with season(year) as laid:
-        done = _audit(laid, year)
-        return feedback_zip(done.result), f"{year}年政府信息公开工作年度报告审查意见.zip"
+        return feedback_zip(_audit(laid, year)), f"{year}年政府信息公开工作年度报告审查意见.zip"
 
 
 def approved_reports(year: int) -> list[Report]:
