@@ -544,3 +544,19 @@ def test_a_table_of_contents_listing_the_headings_does_not_hide_table_two(tmp_pa
     plain = import_report(FIXTURES / f"{NAME}.txt")
     texts = {k: v for k, v in plain.data.items() if k.startswith("text.")}
     assert texts and {k: v for k, v in report.data.items() if k.startswith("text.")} == texts
+
+
+@pytest.mark.parametrize("kind", ["html", "txt"])
+def test_a_column_headed_in_its_own_words_is_read_only_in_its_official_place(tmp_path, values, kind):
+    """「公民」 for 自然人: in 自然人's place (the only column not named) it is that column; printed after
+    the organisations, the official order would read every figure one column off (it did): each row
+    is table-incomplete instead."""
+    grid = t3_grid(values, list(range(7)))
+    grid[1][0] = ("公民", 2, 1)
+    report = import_report(write(tmp_path, kind, [("三、收到和处理政府信息公开申请情况", grid)]))
+    assert read(report, "t3.") == t3_expected(values)
+    moved = t3_grid(values, [1, 2, 3, 4, 5, 0, 6])
+    moved[1][1] = ("公民", 2, 1)
+    report = import_report(write(tmp_path, kind, [("三、收到和处理政府信息公开申请情况", moved)]))
+    assert not read(report, "t3.")
+    assert len([p for p in report.problems if p.rule == "table-incomplete"]) == len(T3_ROWS)

@@ -442,7 +442,8 @@ def _unread_header(header: list[list[Cell | None]], official: Official, groups: 
     for row in header:
         items = _items(row, official, groups)
         named = [i for i, (kind, _, _) in enumerate(items) if kind]
-        if named and any(not kind and text.strip() for kind, _, text in items[named[0]:]):
+        if named and any(not kind and text.strip() for kind, _, text in items[named[0]:]) \
+                and not _in_place(items, official, groups):
             return True
     cells = {id(c): c for row in header for c in row if c is not None}.values()
     over = [g for g in cells if _kind(parse_label(g.text), official, groups)[0] == "group"]
@@ -452,8 +453,9 @@ def _unread_header(header: list[list[Cell | None]], official: Official, groups: 
 
 def _stray(header: list[list[Cell | None]], official: Official, groups: dict[str, tuple[int, ...]]) -> bool:
     """A header line that names some of the official columns, not all, with a header of its own right
-    before or after them that is none of them (「| 申请总数 | 自然人 | 法人或其他组织」 under 申请人情况):
-    that cell heads a value column too, so the columns named elsewhere cannot be taken in order."""
+    before or after them that is none of them (「| 申请总数 | 自然人 | 法人或其他组织」 under 申请人情况),
+    other than in the place of the one column it does not name: that cell heads a value column too,
+    so the columns named elsewhere cannot be taken in the official order."""
     for r, row in enumerate(header):
         cells = _cells(row)
         kinds = [_kind(parse_label(c.text), official, groups)[0] for c in cells]
@@ -464,7 +466,28 @@ def _stray(header: list[list[Cell | None]], official: Official, groups: dict[str
                                            else _leaf_candidates(parse_label(cells[i].text), official))}
         if len(cols) >= len(official.keys):
             continue  # the line names every column: its own cells are placed by it
-        for i in (named[0] - 1, named[-1] + 1):
+        missing = sorted(set(range(len(official.keys))) - cols)
+        for i, before in ((named[0] - 1, True), (named[-1] + 1, False)):
             if 0 <= i < len(cells) and not kinds[i] and cells[i].text.strip() and cells[i].row == r:
+                # a header of its own words in the very place of the one column the line does not name
+                # (「公民 | 法人或其他组织 | 总计」): that column, in the official order
+                if len(missing) == 1 and (missing[0] < min(cols) if before else missing[0] > max(cols)):
+                    continue
                 return True
     return False
+
+
+def _in_place(items: list[Item], official: Official, groups: dict[str, tuple[int, ...]]) -> bool:
+    """The line names every official column but one, in the official order, and has one header of
+    its own words exactly where that column is (「自然人 | 法人或其他组织 | 申请总数」): that column."""
+    order: list[int | None] = []
+    for kind, label, text in items:
+        if kind == "group":
+            order.extend(_group_columns(label, groups))
+        elif kind == "leaf":
+            order.append(next(iter(_leaf_candidates(label, official)), -1))
+        elif text.strip():
+            order.append(None)
+    missing = sorted(set(range(len(official.keys))) - {k for k in order if k is not None})
+    return order.count(None) == 1 and len(missing) == 1 and [missing[0] if k is None else k for k in order] \
+        == list(range(len(official.keys)))
