@@ -101,3 +101,14 @@ def test_a_published_report_with_its_own_sub_headings_gets_one_warning_not_five(
     missing = [p for p in api.check(path).problems if p.rule == "text-missing" and p.keys[0].startswith("text.overview.")]
     assert len(missing) == 1
     assert "未按 2021 版的五个方面分列" in missing[0].message and missing[0].cells == ("正文 一、总体情况",)
+
+
+def test_own_sub_headings_of_a_2019_report_are_no_defect(fixtures_dir):
+    """The 试行 format (V2019) asks for no sub-headings in 一: a 2019 report's own ones are noted as
+    read, not told to follow 「五个小标题」 that format does not have."""
+    from xlreport.io.importers.match import import_report
+
+    report = import_report(fixtures_dir.parent / "published" / "2019_pingtan_gwhbgs.txt")
+    assert report.fmt.version == "2019"
+    told = [n for n in report.notes if "（一）高度重视，及时行动" in n]
+    assert len(told) == 1 and "是报告自己的小标题" in told[0] and "五个" not in told[0]

@@ -123,7 +123,9 @@ def _split_sections(paragraphs: list[Paragraph], fmt: ReportFormat, out: Importe
             add(current, text, p.page)
         elif current == "" and len(text) >= 15 and "。" in text:  # prose where the format keeps no text
             out.notes.append(f"“{heading}”中的文字“{text[:20]}…”不属于任何文字项，未读入")
-    if own:  # said once, not per sub-heading
+    if own and fmt.overview_subheadings == "when-filled":  # the 试行 format asks for no sub-headings in 一
+        out.notes.append(f"“一、总体情况”的小标题“{'”“'.join(own)}”是报告自己的小标题，其内容并入其前的部分读入")
+    elif own:  # said once, not per sub-heading
         out.notes.append(f"“一、总体情况”未按 {fmt.version} 版的五个方面分列：小标题“{'”“'.join(own)}”不是官方的小标题，"
                          f"其内容并入其前的部分；请按官方的五个小标题（{'、'.join(t.label for t, _ in subs)}）分列")
     return found
