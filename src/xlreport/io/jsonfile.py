@@ -55,18 +55,21 @@ def read_json(path: Path) -> Report:
         raise BadJson(f"“{path.name}”中{where}有不完整的字符（半个表情符号等，常见于被截断的文字），"
                          f"无法写入工作簿或报告；请在该处删除乱码或重新输入后保存") from None
     fmt, data, problems = parse_document(doc, path.name)
-    cells, carried = read_source(doc.get("source"), path.name)
+    cells, carried = read_source(doc.get("source"), path.name, data)
     report = Report(str(path), fmt, data, cells, problems + carried)
     if isinstance(doc.get("source"), dict):
         report.source = str(doc["source"].get("file") or "")
     return report
 
 
-def read_source(source: Any, name: str) -> tuple[dict[str, str], list[Problem]]:
+def read_source(source: Any, name: str, data: dict[str, Any] | None = None) -> tuple[dict[str, str], list[Problem]]:
     """The optional "source" section that `import` writes for a published report: where each value
     was printed (`cells`) and what the reading found (`problems`: format-version, table-incomplete),
     so that `check` of the data file gives the same problems, at the same places, as `check` of the
-    published file."""
+    published file. A problem whose cells the user has since changed in the data file (`as_read`:
+    their values as written; a total not printed, now filled in) is about the published report, not
+    about this data any more: it is left out."""
+    from xlreport.model.report import jsonable
     from xlreport.model.rules import RULE_BY_ID
 
     if source is None:
@@ -85,6 +88,10 @@ def read_source(source: Any, name: str) -> tuple[dict[str, str], list[Problem]]:
         if not isinstance(p, dict) or p.get("rule") not in RULE_BY_ID or not isinstance(p.get("message"), str) \
                 or not all(isinstance(x, str) for x in (*p.get("keys", ()), *p.get("cells", ()))):
             raise bad
+        as_read = p.get("as_read")
+        if isinstance(as_read, dict) and data is not None and \
+                any(jsonable(data.get(k)) != v for k, v in as_read.items() if isinstance(k, str)):
+            continue  # edited since it was read
         carried.append(Problem(p["rule"], RULE_BY_ID[p["rule"]].severity, tuple(p.get("keys", ())), p["message"],
                                tuple(p.get("cells", ())), p.get("expected"), p.get("actual")))
     return dict(cells), carried
@@ -290,6 +297,12 @@ def dumps(data: dict[str, Any], fmt: ReportFormat, source: dict[str, Any] | None
     doc = document(data, fmt)
     if source:
         doc["source"] = source
+        if source.get("problems"):  # each problem with its cells' values as written: see read_source
+            from xlreport.model.report import jsonable
+
+            _, written, _ = parse_document(doc, "")
+            source["problems"] = [{**p, "as_read": {k: jsonable(written.get(k)) for k in p.get("keys", ())}}
+                                  for p in source["problems"]]
     return json.dumps(doc, ensure_ascii=False, indent=1, allow_nan=False) + "\n"
 
 

@@ -146,7 +146,7 @@ def test_a_header_whose_order_cannot_be_told_is_reported_not_read_in_the_officia
     path = write(tmp_path, "txt", [("三、收到和处理政府信息公开申请情况", grid)])
     report = import_report(path)
     assert not read(report, "t3.")
-    unplaced = [p for p in report.problems if p.rule == "table-incomplete" and "顺序与官方格式不同" in p.message]
+    unplaced = [p for p in report.problems if p.rule == "table-incomplete" and "表头中的列与官方格式不同" in p.message]
     assert len(unplaced) == len(T3_ROWS)
     assert "表三 “（一）予以公开”（第1张表第6行）" in unplaced[2].message
 
@@ -511,3 +511,52 @@ def test_a_table_of_other_figures_with_table_twos_items_is_not_read_as_table_two
     assert {k: report.data.get(k) for k in values} == values
     assert not [p for p in report.problems if p.rule == "table-incomplete"]
     assert any("在“三、收到和处理政府信息公开申请情况”之后，不是表二，未读入" in n for n in report.notes)
+
+
+@pytest.mark.parametrize("kind", ["html", "txt"])
+def test_a_total_column_headed_otherwise_is_read_or_reported_never_shifted(tmp_path, values, kind):
+    """The total column first, headed 「合计」 (read as 总计, with a note) or 「申请总数」 (a header that is
+    no official column: which figure is whose cannot be told, each row is table-incomplete). Both were
+    read in the official order: the totals as 自然人, every figure one column off."""
+    grid = t3_grid(values, [6, 0, 1, 2, 3, 4, 5])
+    grid[1][0] = ("合计", 2, 1)
+    report = import_report(write(tmp_path, kind, [("三、收到和处理政府信息公开申请情况", grid)]))
+    assert read(report, "t3.") == t3_expected(values)
+    assert any("表头中的“合计”按官方的“总计”读入" in n for n in report.notes)
+    grid[1][0] = ("申请总数", 2, 1)
+    report = import_report(write(tmp_path, kind, [("三、收到和处理政府信息公开申请情况", grid)]))
+    assert not read(report, "t3.")
+    assert len([p for p in report.problems if p.rule == "table-incomplete" and "表头中的列与官方格式不同" in p.message]) \
+        == len(T3_ROWS)
+
+
+def test_a_table_of_contents_listing_the_headings_does_not_hide_table_two(tmp_path, values):
+    """A 目录 with 「二、…」 and 「三、…」 at the top: 表二 is after the last 「二、…」 before it, and the
+    sections' texts are those under the report's own headings (the 目录's 「一、总体情况」 had started an
+    empty 一, and 五 was read empty: two false text-missing errors)."""
+    lines = (FIXTURES / f"{NAME}.txt").read_text("utf-8").splitlines()[1:]
+    contents = ["目录", "一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况",
+                "四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况", "六、其他需要报告的事项"]
+    path = tmp_path / "report.txt"
+    path.write_text("\n".join([*lines[:3], *contents, *lines[3:]]), "utf-8")
+    report = import_report(path)
+    assert {k: report.data.get(k) for k in values} == values
+    plain = import_report(FIXTURES / f"{NAME}.txt")
+    texts = {k: v for k, v in plain.data.items() if k.startswith("text.")}
+    assert texts and {k: v for k, v in report.data.items() if k.startswith("text.")} == texts
+
+
+@pytest.mark.parametrize("kind", ["html", "txt"])
+def test_a_column_headed_in_its_own_words_is_read_only_in_its_official_place(tmp_path, values, kind):
+    """「公民」 for 自然人: in 自然人's place (the only column not named) it is that column; printed after
+    the organisations, the official order would read every figure one column off (it did): each row
+    is table-incomplete instead."""
+    grid = t3_grid(values, list(range(7)))
+    grid[1][0] = ("公民", 2, 1)
+    report = import_report(write(tmp_path, kind, [("三、收到和处理政府信息公开申请情况", grid)]))
+    assert read(report, "t3.") == t3_expected(values)
+    moved = t3_grid(values, [1, 2, 3, 4, 5, 0, 6])
+    moved[1][1] = ("公民", 2, 1)
+    report = import_report(write(tmp_path, kind, [("三、收到和处理政府信息公开申请情况", moved)]))
+    assert not read(report, "t3.")
+    assert len([p for p in report.problems if p.rule == "table-incomplete"]) == len(T3_ROWS)

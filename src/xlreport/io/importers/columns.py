@@ -20,7 +20,7 @@ column would otherwise shift every value by one column):
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from xlreport.io.importers.document import Cell
 from xlreport.io.importers.labels import Label, parse_label, similarity
@@ -77,6 +77,21 @@ def _kind(label: Label, official: Official, groups: dict[str, tuple[int, ...]]) 
 _OTHER_YEAR = ("上年", "去年", "上一年", "同比", "增减", "对比")
 
 
+# Other words for the 总计 column (「合计」 as some units print it), where no 总计 is printed
+_TOTAL_WORDS = {"合计", "共计"}
+
+
+def _totals_named(header: list[list[Cell | None]]) -> tuple[list[list[Cell | None]], str]:
+    """The header with a 「合计」 read as 「总计」 where no 「总计」 is printed (the printed word, or "")."""
+    cells = [c for row in header for c in row if c is not None]
+    if any(parse_label(c.text).words == "总计" for c in cells):
+        return header, ""  # a 合计 beside a 总计 is a column of its own (a grand total: an extra column)
+    swap: dict[int, Cell] = {}
+    out = [[swap.setdefault(id(c), replace(c, text="总计"))
+            if c is not None and parse_label(c.text).words in _TOTAL_WORDS else c for c in row] for row in header]
+    return out, next((c.text for c in cells if parse_label(c.text).words in _TOTAL_WORDS), "")
+
+
 @functools.lru_cache(maxsize=4096)  # the same headers recur in every report
 def _kind_of(label: Label, official: Official) -> tuple[str, float]:
     if any(w in label.words for w in _OTHER_YEAR):
@@ -103,6 +118,7 @@ class Columns:
         self.extras = extras  # grid column → printed header of an extra column (grid mode)
         self.offsets: dict[int, int] = {}  # per number of surplus cells: where the unambiguous rows start
         self.problem = ""  # why no row can be placed (a header naming the columns in an order not understood)
+        self.total_word = ""  # 「合计」 printed for 总计
 
     @property
     def n(self) -> int:
@@ -113,20 +129,28 @@ class Columns:
         """From the header rows (None when they name no official column); `aligned` is False for
         text, whose header lines do not line up with the value lines."""
         groups = official.groups()
+        header, total_word = _totals_named(header)
         grid = _grid_columns(header, official, groups) if aligned else None
         sequence = _sequence(header, official, groups)
-        if grid is None and not sequence:
-            if not _out_of_order(header, official, groups):
-                return None
+        # a line naming some columns next to a header that is none of them, a header naming columns out of
+        # order or beside cells that are none of them: the official order would be a guess
+        doubt = grid is None and ((None not in sequence and _stray(header, official, groups)) or (not sequence and (
+            _out_of_order(header, official, groups) or _unread_header(header, official, groups))))
+        if grid is None and not sequence and not doubt:
+            return None
+        if doubt:
             # The header names official columns in another order, and not every column can be told
             # from it: the official order would put figures under the wrong headers. No row is read.
             cols = cls(official, None, 0, list(range(len(official.keys))), {})
-            cols.problem = "表头中各列的顺序与官方格式不同，且无法从表头确定每一列，无法确定各数属于哪一列"
+            cols.problem = "表头中的列与官方格式不同（列的顺序不同，或有的列不是官方的列），无法确定各数属于哪一列"
             return cols
         if grid is not None:
             columns, first, extras = grid
-            return cls(official, columns, first, sequence, extras)
-        return cls(official, None, 0, sequence, {})
+            found = cls(official, columns, first, sequence, extras)
+        else:
+            found = cls(official, None, 0, sequence, {})
+        found.total_word = total_word
+        return found
 
     @classmethod
     def official_order(cls, official: Official) -> Columns:
@@ -140,6 +164,8 @@ class Columns:
             [s for s in self.sequence if s is not None]
         moved = [f"表头中各列的顺序与官方格式不同（{'、'.join(self.official.paths[i][-1].raw for i in order)}），已按表头读入各列"] \
             if list(dict.fromkeys(order)) != sorted(set(order)) else []
+        if self.total_word:
+            moved.append(f"表头中的“{self.total_word}”按官方的“总计”读入")
         shown = [h for h in self.extras.values() if h]
         if not shown and self.grid is None:
             n_extra = sum(1 for s in self.sequence if s is None)
@@ -407,3 +433,61 @@ def _out_of_order(header: list[list[Cell | None]], official: Official, groups: d
     order = list(range(len(official.keys)))
     return not all(_consistent(items, order, official, groups) for row in header
                    if (items := _items(row, official, groups)))
+
+
+def _unread_header(header: list[list[Cell | None]], official: Official, groups: dict[str, tuple[int, ...]]) -> bool:
+    """The header names official columns and, among or after them or under a group header over them
+    (申请人情况), a cell that is none of them (「申请总数」 where 总计 is): not every column can be
+    told, and the official order would be a guess."""
+    for row in header:
+        items = _items(row, official, groups)
+        named = [i for i, (kind, _, _) in enumerate(items) if kind]
+        if named and any(not kind and text.strip() for kind, _, text in items[named[0]:]) \
+                and not _in_place(items, official, groups):
+            return True
+    cells = {id(c): c for row in header for c in row if c is not None}.values()
+    over = [g for g in cells if _kind(parse_label(g.text), official, groups)[0] == "group"]
+    return any(c.text.strip() and not _kind(parse_label(c.text), official, groups)[0]
+               and any(g.row < c.row and g.col <= c.col < g.col + g.colspan for g in over) for c in cells)
+
+
+def _stray(header: list[list[Cell | None]], official: Official, groups: dict[str, tuple[int, ...]]) -> bool:
+    """A header line that names some of the official columns, not all, with a header of its own right
+    before or after them that is none of them (「| 申请总数 | 自然人 | 法人或其他组织」 under 申请人情况),
+    other than in the place of the one column it does not name: that cell heads a value column too,
+    so the columns named elsewhere cannot be taken in the official order."""
+    for r, row in enumerate(header):
+        cells = _cells(row)
+        kinds = [_kind(parse_label(c.text), official, groups)[0] for c in cells]
+        named = [i for i, k in enumerate(kinds) if k]
+        if not named:
+            continue
+        cols = {j for i in named for j in (_group_columns(parse_label(cells[i].text), groups) if kinds[i] == "group"
+                                           else _leaf_candidates(parse_label(cells[i].text), official))}
+        if len(cols) >= len(official.keys):
+            continue  # the line names every column: its own cells are placed by it
+        missing = sorted(set(range(len(official.keys))) - cols)
+        for i, before in ((named[0] - 1, True), (named[-1] + 1, False)):
+            if 0 <= i < len(cells) and not kinds[i] and cells[i].text.strip() and cells[i].row == r:
+                # a header of its own words in the very place of the one column the line does not name
+                # (「公民 | 法人或其他组织 | 总计」): that column, in the official order
+                if len(missing) == 1 and (missing[0] < min(cols) if before else missing[0] > max(cols)):
+                    continue
+                return True
+    return False
+
+
+def _in_place(items: list[Item], official: Official, groups: dict[str, tuple[int, ...]]) -> bool:
+    """The line names every official column but one, in the official order, and has one header of
+    its own words exactly where that column is (「自然人 | 法人或其他组织 | 申请总数」): that column."""
+    order: list[int | None] = []
+    for kind, label, text in items:
+        if kind == "group":
+            order.extend(_group_columns(label, groups))
+        elif kind == "leaf":
+            order.append(next(iter(_leaf_candidates(label, official)), -1))
+        elif text.strip():
+            order.append(None)
+    missing = sorted(set(range(len(official.keys))) - {k for k in order if k is not None})
+    return order.count(None) == 1 and len(missing) == 1 and [missing[0] if k is None else k for k in order] \
+        == list(range(len(official.keys)))

@@ -120,15 +120,17 @@ def _match(doc: Document, year_hint: int | None = None, chosen: ReportFormat | N
     # where 「二、主动公开政府信息情况」 is printed: a table before it (in 一's text: 「表1 主动公开信息统计」
     # with rows 行政许可, 行政处罚) is not table 二
     # (nor one after 「三、收到和处理政府信息公开申请情况」: another table of such items in 六, or an appendix)
-    two, three = (next((i for i, b in enumerate(doc.blocks) if isinstance(b, Paragraph)
-                        and heading.match(nfkc(b.text).lstrip("#* "))), None) for heading in (_SECTION_TWO, _SECTION_THREE))
+    # (a table of contents lists both headings first: the heading is the last 二 before the table)
+    two, three = ([i for i, b in enumerate(doc.blocks) if isinstance(b, Paragraph)
+                   and heading.match(nfkc(b.text).lstrip("#* "))] for heading in (_SECTION_TWO, _SECTION_THREE))
     for at, block in enumerate(doc.blocks):
         if isinstance(block, Paragraph):
             caption = block.text
             continue
         kind = _classify(block, expect_t3="last_order" in t3_state and not t3_state.get("done"))
-        if kind == "t2" and ((two is not None and at < two) or (three is not None and at > three and two is not None)):
-            where = "“二、主动公开政府信息情况”之前" if at < two else "“三、收到和处理政府信息公开申请情况”之后"
+        heading = max((i for i in two if i < at), default=None)
+        if kind == "t2" and two and (heading is None or any(heading < i < at for i in three)):
+            where = "“二、主动公开政府信息情况”之前" if heading is None else "“三、收到和处理政府信息公开申请情况”之后"
             out.notes.append(f"第{block.index}张表在{where}，不是表二，未读入")
             tag(out, STAGES["tables"])
             continue

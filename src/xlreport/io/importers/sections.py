@@ -70,7 +70,12 @@ def _split_sections(paragraphs: list[Paragraph], fmt: ReportFormat, out: Importe
             pages.setdefault(key, page)
 
     own: list[str] = []  # sub-headings of 一 of the report's own
-    for p in paragraphs:
+    contents = _contents(paragraphs, sections)
+    if contents:
+        out.notes.append(f"开头的目录（{len(contents)} 行标题）不作为正文的标题，已略去")
+    for i, p in enumerate(paragraphs):
+        if i in contents:
+            continue
         text = p.text.strip()
         m = _HEADING.match(nfkc(text))
         if m and len(text) <= 40:
@@ -124,6 +129,30 @@ def _split_sections(paragraphs: list[Paragraph], fmt: ReportFormat, out: Importe
         out.notes.append(f"“一、总体情况”未按 {fmt.version} 版的五个方面分列：小标题“{'”“'.join(own)}”不是官方的小标题，"
                          f"其内容并入其前的部分；请按官方的五个小标题（{'、'.join(t.label for t, _ in subs)}）分列")
     return found
+
+
+def _contents(paragraphs: list[Paragraph], sections: list[tuple[Any, list[Label]]]) -> set[int]:
+    """The lines of a table of contents: three or more section headings in a row, with nothing between
+    them, whose first is printed again below (the report's own heading)."""
+    def section_of(text: str) -> str | None:
+        if not _HEADING.match(nfkc(text)) or len(text) > 40:
+            return None
+        lab = _heading_label(text)
+        score, section = max(((max(similarity(lab, x) for x in xs), s) for s, xs in sections), key=lambda x: x[0])
+        return section.number if score >= 0.9 else None
+
+    numbers = [section_of(p.text.strip()) for p in paragraphs]
+    order = [s.number for s, _ in sections]
+    i = 0
+    while i < len(numbers):
+        j = i
+        while j < len(numbers) and numbers[j] is not None and (
+                j == i or order.index(numbers[j]) > order.index(numbers[j - 1])):  # in order: the list ends
+            j += 1                                                              # where 一 comes again
+        if j - i >= 3 and numbers[i] in numbers[j:]:
+            return set(range(i, j))
+        i = max(j, i + 1)
+    return set()
 
 
 _GENERIC = re.compile("政府|信息|公开")  # words every sub-heading of 一 may share
