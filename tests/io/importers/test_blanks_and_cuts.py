@@ -7,7 +7,7 @@ import json
 
 import pytest
 from conftest import FIXTURES
-from factories import consistent_data
+from factories import as_page, consistent_data
 
 from xlreport import api
 from xlreport.cli.main import main
@@ -193,22 +193,6 @@ def test_a_mistyped_row_label_is_read_and_said(fixtures_dir):
     assert p.keys[0].startswith("t3.denied.prohibited_by_law.") and "第5张表第9行" in p.cells[0]
     clean = report_text().replace("（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "（二） 部分公开")
     assert not [p for p in match_document(parse_text(clean, "x.txt")).problems if p.rule == "label-altered"]
-
-
-def as_page(text: str) -> str:
-    """A text report as a web page: its lines with 「|」 as table rows, the others as paragraphs."""
-    import html
-
-    parts, rows = [], []
-    for line in text.splitlines() + [""]:
-        if "|" in line:
-            rows.append("<tr>" + "".join(f"<td>{html.escape(c.strip())}</td>" for c in line.split("|")) + "</tr>")
-            continue
-        if rows:
-            parts.append("<table>" + "".join(rows) + "</table>")
-            rows = []
-        parts.append(f"<p>{html.escape(line)}</p>")
-    return "<html><body>" + "".join(parts) + "</body></html>"
 
 
 @pytest.mark.parametrize("suffix", [".txt", ".html"])
