@@ -505,6 +505,8 @@ def test_the_units_own_name_written_otherwise_is_never_another_agency(desk):
     tag = f"{secrets.randbelow(10**8):08d}"
     county, city, edu, edu_sport = (Unit.objects.create(name=f"{n}{tag}") for n in
                                     ("某县财政局", "某市财政局", "某县教育局", "某县教育体育局"))
+    press = Unit.objects.create(name=f"某县新闻中心{tag}（印务）")
+    assert service.other_agency(press, f"某县 新闻中心{tag}（印务）") == ""  # its own brackets are its name
     for agency in (f"某县财政局{tag}（盖章）", f"某县财政局{tag} 2025年1月20日", f"某县 财政局{tag}（公章）",
                    f"某市某县财政局{tag}"):
         assert service.other_agency(county, agency) == "", agency

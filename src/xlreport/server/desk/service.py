@@ -195,8 +195,11 @@ def other_agency(unit: Unit, agency: str) -> str:
     if not agency or agency == unit.name:
         return ""
     roster = list(Unit.objects.order_by("id").values_list("name", flat=True))
-    name = _ANNOTATION.sub("", name_key(agency)) or agency  # 「某县财政局（盖章）」, 「某县财政局 2025年1月20日」
+    name = agency
     matches, _, _ = match_names([name], roster, suffix=True)
+    if not matches and (bare := _ANNOTATION.sub("", name_key(agency))):  # 「某县财政局（盖章）」, 「…2025年1月20日」
+        name = bare
+        matches, _, _ = match_names([name], roster, suffix=True)
     if matches and roster[matches[0][1]] == unit.name:
         return ""
     fits = [n for n in roster if prefixed(variant_key(name), variant_key(n))]
