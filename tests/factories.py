@@ -132,3 +132,21 @@ def zip_version_raised(data: bytes, version: int = 64) -> bytes:
         b[i + 6:i + 8] = version.to_bytes(2, "little")
         i = b.find(b"PK\x01\x02", i + 4)
     return bytes(b)
+
+
+def as_page(text: str) -> str:
+    """A text report as a web page: its lines with cells (「a | b」) as table rows, the others as
+    paragraphs."""
+    import html
+
+    body: list[str] = []
+    rows: list[str] = []
+    for line in [*text.splitlines(), ""]:
+        if " | " in line or line.startswith("|"):
+            rows.append("<tr>" + "".join(f"<td>{html.escape(c.strip())}</td>" for c in line.split("|")) + "</tr>")
+            continue
+        if rows:
+            body.append("<table border='1'>" + "".join(rows) + "</table>")
+            rows = []
+        body.append(f"<p>{html.escape(line)}</p>")
+    return f"<html><head><meta charset='utf-8'></head><body>{''.join(body)}</body></html>"

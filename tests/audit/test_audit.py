@@ -11,15 +11,16 @@ import shutil
 
 import openpyxl
 import pytest
-from factories import with_texts
+from factories import consistent_data, with_texts
 
 from xlreport.audit.names import match_names, variant_key
 from xlreport.audit.results import AuditedReport
 from xlreport.audit.roster import roster_rows
 from xlreport.model.numbers import evaluate
 from xlreport.cli.main import main
-from xlreport.io.jsonfile import dumps
+from xlreport.io.jsonfile import document, dumps
 from xlreport.io.readers import load_report
+from xlreport.model.formats import V2021
 
 YEARS = {"hongze_qzf": (2023, 2024), "suqian_city": (2023, 2024), "huaian_szf": (2024,)}
 
@@ -497,3 +498,21 @@ def test_one_report_in_two_files_is_reviewed_once(fixtures_dir, tmp_path, capsys
     code, result = audit_json(["audit", *files, "-o", tmp_path / "b.xlsx"], capsys)
     assert sorted(r["file"] for r in result["reports"]) == sorted(map(str, files[:2]))
     assert result["same_report"] == [] and len(result["duplicates"]) == 1
+
+
+def test_a_workbook_and_its_exported_data_file_are_one_report(tmp_path, capsys):
+    """A filled workbook (its totals are formulas: not in its data) and the data file exported from
+    it (totals written) are the same report: reviewed once, from the workbook, not two reports of
+    one agency with one left out of 合计."""
+    data = tmp_path / "in.json"
+    data.write_text(json.dumps(document(consistent_data(V2021, 5), V2021), ensure_ascii=False), "utf-8")
+    folder = tmp_path / "报告"
+    folder.mkdir()
+    book, exported = folder / "某局2024.xlsx", folder / "某局2024.json"
+    assert main(["new", "--year", "2024", "--agency", "某县某局", "--data", str(data), "-o", str(book)]) == 0
+    assert main(["export", str(book), "-o", str(exported)]) == 0
+    capsys.readouterr()
+    code, result = audit_json(["audit", folder, "-o", tmp_path / "a.xlsx"], capsys)
+    assert [r["file"] for r in result["reports"]] == [str(book)]
+    assert result["same_report"] == [{"agency": "某县某局", "year": 2024, "kept": str(book), "others": [str(exported)]}]
+    assert result["duplicates"] == [] and result["left_out_of_totals"] == []

@@ -143,3 +143,23 @@ def test_files_over_the_limits_are_refused_in_the_page_before_they_are_sent(brow
     office.click(f"{form} button:has-text('导入')")
     office.wait_for_url(re.compile(r".*/office/import$"))
     assert sent and "未导入 3 份" in office.inner_text("main")
+
+
+def test_a_file_just_over_the_limit_is_never_said_to_be_as_large_as_the_limit(browser, tmp_path, new_service):
+    """1 MB and one byte over a 1 MB limit: the page and the service say it in bytes, not
+    「有 1 MB，超过上传上限 1 MB」."""
+    import server_picture
+
+    service = new_service(tmp_path, None, "--max-upload-mb", "1")
+    big = tmp_path / "刚超过.xlsx"
+    big.write_bytes(b"PK" + b"\0" * (1024 * 1024 - 1))
+    clerk = browser.new_page(locale="zh-CN")
+    user = service.unit_user()
+    server_picture.log_in(clerk, service.base, user, service.passwords[user])
+    clerk.wait_for_url(re.compile(r".*/unit/$"))
+    clerk.set_input_files("form.upload input[type=file]", str(big))
+    clerk.click("button:has-text('上传并检查')")
+    said = "“刚超过.xlsx”有 1,048,577 字节（上限是 1,048,576 字节），超过上传上限 1 MB"
+    assert said in clerk.inner_text("form.upload .upload-refused")
+    answer = service.client(user).upload(big)
+    assert answer.status == 413 and said in answer.json()["error"]

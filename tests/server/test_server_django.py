@@ -240,6 +240,35 @@ def test_the_import_limits_are_said_in_chinese(people):
     assert f"一次最多导入 {settings.DATA_UPLOAD_MAX_NUMBER_FILES} 个文件；请分几次导入" in page.content.decode()
 
 
+def test_the_import_limits_hold_at_their_bounds_with_the_csrf_check_on(people):
+    """As a browser sends them (the CSRF check reads the form before the view): 501 files are refused
+    with what to do, on the page and in the API, not with a bare 400; 400 files with long names that
+    together make exactly the limit, as the page counts them, are taken, not refused as over it."""
+    from django.conf import settings
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from xlreport.server.config import import_limit
+
+    c = client(raise_errors=False)
+    c.get("/login/")
+    c.post("/login/", {"username": people["r"], "password": PASSWORD, "csrfmiddlewaretoken": c.cookies["csrftoken"].value})
+    token = c.cookies["csrftoken"].value
+    files = settings.DATA_UPLOAD_MAX_NUMBER_FILES
+    page = c.post("/office/import", {"year": "2019", "csrfmiddlewaretoken": token,
+                                     "file": [SimpleUploadedFile(f"{n}.txt", b"x") for n in range(files + 1)]})
+    assert page.status_code == 413 and f"一次最多导入 {files} 个文件；请分几次导入" in page.content.decode()
+    api = c.post("/api/import", {"year": "2019", "file": [SimpleUploadedFile(f"{n}.txt", b"x") for n in range(files + 1)]},
+                 HTTP_X_CSRFTOKEN=token)
+    assert api.status_code == 413 and api.json()["code"] == "too-many-files"
+
+    total, n = import_limit(settings.XLREPORT_UPLOAD_LIMIT), 400
+    sizes = [total // n + (1 if i < total % n else 0) for i in range(n)]
+    page = c.post("/office/import", {"year": "2019", "csrfmiddlewaretoken": token, "file": [
+        SimpleUploadedFile(f"某某市某某区人民政府办公室2019年度政府信息公开工作年度报告（第{i}份）.txt", b"x" * size)
+        for i, size in enumerate(sizes)]})
+    assert page.status_code == 200 and f"未导入 {n} 份" in page.content.decode()
+
+
 def test_the_error_pages_are_chinese(people):
     c = client()
     for path in ("/nothing/", "/reports/99999/"):
@@ -462,3 +491,29 @@ def test_the_service_writes_its_times_in_the_pages_time_zone(desk, monkeypatch):
     finally:
         monkeypatch.undo()
         time.tzset()
+
+
+def test_the_units_own_name_written_otherwise_is_never_another_agency(desk):
+    """A unit's own name with a seal's note or a date after it, full-width or spaced, is its own;
+    another roster unit's name, also a similar one (某市 for 某县, 教育局 for 教育体育局), is refused,
+    and a short name that fits the unit and another (财政局) is refused saying why."""
+    import secrets
+
+    from xlreport.server.desk import service
+    from xlreport.server.desk.models import Unit
+
+    tag = f"{secrets.randbelow(10**8):08d}"
+    county, city, edu, edu_sport = (Unit.objects.create(name=f"{n}{tag}") for n in
+                                    ("某县财政局", "某市财政局", "某县教育局", "某县教育体育局"))
+    press = Unit.objects.create(name=f"某县新闻中心{tag}（印务）")
+    assert service.other_agency(press, f"某县 新闻中心{tag}（印务）") == ""  # its own brackets are its name
+    for agency in (f"某县财政局{tag}（盖章）", f"某县财政局{tag} 2025年1月20日", f"某县 财政局{tag}（公章）",
+                   f"某市某县财政局{tag}"):
+        assert service.other_agency(county, agency) == "", agency
+    assert service.other_agency(edu_sport, f"教育体育局{tag}") == ""
+    for unit, agency, other in ((county, f"某市财政局{tag}", city), (city, f"某县财政局{tag}（盖章）", county),
+                                (edu_sport, f"某县教育局{tag}", edu), (edu, f"某县教育体育局{tag}", edu_sport)):
+        assert f"是名单中“{other.name}”的名称" in service.other_agency(unit, agency), agency
+    assert "对不上" in service.other_agency(county, f"某县税务局{tag}")
+    both = service.other_agency(county, f"财政局{tag}")
+    assert f"可能是名单中“某县财政局{tag}”“某市财政局{tag}”中任何一个的名称" in both and "请把封面的机关名称改为" in both

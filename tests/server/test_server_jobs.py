@@ -76,6 +76,33 @@ def test_a_kind_and_year_is_queued_once_and_claimed_by_one_worker(people):
     assert jobs.claim() is None
 
 
+def test_a_request_after_a_report_was_approved_queues_a_new_job_behind_the_running_one(people):
+    """A job running when a report is approved (submitted, returned, imported) would miss it: a
+    request after the change queues a new job, once; a login changes nothing. A service cut off
+    then builds the new one only, and says so on the old one."""
+    from django.db import IntegrityError, transaction
+
+    from xlreport.server.desk import jobs
+    from xlreport.server.desk.models import Action, Job
+
+    user = reviewer(people)
+    jobs.start(Job.PUBLISH, 2033, user)
+    running = jobs.claim()
+    assert running is not None and running.status == Job.RUNNING
+    Action.objects.create(user=user, username=user.username, verb="login")
+    assert jobs.start(Job.PUBLISH, 2033, user) == (running, False)
+    Action.objects.create(user=user, username=user.username, verb="approve", detail="2033年第1版")
+    again, new = jobs.start(Job.PUBLISH, 2033, user)
+    assert new and again.status == Job.QUEUED and again.pk != running.pk
+    assert jobs.start(Job.PUBLISH, 2033, user) == (again, False)  # queued once, however many clicks
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Job.objects.create(kind=Job.PUBLISH, year=2033)
+    assert jobs.requeue() == 0
+    running.refresh_from_db()
+    assert running.status == Job.FAILED and "已按最新的报告重新排队生成" in running.message
+    assert Job.objects.get(pk=again.pk).status == Job.QUEUED
+
+
 def test_a_job_left_running_is_queued_again_at_start_and_given_up_after_three_cut_off_runs(people, monkeypatch):
     from xlreport.server.desk import jobs
     from xlreport.server.desk.models import Job

@@ -179,8 +179,17 @@ def _form_rank(r: AuditedReport) -> tuple[int, str]:
 
 
 def _table_values(r: AuditedReport) -> tuple:
-    return tuple(sorted((k, str(v)) for k, v in r.data.items()
-                        if key_table(k) in ("t2", "t3", "t4") and v is not None and v != ""))
+    """The tables' figures as the rules read them — a total the file leaves out computed from its
+    parts, so that a workbook (totals are formulas) and its exported data file (totals written) are
+    alike — and a value that is no number as printed."""
+    def value(k: str) -> Any:
+        v = r.numbers.get(k)
+        if v is None:
+            return r.data.get(k)
+        return int(v) if isinstance(v, float) and v.is_integer() else v
+
+    keys = {k for k in (*r.data, *r.numbers) if key_table(k) in ("t2", "t3", "t4")}
+    return tuple(sorted((k, str(v)) for k in keys if (v := value(k)) is not None and v != ""))
 
 
 def same_report_once(records: list[AuditedReport]) -> tuple[list[AuditedReport], list[SameReport]]:

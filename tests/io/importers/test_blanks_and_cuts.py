@@ -7,7 +7,7 @@ import json
 
 import pytest
 from conftest import FIXTURES
-from factories import consistent_data
+from factories import as_page, consistent_data
 
 from xlreport import api
 from xlreport.cli.main import main
@@ -193,6 +193,27 @@ def test_a_mistyped_row_label_is_read_and_said(fixtures_dir):
     assert p.keys[0].startswith("t3.denied.prohibited_by_law.") and "第5张表第9行" in p.cells[0]
     clean = report_text().replace("（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "（二） 部分公开")
     assert not [p for p in match_document(parse_text(clean, "x.txt")).problems if p.rule == "label-altered"]
+
+
+@pytest.mark.parametrize("suffix", [".txt", ".html"])
+def test_an_official_label_wrapped_over_two_rows_is_not_altered(tmp_path, suffix):
+    """「4.无正当理由大量」 with figures and 「反复申请」 on the row below without any (a wrapped row of
+    a web page or a Word table) is the official label: no label-altered warning, the figures read;
+    the file and its data file give the same problems."""
+    row = next(r for r in T3_ROWS if V2021.field(t3_key(r, "total")).row[-1] == "4.无正当理由大量反复申请")
+    lines = report_text().splitlines()
+    at = next(i for i, line in enumerate(lines) if "4.无正当理由大量反复申请" in line)
+    lines[at] = lines[at].replace("4.无正当理由大量反复申请", "4.无正当理由大量")
+    lines.insert(at + 1, " | ".join(["", "反复申请"] + [""] * len(T3_COLS)))
+    text = "\n".join(lines) + "\n"
+    path = tmp_path / f"wrapped{suffix}"
+    path.write_text(text if suffix == ".txt" else as_page(text), encoding="utf-8")
+    result = api.check(path)
+    assert not [p for p in result.problems if p.rule == "label-altered"], result.problems
+    assert api.load(path).data[t3_key(row, "total")] == DATA[t3_key(row, "total")]
+    out = tmp_path / "wrapped.json"
+    assert main(["import", str(path), "-o", str(out)]) == 0
+    assert problems_of(api.check(out)) == problems_of(result)
 
 
 def test_a_total_row_under_a_label_not_read_is_named_in_the_problem(tmp_path):

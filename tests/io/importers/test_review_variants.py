@@ -13,6 +13,7 @@ import re
 
 import pytest
 from conftest import FIXTURES
+from factories import as_page
 
 from xlreport.io.importers.match import import_report
 from xlreport.io.importers.name import find_agency
@@ -357,17 +358,8 @@ def test_a_page_without_colspans_reads_as_the_text_it_was_made_from(tmp_path, va
     nothing of them, so 表四's columns are still the official ones in order (once read as 结果纠正 of
     未经复议直接起诉 because 「行政诉讼」 stood in the second column)."""
     lines = (FIXTURES / f"{NAME}.txt").read_text("utf-8").splitlines()[1:]
-    body, rows = [], []
-    for line in [*lines, ""]:
-        if " | " in line or line.startswith("|"):
-            rows.append("<tr>" + "".join(f"<td>{html.escape(c.strip())}</td>" for c in line.split("|")) + "</tr>")
-            continue
-        if rows:
-            body.append("<table border='1'>" + "".join(rows) + "</table>")
-            rows = []
-        body.append(f"<p>{html.escape(line)}</p>")
     path = tmp_path / "report.html"
-    path.write_text(f"<html><head><meta charset='utf-8'></head><body>{''.join(body)}</body></html>", "utf-8")
+    path.write_text(as_page("\n".join(lines)), "utf-8")
     report = import_report(path)
     assert {k: report.data.get(k) for k in values} == values
 

@@ -104,6 +104,18 @@ def _as_total(lab: Label, fmt: ReportFormat) -> Label | None:
     return Label(lab.raw, official.kind, official.number, official.words, official.short)
 
 
+def _wrapped(grid: list, r: int, leaf: Label, official: str) -> bool:
+    """Whether row r's label is the official one printed over two lines, its rest on the row below
+    without a figure (「4.无正当理由大量」 / 「反复申请」: a web page's or Word table's wrapped row)."""
+    if r + 1 >= len(grid):
+        return False
+    own = {id(c) for c in grid[r] if c is not None}  # a group label spanning both rows is not the rest
+    rest = [c for c in grid[r + 1] if c is not None and id(c) not in own and c.text.strip()]
+    if not rest or any(_is_number(c) for c in rest):
+        return False
+    return parse_label(leaf.raw + "".join(c.text.strip() for c in rest)).short == parse_label(official).short
+
+
 def _is_number(c) -> bool:
     return bool(c.text.strip()) and parse_value(c.text).status == "number"
 
@@ -203,7 +215,7 @@ def match_t3(table: Table, out: Imported, target: ReportFormat, state: dict | No
         printed = " ".join(shown) or leaf.raw
         official = spec.fmt.field(f"t3.{spec.row_key}.{columns[0]}").row
         altered = leaf.raw in renumbered
-        if parse_label(official[-1]).short != leaf.short:
+        if parse_label(official[-1]).short != leaf.short and not _wrapped(grid, r, leaf, official[-1]):
             out.notes.append(f"表三 “{leaf.raw}”按官方的“{official[-1]}”读入（标签不完全相同）")
             altered = True
         if spec.fmt is not target and spec.row_key not in target_rows:

@@ -144,7 +144,7 @@ def refuse_too_large(request: HttpRequest, several: bool = False) -> None:
     `several`: an import of last year's reports, whose files together may reach `import_limit`."""
     from django.conf import settings
 
-    from xlreport.server.config import import_limit
+    from xlreport.server.config import IMPORT_FILES, import_limit
 
     limit = int(settings.XLREPORT_UPLOAD_LIMIT)
     total = import_limit(limit) if several else limit
@@ -152,11 +152,13 @@ def refuse_too_large(request: HttpRequest, several: bool = False) -> None:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
         length = 0
-    if length > total + 64 * 1024:  # the multipart envelope around the files
+    # The multipart envelope: the form's fields, and each file's headers (its name, its type: up to 1 KB),
+    # so that files of exactly the limit in all, as the page counts them, are taken.
+    if length > total + 64 * 1024 + (IMPORT_FILES * 1024 if several else 0):
         for _ in iter(lambda: request.read(1024 * 1024), b""):
             pass
         if several:
-            raise Refused(413, f"一次导入的文件共 {service.size_text(length)}，超过一次导入的上限 "
+            raise Refused(413, f"一次导入的文件共 {service.size_text(length, total)}，超过一次导入的上限 "
                                f"{service.size_text(total)}；请分几次导入，每次少选几个文件", "too-large")
         raise Refused(413, f"上传的文件超过上传上限 {service.size_text(limit)}；请上传填报工作簿本身（通常不到 1 MB）",
                       "too-large")
@@ -276,6 +278,15 @@ def api_publish(request: HttpRequest, account: Account) -> HttpResponse:
     return attachment(content, name, "application/zip")
 
 
+def too_many_files() -> Refused:
+    """More files than one request may carry (Django's DATA_UPLOAD_MAX_NUMBER_FILES): said here, or by
+    errors.bad_request when the CSRF check read the form before the view."""
+    from django.conf import settings
+
+    return Refused(413, f"一次最多导入 {settings.DATA_UPLOAD_MAX_NUMBER_FILES} 个文件；请分几次导入，"
+                        f"或在服务器上用 xlreport accounts --import 文件夹 一次导入整个文件夹", "too-many-files")
+
+
 def import_uploads(request: HttpRequest) -> review.Imported:
     """Last year's published reports uploaded by a reviewer (multipart `file`, one or more; `year`)."""
     import tempfile
@@ -289,14 +300,13 @@ def import_uploads(request: HttpRequest) -> review.Imported:
         raw = str(request.POST.get("year") or "")
         uploads = request.FILES.getlist("file")
     except TooManyFilesSent:
-        raise Refused(413, f"一次最多导入 {settings.DATA_UPLOAD_MAX_NUMBER_FILES} 个文件；请分几次导入，"
-                           f"或在服务器上用 xlreport accounts --import 文件夹 一次导入整个文件夹", "too-many-files") from None
+        raise too_many_files() from None
     if not raw.isdigit():
         raise Refused(400, "请填写这些报告的年度（year），如 2023", "usage")
     if not uploads:
         raise Refused(400, "没有收到文件：请选择上年已发布的报告（可多选）", "no-file")
     limit = int(settings.XLREPORT_UPLOAD_LIMIT)
-    too_large = [(u.name or "", f"有 {service.size_text(u.size or 0)}，超过每个文件的上限 {service.size_text(limit)}")
+    too_large = [(u.name or "", f"有 {service.size_text(u.size or 0, limit)}，超过每个文件的上限 {service.size_text(limit)}")
                  for u in uploads if (u.size or 0) > limit]
     uploads = [u for u in uploads if (u.size or 0) <= limit]
     with tempfile.TemporaryDirectory(dir=service.data_root() / "tmp") as tmp:

@@ -32,6 +32,13 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    from django.core.exceptions import TooManyFilesSent
+
+    if isinstance(exception, TooManyFilesSent):  # the CSRF check reads the form before the view does
+        from xlreport.server.desk.endpoints import too_many_files
+
+        refused = too_many_files()
+        return _answer(request, refused.status, refused.message, refused.code)
     return _answer(request, 400, MESSAGES[400], "bad-request")
 
 

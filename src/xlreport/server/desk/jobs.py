@@ -26,7 +26,7 @@ from django.utils import timezone
 from xlreport.errors import XlreportError, reason
 from xlreport.server import storage
 from xlreport.server.desk import review
-from xlreport.server.desk.models import Job, StoredFile
+from xlreport.server.desk.models import Action, Job, StoredFile
 from xlreport.server.desk.service import Refused, data_root
 
 log = logging.getLogger("xlreport.server")
@@ -34,6 +34,7 @@ log = logging.getLogger("xlreport.server")
 KINDS = dict(Job.KINDS)
 MAX_ATTEMPTS = 3  # runs cut off by the service's end before a job is given up
 INTERNAL = "生成时出现内部错误（详情已记入服务日志）；请重新生成，如果反复出现，请联系负责本服务的技术人员"
+SUPERSEDED = "生成过程中服务已中断；之后又请求了同一项，已按最新的报告重新排队生成，请下载那一项"
 CUT_OFF = (f"生成过程中服务已中断 {MAX_ATTEMPTS} 次（停止、重启或断电），未能完成；请检查服务器的内存和磁盘空间后重新生成")
 
 
@@ -47,13 +48,24 @@ BUILDERS: dict[str, Callable[[int], tuple[bytes, str]]] = {
 }
 
 
+# What changes the outputs: the submissions, their review, last year's reports, the roster.
+CHANGES = ("submit", "return", "approve", "import", "account-created")
+
+
 def active_job(kind: str, year: int) -> Job | None:
-    return Job.objects.filter(kind=kind, year=year, status__in=(Job.QUEUED, Job.RUNNING)).first()
+    """The job of that kind and year a request may take as its own: the one queued, else the one
+    running when nothing it reads changed since it started (a report approved meanwhile would be
+    missing from its output)."""
+    found = Job.objects.filter(kind=kind, year=year, status__in=(Job.QUEUED, Job.RUNNING)).order_by("-id").first()
+    if found is None or found.status == Job.QUEUED:
+        return found
+    changed = found.started_at is None or Action.objects.filter(verb__in=CHANGES, at__gte=found.started_at).exists()
+    return None if changed else found
 
 
 def start(kind: str, year: int, user: User | None) -> tuple[Job, bool]:
-    """Queue a job, or the job of that kind and year already queued or running (no work twice):
-    the job and whether it is new."""
+    """Queue a job, or take the one of that kind and year already queued or running on the
+    reports as they are now (no work twice): the job and whether it is new."""
     if kind not in KINDS:
         raise Refused(400, f"kind 应是 audit（审查结果）、feedback（审查意见）或 publish（发布包），而不是“{kind}”", "usage")
     for _ in range(3):
@@ -63,7 +75,7 @@ def start(kind: str, year: int, user: User | None) -> tuple[Job, bool]:
         try:
             with transaction.atomic():
                 job = Job.objects.create(kind=kind, year=year, requested_by=user)
-        except IntegrityError:  # another request queued it in the meantime (the one_active_job constraint)
+        except IntegrityError:  # another request queued it in the meantime (the one_queued_job constraint)
             continue
         wake()
         return job, True
@@ -120,6 +132,9 @@ def requeue() -> int:
     with transaction.atomic():
         Job.objects.filter(status=Job.RUNNING, attempts__gte=MAX_ATTEMPTS).update(
             status=Job.FAILED, message=CUT_OFF, finished_at=timezone.now())
+        for queued in Job.objects.filter(status=Job.QUEUED).values("kind", "year"):  # built anew by that one
+            Job.objects.filter(status=Job.RUNNING, **queued).update(
+                status=Job.FAILED, message=SUPERSEDED, finished_at=timezone.now())
         return Job.objects.filter(status=Job.RUNNING).update(status=Job.QUEUED, started_at=None)
 
 

@@ -150,8 +150,9 @@ class Job(models.Model):
     """One of the reviewer's outputs of a year, built in the background by the serve process's
     worker (desk/jobs.py), one job at a time, oldest first: queued → running → done / failed.
 
-    At most one job of a kind and year is queued or running (the constraint below); its result
-    is a stored file, written (fsync, rename) before the row that names it is committed."""
+    At most one job of a kind and year is queued (the constraint below): a request finds it, or the
+    one running when nothing it reads changed since it started (jobs.start); its result is a stored
+    file, written (fsync, rename) before the row that names it is committed."""
 
     AUDIT, FEEDBACK, PUBLISH = "audit", "feedback", "publish"
     KINDS = [(AUDIT, "审查结果（Excel）"), (FEEDBACK, "审查意见（每单位一份 Word）"), (PUBLISH, "发布包（已通过的报告）")]
@@ -175,8 +176,8 @@ class Job(models.Model):
     class Meta:
         ordering = ["-id"]
         verbose_name = verbose_name_plural = "生成任务"
-        constraints = [models.UniqueConstraint(fields=["kind", "year"], condition=models.Q(status__in=["queued", "running"]),
-                                               name="one_active_job")]
+        constraints = [models.UniqueConstraint(fields=["kind", "year"], condition=models.Q(status="queued"),
+                                               name="one_queued_job")]
         indexes = [models.Index(fields=["status", "id"])]
 
     @property

@@ -10,6 +10,7 @@ import contextlib
 import datetime
 import hashlib
 import os
+import re
 import shutil
 import tempfile
 import threading
@@ -66,8 +67,13 @@ def other_year_notice(report_year: int, desk_year: int | None = None) -> str:
             f"（例如供 {report_year + 1} 年度的工作簿带入上年数据），无需再做什么。")
 
 
-def size_text(size: int) -> str:
-    return f"{size / 1024 / 1024:.0f} MB" if size >= 1024 * 1024 else f"{size / 1024:.0f} KB"
+def size_text(size: int, limit: int | None = None) -> str:
+    """A size as the pages say it (50 MB, 300 KB); with `limit`, a size over it that would read the
+    same (50 MB and one byte) is said in bytes, so that it is never 「有 50 MB，超过上限 50 MB」."""
+    text = f"{size / 1024 / 1024:.0f} MB" if size >= 1024 * 1024 else f"{size / 1024:.0f} KB"
+    if limit is not None and size > limit and text == size_text(limit):
+        return f"{size:,} 字节（上限是 {limit:,} 字节）"
+    return text
 
 
 def previous_report(unit: Unit, year: int) -> Report | None:
@@ -134,7 +140,7 @@ def accept_upload(unit: Unit, user: User, upload: UploadedFile, ip: str = "") ->
         raise Refused(415, f"“{name}”不是可以上传的报告：请上传填好的工作簿（.xlsx/.xlsm）、数据文件（.json）"
                            f"或已发布的报告（.docx/.pdf/.html）", "unsupported-type")
     if (upload.size or 0) > limit:
-        raise Refused(413, f"“{name}”有 {size_text(upload.size or 0)}，超过上传上限 {size_text(limit)}；"
+        raise Refused(413, f"“{name}”有 {size_text(upload.size or 0, limit)}，超过上传上限 {size_text(limit)}；"
                            f"请上传填报工作簿本身（通常不到 1 MB）", "too-large")
     spooled, sha = _spool(upload, name)
     try:
@@ -173,20 +179,34 @@ def accept_upload(unit: Unit, user: User, upload: UploadedFile, ip: str = "") ->
         shutil.rmtree(spooled.parent, ignore_errors=True)
 
 
+# What a name may carry after it on a cover or in a workbook's cell: a seal's note, a date.
+_ANNOTATION = re.compile(r"(?:[(（][^()（）]*[章印][^()（）]*[)）]|\d{4}[-./年]\d{1,2}[-./月]\d{1,2}日?)+$")
+
+
 def other_agency(unit: Unit, agency: str) -> str:
     """Why a report naming `agency` on its cover is not the unit's own ("" when it is): the name is
     matched to the roster as the import matches it (spaces, full-width letters, 政府/人民政府 and a
-    place prefix do not matter); it must come out as this unit, not another one, not none."""
-    from xlreport.audit.names import match_names
+    place prefix do not matter, nor a seal's note or a date after it); it must come out as this
+    unit, not another one, not none. A short name that fits this unit and others alike (「财政局」
+    with 某县财政局 and 某市财政局 on the roster) is refused, saying so: the audit tells agencies by the
+    cover's name, and two units' 「财政局」 would be taken for one agency's two reports."""
+    from xlreport.audit.names import match_names, name_key, prefixed, variant_key
 
     if not agency or agency == unit.name:
         return ""
     roster = list(Unit.objects.order_by("id").values_list("name", flat=True))
-    matches, _, _ = match_names([agency], roster, suffix=True)
+    name = agency
+    matches, _, _ = match_names([name], roster, suffix=True)
+    if not matches and (bare := _ANNOTATION.sub("", name_key(agency))):  # 「某县财政局（盖章）」, 「…2025年1月20日」
+        name = bare
+        matches, _, _ = match_names([name], roster, suffix=True)
     if matches and roster[matches[0][1]] == unit.name:
         return ""
-    whose = f"是名单中“{roster[matches[0][1]]}”的名称" if matches else "与名单中的本单位名称对不上"
-    return (f"报告封面的机关名称“{agency}”{whose}，不是本单位（{unit.name}），不能作为本单位的报告提交："
+    fits = [n for n in roster if prefixed(variant_key(name), variant_key(n))]
+    whose = (f"是名单中“{roster[matches[0][1]]}”的名称，不是本单位（{unit.name}）" if matches else
+             f"可能是名单中“{'”“'.join(fits)}”中任何一个的名称，无法确定是本单位（{unit.name}）"
+             if unit.name in fits and len(fits) > 1 else f"与名单中的本单位名称对不上，不是本单位（{unit.name}）")
+    return (f"报告封面的机关名称“{agency}”{whose}，不能作为本单位的报告提交："
             f"请上传本单位的报告；如果封面写的就是本单位（例如用了简称），请把封面的机关名称改为“{unit.name}”后重新上传")
 
 

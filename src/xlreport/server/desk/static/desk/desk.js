@@ -5,8 +5,12 @@
 (function () {
   "use strict";
 
-  function sizeText(bytes) {  // as the service says sizes (service.size_text)
-    return bytes >= 1048576 ? Math.round(bytes / 1048576) + " MB" : Math.round(bytes / 1024) + " KB";
+  function sizeText(bytes, limit) {  // as the service says sizes (service.size_text)
+    var text = bytes >= 1048576 ? Math.round(bytes / 1048576) + " MB" : Math.round(bytes / 1024) + " KB";
+    if (limit !== undefined && bytes > limit && text === sizeText(limit)) {  // never 「有 50 MB，超过上限 50 MB」
+      return bytes.toLocaleString("en-US") + " 字节（上限是 " + limit.toLocaleString("en-US") + " 字节）";
+    }
+    return text;
   }
 
   function refusal(form) {
@@ -24,7 +28,7 @@
     if (!input.multiple) {
       for (var i = 0; i < files.length; i++) {
         if (files[i].size > maxFile) {
-          return "“" + files[i].name + "”有 " + sizeText(files[i].size) + "，超过上传上限 " + sizeText(maxFile) +
+          return "“" + files[i].name + "”有 " + sizeText(files[i].size, maxFile) + "，超过上传上限 " + sizeText(maxFile) +
             "；请上传填报工作簿本身（通常不到 1 MB）";
         }
       }
@@ -35,7 +39,7 @@
       total += files[j].size;
     }
     if (total > maxTotal) {
-      return "一次导入的文件共 " + sizeText(total) + "，超过一次导入的上限 " + sizeText(maxTotal) +
+      return "一次导入的文件共 " + sizeText(total, maxTotal) + "，超过一次导入的上限 " + sizeText(maxTotal) +
         "；请分几次导入，每次少选几个文件";
     }
     return "";
