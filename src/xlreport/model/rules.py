@@ -56,7 +56,8 @@ RULES: tuple[Rule, ...] = (
          "a published report prints a row of table 三 under a label other than the official one — a typo "
          "(「2.其他法律行政止公开」), other words (「合计」 for （七）总计) or another numbering (「七、总计」) — and the "
          "row is read as the official row it matches (its figures are checked); one per row. Annotations in "
-         "brackets left out, spaces, punctuation and full-width characters do not count",
+         "brackets left out, spaces, punctuation, full-width characters and a label wrapped over two rows (its "
+         "rest below, without a figure) do not count",
          "表格的行名应与官方格式一致", native=False),
     Rule("meta-missing", "error", "`meta.agency` or `meta.year` is blank",
          "机关全称和报告年度必须填写"),
