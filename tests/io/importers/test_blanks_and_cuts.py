@@ -216,6 +216,29 @@ def test_an_official_label_wrapped_over_two_rows_is_not_altered(tmp_path, suffix
     assert problems_of(api.check(out)) == problems_of(result)
 
 
+@pytest.mark.parametrize("suffix", [".txt", ".html"])
+def test_a_label_wrapped_with_its_figures_on_the_second_line_is_one_row(tmp_path, suffix):
+    """「4.无正当理由大量」 printed blank and 「反复申请 | 109 | …」 below it (a PDF converter puts the
+    figures beside the label's last line): one row, its figures read, no label-altered warning and no
+    「又印了一次」 error; the file and its data file give the same problems."""
+    row = next(r for r in T3_ROWS if V2021.field(t3_key(r, "total")).row[-1] == "4.无正当理由大量反复申请")
+    lines = report_text().splitlines()
+    at = next(i for i, line in enumerate(lines) if "4.无正当理由大量反复申请" in line)
+    labels, figures = lines[at].split(" | ")[:3], lines[at].split(" | ")[3:]
+    lines[at:at + 1] = [" | ".join(labels[:2] + ["4.无正当理由大量"] + [""] * len(figures)),
+                        " | ".join(["反复申请", *figures])]
+    text = "\n".join(lines) + "\n"
+    path = tmp_path / f"wrapped_below{suffix}"
+    path.write_text(text if suffix == ".txt" else as_page(text), encoding="utf-8")
+    result = api.check(path)
+    assert not [p for p in result.problems if p.rule in ("label-altered", "table-incomplete")], result.problems
+    read = api.load(path).data
+    assert [read[t3_key(row, c)] for c in T3_COLS] == [DATA[t3_key(row, c)] for c in T3_COLS]
+    out = tmp_path / "wrapped_below.json"
+    assert main(["import", str(path), "-o", str(out)]) == 0
+    assert problems_of(api.check(out)) == problems_of(result)
+
+
 def test_a_total_row_under_a_label_not_read_is_named_in_the_problem(tmp_path):
     """「汇总」 for （七）总计: the row is not read (a note says so), its figures are not checked, and the
     problem says which printed row was not taken instead of claiming the row is absent."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from dataclasses import replace
 
 from xlreport.io.importers.columns import Columns, Official
 from xlreport.io.importers.document import Table
@@ -150,12 +151,39 @@ def match_t3(table: Table, out: Imported, target: ReportFormat, state: dict | No
         lab = parse_label(c.text)
         return bool(lab.kind) or _level(lab, rows) >= 0 or _as_total(lab, target) is not None
 
+    leaves = {s.path[-1].short for s in rows}
+    wrapped_start = ""  # a leaf label's first line, printed blank, whose rest is on the next row with its figures
+
+    def rest_below(r: int, leaf: Label) -> str:
+        """The rest of `leaf` on row r + 1 when that row has the figures and the two lines together
+        make an official label (「4.无正当理由大量」 over 「反复申请 | 109 | …」), else ""."""
+        if r + 1 >= len(grid) or leaf.short in leaves:
+            return ""
+        below = cols.place(grid[r + 1], is_label)
+        own = {id(c) for c in grid[r] if c is not None}  # a group label spanning both rows is not the rest
+        rest = "".join(c.text.strip() for c in below.labels if id(c) not in own)
+        figures = below.values is not None and any(c is not None and _is_number(c) for c in below.values.values())
+        return rest if rest and figures and parse_label(leaf.raw + rest).short in leaves else ""
+
     for r in range(header_end, len(grid)):
         placed = cols.place(grid[r], is_label)
         labels = placed.labels
         if not labels:
             continue
         blank = placed.values is not None and not any(c is not None and c.text.strip() for c in placed.values.values())
+        if wrapped_start:  # this row's label is the rest of the one above: read as one label
+            own = [c for c in labels if c.text.strip()]
+            labels = [replace(own[-1], text=wrapped_start + own[-1].text.strip())] if own else labels
+            wrapped_start = ""
+        elif blank and labels and (rest := rest_below(r, parse_label(split_numbered(labels[-1].text)[-1]))):
+            for lab in [parse_label(part) for c in labels for part in split_numbered(c.text)][:-1]:
+                level = _level(lab, rows)  # the group labels of the first line still hold
+                if level >= 0:
+                    context[level:] = [lab] + [None] * (2 - level)
+            wrapped_start = split_numbered(labels[-1].text)[-1].strip()
+            out.notes.append(f"表三 第{table.index}张表第{r + 1}—{r + 2}行：行名“{wrapped_start}”“{rest}”印在两行，"
+                             f"按一个行名读入第{r + 2}行的数值")
+            continue
         if blank:
             # a group label on a line of its own (「（六）其他处理」 above 1. 2. 3.), or a row printed blank
             group = [parse_label(c.text) for c in labels]
