@@ -51,7 +51,8 @@ def check_numbers(data: dict[str, Any], fmt: ReportFormat, cells: dict[str, str]
     (`model.numbers.evaluate`), computed once for the check and what follows it."""
     problems = check_cover(data, fmt, cells, published)
     ev = evaluate(data, fmt, cells)
-    problems += ev.problems
+    problems += [not_found(p, fmt) if published and p.rule == "value-missing" and len(p.keys) == 1
+                 and not (cells and p.keys[0] in cells) else p for p in ev.problems]
     problems += check_arithmetic(data, fmt, cells, ev.numbers, published)
     problems += check_text(data, fmt, cells, published)
     problems += check_figures(data, fmt, cells, ev.numbers)
@@ -59,6 +60,17 @@ def check_numbers(data: dict[str, Any], fmt: ReportFormat, cells: dict[str, str]
     problems += check_repeated(data, fmt, cells, ev.numbers)
     problems += check_public_total(data, fmt, cells, ev.numbers)
     return problems, ev.numbers
+
+
+NOT_FOUND = "报告中没有找到这一格（表格中没有印出这一行或这一列，或未能读出），请核对报告是否按官方格式印出了这一格"
+
+
+def not_found(p: Problem, fmt: ReportFormat) -> Problem:
+    """value-missing of a published report's cell that was not found at all (no place): said so,
+    not 「未填写」 — nobody left it blank that the reader could see."""
+    from dataclasses import replace
+
+    return replace(p, message=f"{fmt.field(p.keys[0]).where}：{NOT_FOUND}")
 
 
 def with_reading(read: list[Problem], found: list[Problem]) -> list[Problem]:

@@ -47,6 +47,11 @@ def _blank_cells(name: str, table: str, problems: list[dict]) -> str:
     label = V2021.table(table).name if table in ("t2", "t3", "t4") else "其他"
     first = [p["cells"][0] if p["cells"] else p["message"].split("：")[0] for p in problems[:3]]
     severity = SEVERITY_LABEL["error" if any(p["severity"] == "error" for p in problems) else "warning"]
+    from xlreport.checks import NOT_FOUND
+
+    if all(NOT_FOUND in p["message"] for p in problems):  # a published report: cells not found, not left blank
+        return (f"{name}: [{severity}] {label}有 {len(problems)} 个格在报告中没有找到（没有印出或未能读出）："
+                f"{'、'.join(first)} 等 (value-missing；逐格列出请加 --all)")
     return (f"{name}: [{severity}] {label}有 {len(problems)} 个格未填写，没有的请填 0："
             f"{'、'.join(first)} 等 (value-missing；逐格列出请加 --all)")
 

@@ -12,7 +12,8 @@ from xlreport.model.spec import Rule
 SEVERITY_LABEL = {"error": "错误", "warning": "警告"}
 
 RULES: tuple[Rule, ...] = (
-    Rule("value-missing", "error", "an input (or a published total) is blank",
+    Rule("value-missing", "error", "an input (or a published total) is blank; a published report's cell that "
+         "was not found at all is said so (「报告中没有找到这一格」), not 「未填写」",
          "输入格不能为空（没有的填 0）"),
     Rule("value-not-integer", "error",
          'text ("5", "５", "5件"), a decimal, a date or TRUE/FALSE where a whole number belongs; '

@@ -274,6 +274,25 @@ def test_a_total_whose_parts_were_not_read_either_is_no_missing_total(tmp_path, 
     assert [p.message for p in result.problems if p.rule == "table-incomplete"] == []
 
 
+def test_a_cell_not_found_is_said_not_found_and_a_blank_one_blank(tmp_path, capsys):
+    """A published report's row left out: its cells are value-missing 「报告中没有找到这一格」 (nobody
+    left them blank that the reader saw); a row printed blank: 「未填写，没有的请填 0」 at its place.
+    The console's line for a table of them says the same."""
+    left_out = tmp_path / "left_out.txt"
+    left_out.write_text(_without_line(report_text(), "5.要求行政机关确认"), encoding="utf-8")
+    missing = [p for p in api.check(left_out).problems if p.rule == "value-missing" and
+               p.keys[0].startswith("t3.not_processed.reconfirm.")]
+    assert len(missing) == 6 and all("报告中没有找到这一格" in p.message and not p.cells for p in missing)  # 总计: computed
+    assert main(["check", str(left_out)]) == 1
+    assert "表三有 6 个格在报告中没有找到（没有印出或未能读出）" in capsys.readouterr().out
+    blank = tmp_path / "blank.txt"
+    blank.write_text(report_text(lambda key: "" if key.startswith("t3.partly_granted.") else str(DATA[key])),
+                     encoding="utf-8")
+    printed = [p for p in api.check(blank).problems if p.rule == "value-missing" and
+               p.keys[0].startswith("t3.partly_granted.")]
+    assert printed and all("未填写，没有的请填 0" in p.message and p.cells for p in printed)
+
+
 def test_no_real_report_lacks_a_total():
     """None of the real reports (whole, as published) gets the problem above."""
     files = sorted(FIXTURES.glob("*.txt")) + sorted((FIXTURES.parent / "published").glob("*.txt"))
